@@ -1,0 +1,60 @@
+import { DataClass } from "../platform/config/types";
+import { ProjectRole } from "./projects";
+
+/**
+ * The key rings of each region and the store keys in them. Rings separate data classes
+ * (ENC-03): tenant KEKs, the CMEK keys of tenant-data stores, cardholder keys (HSM), and
+ * platform keys. KEKs have a ring of their own so that workloads can be granted the whole ring
+ * (every tenant, present and future) without touching any store key.
+ */
+export const KEY_RINGS = {
+  "tenant-kek": { dataClass: "tenant", protectionLevel: "SOFTWARE" },
+  "tenant-data": { dataClass: "tenant", protectionLevel: "SOFTWARE" },
+  cardholder: { dataClass: "cardholder", protectionLevel: "HSM" },
+  platform: { dataClass: "none", protectionLevel: "SOFTWARE" },
+} as const satisfies Record<string, { dataClass: DataClass; protectionLevel: "SOFTWARE" | "HSM" }>;
+
+export type KeyRingClass = keyof typeof KEY_RINGS;
+export const KEY_RING_CLASSES = Object.keys(KEY_RINGS) as KeyRingClass[];
+
+/** Google service agents that encrypt with our keys; the address domain is per service. */
+export type AgentService = "cloud-sql" | "redis" | "gke" | "compute";
+
+export interface AgentRef {
+  project: ProjectRole;
+  service: AgentService;
+}
+
+export interface StoreKeySpec {
+  name: string;
+  ring: Exclude<KeyRingClass, "tenant-kek">;
+  /** The service agents that use this key, and only they, get encrypter/decrypter on it (ENC-08). */
+  agents: AgentRef[];
+}
+
+export const STORE_KEYS = [
+  { name: "ledger-sql", ring: "tenant-data", agents: [{ project: "platform", service: "cloud-sql" }] },
+  { name: "redis", ring: "tenant-data", agents: [{ project: "platform", service: "redis" }] },
+  { name: "card-vault-sql", ring: "cardholder", agents: [{ project: "cde", service: "cloud-sql" }] },
+  // Application-level encryption of PANs by the card-vault workload; no service agent uses it.
+  { name: "card-vault-pan", ring: "cardholder", agents: [] },
+  // GKE's application-layer secrets and boot-disk keys (agents gke and compute) join this list
+  // with the clusters that use them: a key granted to an agent that nothing uses breaks ENC-08.
+] as const satisfies readonly StoreKeySpec[];
+
+export type StoreKeyName = (typeof STORE_KEYS)[number]["name"];
+
+/** KMS rotation ceiling (ENC-04) and the destroy delay floor (ENC-05). */
+export const ROTATION_PERIOD = "7776000s";
+export const DESTROY_SCHEDULED_DURATION = "2592000s";
+
+export function tenantKekName(tenantId: string): string {
+  return `kek-${tenantId}`;
+}
+
+/** Every (key, agent) grant the catalogue implies, in a stable order. */
+export function agentGrants(): { key: StoreKeyName; agent: AgentRef }[] {
+  return STORE_KEYS.flatMap((k) =>
+    k.agents.map((agent: AgentRef) => ({ key: k.name as StoreKeyName, agent })),
+  );
+}

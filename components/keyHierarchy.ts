@@ -1,0 +1,128 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { Region } from "../platform/config/regions";
+import { Tenant } from "../platform/config/tenants";
+import { StandardLabels } from "../platform/labels";
+import {
+  AgentRef,
+  DESTROY_SCHEDULED_DURATION,
+  KEY_RING_CLASSES,
+  KEY_RINGS,
+  KeyRingClass,
+  ROTATION_PERIOD,
+  STORE_KEYS,
+  StoreKeyName,
+  tenantKekName,
+} from "./keyCatalogue";
+
+export interface KeyHierarchyArgs {
+  /** The KMS project holding both hierarchies. */
+  project: pulumi.Input<string>;
+  /** Regions to build the hierarchy in; each store key exists in every region. */
+  regions: readonly Region[];
+  /** Every tenant gets a KEK in every region (TEN-01). */
+  tenants: readonly Tenant[];
+  /** Resolves the IAM member of a service agent named in the key catalogue. */
+  agentMember: (agent: AgentRef) => pulumi.Input<string>;
+  /** Base labels; `data-class` is set per ring. */
+  labels: StandardLabels;
+}
+
+/**
+ * Both key hierarchies in the KMS project: per region, one ring per data class (see
+ * keyCatalogue), the CMEK keys of the stores, a KEK per tenant, and the encrypter/decrypter
+ * grant of each key to exactly the service agents that use it. Rings and keys are protected and
+ * retained on delete: no deployment, not even a tenant's removal, destroys key material (ENC-05).
+ */
+export class KeyHierarchy extends pulumi.ComponentResource {
+  public readonly rings: Record<Region, Record<KeyRingClass, gcp.kms.KeyRing>>;
+  public readonly storeKeys: Record<StoreKeyName, Record<Region, gcp.kms.CryptoKey>>;
+  public readonly tenantKeks: Record<Region, Map<string, gcp.kms.CryptoKey>>;
+  /** The agent grants of each store key: a store depends on them so it is never created before its key is usable. */
+  public readonly storeKeyGrants: Record<StoreKeyName, Record<Region, gcp.kms.CryptoKeyIAMMember[]>>;
+
+  constructor(name: string, args: KeyHierarchyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:kms:KeyHierarchy", name, {}, opts);
+    const keep: pulumi.CustomResourceOptions = { parent: this, protect: true, retainOnDelete: true };
+    const rings = {} as Record<Region, Record<KeyRingClass, gcp.kms.KeyRing>>;
+    const storeKeys = Object.fromEntries(STORE_KEYS.map((k) => [k.name, {}])) as Record<
+      StoreKeyName,
+      Record<Region, gcp.kms.CryptoKey>
+    >;
+    const tenantKeks = {} as Record<Region, Map<string, gcp.kms.CryptoKey>>;
+    const storeKeyGrants = Object.fromEntries(STORE_KEYS.map((k) => [k.name, {}])) as Record<
+      StoreKeyName,
+      Record<Region, gcp.kms.CryptoKeyIAMMember[]>
+    >;
+
+    for (const region of args.regions) {
+      rings[region] = {} as Record<KeyRingClass, gcp.kms.KeyRing>;
+      for (const ringClass of KEY_RING_CLASSES) {
+        rings[region][ringClass] = new gcp.kms.KeyRing(
+          `${name}-${region}-${ringClass}`,
+          { project: args.project, location: region, name: ringClass },
+          keep,
+        );
+      }
+      const newKey = (
+        resourceName: string,
+        keyName: string,
+        ringClass: KeyRingClass,
+        extra: Record<string, string>,
+      ) =>
+        new gcp.kms.CryptoKey(
+          resourceName,
+          {
+            name: keyName,
+            keyRing: rings[region][ringClass].id,
+            purpose: "ENCRYPT_DECRYPT",
+            rotationPeriod: ROTATION_PERIOD,
+            destroyScheduledDuration: DESTROY_SCHEDULED_DURATION,
+            // The provider refuses to delete the key even if protect and retainOnDelete are lifted.
+            deletionPolicy: "PREVENT",
+            versionTemplate: {
+              algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION",
+              protectionLevel: KEY_RINGS[ringClass].protectionLevel,
+            },
+            labels: { ...args.labels, "data-class": KEY_RINGS[ringClass].dataClass, ...extra },
+          },
+          keep,
+        );
+
+      for (const spec of STORE_KEYS) {
+        const key = newKey(`${name}-${region}-${spec.name}`, spec.name, spec.ring, { store: spec.name });
+        storeKeys[spec.name][region] = key;
+        storeKeyGrants[spec.name][region] = (spec.agents as readonly AgentRef[]).map(
+          (agent) =>
+            new gcp.kms.CryptoKeyIAMMember(
+              `${name}-${region}-${spec.name}-${agent.project}-${agent.service}`,
+              {
+                cryptoKeyId: key.id,
+                role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                member: args.agentMember(agent),
+              },
+              { parent: this },
+            ),
+        );
+      }
+
+      tenantKeks[region] = new Map();
+      for (const tenant of args.tenants) {
+        const kek = newKey(`${name}-${region}-kek-${tenant.id}`, tenantKekName(tenant.id), "tenant-kek", {
+          tenant: tenant.id,
+        });
+        tenantKeks[region].set(tenant.id, kek);
+      }
+    }
+    this.rings = rings;
+    this.storeKeys = storeKeys;
+    this.tenantKeks = tenantKeks;
+    this.storeKeyGrants = storeKeyGrants;
+    this.registerOutputs({ rings, storeKeys });
+  }
+
+  /** The id of a store key in a region, for a resource's `encryptionKeyName`-style field. */
+  keyId(key: StoreKeyName, region: Region): pulumi.Output<string> {
+    return this.storeKeys[key][region].id;
+  }
+}

@@ -1,0 +1,164 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { Region } from "../platform/config/regions";
+import { NetworkPlan, parseNetwork } from "./addressPlan";
+
+/**
+ * Google's load-balancer and health-check source ranges
+ * (https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges): the only
+ * sources admitted from outside the VPC (NET-03).
+ */
+export const GOOGLE_LB_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
+/** Serving ports of the workloads behind the gateway. */
+export const SERVING_PORTS = ["443", "8443", "8080"];
+
+export interface PrivateNetworkArgs {
+  /** Project owning the VPC. */
+  project: pulumi.Input<string>;
+  /** VPC name, e.g. `prod-platform`. */
+  networkName: string;
+  /** This network's part of the address plan. */
+  plan: NetworkPlan;
+  /** Regions that get a subnet, router and NAT. */
+  regions: readonly Region[];
+}
+
+/**
+ * A custom-mode VPC with one subnet per region (GKE secondary ranges, Private Google Access and
+ * flow logs), Cloud Router and Cloud NAT per region for private nodes' egress, a private service
+ * access range with its service-networking connection for Cloud SQL and Memorystore, and
+ * firewall rules that admit only Google's load-balancer ranges to serving ports, all logged.
+ */
+export class PrivateNetwork extends pulumi.ComponentResource {
+  public readonly network: gcp.compute.Network;
+  public readonly subnets: Partial<Record<Region, gcp.compute.Subnetwork>>;
+  public readonly privateServiceAccess: gcp.servicenetworking.Connection;
+  /** Name of the private-service-access range, for Cloud SQL `allocatedIpRange`. */
+  public readonly privateServiceAccessRangeName: pulumi.Output<string>;
+
+  constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:network:PrivateNetwork", name, {}, opts);
+    const child = { parent: this };
+    const network = new gcp.compute.Network(
+      `${name}-vpc`,
+      {
+        project: args.project,
+        name: args.networkName,
+        autoCreateSubnetworks: false,
+        routingMode: "GLOBAL",
+        description: `QairoPay ${args.networkName} VPC`,
+      },
+      { ...child, protect: true },
+    );
+
+    const subnets: Partial<Record<Region, gcp.compute.Subnetwork>> = {};
+    for (const region of args.regions) {
+      const ranges = args.plan.regions[region];
+      if (!ranges) throw new Error(`address plan of ${args.networkName} has no ranges for ${region}`);
+      subnets[region] = new gcp.compute.Subnetwork(
+        `${name}-${region}`,
+        {
+          project: args.project,
+          name: `${args.networkName}-${region}`,
+          region,
+          network: network.id,
+          ipCidrRange: ranges.nodes,
+          secondaryIpRanges: [
+            { rangeName: "pods", ipCidrRange: ranges.pods },
+            { rangeName: "services", ipCidrRange: ranges.services },
+          ],
+          privateIpGoogleAccess: true,
+          stackType: "IPV4_ONLY",
+          logConfig: {
+            aggregationInterval: "INTERVAL_5_SEC",
+            flowSampling: 0.5,
+            metadata: "INCLUDE_ALL_METADATA",
+          },
+        },
+        child,
+      );
+      const router = new gcp.compute.Router(
+        `${name}-${region}-router`,
+        { project: args.project, name: `${args.networkName}-${region}`, region, network: network.id },
+        child,
+      );
+      new gcp.compute.RouterNat(
+        `${name}-${region}-nat`,
+        {
+          project: args.project,
+          name: `${args.networkName}-${region}`,
+          region,
+          router: router.name,
+          natIpAllocateOption: "AUTO_ONLY",
+          sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+          logConfig: { enable: true, filter: "ERRORS_ONLY" },
+        },
+        child,
+      );
+    }
+
+    const [, psaPrefix] = parseNetwork(args.plan.privateServiceAccess);
+    const psaRange = new gcp.compute.GlobalAddress(
+      `${name}-psa-range`,
+      {
+        project: args.project,
+        name: `${args.networkName}-psa`,
+        purpose: "VPC_PEERING",
+        addressType: "INTERNAL",
+        address: args.plan.privateServiceAccess.split("/")[0],
+        prefixLength: psaPrefix,
+        network: network.id,
+      },
+      child,
+    );
+    const psa = new gcp.servicenetworking.Connection(
+      `${name}-psa`,
+      {
+        network: network.id,
+        service: "servicenetworking.googleapis.com",
+        reservedPeeringRanges: [psaRange.name],
+        // Deleting the peering fails while Cloud SQL still uses it; abandon instead of blocking destroy.
+        deletionPolicy: "ABANDON",
+      },
+      child,
+    );
+
+    const logged = { logConfig: { metadata: "INCLUDE_ALL_METADATA" } };
+    new gcp.compute.Firewall(
+      `${name}-allow-google-lb`,
+      {
+        project: args.project,
+        name: `${args.networkName}-allow-google-lb`,
+        network: network.id,
+        direction: "INGRESS",
+        priority: 1000,
+        sourceRanges: GOOGLE_LB_RANGES,
+        allows: [{ protocol: "tcp", ports: SERVING_PORTS }],
+        description: "Google load balancers and health checks to serving ports only (NET-03).",
+        ...logged,
+      },
+      child,
+    );
+    new gcp.compute.Firewall(
+      `${name}-deny-all-ingress`,
+      {
+        project: args.project,
+        name: `${args.networkName}-deny-all-ingress`,
+        network: network.id,
+        direction: "INGRESS",
+        priority: 65534,
+        sourceRanges: ["0.0.0.0/0"],
+        denies: [{ protocol: "all" }],
+        description: "Explicit, logged default deny: every other ingress attempt is recorded.",
+        ...logged,
+      },
+      child,
+    );
+
+    this.network = network;
+    this.subnets = subnets;
+    this.privateServiceAccess = psa;
+    this.privateServiceAccessRangeName = psaRange.name;
+    this.registerOutputs({ network, subnets, privateServiceAccess: psa });
+  }
+}

@@ -1,0 +1,149 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { Region } from "../platform/config/regions";
+import { StandardLabels } from "../platform/labels";
+import { POSTGRES_FLAGS } from "./postgresFlags";
+
+export interface PostgresClusterArgs {
+  /** Project of the instances. */
+  project: pulumi.Input<string>;
+  /** Instance name prefix, e.g. `prod-ledger`; instances are `<prefix>-<region>`. */
+  instancePrefix: string;
+  /** The two regions in address-plan order; the order never changes with failover. */
+  regions: readonly [Region, Region];
+  /** Region holding the writable primary; the other holds the disaster-recovery replica. */
+  primaryRegion: Region;
+  /** CMEK key id per region, of the cluster's data class (ENC-01, ENC-02). */
+  encryptionKeys: Record<Region, pulumi.Input<string>>;
+  /** VPC id for private IP, and the private-service-access range name. */
+  network: pulumi.Input<string>;
+  allocatedIpRange: pulumi.Input<string>;
+  /** @default "POSTGRES_18" */
+  databaseVersion?: string;
+  /** Enterprise Plus tier. @default "db-perf-optimized-N-8" */
+  tier?: string;
+  /** Automated backups kept. @default 30 */
+  backupRetentionCount?: number;
+  /** Days of WAL kept for point-in-time recovery. @default 14 */
+  logRetentionDays?: number;
+  /** Maintenance window, day 1-7 and UTC hour. @default { day: 7, hour: 3 } */
+  maintenance?: { day: number; hour: number };
+  /**
+   * Whether the primary names its DR replica in `replicationCluster.failoverDrReplicaName`.
+   * Cloud SQL accepts the designation only once the replica exists, so a brand-new cluster is
+   * deployed once with `false` and then with `true`. @default true
+   */
+  designateDrReplica?: boolean;
+  labels: StandardLabels;
+  /** Resources the instances must wait for (key grants, service networking). */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export type InstanceRole = "primary" | "dr-replica";
+
+/**
+ * A Cloud SQL for PostgreSQL Enterprise Plus cluster: a REGIONAL primary in the primary region
+ * and a cross-region disaster-recovery replica, wired for advanced disaster recovery. The role of
+ * each instance follows `primaryRegion`; names, regions, keys and every other replace-forcing
+ * field depend only on the region, so failing over is an in-place update (RES-04).
+ */
+export class PostgresCluster extends pulumi.ComponentResource {
+  public readonly instances: Record<Region, gcp.sql.DatabaseInstance>;
+  public readonly primary: gcp.sql.DatabaseInstance;
+  public readonly drReplica: gcp.sql.DatabaseInstance;
+  public readonly primaryConnectionName: pulumi.Output<string>;
+
+  constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:database:PostgresCluster", name, {}, opts);
+    if (!args.regions.includes(args.primaryRegion)) {
+      throw new Error(
+        `${name}: primaryRegion ${args.primaryRegion} is not one of ${args.regions.join(", ")}`,
+      );
+    }
+    const replicaRegion = args.regions.find((r) => r !== args.primaryRegion) as Region;
+    const instanceName = (region: Region) => `${args.instancePrefix}-${region}`;
+    const designate = args.designateDrReplica ?? true;
+
+    const build = (region: Region, role: InstanceRole, extraDeps: pulumi.Resource[]) =>
+      new gcp.sql.DatabaseInstance(
+        `${name}-${region}`,
+        {
+          project: args.project,
+          name: instanceName(region),
+          region,
+          databaseVersion: args.databaseVersion ?? "POSTGRES_18",
+          encryptionKeyName: args.encryptionKeys[region],
+          instanceType: role === "primary" ? "CLOUD_SQL_INSTANCE" : "READ_REPLICA_INSTANCE",
+          masterInstanceName: role === "primary" ? undefined : instanceName(args.primaryRegion),
+          // Switchover keeps `replicaNames` present on both sides (provider switchover guide).
+          replicaNames: role === "primary" ? [instanceName(replicaRegion)] : [],
+          replicationCluster: {
+            failoverDrReplicaName:
+              role === "primary" && designate
+                ? pulumi.interpolate`${args.project}:${instanceName(replicaRegion)}`
+                : "",
+          },
+          deletionProtection: true,
+          settings: {
+            tier: args.tier ?? "db-perf-optimized-N-8",
+            edition: "ENTERPRISE_PLUS",
+            availabilityType: "REGIONAL",
+            dataCacheConfig: { dataCacheEnabled: true },
+            diskType: "PD_SSD",
+            diskAutoresize: true,
+            deletionProtectionEnabled: true,
+            ipConfiguration: {
+              ipv4Enabled: false,
+              privateNetwork: args.network,
+              allocatedIpRange: args.allocatedIpRange,
+              sslMode: "ENCRYPTED_ONLY",
+              authorizedNetworks: [],
+            },
+            backupConfiguration:
+              role === "primary"
+                ? {
+                    enabled: true,
+                    pointInTimeRecoveryEnabled: true,
+                    startTime: "02:00",
+                    location: region,
+                    transactionLogRetentionDays: args.logRetentionDays ?? 14,
+                    backupRetentionSettings: {
+                      retainedBackups: args.backupRetentionCount ?? 30,
+                      retentionUnit: "COUNT",
+                    },
+                  }
+                : { enabled: false, pointInTimeRecoveryEnabled: false },
+            maintenanceWindow: {
+              day: args.maintenance?.day ?? 7,
+              hour: args.maintenance?.hour ?? 3,
+              updateTrack: "stable",
+            },
+            insightsConfig: {
+              queryInsightsEnabled: true,
+              queryStringLength: 1024,
+              recordApplicationTags: true,
+              recordClientAddress: true,
+            },
+            databaseFlags: POSTGRES_FLAGS,
+            userLabels: { ...args.labels, "cluster-role": role },
+          },
+        },
+        {
+          parent: this,
+          protect: true,
+          dependsOn: [...(args.dependsOn ?? []), ...extraDeps] as pulumi.Input<pulumi.Resource>[],
+        },
+      );
+
+    const primary = build(args.primaryRegion, "primary", []);
+    const drReplica = build(replicaRegion, "dr-replica", [primary]);
+    this.instances = { [args.primaryRegion]: primary, [replicaRegion]: drReplica } as Record<
+      Region,
+      gcp.sql.DatabaseInstance
+    >;
+    this.primary = primary;
+    this.drReplica = drReplica;
+    this.primaryConnectionName = primary.connectionName;
+    this.registerOutputs({ instances: this.instances, primaryConnectionName: this.primaryConnectionName });
+  }
+}

@@ -1,0 +1,127 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { ProjectFactory, ProjectIds } from "../platform/config/types";
+import { StandardLabels } from "../platform/labels";
+
+export type ProjectRole = keyof ProjectIds;
+export const PROJECT_ROLES: ProjectRole[] = ["platform", "cde", "kms", "logging"];
+
+/** APIs each project needs; enabling is idempotent and never disabled on destroy. */
+export const PROJECT_APIS: Record<ProjectRole, string[]> = {
+  platform: [
+    "compute.googleapis.com",
+    "container.googleapis.com",
+    "sqladmin.googleapis.com",
+    "redis.googleapis.com",
+    "servicenetworking.googleapis.com",
+    "iam.googleapis.com",
+    "iamcredentials.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
+    "gkehub.googleapis.com",
+    "multiclusterservicediscovery.googleapis.com",
+    "multiclusteringress.googleapis.com",
+    "trafficdirector.googleapis.com",
+    "binaryauthorization.googleapis.com",
+    "artifactregistry.googleapis.com",
+    "containersecurity.googleapis.com",
+    "dns.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+  ],
+  cde: [
+    "compute.googleapis.com",
+    "sqladmin.googleapis.com",
+    "servicenetworking.googleapis.com",
+    "iam.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+  ],
+  kms: [
+    "cloudkms.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+  ],
+  logging: [
+    "logging.googleapis.com",
+    "storage.googleapis.com",
+    "bigquery.googleapis.com",
+    "iam.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
+    "monitoring.googleapis.com",
+  ],
+};
+
+export interface PlatformProjectsArgs {
+  /** Project id for each role. */
+  projectIds: ProjectIds;
+  /** Organisation or folder and billing account; when absent the projects must already exist. */
+  factory?: ProjectFactory;
+  /** Labels for created projects; `data-class` is set per role. */
+  labels: StandardLabels;
+  /** @default PROJECT_APIS */
+  apis?: Record<ProjectRole, string[]>;
+}
+
+/**
+ * The four projects of one environment. Created (and protected) when a factory is configured,
+ * otherwise adopted by id; either way the APIs each role needs are enabled.
+ */
+export class PlatformProjects extends pulumi.ComponentResource {
+  public readonly ids: Record<ProjectRole, pulumi.Output<string>>;
+  public readonly numbers: Record<ProjectRole, pulumi.Output<string>>;
+  /** The enabled APIs of each project: resources that use a project depend on these. */
+  public readonly services: Record<ProjectRole, gcp.projects.Service[]>;
+
+  constructor(name: string, args: PlatformProjectsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:projects:PlatformProjects", name, {}, opts);
+    const apis = args.apis ?? PROJECT_APIS;
+    const ids = {} as Record<ProjectRole, pulumi.Output<string>>;
+    const numbers = {} as Record<ProjectRole, pulumi.Output<string>>;
+    const services = {} as Record<ProjectRole, gcp.projects.Service[]>;
+
+    for (const role of PROJECT_ROLES) {
+      const projectId = args.projectIds[role];
+      if (args.factory) {
+        const project = new gcp.organizations.Project(
+          `${name}-${role}`,
+          {
+            projectId,
+            name: projectId,
+            orgId: args.factory.organizationId,
+            folderId: args.factory.folderId,
+            billingAccount: args.factory.billingAccount,
+            autoCreateNetwork: false,
+            deletionPolicy: "PREVENT",
+            labels: {
+              ...args.labels,
+              "data-class": role === "cde" ? "cardholder" : role === "platform" ? "tenant" : "none",
+            },
+          },
+          { parent: this, protect: true },
+        );
+        ids[role] = project.projectId;
+        numbers[role] = project.number;
+      } else {
+        ids[role] = pulumi.output(projectId);
+        numbers[role] = gcp.organizations.getProjectOutput({ projectId }, { parent: this }).apply((p) => {
+          if (!p.number) throw new Error(`project ${projectId} was not found or its number is not readable`);
+          return p.number;
+        });
+      }
+      services[role] = apis[role].map(
+        (api) =>
+          new gcp.projects.Service(
+            `${name}-${role}-${api.split(".")[0]}`,
+            { project: ids[role], service: api, disableOnDestroy: false, disableDependentServices: false },
+            { parent: this },
+          ),
+      );
+    }
+    this.ids = ids;
+    this.numbers = numbers;
+    this.services = services;
+    this.registerOutputs({ ids, numbers, services });
+  }
+}

@@ -1,0 +1,72 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Data-plane roles a workload may hold on its project (IAM-04): connect and log in, nothing more. */
+export const WORKLOAD_PROJECT_ROLES = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"];
+export const KEY_USER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
+
+export interface WorkloadAccountArgs {
+  /** Project the workload's data lives in; its Google service account is created there. */
+  project: pulumi.Input<string>;
+  /** Service account id (6-30 characters). */
+  accountId: string;
+  displayName: string;
+  /**
+   * Key rings the workload may encrypt and decrypt with (the whole ring: every key, present and
+   * future), by a stable label such as the region, which names the grant.
+   */
+  keyRings?: Record<string, pulumi.Input<string>>;
+  /** Individual keys the workload may encrypt and decrypt with, by a stable label. */
+  cryptoKeys?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * The Google service account of one workload, with only data-plane roles: Cloud SQL client and
+ * IAM login on its own project, and encrypt/decrypt on the keys it uses for envelope encryption.
+ * It has no keys: workloads authenticate through Workload Identity (IAM-03).
+ */
+export class WorkloadAccount extends pulumi.ComponentResource {
+  public readonly account: gcp.serviceaccount.Account;
+  public readonly email: pulumi.Output<string>;
+  public readonly member: pulumi.Output<string>;
+
+  constructor(name: string, args: WorkloadAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:iam:WorkloadAccount", name, {}, opts);
+    const child = { parent: this };
+    const account = new gcp.serviceaccount.Account(
+      `${name}-sa`,
+      {
+        project: args.project,
+        accountId: args.accountId,
+        displayName: args.displayName,
+        description: "Workload identity of a QairoPay service; data-plane roles only.",
+      },
+      child,
+    );
+    for (const role of WORKLOAD_PROJECT_ROLES) {
+      new gcp.projects.IAMMember(
+        `${name}-${role.split("/")[1]}`,
+        { project: args.project, role, member: account.member },
+        child,
+      );
+    }
+    for (const [label, keyRingId] of Object.entries(args.keyRings ?? {})) {
+      new gcp.kms.KeyRingIAMMember(
+        `${name}-keyring-${label}`,
+        { keyRingId, role: KEY_USER_ROLE, member: account.member },
+        child,
+      );
+    }
+    for (const [label, cryptoKeyId] of Object.entries(args.cryptoKeys ?? {})) {
+      new gcp.kms.CryptoKeyIAMMember(
+        `${name}-key-${label}`,
+        { cryptoKeyId, role: KEY_USER_ROLE, member: account.member },
+        child,
+      );
+    }
+    this.account = account;
+    this.email = account.email;
+    this.member = account.member;
+    this.registerOutputs({ email: this.email, member: this.member });
+  }
+}

@@ -1,0 +1,148 @@
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type { Mocks } from "@pulumi/pulumi/runtime";
+import { CapturedResource } from "./model";
+
+// The monitor speaks the engine's protobuf messages; these are the modules @pulumi/pulumi itself uses.
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+const settings = require("@pulumi/pulumi/runtime/settings");
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+const structproto = require("google-protobuf/google/protobuf/struct_pb");
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * A MockMonitor that records every registration with the options the engine would see (parent,
+ * protect, dependencies, provider, ...), and mints URNs and default-provider references the way
+ * the engine does, so that an export of the capture reads like `pulumi stack export`.
+ */
+export class CapturingMonitor extends MockMonitor {
+  readonly captured: CapturedResource[] = [];
+  private readonly defaultProviders = new Map<string, string>();
+
+  constructor(mocks: Mocks) {
+    super(mocks);
+  }
+
+  async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    try {
+      const type: string = req.getType();
+      const name: string = req.getName();
+      const custom: boolean = req.getCustom();
+      const inputs = rpc.deserializeProperties(req.getObject());
+      const provider = custom
+        ? req.getProvider() || this.defaultProvider(type)
+        : req.getProvider() || undefined;
+      const result = await this.mocks.newResource({
+        type,
+        name,
+        inputs: stripSecrets(inputs),
+        provider,
+        custom,
+        id: req.getImportid(),
+      });
+      const parent: string = req.getParent();
+      const urn = engineUrn(parent, type, name);
+      const outputs = reapplySecrets(inputs, result.state, req.getAdditionalsecretoutputsList());
+      const serialized = await rpc.serializeProperties("", outputs);
+      this.resources.set(urn, { urn, id: result.id ?? null, state: serialized });
+      const propertyDependencies: Record<string, string[]> = {};
+      req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+        propertyDependencies[key] = deps.getUrnsList();
+      });
+      this.captured.push({
+        urn,
+        type,
+        name,
+        parent: parent || undefined,
+        custom,
+        id: custom ? (result.id ?? "") : undefined,
+        inputs,
+        outputs,
+        protect: req.getProtect() === true,
+        retainOnDelete: req.getRetainondelete() === true,
+        deleteBeforeReplace: req.getDeletebeforereplace() === true,
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        provider: custom ? provider : undefined,
+        ignoreChanges: req.getIgnorechangesList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      });
+      const response = new resproto.RegisterResourceResponse();
+      response.setUrn(urn);
+      response.setId(result.id || "");
+      response.setObject(structproto.Struct.fromJavaScript(serialized));
+      callback(null, response);
+    } catch (err) {
+      callback(err, undefined);
+    }
+  }
+
+  /** The engine gives each package a default provider resource; reproduce it so exports hold one. */
+  private defaultProvider(type: string): string {
+    const pkg = type.split(":")[0];
+    let ref = this.defaultProviders.get(pkg);
+    if (!ref) {
+      const urn = `urn:pulumi:${settings.getStack()}::${settings.getProject()}::pulumi:providers:${pkg}::default`;
+      const id = `00000000-0000-4000-8000-${String(this.defaultProviders.size + 1).padStart(12, "0")}`;
+      ref = `${urn}::${id}`;
+      this.defaultProviders.set(pkg, ref);
+      this.captured.push({
+        urn,
+        type: `pulumi:providers:${pkg}`,
+        name: "default",
+        custom: true,
+        id,
+        inputs: {},
+        outputs: {},
+        protect: false,
+        retainOnDelete: false,
+        deleteBeforeReplace: false,
+        dependencies: [],
+        propertyDependencies: {},
+        ignoreChanges: [],
+        replaceOnChanges: [],
+        additionalSecretOutputs: [],
+      });
+    }
+    return ref;
+  }
+}
+
+/** URNs carry the full chain of parent types, as the engine's NewURN does (the stock mock keeps only the last). */
+export function engineUrn(parentUrn: string, type: string, name: string): string {
+  const stack = settings.getStack();
+  const project = settings.getProject();
+  let qualified = type;
+  if (parentUrn) {
+    const parentQualified = parentUrn.split("::")[2];
+    if (parentQualified !== ROOT_STACK_TYPE) qualified = `${parentQualified}$${type}`;
+  }
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+function isSecret(v: unknown): v is { value: unknown } {
+  return typeof v === "object" && v !== null && (v as any)[rpc.specialSigKey] === rpc.specialSecretSig;
+}
+
+/** Mocks see plain values, as a provider does after decrypting. */
+function stripSecrets(v: unknown): any {
+  if (isSecret(v)) return stripSecrets(v.value);
+  if (Array.isArray(v)) return v.map(stripSecrets);
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stripSecrets(x)]));
+  return v;
+}
+
+/** A secret input stays secret in the outputs, as the engine keeps it. */
+function reapplySecrets(inputs: any, state: any, secretOutputs: string[]): any {
+  const out = { ...state };
+  for (const [k, v] of Object.entries(inputs ?? {})) {
+    if (isSecret(v)) out[k] = v;
+  }
+  for (const k of secretOutputs) {
+    if (k in out && !isSecret(out[k])) out[k] = { [rpc.specialSigKey]: rpc.specialSecretSig, value: out[k] };
+  }
+  return out;
+}

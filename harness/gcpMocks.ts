@@ -1,0 +1,165 @@
+import { createHash } from "crypto";
+import type { MockCallArgs, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime";
+
+/**
+ * Mocks that answer as the Google provider would, so that references between resources carry
+ * the same shapes as in Google Cloud: ids and self-links from the provider's import formats,
+ * service-account e-mails, KMS key ids, and project numbers in service-agent addresses.
+ */
+
+const COMPUTE = "https://www.googleapis.com/compute/v1";
+
+/** Deterministic 12-digit project number: service-agent e-mails are built from it. */
+export function mockProjectNumber(projectId: string): string {
+  const digest = createHash("sha256").update(projectId).digest();
+  return String(100000000000 + (digest.readUInt32BE(0) % 899999999999));
+}
+
+/** Service-agent domains by API, from https://cloud.google.com/iam/docs/service-agents. */
+export const SERVICE_AGENT_DOMAINS: Record<string, string> = {
+  "sqladmin.googleapis.com": "gcp-sa-cloud-sql.iam.gserviceaccount.com",
+  "redis.googleapis.com": "cloud-redis.iam.gserviceaccount.com",
+  "container.googleapis.com": "container-engine-robot.iam.gserviceaccount.com",
+  "compute.googleapis.com": "compute-system.iam.gserviceaccount.com",
+  "logging.googleapis.com": "gcp-sa-logging.iam.gserviceaccount.com",
+  "storage.googleapis.com": "gs-project-accounts.iam.gserviceaccount.com",
+  "gkehub.googleapis.com": "gcp-sa-gkehub.iam.gserviceaccount.com",
+  "multiclusteringress.googleapis.com": "gcp-sa-multiclusteringress.iam.gserviceaccount.com",
+  "servicenetworking.googleapis.com": "service-networking.iam.gserviceaccount.com",
+};
+
+type Inputs = Record<string, unknown>;
+type Computed = (inputs: Inputs, name: string) => { id: string; outputs?: Inputs };
+
+const str = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
+
+const computedByType: Record<string, Computed> = {
+  "gcp:organizations/project:Project": (i) => ({
+    id: `projects/${str(i.projectId)}`,
+    outputs: { number: mockProjectNumber(str(i.projectId)) },
+  }),
+  "gcp:projects/service:Service": (i) => ({ id: `${str(i.project)}/${str(i.service)}` }),
+  "gcp:projects/serviceIdentity:ServiceIdentity": (i) => {
+    const email = `service-${mockProjectNumber(str(i.project))}@${SERVICE_AGENT_DOMAINS[str(i.service)]}`;
+    return {
+      id: `projects/${str(i.project)}/services/${str(i.service)}`,
+      outputs: { email, member: `serviceAccount:${email}` },
+    };
+  },
+  "gcp:kms/keyRing:KeyRing": (i) => ({
+    id: `projects/${str(i.project)}/locations/${str(i.location)}/keyRings/${str(i.name)}`,
+  }),
+  "gcp:kms/cryptoKey:CryptoKey": (i) => ({
+    id: `${str(i.keyRing)}/cryptoKeys/${str(i.name)}`,
+    outputs: {
+      primaries: [
+        { name: `${str(i.keyRing)}/cryptoKeys/${str(i.name)}/cryptoKeyVersions/1`, state: "ENABLED" },
+      ],
+    },
+  }),
+  "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": (i) => ({
+    id: `${str(i.cryptoKeyId)}/${str(i.role)}/${str(i.member)}`,
+    outputs: { etag: "BwXmock=" },
+  }),
+  "gcp:kms/keyRingIAMMember:KeyRingIAMMember": (i) => ({
+    id: `${str(i.keyRingId)}/${str(i.role)}/${str(i.member)}`,
+    outputs: { etag: "BwXmock=" },
+  }),
+  "gcp:serviceaccount/account:Account": (i) => {
+    const email = `${str(i.accountId)}@${str(i.project)}.iam.gserviceaccount.com`;
+    return {
+      id: `projects/${str(i.project)}/serviceAccounts/${email}`,
+      outputs: {
+        email,
+        member: `serviceAccount:${email}`,
+        name: `projects/${str(i.project)}/serviceAccounts/${email}`,
+        uniqueId: mockProjectNumber(email) + "001",
+      },
+    };
+  },
+  "gcp:compute/network:Network": (i) => ({
+    id: `projects/${str(i.project)}/global/networks/${str(i.name)}`,
+    outputs: { selfLink: `${COMPUTE}/projects/${str(i.project)}/global/networks/${str(i.name)}` },
+  }),
+  "gcp:compute/subnetwork:Subnetwork": (i) => ({
+    id: `projects/${str(i.project)}/regions/${str(i.region)}/subnetworks/${str(i.name)}`,
+    outputs: {
+      selfLink: `${COMPUTE}/projects/${str(i.project)}/regions/${str(i.region)}/subnetworks/${str(i.name)}`,
+    },
+  }),
+  "gcp:compute/router:Router": (i) => ({
+    id: `projects/${str(i.project)}/regions/${str(i.region)}/routers/${str(i.name)}`,
+    outputs: {
+      selfLink: `${COMPUTE}/projects/${str(i.project)}/regions/${str(i.region)}/routers/${str(i.name)}`,
+    },
+  }),
+  "gcp:compute/routerNat:RouterNat": (i) => ({
+    id: `${str(i.project)}/${str(i.region)}/${str(i.router)}/${str(i.name)}`,
+  }),
+  "gcp:compute/globalAddress:GlobalAddress": (i) => ({
+    id: `projects/${str(i.project)}/global/addresses/${str(i.name)}`,
+    outputs: { selfLink: `${COMPUTE}/projects/${str(i.project)}/global/addresses/${str(i.name)}` },
+  }),
+  "gcp:compute/firewall:Firewall": (i) => ({
+    id: `projects/${str(i.project)}/global/firewalls/${str(i.name)}`,
+    outputs: { selfLink: `${COMPUTE}/projects/${str(i.project)}/global/firewalls/${str(i.name)}` },
+  }),
+  "gcp:servicenetworking/connection:Connection": (i) => ({
+    id: `${str(i.network)}:${str(i.service)}`,
+    outputs: { peering: "servicenetworking-googleapis-com" },
+  }),
+  "gcp:sql/databaseInstance:DatabaseInstance": (i) => ({
+    id: str(i.name),
+    outputs: {
+      connectionName: `${str(i.project)}:${str(i.region)}:${str(i.name)}`,
+      privateIpAddress: "10.255.0.3",
+      selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${str(i.project)}/instances/${str(i.name)}`,
+      serviceAccountEmailAddress: `p${mockProjectNumber(str(i.project))}-mock@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+    },
+  }),
+  "gcp:redis/instance:Instance": (i) => ({
+    id: `projects/${str(i.project)}/locations/${str(i.region)}/instances/${str(i.name)}`,
+    outputs: {
+      host: "10.255.16.4",
+      port: 6378,
+      readEndpoint: "10.255.16.5",
+      authString: "offline-mock-redis-auth-string",
+      serverCaCerts: [{ cert: "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----\n" }],
+    },
+  }),
+};
+
+/** Data sources the program is allowed to call, answered as the provider would. */
+const callsByToken: Record<string, (inputs: Inputs) => Inputs> = {
+  "gcp:organizations/getProject:getProject": (i) => ({
+    projectId: str(i.projectId),
+    number: mockProjectNumber(str(i.projectId)),
+    name: str(i.projectId),
+    id: `projects/${str(i.projectId)}`,
+  }),
+};
+
+export class GcpMocks implements Mocks {
+  /** Every data-source call made, in order; a token the program should not call throws. */
+  readonly calls: MockCallArgs[] = [];
+
+  newResource(args: MockResourceArgs): MockResourceResult {
+    const compute = computedByType[args.type];
+    if (compute) {
+      const { id, outputs } = compute(args.inputs, args.name);
+      return { id, state: { ...args.inputs, ...outputs } };
+    }
+    return { id: args.custom === false ? "" : `${str(args.inputs.name) || args.name}`, state: args.inputs };
+  }
+
+  call(args: MockCallArgs): Inputs {
+    const answer = callsByToken[args.token];
+    if (!answer) {
+      throw new Error(
+        `unexpected data-source call ${args.token}: add an explicit answer to harness/gcpMocks.ts`,
+      );
+    }
+    this.calls.push(args);
+    return answer(args.inputs);
+  }
+}

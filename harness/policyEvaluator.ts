@@ -1,0 +1,145 @@
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
+import { PackDefinition } from "../policies/packs";
+import { CapturedResource } from "./model";
+
+// The analyzer handlers the Pulumi engine calls over gRPC, and the messages it sends them.
+const server = require("@pulumi/policy/server");
+const analyzerproto = require("@pulumi/pulumi/proto/analyzer_pb");
+const structproto = require("google-protobuf/google/protobuf/struct_pb");
+
+export interface Violation {
+  policyPack: string;
+  policyName: string;
+  enforcementLevel: EnforcementLevel;
+  urn: string;
+  message: string;
+  severity?: string;
+}
+
+/** Per-policy enforcement overrides, as in a `--policy-pack-config` file. */
+export type PolicyOverrides = Record<string, EnforcementLevel | { enforcementLevel: EnforcementLevel }>;
+
+const LEVELS: Record<number, EnforcementLevel> = {
+  0: "advisory",
+  1: "mandatory",
+  2: "disabled",
+  3: "remediate",
+};
+const SEVERITIES: Record<number, string | undefined> = {
+  0: undefined,
+  1: "low",
+  2: "medium",
+  3: "high",
+  4: "critical",
+};
+
+/**
+ * Runs policy packs on registered resources through @pulumi/policy's own Analyze and AnalyzeStack
+ * handlers, exactly as the engine drives them: Analyze once per resource with its inputs,
+ * AnalyzeStack once with every resource's outputs.
+ */
+export async function evaluatePacks(
+  packs: PackDefinition[],
+  resources: CapturedResource[],
+  overrides: PolicyOverrides = {},
+): Promise<Violation[]> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const analyzable = resources.filter(
+    (r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
+  );
+  const violations: Violation[] = [];
+  for (const pack of packs) {
+    const policies = applyOverrides(pack.policies, overrides);
+    const analyze = server.makeAnalyzeRpcFun(pack.name, pack.version, "mandatory", policies);
+    const analyzeStack = server.makeAnalyzeStackRpcFun(pack.name, pack.version, "mandatory", policies);
+    for (const r of analyzable) {
+      const request = new analyzerproto.AnalyzeRequest();
+      fillResource(request, r, r.inputs, byUrn);
+      const response = await call(analyze, request);
+      violations.push(...diagnostics(response, r.urn));
+    }
+    const stackRequest = new analyzerproto.AnalyzeStackRequest();
+    stackRequest.setResourcesList(
+      analyzable.map((r) => {
+        const resource = new analyzerproto.AnalyzerResource();
+        fillResource(resource, r, r.outputs, byUrn);
+        resource.setParent(r.parent ?? "");
+        resource.setDependenciesList(r.dependencies);
+        const deps = resource.getPropertydependenciesMap();
+        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+          const d = new analyzerproto.AnalyzerPropertyDependencies();
+          d.setUrnsList(urns);
+          deps.set(key, d);
+        }
+        return resource;
+      }),
+    );
+    violations.push(...diagnostics(await call(analyzeStack, stackRequest), ""));
+  }
+  return violations;
+}
+
+export function isMandatory(v: Violation): boolean {
+  return v.enforcementLevel === "mandatory";
+}
+
+function applyOverrides(policies: Policies, overrides: PolicyOverrides): Policies {
+  return policies.map((p) => {
+    const o = overrides[p.name] ?? overrides.all;
+    if (!o) return p;
+    return { ...p, enforcementLevel: typeof o === "string" ? o : o.enforcementLevel };
+  });
+}
+
+function fillResource(
+  msg: any,
+  r: CapturedResource,
+  props: Record<string, unknown>,
+  byUrn: Map<string, CapturedResource>,
+): void {
+  msg.setType(r.type);
+  msg.setUrn(r.urn);
+  msg.setName(r.name);
+  msg.setProperties(structproto.Struct.fromJavaScript(jsonSafe(props)));
+  const options = new analyzerproto.AnalyzerResourceOptions();
+  options.setProtect(r.protect);
+  options.setIgnorechangesList(r.ignoreChanges);
+  options.setAdditionalsecretoutputsList(r.additionalSecretOutputs);
+  options.setDeletebeforereplace(r.deleteBeforeReplace);
+  options.setDeletebeforereplacedefined(true);
+  options.setParent(r.parent ?? "");
+  msg.setOptions(options);
+  const providerUrn = r.provider?.split("::").slice(0, -1).join("::");
+  const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+  if (provider) {
+    const p = new analyzerproto.AnalyzerProviderResource();
+    p.setType(provider.type);
+    p.setUrn(provider.urn);
+    p.setName(provider.name);
+    p.setProperties(structproto.Struct.fromJavaScript(jsonSafe(provider.inputs)));
+    msg.setProvider(p);
+  }
+}
+
+/** Struct holds JSON only: drop undefined, keep secret envelopes as the engine sends them. */
+function jsonSafe(value: unknown): any {
+  return JSON.parse(JSON.stringify(value ?? {}));
+}
+
+function call(handler: any, request: any): Promise<any> {
+  return new Promise((resolve, reject) => {
+    handler({ request }, (err: unknown, response: unknown) => (err ? reject(err) : resolve(response)));
+  });
+}
+
+function diagnostics(response: any, defaultUrn: string): Violation[] {
+  return response.getDiagnosticsList().map((d: any) => ({
+    policyPack: d.getPolicypackname(),
+    policyName: d.getPolicyname(),
+    enforcementLevel: LEVELS[d.getEnforcementlevel()],
+    urn: d.getUrn() || defaultUrn,
+    message: d.getMessage(),
+    ...(SEVERITIES[d.getSeverity()] ? { severity: SEVERITIES[d.getSeverity()] } : {}),
+  }));
+}

@@ -1,0 +1,61 @@
+/* eslint-disable @typescript-eslint/no-require-imports */
+import * as pulumi from "@pulumi/pulumi";
+import type { MockCallArgs } from "@pulumi/pulumi/runtime";
+import { buildPlatform } from "../platform/build";
+import { PROJECT_NAME } from "../platform/config/keys";
+import { readPlatformConfig } from "../platform/config/read";
+import { PlatformConfig } from "../platform/config/types";
+import { CapturingMonitor } from "./capturingMonitor";
+import { GcpMocks } from "./gcpMocks";
+import { CapturedResource } from "./model";
+import { StackConfig } from "./stackFile";
+
+const settings = require("@pulumi/pulumi/runtime/settings");
+const state = require("@pulumi/pulumi/runtime/state");
+
+export interface OfflineRun {
+  stack: string;
+  project: string;
+  config: PlatformConfig;
+  resources: CapturedResource[];
+  /** Data-source calls the program made, each answered explicitly by the mocks. */
+  calls: MockCallArgs[];
+}
+
+/**
+ * Runs the program engine-less: the stack's configuration is installed as the CLI would pass it,
+ * validated before anything is registered, and the program then runs inside `runInPulumiStack`
+ * against a capturing mock monitor. Returns once every outstanding RPC has settled.
+ * One run at a time per process: the Pulumi runtime is process-global.
+ */
+export async function runOffline(
+  stackConfig: StackConfig,
+  program: (config: PlatformConfig) => Record<string, unknown> = buildPlatform,
+): Promise<OfflineRun> {
+  pulumi.runtime.setAllConfig(stackConfig.values, stackConfig.secretKeys);
+  const mocks = new GcpMocks();
+  const monitor = new CapturingMonitor(mocks);
+  installMonitor(monitor, stackConfig.stack);
+  const config = readPlatformConfig(); // throws ConfigError with nothing registered
+  await pulumi.runtime.runInPulumiStack(async () => program(config));
+  await settings.waitForRPCs();
+  return {
+    stack: stackConfig.stack,
+    project: PROJECT_NAME,
+    config,
+    resources: monitor.captured,
+    calls: mocks.calls,
+  };
+}
+
+/** What `setMocks` does, with our monitor in place of the stock one. */
+function installMonitor(monitor: CapturingMonitor, stack: string): void {
+  settings.setMockOptions(monitor, PROJECT_NAME, stack, false);
+  const store = state.getStore();
+  store.supportsSecrets = true;
+  store.supportsResourceReferences = true;
+  store.supportsOutputValues = false;
+  store.supportsDeletedWith = true;
+  store.supportsAliasSpecs = true;
+  store.supportsTransforms = false;
+}

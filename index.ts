@@ -1,0 +1,8 @@
+// Entry point for `pulumi up`: read the stack's configuration once (a bad value stops here, before
+// any resource is registered), then build the platform from components/.
+import { buildPlatform } from "./platform/build";
+import { readPlatformConfig } from "./platform/config/read";
+
+const config = readPlatformConfig();
+
+export = buildPlatform(config);

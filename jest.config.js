@@ -1,0 +1,9 @@
+// Transpile-only ts-jest (tsconfig has isolatedModules): the types are checked once by `tsc --noEmit`.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  testTimeout: 60000,
+};

@@ -1,0 +1,174 @@
+import * as pulumi from "@pulumi/pulumi";
+import { planAddresses } from "../components/addressPlan";
+import { AgentRef } from "../components/keyCatalogue";
+import { KeyHierarchy } from "../components/keyHierarchy";
+import { PrivateNetwork } from "../components/network";
+import { PostgresCluster } from "../components/postgresCluster";
+import { PlatformProjects } from "../components/projects";
+import { RedisCache } from "../components/redisCache";
+import { ServiceAgents } from "../components/serviceAgents";
+import { WorkloadAccount } from "../components/workloadAccounts";
+import { ALLOWED_REGIONS, Region } from "./config/regions";
+import { PlatformConfig } from "./config/types";
+import { standardLabels } from "./labels";
+
+/** Regions in address-plan order: names and ranges never depend on which one is primary. */
+function servingRegions(config: PlatformConfig): [Region, Region] {
+  return ALLOWED_REGIONS.filter((r) => config.regions.includes(r)) as [Region, Region];
+}
+
+/** Builds the whole platform of one stack from its validated configuration; returns the stack outputs. */
+export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
+  const env = config.environment;
+  const regions = servingRegions(config);
+  const labels = (dataClass: "tenant" | "cardholder" | "none") => standardLabels(config, dataClass);
+
+  const projects = new PlatformProjects(env, {
+    projectIds: config.projects,
+    factory: config.projectFactory,
+    labels: labels("none"),
+  });
+  const ids = projects.ids;
+
+  const agents = {
+    platform: new ServiceAgents(
+      `${env}-platform-agents`,
+      {
+        project: ids.platform,
+        projectNumber: projects.numbers.platform,
+        services: ["cloud-sql", "redis"],
+      },
+      { dependsOn: projects.services.platform },
+    ),
+    cde: new ServiceAgents(
+      `${env}-cde-agents`,
+      {
+        project: ids.cde,
+        projectNumber: projects.numbers.cde,
+        services: ["cloud-sql"],
+      },
+      { dependsOn: projects.services.cde },
+    ),
+  };
+  const agentMember = (agent: AgentRef): pulumi.Output<string> => {
+    const member =
+      agent.project === "platform" || agent.project === "cde"
+        ? agents[agent.project].members[agent.service]
+        : undefined;
+    if (!member) throw new Error(`no service agent ${agent.service} in the ${agent.project} project`);
+    return member;
+  };
+
+  const keys = new KeyHierarchy(
+    `${env}-keys`,
+    { project: ids.kms, regions, tenants: config.tenants, agentMember, labels: labels("none") },
+    { dependsOn: projects.services.kms },
+  );
+
+  const plan = planAddresses(config.addressSpace, regions);
+  const networks = {
+    platform: new PrivateNetwork(
+      `${env}-platform-net`,
+      { project: ids.platform, networkName: `${env}-platform`, plan: plan.platform, regions },
+      { dependsOn: projects.services.platform },
+    ),
+    cde: new PrivateNetwork(
+      `${env}-cde-net`,
+      { project: ids.cde, networkName: `${env}-cde`, plan: plan.cde, regions },
+      { dependsOn: projects.services.cde },
+    ),
+  };
+
+  const workloads = {
+    ledger: new WorkloadAccount(
+      `${env}-ledger-workload`,
+      {
+        project: ids.platform,
+        accountId: "ledger-workload",
+        displayName: "Ledger workload",
+        keyRings: Object.fromEntries(regions.map((r) => [r, keys.rings[r]["tenant-kek"].id])),
+      },
+      { dependsOn: projects.services.platform },
+    ),
+    cardVault: new WorkloadAccount(
+      `${env}-card-vault-workload`,
+      {
+        project: ids.cde,
+        accountId: "card-vault-workload",
+        displayName: "Card vault workload",
+        cryptoKeys: Object.fromEntries(regions.map((r) => [r, keys.keyId("card-vault-pan", r)])),
+      },
+      { dependsOn: projects.services.cde },
+    ),
+  };
+
+  const sqlDefaults = {
+    regions,
+    primaryRegion: config.primaryRegion,
+    databaseVersion: config.sql.databaseVersion,
+    tier: config.sql.tier,
+    backupRetentionCount: config.sql.backupRetentionCount,
+    logRetentionDays: config.sql.logRetentionDays,
+    designateDrReplica: config.sql.designateDrReplica,
+    maintenance: config.maintenance,
+  };
+  const keyGrants = (key: "ledger-sql" | "card-vault-sql" | "redis") =>
+    regions.flatMap((r) => keys.storeKeyGrants[key][r]);
+  const ledger = new PostgresCluster(`${env}-ledger`, {
+    ...sqlDefaults,
+    project: ids.platform,
+    instancePrefix: `${env}-ledger`,
+    encryptionKeys: {
+      [regions[0]]: keys.keyId("ledger-sql", regions[0]),
+      [regions[1]]: keys.keyId("ledger-sql", regions[1]),
+    } as Record<Region, pulumi.Output<string>>,
+    network: networks.platform.network.id,
+    allocatedIpRange: networks.platform.privateServiceAccessRangeName,
+    labels: labels("tenant"),
+    dependsOn: [networks.platform.privateServiceAccess, ...keyGrants("ledger-sql")],
+  });
+  const cardVault = new PostgresCluster(`${env}-card-vault`, {
+    ...sqlDefaults,
+    project: ids.cde,
+    instancePrefix: `${env}-card-vault`,
+    encryptionKeys: {
+      [regions[0]]: keys.keyId("card-vault-sql", regions[0]),
+      [regions[1]]: keys.keyId("card-vault-sql", regions[1]),
+    } as Record<Region, pulumi.Output<string>>,
+    network: networks.cde.network.id,
+    allocatedIpRange: networks.cde.privateServiceAccessRangeName,
+    labels: labels("cardholder"),
+    dependsOn: [networks.cde.privateServiceAccess, ...keyGrants("card-vault-sql")],
+  });
+
+  const caches = regions.map(
+    (region) =>
+      new RedisCache(`${env}-cache-${region}`, {
+        project: ids.platform,
+        instanceName: `${env}-cache-${region}`,
+        region,
+        encryptionKey: keys.keyId("redis", region),
+        network: networks.platform.network.id,
+        reservedIpRange: networks.platform.privateServiceAccessRangeName,
+        memorySizeGb: config.redis.memorySizeGb,
+        replicaCount: config.redis.replicaCount,
+        redisVersion: config.redis.version,
+        maintenance: config.maintenance,
+        labels: labels("tenant"),
+        dependsOn: [networks.platform.privateServiceAccess, ...keys.storeKeyGrants.redis[region]],
+      }),
+  );
+
+  return {
+    primaryRegion: config.primaryRegion,
+    ledgerPrimary: ledger.primaryConnectionName,
+    cardVaultPrimary: cardVault.primaryConnectionName,
+    workloadServiceAccounts: { ledger: workloads.ledger.email, cardVault: workloads.cardVault.email },
+    redis: Object.fromEntries(
+      caches.map((c, i) => [
+        regions[i],
+        { host: c.host, port: c.port, authString: c.authString, serverCaCerts: c.serverCaCerts },
+      ]),
+    ),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Every configuration key the program reads, with the type and description that `Pulumi.yaml`
+ * declares for it. A test keeps `Pulumi.yaml` and this list identical, so the CLI's own type check
+ * (`pulumi up`) and the offline harness agree on what a stack file may hold.
+ */
+export type ConfigKeyType = "string" | "integer" | "boolean" | "array";
+
+export interface ConfigKeySpec {
+  type: ConfigKeyType;
+  description: string;
+  /** Pulumi.yaml default; keys without one are required in every stack file. */
+  default?: string | number | boolean | string[];
+  secret?: boolean;
+}
+
+export const PROJECT_NAME = "qairopay-platform";
+
+export const CONFIG_KEYS = {
+  environment: {
+    type: "string",
+    description: "Environment name used in labels and resource names: prod or staging.",
+  },
+  owner: {
+    type: "string",
+    description: "Team that owns the resources; written to the `owner` label.",
+  },
+  regions: {
+    type: "array",
+    description: "The two serving regions, active-active. Allowed: us-central1 and us-east1.",
+  },
+  primaryRegion: {
+    type: "string",
+    description: "Region holding the writable Cloud SQL primaries; changing it is the failover switch.",
+  },
+  organizationId: {
+    type: "string",
+    description: "Numeric organisation id under which projects are created; empty to use existing projects.",
+    default: "",
+  },
+  folderId: {
+    type: "string",
+    description: "Numeric folder id under which projects are created; empty to use existing projects.",
+    default: "",
+  },
+  billingAccount: {
+    type: "string",
+    description: "Billing account (XXXXXX-XXXXXX-XXXXXX) for created projects; empty to use existing ones.",
+    default: "",
+  },
+  platformProjectId: {
+    type: "string",
+    description: "Project id of the workload project (GKE, tenant-data stores).",
+  },
+  cdeProjectId: {
+    type: "string",
+    description: "Project id of the cardholder-data environment (PCI scope).",
+  },
+  kmsProjectId: {
+    type: "string",
+    description: "Project id holding both KMS key hierarchies.",
+  },
+  loggingProjectId: {
+    type: "string",
+    description: "Project id of the isolated audit-logging project.",
+  },
+  addressSpace: {
+    type: "string",
+    description: "IPv4 supernet (at most /12) from which every subnet and range is planned.",
+  },
+  tenantsFile: {
+    type: "string",
+    description: "Tenant registry file under stacks/ (id and display name of every tenant).",
+  },
+  sqlDatabaseVersion: {
+    type: "string",
+    description: "Cloud SQL for PostgreSQL major version.",
+    default: "POSTGRES_18",
+  },
+  sqlTier: {
+    type: "string",
+    description: "Cloud SQL Enterprise Plus machine tier (db-perf-optimized-N-*).",
+    default: "db-perf-optimized-N-8",
+  },
+  sqlBackupRetentionCount: {
+    type: "integer",
+    description: "Automated backups kept per instance (1-365).",
+    default: 30,
+  },
+  sqlLogRetentionDays: {
+    type: "integer",
+    description: "Days of write-ahead log kept for point-in-time recovery (1-35 on Enterprise Plus).",
+    default: 14,
+  },
+  sqlDesignateDrReplica: {
+    type: "boolean",
+    description:
+      "Whether each Cloud SQL primary names its DR replica (advanced disaster recovery); false only for the first deployment of a new cluster.",
+    default: true,
+  },
+  maintenanceDay: {
+    type: "integer",
+    description: "Maintenance day for databases and caches, 1 (Monday) to 7 (Sunday).",
+    default: 7,
+  },
+  maintenanceHour: {
+    type: "integer",
+    description: "Maintenance start hour in UTC, 0-23.",
+    default: 3,
+  },
+  redisMemorySizeGb: {
+    type: "integer",
+    description: "Memorystore for Redis capacity per region in GiB (5 or more for read replicas).",
+    default: 5,
+  },
+  redisReplicaCount: {
+    type: "integer",
+    description: "Memorystore read replicas per region (1-5).",
+    default: 2,
+  },
+  redisVersion: {
+    type: "string",
+    description: "Memorystore for Redis version.",
+    default: "REDIS_7_2",
+  },
+  alertEmails: {
+    type: "array",
+    description: "E-mail addresses of the on-call notification channels.",
+  },
+  pagerDutyServiceKey: {
+    type: "string",
+    description: "PagerDuty integration key for the paging channel (secret); empty for none.",
+    default: "",
+    secret: true,
+  },
+  auditorsGroup: {
+    type: "string",
+    description: "Google group with read-only access to the audit log.",
+  },
+  breakGlassGroup: {
+    type: "string",
+    description: "Google group exempt from the logging project's deny policy in an emergency.",
+  },
+} as const satisfies Record<string, ConfigKeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -1,0 +1,146 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_KEYS, ConfigKey, ConfigKeySpec, PROJECT_NAME } from "./keys";
+import { configSchema, crossKeyProblems, orderedRegions } from "./schema";
+import { readTenantRegistry } from "./tenants";
+import { PlatformConfig } from "./types";
+
+/**
+ * A stack configuration that cannot be deployed. It is a RunError so that `pulumi up` prints the
+ * message without a stack trace; `problems` lists every fault found, each naming key and value.
+ */
+export class ConfigError extends pulumi.RunError {
+  constructor(public readonly problems: string[]) {
+    super(
+      `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+type RawValues = Partial<Record<ConfigKey, string>>;
+
+/**
+ * Reads and validates the whole configuration of the current stack. Every problem is collected
+ * before failing, and nothing is registered before this returns.
+ */
+export function readPlatformConfig(): PlatformConfig {
+  const all = pulumi.runtime.allConfig();
+  const raw: RawValues = {};
+  for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
+    const value = all[`${PROJECT_NAME}:${key}`];
+    if (value !== undefined) raw[key] = value;
+  }
+  const unknown = Object.keys(all)
+    .filter((k) => k.startsWith(`${PROJECT_NAME}:`))
+    .map((k) => k.slice(PROJECT_NAME.length + 1))
+    .filter((k) => !(k in CONFIG_KEYS));
+  return validateConfig(raw, pulumi.getStack(), unknown);
+}
+
+/** Pure core of `readPlatformConfig`: raw strings (as Pulumi passes them) in, config or ConfigError out. */
+export function validateConfig(raw: RawValues, stack: string, unknownKeys: string[] = []): PlatformConfig {
+  const problems = unknownKeys.map(
+    (k) => `${PROJECT_NAME}:${k}: is not a configuration key of this project (see Pulumi.yaml)`,
+  );
+  const typed: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, ConfigKeySpec][]) {
+    const converted = convert(key, spec, raw[key]);
+    if ("problem" in converted) problems.push(converted.problem);
+    else typed[key] = converted.value;
+  }
+  const parsed = configSchema.safeParse(typed);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0]);
+      if (!(key in typed)) continue; // already reported as missing or mistyped
+      const value = issue.path.length > 1 ? (typed[key] as unknown[])[issue.path[1] as number] : typed[key];
+      const where = issue.path.length > 1 ? `${key}[${String(issue.path[1])}]` : key;
+      problems.push(`${PROJECT_NAME}:${where} = ${JSON.stringify(value)}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const c = parsed.data;
+  for (const p of crossKeyProblems(c)) problems.push(`${PROJECT_NAME}:${p.key}: ${p.message}`);
+  const registry = readTenantRegistry(c.tenantsFile);
+  problems.push(...registry.problems);
+  if (problems.length) throw new ConfigError(problems);
+
+  const [primaryRegion, secondaryRegion] = orderedRegions(c.regions, c.primaryRegion);
+  const parentId = c.organizationId || c.folderId;
+  return {
+    stack,
+    environment: c.environment,
+    owner: c.owner,
+    regions: [primaryRegion, secondaryRegion],
+    primaryRegion,
+    secondaryRegion,
+    projects: {
+      platform: c.platformProjectId,
+      cde: c.cdeProjectId,
+      kms: c.kmsProjectId,
+      logging: c.loggingProjectId,
+    },
+    projectFactory: parentId
+      ? {
+          organizationId: c.organizationId || undefined,
+          folderId: c.folderId || undefined,
+          billingAccount: c.billingAccount,
+        }
+      : undefined,
+    addressSpace: c.addressSpace,
+    tenants: registry.tenants,
+    sql: {
+      databaseVersion: c.sqlDatabaseVersion,
+      tier: c.sqlTier,
+      backupRetentionCount: c.sqlBackupRetentionCount,
+      logRetentionDays: c.sqlLogRetentionDays,
+      designateDrReplica: c.sqlDesignateDrReplica,
+    },
+    maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
+    redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
+    alerting: {
+      emails: c.alertEmails,
+      // Read through the secret API so the key stays an Output secret all the way to the state.
+      pagerDutyServiceKey: c.pagerDutyServiceKey
+        ? new pulumi.Config(PROJECT_NAME).requireSecret("pagerDutyServiceKey")
+        : undefined,
+    },
+    groups: { auditors: c.auditorsGroup, breakGlass: c.breakGlassGroup },
+  };
+}
+
+function convert(
+  key: ConfigKey,
+  spec: ConfigKeySpec,
+  value: string | undefined,
+): { value: unknown } | { problem: string } {
+  const name = `${PROJECT_NAME}:${key}`;
+  if (value === undefined) {
+    if (spec.default !== undefined) return { value: spec.default };
+    return { problem: `${name}: is required but missing (${spec.description})` };
+  }
+  switch (spec.type) {
+    case "string":
+      return { value };
+    case "integer":
+      return /^-?\d+$/.test(value.trim())
+        ? { value: Number(value) }
+        : { problem: `${name} = ${JSON.stringify(value)}: must be an integer` };
+    case "boolean":
+      return value === "true" || value === "false"
+        ? { value: value === "true" }
+        : { problem: `${name} = ${JSON.stringify(value)}: must be true or false` };
+    case "array": {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        parsed = value;
+      }
+      return Array.isArray(parsed) && parsed.every((v) => typeof v === "string")
+        ? { value: parsed }
+        : { problem: `${name} = ${value}: must be a list of strings` };
+    }
+  }
+}

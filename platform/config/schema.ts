@@ -1,0 +1,118 @@
+import * as ipaddr from "ipaddr.js";
+import { z } from "zod";
+import { ALLOWED_REGIONS, Region } from "./regions";
+
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const projectId = z.string().regex(PROJECT_ID, {
+  message: "must be a Google Cloud project id: 6-30 characters, lower-case letters, digits and '-'",
+});
+const numericId = (what: string) =>
+  z.string().regex(/^(\d{6,20})?$/, { message: `must be a numeric ${what} id, or empty` });
+const group = z.email({ message: "must be a Google group e-mail address" });
+const region = z.enum(ALLOWED_REGIONS, { message: `must be one of ${ALLOWED_REGIONS.join(", ")}` });
+const int = (min: number, max: number) =>
+  z
+    .number()
+    .int()
+    .min(min, { message: `must be between ${min} and ${max}` })
+    .max(max, { message: `must be between ${min} and ${max}` });
+
+const supernet = z.string().refine(isSupernet, {
+  message: "must be a private IPv4 CIDR block (RFC 1918) of prefix length /12 or shorter, e.g. 10.64.0.0/12",
+});
+
+/**
+ * The shape and rules of a stack's configuration, after each raw value has been converted to
+ * the type Pulumi.yaml declares. Cross-key rules follow in `crossKeyProblems`.
+ */
+export const configSchema = z.object({
+  environment: z.enum(["prod", "staging"], { message: "must be prod or staging" }),
+  owner: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: "must be a valid label value" }),
+  regions: z
+    .array(region)
+    .length(2, { message: `must list exactly the two regions ${ALLOWED_REGIONS.join(" and ")}` }),
+  primaryRegion: region,
+  organizationId: numericId("organisation"),
+  folderId: numericId("folder"),
+  billingAccount: z.string().regex(/^([0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6})?$/, {
+    message: "must be a billing account id XXXXXX-XXXXXX-XXXXXX, or empty",
+  }),
+  platformProjectId: projectId,
+  cdeProjectId: projectId,
+  kmsProjectId: projectId,
+  loggingProjectId: projectId,
+  addressSpace: supernet,
+  tenantsFile: z.string().regex(/^[\w.-]+\.ya?ml$/, { message: "must be a YAML file name under stacks/" }),
+  sqlDatabaseVersion: z.enum(["POSTGRES_16", "POSTGRES_17", "POSTGRES_18"], {
+    message: "must be POSTGRES_16, POSTGRES_17 or POSTGRES_18 (Enterprise Plus, advanced disaster recovery)",
+  }),
+  sqlTier: z.string().regex(/^db-perf-optimized-N-(2|4|8|16|32|48|64|80|96|128)$/, {
+    message: "must be an Enterprise Plus tier db-perf-optimized-N-<vCPUs>",
+  }),
+  sqlBackupRetentionCount: int(7, 365),
+  sqlLogRetentionDays: int(1, 35),
+  sqlDesignateDrReplica: z.boolean(),
+  maintenanceDay: int(1, 7),
+  maintenanceHour: int(0, 23),
+  redisMemorySizeGb: int(5, 300),
+  redisReplicaCount: int(1, 5),
+  redisVersion: z.enum(["REDIS_7_0", "REDIS_7_2"], { message: "must be REDIS_7_0 or REDIS_7_2" }),
+  alertEmails: z.array(z.email({ message: "must be an e-mail address" })).min(1, {
+    message: "must list at least one address",
+  }),
+  pagerDutyServiceKey: z.string(),
+  auditorsGroup: group,
+  breakGlassGroup: group,
+});
+
+export type RawPlatformConfig = z.infer<typeof configSchema>;
+
+/** Rules that relate several keys; each message names the keys involved. */
+export function crossKeyProblems(c: RawPlatformConfig): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  if (new Set(c.regions).size !== c.regions.length) {
+    problems.push({ key: "regions", message: `lists a region twice: ${JSON.stringify(c.regions)}` });
+  }
+  if (!c.regions.includes(c.primaryRegion)) {
+    problems.push({
+      key: "primaryRegion",
+      message: `"${c.primaryRegion}" is not one of regions ${JSON.stringify(c.regions)}`,
+    });
+  }
+  const ids = [c.platformProjectId, c.cdeProjectId, c.kmsProjectId, c.loggingProjectId];
+  if (new Set(ids).size !== ids.length) {
+    problems.push({
+      key: "platformProjectId/cdeProjectId/kmsProjectId/loggingProjectId",
+      message: `must be four different projects, got ${JSON.stringify(ids)}`,
+    });
+  }
+  const parent = [c.organizationId, c.folderId].filter(Boolean);
+  if (parent.length > 1) {
+    problems.push({ key: "organizationId/folderId", message: "set one of them, not both" });
+  }
+  if (parent.length === 1 && !c.billingAccount) {
+    problems.push({
+      key: "billingAccount",
+      message: "is required when projects are created (organizationId or folderId set)",
+    });
+  }
+  if (parent.length === 0 && c.billingAccount) {
+    problems.push({ key: "billingAccount", message: "is set but neither organizationId nor folderId is" });
+  }
+  return problems;
+}
+
+export function orderedRegions(regions: readonly Region[], primary: Region): [Region, Region] {
+  const secondary = regions.find((r) => r !== primary) as Region;
+  return [primary, secondary];
+}
+
+function isSupernet(value: string): boolean {
+  try {
+    const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
+    const canonical = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+    return prefix <= 12 && prefix >= 8 && address.range() === "private" && canonical === address.toString();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,84 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/**
+ * Tenant ids become KMS key names (`kek-<id>`) and label values, so they are held to the
+ * strictest of those alphabets: lower-case DNS labels of at most 40 characters.
+ */
+export const TENANT_ID_PATTERN = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
+
+export interface Tenant {
+  id: string;
+  displayName: string;
+}
+
+const tenantSchema = z.object({
+  id: z.string().regex(TENANT_ID_PATTERN, {
+    message: "must be a lower-case DNS label (a-z, 0-9, '-'), start with a letter, at most 40 characters",
+  }),
+  displayName: z.string().trim().min(1, { message: "must not be empty" }).max(100),
+});
+
+const registrySchema = z.object({ tenants: z.array(tenantSchema).min(1, { message: "lists no tenant" }) });
+
+export const STACKS_DIR = path.join(__dirname, "..", "..", "stacks");
+
+/** Validates a parsed registry; returns the tenants or every problem found, each naming the entry. */
+export function validateTenantRegistry(
+  raw: unknown,
+  source: string,
+): { tenants: Tenant[]; problems: string[] } {
+  const parsed = registrySchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const where = issue.path.join(".");
+      const value = valueAt(raw, issue.path);
+      return `${source}: ${where || "(file)"}${value === undefined ? "" : ` = ${JSON.stringify(value)}`}: ${issue.message}`;
+    });
+    return { tenants: [], problems };
+  }
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  parsed.data.tenants.forEach((tenant, index) => {
+    const first = seen.get(tenant.id);
+    if (first !== undefined) {
+      problems.push(`${source}: tenants.${index}.id = "${tenant.id}": duplicates tenants.${first}.id`);
+    } else {
+      seen.set(tenant.id, index);
+    }
+  });
+  return { tenants: problems.length ? [] : parsed.data.tenants, problems };
+}
+
+/** Reads `stacks/<file>`; a missing or unparsable file is a problem, not an exception. */
+export function readTenantRegistry(file: string): { tenants: Tenant[]; problems: string[] } {
+  const source = `stacks/${file}`;
+  if (path.basename(file) !== file) {
+    return { tenants: [], problems: [`tenantsFile = "${file}": must be a file name inside stacks/`] };
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(STACKS_DIR, file), "utf8");
+  } catch {
+    return { tenants: [], problems: [`tenantsFile = "${file}": ${source} cannot be read`] };
+  }
+  try {
+    return validateTenantRegistry(parseYaml(text), source);
+  } catch (err) {
+    return {
+      tenants: [],
+      problems: [`${source}: not valid YAML (${(err as Error).message.split("\n")[0]})`],
+    };
+  }
+}
+
+function valueAt(root: unknown, keys: PropertyKey[]): unknown {
+  let node: unknown = root;
+  for (const key of keys) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}

@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Region } from "./regions";
+import { Tenant } from "./tenants";
+
+export type DataClass = "tenant" | "cardholder" | "none";
+
+export interface ProjectIds {
+  platform: string;
+  cde: string;
+  kms: string;
+  logging: string;
+}
+
+/** Where new projects go; absent when the stack adopts existing projects. */
+export interface ProjectFactory {
+  organizationId?: string;
+  folderId?: string;
+  billingAccount: string;
+}
+
+/** The validated configuration of one stack, read once in `index.ts` and passed down. */
+export interface PlatformConfig {
+  stack: string;
+  environment: "prod" | "staging";
+  owner: string;
+  /** Both serving regions, the primary first. */
+  regions: [Region, Region];
+  primaryRegion: Region;
+  secondaryRegion: Region;
+  projects: ProjectIds;
+  projectFactory?: ProjectFactory;
+  addressSpace: string;
+  tenants: Tenant[];
+  sql: {
+    databaseVersion: string;
+    tier: string;
+    backupRetentionCount: number;
+    logRetentionDays: number;
+    designateDrReplica: boolean;
+  };
+  maintenance: { day: number; hour: number };
+  redis: { memorySizeGb: number; replicaCount: number; version: string };
+  alerting: { emails: string[]; pagerDutyServiceKey?: pulumi.Output<string> };
+  groups: { auditors: string; breakGlass: string };
+}

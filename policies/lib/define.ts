@@ -1,0 +1,125 @@
+import {
+  EnforcementLevel,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+  validateResourceOfType,
+} from "@pulumi/policy";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Where every policy's documentation lives: the generated control map. */
+export const CONTROLS_DOC = "https://github.com/qairopay/platform/blob/main/docs/controls.md";
+
+export interface ControlMetadata {
+  /** kebab-case `<service>-<resource>-<check>`. */
+  name: string;
+  /** A full sentence. */
+  description: string;
+  /** Control ids from shared/controls.md that this policy enforces. */
+  controls: string[];
+  enforcementLevel: EnforcementLevel;
+  severity: "low" | "medium" | "high" | "critical";
+  remediationSteps: string;
+}
+
+/** A problem found on one resource: what is wrong (with the offending value) and how to fix it. */
+export interface Finding {
+  problem: string;
+  fix: string;
+  /** Stack policies name the resource; resource policies report on the one they check. */
+  urn?: string;
+}
+
+function common(meta: ControlMetadata) {
+  return {
+    name: meta.name,
+    description: meta.description,
+    enforcementLevel: meta.enforcementLevel,
+    severity: meta.severity,
+    remediationSteps: meta.remediationSteps,
+    url: `${CONTROLS_DOC}#${meta.controls[0].toLowerCase()}`,
+    tags: meta.controls,
+    framework: {
+      name: "qairopay-controls",
+      version: "1",
+      reference: meta.controls.join(","),
+      specification: meta.description,
+    },
+  };
+}
+
+/** `[ENC-01] <type> "<name>": <problem>. Fix: <fix>` — the control, the resource, the value and the fix. */
+export function violationMessage(meta: ControlMetadata, resource: string, finding: Finding): string {
+  return `[${meta.controls.join(", ")}] ${resource}: ${finding.problem}. Fix: ${finding.fix}`;
+}
+
+export function resourceLabel(r: { type: string; name: string }): string {
+  return `${r.type} "${r.name}"`;
+}
+
+type ResourceClass<TProps> = {
+  new (...args: never[]): pulumi.Resource & TProps;
+  isInstance(o: unknown): boolean;
+};
+
+/** A resource policy on one type; `check` returns every finding for the resource's inputs. */
+export function resourcePolicy<TArgs>(
+  meta: ControlMetadata,
+  resourceClass: ResourceClass<unknown>,
+  check: (props: TArgs, resource: { type: string; name: string; urn: string; protect: boolean }) => Finding[],
+): ResourceValidationPolicy {
+  return {
+    ...common(meta),
+    validateResource: validateResourceOfType(resourceClass as never, (props, args, report) => {
+      const resource = { type: args.type, name: args.name, urn: args.urn, protect: args.opts.protect };
+      for (const finding of check(props as TArgs, resource)) {
+        report(violationMessage(meta, resourceLabel(resource), finding));
+      }
+    }),
+  };
+}
+
+/** A resource policy over several types (e.g. every resource with a `region`). */
+export function anyResourcePolicy(
+  meta: ControlMetadata,
+  check: (resource: {
+    type: string;
+    name: string;
+    urn: string;
+    props: Record<string, unknown>;
+    protect: boolean;
+  }) => Finding[],
+): ResourceValidationPolicy {
+  return {
+    ...common(meta),
+    validateResource: (args, report) => {
+      const resource = {
+        type: args.type,
+        name: args.name,
+        urn: args.urn,
+        props: args.props,
+        protect: args.opts.protect,
+      };
+      for (const finding of check(resource)) report(violationMessage(meta, resourceLabel(resource), finding));
+    },
+  };
+}
+
+/** A stack policy: `check` sees every resource and names the offending one in each finding. */
+export function stackPolicy(
+  meta: ControlMetadata,
+  check: (resources: PolicyResource[]) => Finding[],
+): StackValidationPolicy {
+  return {
+    ...common(meta),
+    validateStack: (args, report: ReportViolation) => {
+      const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
+      for (const finding of check(args.resources)) {
+        const resource = finding.urn ? byUrn.get(finding.urn) : undefined;
+        const label = resource ? resourceLabel(resource) : "stack";
+        report(violationMessage(meta, label, finding), finding.urn);
+      }
+    },
+  };
+}

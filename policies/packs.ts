@@ -1,0 +1,18 @@
+import { Policies } from "@pulumi/policy";
+import { resiliencePolicies } from "./resilience/policies";
+import { securityPolicies } from "./security/policies";
+
+export interface PackDefinition {
+  /** The name `pulumi preview --policy-pack` reports. */
+  name: string;
+  version: string;
+  /** Directory under policies/ holding the pack's PulumiPolicy.yaml. */
+  dir: string;
+  policies: Policies;
+}
+
+/** Every policy pack, in report order. The offline evaluator, the CLI packs and the tests share this list. */
+export const PACKS: PackDefinition[] = [
+  { name: "qairopay-security", version: "0.1.0", dir: "security", policies: securityPolicies },
+  { name: "qairopay-resilience", version: "0.1.0", dir: "resilience", policies: resiliencePolicies },
+];

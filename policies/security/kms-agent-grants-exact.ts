@@ -1,0 +1,96 @@
+import { PolicyResource } from "@pulumi/policy";
+import { Finding, stackPolicy } from "../lib/define";
+import { AgentKind, parseKeyId, parseKeyRingId, parseServiceAgent } from "../lib/gcp";
+
+const KEY_USER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
+
+/** Where each kind of resource names its CMEK key, and which agent encrypts with it. */
+const KEY_CONSUMERS: { type: string; agent: AgentKind; keys: (p: Record<string, unknown>) => unknown[] }[] = [
+  {
+    type: "gcp:sql/databaseInstance:DatabaseInstance",
+    agent: "cloud-sql",
+    keys: (p) => [p.encryptionKeyName],
+  },
+  { type: "gcp:redis/instance:Instance", agent: "redis", keys: (p) => [p.customerManagedKey] },
+  {
+    type: "gcp:container/cluster:Cluster",
+    agent: "gke",
+    keys: (p) => [(p.databaseEncryption as { keyName?: unknown } | undefined)?.keyName],
+  },
+  {
+    type: "gcp:container/cluster:Cluster",
+    agent: "compute",
+    keys: (p) => [
+      (p.nodeConfig as { bootDiskKmsKey?: unknown } | undefined)?.bootDiskKmsKey,
+      (p.clusterAutoscaling as { autoProvisioningDefaults?: { bootDiskKmsKey?: unknown } } | undefined)
+        ?.autoProvisioningDefaults?.bootDiskKmsKey,
+    ],
+  },
+  {
+    type: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+    agent: "logging",
+    keys: (p) => [(p.cmekSettings as { kmsKeyName?: unknown } | undefined)?.kmsKeyName],
+  },
+  {
+    type: "gcp:storage/bucket:Bucket",
+    agent: "storage",
+    keys: (p) => [(p.encryption as { defaultKmsKeyName?: unknown } | undefined)?.defaultKmsKeyName],
+  },
+];
+
+/** Keys each agent kind actually uses, from the resources in the stack. */
+export function keysUsedByAgent(resources: PolicyResource[]): Map<AgentKind, Set<string>> {
+  const used = new Map<AgentKind, Set<string>>();
+  for (const consumer of KEY_CONSUMERS) {
+    for (const r of resources.filter((x) => x.type === consumer.type)) {
+      for (const key of consumer.keys(r.props)) {
+        if (typeof key !== "string" || !parseKeyId(key)) continue;
+        if (!used.has(consumer.agent)) used.set(consumer.agent, new Set());
+        used.get(consumer.agent)?.add(key);
+      }
+    }
+  }
+  return used;
+}
+
+export const kmsAgentGrantsExact = stackPolicy(
+  {
+    name: "kms-service-agent-grants-exact",
+    description:
+      "Each Google service agent holds cryptoKeyEncrypterDecrypter only on the individual keys its service uses, never on a key ring or project.",
+    controls: ["ENC-08"],
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+      "Grant the service agent with a CryptoKeyIAMMember on exactly the keys its service's resources name; remove key-ring, project-level and unused grants.",
+  },
+  (resources) => {
+    const used = keysUsedByAgent(resources);
+    const findings: Finding[] = [];
+    for (const r of resources) {
+      if (r.props.role !== KEY_USER_ROLE) continue;
+      const agent = parseServiceAgent(r.props.member);
+      if (!agent) continue;
+      if (r.type === "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember") {
+        const key = String(r.props.cryptoKeyId);
+        if (!used.get(agent.kind)?.has(key)) {
+          findings.push({
+            urn: r.urn,
+            problem: `${String(r.props.member)} (${agent.kind} agent) is granted ${key}, which no ${agent.kind} resource uses`,
+            fix: "remove the grant, or grant the key the service actually uses",
+          });
+        }
+      } else {
+        const scope = parseKeyRingId(r.props.keyRingId)
+          ? `key ring ${String(r.props.keyRingId)}`
+          : `project ${String(r.props.project)}`;
+        findings.push({
+          urn: r.urn,
+          problem: `${String(r.props.member)} (${agent.kind} agent) is granted ${KEY_USER_ROLE} on ${scope}`,
+          fix: "grant the role on the individual keys with CryptoKeyIAMMember instead",
+        });
+      }
+    }
+    return findings;
+  },
+);

@@ -1,0 +1,84 @@
+import { PolicyResource } from "@pulumi/policy";
+import { Finding, stackPolicy } from "../lib/define";
+import { parseKeyId, parseKeyRingId } from "../lib/gcp";
+
+const CARDHOLDER_RING = "cardholder";
+const KMS_GRANT_TYPES = [
+  "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+  "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding",
+  "gcp:kms/keyRingIAMMember:KeyRingIAMMember",
+  "gcp:kms/keyRingIAMBinding:KeyRingIAMBinding",
+];
+
+/**
+ * Principals of the cardholder-data environment: service accounts of a project that holds
+ * cardholder data (a resource labelled data-class=cardholder) and the service agents created
+ * for such a project.
+ */
+export function cardholderPrincipals(resources: PolicyResource[]): {
+  projects: Set<string>;
+  members: Set<string>;
+} {
+  const projects = new Set<string>();
+  for (const r of resources) {
+    const labels = (r.props.labels ??
+      (r.props.settings as { userLabels?: unknown } | undefined)?.userLabels) as
+      Record<string, string> | undefined;
+    if (
+      labels?.["data-class"] === "cardholder" &&
+      typeof r.props.project === "string" &&
+      r.type !== "gcp:organizations/project:Project"
+    ) {
+      projects.add(r.props.project);
+    }
+  }
+  const members = new Set<string>();
+  for (const r of resources) {
+    if (
+      r.type === "gcp:projects/serviceIdentity:ServiceIdentity" &&
+      projects.has(String(r.props.project)) &&
+      r.props.member
+    ) {
+      members.add(String(r.props.member));
+    }
+  }
+  return { projects, members };
+}
+
+function isCardholderPrincipal(
+  member: string,
+  cde: { projects: Set<string>; members: Set<string> },
+): boolean {
+  if (cde.members.has(member)) return true;
+  const m = /^serviceAccount:[^@]+@([a-z][a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(member);
+  return !!m && cde.projects.has(m[1]);
+}
+
+export const kmsCardholderKeyUsers = stackPolicy(
+  {
+    name: "kms-cardholder-key-users",
+    description: "No principal outside the cardholder-data environment can use a cardholder key.",
+    controls: ["ENC-03"],
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps:
+      "Remove the grant; only service accounts and service agents of the cardholder-data project may hold roles on cardholder keys or the cardholder key ring.",
+  },
+  (resources) => {
+    const cde = cardholderPrincipals(resources);
+    const findings: Finding[] = [];
+    for (const r of resources.filter((x) => KMS_GRANT_TYPES.includes(x.type))) {
+      const ring = parseKeyId(r.props.cryptoKeyId)?.ring ?? parseKeyRingId(r.props.keyRingId)?.ring;
+      if (ring !== CARDHOLDER_RING) continue;
+      const members = r.props.members ? (r.props.members as string[]) : [String(r.props.member)];
+      for (const member of members.filter((m) => !isCardholderPrincipal(m, cde))) {
+        findings.push({
+          urn: r.urn,
+          problem: `${member} is outside the cardholder-data environment (${[...cde.projects].join(", ") || "no cardholder project found"}) but is granted ${String(r.props.role)} on a cardholder key`,
+          fix: "remove the grant or use a principal of the cardholder-data project",
+        });
+      }
+    }
+    return findings;
+  },
+);

@@ -1,0 +1,40 @@
+import { anyResourcePolicy } from "../lib/define";
+
+/** Where each labelled type keeps its labels. */
+const LABEL_FIELDS: Record<string, (p: Record<string, unknown>) => unknown> = {
+  "gcp:sql/databaseInstance:DatabaseInstance": (p) =>
+    (p.settings as { userLabels?: unknown } | undefined)?.userLabels,
+  "gcp:redis/instance:Instance": (p) => p.labels,
+  "gcp:kms/cryptoKey:CryptoKey": (p) => p.labels,
+  "gcp:organizations/project:Project": (p) => p.labels,
+  "gcp:storage/bucket:Bucket": (p) => p.labels,
+  "gcp:container/cluster:Cluster": (p) => p.resourceLabels,
+};
+const DATA_CLASSES = ["tenant", "cardholder", "none"];
+
+export const labelsStandard = anyResourcePolicy(
+  {
+    name: "gcp-resource-standard-labels",
+    description:
+      "Every resource that takes labels carries env, data-class (tenant, cardholder or none) and owner.",
+    controls: ["GOV-02"],
+    enforcementLevel: "advisory",
+    severity: "low",
+    remediationSteps: "Pass standardLabels(config, dataClass) from platform/labels.ts.",
+  },
+  (resource) => {
+    const read = LABEL_FIELDS[resource.type];
+    if (!read) return [];
+    const labels = (read(resource.props) ?? {}) as Record<string, string>;
+    const missing = ["env", "owner"].filter((k) => !labels[k]);
+    if (!DATA_CLASSES.includes(labels["data-class"])) missing.push("data-class");
+    return missing.length
+      ? [
+          {
+            problem: `labels lack ${missing.join(", ")} (have ${JSON.stringify(labels)})`,
+            fix: "add the standard labels",
+          },
+        ]
+      : [];
+  },
+);

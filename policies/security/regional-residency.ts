@@ -1,0 +1,29 @@
+import { anyResourcePolicy } from "../lib/define";
+import { ALLOWED_REGIONS } from "../lib/gcp";
+
+/** Fields that hold a resource's region or location, by resource type family. */
+const LOCATION_FIELDS = ["region", "location"];
+/** Locations that are not regions and are allowed where a type requires them. */
+const GLOBAL_LOCATIONS = ["global"];
+
+export const regionalResidency = anyResourcePolicy(
+  {
+    name: "gcp-resource-region-residency",
+    description: "Every regional Google Cloud resource is in us-central1 or us-east1.",
+    controls: ["REG-01"],
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: `Place the resource in one of ${ALLOWED_REGIONS.join(", ")}.`,
+  },
+  (resource) => {
+    if (!resource.type.startsWith("gcp:")) return [];
+    return LOCATION_FIELDS.flatMap((field) => {
+      const value = resource.props[field];
+      if (typeof value !== "string" || ALLOWED_REGIONS.includes(value) || GLOBAL_LOCATIONS.includes(value))
+        return [];
+      return [
+        { problem: `${field} is ${JSON.stringify(value)}`, fix: `use ${ALLOWED_REGIONS.join(" or ")}` },
+      ];
+    });
+  },
+);

@@ -1,0 +1,152 @@
+import { Violation } from "../../harness/policyEvaluator";
+import { CapturedResource } from "../../harness/model";
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+export interface InventoryGroup {
+  component: string;
+  region: string;
+  resources: CapturedResource[];
+}
+
+/** The top-level component (a direct child of the stack) a resource belongs to. */
+function topComponent(r: CapturedResource, byUrn: Map<string, CapturedResource>): string {
+  let node = r;
+  let parent = node.parent ? byUrn.get(node.parent) : undefined;
+  while (parent && parent.type !== STACK_TYPE) {
+    node = parent;
+    parent = node.parent ? byUrn.get(node.parent) : undefined;
+  }
+  return node === r ? "(stack)" : `${node.name} (${node.type})`;
+}
+
+function regionOf(r: CapturedResource): string {
+  const value = r.inputs.region ?? r.inputs.location;
+  return typeof value === "string" ? value : "global";
+}
+
+/** Custom resources grouped by top-level component and region, in registration order. */
+export function inventory(resources: CapturedResource[]): InventoryGroup[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const groups = new Map<string, InventoryGroup>();
+  for (const r of resources) {
+    if (!r.custom || r.type.startsWith("pulumi:providers:")) continue;
+    const component = topComponent(r, byUrn);
+    const region = regionOf(r);
+    const key = `${component}\u0000${region}`;
+    if (!groups.has(key)) groups.set(key, { component, region, resources: [] });
+    groups.get(key)?.resources.push(r);
+  }
+  const order = [...new Set([...groups.values()].map((g) => g.component))];
+  return [...groups.values()].sort(
+    (a, b) => order.indexOf(a.component) - order.indexOf(b.component) || a.region.localeCompare(b.region),
+  );
+}
+
+export function countsByType(resources: CapturedResource[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const r of resources) {
+    if (!r.custom || r.type.startsWith("pulumi:providers:")) continue;
+    counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+function summary(violations: Violation[]): string {
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
+  return `${mandatory} mandatory, ${advisory} advisory violation${violations.length === 1 ? "" : "s"}`;
+}
+
+export function renderInventoryText(stack: string, resources: CapturedResource[]): string {
+  const lines = [`Offline plan of stack "${stack}": what \`pulumi up\` would create`, ""];
+  for (const group of inventory(resources)) {
+    lines.push(`${group.component}  [${group.region}]  (${group.resources.length})`);
+    for (const r of group.resources)
+      lines.push(`    ${r.type.padEnd(56)} ${r.name}${r.protect ? "  (protected)" : ""}`);
+  }
+  const counts = countsByType(resources);
+  const total = counts.reduce((n, [, c]) => n + c, 0);
+  lines.push("", `Resources by type (${total} in all):`);
+  for (const [type, count] of counts) lines.push(`  ${String(count).padStart(6)}  ${type}`);
+  return lines.join("\n");
+}
+
+export function renderViolationsText(violations: Violation[], packs: string[]): string {
+  const lines = ["", `Policy report (${packs.join(", ")}): ${summary(violations)}`];
+  for (const v of violations) {
+    lines.push(`  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policyPack}/${v.policyName}`);
+    lines.push(`            ${v.urn || "(stack)"}`);
+    for (const line of v.message.split("\n")) lines.push(`            ${line}`);
+  }
+  if (violations.length === 0) lines.push("  No policy violations.");
+  return lines.join("\n");
+}
+
+/** A pull-request comment: summary line, a table of violations, then the resource counts. */
+export function renderMarkdown(
+  title: string,
+  violations: Violation[],
+  packs: string[],
+  resources?: CapturedResource[],
+): string {
+  const mandatory = violations.some((v) => v.enforcementLevel === "mandatory");
+  const lines = [
+    `### ${mandatory ? "❌" : "✅"} ${title}`,
+    "",
+    `Policy packs: ${packs.map((p) => `\`${p}\``).join(", ")} — **${summary(violations)}**.`,
+    "",
+  ];
+  if (violations.length) {
+    lines.push("| Level | Policy | Resource | Message |", "|---|---|---|---|");
+    for (const v of violations) {
+      const message = v.message.split("\n").slice(1).join(" ") || v.message;
+      lines.push(
+        `| ${v.enforcementLevel} | \`${v.policyName}\` | \`${v.urn.split("::").pop() || "stack"}\` | ${escapeCell(message)} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (resources) {
+    const counts = countsByType(resources);
+    lines.push(
+      `<details><summary>${counts.reduce((n, [, c]) => n + c, 0)} resources</summary>`,
+      "",
+      "| Type | Count |",
+      "|---|---|",
+    );
+    for (const [type, count] of counts) lines.push(`| \`${type}\` | ${count} |`);
+    lines.push("", "</details>");
+  }
+  return lines.join("\n");
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** The `resources` entries of `plan --json`: the public contract of that output. */
+export function jsonResource(r: CapturedResource) {
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    parent: r.parent ?? null,
+    custom: r.custom,
+    inputs: redactSecrets(r.inputs),
+    protect: r.protect,
+    dependencies: r.dependencies,
+    provider: r.provider ?? null,
+  };
+}
+
+/** Secret values never reach a terminal or a CI log: they print as "[secret]". */
+export function redactSecrets(value: unknown): unknown {
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return "[secret]";
+    if (Array.isArray(value)) return value.map(redactSecrets);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redactSecrets(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,88 @@
+import * as fs from "fs";
+import { Command, CommanderError, Option } from "commander";
+import { toDeployment } from "../harness/deployment";
+import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
+import { runOffline } from "../harness/run";
+import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
+import { ConfigError } from "../platform/config/read";
+import { PACKS } from "../policies/packs";
+import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "./cli/exitCodes";
+import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
+
+const program = new Command("plan")
+  .description(
+    "Offline plan of a stack: what `pulumi up` would create, and the policy report. No cloud credentials needed.",
+  )
+  .requiredOption("--stack <name>", "stack to plan (reads stacks/Pulumi.<name>.yaml)")
+  .option(
+    "--stack-file <path>",
+    "read the configuration from this file instead of stacks/Pulumi.<stack>.yaml",
+  )
+  .option("--json", "print JSON: { stack, resources, violations } (same as --format json)")
+  .addOption(
+    new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
+  )
+  .option("--export-state <file>", "also write the plan as a `pulumi stack export` (version 3) file")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+async function main(): Promise<number> {
+  try {
+    program.parse(process.argv);
+  } catch (err) {
+    if (
+      err instanceof CommanderError &&
+      (err.code === "commander.helpDisplayed" || err.code === "commander.version")
+    )
+      return EXIT_OK;
+    return EXIT_BAD_INPUT;
+  }
+  const opts = program.opts<{
+    stack: string;
+    stackFile?: string;
+    json?: boolean;
+    format: string;
+    exportState?: string;
+  }>();
+  const format = opts.json ? "json" : opts.format;
+
+  let run;
+  try {
+    const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
+    run = await runOffline(stackConfig);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof StackFileError) failInput(err.message);
+    throw err;
+  }
+  const violations = await evaluatePacks(PACKS, run.resources);
+  if (opts.exportState)
+    fs.writeFileSync(opts.exportState, JSON.stringify(toDeployment(run.resources), null, 2) + "\n");
+
+  const packNames = PACKS.map((p) => p.name);
+  if (format === "json") {
+    process.stdout.write(
+      JSON.stringify({ stack: run.stack, resources: run.resources.map(jsonResource), violations }, null, 2) +
+        "\n",
+    );
+  } else if (format === "markdown") {
+    process.stdout.write(
+      renderMarkdown(`Offline plan of \`${run.stack}\``, violations, packNames, run.resources) + "\n",
+    );
+  } else {
+    process.stdout.write(
+      renderInventoryText(run.stack, run.resources) +
+        "\n" +
+        renderViolationsText(violations, packNames) +
+        "\n",
+    );
+  }
+  return violations.some(isMandatory) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`plan failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(3);
+  },
+);

@@ -1,0 +1,56 @@
+import { Command, CommanderError, Option } from "commander";
+import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
+import { DeploymentError, readDeployment } from "../harness/readDeployment";
+import { PACKS } from "../policies/packs";
+import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "./cli/exitCodes";
+import { renderMarkdown, renderViolationsText } from "./cli/report";
+
+const program = new Command("policy")
+  .description(
+    "Run the policy packs on a Pulumi deployment export (`pulumi stack export` or `plan --export-state`).",
+  )
+  .requiredOption("--state <file>", "the deployment export to audit")
+  .option("--json", "print JSON: { violations } (same as --format json)")
+  .addOption(
+    new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
+  )
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+async function main(): Promise<number> {
+  try {
+    program.parse(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError && err.code === "commander.helpDisplayed") return EXIT_OK;
+    return EXIT_BAD_INPUT;
+  }
+  const opts = program.opts<{ state: string; json?: boolean; format: string }>();
+  const format = opts.json ? "json" : opts.format;
+  let resources;
+  try {
+    resources = readDeployment(opts.state);
+  } catch (err) {
+    if (err instanceof DeploymentError) failInput(err.message);
+    throw err;
+  }
+  const violations = await evaluatePacks(PACKS, resources);
+  const packNames = PACKS.map((p) => p.name);
+  if (format === "json") process.stdout.write(JSON.stringify({ violations }, null, 2) + "\n");
+  else if (format === "markdown")
+    process.stdout.write(renderMarkdown(`Policy audit of \`${opts.state}\``, violations, packNames) + "\n");
+  else
+    process.stdout.write(
+      `Audited ${resources.length} resources from ${opts.state}` +
+        renderViolationsText(violations, packNames) +
+        "\n",
+    );
+  return violations.some(isMandatory) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`policy failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(3);
+  },
+);
