@@ -101,10 +101,8 @@ export function validateConfig(raw: RawValues, stack: string, unknownKeys: strin
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
     alerting: {
       emails: c.alertEmails,
-      // Read through the secret API so the key stays an Output secret all the way to the state.
-      pagerDutyServiceKey: c.pagerDutyServiceKey
-        ? new pulumi.Config(PROJECT_NAME).requireSecret("pagerDutyServiceKey")
-        : undefined,
+      // Wrapped at once, so the key is an Output secret all the way to the state (as requireSecret does).
+      pagerDutyServiceKey: c.pagerDutyServiceKey ? pulumi.secret(c.pagerDutyServiceKey) : undefined,
     },
     groups: { auditors: c.auditorsGroup, breakGlass: c.breakGlassGroup },
   };

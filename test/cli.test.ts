@@ -1,0 +1,152 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-cli-"));
+
+function run(tool: "plan" | "policy", args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join("tools", `${tool}.ts`), ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const NO_STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+describe("npm run plan", () => {
+  const exported = path.join(tmp, "prod.json");
+  let plan: ReturnType<typeof run>;
+  beforeAll(() => {
+    plan = run("plan", ["--stack", "prod", "--json", "--export-state", exported]);
+  });
+
+  test("--json lists every resource with the contract's fields and exits 0", () => {
+    expect(plan.code).toBe(0);
+    const out = JSON.parse(plan.stdout);
+    expect(Object.keys(out)).toEqual(["stack", "resources", "violations"]);
+    expect(out.stack).toBe("prod");
+    expect(out.violations).toEqual([]);
+    expect(out.resources.length).toBeGreaterThan(100);
+    for (const r of out.resources) {
+      expect(Object.keys(r)).toEqual([
+        "urn",
+        "type",
+        "name",
+        "parent",
+        "custom",
+        "inputs",
+        "protect",
+        "dependencies",
+        "provider",
+      ]);
+    }
+    const redis = out.resources.find((r: { name: string }) => r.name === "prod-cache-us-central1-instance");
+    expect(redis.parent).toBe(
+      "urn:pulumi:prod::qairopay-platform::qairopay:cache:RedisCache::prod-cache-us-central1",
+    );
+  });
+
+  test("--export-state writes a version-3 deployment that `policy --state` accepts", () => {
+    const state = JSON.parse(fs.readFileSync(exported, "utf8"));
+    expect(state.version).toBe(3);
+    expect(Object.keys(state.deployment)).toEqual(["manifest", "resources"]);
+    const sql = state.deployment.resources.find((r: { urn: string }) =>
+      r.urn.endsWith("::prod-ledger-us-central1"),
+    );
+    expect(sql).toMatchObject({
+      custom: true,
+      type: "gcp:sql/databaseInstance:DatabaseInstance",
+      id: "prod-ledger-us-central1",
+      protect: true,
+    });
+    expect(Object.keys(sql)).toEqual(
+      expect.arrayContaining([
+        "urn",
+        "custom",
+        "type",
+        "id",
+        "inputs",
+        "outputs",
+        "parent",
+        "dependencies",
+        "propertyDependencies",
+        "provider",
+        "protect",
+      ]),
+    );
+    const policy = run("policy", ["--state", exported, "--json"]);
+    expect([policy.code, JSON.parse(policy.stdout)]).toEqual([0, { violations: [] }]);
+  });
+
+  test("`policy --state` exits 1 with a mandatory stack violation when a DR replica is removed", () => {
+    const state = JSON.parse(fs.readFileSync(exported, "utf8"));
+    state.deployment.resources = state.deployment.resources.filter(
+      (r: { urn: string }) => !r.urn.endsWith("::prod-card-vault-us-east1"),
+    );
+    const mutated = path.join(tmp, "mutated.json");
+    fs.writeFileSync(mutated, JSON.stringify(state));
+    const policy = run("policy", ["--state", mutated, "--json"]);
+    expect(policy.code).toBe(1);
+    const violations = JSON.parse(policy.stdout).violations;
+    // The replica's key grant is now unused, which ENC-08 also reports.
+    expect(violations.map((v: { policyName: string }) => v.policyName).sort()).toEqual([
+      "kms-service-agent-grants-exact",
+      "sql-instance-dr-replica",
+    ]);
+    expect(violations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          policyPack: "qairopay-resilience",
+          policyName: "sql-instance-dr-replica",
+          enforcementLevel: "mandatory",
+          urn: "urn:pulumi:prod::qairopay-platform::qairopay:database:PostgresCluster$gcp:sql/databaseInstance:DatabaseInstance::prod-card-vault-us-central1",
+        }),
+      ]),
+    );
+  });
+
+  test("a stack file with a wrong type, a foreign region and a missing key: exit 2, every key named, no stack trace", () => {
+    const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
+    const bad = prod
+      .replace("qairopay-platform:maintenanceHour: 3", "qairopay-platform:maintenanceHour: three")
+      .replace(
+        "qairopay-platform:primaryRegion: us-central1",
+        "qairopay-platform:primaryRegion: europe-west1",
+      )
+      .replace(/^ {2}qairopay-platform:kmsProjectId: .*\n/m, "");
+    const file = path.join(tmp, "Pulumi.bad.yaml");
+    fs.writeFileSync(file, bad);
+    const result = run("plan", ["--stack", "bad", "--stack-file", file]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("qairopay-platform:kmsProjectId: is required but missing");
+    expect(result.stderr).toContain(
+      'qairopay-platform:primaryRegion = "europe-west1": must be one of us-central1, us-east1',
+    );
+    expect(result.stderr).toContain('qairopay-platform:maintenanceHour = "three": must be an integer');
+    expect(result.stderr).not.toMatch(NO_STACK_TRACE);
+  });
+
+  test("bad arguments exit 2", () => {
+    expect(run("plan", ["--stack", "prod", "--format", "xml"]).code).toBe(2);
+    expect(run("policy", ["--state", path.join(tmp, "missing.json")])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("cannot be read"),
+    });
+  });
+
+  test("--format markdown renders a pull-request comment", () => {
+    const md = run("policy", ["--state", exported, "--format", "markdown"]);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain("### ✅ Policy audit of");
+    expect(md.stdout).toContain("**0 mandatory, 0 advisory violations**");
+  });
+});

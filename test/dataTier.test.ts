@@ -1,0 +1,443 @@
+import { mockProjectNumber } from "../harness/gcpMocks";
+import type { OfflineRun } from "../harness/run";
+import { named, ofType, planStack, sorted, T } from "./helpers/plan";
+
+let prod: OfflineRun;
+beforeAll(async () => {
+  prod = await planStack("prod");
+});
+
+const sqlAgent = (project: string) =>
+  `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-cloud-sql.iam.gserviceaccount.com`;
+const redisAgent = (project: string) =>
+  `serviceAccount:service-${mockProjectNumber(project)}@cloud-redis.iam.gserviceaccount.com`;
+
+describe("key hierarchy", () => {
+  test("four rings per region in the KMS project, separated by data class", () => {
+    expect(ofType(prod, T.ring).map((r) => r.id)).toEqual(
+      ["us-central1", "us-east1"].flatMap((region) =>
+        ["tenant-kek", "tenant-data", "cardholder", "platform"].map(
+          (ring) => `projects/qp-prod-kms/locations/${region}/keyRings/${ring}`,
+        ),
+      ),
+    );
+  });
+
+  test("every key rotates every 90 days, waits 30 days to destroy, and is protected and retained", () => {
+    const keys = ofType(prod, T.key);
+    expect(keys).toHaveLength(2 * (4 + 5));
+    for (const key of keys) {
+      expect([
+        key.name,
+        key.inputs.rotationPeriod,
+        key.inputs.destroyScheduledDuration,
+        key.inputs.deletionPolicy,
+        key.protect,
+        key.retainOnDelete,
+      ]).toEqual([key.name, "7776000s", "2592000s", "PREVENT", true, true]);
+    }
+  });
+
+  test("cardholder keys are HSM, all others software", () => {
+    const levels = Object.fromEntries(
+      ofType(prod, T.key).map((k) => [
+        k.id,
+        (k.inputs.versionTemplate as { protectionLevel: string }).protectionLevel,
+      ]),
+    );
+    expect(
+      Object.entries(levels)
+        .filter(([, level]) => level === "HSM")
+        .map(([id]) => id),
+    ).toEqual([
+      "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-sql",
+      "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan",
+      "projects/qp-prod-kms/locations/us-east1/keyRings/cardholder/cryptoKeys/card-vault-sql",
+      "projects/qp-prod-kms/locations/us-east1/keyRings/cardholder/cryptoKeys/card-vault-pan",
+    ]);
+  });
+
+  test("a KEK per tenant per region in the tenant-kek ring, labelled with the tenant", () => {
+    const keks = ofType(prod, T.key).filter((k) => (k.inputs.labels as Record<string, string>).tenant);
+    expect(keks.map((k) => [k.id, (k.inputs.labels as Record<string, string>).tenant])).toEqual(
+      ["us-central1", "us-east1"].flatMap((region) =>
+        ["acme-payments", "borealis-travel", "cedar-health", "dune-outfitters", "ember-energy"].map((t) => [
+          `projects/qp-prod-kms/locations/${region}/keyRings/tenant-kek/cryptoKeys/kek-${t}`,
+          t,
+        ]),
+      ),
+    );
+  });
+
+  test("each service agent is granted exactly the keys its service uses, key by key", () => {
+    const grants = ofType(prod, T.keyGrant).map((g) => [
+      String(g.inputs.cryptoKeyId).split("/locations/")[1],
+      g.inputs.member,
+      g.inputs.role,
+    ]);
+    const role = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
+    expect(sorted(grants)).toEqual(
+      sorted([
+        ["us-central1/keyRings/tenant-data/cryptoKeys/ledger-sql", sqlAgent("qp-prod-platform"), role],
+        ["us-central1/keyRings/tenant-data/cryptoKeys/redis", redisAgent("qp-prod-platform"), role],
+        ["us-central1/keyRings/cardholder/cryptoKeys/card-vault-sql", sqlAgent("qp-prod-cde"), role],
+        ["us-east1/keyRings/tenant-data/cryptoKeys/ledger-sql", sqlAgent("qp-prod-platform"), role],
+        ["us-east1/keyRings/tenant-data/cryptoKeys/redis", redisAgent("qp-prod-platform"), role],
+        ["us-east1/keyRings/cardholder/cryptoKeys/card-vault-sql", sqlAgent("qp-prod-cde"), role],
+        [
+          "us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan",
+          "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
+          role,
+        ],
+        [
+          "us-east1/keyRings/cardholder/cryptoKeys/card-vault-pan",
+          "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
+          role,
+        ],
+      ]),
+    );
+    expect(ofType(prod, T.identity).map((i) => [i.inputs.project, i.inputs.service])).toEqual([
+      ["qp-prod-platform", "sqladmin.googleapis.com"],
+      ["qp-prod-platform", "redis.googleapis.com"],
+      ["qp-prod-cde", "sqladmin.googleapis.com"],
+    ]);
+  });
+
+  test("the ledger workload may use the tenant KEK rings and nothing else in KMS", () => {
+    expect(
+      ofType(prod, T.ringGrant).map((g) => [g.inputs.keyRingId, g.inputs.member, g.inputs.role]),
+    ).toEqual(
+      ["us-central1", "us-east1"].map((r) => [
+        `projects/qp-prod-kms/locations/${r}/keyRings/tenant-kek`,
+        "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com",
+        "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+      ]),
+    );
+    expect(
+      ofType(prod, "gcp:projects/iAMMember:IAMMember").map((g) => [
+        g.inputs.project,
+        g.inputs.role,
+        g.inputs.member,
+      ]),
+    ).toEqual([
+      [
+        "qp-prod-platform",
+        "roles/cloudsql.client",
+        "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com",
+      ],
+      [
+        "qp-prod-platform",
+        "roles/cloudsql.instanceUser",
+        "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com",
+      ],
+      [
+        "qp-prod-cde",
+        "roles/cloudsql.client",
+        "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
+      ],
+      [
+        "qp-prod-cde",
+        "roles/cloudsql.instanceUser",
+        "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
+      ],
+    ]);
+  });
+});
+
+describe("Postgres clusters", () => {
+  test("ledger and card-vault: REGIONAL primary in primaryRegion, DR replica in the other, keys of their own region and class", () => {
+    const rows = ofType(prod, T.sql).map((i) => {
+      const s = i.inputs.settings as Record<string, unknown>;
+      return [
+        i.inputs.project,
+        i.inputs.name,
+        i.inputs.region,
+        i.inputs.instanceType,
+        i.inputs.masterInstanceName ?? null,
+        s.availabilityType,
+        i.inputs.encryptionKeyName,
+      ];
+    });
+    const key = (region: string, ring: string, k: string) =>
+      `projects/qp-prod-kms/locations/${region}/keyRings/${ring}/cryptoKeys/${k}`;
+    expect(sorted(rows)).toEqual(
+      sorted([
+        [
+          "qp-prod-platform",
+          "prod-ledger-us-central1",
+          "us-central1",
+          "CLOUD_SQL_INSTANCE",
+          null,
+          "REGIONAL",
+          key("us-central1", "tenant-data", "ledger-sql"),
+        ],
+        [
+          "qp-prod-platform",
+          "prod-ledger-us-east1",
+          "us-east1",
+          "READ_REPLICA_INSTANCE",
+          "prod-ledger-us-central1",
+          "REGIONAL",
+          key("us-east1", "tenant-data", "ledger-sql"),
+        ],
+        [
+          "qp-prod-cde",
+          "prod-card-vault-us-central1",
+          "us-central1",
+          "CLOUD_SQL_INSTANCE",
+          null,
+          "REGIONAL",
+          key("us-central1", "cardholder", "card-vault-sql"),
+        ],
+        [
+          "qp-prod-cde",
+          "prod-card-vault-us-east1",
+          "us-east1",
+          "READ_REPLICA_INSTANCE",
+          "prod-card-vault-us-central1",
+          "REGIONAL",
+          key("us-east1", "cardholder", "card-vault-sql"),
+        ],
+      ]),
+    );
+  });
+
+  test("the primary is private, TLS-only, backed up with PITR, and names its DR replica", () => {
+    const primary = named(prod, "prod-ledger-us-central1");
+    const s = primary.inputs.settings as Record<string, unknown>;
+    expect(primary.inputs.databaseVersion).toBe("POSTGRES_18");
+    expect(s.edition).toBe("ENTERPRISE_PLUS");
+    expect(s.ipConfiguration).toEqual({
+      ipv4Enabled: false,
+      privateNetwork: "projects/qp-prod-platform/global/networks/prod-platform",
+      allocatedIpRange: "prod-platform-psa",
+      sslMode: "ENCRYPTED_ONLY",
+      authorizedNetworks: [],
+    });
+    expect(s.backupConfiguration).toEqual({
+      enabled: true,
+      pointInTimeRecoveryEnabled: true,
+      startTime: "02:00",
+      location: "us-central1",
+      transactionLogRetentionDays: 14,
+      backupRetentionSettings: { retainedBackups: 35, retentionUnit: "COUNT" },
+    });
+    expect(primary.inputs.replicationCluster).toEqual({
+      failoverDrReplicaName: "qp-prod-platform:prod-ledger-us-east1",
+    });
+    expect([primary.inputs.deletionProtection, s.deletionProtectionEnabled, primary.protect]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(s.maintenanceWindow).toEqual({ day: 7, hour: 3, updateTrack: "stable" });
+    expect(s.databaseFlags).toEqual(
+      expect.arrayContaining([
+        { name: "cloudsql.iam_authentication", value: "on" },
+        { name: "cloudsql.enable_pgaudit", value: "on" },
+      ]),
+    );
+  });
+
+  test("the DR replica waits for its primary and does not back up while it is a replica", () => {
+    const replica = named(prod, "prod-card-vault-us-east1");
+    expect(replica.dependencies).toContain(named(prod, "prod-card-vault-us-central1").urn);
+    expect((replica.inputs.settings as Record<string, unknown>).backupConfiguration).toEqual({
+      enabled: false,
+      pointInTimeRecoveryEnabled: false,
+    });
+    expect(replica.inputs.replicationCluster).toEqual({ failoverDrReplicaName: "" });
+  });
+
+  test("a new cluster can be deployed before its DR replica is designated", async () => {
+    const bootstrap = await planStack("prod", { sqlDesignateDrReplica: false });
+    expect(named(bootstrap, "prod-ledger-us-central1").inputs.replicationCluster).toEqual({
+      failoverDrReplicaName: "",
+    });
+  });
+});
+
+describe("Memorystore", () => {
+  test("one STANDARD_HA instance per region with TLS, AUTH, read replicas and a key of its region", () => {
+    expect(
+      ofType(prod, T.redis).map((r) => [
+        r.inputs.name,
+        r.inputs.region,
+        r.inputs.tier,
+        r.inputs.transitEncryptionMode,
+        r.inputs.authEnabled,
+        r.inputs.replicaCount,
+        r.inputs.readReplicasMode,
+        r.inputs.connectMode,
+        r.inputs.customerManagedKey,
+        r.protect,
+      ]),
+    ).toEqual(
+      ["us-central1", "us-east1"].map((region) => [
+        `prod-cache-${region}`,
+        region,
+        "STANDARD_HA",
+        "SERVER_AUTHENTICATION",
+        true,
+        2,
+        "READ_REPLICAS_ENABLED",
+        "PRIVATE_SERVICE_ACCESS",
+        `projects/qp-prod-kms/locations/${region}/keyRings/tenant-data/cryptoKeys/redis`,
+        true,
+      ]),
+    );
+    expect(named(prod, "prod-cache-us-east1-instance").inputs.persistenceConfig).toEqual({
+      persistenceMode: "RDB",
+      rdbSnapshotPeriod: "TWELVE_HOURS",
+    });
+    expect(named(prod, "prod-cache-us-east1-instance").inputs.maintenancePolicy).toEqual({
+      weeklyMaintenanceWindows: [{ day: "SUNDAY", startTime: { hours: 3, minutes: 0 } }],
+    });
+  });
+});
+
+describe("network", () => {
+  test("a subnet per region per VPC with GKE ranges, Private Google Access and flow logs", () => {
+    expect(
+      ofType(prod, T.subnet).map((s) => [
+        s.inputs.name,
+        s.inputs.ipCidrRange,
+        s.inputs.secondaryIpRanges,
+        s.inputs.privateIpGoogleAccess,
+        s.inputs.logConfig,
+      ]),
+    ).toEqual([
+      [
+        "prod-platform-us-central1",
+        "10.68.0.0/20",
+        [
+          { rangeName: "pods", ipCidrRange: "10.64.0.0/16" },
+          { rangeName: "services", ipCidrRange: "10.68.64.0/20" },
+        ],
+        true,
+        { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
+      ],
+      [
+        "prod-platform-us-east1",
+        "10.68.16.0/20",
+        [
+          { rangeName: "pods", ipCidrRange: "10.65.0.0/16" },
+          { rangeName: "services", ipCidrRange: "10.68.80.0/20" },
+        ],
+        true,
+        { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
+      ],
+      [
+        "prod-cde-us-central1",
+        "10.76.0.0/20",
+        [
+          { rangeName: "pods", ipCidrRange: "10.72.0.0/16" },
+          { rangeName: "services", ipCidrRange: "10.76.64.0/20" },
+        ],
+        true,
+        { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
+      ],
+      [
+        "prod-cde-us-east1",
+        "10.76.16.0/20",
+        [
+          { rangeName: "pods", ipCidrRange: "10.73.0.0/16" },
+          { rangeName: "services", ipCidrRange: "10.76.80.0/20" },
+        ],
+        true,
+        { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
+      ],
+    ]);
+  });
+
+  test("firewalls admit only Google's load-balancer ranges to serving ports, everything logged", () => {
+    expect(
+      sorted(
+        ofType(prod, T.firewall).map((f) => [
+          f.inputs.name,
+          f.inputs.sourceRanges,
+          f.inputs.allows ?? f.inputs.denies,
+          f.inputs.logConfig,
+        ]),
+      ),
+    ).toEqual(
+      sorted(
+        ["prod-platform", "prod-cde"].flatMap((net) => [
+          [
+            `${net}-allow-google-lb`,
+            ["35.191.0.0/16", "130.211.0.0/22"],
+            [{ protocol: "tcp", ports: ["443", "8443", "8080"] }],
+            { metadata: "INCLUDE_ALL_METADATA" },
+          ],
+          [
+            `${net}-deny-all-ingress`,
+            ["0.0.0.0/0"],
+            [{ protocol: "all" }],
+            { metadata: "INCLUDE_ALL_METADATA" },
+          ],
+        ]),
+      ),
+    );
+  });
+
+  test("private service access range and connection per VPC, NAT per region", () => {
+    expect(
+      ofType(prod, "gcp:compute/globalAddress:GlobalAddress").map((a) => [
+        a.inputs.name,
+        a.inputs.address,
+        a.inputs.prefixLength,
+        a.inputs.purpose,
+      ]),
+    ).toEqual([
+      ["prod-platform-psa", "10.69.0.0", 16, "VPC_PEERING"],
+      ["prod-cde-psa", "10.77.0.0", 16, "VPC_PEERING"],
+    ]);
+    expect(
+      ofType(prod, "gcp:compute/routerNat:RouterNat").map((n) => [n.inputs.name, n.inputs.region]),
+    ).toEqual([
+      ["prod-platform-us-central1", "us-central1"],
+      ["prod-platform-us-east1", "us-east1"],
+      ["prod-cde-us-central1", "us-central1"],
+      ["prod-cde-us-east1", "us-east1"],
+    ]);
+  });
+});
+
+describe("projects and labels", () => {
+  test("APIs are enabled and never disabled on destroy", () => {
+    const services = ofType(prod, T.service);
+    expect(services.length).toBe(35);
+    expect(
+      services.every(
+        (s) => s.inputs.disableOnDestroy === false && s.inputs.disableDependentServices === false,
+      ),
+    ).toBe(true);
+    expect(services.filter((s) => s.inputs.project === "qp-prod-kms").map((s) => s.inputs.service)).toEqual([
+      "cloudkms.googleapis.com",
+      "cloudresourcemanager.googleapis.com",
+      "logging.googleapis.com",
+      "monitoring.googleapis.com",
+    ]);
+  });
+
+  test("every labelled resource carries env, data-class and owner", () => {
+    const labelled = prod.resources.filter(
+      (r) => r.inputs.labels || (r.inputs.settings as { userLabels?: unknown } | undefined)?.userLabels,
+    );
+    expect(labelled.length).toBe(
+      ofType(prod, T.key).length + ofType(prod, T.redis).length + ofType(prod, T.sql).length,
+    );
+    for (const r of labelled) {
+      const labels = (r.inputs.labels ?? (r.inputs.settings as { userLabels: unknown }).userLabels) as Record<
+        string,
+        string
+      >;
+      expect([
+        r.name,
+        labels.env,
+        labels.owner,
+        ["tenant", "cardholder", "none"].includes(labels["data-class"]),
+      ]).toEqual([r.name, "prod", "platform-engineering", true]);
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { REPLACE_FIELDS, valueAtPath } from "../components/replaceFields";
+import type { OfflineRun } from "../harness/run";
+import { named, planStack } from "./helpers/plan";
+
+let central: OfflineRun;
+let east: OfflineRun;
+beforeAll(async () => {
+  central = await planStack("prod", { primaryRegion: "us-central1" });
+  east = await planStack("prod", { primaryRegion: "us-east1" });
+});
+
+describe("failover by configuration (RES-04)", () => {
+  test("both plans register the same URNs", () => {
+    expect(east.resources.map((r) => r.urn).sort()).toEqual(central.resources.map((r) => r.urn).sort());
+  });
+
+  test("no replace-forcing field of any stateful resource changes", () => {
+    const eastByUrn = new Map(east.resources.map((r) => [r.urn, r]));
+    let compared = 0;
+    for (const before of central.resources) {
+      const fields = REPLACE_FIELDS[before.type];
+      if (!fields) continue;
+      const after = eastByUrn.get(before.urn);
+      for (const field of fields.always) {
+        expect([before.urn, field, valueAtPath(after?.inputs ?? {}, field)]).toEqual([
+          before.urn,
+          field,
+          valueAtPath(before.inputs, field),
+        ]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  test("only the roles swap: the old DR replica becomes the primary and the old primary follows it", () => {
+    for (const cluster of ["prod-ledger", "prod-card-vault"]) {
+      const roles = (run: OfflineRun) =>
+        ["us-central1", "us-east1"].map((region) => {
+          const i = named(run, `${cluster}-${region}`);
+          return [
+            region,
+            i.inputs.instanceType,
+            i.inputs.masterInstanceName ?? null,
+            (i.inputs.replicationCluster as { failoverDrReplicaName: string }).failoverDrReplicaName,
+          ];
+        });
+      const project = cluster === "prod-ledger" ? "qp-prod-platform" : "qp-prod-cde";
+      expect(roles(central)).toEqual([
+        ["us-central1", "CLOUD_SQL_INSTANCE", null, `${project}:${cluster}-us-east1`],
+        ["us-east1", "READ_REPLICA_INSTANCE", `${cluster}-us-central1`, ""],
+      ]);
+      expect(roles(east)).toEqual([
+        ["us-central1", "READ_REPLICA_INSTANCE", `${cluster}-us-east1`, ""],
+        ["us-east1", "CLOUD_SQL_INSTANCE", null, `${project}:${cluster}-us-central1`],
+      ]);
+    }
+  });
+
+  test("every other resource's inputs are identical", () => {
+    const eastByUrn = new Map(east.resources.map((r) => [r.urn, r]));
+    const changed = central.resources
+      .filter((r) => JSON.stringify(r.inputs) !== JSON.stringify(eastByUrn.get(r.urn)?.inputs))
+      .map((r) => r.name)
+      .sort();
+    expect(changed).toEqual([
+      "prod-card-vault-us-central1",
+      "prod-card-vault-us-east1",
+      "prod-ledger-us-central1",
+      "prod-ledger-us-east1",
+    ]);
+  });
+});

@@ -1,0 +1,106 @@
+import { GcpMocks, mockProjectNumber } from "../harness/gcpMocks";
+import { runOffline } from "../harness/run";
+import { loadStack } from "../harness/stackFile";
+import { ConfigError } from "../platform/config/read";
+import { named, planStack, withOverrides } from "./helpers/plan";
+import type { OfflineRun } from "../harness/run";
+
+let prod: OfflineRun;
+beforeAll(async () => {
+  prod = await planStack("prod");
+});
+
+describe("engine-less harness", () => {
+  test("captures every registration with its options", () => {
+    const primary = named(prod, "prod-ledger-us-central1");
+    expect(primary.urn).toBe(
+      "urn:pulumi:prod::qairopay-platform::qairopay:database:PostgresCluster$gcp:sql/databaseInstance:DatabaseInstance::prod-ledger-us-central1",
+    );
+    expect(primary.parent).toBe(
+      "urn:pulumi:prod::qairopay-platform::qairopay:database:PostgresCluster::prod-ledger",
+    );
+    expect(primary.custom).toBe(true);
+    expect(primary.protect).toBe(true);
+    expect(primary.provider).toBe(
+      "urn:pulumi:prod::qairopay-platform::pulumi:providers:gcp::default::00000000-0000-4000-8000-000000000001",
+    );
+    expect(primary.dependencies).toEqual(
+      expect.arrayContaining([
+        "urn:pulumi:prod::qairopay-platform::qairopay:network:PrivateNetwork$gcp:servicenetworking/connection:Connection::prod-platform-net-psa",
+        "urn:pulumi:prod::qairopay-platform::qairopay:kms:KeyHierarchy$gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember::prod-keys-us-central1-ledger-sql-platform-cloud-sql",
+      ]),
+    );
+    expect(primary.propertyDependencies.encryptionKeyName).toEqual([
+      "urn:pulumi:prod::qairopay-platform::qairopay:kms:KeyHierarchy$gcp:kms/cryptoKey:CryptoKey::prod-keys-us-central1-ledger-sql",
+    ]);
+    const kek = named(prod, "prod-keys-us-east1-kek-acme-payments");
+    expect({ protect: kek.protect, retainOnDelete: kek.retainOnDelete }).toEqual({
+      protect: true,
+      retainOnDelete: true,
+    });
+  });
+
+  test("nested URNs carry the full chain of parent types", () => {
+    const stack = prod.resources[0];
+    expect(stack.type).toBe("pulumi:pulumi:Stack");
+    expect(stack.urn).toBe("urn:pulumi:prod::qairopay-platform::pulumi:pulumi:Stack::qairopay-platform-prod");
+    expect(new Set(prod.resources.map((r) => r.urn)).size).toBe(prod.resources.length);
+  });
+
+  test("mocks answer like the provider: key ids, service-agent e-mails with project numbers", () => {
+    const key = named(prod, "prod-keys-us-central1-card-vault-sql");
+    expect(key.id).toBe(
+      "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-sql",
+    );
+    const grant = named(prod, "prod-keys-us-central1-card-vault-sql-cde-cloud-sql");
+    expect(grant.inputs).toEqual({
+      cryptoKeyId: "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-sql",
+      role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+      member: `serviceAccount:service-${mockProjectNumber("qp-prod-cde")}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+    });
+    expect(prod.calls.map((c) => [c.token, c.inputs.projectId])).toEqual([
+      ["gcp:organizations/getProject:getProject", "qp-prod-platform"],
+      ["gcp:organizations/getProject:getProject", "qp-prod-cde"],
+      ["gcp:organizations/getProject:getProject", "qp-prod-kms"],
+      ["gcp:organizations/getProject:getProject", "qp-prod-logging"],
+    ]);
+  });
+
+  test("secrets stay secrets: Redis AUTH is a secret output", () => {
+    const redis = named(prod, "prod-cache-us-central1-instance");
+    expect(redis.outputs.authString).toEqual({
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      value: "offline-mock-redis-auth-string",
+    });
+  });
+
+  test("an unexpected data-source call fails loudly", () => {
+    expect(() => new GcpMocks().call({ token: "gcp:compute/getZones:getZones", inputs: {} })).toThrow(
+      "unexpected data-source call gcp:compute/getZones:getZones: add an explicit answer to harness/gcpMocks.ts",
+    );
+  });
+
+  test("bad configuration fails before any resource is registered", async () => {
+    const program = jest.fn(() => ({}));
+    const bad = withOverrides(loadStack("prod"), { primaryRegion: "europe-west1" });
+    await expect(runOffline(bad, program)).rejects.toThrow(ConfigError);
+    expect(program).not.toHaveBeenCalled();
+  });
+
+  test("staging creates its four projects under the folder, protected", async () => {
+    const staging = await planStack("staging");
+    const projects = staging.resources.filter((r) => r.type === "gcp:organizations/project:Project");
+    expect(
+      projects.map((p) => [p.inputs.projectId, p.inputs.folderId, p.inputs.billingAccount, p.protect]),
+    ).toEqual([
+      ["qp-stg-platform", "538201947712", "01A2B3-C4D5E6-F7A8B9", true],
+      ["qp-stg-cde", "538201947712", "01A2B3-C4D5E6-F7A8B9", true],
+      ["qp-stg-kms", "538201947712", "01A2B3-C4D5E6-F7A8B9", true],
+      ["qp-stg-logging", "538201947712", "01A2B3-C4D5E6-F7A8B9", true],
+    ]);
+    expect(
+      projects.every((p) => p.inputs.autoCreateNetwork === false && p.inputs.deletionPolicy === "PREVENT"),
+    ).toBe(true);
+    expect(staging.calls).toEqual([]);
+  });
+});

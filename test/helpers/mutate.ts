@@ -1,0 +1,67 @@
+import { CapturedResource } from "../../harness/model";
+import { evaluatePacks, Violation } from "../../harness/policyEvaluator";
+import { PACKS } from "../../policies/packs";
+
+export type Mutation = (resources: CapturedResource[]) => CapturedResource[];
+
+/** Deep copy, so every case starts from the untouched plan. */
+export function clone(resources: CapturedResource[]): CapturedResource[] {
+  return JSON.parse(JSON.stringify(resources));
+}
+
+/** Changes one resource's inputs and outputs alike (as a changed program would). */
+export function editResource(
+  name: string,
+  edit: (props: Record<string, unknown>, r: CapturedResource) => void,
+): Mutation {
+  return (resources) => {
+    const copy = clone(resources);
+    const target = copy.filter((r) => r.name === name);
+    if (target.length !== 1) throw new Error(`mutation target ${name} matched ${target.length} resources`);
+    edit(target[0].inputs, target[0]);
+    edit(target[0].outputs, target[0]);
+    return copy;
+  };
+}
+
+export function removeResource(name: string): Mutation {
+  return (resources) => {
+    const copy = clone(resources).filter((r) => r.name !== name);
+    if (copy.length !== resources.length - 1) throw new Error(`mutation target ${name} not found`);
+    return copy;
+  };
+}
+
+export function addResource(
+  template: Partial<CapturedResource> & { type: string; name: string; inputs: Record<string, unknown> },
+): Mutation {
+  return (resources) => [
+    ...clone(resources),
+    {
+      urn: `urn:pulumi:prod::qairopay-platform::${template.type}::${template.name}`,
+      custom: true,
+      id: template.name,
+      outputs: template.inputs,
+      protect: false,
+      retainOnDelete: false,
+      deleteBeforeReplace: false,
+      dependencies: [],
+      propertyDependencies: {},
+      ignoreChanges: [],
+      replaceOnChanges: [],
+      additionalSecretOutputs: [],
+      ...template,
+    },
+  ];
+}
+
+export async function violationsOf(resources: CapturedResource[], policyName?: string): Promise<Violation[]> {
+  const all = await evaluatePacks(PACKS, resources);
+  return policyName ? all.filter((v) => v.policyName === policyName) : all;
+}
+
+export function urnOf(resources: CapturedResource[], name: string): string {
+  const r = resources.find((x) => x.name === name);
+  if (!r) throw new Error(`no resource ${name}`);
+  return r.urn;
+}

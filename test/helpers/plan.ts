@@ -1,0 +1,47 @@
+import { OfflineRun, runOffline } from "../../harness/run";
+import { CapturedResource } from "../../harness/model";
+import { loadStack, StackConfig } from "../../harness/stackFile";
+
+/** Plans a stack file under stacks/, with optional overrides of `qairopay-platform:` keys. */
+export async function planStack(stack: string, overrides: Record<string, unknown> = {}): Promise<OfflineRun> {
+  return runOffline(withOverrides(loadStack(stack), overrides));
+}
+
+export function withOverrides(config: StackConfig, overrides: Record<string, unknown>): StackConfig {
+  const values = { ...config.values };
+  for (const [key, value] of Object.entries(overrides)) {
+    const full = `qairopay-platform:${key}`;
+    if (value === undefined) delete values[full];
+    else values[full] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { ...config, values };
+}
+
+export function ofType(run: { resources: CapturedResource[] }, type: string): CapturedResource[] {
+  return run.resources.filter((r) => r.type === type);
+}
+
+export function named(run: { resources: CapturedResource[] }, name: string): CapturedResource {
+  const found = run.resources.filter((r) => r.name === name);
+  if (found.length !== 1) throw new Error(`expected one resource named ${name}, found ${found.length}`);
+  return found[0];
+}
+
+export const T = {
+  sql: "gcp:sql/databaseInstance:DatabaseInstance",
+  redis: "gcp:redis/instance:Instance",
+  key: "gcp:kms/cryptoKey:CryptoKey",
+  ring: "gcp:kms/keyRing:KeyRing",
+  keyGrant: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+  ringGrant: "gcp:kms/keyRingIAMMember:KeyRingIAMMember",
+  subnet: "gcp:compute/subnetwork:Subnetwork",
+  firewall: "gcp:compute/firewall:Firewall",
+  service: "gcp:projects/service:Service",
+  project: "gcp:organizations/project:Project",
+  identity: "gcp:projects/serviceIdentity:ServiceIdentity",
+};
+
+/** Registration order follows output resolution, so order-free comparisons sort both sides. */
+export function sorted<T>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}

@@ -1,0 +1,382 @@
+import { Policy } from "@pulumi/policy";
+import { CapturedResource } from "../harness/model";
+import { PACKS } from "../policies/packs";
+import { addResource, editResource, Mutation, removeResource, urnOf, violationsOf } from "./helpers/mutate";
+import { planStack } from "./helpers/plan";
+
+let prod: CapturedResource[];
+beforeAll(async () => {
+  prod = (await planStack("prod")).resources;
+});
+
+const ALL_POLICIES: Policy[] = PACKS.flatMap((p) => p.policies);
+const byName = (name: string) => {
+  const p = ALL_POLICIES.find((x) => x.name === name);
+  if (!p) throw new Error(`no policy ${name}`);
+  return p;
+};
+
+const LEDGER_SA = "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com";
+const KMS = "projects/qp-prod-kms/locations";
+
+interface Case {
+  policy: string;
+  title: string;
+  mutate: Mutation;
+  /** Name of the resource the violation is reported on. */
+  on: string;
+  /** The violation message after the policy's description line. */
+  message: string;
+}
+
+const settings = (p: Record<string, unknown>) => p.settings as Record<string, Record<string, unknown>>;
+
+const CASES: Case[] = [
+  {
+    policy: "kms-cryptokey-rotation",
+    title: "a key rotating yearly",
+    mutate: editResource("prod-keys-us-central1-redis", (p) => (p.rotationPeriod = "31536000s")),
+    on: "prod-keys-us-central1-redis",
+    message:
+      '[ENC-04] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-central1-redis": rotationPeriod is "31536000s", longer than 90 days or unset. Fix: set rotationPeriod: "7776000s" or shorter',
+  },
+  {
+    policy: "kms-cryptokey-retention",
+    title: "a key destroyed after one day",
+    mutate: editResource("prod-keys-us-east1-ledger-sql", (p) => (p.destroyScheduledDuration = "86400s")),
+    on: "prod-keys-us-east1-ledger-sql",
+    message:
+      '[ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-ledger-sql": destroyScheduledDuration is "86400s", under 30 days. Fix: set destroyScheduledDuration: "2592000s" or longer',
+  },
+  {
+    policy: "kms-cryptokey-retention",
+    title: "an unprotected KEK",
+    mutate: editResource("prod-keys-us-east1-kek-acme-payments", (_p, r) => (r.protect = false)),
+    on: "prod-keys-us-east1-kek-acme-payments",
+    message:
+      '[ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-kek-acme-payments": the key is not protected. Fix: add the resource option protect: true (and retainOnDelete: true)',
+  },
+  {
+    policy: "kms-cryptokey-retention",
+    title: "a key whose deletion destroys its versions",
+    mutate: editResource("prod-keys-us-east1-redis", (p) => delete p.deletionPolicy),
+    on: "prod-keys-us-east1-redis",
+    message:
+      '[ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-redis": deletionPolicy is "DELETE": deleting the resource destroys every key version. Fix: set deletionPolicy: "PREVENT"',
+  },
+  {
+    policy: "kms-cardholder-key-hsm",
+    title: "a software cardholder key",
+    mutate: editResource(
+      "prod-keys-us-east1-card-vault-sql",
+      (p) => ((p.versionTemplate as Record<string, string>).protectionLevel = "SOFTWARE"),
+    ),
+    on: "prod-keys-us-east1-card-vault-sql",
+    message:
+      '[ENC-03] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-card-vault-sql": protectionLevel is SOFTWARE. Fix: set versionTemplate.protectionLevel: HSM',
+  },
+  {
+    policy: "kms-cardholder-key-users",
+    title: "the ledger workload granted a cardholder key",
+    mutate: addResource({
+      type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+      name: "ledger-reads-pans",
+      inputs: {
+        cryptoKeyId: `${KMS}/us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan`,
+        role: "roles/cloudkms.cryptoKeyDecrypter",
+        member: LEDGER_SA,
+      },
+    }),
+    on: "ledger-reads-pans",
+    message: `[ENC-03] gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember "ledger-reads-pans": ${LEDGER_SA} is outside the cardholder-data environment (qp-prod-cde) but is granted roles/cloudkms.cryptoKeyDecrypter on a cardholder key. Fix: remove the grant or use a principal of the cardholder-data project`,
+  },
+  {
+    policy: "kms-service-agent-grants-exact",
+    title: "a service agent granted a whole key ring",
+    mutate: addResource({
+      type: "gcp:kms/keyRingIAMMember:KeyRingIAMMember",
+      name: "sql-agent-ring",
+      inputs: {
+        keyRingId: `${KMS}/us-east1/keyRings/tenant-data`,
+        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        member: "serviceAccount:service-123456789012@gcp-sa-cloud-sql.iam.gserviceaccount.com",
+      },
+    }),
+    on: "sql-agent-ring",
+    message: `[ENC-08] gcp:kms/keyRingIAMMember:KeyRingIAMMember "sql-agent-ring": serviceAccount:service-123456789012@gcp-sa-cloud-sql.iam.gserviceaccount.com (cloud-sql agent) is granted roles/cloudkms.cryptoKeyEncrypterDecrypter on key ring ${KMS}/us-east1/keyRings/tenant-data. Fix: grant the role on the individual keys with CryptoKeyIAMMember instead`,
+  },
+  {
+    policy: "kms-service-agent-grants-exact",
+    title: "a service agent granted a key its service does not use",
+    mutate: addResource({
+      type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+      name: "redis-agent-on-ledger-key",
+      inputs: {
+        cryptoKeyId: `${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/ledger-sql`,
+        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        member: "serviceAccount:service-123456789012@cloud-redis.iam.gserviceaccount.com",
+      },
+    }),
+    on: "redis-agent-on-ledger-key",
+    message: `[ENC-08] gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember "redis-agent-on-ledger-key": serviceAccount:service-123456789012@cloud-redis.iam.gserviceaccount.com (redis agent) is granted ${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/ledger-sql, which no redis resource uses. Fix: remove the grant, or grant the key the service actually uses`,
+  },
+  {
+    policy: "kms-tenant-kek-per-region",
+    title: "a tenant's KEK removed from one region",
+    mutate: removeResource("prod-keys-us-east1-kek-cedar-health"),
+    on: "prod-keys-us-central1-kek-cedar-health",
+    message:
+      '[TEN-01] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-central1-kek-cedar-health": tenant cedar-health has no KEK in us-east1 (only in us-central1). Fix: create the tenant\'s KEK in us-east1',
+  },
+  {
+    policy: "sql-instance-cmek",
+    title: "a DR replica on Google-default encryption",
+    mutate: editResource("prod-ledger-us-east1", (p) => delete p.encryptionKeyName),
+    on: "prod-ledger-us-east1",
+    message:
+      '[ENC-01, ENC-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": encryptionKeyName is null, not a customer-managed key. Fix: set encryptionKeyName to a Cloud KMS key in us-east1',
+  },
+  {
+    policy: "sql-instance-cmek",
+    title: "an instance encrypted with another region's key",
+    mutate: editResource(
+      "prod-card-vault-us-east1",
+      (p) => (p.encryptionKeyName = `${KMS}/us-central1/keyRings/cardholder/cryptoKeys/card-vault-sql`),
+    ),
+    on: "prod-card-vault-us-east1",
+    message:
+      '[ENC-01, ENC-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-east1": encryptionKeyName is in us-central1 but the instance is in us-east1. Fix: use the key of region us-east1',
+  },
+  {
+    policy: "sql-instance-private-tls",
+    title: "a public, unencrypted instance open to the internet",
+    mutate: editResource("prod-ledger-us-central1", (p) => {
+      settings(p).ipConfiguration = {
+        ipv4Enabled: true,
+        authorizedNetworks: [{ value: "0.0.0.0/0" }],
+        sslMode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
+      };
+    }),
+    on: "prod-ledger-us-central1",
+    message: [
+      '[NET-01, ENC-07] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": ipConfiguration.ipv4Enabled is true. Fix: set ipv4Enabled: false',
+    ].join(""),
+  },
+  {
+    policy: "sql-instance-audit-flags",
+    title: "IAM database authentication switched off",
+    mutate: editResource("prod-card-vault-us-central1", (p) => {
+      settings(p).databaseFlags = (settings(p).databaseFlags as unknown as { name: string }[]).filter(
+        (f) => f.name !== "cloudsql.iam_authentication",
+      ) as never;
+    }),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": database flag cloudsql.iam_authentication is null (IAM-05). Fix: set database flag cloudsql.iam_authentication=on',
+  },
+  {
+    policy: "redis-instance-hardening",
+    title: "Redis without TLS",
+    mutate: editResource("prod-cache-us-east1-instance", (p) => (p.transitEncryptionMode = "DISABLED")),
+    on: "prod-cache-us-east1-instance",
+    message:
+      '[RES-03, ENC-07, IAM-05, ENC-01, ENC-02, NET-01] gcp:redis/instance:Instance "prod-cache-us-east1-instance": transitEncryptionMode is "DISABLED". Fix: set transitEncryptionMode: "SERVER_AUTHENTICATION"',
+  },
+  {
+    policy: "gcp-resource-region-residency",
+    title: "a subnet in Europe",
+    mutate: editResource("prod-cde-net-us-east1", (p) => (p.region = "europe-west1")),
+    on: "prod-cde-net-us-east1",
+    message:
+      '[REG-01] gcp:compute/subnetwork:Subnetwork "prod-cde-net-us-east1": region is "europe-west1". Fix: use us-central1 or us-east1',
+  },
+  {
+    policy: "compute-subnetwork-flow-logs-pga",
+    title: "a subnet without flow logs",
+    mutate: editResource("prod-platform-net-us-central1", (p) => delete p.logConfig),
+    on: "prod-platform-net-us-central1",
+    message:
+      '[LOG-06, NET-04] gcp:compute/subnetwork:Subnetwork "prod-platform-net-us-central1": flow logs are off (no logConfig). Fix: add logConfig with metadata INCLUDE_ALL_METADATA',
+  },
+  {
+    policy: "compute-firewall-ingress-restricted",
+    title: "an added rule admitting SSH from the internet",
+    mutate: addResource({
+      type: "gcp:compute/firewall:Firewall",
+      name: "allow-ssh",
+      inputs: {
+        name: "allow-ssh",
+        network: "prod-platform",
+        direction: "INGRESS",
+        sourceRanges: ["0.0.0.0/0"],
+        allows: [{ protocol: "tcp", ports: ["22"] }],
+        logConfig: { metadata: "INCLUDE_ALL_METADATA" },
+      },
+    }),
+    on: "allow-ssh",
+    message:
+      '[NET-03, LOG-06] gcp:compute/firewall:Firewall "allow-ssh": allows ingress from 0.0.0.0/0. Fix: admit only 35.191.0.0/16, 130.211.0.0/22 or internal ranges',
+  },
+  {
+    policy: "iam-no-basic-roles",
+    title: "an editor grant",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "dev-editor",
+      inputs: { project: "qp-prod-platform", role: "roles/editor", member: "user:dev@qairopay.com" },
+    }),
+    on: "dev-editor",
+    message:
+      '[IAM-01] gcp:projects/iAMMember:IAMMember "dev-editor": grants basic role roles/editor. Fix: grant a predefined, least-privilege role instead',
+  },
+  {
+    policy: "iam-no-public-principals",
+    title: "a grant to allUsers",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "public",
+      inputs: { project: "qp-prod-platform", role: "roles/cloudsql.client", member: "allUsers" },
+    }),
+    on: "public",
+    message:
+      '[IAM-02] gcp:projects/iAMMember:IAMMember "public": grants roles/cloudsql.client to allUsers. Fix: grant named principals only',
+  },
+  {
+    policy: "iam-no-service-account-keys",
+    title: "a service-account key",
+    mutate: addResource({
+      type: "gcp:serviceaccount/key:Key",
+      name: "ledger-key",
+      inputs: { serviceAccountId: "ledger-workload@qp-prod-platform.iam.gserviceaccount.com" },
+    }),
+    on: "ledger-key",
+    message:
+      '[IAM-03] gcp:serviceaccount/key:Key "ledger-key": creates a key for ledger-workload@qp-prod-platform.iam.gserviceaccount.com. Fix: remove it and use Workload Identity',
+  },
+  {
+    policy: "iam-workload-data-plane-only",
+    title: "a workload made Cloud SQL admin",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "ledger-admin",
+      inputs: { project: "qp-prod-platform", role: "roles/cloudsql.admin", member: LEDGER_SA },
+    }),
+    on: "ledger-admin",
+    message: `[IAM-04] gcp:projects/iAMMember:IAMMember "ledger-admin": application account ${LEDGER_SA} is granted roles/cloudsql.admin. Fix: grant a data-plane role instead`,
+  },
+  {
+    policy: "gcp-resource-standard-labels",
+    title: "a cache without its owner label",
+    mutate: editResource(
+      "prod-cache-us-central1-instance",
+      (p) => delete (p.labels as Record<string, string>).owner,
+    ),
+    on: "prod-cache-us-central1-instance",
+    message:
+      '[GOV-02] gcp:redis/instance:Instance "prod-cache-us-central1-instance": labels lack owner (have {"data-class":"tenant","env":"prod","managed-by":"pulumi"}). Fix: add the standard labels',
+  },
+  {
+    policy: "sql-instance-resilience",
+    title: "a zonal primary",
+    mutate: editResource("prod-ledger-us-central1", (p) => (settings(p).availabilityType = "ZONAL" as never)),
+    on: "prod-ledger-us-central1",
+    message:
+      '[RES-02, RES-05] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": settings.availabilityType is "ZONAL". Fix: set availabilityType: REGIONAL',
+  },
+  {
+    policy: "sql-instance-resilience",
+    title: "a primary without point-in-time recovery",
+    mutate: editResource(
+      "prod-card-vault-us-central1",
+      (p) => (settings(p).backupConfiguration.pointInTimeRecoveryEnabled = false),
+    ),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[RES-02, RES-05] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": backupConfiguration.pointInTimeRecoveryEnabled is false on a primary. Fix: enable point-in-time recovery',
+  },
+  {
+    policy: "sql-instance-dr-replica",
+    title: "a removed DR replica",
+    mutate: removeResource("prod-ledger-us-east1"),
+    on: "prod-ledger-us-central1",
+    message:
+      '[RES-02, RES-01] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": primary prod-ledger-us-central1 in us-central1 has no replica in another region (replicas: none). Fix: add a cross-region disaster-recovery replica',
+  },
+  {
+    policy: "sql-instance-dr-replica-designated",
+    title: "a primary that does not designate its DR replica",
+    mutate: editResource(
+      "prod-card-vault-us-central1",
+      (p) => (p.replicationCluster = { failoverDrReplicaName: "" }),
+    ),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[RES-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": replicationCluster.failoverDrReplicaName is "". Fix: set it to "qp-prod-cde:prod-card-vault-us-east1"',
+  },
+  {
+    policy: "redis-instance-both-regions",
+    title: "a removed regional cache",
+    mutate: removeResource("prod-cache-us-east1-instance"),
+    on: "prod-cache-us-central1-instance",
+    message:
+      '[RES-03, RES-01] gcp:redis/instance:Instance "prod-cache-us-central1-instance": no STANDARD_HA Redis instance in us-east1. Fix: add a STANDARD_HA instance in us-east1',
+  },
+  {
+    policy: "stateful-resource-protected",
+    title: "an unprotected cache",
+    mutate: editResource("prod-cache-us-east1-instance", (_p, r) => (r.protect = false)),
+    on: "prod-cache-us-east1-instance",
+    message:
+      '[RES-05] gcp:redis/instance:Instance "prod-cache-us-east1-instance": protect is false. Fix: add the resource option protect: true',
+  },
+];
+
+describe("the untouched plans", () => {
+  test.each(["prod", "staging"])("%s has no violation at all", async (stack) => {
+    const resources = stack === "prod" ? prod : (await planStack(stack)).resources;
+    expect(await violationsOf(resources)).toEqual([]);
+  });
+});
+
+describe.each(CASES)("$policy catches $title", (c) => {
+  test("with the exact message, on the offending resource", async () => {
+    const resources = c.mutate(prod);
+    const found = await violationsOf(resources, c.policy);
+    const policy = byName(c.policy);
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        policyName: c.policy,
+        enforcementLevel: policy.enforcementLevel,
+        urn: urnOf(resources, c.on),
+        message: `${policy.description}\n${c.message}`,
+      }),
+    );
+    expect(found.every((v) => v.urn === urnOf(resources, c.on))).toBe(true);
+  });
+});
+
+describe("policy metadata", () => {
+  test.each(ALL_POLICIES.map((p) => [p.name, p] as const))(
+    "%s has name, description, controls, severity, remediation and URL",
+    (_n, p) => {
+      expect(p.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
+      expect(p.description).toMatch(/^[A-Z].*\.$/);
+      expect(p.tags?.length).toBeGreaterThan(0);
+      for (const id of p.tags ?? []) expect(id).toMatch(/^(ENC|IAM|TEN|LOG|NET|REG|RES|K8S|GOV)-\d{2}$/);
+      expect(p.severity).toMatch(/^(low|medium|high|critical)$/);
+      expect(p.remediationSteps?.length).toBeGreaterThan(10);
+      expect(p.url).toMatch(/^https:\/\/.+#[a-z]{3}-\d{2}$/);
+      expect(["advisory", "mandatory"]).toContain(p.enforcementLevel);
+    },
+  );
+
+  test("every policy has at least one failing case above", () => {
+    const covered = new Set(CASES.map((c) => c.policy));
+    expect(ALL_POLICIES.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
+  });
+
+  test("policy names are unique across packs", () => {
+    const names = ALL_POLICIES.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
