@@ -25,9 +25,15 @@ interface Sample {
 /** Runs a command under GNU time for wall time and peak RSS. */
 function measure(command: string[], env: NodeJS.ProcessEnv = {}): Sample {
   const start = process.hrtime.bigint();
-  const result = spawnSync("/usr/bin/time", ["-f", "%M", ...command], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 30 });
+  const result = spawnSync("/usr/bin/time", ["-f", "%M", ...command], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 30,
+  });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0 && result.status !== 1) throw new Error(`${command.join(" ")} failed (${result.status}):\n${result.stderr}`);
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(`${command.join(" ")} failed (${result.status}):\n${result.stderr}`);
   const peakKb = Number(result.stderr.trim().split("\n").pop());
   return { wallMs, peakMb: peakKb / 1024 };
 }
@@ -43,7 +49,9 @@ function report(label: string, samples: Sample[]): void {
 }
 
 const node = [process.execPath, "-r", "ts-node/register/transpile-only"];
-console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(
+  `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+);
 
 if (opts.tenants) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-bench-"));
@@ -51,7 +59,10 @@ if (opts.tenants) {
   for (const count of opts.tenants.split(",").map(Number)) {
     const registry = `bench-tenants-${count}.yaml`;
     const registryPath = path.join(ROOT, "stacks", registry);
-    const tenants = Array.from({ length: count }, (_, i) => `  - id: tenant-${String(i).padStart(5, "0")}\n    displayName: Tenant ${i}\n`);
+    const tenants = Array.from(
+      { length: count },
+      (_, i) => `  - id: tenant-${String(i).padStart(5, "0")}\n    displayName: Tenant ${i}\n`,
+    );
     fs.writeFileSync(registryPath, `tenants:\n${tenants.join("")}`);
     const stackFile = path.join(tmp, `Pulumi.bench${count}.yaml`);
     fs.writeFileSync(stackFile, prod.replace(/tenantsFile: .*/, `tenantsFile: ${registry}`));
@@ -65,11 +76,22 @@ if (opts.tenants) {
     }
   }
 } else {
-  report("offline plan of prod + all packs (npm run plan)", Array.from({ length: runs }, () => measure([...node, "tools/plan.ts", "--stack", "prod", "--json"])));
+  report(
+    "offline plan of prod + all packs (npm run plan)",
+    Array.from({ length: runs }, () => measure([...node, "tools/plan.ts", "--stack", "prod", "--json"])),
+  );
   const exported = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-bench-")), "prod.json");
   measure([...node, "tools/plan.ts", "--stack", "prod", "--export-state", exported, "--json"]);
-  report("policy audit of the prod export (npm run policy)", Array.from({ length: runs }, () => measure([...node, "tools/policy.ts", "--state", exported, "--json"])));
+  report(
+    "policy audit of the prod export (npm run policy)",
+    Array.from({ length: runs }, () => measure([...node, "tools/policy.ts", "--state", exported, "--json"])),
+  );
   if (!opts.skipTests) {
-    report("test suite (jest, transpile-only)", Array.from({ length: Math.min(runs, 5) }, () => measure([path.join(ROOT, "node_modules", ".bin", "jest"), "--silent"])));
+    report(
+      "test suite (jest, transpile-only)",
+      Array.from({ length: Math.min(runs, 5) }, () =>
+        measure([path.join(ROOT, "node_modules", ".bin", "jest"), "--silent"]),
+      ),
+    );
   }
 }
