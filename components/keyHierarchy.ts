@@ -37,7 +37,10 @@ export interface KeyHierarchyArgs {
 export class KeyHierarchy extends pulumi.ComponentResource {
   public readonly rings: Record<Region, Record<KeyRingClass, gcp.kms.KeyRing>>;
   public readonly storeKeys: Record<StoreKeyName, Record<Region, gcp.kms.CryptoKey>>;
+  /** Tenant KEKs by region and tenant id; complete once `tenantKeksRegistered` resolves. */
   public readonly tenantKeks: Record<Region, Map<string, gcp.kms.CryptoKey>>;
+  /** Resolves when every tenant KEK has been registered (they are created in batches). */
+  public readonly tenantKeksRegistered: Promise<void>;
   /** The agent grants of each store key: a store depends on them so it is never created before its key is usable. */
   public readonly storeKeyGrants: Record<StoreKeyName, Record<Region, gcp.kms.CryptoKeyIAMMember[]>>;
 
@@ -55,6 +58,7 @@ export class KeyHierarchy extends pulumi.ComponentResource {
       Record<Region, gcp.kms.CryptoKeyIAMMember[]>
     >;
 
+    const newKeks: ((tenant: Tenant) => void)[] = [];
     for (const region of args.regions) {
       rings[region] = {} as Record<KeyRingClass, gcp.kms.KeyRing>;
       for (const ringClass of KEY_RING_CLASSES) {
@@ -107,13 +111,18 @@ export class KeyHierarchy extends pulumi.ComponentResource {
       }
 
       tenantKeks[region] = new Map();
-      for (const tenant of args.tenants) {
-        const kek = newKey(`${name}-${region}-kek-${tenant.id}`, tenantKekName(tenant.id), "tenant-kek", {
-          tenant: tenant.id,
-        });
-        tenantKeks[region].set(tenant.id, kek);
-      }
+      newKeks.push((tenant: Tenant) =>
+        tenantKeks[region].set(
+          tenant.id,
+          newKey(`${name}-${region}-kek-${tenant.id}`, tenantKekName(tenant.id), "tenant-kek", {
+            tenant: tenant.id,
+          }),
+        ),
+      );
     }
+    this.tenantKeksRegistered = registerInBatches(args.tenants, (tenant) =>
+      newKeks.forEach((create) => create(tenant)),
+    );
     this.rings = rings;
     this.storeKeys = storeKeys;
     this.tenantKeks = tenantKeks;
@@ -125,4 +134,24 @@ export class KeyHierarchy extends pulumi.ComponentResource {
   keyId(key: StoreKeyName, region: Region): pulumi.Output<string> {
     return this.storeKeys[key][region].id;
   }
+}
+
+/** Tenants per batch: large enough to keep the engine busy, small enough to bound memory. */
+export const KEK_BATCH_SIZE = 250;
+
+/**
+ * Creates one batch of tenant KEKs at a time, letting each batch's registrations settle before
+ * the next starts. Creating 20,000 keys at once keeps every one in flight together and needs
+ * gigabytes; in batches the program's memory stays flat whatever the number of tenants.
+ * `rpcKeepAlive` holds the program open until the last batch is registered.
+ */
+function registerInBatches<T>(items: readonly T[], create: (item: T) => void): Promise<void> {
+  const done = pulumi.runtime.rpcKeepAlive();
+  const run = async () => {
+    for (let start = 0; start < items.length; start += KEK_BATCH_SIZE) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      items.slice(start, start + KEK_BATCH_SIZE).forEach(create);
+    }
+  };
+  return run().finally(done);
 }

@@ -45,7 +45,8 @@ export class CapturingMonitor extends MockMonitor {
       const urn = engineUrn(parent, type, name);
       const outputs = reapplySecrets(inputs, result.state, req.getAdditionalsecretoutputsList());
       const serialized = await rpc.serializeProperties("", outputs);
-      this.resources.set(urn, { urn, id: result.id ?? null, state: serialized });
+      // Only registerResourceOutputs reads this map back; the capture holds the state itself.
+      this.resources.set(urn, { urn, id: result.id ?? null, state: null });
       const propertyDependencies: Record<string, string[]> = {};
       req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
         propertyDependencies[key] = deps.getUrnsList();

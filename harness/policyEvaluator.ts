@@ -48,40 +48,46 @@ export async function evaluatePacks(
   const analyzable = resources.filter(
     (r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
   );
-  const violations: Violation[] = [];
-  for (const pack of packs) {
+  const analyzers = packs.map((pack) => {
     const policies = applyOverrides(pack.policies, overrides);
-    const analyze = server.makeAnalyzeRpcFun(pack.name, pack.version, "mandatory", policies);
-    const analyzeStack = server.makeAnalyzeStackRpcFun(pack.name, pack.version, "mandatory", policies);
-    for (const r of analyzable) {
-      const request = new analyzerproto.AnalyzeRequest();
-      fillResource(request, r, r.inputs, byUrn);
-      const response = await call(analyze, request);
-      violations.push(...diagnostics(response, r.urn));
-    }
-    const stackRequest = new analyzerproto.AnalyzeStackRequest();
-    stackRequest.setResourcesList(
-      analyzable.map((r) => {
-        const resource = new analyzerproto.AnalyzerResource();
-        fillResource(resource, r, r.outputs, byUrn);
-        resource.setParent(r.parent ?? "");
-        resource.setDependenciesList(r.dependencies);
-        const deps = resource.getPropertydependenciesMap();
-        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-          const d = new analyzerproto.AnalyzerPropertyDependencies();
-          d.setUrnsList(urns);
-          deps.set(key, d);
-        }
-        return resource;
-      }),
-    );
-    violations.push(...diagnostics(await call(analyzeStack, stackRequest), ""));
+    return {
+      analyze: server.makeAnalyzeRpcFun(pack.name, pack.version, "mandatory", policies),
+      analyzeStack: server.makeAnalyzeStackRpcFun(pack.name, pack.version, "mandatory", policies),
+    };
+  });
+  // The engine sends each resource to every pack: build its message once, for all packs.
+  const perPack: Violation[][] = analyzers.map(() => []);
+  for (const r of analyzable) {
+    const request = new analyzerproto.AnalyzeRequest();
+    fillResource(request, r, r.inputs, byUrn);
+    for (const [i, { analyze }] of analyzers.entries())
+      perPack[i].push(...diagnostics(await call(analyze, request), r.urn));
   }
+  const stackRequest = new analyzerproto.AnalyzeStackRequest();
+  stackRequest.setResourcesList(analyzable.map((r) => stackResource(r, byUrn)));
+  for (const [i, { analyzeStack }] of analyzers.entries()) {
+    perPack[i].push(...diagnostics(await call(analyzeStack, stackRequest), ""));
+  }
+  const violations = perPack.flat();
   return violations;
 }
 
 export function isMandatory(v: Violation): boolean {
   return v.enforcementLevel === "mandatory";
+}
+
+function stackResource(r: CapturedResource, byUrn: Map<string, CapturedResource>): any {
+  const resource = new analyzerproto.AnalyzerResource();
+  fillResource(resource, r, r.outputs, byUrn);
+  resource.setParent(r.parent ?? "");
+  resource.setDependenciesList(r.dependencies);
+  const deps = resource.getPropertydependenciesMap();
+  for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+    const d = new analyzerproto.AnalyzerPropertyDependencies();
+    d.setUrnsList(urns);
+    deps.set(key, d);
+  }
+  return resource;
 }
 
 function applyOverrides(policies: Policies, overrides: PolicyOverrides): Policies {

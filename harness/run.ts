@@ -33,6 +33,31 @@ export async function runOffline(
   program: (config: PlatformConfig) => Record<string, unknown> = buildPlatform,
 ): Promise<OfflineRun> {
   pulumi.runtime.setAllConfig(stackConfig.values, stackConfig.secretKeys);
+  // The SDK reads `new Error().stack` for every promise and resource (debug context, source
+  // positions); under ts-node each read is source-mapped, which made a 20,000-key plan take
+  // minutes. Offline, those traces are never shown, so none are captured during the run
+  // (QAIROPAY_STACK_TRACES=1 keeps them for debugging the harness itself).
+  // Likewise Resource.callsites() captures an unlimited, source-mapped trace per resource for
+  // its source position, which only the Pulumi Cloud console shows.
+  const stackTraceLimit = Error.stackTraceLimit;
+  const resourceClass = pulumi.Resource as unknown as { callsites: () => unknown[] };
+  const callsites = resourceClass.callsites;
+  if (!process.env.QAIROPAY_STACK_TRACES) {
+    Error.stackTraceLimit = 0;
+    resourceClass.callsites = () => [];
+  }
+  try {
+    return await runProgram(stackConfig, program);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+    resourceClass.callsites = callsites;
+  }
+}
+
+async function runProgram(
+  stackConfig: StackConfig,
+  program: (config: PlatformConfig) => Record<string, unknown>,
+): Promise<OfflineRun> {
   const mocks = new GcpMocks();
   const monitor = new CapturingMonitor(mocks);
   installMonitor(monitor, stackConfig.stack);

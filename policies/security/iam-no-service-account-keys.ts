@@ -1,6 +1,7 @@
-import { anyResourcePolicy } from "../lib/define";
+import * as gcp from "@pulumi/gcp";
+import { resourcePolicy } from "../lib/define";
 
-export const iamNoServiceAccountKeys = anyResourcePolicy(
+export const iamNoServiceAccountKeys = resourcePolicy<gcp.serviceaccount.KeyArgs>(
   {
     name: "iam-no-service-account-keys",
     description: "No service-account key is created; workloads authenticate with Workload Identity.",
@@ -10,13 +11,11 @@ export const iamNoServiceAccountKeys = anyResourcePolicy(
     remediationSteps:
       "Delete the key and bind the workload's Kubernetes service account through Workload Identity.",
   },
-  (resource) =>
-    resource.type === "gcp:serviceaccount/key:Key"
-      ? [
-          {
-            problem: `creates a key for ${String(resource.props.serviceAccountId)}`,
-            fix: "remove it and use Workload Identity",
-          },
-        ]
-      : [],
+  gcp.serviceaccount.Key,
+  (key) => [
+    {
+      problem: `creates a key for ${String(key.serviceAccountId)}`,
+      fix: "remove it and use Workload Identity",
+    },
+  ],
 );
