@@ -6,4 +6,6 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 60000,
+  // Pulumi keeps its runtime store on `global`; Jest must not tear it down between files.
+  testEnvironmentOptions: { globalsCleanup: "off" },
 };

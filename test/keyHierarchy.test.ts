@@ -32,21 +32,4 @@ describe("KeyHierarchy with many tenants", () => {
     await hierarchy?.tenantKeksRegistered;
     expect(hierarchy?.tenantKeks["us-east1"].size).toBe(tenants.length);
   });
-
-  test("tenants: an invalid agent reference fails loudly", async () => {
-    await expect(
-      runOffline(loadStack("prod"), (config) => {
-        new KeyHierarchy("keys", {
-          project: "kms-project",
-          regions: ["us-central1"],
-          tenants: [],
-          agentMember: (agent) => {
-            throw new Error(`no service agent ${agent.service} in the ${agent.project} project`);
-          },
-          labels: standardLabels(config, "none"),
-        });
-        return {};
-      }),
-    ).rejects.toThrow("no service agent cloud-sql in the platform project");
-  });
 });
