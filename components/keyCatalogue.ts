@@ -8,17 +8,22 @@ import { ProjectRole } from "./projects";
  * (every tenant, present and future) without touching any store key.
  */
 export const KEY_RINGS = {
-  "tenant-kek": { dataClass: "tenant", protectionLevel: "SOFTWARE" },
-  "tenant-data": { dataClass: "tenant", protectionLevel: "SOFTWARE" },
-  cardholder: { dataClass: "cardholder", protectionLevel: "HSM" },
-  platform: { dataClass: "none", protectionLevel: "SOFTWARE" },
-} as const satisfies Record<string, { dataClass: DataClass; protectionLevel: "SOFTWARE" | "HSM" }>;
+  "tenant-kek": { dataClass: "tenant", protectionLevel: "SOFTWARE", scope: "serving" },
+  "tenant-data": { dataClass: "tenant", protectionLevel: "SOFTWARE", scope: "serving" },
+  cardholder: { dataClass: "cardholder", protectionLevel: "HSM", scope: "serving" },
+  platform: { dataClass: "none", protectionLevel: "SOFTWARE", scope: "serving" },
+  // The audit log lives in one fixed region; its ring exists only there.
+  audit: { dataClass: "none", protectionLevel: "SOFTWARE", scope: "audit" },
+} as const satisfies Record<
+  string,
+  { dataClass: DataClass; protectionLevel: "SOFTWARE" | "HSM"; scope: "serving" | "audit" }
+>;
 
 export type KeyRingClass = keyof typeof KEY_RINGS;
 export const KEY_RING_CLASSES = Object.keys(KEY_RINGS) as KeyRingClass[];
 
 /** Google service agents that encrypt with our keys; the address domain is per service. */
-export type AgentService = "cloud-sql" | "redis" | "gke" | "compute";
+export type AgentService = "cloud-sql" | "redis" | "gke" | "compute" | "logging";
 
 export interface AgentRef {
   project: ProjectRole;
@@ -38,6 +43,7 @@ export const STORE_KEYS = [
   { name: "card-vault-sql", ring: "cardholder", agents: [{ project: "cde", service: "cloud-sql" }] },
   // Application-level encryption of PANs by the card-vault workload; no service agent uses it.
   { name: "card-vault-pan", ring: "cardholder", agents: [] },
+  { name: "audit-log", ring: "audit", agents: [{ project: "logging", service: "logging" }] },
   // GKE's application-layer secrets and boot-disk keys (agents gke and compute) join this list
   // with the clusters that use them: a key granted to an agent that nothing uses breaks ENC-08.
 ] as const satisfies readonly StoreKeySpec[];

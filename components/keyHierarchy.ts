@@ -18,8 +18,10 @@ import {
 export interface KeyHierarchyArgs {
   /** The KMS project holding both hierarchies. */
   project: pulumi.Input<string>;
-  /** Regions to build the hierarchy in; each store key exists in every region. */
+  /** Serving regions: rings of scope "serving" and their keys exist in each. */
   regions: readonly Region[];
+  /** The audit log's region: rings of scope "audit" exist only there. */
+  auditRegion: Region;
   /** Every tenant gets a KEK in every region (TEN-01). */
   tenants: readonly Tenant[];
   /** Resolves the IAM member of a service agent named in the key catalogue. */
@@ -35,33 +37,41 @@ export interface KeyHierarchyArgs {
  * retained on delete: no deployment, not even a tenant's removal, destroys key material (ENC-05).
  */
 export class KeyHierarchy extends pulumi.ComponentResource {
-  public readonly rings: Record<Region, Record<KeyRingClass, gcp.kms.KeyRing>>;
-  public readonly storeKeys: Record<StoreKeyName, Record<Region, gcp.kms.CryptoKey>>;
+  public readonly rings: Record<Region, Partial<Record<KeyRingClass, gcp.kms.KeyRing>>>;
+  public readonly storeKeys: Record<StoreKeyName, Partial<Record<Region, gcp.kms.CryptoKey>>>;
   /** Tenant KEKs by region and tenant id; complete once `tenantKeksRegistered` resolves. */
   public readonly tenantKeks: Record<Region, Map<string, gcp.kms.CryptoKey>>;
   /** Resolves when every tenant KEK has been registered (they are created in batches). */
   public readonly tenantKeksRegistered: Promise<void>;
   /** The agent grants of each store key: a store depends on them so it is never created before its key is usable. */
-  public readonly storeKeyGrants: Record<StoreKeyName, Record<Region, gcp.kms.CryptoKeyIAMMember[]>>;
+  public readonly storeKeyGrants: Record<StoreKeyName, Partial<Record<Region, gcp.kms.CryptoKeyIAMMember[]>>>;
 
   constructor(name: string, args: KeyHierarchyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:kms:KeyHierarchy", name, {}, opts);
     const keep: pulumi.CustomResourceOptions = { parent: this, protect: true, retainOnDelete: true };
-    const rings = {} as Record<Region, Record<KeyRingClass, gcp.kms.KeyRing>>;
+    const rings = {} as Record<Region, Partial<Record<KeyRingClass, gcp.kms.KeyRing>>>;
     const storeKeys = Object.fromEntries(STORE_KEYS.map((k) => [k.name, {}])) as Record<
       StoreKeyName,
-      Record<Region, gcp.kms.CryptoKey>
+      Partial<Record<Region, gcp.kms.CryptoKey>>
     >;
     const tenantKeks = {} as Record<Region, Map<string, gcp.kms.CryptoKey>>;
     const storeKeyGrants = Object.fromEntries(STORE_KEYS.map((k) => [k.name, {}])) as Record<
       StoreKeyName,
-      Record<Region, gcp.kms.CryptoKeyIAMMember[]>
+      Partial<Record<Region, gcp.kms.CryptoKeyIAMMember[]>>
     >;
+    const ringRegions = (ringClass: KeyRingClass): readonly Region[] =>
+      KEY_RINGS[ringClass].scope === "audit" ? [args.auditRegion] : args.regions;
+    const allRegions = [...new Set([...args.regions, args.auditRegion])];
 
     const newKeks: ((tenant: Tenant) => void)[] = [];
-    for (const region of args.regions) {
-      rings[region] = {} as Record<KeyRingClass, gcp.kms.KeyRing>;
-      for (const ringClass of KEY_RING_CLASSES) {
+    const ringOf = (region: Region, ringClass: KeyRingClass): gcp.kms.KeyRing => {
+      const ring = rings[region][ringClass];
+      if (!ring) throw new Error(`${name}: no ${ringClass} key ring in ${region}`);
+      return ring;
+    };
+    for (const region of allRegions) {
+      rings[region] = {};
+      for (const ringClass of KEY_RING_CLASSES.filter((c) => ringRegions(c).includes(region))) {
         rings[region][ringClass] = new gcp.kms.KeyRing(
           `${name}-${region}-${ringClass}`,
           { project: args.project, location: region, name: ringClass },
@@ -78,7 +88,7 @@ export class KeyHierarchy extends pulumi.ComponentResource {
           resourceName,
           {
             name: keyName,
-            keyRing: rings[region][ringClass].id,
+            keyRing: ringOf(region, ringClass).id,
             purpose: "ENCRYPT_DECRYPT",
             rotationPeriod: ROTATION_PERIOD,
             destroyScheduledDuration: DESTROY_SCHEDULED_DURATION,
@@ -93,7 +103,7 @@ export class KeyHierarchy extends pulumi.ComponentResource {
           keep,
         );
 
-      for (const spec of STORE_KEYS) {
+      for (const spec of STORE_KEYS.filter((k) => ringRegions(k.ring).includes(region))) {
         const key = newKey(`${name}-${region}-${spec.name}`, spec.name, spec.ring, { store: spec.name });
         storeKeys[spec.name][region] = key;
         storeKeyGrants[spec.name][region] = (spec.agents as readonly AgentRef[]).map(
@@ -110,6 +120,7 @@ export class KeyHierarchy extends pulumi.ComponentResource {
         );
       }
 
+      if (!args.regions.includes(region)) continue;
       tenantKeks[region] = new Map();
       newKeks.push((tenant: Tenant) =>
         tenantKeks[region].set(
@@ -132,7 +143,21 @@ export class KeyHierarchy extends pulumi.ComponentResource {
 
   /** The id of a store key in a region, for a resource's `encryptionKeyName`-style field. */
   keyId(key: StoreKeyName, region: Region): pulumi.Output<string> {
-    return this.storeKeys[key][region].id;
+    const cryptoKey = this.storeKeys[key][region];
+    if (!cryptoKey) throw new Error(`store key ${key} does not exist in ${region}`);
+    return cryptoKey.id;
+  }
+
+  /** The id of a key ring in a region. */
+  ringId(ringClass: KeyRingClass, region: Region): pulumi.Output<string> {
+    const ring = this.rings[region]?.[ringClass];
+    if (!ring) throw new Error(`key ring ${ringClass} does not exist in ${region}`);
+    return ring.id;
+  }
+
+  /** The agent grants of a store key in a region (empty where the key does not exist). */
+  grantsOf(key: StoreKeyName, region: Region): gcp.kms.CryptoKeyIAMMember[] {
+    return this.storeKeyGrants[key][region] ?? [];
   }
 }
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentService } from "./keyCatalogue";
 
 /** The API behind each agent: ServiceIdentity creates the agent where the API supports it. */
-const AGENT_APIS: Record<AgentService, string> = {
+const AGENT_APIS: Record<Exclude<AgentService, "logging">, string> = {
   "cloud-sql": "sqladmin.googleapis.com",
   redis: "redis.googleapis.com",
   gke: "container.googleapis.com",
@@ -25,6 +25,9 @@ export interface ServiceAgentsArgs {
  * The Compute Engine system agent is not offered by that API; Google creates it with the Compute
  * API, and its address is derived from the project number
  * (https://cloud.google.com/iam/docs/service-agents#compute-engine-service-agent).
+ * Cloud Logging's CMEK service account is read from the project's CMEK settings, the account
+ * the Log Router uses to reach a bucket's key
+ * (https://cloud.google.com/logging/docs/routing/managed-encryption-storage).
  */
 export class ServiceAgents extends pulumi.ComponentResource {
   /** IAM member (`serviceAccount:...`) of each agent. */
@@ -34,6 +37,14 @@ export class ServiceAgents extends pulumi.ComponentResource {
     super("qairopay:iam:ServiceAgents", name, {}, opts);
     const members: Partial<Record<AgentService, pulumi.Output<string>>> = {};
     for (const service of args.services) {
+      if (service === "logging") {
+        const settings = gcp.logging.getProjectCmekSettingsOutput(
+          { project: args.project },
+          { parent: this },
+        );
+        members.logging = pulumi.interpolate`serviceAccount:${settings.serviceAccountId}`;
+        continue;
+      }
       if (service === "compute") {
         members.compute = pulumi.interpolate`serviceAccount:service-${args.projectNumber}@compute-system.iam.gserviceaccount.com`;
         continue;

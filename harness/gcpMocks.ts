@@ -129,6 +129,56 @@ const computedByType: Record<string, Computed> = {
   }),
 };
 
+const hashId = (text: string): string => createHash("sha256").update(text).digest("hex").slice(0, 16);
+
+Object.assign(computedByType, {
+  "gcp:logging/projectBucketConfig:ProjectBucketConfig": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/locations/${str(i.location)}/buckets/${str(i.bucketId)}`,
+    outputs: {
+      name: `projects/${str(i.project)}/locations/${str(i.location)}/buckets/${str(i.bucketId)}`,
+      lifecycleState: "ACTIVE",
+    },
+  }),
+  // Sink writer identities: the logging service agent of the sink's parent
+  // (https://cloud.google.com/logging/docs/export/configure_export_v2#dest-auth).
+  "gcp:logging/projectSink:ProjectSink": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/sinks/${str(i.name)}`,
+    outputs: {
+      writerIdentity: `serviceAccount:service-${mockProjectNumber(str(i.project))}@gcp-sa-logging.iam.gserviceaccount.com`,
+    },
+  }),
+  "gcp:logging/folderSink:FolderSink": (i: Inputs) => ({
+    id: `folders/${str(i.folder)}/sinks/${str(i.name)}`,
+    outputs: {
+      writerIdentity: `serviceAccount:service-folder-${str(i.folder)}@gcp-sa-logging.iam.gserviceaccount.com`,
+    },
+  }),
+  "gcp:logging/organizationSink:OrganizationSink": (i: Inputs) => ({
+    id: `organizations/${str(i.orgId)}/sinks/${str(i.name)}`,
+    outputs: {
+      writerIdentity: `serviceAccount:service-org-${str(i.orgId)}@gcp-sa-logging.iam.gserviceaccount.com`,
+    },
+  }),
+  "gcp:logging/metric:Metric": (i: Inputs) => ({ id: str(i.name) }),
+  "gcp:monitoring/notificationChannel:NotificationChannel": (i: Inputs, name: string) => {
+    const channel = `projects/${str(i.project)}/notificationChannels/${BigInt("0x" + hashId(name)).toString()}`;
+    return { id: channel, outputs: { name: channel } };
+  },
+  "gcp:monitoring/alertPolicy:AlertPolicy": (i: Inputs, name: string) => {
+    const policy = `projects/${str(i.project)}/alertPolicies/${BigInt("0x" + hashId(name)).toString()}`;
+    return { id: policy, outputs: { name: policy } };
+  },
+  "gcp:iam/denyPolicy:DenyPolicy": (i: Inputs) => ({ id: `${str(i.parent)}/${str(i.name)}` }),
+  "gcp:projects/iAMAuditConfig:IAMAuditConfig": (i: Inputs) => ({
+    id: `${str(i.project)}/${str(i.service)}`,
+    outputs: { etag: "BwXmock=" },
+  }),
+  "gcp:projects/iAMMember:IAMMember": (i: Inputs) => ({
+    id: `${str(i.project)}/${str(i.role)}/${str(i.member)}`,
+    outputs: { etag: "BwXmock=" },
+  }),
+});
+
 /** Data sources the program is allowed to call, answered as the provider would. */
 const callsByToken: Record<string, (inputs: Inputs) => Inputs> = {
   "gcp:organizations/getProject:getProject": (i) => ({
@@ -136,6 +186,12 @@ const callsByToken: Record<string, (inputs: Inputs) => Inputs> = {
     number: mockProjectNumber(str(i.projectId)),
     name: str(i.projectId),
     id: `projects/${str(i.projectId)}`,
+  }),
+  "gcp:logging/getProjectCmekSettings:getProjectCmekSettings": (i) => ({
+    project: str(i.project),
+    name: `projects/${str(i.project)}/cmekSettings`,
+    serviceAccountId: `service-${mockProjectNumber(str(i.project))}@gcp-sa-logging.iam.gserviceaccount.com`,
+    id: `projects/${str(i.project)}/cmekSettings`,
   }),
 };
 

@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { planAddresses } from "../components/addressPlan";
+import { AUDIT_BUCKET_ID, AuditLog, AuditLogSources } from "../components/auditLog";
+import { DataAccessAudit } from "../components/dataAccessAudit";
+import { crossTenantFilter, securityEventFilters } from "../components/logFilters";
+import { LoggingIsolation } from "../components/loggingIsolation";
+import { SecurityAlerts } from "../components/securityAlerts";
 import { AgentRef } from "../components/keyCatalogue";
 import { KeyHierarchy } from "../components/keyHierarchy";
 import { PrivateNetwork } from "../components/network";
@@ -50,18 +55,31 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
       { dependsOn: projects.services.cde },
     ),
   };
+  const loggingAgents = new ServiceAgents(
+    `${env}-logging-agents`,
+    { project: ids.logging, projectNumber: projects.numbers.logging, services: ["logging"] },
+    { dependsOn: projects.services.logging },
+  );
+  const agentsByProject: Partial<Record<AgentRef["project"], ServiceAgents>> = {
+    ...agents,
+    logging: loggingAgents,
+  };
   const agentMember = (agent: AgentRef): pulumi.Output<string> => {
-    const member =
-      agent.project === "platform" || agent.project === "cde"
-        ? agents[agent.project].members[agent.service]
-        : undefined;
+    const member = agentsByProject[agent.project]?.members[agent.service];
     if (!member) throw new Error(`no service agent ${agent.service} in the ${agent.project} project`);
     return member;
   };
 
   const keys = new KeyHierarchy(
     `${env}-keys`,
-    { project: ids.kms, regions, tenants: config.tenants, agentMember, labels: labels("none") },
+    {
+      project: ids.kms,
+      regions,
+      auditRegion: config.audit.region,
+      tenants: config.tenants,
+      agentMember,
+      labels: labels("none"),
+    },
     { dependsOn: projects.services.kms },
   );
 
@@ -86,7 +104,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
         project: ids.platform,
         accountId: "ledger-workload",
         displayName: "Ledger workload",
-        keyRings: Object.fromEntries(regions.map((r) => [r, keys.rings[r]["tenant-kek"].id])),
+        keyRings: Object.fromEntries(regions.map((r) => [r, keys.ringId("tenant-kek", r)])),
       },
       { dependsOn: projects.services.platform },
     ),
@@ -113,7 +131,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     maintenance: config.maintenance,
   };
   const keyGrants = (key: "ledger-sql" | "card-vault-sql" | "redis") =>
-    regions.flatMap((r) => keys.storeKeyGrants[key][r]);
+    regions.flatMap((r) => keys.grantsOf(key, r));
   const ledger = new PostgresCluster(`${env}-ledger`, {
     ...sqlDefaults,
     project: ids.platform,
@@ -155,12 +173,16 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
         redisVersion: config.redis.version,
         maintenance: config.maintenance,
         labels: labels("tenant"),
-        dependsOn: [networks.platform.privateServiceAccess, ...keys.storeKeyGrants.redis[region]],
+        dependsOn: [networks.platform.privateServiceAccess, ...keys.grantsOf("redis", region)],
       }),
   );
 
+  const auditLog = buildAuditLogging(config, projects, keys);
+  buildAlerting(config, projects.ids, auditLog, { ledger, cardVault });
+
   return {
     primaryRegion: config.primaryRegion,
+    auditLogBucket: auditLog.destination,
     ledgerPrimary: ledger.primaryConnectionName,
     cardVaultPrimary: cardVault.primaryConnectionName,
     workloadServiceAccounts: { ledger: workloads.ledger.email, cardVault: workloads.cardVault.email },
@@ -171,4 +193,86 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
       ]),
     ),
   };
+}
+
+/** The isolated audit log (LOG-01..05): locked CMEK bucket, sinks, isolation and Data Access logs. */
+function buildAuditLogging(config: PlatformConfig, projects: PlatformProjects, keys: KeyHierarchy): AuditLog {
+  const env = config.environment;
+  const region = config.audit.region;
+  const factory = config.projectFactory;
+  const sources: AuditLogSources = factory?.organizationId
+    ? { kind: "organization", organizationId: factory.organizationId }
+    : factory?.folderId
+      ? { kind: "folder", folderId: factory.folderId }
+      : { kind: "projects", projects: projects.ids };
+  const auditLog = new AuditLog(`${env}-audit-log`, {
+    loggingProject: projects.ids.logging,
+    loggingProjectRole: "logging",
+    region,
+    retentionDays: config.audit.retentionDays,
+    kmsKeyName: keys.keyId("audit-log", region),
+    sources,
+    dependsOn: [...keys.grantsOf("audit-log", region), ...projects.services.logging],
+  });
+  new LoggingIsolation(`${env}-logging-isolation`, {
+    loggingProject: projects.ids.logging,
+    region,
+    bucketId: AUDIT_BUCKET_ID,
+    auditorsGroup: config.groups.auditors,
+    breakGlassGroup: config.groups.breakGlass,
+    writerIdentities: auditLog.writerIdentities,
+  });
+  new DataAccessAudit(`${env}-data-access`, { projects: projects.ids });
+  return auditLog;
+}
+
+/** Security and resilience alerts (LOG-07, TEN-02): channels, log-based metrics, alert policies. */
+function buildAlerting(
+  config: PlatformConfig,
+  ids: Record<"platform" | "cde" | "kms" | "logging", pulumi.Output<string>>,
+  auditLog: AuditLog,
+  clusters: { ledger: PostgresCluster; cardVault: PostgresCluster },
+): void {
+  const env = config.environment;
+  const runbook = "https://github.com/qairopay/platform/blob/main/docs/audit-logging.md";
+  const common = {
+    emails: config.alerting.emails,
+    pagerDutyServiceKey: config.alerting.pagerDutyServiceKey,
+    runbook,
+    labels: standardLabels(config, "none"),
+  };
+  const events = securityEventFilters(config.projects.logging);
+  new SecurityAlerts(`${env}-logging-alerts`, {
+    ...common,
+    project: ids.logging,
+    bucketName: auditLog.bucket.name,
+    logAlerts: Object.entries(events).map(([id, e]) => ({ id, ...e })),
+  });
+  for (const [key, cluster, project] of [
+    ["ledger", clusters.ledger, ids.platform],
+    ["card-vault", clusters.cardVault, ids.cde],
+  ] as const) {
+    const projectId = key === "ledger" ? config.projects.platform : config.projects.cde;
+    const instanceNames = servingRegions(config).map((r) => `${env}-${key}-${r}`);
+    new SecurityAlerts(
+      `${env}-${key}-alerts`,
+      {
+        ...common,
+        project,
+        logAlerts: instanceNames.map((instance) => ({
+          id: `cross-tenant-${instance}`,
+          description: `Cross-tenant access attempt refused on ${instance}.`,
+          filter: crossTenantFilter(projectId, instance),
+        })),
+        replicaLag: [
+          {
+            id: `${env}-${key}`,
+            databaseIds: instanceNames.map((instance) => `${projectId}:${instance}`),
+            thresholdSeconds: config.alerting.drReplicaLagSeconds,
+          },
+        ],
+      },
+      { dependsOn: Object.values(cluster.instances) },
+    );
+  }
 }

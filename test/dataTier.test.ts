@@ -1,4 +1,5 @@
 import { mockProjectNumber } from "../harness/gcpMocks";
+import { LABEL_FIELDS } from "../policies/security/labels-standard";
 import type { OfflineRun } from "../harness/run";
 import { named, ofType, planStack, sorted, T } from "./helpers/plan";
 
@@ -9,23 +10,24 @@ beforeAll(async () => {
 
 const sqlAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-cloud-sql.iam.gserviceaccount.com`;
+const loggingAgent = (project: string) =>
+  `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-logging.iam.gserviceaccount.com`;
 const redisAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@cloud-redis.iam.gserviceaccount.com`;
 
 describe("key hierarchy", () => {
-  test("four rings per region in the KMS project, separated by data class", () => {
-    expect(ofType(prod, T.ring).map((r) => r.id)).toEqual(
-      ["us-central1", "us-east1"].flatMap((region) =>
-        ["tenant-kek", "tenant-data", "cardholder", "platform"].map(
-          (ring) => `projects/qp-prod-kms/locations/${region}/keyRings/${ring}`,
-        ),
-      ),
-    );
+  test("four rings per serving region, separated by data class, and the audit ring only in the audit region", () => {
+    const ring = (region: string, name: string) =>
+      `projects/qp-prod-kms/locations/${region}/keyRings/${name}`;
+    expect(ofType(prod, T.ring).map((r) => r.id)).toEqual([
+      ...["tenant-kek", "tenant-data", "cardholder", "platform", "audit"].map((n) => ring("us-central1", n)),
+      ...["tenant-kek", "tenant-data", "cardholder", "platform"].map((n) => ring("us-east1", n)),
+    ]);
   });
 
   test("every key rotates every 90 days, waits 30 days to destroy, and is protected and retained", () => {
     const keys = ofType(prod, T.key);
-    expect(keys).toHaveLength(2 * (4 + 5));
+    expect(keys).toHaveLength(2 * (4 + 5) + 1);
     for (const key of keys) {
       expect([
         key.name,
@@ -84,6 +86,7 @@ describe("key hierarchy", () => {
         ["us-east1/keyRings/tenant-data/cryptoKeys/ledger-sql", sqlAgent("qp-prod-platform"), role],
         ["us-east1/keyRings/tenant-data/cryptoKeys/redis", redisAgent("qp-prod-platform"), role],
         ["us-east1/keyRings/cardholder/cryptoKeys/card-vault-sql", sqlAgent("qp-prod-cde"), role],
+        ["us-central1/keyRings/audit/cryptoKeys/audit-log", loggingAgent("qp-prod-logging"), role],
         [
           "us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan",
           "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
@@ -113,13 +116,10 @@ describe("key hierarchy", () => {
         "roles/cloudkms.cryptoKeyEncrypterDecrypter",
       ]),
     );
-    expect(
-      ofType(prod, "gcp:projects/iAMMember:IAMMember").map((g) => [
-        g.inputs.project,
-        g.inputs.role,
-        g.inputs.member,
-      ]),
-    ).toEqual([
+    const workloadGrants = ofType(prod, "gcp:projects/iAMMember:IAMMember").filter((g) =>
+      String(g.inputs.member).includes("-workload@"),
+    );
+    expect(workloadGrants.map((g) => [g.inputs.project, g.inputs.role, g.inputs.member])).toEqual([
       [
         "qp-prod-platform",
         "roles/cloudsql.client",
@@ -421,17 +421,18 @@ describe("projects and labels", () => {
   });
 
   test("every labelled resource carries env, data-class and owner", () => {
-    const labelled = prod.resources.filter(
-      (r) => r.inputs.labels || (r.inputs.settings as { userLabels?: unknown } | undefined)?.userLabels,
-    );
-    expect(labelled.length).toBe(
-      ofType(prod, T.key).length + ofType(prod, T.redis).length + ofType(prod, T.sql).length,
+    const labelled = prod.resources.filter((r) => LABEL_FIELDS[r.type]);
+    expect(new Set(labelled.map((r) => r.type))).toEqual(
+      new Set([
+        T.key,
+        T.redis,
+        T.sql,
+        "gcp:monitoring/notificationChannel:NotificationChannel",
+        "gcp:monitoring/alertPolicy:AlertPolicy",
+      ]),
     );
     for (const r of labelled) {
-      const labels = (r.inputs.labels ?? (r.inputs.settings as { userLabels: unknown }).userLabels) as Record<
-        string,
-        string
-      >;
+      const labels = LABEL_FIELDS[r.type](r.inputs) as Record<string, string>;
       expect([
         r.name,
         labels.env,

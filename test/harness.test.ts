@@ -58,11 +58,12 @@ describe("engine-less harness", () => {
       role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
       member: `serviceAccount:service-${mockProjectNumber("qp-prod-cde")}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
     });
-    expect(prod.calls.map((c) => [c.token, c.inputs.projectId])).toEqual([
+    expect(prod.calls.map((c) => [c.token, c.inputs.projectId ?? c.inputs.project])).toEqual([
       ["gcp:organizations/getProject:getProject", "qp-prod-platform"],
       ["gcp:organizations/getProject:getProject", "qp-prod-cde"],
       ["gcp:organizations/getProject:getProject", "qp-prod-kms"],
       ["gcp:organizations/getProject:getProject", "qp-prod-logging"],
+      ["gcp:logging/getProjectCmekSettings:getProjectCmekSettings", "qp-prod-logging"],
     ]);
   });
 
@@ -101,6 +102,9 @@ describe("engine-less harness", () => {
     expect(
       projects.every((p) => p.inputs.autoCreateNetwork === false && p.inputs.deletionPolicy === "PREVENT"),
     ).toBe(true);
-    expect(staging.calls).toEqual([]);
+    // Created projects need no look-up; the logging CMEK account always comes from a data source.
+    expect(staging.calls.map((c) => [c.token, c.inputs.project])).toEqual([
+      ["gcp:logging/getProjectCmekSettings:getProjectCmekSettings", "qp-stg-logging"],
+    ]);
   });
 });

@@ -16,6 +16,7 @@ describe("KeyHierarchy with many tenants", () => {
       hierarchy = new KeyHierarchy("keys", {
         project: "kms-project",
         regions: ["us-central1", "us-east1"],
+        auditRegion: "us-central1",
         tenants,
         agentMember: (agent) =>
           pulumi.output(`serviceAccount:${agent.service}@example.iam.gserviceaccount.com`),

@@ -122,6 +122,22 @@ export const CONFIG_KEYS = {
     description: "Memorystore for Redis version.",
     default: "REDIS_7_2",
   },
+  auditLogRegion: {
+    type: "string",
+    description:
+      "Region of the locked audit-log bucket and its key; fixed, it does not follow primaryRegion.",
+    default: "us-central1",
+  },
+  auditLogRetentionDays: {
+    type: "integer",
+    description: "Retention of the locked audit-log bucket in days: 365 or more, and it can only grow.",
+    default: 400,
+  },
+  drReplicaLagAlertSeconds: {
+    type: "integer",
+    description: "Alert when a Cloud SQL disaster-recovery replica lags by more than this many seconds.",
+    default: 60,
+  },
   alertEmails: {
     type: "array",
     description: "E-mail addresses of the on-call notification channels.",

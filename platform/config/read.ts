@@ -99,8 +99,10 @@ export function validateConfig(raw: RawValues, stack: string, unknownKeys: strin
     },
     maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
+    audit: { region: c.auditLogRegion, retentionDays: c.auditLogRetentionDays },
     alerting: {
       emails: c.alertEmails,
+      drReplicaLagSeconds: c.drReplicaLagAlertSeconds,
       // Wrapped at once, so the key is an Output secret all the way to the state (as requireSecret does).
       pagerDutyServiceKey: c.pagerDutyServiceKey ? pulumi.secret(c.pagerDutyServiceKey) : undefined,
     },

@@ -57,6 +57,9 @@ export const configSchema = z.object({
   redisMemorySizeGb: int(5, 300),
   redisReplicaCount: int(1, 5),
   redisVersion: z.enum(["REDIS_7_0", "REDIS_7_2"], { message: "must be REDIS_7_0 or REDIS_7_2" }),
+  auditLogRegion: region,
+  auditLogRetentionDays: int(365, 3650),
+  drReplicaLagAlertSeconds: int(5, 3600),
   alertEmails: z.array(z.email({ message: "must be an e-mail address" })).min(1, {
     message: "must list at least one address",
   }),

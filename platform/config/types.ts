@@ -40,6 +40,7 @@ export interface PlatformConfig {
   };
   maintenance: { day: number; hour: number };
   redis: { memorySizeGb: number; replicaCount: number; version: string };
-  alerting: { emails: string[]; pagerDutyServiceKey?: pulumi.Output<string> };
+  audit: { region: Region; retentionDays: number };
+  alerting: { emails: string[]; pagerDutyServiceKey?: pulumi.Output<string>; drReplicaLagSeconds: number };
   groups: { auditors: string; breakGlass: string };
 }

@@ -18,9 +18,13 @@ const IAM_MEMBER_TYPES = [
   "gcp:kms/keyRingIAMMember:KeyRingIAMMember",
 ];
 
-/** User-managed service accounts: `name@project.iam.gserviceaccount.com`, not Google's agents. */
-function isApplicationAccount(member: string): boolean {
-  return /^serviceAccount:(?!service-\d+@)[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]+\.iam\.gserviceaccount\.com$/.test(
+/**
+ * User-managed service accounts: `name@project.iam.gserviceaccount.com`. Google's service agents
+ * and sink writers (`service-123@…`, `service-folder-123@…`, `service-org-123@…`, `p123-…@…`)
+ * are not applications.
+ */
+export function isApplicationAccount(member: string): boolean {
+  return /^serviceAccount:(?!service-|p\d+-)[a-z][a-z0-9-]{4,28}[a-z0-9]@(?!gcp-sa-)[a-z][a-z0-9-]+\.iam\.gserviceaccount\.com$/.test(
     member,
   );
 }

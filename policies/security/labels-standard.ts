@@ -1,7 +1,7 @@
 import { anyResourcePolicy } from "../lib/define";
 
 /** Where each labelled type keeps its labels. */
-const LABEL_FIELDS: Record<string, (p: Record<string, unknown>) => unknown> = {
+export const LABEL_FIELDS: Record<string, (p: Record<string, unknown>) => unknown> = {
   "gcp:sql/databaseInstance:DatabaseInstance": (p) =>
     (p.settings as { userLabels?: unknown } | undefined)?.userLabels,
   "gcp:redis/instance:Instance": (p) => p.labels,
@@ -9,6 +9,8 @@ const LABEL_FIELDS: Record<string, (p: Record<string, unknown>) => unknown> = {
   "gcp:organizations/project:Project": (p) => p.labels,
   "gcp:storage/bucket:Bucket": (p) => p.labels,
   "gcp:container/cluster:Cluster": (p) => p.resourceLabels,
+  "gcp:monitoring/notificationChannel:NotificationChannel": (p) => p.userLabels,
+  "gcp:monitoring/alertPolicy:AlertPolicy": (p) => p.userLabels,
 };
 const DATA_CLASSES = ["tenant", "cardholder", "none"];
 

@@ -1,0 +1,158 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { StandardLabels } from "../platform/labels";
+
+export interface LogAlertSpec {
+  /** kebab-case id, used for the metric name and the resource names. */
+  id: string;
+  description: string;
+  filter: pulumi.Input<string>;
+}
+
+export interface SecurityAlertsArgs {
+  /** Project holding the metrics, alert policies and notification channels. */
+  project: pulumi.Input<string>;
+  /** Count logs in this bucket (`projects/P/locations/R/buckets/B`) rather than the project's own logs. */
+  bucketName?: pulumi.Input<string>;
+  /** Each becomes a log-based metric and an alert policy firing on any matching entry. */
+  logAlerts: LogAlertSpec[];
+  /** Threshold alerts on Cloud SQL replica lag (seconds), one per cluster. */
+  replicaLag?: { id: string; databaseIds: pulumi.Input<string>[]; thresholdSeconds: number }[];
+  /** On-call e-mail addresses. */
+  emails: string[];
+  /** PagerDuty integration key; a secret. */
+  pagerDutyServiceKey?: pulumi.Output<string>;
+  /** Runbook link for the alerts' documentation. */
+  runbook: string;
+  /** Written to the channels' and policies' `userLabels`. */
+  labels: StandardLabels;
+}
+
+/**
+ * Alerting of one project: notification channels (e-mail, and PagerDuty when a key is set),
+ * a log-based metric and an alert policy per security event, and replica-lag alerts. Channels
+ * are per project because an alert policy may only notify channels of its own project.
+ */
+export class SecurityAlerts extends pulumi.ComponentResource {
+  public readonly channels: pulumi.Output<string>[];
+
+  constructor(name: string, args: SecurityAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:monitoring:SecurityAlerts", name, {}, opts);
+    const child = { parent: this };
+    const channels = args.emails.map(
+      (email) =>
+        new gcp.monitoring.NotificationChannel(
+          `${name}-email-${email.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
+          {
+            project: args.project,
+            type: "email",
+            displayName: `On-call ${email}`,
+            labels: { email_address: email },
+            userLabels: args.labels,
+          },
+          child,
+        ).name,
+    );
+    if (args.pagerDutyServiceKey) {
+      channels.push(
+        new gcp.monitoring.NotificationChannel(
+          `${name}-pagerduty`,
+          {
+            project: args.project,
+            type: "pagerduty",
+            displayName: "PagerDuty security on-call",
+            sensitiveLabels: { serviceKey: args.pagerDutyServiceKey },
+            userLabels: args.labels,
+          },
+          child,
+        ).name,
+      );
+    }
+    const documentation = (what: string) => ({
+      content: `${what}\n\nRunbook: ${args.runbook}`,
+      mimeType: "text/markdown",
+    });
+
+    for (const alert of args.logAlerts) {
+      const metric = new gcp.logging.Metric(
+        `${name}-${alert.id}`,
+        {
+          project: args.project,
+          name: `qairopay/${alert.id}`,
+          description: alert.description,
+          filter: alert.filter,
+          bucketName: args.bucketName,
+          metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
+        },
+        child,
+      );
+      new gcp.monitoring.AlertPolicy(
+        `${name}-${alert.id}-alert`,
+        {
+          project: args.project,
+          displayName: `[security] ${alert.description}`,
+          combiner: "OR",
+          severity: "CRITICAL",
+          conditions: [
+            {
+              displayName: alert.description,
+              conditionThreshold: {
+                filter: pulumi.interpolate`metric.type="logging.googleapis.com/user/${metric.name}"`,
+                comparison: "COMPARISON_GT",
+                thresholdValue: 0,
+                duration: "0s",
+                aggregations: [
+                  { alignmentPeriod: "60s", perSeriesAligner: "ALIGN_SUM", crossSeriesReducer: "REDUCE_SUM" },
+                ],
+                trigger: { count: 1 },
+              },
+            },
+          ],
+          notificationChannels: channels,
+          documentation: documentation(alert.description),
+          alertStrategy: { autoClose: "1800s" },
+          userLabels: args.labels,
+        },
+        child,
+      );
+    }
+
+    for (const lag of args.replicaLag ?? []) {
+      new gcp.monitoring.AlertPolicy(
+        `${name}-${lag.id}`,
+        {
+          project: args.project,
+          displayName: `[resilience] ${lag.id}: disaster-recovery replica lag above ${lag.thresholdSeconds}s`,
+          combiner: "OR",
+          severity: "ERROR",
+          conditions: [
+            {
+              displayName: `replica lag > ${lag.thresholdSeconds}s`,
+              conditionThreshold: {
+                filter: pulumi
+                  .all(lag.databaseIds)
+                  .apply(
+                    (ids) =>
+                      `metric.type="cloudsql.googleapis.com/database/replication/replica_lag" AND resource.type="cloudsql_database" AND resource.labels.database_id=one_of(${ids.map((id) => `"${id}"`).join(",")})`,
+                  ),
+                comparison: "COMPARISON_GT",
+                thresholdValue: lag.thresholdSeconds,
+                duration: "300s",
+                aggregations: [{ alignmentPeriod: "60s", perSeriesAligner: "ALIGN_MAX" }],
+                trigger: { count: 1 },
+              },
+            },
+          ],
+          notificationChannels: channels,
+          documentation: documentation(
+            `The DR replica of ${lag.id} lags; a failover now would lose more than the RPO allows.`,
+          ),
+          userLabels: args.labels,
+        },
+        child,
+      );
+    }
+    this.channels = channels;
+    this.registerOutputs({ channels });
+  }
+}
