@@ -1,0 +1,236 @@
+import { mockProjectNumber } from "../harness/gcpMocks";
+import type { OfflineRun } from "../harness/run";
+import { auditSinkFilter, crossTenantFilter } from "../components/logFilters";
+import { DENIED_PERMISSIONS } from "../components/loggingIsolation";
+import { named, ofType, planStack, sorted } from "./helpers/plan";
+
+let prod: OfflineRun;
+let staging: OfflineRun;
+beforeAll(async () => {
+  prod = await planStack("prod");
+  staging = await planStack("staging");
+});
+
+const SINK = "gcp:logging/projectSink:ProjectSink";
+const IAM = "gcp:projects/iAMMember:IAMMember";
+const loggingAgent = (project: string) =>
+  `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-logging.iam.gserviceaccount.com`;
+const writerCondition = {
+  title: "only-audit-log",
+  description: "Write only to the audit-log log bucket.",
+  expression: 'resource.name.endsWith("locations/us-central1/buckets/audit-log")',
+};
+
+describe("audit-log bucket", () => {
+  test("locked, CMEK-encrypted with the audit key of its region, 400 days, protected and retained", () => {
+    const bucket = named(prod, "prod-audit-log-bucket");
+    expect(bucket.inputs).toMatchObject({
+      project: "qp-prod-logging",
+      location: "us-central1",
+      bucketId: "audit-log",
+      retentionDays: 400,
+      locked: true,
+      cmekSettings: {
+        kmsKeyName: "projects/qp-prod-kms/locations/us-central1/keyRings/audit/cryptoKeys/audit-log",
+      },
+    });
+    expect([bucket.protect, bucket.retainOnDelete]).toEqual([true, true]);
+    expect(bucket.dependencies).toContain(named(prod, "prod-keys-us-central1-audit-log-logging-logging").urn);
+  });
+
+  test("retention below 365 days is refused", async () => {
+    await expect(planStack("prod", { auditLogRetentionDays: 180 })).rejects.toThrow(
+      "qairopay-platform:auditLogRetentionDays = 180: must be between 365 and 3650",
+    );
+  });
+});
+
+describe("routing, per-project shape (prod)", () => {
+  test("a sink in every platform project, unique writers, filter covering all audit streams, KMS and the application log", () => {
+    expect(
+      sorted(
+        ofType(prod, SINK).map((s) => [
+          s.inputs.project,
+          s.inputs.name,
+          s.inputs.destination,
+          s.inputs.uniqueWriterIdentity,
+          s.inputs.filter,
+        ]),
+      ),
+    ).toEqual(
+      sorted(
+        ["qp-prod-platform", "qp-prod-cde", "qp-prod-kms", "qp-prod-logging"].map((p) => [
+          p,
+          "qairopay-audit-log",
+          "logging.googleapis.com/projects/qp-prod-logging/locations/us-central1/buckets/audit-log",
+          true,
+          auditSinkFilter(),
+        ]),
+      ),
+    );
+    expect(auditSinkFilter()).toBe(
+      'logName:"/logs/cloudaudit.googleapis.com%2Factivity" OR logName:"/logs/cloudaudit.googleapis.com%2Fdata_access" OR ' +
+        'logName:"/logs/cloudaudit.googleapis.com%2Fsystem_event" OR logName:"/logs/cloudaudit.googleapis.com%2Fpolicy" OR ' +
+        'protoPayload.serviceName="cloudkms.googleapis.com" OR logName:"/logs/qairopay-audit"',
+    );
+  });
+
+  test("each cross-project writer may write to the audit bucket only", () => {
+    const writers = ofType(prod, IAM).filter((g) => g.inputs.role === "roles/logging.bucketWriter");
+    expect(sorted(writers.map((w) => [w.inputs.project, w.inputs.member, w.inputs.condition]))).toEqual(
+      sorted(
+        ["qp-prod-platform", "qp-prod-cde", "qp-prod-kms"].map((p) => [
+          "qp-prod-logging",
+          loggingAgent(p),
+          writerCondition,
+        ]),
+      ),
+    );
+  });
+
+  test("only sink writers and the auditors hold roles in the logging project", () => {
+    const grants = ofType(prod, IAM).filter((g) => g.inputs.project === "qp-prod-logging");
+    expect(sorted(grants.map((g) => [g.inputs.role, g.inputs.member]))).toEqual(
+      sorted([
+        ...["qp-prod-platform", "qp-prod-cde", "qp-prod-kms"].map((p) => [
+          "roles/logging.bucketWriter",
+          loggingAgent(p),
+        ]),
+        ["roles/logging.viewer", "group:audit-readers@qairopay.com"],
+        ["roles/logging.privateLogViewer", "group:audit-readers@qairopay.com"],
+      ]),
+    );
+  });
+
+  test("the deny policy stops everyone but the writers and break-glass", () => {
+    const deny = named(prod, "prod-logging-isolation-deny");
+    expect(deny.inputs.parent).toBe("cloudresourcemanager.googleapis.com%2Fprojects%2Fqp-prod-logging");
+    const rule = (deny.inputs.rules as { denyRule: Record<string, string[]> }[])[0].denyRule;
+    expect(rule.deniedPrincipals).toEqual(["principalSet://goog/public:all"]);
+    expect(rule.deniedPermissions).toEqual(DENIED_PERMISSIONS);
+    expect(sorted(rule.exceptionPrincipals)).toEqual(
+      sorted([
+        ...["qp-prod-platform", "qp-prod-cde", "qp-prod-kms"].map(
+          (p) =>
+            `principal://iam.googleapis.com/projects/-/serviceAccounts/service-${mockProjectNumber(p)}@gcp-sa-logging.iam.gserviceaccount.com`,
+        ),
+        "principalSet://goog/group/break-glass@qairopay.com",
+      ]),
+    );
+    expect(deny.protect).toBe(true);
+  });
+
+  test("Data Access audit logs for all services in every platform project", () => {
+    expect(
+      sorted(
+        ofType(prod, "gcp:projects/iAMAuditConfig:IAMAuditConfig").map((c) => [
+          c.inputs.project,
+          c.inputs.service,
+          c.inputs.auditLogConfigs,
+        ]),
+      ),
+    ).toEqual(
+      sorted(
+        ["qp-prod-platform", "qp-prod-cde", "qp-prod-kms", "qp-prod-logging"].map((p) => [
+          p,
+          "allServices",
+          [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+        ]),
+      ),
+    );
+  });
+});
+
+describe("routing, aggregated shape (staging, folder configured)", () => {
+  test("one folder sink including children replaces the per-project sinks", () => {
+    expect(ofType(staging, SINK)).toEqual([]);
+    const sink = named(staging, "staging-audit-log-folder");
+    expect(sink.inputs).toMatchObject({
+      folder: "538201947712",
+      includeChildren: true,
+      filter: auditSinkFilter(),
+      destination: "logging.googleapis.com/projects/qp-stg-logging/locations/us-central1/buckets/audit-log",
+    });
+    const writer = named(staging, "staging-audit-log-folder-writer");
+    expect(writer.inputs).toEqual({
+      project: "qp-stg-logging",
+      role: "roles/logging.bucketWriter",
+      member: "serviceAccount:service-folder-538201947712@gcp-sa-logging.iam.gserviceaccount.com",
+      condition: writerCondition,
+    });
+    const rule = (
+      named(staging, "staging-logging-isolation-deny").inputs.rules as {
+        denyRule: Record<string, string[]>;
+      }[]
+    )[0].denyRule;
+    expect(rule.exceptionPrincipals).toEqual([
+      "principal://iam.googleapis.com/projects/-/serviceAccounts/service-folder-538201947712@gcp-sa-logging.iam.gserviceaccount.com",
+      "principalSet://goog/group/break-glass@qairopay.com",
+    ]);
+  });
+});
+
+describe("alerting", () => {
+  test("log-based metrics on the audit bucket with an alert policy each, notifying every channel", () => {
+    const metrics = ofType(prod, "gcp:logging/metric:Metric").filter(
+      (m) => m.inputs.project === "qp-prod-logging",
+    );
+    expect(metrics.map((m) => m.inputs.name).sort()).toEqual([
+      "qairopay/cloudsql-failover",
+      "qairopay/kms-key-disable-or-destroy",
+      "qairopay/log-sink-or-bucket-change",
+      "qairopay/logging-project-iam-change",
+    ]);
+    expect(
+      metrics.every(
+        (m) => m.inputs.bucketName === "projects/qp-prod-logging/locations/us-central1/buckets/audit-log",
+      ),
+    ).toBe(true);
+    const policy = named(prod, "prod-logging-alerts-kms-key-disable-or-destroy-alert");
+    const condition = (policy.inputs.conditions as { conditionThreshold: Record<string, unknown> }[])[0]
+      .conditionThreshold;
+    expect(condition).toMatchObject({
+      filter: 'metric.type="logging.googleapis.com/user/qairopay/kms-key-disable-or-destroy"',
+      comparison: "COMPARISON_GT",
+      thresholdValue: 0,
+    });
+    expect((policy.inputs.notificationChannels as string[]).length).toBe(3);
+  });
+
+  test("a cross-tenant alert for every database instance, on the guard's pgaudit marker", () => {
+    const metric = named(prod, "prod-ledger-alerts-cross-tenant-prod-ledger-us-east1");
+    expect(metric.inputs.filter).toBe(
+      'resource.type="cloudsql_database" AND resource.labels.database_id="qp-prod-platform:prod-ledger-us-east1" AND ' +
+        'logName:"/logs/cloudsql.googleapis.com%2Fpostgres.log" AND textPayload:"qairopay_cross_tenant_denied"',
+    );
+    expect(metric.inputs.filter).toBe(crossTenantFilter("qp-prod-platform", "prod-ledger-us-east1"));
+    const crossTenant = ofType(prod, "gcp:logging/metric:Metric").filter((m) =>
+      String(m.inputs.name).includes("cross-tenant"),
+    );
+    expect(crossTenant.map((m) => m.inputs.name).sort()).toEqual([
+      "qairopay/cross-tenant-prod-card-vault-us-central1",
+      "qairopay/cross-tenant-prod-card-vault-us-east1",
+      "qairopay/cross-tenant-prod-ledger-us-central1",
+      "qairopay/cross-tenant-prod-ledger-us-east1",
+    ]);
+  });
+
+  test("DR replica lag alerts cover both instances of each cluster, whichever is primary", () => {
+    const lag = named(prod, "prod-ledger-alerts-prod-ledger");
+    const condition = (lag.inputs.conditions as { conditionThreshold: Record<string, unknown> }[])[0]
+      .conditionThreshold;
+    expect(condition.filter).toBe(
+      'metric.type="cloudsql.googleapis.com/database/replication/replica_lag" AND resource.type="cloudsql_database" AND ' +
+        'resource.labels.database_id=one_of("qp-prod-platform:prod-ledger-us-central1","qp-prod-platform:prod-ledger-us-east1")',
+    );
+    expect(condition.thresholdValue).toBe(60);
+  });
+
+  test("the PagerDuty key stays a secret", () => {
+    const pagerduty = named(prod, "prod-logging-alerts-pagerduty");
+    expect(pagerduty.inputs.sensitiveLabels).toEqual({
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      value: { serviceKey: "offline-placeholder:pagerDutyServiceKey" },
+    });
+  });
+});
