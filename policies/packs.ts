@@ -1,4 +1,5 @@
 import { Policies } from "@pulumi/policy";
+import { auditPolicies } from "./audit/policies";
 import { resiliencePolicies } from "./resilience/policies";
 import { securityPolicies } from "./security/policies";
 
@@ -15,4 +16,5 @@ export interface PackDefinition {
 export const PACKS: PackDefinition[] = [
   { name: "qairopay-security", version: "0.1.0", dir: "security", policies: securityPolicies },
   { name: "qairopay-resilience", version: "0.1.0", dir: "resilience", policies: resiliencePolicies },
+  { name: "qairopay-audit", version: "0.1.0", dir: "audit", policies: auditPolicies },
 ];

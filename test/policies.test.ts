@@ -1,5 +1,6 @@
 import { Policy } from "@pulumi/policy";
 import { CapturedResource } from "../harness/model";
+import { mockProjectNumber } from "../harness/gcpMocks";
 import { PACKS } from "../policies/packs";
 import { addResource, editResource, Mutation, removeResource, urnOf, violationsOf } from "./helpers/mutate";
 import { planStack } from "./helpers/plan";
@@ -17,6 +18,7 @@ const byName = (name: string) => {
 };
 
 const LEDGER_SA = "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com";
+const KMS_NUMBER = mockProjectNumber("qp-prod-kms");
 const KMS = "projects/qp-prod-kms/locations";
 
 interface Case {
@@ -328,6 +330,94 @@ const CASES: Case[] = [
     on: "prod-cache-us-east1-instance",
     message:
       '[RES-05] gcp:redis/instance:Instance "prod-cache-us-east1-instance": protect is false. Fix: add the resource option protect: true',
+  },
+  {
+    policy: "logging-bucket-locked-cmek",
+    title: "an unlocked audit bucket",
+    mutate: editResource("prod-audit-log-bucket", (p) => (p.locked = false)),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-02, LOG-05, ENC-01, ENC-02] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": locked is false. Fix: set locked: true',
+  },
+  {
+    policy: "logging-bucket-locked-cmek",
+    title: "an audit bucket kept 90 days on Google-default encryption",
+    mutate: editResource("prod-audit-log-bucket", (p) => {
+      p.retentionDays = 90;
+      delete p.cmekSettings;
+    }),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-02, LOG-05, ENC-01, ENC-02] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": retentionDays is 90. Fix: set retentionDays to 365 or more',
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "an application service account granted log writing in the logging project",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "ledger-writes-logs",
+      inputs: { project: "qp-prod-logging", role: "roles/logging.logWriter", member: LEDGER_SA },
+    }),
+    on: "ledger-writes-logs",
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "ledger-writes-logs": ${LEDGER_SA} holds roles/logging.logWriter in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here`,
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "a sink writer whose bucket condition was dropped",
+    mutate: editResource("prod-audit-log-kms-writer", (p) => delete p.condition),
+    on: "prod-audit-log-kms-writer",
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "prod-audit-log-kms-writer": serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds roles/logging.bucketWriter in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here`,
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "a removed deny policy",
+    mutate: removeResource("prod-logging-isolation-deny"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-01] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": logging project qp-prod-logging has no IAM deny policy. Fix: add the deny policy of components/loggingIsolation.ts',
+  },
+  {
+    policy: "logging-sink-every-project",
+    title: "a removed project sink",
+    mutate: removeResource("prod-audit-log-cde"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-03] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": project qp-prod-cde has no complete sink to logging.googleapis.com/projects/qp-prod-logging/locations/us-central1/buckets/audit-log. Fix: add a ProjectSink in qp-prod-cde',
+  },
+  {
+    policy: "logging-sink-every-project",
+    title: "a sink filter that drops the KMS audit logs",
+    mutate: editResource(
+      "prod-audit-log-kms",
+      (p) => (p.filter = 'logName:"/logs/cloudaudit.googleapis.com%2Factivity"'),
+    ),
+    on: "prod-audit-log-kms",
+    message:
+      '[LOG-03] gcp:logging/projectSink:ProjectSink "prod-audit-log-kms": filter omits cloudaudit.googleapis.com%2Fdata_access, cloudaudit.googleapis.com%2Fsystem_event, cloudaudit.googleapis.com%2Fpolicy, cloudkms.googleapis.com, /logs/qairopay-audit. Fix: route every audit stream, KMS and the application log',
+  },
+  {
+    policy: "logging-data-access-audit-config",
+    title: "Data Access logs switched off in the KMS project",
+    mutate: removeResource("prod-data-access-kms"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-04] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": project qp-prod-kms lacks Data Access audit logs ADMIN_READ, DATA_READ, DATA_WRITE for allServices. Fix: enable them with an IAMAuditConfig',
+  },
+  {
+    policy: "monitoring-security-event-alerts",
+    title: "a removed KMS destroy alert",
+    mutate: removeResource("prod-logging-alerts-kms-key-disable-or-destroy-alert"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted log-based metric for KMS key disable or destroy. Fix: add a metric and an alert policy for it',
+  },
+  {
+    policy: "sql-instance-cross-tenant-alert",
+    title: "a tenant database without its cross-tenant metric",
+    mutate: removeResource("prod-ledger-alerts-cross-tenant-prod-ledger-us-east1"),
+    on: "prod-ledger-us-east1",
+    message:
+      '[TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": no alerted cross-tenant metric for qp-prod-platform:prod-ledger-us-east1. Fix: add one on the pgaudit marker',
   },
 ];
 

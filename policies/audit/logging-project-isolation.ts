@@ -1,0 +1,81 @@
+import { Finding, stackPolicy } from "../lib/define";
+import { auditBuckets, SINK_TYPES } from "./audit";
+
+const PROJECT_GRANT_TYPES = [
+  "gcp:projects/iAMMember:IAMMember",
+  "gcp:projects/iAMBinding:IAMBinding",
+  "gcp:projects/iAMPolicy:IAMPolicy",
+];
+/** Read-only roles the auditors' group may hold. */
+export const AUDITOR_ROLES = [
+  "roles/logging.viewer",
+  "roles/logging.privateLogViewer",
+  "roles/logging.viewAccessor",
+];
+
+export const loggingProjectIsolation = stackPolicy(
+  {
+    name: "logging-project-isolation",
+    description:
+      "Only sink writer identities (limited to the audit bucket) and the auditors' group hold roles in the logging project, and a deny policy protects it.",
+    controls: ["LOG-01"],
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps:
+      "Remove the grant; grant sink writers roles/logging.bucketWriter with a condition on the audit bucket, auditors read-only roles, and keep the project's IAM deny policy.",
+  },
+  (resources) => {
+    const buckets = auditBuckets(resources);
+    const findings: Finding[] = [];
+    const writers = new Set(
+      resources.filter((r) => SINK_TYPES.includes(r.type)).map((r) => String(r.props.writerIdentity)),
+    );
+    for (const bucket of buckets) {
+      const project = String(bucket.props.project);
+      for (const grant of resources.filter(
+        (r) => PROJECT_GRANT_TYPES.includes(r.type) && r.props.project === project,
+      )) {
+        const role = String(grant.props.role);
+        const members =
+          grant.type === "gcp:projects/iAMPolicy:IAMPolicy"
+            ? ["(whole policy)"]
+            : grant.props.members
+              ? (grant.props.members as string[])
+              : [String(grant.props.member)];
+        const condition = String(
+          (grant.props.condition as { expression?: unknown } | undefined)?.expression ?? "",
+        );
+        for (const member of members) {
+          const isWriter =
+            writers.has(member) &&
+            role === "roles/logging.bucketWriter" &&
+            condition.includes(`buckets/${String(bucket.props.bucketId)}`);
+          const isAuditor = member.startsWith("group:") && AUDITOR_ROLES.includes(role);
+          if (!isWriter && !isAuditor) {
+            findings.push({
+              urn: grant.urn,
+              problem: `${member} holds ${role} in logging project ${project}${writers.has(member) ? " without a condition limiting it to the audit bucket" : ""}`,
+              fix: "remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here",
+            });
+          }
+        }
+      }
+      const parent = encodeURIComponent(`cloudresourcemanager.googleapis.com/projects/${project}`);
+      if (
+        !resources.some(
+          (r) =>
+            r.type === "gcp:iam/denyPolicy:DenyPolicy" &&
+            (r.props.parent === parent ||
+              decodeURIComponent(String(r.props.parent)) === decodeURIComponent(parent)),
+        )
+      ) {
+        findings.push({
+          urn: bucket.urn,
+          problem: `logging project ${project} has no IAM deny policy`,
+          fix: "add the deny policy of components/loggingIsolation.ts",
+        });
+      }
+    }
+    return findings;
+  },
+);

@@ -1,0 +1,52 @@
+import { PolicyResource } from "@pulumi/policy";
+import { Finding, stackPolicy } from "../lib/define";
+import { auditBuckets } from "./audit";
+
+/** The security events that must raise an alert (LOG-07), recognised by what their filter names. */
+export const REQUIRED_EVENTS: Record<string, string[]> = {
+  "IAM change in the logging project": ["SetIamPolicy"],
+  "log sink change": ["UpdateSink", "DeleteSink"],
+  "KMS key disable or destroy": ["cloudkms.googleapis.com", "DestroyCryptoKeyVersion"],
+  "Cloud SQL failover": ["failover"],
+};
+
+/** Log-based metrics that an alert policy actually watches. */
+export function alertedMetrics(resources: PolicyResource[]): PolicyResource[] {
+  const policies = resources
+    .filter((r) => r.type === "gcp:monitoring/alertPolicy:AlertPolicy")
+    .map((r) => JSON.stringify(r.props.conditions ?? []));
+  return resources.filter(
+    (r) =>
+      r.type === "gcp:logging/metric:Metric" &&
+      policies.some((p) => p.includes(`logging.googleapis.com/user/${String(r.props.name)}`)),
+  );
+}
+
+export const monitoringSecurityAlerts = stackPolicy(
+  {
+    name: "monitoring-security-event-alerts",
+    description:
+      "Alerts fire on IAM changes in the logging project, sink changes, KMS key disable or destroy, and Cloud SQL failover.",
+    controls: ["LOG-07"],
+    enforcementLevel: "advisory",
+    severity: "medium",
+    remediationSteps:
+      "Keep the SecurityAlerts component of the logging project (components/logFilters.ts securityEventFilters).",
+  },
+  (resources) => {
+    const anchor = auditBuckets(resources)[0];
+    if (!anchor) return [];
+    const filters = alertedMetrics(resources).map((m) => String(m.props.filter));
+    const findings: Finding[] = [];
+    for (const [event, terms] of Object.entries(REQUIRED_EVENTS)) {
+      if (!filters.some((f) => terms.every((t) => f.includes(t)))) {
+        findings.push({
+          urn: anchor.urn,
+          problem: `no alerted log-based metric for ${event}`,
+          fix: "add a metric and an alert policy for it",
+        });
+      }
+    }
+    return findings;
+  },
+);
