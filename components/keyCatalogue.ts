@@ -44,8 +44,9 @@ export const STORE_KEYS = [
   // Application-level encryption of PANs by the card-vault workload; no service agent uses it.
   { name: "card-vault-pan", ring: "cardholder", agents: [] },
   { name: "audit-log", ring: "audit", agents: [{ project: "logging", service: "logging" }] },
-  // GKE's application-layer secrets and boot-disk keys (agents gke and compute) join this list
-  // with the clusters that use them: a key granted to an agent that nothing uses breaks ENC-08.
+  // GKE: application-layer secrets (container-engine-robot) and node boot disks (compute-system).
+  { name: "gke-secrets", ring: "platform", agents: [{ project: "platform", service: "gke" }] },
+  { name: "gke-boot-disk", ring: "platform", agents: [{ project: "platform", service: "compute" }] },
 ] as const satisfies readonly StoreKeySpec[];
 
 export type StoreKeyName = (typeof STORE_KEYS)[number]["name"];

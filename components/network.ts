@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
+import { StandardLabels } from "../platform/labels";
 import { NetworkPlan, parseNetwork } from "./addressPlan";
 
 /**
@@ -9,6 +10,8 @@ import { NetworkPlan, parseNetwork } from "./addressPlan";
  * sources admitted from outside the VPC (NET-03).
  */
 export const GOOGLE_LB_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
+/** private.googleapis.com (199.36.153.8/30). */
+export const PRIVATE_GOOGLE_ACCESS_IPS = ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"];
 /** Serving ports of the workloads behind the gateway. */
 export const SERVING_PORTS = ["443", "8443", "8080"];
 
@@ -21,6 +24,7 @@ export interface PrivateNetworkArgs {
   plan: NetworkPlan;
   /** Regions that get a subnet, router and NAT. */
   regions: readonly Region[];
+  labels: StandardLabels;
 }
 
 /**
@@ -108,6 +112,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         address: args.plan.privateServiceAccess.split("/")[0],
         prefixLength: psaPrefix,
         network: network.id,
+        labels: args.labels,
       },
       child,
     );
@@ -119,6 +124,47 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         reservedPeeringRanges: [psaRange.name],
         // Deleting the peering fails while Cloud SQL still uses it; abandon instead of blocking destroy.
         deletionPolicy: "ABANDON",
+      },
+      child,
+    );
+
+    // googleapis.com resolves to private.googleapis.com (199.36.153.8/30) inside the VPC, so Google
+    // API calls stay on Private Google Access and pods' egress policies can name one range
+    // (https://cloud.google.com/vpc/docs/configure-private-google-access#config-domain).
+    const zone = new gcp.dns.ManagedZone(
+      `${name}-googleapis`,
+      {
+        project: args.project,
+        name: `${args.networkName}-googleapis`,
+        dnsName: "googleapis.com.",
+        visibility: "private",
+        description: "Private Google Access through private.googleapis.com",
+        labels: args.labels,
+        privateVisibilityConfig: { networks: [{ networkUrl: network.id }] },
+      },
+      child,
+    );
+    new gcp.dns.RecordSet(
+      `${name}-googleapis-a`,
+      {
+        project: args.project,
+        managedZone: zone.name,
+        name: "private.googleapis.com.",
+        type: "A",
+        ttl: 300,
+        rrdatas: PRIVATE_GOOGLE_ACCESS_IPS,
+      },
+      child,
+    );
+    new gcp.dns.RecordSet(
+      `${name}-googleapis-cname`,
+      {
+        project: args.project,
+        managedZone: zone.name,
+        name: "*.googleapis.com.",
+        type: "CNAME",
+        ttl: 300,
+        rrdatas: ["private.googleapis.com."],
       },
       child,
     );

@@ -18,6 +18,11 @@ export interface WorkloadAccountArgs {
   keyRings?: Record<string, pulumi.Input<string>>;
   /** Individual keys the workload may encrypt and decrypt with, by a stable label. */
   cryptoKeys?: Record<string, pulumi.Input<string>>;
+  /**
+   * The Kubernetes service account that may act as this account (Workload Identity): the same
+   * `<pool>[namespace/name]` in every cluster of the fleet. Only it, and nothing else.
+   */
+  kubernetesServiceAccount?: { workloadPool: pulumi.Input<string>; namespace: string; name: string };
 }
 
 /**
@@ -61,6 +66,18 @@ export class WorkloadAccount extends pulumi.ComponentResource {
       new gcp.kms.CryptoKeyIAMMember(
         `${name}-key-${label}`,
         { cryptoKeyId, role: KEY_USER_ROLE, member: account.member },
+        child,
+      );
+    }
+    if (args.kubernetesServiceAccount) {
+      const ksa = args.kubernetesServiceAccount;
+      new gcp.serviceaccount.IAMMember(
+        `${name}-workload-identity`,
+        {
+          serviceAccountId: account.name,
+          role: "roles/iam.workloadIdentityUser",
+          member: pulumi.interpolate`serviceAccount:${ksa.workloadPool}[${ksa.namespace}/${ksa.name}]`,
+        },
         child,
       );
     }

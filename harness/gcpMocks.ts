@@ -168,6 +168,60 @@ Object.assign(computedByType, {
     const policy = `projects/${str(i.project)}/alertPolicies/${BigInt("0x" + hashId(name)).toString()}`;
     return { id: policy, outputs: { name: policy } };
   },
+  "gcp:container/cluster:Cluster": (i: Inputs) => {
+    const id = `projects/${str(i.project)}/locations/${str(i.location)}/clusters/${str(i.name)}`;
+    return {
+      id,
+      outputs: {
+        endpoint: "172.16.0.2",
+        selfLink: `https://container.googleapis.com/v1/${id}`,
+        masterAuth: {
+          clusterCaCertificate: Buffer.from("mock-ca").toString("base64"),
+          clientCertificateConfig: { issueClientCertificate: false },
+        },
+        controlPlaneEndpointsConfig: {
+          ...(i.controlPlaneEndpointsConfig as Inputs),
+          dnsEndpointConfig: {
+            ...((i.controlPlaneEndpointsConfig as Inputs | undefined)?.dnsEndpointConfig as Inputs),
+            endpoint: `gke-${hashId(id)}.${str(i.location)}.gke.goog`,
+          },
+        },
+      },
+    };
+  },
+  "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/locations/global/dnsAuthorizations/${str(i.name)}`,
+    outputs: {
+      dnsResourceRecords: [
+        {
+          name: `_acme-challenge.${str(i.domain)}.`,
+          type: "CNAME",
+          data: `${hashId(str(i.domain))}.${hashId(str(i.name)).slice(0, 4)}.authorize.certificatemanager.goog.`,
+        },
+      ],
+    },
+  }),
+  "gcp:certificatemanager/certificate:Certificate": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/locations/global/certificates/${str(i.name)}`,
+  }),
+  "gcp:certificatemanager/certificateMap:CertificateMap": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/locations/global/certificateMaps/${str(i.name)}`,
+  }),
+  "gcp:compute/sSLPolicy:SSLPolicy": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/global/sslPolicies/${str(i.name)}`,
+  }),
+  "gcp:compute/securityPolicy:SecurityPolicy": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/global/securityPolicies/${str(i.name)}`,
+  }),
+  "gcp:dns/managedZone:ManagedZone": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/managedZones/${str(i.name)}`,
+  }),
+  "gcp:artifactregistry/repository:Repository": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/locations/${str(i.location)}/repositories/${str(i.repositoryId)}`,
+  }),
+  "gcp:serviceaccount/iAMMember:IAMMember": (i: Inputs) => ({
+    id: `${str(i.serviceAccountId)}/${str(i.role)}/${str(i.member)}`,
+  }),
   "gcp:iam/denyPolicy:DenyPolicy": (i: Inputs) => ({ id: `${str(i.parent)}/${str(i.name)}` }),
   "gcp:projects/iAMAuditConfig:IAMAuditConfig": (i: Inputs) => ({
     id: `${str(i.project)}/${str(i.service)}`,

@@ -4,6 +4,14 @@ import { AUDIT_BUCKET_ID, AuditLog, AuditLogSources } from "../components/auditL
 import { DataAccessAudit } from "../components/dataAccessAudit";
 import { crossTenantFilter, securityEventFilters } from "../components/logFilters";
 import { LoggingIsolation } from "../components/loggingIsolation";
+import { AddressPlan } from "../components/addressPlan";
+import { ImageAdmission } from "../components/binaryAuthorization";
+import { FleetFeatures } from "../components/fleetFeatures";
+import { GatewayEdge } from "../components/gatewayEdge";
+import { GkeCluster } from "../components/gkeCluster";
+import { KubernetesBaseline } from "../components/kubernetesBaseline";
+import { MultiClusterGateway } from "../components/multiClusterGateway";
+import { WORKLOADS } from "../components/workloads";
 import { SecurityAlerts } from "../components/securityAlerts";
 import { AgentRef } from "../components/keyCatalogue";
 import { KeyHierarchy } from "../components/keyHierarchy";
@@ -41,7 +49,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
       {
         project: ids.platform,
         projectNumber: projects.numbers.platform,
-        services: ["cloud-sql", "redis"],
+        services: ["cloud-sql", "redis", "gke", "compute"],
       },
       { dependsOn: projects.services.platform },
     ),
@@ -87,12 +95,18 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
   const networks = {
     platform: new PrivateNetwork(
       `${env}-platform-net`,
-      { project: ids.platform, networkName: `${env}-platform`, plan: plan.platform, regions },
+      {
+        project: ids.platform,
+        networkName: `${env}-platform`,
+        plan: plan.platform,
+        regions,
+        labels: labels("tenant"),
+      },
       { dependsOn: projects.services.platform },
     ),
     cde: new PrivateNetwork(
       `${env}-cde-net`,
-      { project: ids.cde, networkName: `${env}-cde`, plan: plan.cde, regions },
+      { project: ids.cde, networkName: `${env}-cde`, plan: plan.cde, regions, labels: labels("cardholder") },
       { dependsOn: projects.services.cde },
     ),
   };
@@ -105,6 +119,11 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
         accountId: "ledger-workload",
         displayName: "Ledger workload",
         keyRings: Object.fromEntries(regions.map((r) => [r, keys.ringId("tenant-kek", r)])),
+        kubernetesServiceAccount: {
+          workloadPool: pulumi.interpolate`${ids.platform}.svc.id.goog`,
+          namespace: "ledger",
+          name: "ledger",
+        },
       },
       { dependsOn: projects.services.platform },
     ),
@@ -115,6 +134,11 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
         accountId: "card-vault-workload",
         displayName: "Card vault workload",
         cryptoKeys: Object.fromEntries(regions.map((r) => [r, keys.keyId("card-vault-pan", r)])),
+        kubernetesServiceAccount: {
+          workloadPool: pulumi.interpolate`${ids.platform}.svc.id.goog`,
+          namespace: "card-vault",
+          name: "card-vault",
+        },
       },
       { dependsOn: projects.services.cde },
     ),
@@ -177,6 +201,10 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
       }),
   );
 
+  buildCompute(config, projects, keys, networks, plan, {
+    ledger: workloads.ledger.email,
+    "card-vault": workloads.cardVault.email,
+  });
   const auditLog = buildAuditLogging(config, projects, keys);
   buildAlerting(config, projects.ids, auditLog, { ledger, cardVault });
 
@@ -275,4 +303,87 @@ function buildAlerting(
       { dependsOn: Object.values(cluster.instances) },
     );
   }
+}
+
+/** Active-active compute (RES-01): a GKE Autopilot cluster per region, the fleet, the baseline and the Gateway. */
+function buildCompute(
+  config: PlatformConfig,
+  projects: PlatformProjects,
+  keys: KeyHierarchy,
+  networks: Record<"platform" | "cde", PrivateNetwork>,
+  plan: AddressPlan,
+  googleServiceAccounts: Record<string, pulumi.Output<string>>,
+): void {
+  const env = config.environment;
+  const regions = servingRegions(config);
+  const labels = standardLabels(config, "none");
+  const images = new ImageAdmission(
+    `${env}-images`,
+    { project: projects.ids.platform, projectId: config.projects.platform, regions, labels },
+    { dependsOn: projects.services.platform },
+  );
+  const clusters = Object.fromEntries(
+    regions.map((region) => {
+      const subnet = networks.platform.subnets[region];
+      if (!subnet) throw new Error(`no platform subnet in ${region}`);
+      const cluster = new GkeCluster(`${env}-gke-${region}`, {
+        project: projects.ids.platform,
+        clusterName: `${env}-${region}`,
+        region,
+        network: networks.platform.network.id,
+        subnetwork: subnet.id,
+        secretsKey: keys.keyId("gke-secrets", region),
+        bootDiskKey: keys.keyId("gke-boot-disk", region),
+        authorizedNetworks: config.gke.authorizedNetworks,
+        releaseChannel: config.gke.releaseChannel,
+        maintenance: config.maintenance,
+        labels,
+        dependsOn: [
+          ...keys.grantsOf("gke-secrets", region),
+          ...keys.grantsOf("gke-boot-disk", region),
+          images.policy,
+          ...projects.services.platform,
+        ],
+      });
+      return [region, cluster];
+    }),
+  ) as Record<Region, GkeCluster>;
+
+  const configCluster = clusters[config.gateway.configRegion];
+  new FleetFeatures(`${env}-fleet`, {
+    project: projects.ids.platform,
+    projectNumber: projects.numbers.platform,
+    configMembership: configCluster.membership,
+    labels,
+    dependsOn: Object.values(clusters).map((c) => c.cluster),
+  });
+  const workloads = WORKLOADS.map((w) => ({ ...w, googleServiceAccount: googleServiceAccounts[w.name] }));
+  for (const region of regions) {
+    new KubernetesBaseline(`${env}-baseline-${region}`, {
+      provider: clusters[region].provider,
+      region,
+      workloads,
+      privateServiceAccess: {
+        platform: plan.platform.privateServiceAccess,
+        cde: plan.cde.privateServiceAccess,
+      },
+    });
+  }
+  const edge = new GatewayEdge(`${env}-edge`, {
+    project: projects.ids.platform,
+    resourcePrefix: `${env}-edge`,
+    domain: config.gateway.domain,
+    labels,
+  });
+  new MultiClusterGateway(`${env}-gateway`, {
+    provider: configCluster.provider,
+    regions,
+    drainedRegion: config.gateway.drainedRegion,
+    workloads: WORKLOADS,
+    domain: config.gateway.domain,
+    addressName: edge.addressName,
+    certificateMapName: edge.certificateMapName,
+    sslPolicyName: edge.sslPolicyName,
+    securityPolicyName: edge.securityPolicyName,
+  });
 }

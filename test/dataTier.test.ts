@@ -10,6 +10,10 @@ beforeAll(async () => {
 
 const sqlAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-cloud-sql.iam.gserviceaccount.com`;
+const gkeAgent = (project: string) =>
+  `serviceAccount:service-${mockProjectNumber(project)}@container-engine-robot.iam.gserviceaccount.com`;
+const computeAgent = (project: string) =>
+  `serviceAccount:service-${mockProjectNumber(project)}@compute-system.iam.gserviceaccount.com`;
 const loggingAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-logging.iam.gserviceaccount.com`;
 const redisAgent = (project: string) =>
@@ -27,7 +31,8 @@ describe("key hierarchy", () => {
 
   test("every key rotates every 90 days, waits 30 days to destroy, and is protected and retained", () => {
     const keys = ofType(prod, T.key);
-    expect(keys).toHaveLength(2 * (4 + 5) + 1);
+    // Per serving region: 6 store keys and 5 tenant KEKs; plus the audit key.
+    expect(keys).toHaveLength(2 * (6 + 5) + 1);
     for (const key of keys) {
       expect([
         key.name,
@@ -87,6 +92,10 @@ describe("key hierarchy", () => {
         ["us-east1/keyRings/tenant-data/cryptoKeys/redis", redisAgent("qp-prod-platform"), role],
         ["us-east1/keyRings/cardholder/cryptoKeys/card-vault-sql", sqlAgent("qp-prod-cde"), role],
         ["us-central1/keyRings/audit/cryptoKeys/audit-log", loggingAgent("qp-prod-logging"), role],
+        ...["us-central1", "us-east1"].flatMap((r) => [
+          [`${r}/keyRings/platform/cryptoKeys/gke-secrets`, gkeAgent("qp-prod-platform"), role],
+          [`${r}/keyRings/platform/cryptoKeys/gke-boot-disk`, computeAgent("qp-prod-platform"), role],
+        ]),
         [
           "us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan",
           "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
@@ -102,6 +111,7 @@ describe("key hierarchy", () => {
     expect(ofType(prod, T.identity).map((i) => [i.inputs.project, i.inputs.service])).toEqual([
       ["qp-prod-platform", "sqladmin.googleapis.com"],
       ["qp-prod-platform", "redis.googleapis.com"],
+      ["qp-prod-platform", "container.googleapis.com"],
       ["qp-prod-cde", "sqladmin.googleapis.com"],
     ]);
   });
@@ -382,12 +392,9 @@ describe("network", () => {
 
   test("private service access range and connection per VPC, NAT per region", () => {
     expect(
-      ofType(prod, "gcp:compute/globalAddress:GlobalAddress").map((a) => [
-        a.inputs.name,
-        a.inputs.address,
-        a.inputs.prefixLength,
-        a.inputs.purpose,
-      ]),
+      ofType(prod, "gcp:compute/globalAddress:GlobalAddress")
+        .filter((a) => a.inputs.purpose === "VPC_PEERING")
+        .map((a) => [a.inputs.name, a.inputs.address, a.inputs.prefixLength, a.inputs.purpose]),
     ).toEqual([
       ["prod-platform-psa", "10.69.0.0", 16, "VPC_PEERING"],
       ["prod-cde-psa", "10.77.0.0", 16, "VPC_PEERING"],
@@ -422,14 +429,10 @@ describe("projects and labels", () => {
 
   test("every labelled resource carries env, data-class and owner", () => {
     const labelled = prod.resources.filter((r) => LABEL_FIELDS[r.type]);
+    // prod adopts its projects and has no storage bucket: every other labelled type is present.
+    const absent = ["gcp:organizations/project:Project", "gcp:storage/bucket:Bucket"];
     expect(new Set(labelled.map((r) => r.type))).toEqual(
-      new Set([
-        T.key,
-        T.redis,
-        T.sql,
-        "gcp:monitoring/notificationChannel:NotificationChannel",
-        "gcp:monitoring/alertPolicy:AlertPolicy",
-      ]),
+      new Set(Object.keys(LABEL_FIELDS).filter((t) => !absent.includes(t))),
     );
     for (const r of labelled) {
       const labels = LABEL_FIELDS[r.type](r.inputs) as Record<string, string>;

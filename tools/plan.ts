@@ -6,7 +6,7 @@ import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
 import { PACKS } from "../policies/packs";
-import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "./cli/exitCodes";
+import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
 import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
 
 const program = new Command("plan")
@@ -60,16 +60,16 @@ async function main(): Promise<number> {
 
   const packNames = PACKS.map((p) => p.name);
   if (format === "json") {
-    process.stdout.write(
+    await writeOut(
       JSON.stringify({ stack: run.stack, resources: run.resources.map(jsonResource), violations }, null, 2) +
         "\n",
     );
   } else if (format === "markdown") {
-    process.stdout.write(
+    await writeOut(
       renderMarkdown(`Offline plan of \`${run.stack}\``, violations, packNames, run.resources) + "\n",
     );
   } else {
-    process.stdout.write(
+    await writeOut(
       renderInventoryText(run.stack, run.resources) +
         "\n" +
         renderViolationsText(violations, packNames) +

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import { PACKS } from "../policies/packs";
-import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "./cli/exitCodes";
+import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
 import { renderMarkdown, renderViolationsText } from "./cli/report";
 
 const program = new Command("policy")
@@ -35,11 +35,11 @@ async function main(): Promise<number> {
   }
   const violations = await evaluatePacks(PACKS, resources);
   const packNames = PACKS.map((p) => p.name);
-  if (format === "json") process.stdout.write(JSON.stringify({ violations }, null, 2) + "\n");
+  if (format === "json") await writeOut(JSON.stringify({ violations }, null, 2) + "\n");
   else if (format === "markdown")
-    process.stdout.write(renderMarkdown(`Policy audit of \`${opts.state}\``, violations, packNames) + "\n");
+    await writeOut(renderMarkdown(`Policy audit of \`${opts.state}\``, violations, packNames) + "\n");
   else
-    process.stdout.write(
+    await writeOut(
       `Audited ${resources.length} resources from ${opts.state}` +
         renderViolationsText(violations, packNames) +
         "\n",

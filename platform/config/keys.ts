@@ -122,6 +122,31 @@ export const CONFIG_KEYS = {
     description: "Memorystore for Redis version.",
     default: "REDIS_7_2",
   },
+  gkeReleaseChannel: {
+    type: "string",
+    description: "GKE release channel of both Autopilot clusters: RAPID, REGULAR or STABLE.",
+    default: "REGULAR",
+  },
+  controlPlaneAuthorizedNetworks: {
+    type: "array",
+    description: "Networks allowed to reach the GKE control planes, as name=CIDR (never 0.0.0.0/0).",
+  },
+  gatewayDomain: {
+    type: "string",
+    description: "Public host name served by the multi-cluster Gateway (Google-managed certificate).",
+  },
+  gatewayConfigRegion: {
+    type: "string",
+    description:
+      "Region of the fleet's configuration cluster for multi-cluster Gateway; fixed, see docs/failover.md.",
+    default: "us-central1",
+  },
+  drainedRegion: {
+    type: "string",
+    description:
+      "Region whose Gateway traffic weight is set to zero (a drill or an incident); empty for none.",
+    default: "",
+  },
   auditLogRegion: {
     type: "string",
     description:

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigKey, ConfigKeySpec, PROJECT_NAME } from "./keys";
-import { configSchema, crossKeyProblems, orderedRegions } from "./schema";
+import { configSchema, crossKeyProblems, orderedRegions, parseNamedNetwork } from "./schema";
 import { readTenantRegistry } from "./tenants";
 import { PlatformConfig } from "./types";
 
@@ -99,6 +99,17 @@ export function validateConfig(raw: RawValues, stack: string, unknownKeys: strin
     },
     maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
+    gke: {
+      releaseChannel: c.gkeReleaseChannel,
+      authorizedNetworks: c.controlPlaneAuthorizedNetworks.map(
+        (n) => parseNamedNetwork(n) as { name: string; cidr: string },
+      ),
+    },
+    gateway: {
+      domain: c.gatewayDomain,
+      configRegion: c.gatewayConfigRegion,
+      drainedRegion: c.drainedRegion || undefined,
+    },
     audit: { region: c.auditLogRegion, retentionDays: c.auditLogRetentionDays },
     alerting: {
       emails: c.alertEmails,

@@ -57,6 +57,22 @@ export const configSchema = z.object({
   redisMemorySizeGb: int(5, 300),
   redisReplicaCount: int(1, 5),
   redisVersion: z.enum(["REDIS_7_0", "REDIS_7_2"], { message: "must be REDIS_7_0 or REDIS_7_2" }),
+  gkeReleaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"], { message: "must be RAPID, REGULAR or STABLE" }),
+  controlPlaneAuthorizedNetworks: z
+    .array(
+      z.string().refine(isNamedNetwork, {
+        message:
+          "must be name=CIDR with a private or public range narrower than /0, e.g. ops-vpn=203.0.113.0/28",
+      }),
+    )
+    .min(1, { message: "must name at least one network" }),
+  gatewayDomain: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "must be a DNS host name" }),
+  gatewayConfigRegion: region,
+  drainedRegion: z.union([z.literal(""), region], {
+    message: `must be empty or one of ${ALLOWED_REGIONS.join(", ")}`,
+  }),
   auditLogRegion: region,
   auditLogRetentionDays: int(365, 3650),
   drReplicaLagAlertSeconds: int(5, 3600),
@@ -99,6 +115,12 @@ export function crossKeyProblems(c: RawPlatformConfig): { key: string; message: 
       message: "is required when projects are created (organizationId or folderId set)",
     });
   }
+  if (c.drainedRegion && !c.regions.includes(c.drainedRegion)) {
+    problems.push({
+      key: "drainedRegion",
+      message: `"${c.drainedRegion}" is not one of regions ${JSON.stringify(c.regions)}`,
+    });
+  }
   if (parent.length === 0 && c.billingAccount) {
     problems.push({ key: "billingAccount", message: "is set but neither organizationId nor folderId is" });
   }
@@ -108,6 +130,24 @@ export function crossKeyProblems(c: RawPlatformConfig): { key: string; message: 
 export function orderedRegions(regions: readonly Region[], primary: Region): [Region, Region] {
   const secondary = regions.find((r) => r !== primary) as Region;
   return [primary, secondary];
+}
+
+/** `name=CIDR`, where the CIDR is valid and never the whole internet. */
+export function parseNamedNetwork(value: string): { name: string; cidr: string } | undefined {
+  const m = /^([a-z][a-z0-9-]{0,62})=(.+)$/.exec(value);
+  if (!m) return undefined;
+  try {
+    const [, prefix] = ipaddr.IPv4.parseCIDR(m[2]);
+    if (prefix < 8 || ipaddr.IPv4.networkAddressFromCIDR(m[2]).toString() !== m[2].split("/")[0])
+      return undefined;
+  } catch {
+    return undefined;
+  }
+  return { name: m[1], cidr: m[2] };
+}
+
+function isNamedNetwork(value: string): boolean {
+  return parseNamedNetwork(value) !== undefined;
 }
 
 function isSupernet(value: string): boolean {

@@ -40,6 +40,8 @@ export interface PlatformConfig {
   };
   maintenance: { day: number; hour: number };
   redis: { memorySizeGb: number; replicaCount: number; version: string };
+  gke: { releaseChannel: string; authorizedNetworks: { name: string; cidr: string }[] };
+  gateway: { domain: string; configRegion: Region; drainedRegion?: Region };
   audit: { region: Region; retentionDays: number };
   alerting: { emails: string[]; pagerDutyServiceKey?: pulumi.Output<string>; drReplicaLagSeconds: number };
   groups: { auditors: string; breakGlass: string };

@@ -8,3 +8,10 @@ export function failInput(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(EXIT_BAD_INPUT);
 }
+
+/** Writes to stdout and resolves once it is flushed: exiting earlier truncates piped output. */
+export function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    process.stdout.write(text, (err) => (err ? reject(err) : resolve())),
+  );
+}

@@ -1,0 +1,147 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Region } from "../platform/config/regions";
+import { StandardLabels } from "../platform/labels";
+
+export interface GkeClusterArgs {
+  project: pulumi.Input<string>;
+  /** Cluster name, e.g. `prod-us-central1`. */
+  clusterName: string;
+  region: Region;
+  /** VPC and this region's subnet (with `pods` and `services` secondary ranges). */
+  network: pulumi.Input<string>;
+  subnetwork: pulumi.Input<string>;
+  /** Application-layer secrets key and node boot-disk key, both of this region (ENC-01, ENC-02). */
+  secretsKey: pulumi.Input<string>;
+  bootDiskKey: pulumi.Input<string>;
+  /** Networks allowed to reach the control plane (IAM-06). */
+  authorizedNetworks: { name: string; cidr: string }[];
+  /** @default "REGULAR" */
+  releaseChannel?: string;
+  /** Weekly maintenance window start, UTC hour and day 1-7. @default { day: 7, hour: 3 } */
+  maintenance?: { day: number; hour: number };
+  labels: StandardLabels;
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+const RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
+/**
+ * One regional GKE Autopilot cluster: private nodes, a control plane reached only through its
+ * DNS endpoint (IAM-authorised) or from named networks, CMEK for secrets and boot disks, Binary
+ * Authorization enforced, fleet registration, security posture, Gateway API, full logging and
+ * monitoring, a maintenance window and deletion protection. `provider` deploys into it.
+ */
+export class GkeCluster extends pulumi.ComponentResource {
+  public readonly cluster: gcp.container.Cluster;
+  public readonly provider: k8s.Provider;
+  /** Fleet membership (`projects/P/locations/REGION/memberships/NAME`). */
+  public readonly membership: pulumi.Output<string>;
+  public readonly workloadPool: pulumi.Output<string>;
+
+  constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:gke:GkeCluster", name, {}, opts);
+    const maintenance = args.maintenance ?? { day: 7, hour: 3 };
+    const start = `2026-01-04T${String(maintenance.hour).padStart(2, "0")}:00:00Z`;
+    const end = `2026-01-04T${String((maintenance.hour + 4) % 24).padStart(2, "0")}:00:00Z`;
+    const cluster = new gcp.container.Cluster(
+      `${name}-cluster`,
+      {
+        project: args.project,
+        name: args.clusterName,
+        location: args.region,
+        enableAutopilot: true,
+        network: args.network,
+        subnetwork: args.subnetwork,
+        ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
+        privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: true },
+        controlPlaneEndpointsConfig: {
+          // Operators reach the API through the IAM-authorised DNS endpoint; the IP endpoint is private.
+          dnsEndpointConfig: { allowExternalTraffic: true },
+          ipEndpointsConfig: { enabled: true },
+        },
+        masterAuthorizedNetworksConfig: {
+          cidrBlocks: args.authorizedNetworks.map((n) => ({ displayName: n.name, cidrBlock: n.cidr })),
+          gcpPublicCidrsAccessEnabled: false,
+        },
+        enableLegacyAbac: false,
+        masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+        releaseChannel: { channel: args.releaseChannel ?? "REGULAR" },
+        databaseEncryption: { state: "ENCRYPTED", keyName: args.secretsKey },
+        // Autopilot takes the boot-disk key from the auto-provisioning defaults
+        // (gcloud container clusters create-auto --boot-disk-kms-key).
+        clusterAutoscaling: { autoProvisioningDefaults: { bootDiskKmsKey: args.bootDiskKey } },
+        binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
+        workloadIdentityConfig: { workloadPool: pulumi.interpolate`${args.project}.svc.id.goog` },
+        fleet: { project: args.project },
+        securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_ENTERPRISE" },
+        gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
+        loggingConfig: {
+          enableComponents: [
+            "SYSTEM_COMPONENTS",
+            "WORKLOADS",
+            "APISERVER",
+            "SCHEDULER",
+            "CONTROLLER_MANAGER",
+          ],
+        },
+        monitoringConfig: {
+          enableComponents: [
+            "SYSTEM_COMPONENTS",
+            "APISERVER",
+            "SCHEDULER",
+            "CONTROLLER_MANAGER",
+            "STORAGE",
+            "POD",
+            "DEPLOYMENT",
+          ],
+          managedPrometheus: { enabled: true },
+        },
+        maintenancePolicy: {
+          recurringWindow: {
+            startTime: start,
+            endTime: end,
+            recurrence: `FREQ=WEEKLY;BYDAY=${RRULE_DAYS[maintenance.day - 1]}`,
+          },
+        },
+        deletionProtection: true,
+        resourceLabels: args.labels,
+      },
+      { parent: this, protect: true, dependsOn: args.dependsOn },
+    );
+    const dnsEndpoint = cluster.controlPlaneEndpointsConfig.apply(
+      (c) => c?.dnsEndpointConfig?.endpoint ?? "",
+    );
+    const kubeconfig = pulumi.interpolate`apiVersion: v1
+kind: Config
+clusters:
+- name: ${args.clusterName}
+  cluster:
+    server: https://${dnsEndpoint}
+contexts:
+- name: ${args.clusterName}
+  context:
+    cluster: ${args.clusterName}
+    user: ${args.clusterName}
+current-context: ${args.clusterName}
+users:
+- name: ${args.clusterName}
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: gke-gcloud-auth-plugin
+      provideClusterInfo: true
+      installHint: Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin).
+`;
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig, enableServerSideApply: true },
+      { parent: this },
+    );
+    this.cluster = cluster;
+    this.membership = pulumi.interpolate`projects/${args.project}/locations/${args.region}/memberships/${args.clusterName}`;
+    this.workloadPool = pulumi.interpolate`${args.project}.svc.id.goog`;
+    this.registerOutputs({ cluster, membership: this.membership });
+  }
+}
