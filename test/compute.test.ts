@@ -1,0 +1,319 @@
+import type { OfflineRun } from "../harness/run";
+import { CapturedResource } from "../harness/model";
+import { PSA_RESTRICTED } from "../components/kubernetesBaseline";
+import { WAF_RULES } from "../components/gatewayEdge";
+import { named, ofType, planStack, sorted } from "./helpers/plan";
+import { kubernetesKey, validateKubernetesObject } from "./helpers/kubernetesSchemas";
+
+let prod: OfflineRun;
+let drained: OfflineRun;
+beforeAll(async () => {
+  prod = await planStack("prod");
+  drained = await planStack("prod", { drainedRegion: "us-east1" });
+});
+
+const CLUSTER = "gcp:container/cluster:Cluster";
+const REGIONS = ["us-central1", "us-east1"];
+const kubernetes = (run: OfflineRun) => run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+const inCluster = (run: OfflineRun, region: string) =>
+  kubernetes(run).filter((r) => r.provider?.startsWith(named(run, `prod-gke-${region}-k8s`).urn));
+const kind = (rs: CapturedResource[], k: string) => rs.filter((r) => r.inputs.kind === k);
+const meta = (r: CapturedResource) =>
+  r.inputs.metadata as {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+
+describe("GKE Autopilot clusters", () => {
+  test("one private Autopilot cluster per region, keys of its own region, Binary Authorization enforced, in the fleet", () => {
+    const rows = ofType(prod, CLUSTER).map((c) => {
+      const i = c.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      return [
+        i.name,
+        i.location,
+        i.enableAutopilot,
+        i.privateClusterConfig.enablePrivateNodes,
+        i.databaseEncryption,
+        i.clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey,
+        i.binaryAuthorization.evaluationMode,
+        i.fleet.project,
+        i.deletionProtection,
+        c.protect,
+      ];
+    });
+    expect(sorted(rows)).toEqual(
+      REGIONS.map((r) => [
+        `prod-${r}`,
+        r,
+        true,
+        true,
+        {
+          state: "ENCRYPTED",
+          keyName: `projects/qp-prod-kms/locations/${r}/keyRings/platform/cryptoKeys/gke-secrets`,
+        },
+        `projects/qp-prod-kms/locations/${r}/keyRings/platform/cryptoKeys/gke-boot-disk`,
+        "PROJECT_SINGLETON_POLICY_ENFORCE",
+        "qp-prod-platform",
+        true,
+        true,
+      ]),
+    );
+  });
+
+  test("the control plane is private, with named authorized networks only, and no legacy auth", () => {
+    const c = named(prod, "prod-gke-us-east1-cluster").inputs as Record<string, unknown>;
+    expect(c.masterAuthorizedNetworksConfig).toEqual({
+      cidrBlocks: [
+        { displayName: "ops-vpn", cidrBlock: "203.0.113.0/28" },
+        { displayName: "ci-runners", cidrBlock: "198.51.100.32/27" },
+      ],
+      gcpPublicCidrsAccessEnabled: false,
+    });
+    expect(c.privateClusterConfig).toEqual({ enablePrivateNodes: true, enablePrivateEndpoint: true });
+    expect([c.enableLegacyAbac, c.masterAuth]).toEqual([
+      false,
+      { clientCertificateConfig: { issueClientCertificate: false } },
+    ]);
+    expect(c.subnetwork).toBe(
+      "projects/qp-prod-platform/regions/us-east1/subnetworks/prod-platform-us-east1",
+    );
+    expect(c.ipAllocationPolicy).toEqual({
+      clusterSecondaryRangeName: "pods",
+      servicesSecondaryRangeName: "services",
+    });
+    expect(c.releaseChannel).toEqual({ channel: "STABLE" });
+    expect(c.gatewayApiConfig).toEqual({ channel: "CHANNEL_STANDARD" });
+    expect(c.workloadIdentityConfig).toEqual({ workloadPool: "qp-prod-platform.svc.id.goog" });
+  });
+
+  test("a control plane open to the internet is refused by the configuration", async () => {
+    await expect(
+      planStack("prod", { controlPlaneAuthorizedNetworks: ["anywhere=0.0.0.0/0"] }),
+    ).rejects.toThrow(
+      'qairopay-platform:controlPlaneAuthorizedNetworks[0] = "anywhere=0.0.0.0/0": must be name=CIDR',
+    );
+  });
+
+  test("Binary Authorization admits only the platform's repositories and GKE's system images", () => {
+    const policy = named(prod, "prod-images-policy").inputs;
+    expect(policy).toMatchObject({
+      globalPolicyEvaluationMode: "ENABLE",
+      defaultAdmissionRule: {
+        evaluationMode: "ALWAYS_DENY",
+        enforcementMode: "ENFORCED_BLOCK_AND_AUDIT_LOG",
+      },
+      admissionWhitelistPatterns: REGIONS.map((r) => ({
+        namePattern: `${r}-docker.pkg.dev/qp-prod-platform/images/**`,
+      })),
+    });
+  });
+
+  test("fleet features: multi-cluster Services and Ingress, configured from the us-central1 cluster", () => {
+    expect(named(prod, "prod-fleet-mci").inputs.spec).toEqual({
+      multiclusteringress: {
+        configMembership: "projects/qp-prod-platform/locations/us-central1/memberships/prod-us-central1",
+      },
+    });
+    expect(named(prod, "prod-fleet-mcs").inputs.name).toBe("multiclusterservicediscovery");
+  });
+});
+
+describe("Kubernetes baseline", () => {
+  test.each(REGIONS)(
+    "in %s: namespaces with PSA restricted, each with default-deny ingress and egress",
+    (region) => {
+      const objects = inCluster(prod, region);
+      const namespaces = kind(objects, "Namespace");
+      expect(namespaces.map((n) => meta(n).name).sort()).toEqual(["card-vault", "gateway", "ledger"]);
+      for (const ns of namespaces) expect(meta(ns).labels).toMatchObject(PSA_RESTRICTED);
+      const denies = kind(objects, "NetworkPolicy").filter((p) => meta(p).name === "default-deny-all");
+      expect(sorted(denies.map((p) => [meta(p).namespace, p.inputs.spec]))).toEqual(
+        sorted(
+          ["card-vault", "gateway", "ledger"].map((ns) => [
+            ns,
+            { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+          ]),
+        ),
+      );
+    },
+  );
+
+  test("the workloads may reach only DNS, Google APIs, the Gateway's front ends and their own datastores", () => {
+    const policies = kind(inCluster(prod, "us-central1"), "NetworkPolicy").filter(
+      (p) => meta(p).namespace === "ledger",
+    );
+    expect(policies.map((p) => meta(p).name).sort()).toEqual([
+      "allow-datastores",
+      "allow-dns-and-metadata",
+      "allow-gateway-ingress",
+      "default-deny-all",
+    ]);
+    const datastores = policies.find((p) => meta(p).name === "allow-datastores");
+    expect(datastores?.inputs.spec).toEqual({
+      podSelector: { matchLabels: { app: "ledger" } },
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: "10.69.0.0/16" } }],
+          ports: [5432, 3307, 6378].map((port) => ({ protocol: "TCP", port })),
+        },
+      ],
+    });
+  });
+
+  test("Workload Identity: each workload's KSA and its Google service account are bound one to one", () => {
+    const bindings = ofType(prod, "gcp:serviceaccount/iAMMember:IAMMember");
+    expect(sorted(bindings.map((b) => [b.inputs.serviceAccountId, b.inputs.role, b.inputs.member]))).toEqual(
+      sorted([
+        [
+          "projects/qp-prod-platform/serviceAccounts/ledger-workload@qp-prod-platform.iam.gserviceaccount.com",
+          "roles/iam.workloadIdentityUser",
+          "serviceAccount:qp-prod-platform.svc.id.goog[ledger/ledger]",
+        ],
+        [
+          "projects/qp-prod-cde/serviceAccounts/card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
+          "roles/iam.workloadIdentityUser",
+          "serviceAccount:qp-prod-platform.svc.id.goog[card-vault/card-vault]",
+        ],
+      ]),
+    );
+    for (const region of REGIONS) {
+      const ksas = kind(inCluster(prod, region), "ServiceAccount");
+      expect(
+        sorted(
+          ksas.map((k) => [
+            meta(k).namespace,
+            meta(k).name,
+            meta(k).annotations?.["iam.gke.io/gcp-service-account"],
+          ]),
+        ),
+      ).toEqual(
+        sorted([
+          ["ledger", "ledger", "ledger-workload@qp-prod-platform.iam.gserviceaccount.com"],
+          ["card-vault", "card-vault", "card-vault-workload@qp-prod-cde.iam.gserviceaccount.com"],
+        ]),
+      );
+    }
+  });
+
+  test("every Kubernetes object validates against the Kubernetes and Gateway API schemas", () => {
+    const objects = kubernetes(prod);
+    expect(new Set(objects.map(kubernetesKey))).toEqual(
+      new Set([
+        "v1/Namespace",
+        "v1/ServiceAccount",
+        "v1/Service",
+        "v1/ResourceQuota",
+        "v1/LimitRange",
+        "networking.k8s.io/v1/NetworkPolicy",
+        "net.gke.io/v1/ServiceExport",
+        "gateway.networking.k8s.io/v1/Gateway",
+        "gateway.networking.k8s.io/v1/HTTPRoute",
+        "gateway.networking.k8s.io/v1beta1/ReferenceGrant",
+        "networking.gke.io/v1/GCPBackendPolicy",
+        "networking.gke.io/v1/HealthCheckPolicy",
+        "networking.gke.io/v1/GCPGatewayPolicy",
+      ]),
+    );
+    expect(objects.flatMap(validateKubernetesObject)).toEqual([]);
+  });
+
+  test("the schema check catches an invalid object", () => {
+    const ns = kind(kubernetes(prod), "Namespace")[0];
+    const broken = { ...ns, inputs: { ...ns.inputs, metadata: { name: "x", labels: { tier: 1 } } } };
+    expect(validateKubernetesObject(broken)).toHaveLength(1);
+    const policy = kind(kubernetes(prod), "GCPBackendPolicy")[0];
+    const unknown = {
+      ...policy,
+      inputs: { ...policy.inputs, spec: { ...(policy.inputs.spec as object), defualt: {} } },
+    };
+    expect(validateKubernetesObject(unknown)).toEqual([
+      `networking.gke.io/v1/GCPBackendPolicy ${policy.name}: unknown spec.defualt`,
+    ]);
+  });
+});
+
+describe("multi-cluster Gateway", () => {
+  test("one HTTPS Gateway in the configuration cluster, with a Google-managed certificate and the TLS policy", () => {
+    const gateways = kind(kubernetes(prod), "Gateway");
+    expect(gateways).toHaveLength(1);
+    expect(inCluster(prod, "us-central1")).toContainEqual(gateways[0]);
+    expect(gateways[0].inputs.spec).toMatchObject({
+      gatewayClassName: "gke-l7-global-external-managed-mc",
+      addresses: [{ type: "NamedAddress", value: "prod-edge-ip" }],
+    });
+    expect(meta(gateways[0]).annotations).toEqual({ "networking.gke.io/certmap": "prod-edge-certs" });
+    const tls = kind(kubernetes(prod), "GCPGatewayPolicy")[0];
+    expect(tls.inputs.spec).toEqual({
+      default: { sslPolicy: "prod-edge-tls" },
+      targetRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "external" },
+    });
+    expect(named(prod, "prod-edge-ssl-policy").inputs).toMatchObject({
+      minTlsVersion: "TLS_1_2",
+      profile: "MODERN",
+    });
+    const redirect = kind(kubernetes(prod), "HTTPRoute").find((r) => meta(r).name === "https-redirect");
+    expect((redirect?.inputs.spec as { rules: unknown }).rules).toEqual([
+      { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+    ]);
+  });
+
+  test("Cloud Armor with rate limiting and preconfigured WAF rules on every backend", () => {
+    const armor = named(prod, "prod-edge-armor").inputs as {
+      rules: { action: string; match: { expr?: { expression: string } } }[];
+    };
+    expect(armor.rules.filter((r) => r.match.expr).map((r) => r.match.expr?.expression)).toEqual(
+      WAF_RULES.map((w) => `evaluatePreconfiguredWaf('${w}', {'sensitivity': 1})`),
+    );
+    expect(armor.rules.map((r) => r.action)).toContain("rate_based_ban");
+    const backends = kind(kubernetes(prod), "GCPBackendPolicy");
+    expect(
+      sorted(
+        backends.map((b) => [
+          (b.inputs.spec as { targetRef: { name: string } }).targetRef.name,
+          (b.inputs.spec as { default: { securityPolicy: string } }).default.securityPolicy,
+        ]),
+      ),
+    ).toEqual(
+      sorted(["ledger", "card-vault"].flatMap((w) => REGIONS.map((r) => [`${w}-${r}`, "prod-edge-armor"]))),
+    );
+  });
+
+  test("each workload is exported per region from its own cluster and routed to both", () => {
+    for (const region of REGIONS) {
+      expect(
+        kind(inCluster(prod, region), "ServiceExport")
+          .map((e) => meta(e).name)
+          .sort(),
+      ).toEqual([`card-vault-${region}`, `ledger-${region}`]);
+    }
+    const route = kind(kubernetes(prod), "HTTPRoute").find((r) => meta(r).name === "api");
+    const weights = (
+      route?.inputs.spec as { rules: { backendRefs: { name: string; weight: number }[] }[] }
+    ).rules.map((rule) => rule.backendRefs.map((b) => [b.name, b.weight]));
+    expect(weights).toEqual([
+      [
+        ["ledger-us-central1", 50],
+        ["ledger-us-east1", 50],
+      ],
+      [
+        ["card-vault-us-central1", 50],
+        ["card-vault-us-east1", 50],
+      ],
+    ]);
+  });
+
+  test("draining a region changes only the route weights, sending everything to the other region", () => {
+    const before = new Map(prod.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+    const changed = drained.resources.filter((r) => before.get(r.urn) !== JSON.stringify(r.inputs));
+    expect(changed.map((r) => r.name)).toEqual(["prod-gateway-routes"]);
+    expect(drained.resources.map((r) => r.urn).sort()).toEqual(prod.resources.map((r) => r.urn).sort());
+    const route = changed[0].inputs.spec as { rules: { backendRefs: { name: string; weight: number }[] }[] };
+    expect(route.rules.map((rule) => rule.backendRefs.map((b) => b.weight))).toEqual([
+      [100, 0],
+      [100, 0],
+    ]);
+  });
+});
