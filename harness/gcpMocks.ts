@@ -222,6 +222,13 @@ Object.assign(computedByType, {
   "gcp:serviceaccount/iAMMember:IAMMember": (i: Inputs) => ({
     id: `${str(i.serviceAccountId)}/${str(i.role)}/${str(i.member)}`,
   }),
+  "gcp:cloudids/endpoint:Endpoint": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/locations/${str(i.location)}/endpoints/${str(i.name)}`,
+    outputs: {
+      endpointForwardingRule: `https://www.googleapis.com/compute/v1/projects/${hashId(str(i.name))}-tp/regions/${str(i.location).replace(/-[a-z]$/, "")}/forwardingRules/ids-fw-${hashId(str(i.name)).slice(0, 8)}`,
+      endpointIp: "10.69.255.10",
+    },
+  }),
   "gcp:iam/denyPolicy:DenyPolicy": (i: Inputs) => ({ id: `${str(i.parent)}/${str(i.name)}` }),
   "gcp:projects/iAMAuditConfig:IAMAuditConfig": (i: Inputs) => ({
     id: `${str(i.project)}/${str(i.service)}`,

@@ -9,6 +9,7 @@ import { ImageAdmission } from "../components/binaryAuthorization";
 import { FleetFeatures } from "../components/fleetFeatures";
 import { GatewayEdge } from "../components/gatewayEdge";
 import { GkeCluster } from "../components/gkeCluster";
+import { IntrusionDetection } from "../components/intrusionDetection";
 import { KubernetesBaseline } from "../components/kubernetesBaseline";
 import { MultiClusterGateway } from "../components/multiClusterGateway";
 import { WORKLOADS } from "../components/workloads";
@@ -110,6 +111,18 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
       { dependsOn: projects.services.cde },
     ),
   };
+
+  for (const region of config.intrusionDetectionRegions) {
+    const subnet = networks.platform.subnets[region];
+    new IntrusionDetection(`${env}-ids-${region}`, {
+      project: ids.platform,
+      resourcePrefix: `${env}-platform`,
+      region,
+      network: networks.platform.network.id,
+      subnetworks: subnet ? [subnet.id] : [],
+      dependsOn: [networks.platform.privateServiceAccess],
+    });
+  }
 
   const workloads = {
     ledger: new WorkloadAccount(

@@ -1,5 +1,6 @@
 import { Policies } from "@pulumi/policy";
 import { auditPolicies } from "./audit/policies";
+import { kubernetesPolicies } from "./kubernetes/policies";
 import { resiliencePolicies } from "./resilience/policies";
 import { securityPolicies } from "./security/policies";
 
@@ -17,4 +18,5 @@ export const PACKS: PackDefinition[] = [
   { name: "qairopay-security", version: "0.1.0", dir: "security", policies: securityPolicies },
   { name: "qairopay-resilience", version: "0.1.0", dir: "resilience", policies: resiliencePolicies },
   { name: "qairopay-audit", version: "0.1.0", dir: "audit", policies: auditPolicies },
+  { name: "qairopay-kubernetes", version: "0.1.0", dir: "kubernetes", policies: kubernetesPolicies },
 ];

@@ -147,6 +147,11 @@ export const CONFIG_KEYS = {
       "Region whose Gateway traffic weight is set to zero (a drill or an incident); empty for none.",
     default: "",
   },
+  intrusionDetectionRegions: {
+    type: "array",
+    description: "Regions where Cloud IDS inspects the platform VPC's traffic; empty for none.",
+    default: [],
+  },
   auditLogRegion: {
     type: "string",
     description:

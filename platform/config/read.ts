@@ -99,6 +99,7 @@ export function validateConfig(raw: RawValues, stack: string, unknownKeys: strin
     },
     maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
+    intrusionDetectionRegions: c.intrusionDetectionRegions,
     gke: {
       releaseChannel: c.gkeReleaseChannel,
       authorizedNetworks: c.controlPlaneAuthorizedNetworks.map(

@@ -73,6 +73,7 @@ export const configSchema = z.object({
   drainedRegion: z.union([z.literal(""), region], {
     message: `must be empty or one of ${ALLOWED_REGIONS.join(", ")}`,
   }),
+  intrusionDetectionRegions: z.array(region),
   auditLogRegion: region,
   auditLogRetentionDays: int(365, 3650),
   drReplicaLagAlertSeconds: int(5, 3600),

@@ -40,6 +40,7 @@ export interface PlatformConfig {
   };
   maintenance: { day: number; hour: number };
   redis: { memorySizeGb: number; replicaCount: number; version: string };
+  intrusionDetectionRegions: Region[];
   gke: { releaseChannel: string; authorizedNetworks: { name: string; cidr: string }[] };
   gateway: { domain: string; configRegion: Region; drainedRegion?: Region };
   audit: { region: Region; retentionDays: number };

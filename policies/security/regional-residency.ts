@@ -6,6 +6,15 @@ const LOCATION_FIELDS = ["region", "location"];
 /** Locations that are not regions and are allowed where a type requires them. */
 const GLOBAL_LOCATIONS = ["global"];
 
+/** An allowed region, a zone of one (`us-east1-b`), or a global location. */
+export function isAllowedLocation(value: string): boolean {
+  return (
+    ALLOWED_REGIONS.includes(value) ||
+    ALLOWED_REGIONS.includes(value.replace(/-[a-z]$/, "")) ||
+    GLOBAL_LOCATIONS.includes(value)
+  );
+}
+
 export const regionalResidency = anyResourcePolicy(
   {
     name: "gcp-resource-region-residency",
@@ -19,8 +28,7 @@ export const regionalResidency = anyResourcePolicy(
     if (!resource.type.startsWith("gcp:")) return [];
     return LOCATION_FIELDS.flatMap((field) => {
       const value = resource.props[field];
-      if (typeof value !== "string" || ALLOWED_REGIONS.includes(value) || GLOBAL_LOCATIONS.includes(value))
-        return [];
+      if (typeof value !== "string" || isAllowedLocation(value)) return [];
       return [
         { problem: `${field} is ${JSON.stringify(value)}`, fix: `use ${ALLOWED_REGIONS.join(" or ")}` },
       ];

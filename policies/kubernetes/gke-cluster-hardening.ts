@@ -1,0 +1,94 @@
+import * as gcp from "@pulumi/gcp";
+import { Finding, resourcePolicy } from "../lib/define";
+import { parseKeyId } from "../lib/gcp";
+
+type Cluster = gcp.container.ClusterArgs & Record<string, unknown>;
+const get = (o: unknown, path: string): unknown =>
+  path
+    .split(".")
+    .reduce<unknown>(
+      (n, k) => (n && typeof n === "object" ? (n as Record<string, unknown>)[k] : undefined),
+      o,
+    );
+
+export const gkeClusterHardening = resourcePolicy<Cluster>(
+  {
+    name: "gke-cluster-hardening",
+    description:
+      "Every GKE cluster is Autopilot with private nodes, a control plane closed to the internet, no legacy authentication, CMEK of its region for secrets and boot disks, Binary Authorization enforced and deletion protection.",
+    controls: ["IAM-06", "NET-02", "ENC-01", "ENC-02", "K8S-04", "RES-05"],
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: "Build clusters with components/gkeCluster.ts; do not override its security settings.",
+  },
+  gcp.container.Cluster,
+  (c, resource) => {
+    const findings: Finding[] = [];
+    const expect = (path: string, want: unknown, fix: string) => {
+      const have = get(c, path);
+      if (have !== want) findings.push({ problem: `${path} is ${JSON.stringify(have ?? null)}`, fix });
+    };
+    expect("enableAutopilot", true, "set enableAutopilot: true");
+    expect(
+      "privateClusterConfig.enablePrivateNodes",
+      true,
+      "set privateClusterConfig.enablePrivateNodes: true",
+    );
+    expect("enableLegacyAbac", false, "set enableLegacyAbac: false");
+    expect(
+      "binaryAuthorization.evaluationMode",
+      "PROJECT_SINGLETON_POLICY_ENFORCE",
+      "set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE",
+    );
+    expect("deletionProtection", true, "set deletionProtection: true");
+    if (get(c, "masterAuth.clientCertificateConfig.issueClientCertificate") === true) {
+      findings.push({
+        problem: "client certificates are issued (legacy authentication)",
+        fix: "set issueClientCertificate: false",
+      });
+    }
+    const authorized = (get(c, "masterAuthorizedNetworksConfig.cidrBlocks") ?? []) as {
+      cidrBlock?: string;
+    }[];
+    const open = authorized.filter((b) => b.cidrBlock === "0.0.0.0/0");
+    if (
+      open.length ||
+      (get(c, "privateClusterConfig.enablePrivateEndpoint") !== true && authorized.length === 0)
+    ) {
+      findings.push({
+        problem:
+          "the control plane is reachable from the internet (0.0.0.0/0 or no authorized networks on a public endpoint)",
+        fix: "use a private endpoint and named authorized networks",
+      });
+    }
+    if (get(c, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled") === true) {
+      findings.push({
+        problem: "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled is true",
+        fix: "set it to false",
+      });
+    }
+    for (const [path, what] of [
+      ["databaseEncryption.keyName", "application-layer secrets"],
+      ["clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey", "node boot disks"],
+    ] as const) {
+      const key = parseKeyId(get(c, path));
+      if (!key || (path.startsWith("database") && get(c, "databaseEncryption.state") !== "ENCRYPTED")) {
+        findings.push({
+          problem: `${what} are not encrypted with a customer-managed key (${path})`,
+          fix: `set ${path} to a key of ${String(c.location)}`,
+        });
+      } else if (key.location !== c.location) {
+        findings.push({
+          problem: `${path} is in ${key.location} but the cluster is in ${String(c.location)}`,
+          fix: `use the key of ${String(c.location)}`,
+        });
+      }
+    }
+    if (!resource.protect)
+      findings.push({
+        problem: "the cluster is not protected in Pulumi",
+        fix: "add the resource option protect: true",
+      });
+    return findings;
+  },
+);
