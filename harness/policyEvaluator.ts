@@ -58,13 +58,11 @@ export async function evaluatePacks(
   // The engine sends each resource to every pack: build its message once, for all packs.
   const perPack: Violation[][] = analyzers.map(() => []);
   for (const r of analyzable) {
-    const request = new analyzerproto.AnalyzeRequest();
-    fillResource(request, r, r.inputs, byUrn);
+    const request = analyzeRequest(r, byUrn);
     for (const [i, { analyze }] of analyzers.entries())
       perPack[i].push(...diagnostics(await call(analyze, request), r.urn));
   }
-  const stackRequest = new analyzerproto.AnalyzeStackRequest();
-  stackRequest.setResourcesList(analyzable.map((r) => stackResource(r, byUrn)));
+  const stackRequest = analyzeStackRequest(analyzable, byUrn);
   for (const [i, { analyzeStack }] of analyzers.entries()) {
     perPack[i].push(...diagnostics(await call(analyzeStack, stackRequest), ""));
   }
@@ -74,6 +72,33 @@ export async function evaluatePacks(
 
 export function isMandatory(v: Violation): boolean {
   return v.enforcementLevel === "mandatory";
+}
+
+/** Resources the engine sends to analyzers: everything but the stack and provider resources. */
+export function analyzableResources(resources: CapturedResource[]): CapturedResource[] {
+  return resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+}
+
+/** The AnalyzeRequest the engine sends for one resource (its inputs). */
+export function analyzeRequest(r: CapturedResource, byUrn: Map<string, CapturedResource>): any {
+  const request = new analyzerproto.AnalyzeRequest();
+  fillResource(request, r, r.inputs, byUrn);
+  return request;
+}
+
+/** The AnalyzeStackRequest the engine sends at the end (every resource's outputs). */
+export function analyzeStackRequest(
+  resources: CapturedResource[],
+  byUrn: Map<string, CapturedResource>,
+): any {
+  const request = new analyzerproto.AnalyzeStackRequest();
+  request.setResourcesList(resources.map((r) => stackResource(r, byUrn)));
+  return request;
+}
+
+/** Diagnostics of an AnalyzeResponse as violations; `defaultUrn` for those the policy left unnamed. */
+export function violationsOfResponse(response: any, defaultUrn: string): Violation[] {
+  return diagnostics(response, defaultUrn);
 }
 
 function stackResource(r: CapturedResource, byUrn: Map<string, CapturedResource>): any {

@@ -1,9 +1,6 @@
 // Entry point for `pulumi preview --policy-pack policies/resilience`. Constructing a PolicyPack starts
-// the analyzer server, so tests and the offline tools import ./policies instead.
+// the analyzer server, so tests and the offline tools import ./policies (via ../packs.ts) instead.
 import { PolicyPack } from "@pulumi/policy";
-import { PACKS } from "../packs";
+import { resiliencePolicies } from "./policies";
 
-const pack = PACKS.find((p) => p.name === "qairopay-resilience");
-if (!pack) throw new Error("qairopay-resilience is not registered in policies/packs.ts");
-
-new PolicyPack(pack.name, { enforcementLevel: "mandatory", policies: pack.policies });
+new PolicyPack("qairopay-resilience", { enforcementLevel: "mandatory", policies: resiliencePolicies });
