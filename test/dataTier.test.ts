@@ -1,5 +1,5 @@
 import { mockProjectNumber } from "../harness/gcpMocks";
-import { LABEL_FIELDS } from "../policies/security/labels-standard";
+import { LABEL_FIELDS } from "../policies/security/gcp-resource-standard-labels";
 import type { OfflineRun } from "../harness/run";
 import { named, ofType, planStack, sorted, T } from "./helpers/plan";
 

@@ -49,6 +49,29 @@ function report(label: string, samples: Sample[]): void {
 }
 
 const node = [process.execPath, "-r", "ts-node/register/transpile-only"];
+
+/** Policy evaluation alone, in process (planned once, evaluated `runs` times). */
+function policyEvaluation(stackFile: string, stack: string, label: string): void {
+  const result = spawnSync(
+    node[0],
+    [...node.slice(1), "tools/benchPolicyEvaluation.ts", stackFile, stack, String(runs)],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (result.status !== 0) throw new Error(`policy evaluation benchmark failed:\n${result.stderr}`);
+  const r = JSON.parse(result.stdout) as {
+    resources: number;
+    medianMs: number;
+    minMs: number;
+    maxMs: number;
+  };
+  console.log(
+    `${label.padEnd(44)} median ${(r.medianMs / 1000).toFixed(2)} s (min ${(r.minMs / 1000).toFixed(2)}, max ${(r.maxMs / 1000).toFixed(2)}) over ${r.resources} resources  [${runs} runs]`,
+  );
+}
 console.log(
   `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
 );
@@ -71,6 +94,7 @@ if (opts.tenants) {
         measure([...node, "tools/plan.ts", "--stack", `bench${count}`, "--stack-file", stackFile, "--json"]),
       );
       report(`offline plan + all packs, ${count} tenants`, samples);
+      policyEvaluation(stackFile, `bench${count}`, `policy evaluation only, ${count} tenants`);
     } finally {
       fs.rmSync(registryPath);
     }
@@ -79,6 +103,11 @@ if (opts.tenants) {
   report(
     "offline plan of prod + all packs (npm run plan)",
     Array.from({ length: runs }, () => measure([...node, "tools/plan.ts", "--stack", "prod", "--json"])),
+  );
+  policyEvaluation(
+    path.join(ROOT, "stacks", "Pulumi.prod.yaml"),
+    "prod",
+    "policy evaluation only, prod (in process)",
   );
   const exported = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-bench-")), "prod.json");
   measure([...node, "tools/plan.ts", "--stack", "prod", "--export-state", exported, "--json"]);

@@ -1,6 +1,7 @@
 import { Policies } from "@pulumi/policy";
-import { redisBothRegions } from "./redis-both-regions";
-import { sqlDrReplica, sqlDrReplicaDesignated } from "./sql-dr-replica";
+import { redisBothRegions } from "./redis-instance-both-regions";
+import { sqlDrReplica } from "./sql-instance-dr-replica";
+import { sqlDrReplicaDesignated } from "./sql-instance-dr-replica-designated";
 import { sqlInstanceResilience } from "./sql-instance-resilience";
 import { statefulResourceProtected } from "./stateful-resource-protected";
 

@@ -3,20 +3,20 @@ import { iamNoBasicRoles } from "./iam-no-basic-roles";
 import { iamNoPublicPrincipals } from "./iam-no-public-principals";
 import { iamNoServiceAccountKeys } from "./iam-no-service-account-keys";
 import { iamWorkloadDataPlaneOnly } from "./iam-workload-data-plane-only";
-import { kmsAgentGrantsExact } from "./kms-agent-grants-exact";
-import { kmsCardholderHsm } from "./kms-cardholder-hsm";
+import { kmsAgentGrantsExact } from "./kms-service-agent-grants-exact";
+import { kmsCardholderHsm } from "./kms-cardholder-key-hsm";
 import { kmsCardholderKeyUsers } from "./kms-cardholder-key-users";
 import { kmsCryptoKeyRetention } from "./kms-cryptokey-retention";
 import { kmsCryptoKeyRotation } from "./kms-cryptokey-rotation";
-import { labelsStandard } from "./labels-standard";
-import { networkFirewallIngress } from "./network-firewall-ingress";
-import { networkSubnetLogging } from "./network-subnet-logging";
+import { labelsStandard } from "./gcp-resource-standard-labels";
+import { networkFirewallIngress } from "./compute-firewall-ingress-restricted";
+import { networkSubnetLogging } from "./compute-subnetwork-flow-logs-pga";
 import { redisInstanceHardening } from "./redis-instance-hardening";
-import { regionalResidency } from "./regional-residency";
+import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
 import { sqlInstanceCmek } from "./sql-instance-cmek";
 import { sqlInstancePrivateTls } from "./sql-instance-private-tls";
-import { tenantKekPerRegion } from "./tenant-kek-per-region";
+import { tenantKekPerRegion } from "./kms-tenant-kek-per-region";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [

@@ -1,5 +1,5 @@
 import { Finding, stackPolicy } from "../lib/define";
-import { alertedMetrics } from "./monitoring-security-alerts";
+import { alertedMetrics } from "./monitoring-security-event-alerts";
 
 /** The tenant guard's marker (components/logFilters.ts CROSS_TENANT_MARKER). */
 export const CROSS_TENANT_MARKER = "qairopay_cross_tenant_denied";

@@ -1,0 +1,359 @@
+/**
+ * The control catalogue (shared/controls.md): every promise of the security pages that
+ * infrastructure can keep, with the code that implements it. M and A controls are enforced by
+ * policies (found through their `tags`); T controls are proven by the tests and tools named here.
+ * tools/genControlsDoc.ts turns this, the policies and the test cases into docs/controls.md.
+ */
+export type ControlKind = "M" | "A" | "T";
+
+export interface Control {
+  id: string;
+  kind: ControlKind;
+  text: string;
+  implementedBy: string[];
+  /** T controls: the tests or tools that prove them (paths in the repository). */
+  provenBy?: string[];
+}
+
+export interface OutOfScope {
+  promise: string;
+  reason: string;
+}
+
+export const CONTROLS: Control[] = [
+  {
+    id: "ENC-01",
+    kind: "M",
+    text: "Every data store is encrypted with a customer-managed key (CMEK) from the platform's own KMS.",
+    implementedBy: [
+      "components/keyHierarchy.ts",
+      "components/postgresCluster.ts",
+      "components/redisCache.ts",
+      "components/gkeCluster.ts",
+      "components/auditLog.ts",
+    ],
+  },
+  {
+    id: "ENC-02",
+    kind: "M",
+    text: "A CMEK key lives in the same location as the resource it protects.",
+    implementedBy: ["platform/build.ts", "components/keyHierarchy.ts"],
+  },
+  {
+    id: "ENC-03",
+    kind: "M",
+    text: "Separate tenant and cardholder key hierarchies; cardholder keys are HSM-protected and usable only inside the cardholder-data environment.",
+    implementedBy: [
+      "components/keyCatalogue.ts",
+      "components/keyHierarchy.ts",
+      "components/workloadAccounts.ts",
+    ],
+  },
+  {
+    id: "ENC-04",
+    kind: "M",
+    text: "Every symmetric key rotates automatically at most every 90 days.",
+    implementedBy: ["components/keyCatalogue.ts", "components/keyHierarchy.ts"],
+  },
+  {
+    id: "ENC-05",
+    kind: "M",
+    text: "Key material is never destroyed by a deployment: protected, retained on delete, destruction no sooner than 30 days.",
+    implementedBy: ["components/keyHierarchy.ts"],
+  },
+  {
+    id: "ENC-06",
+    kind: "T",
+    text: "Emergency rotation of every tenant key, in every region, completes in under 15 minutes within Cloud KMS quotas.",
+    implementedBy: [],
+    provenBy: [],
+  },
+  {
+    id: "ENC-07",
+    kind: "M",
+    text: "Cloud SQL accepts only encrypted connections; Memorystore uses TLS; the public entry point is HTTPS-only with TLS 1.2+.",
+    implementedBy: [
+      "components/postgresCluster.ts",
+      "components/redisCache.ts",
+      "components/gatewayEdge.ts",
+      "components/multiClusterGateway.ts",
+    ],
+  },
+  {
+    id: "ENC-08",
+    kind: "M",
+    text: "Each Google service agent gets cryptoKeyEncrypterDecrypter on exactly the keys its service uses, never project-wide.",
+    implementedBy: [
+      "components/keyCatalogue.ts",
+      "components/serviceAgents.ts",
+      "components/keyHierarchy.ts",
+    ],
+  },
+  {
+    id: "IAM-01",
+    kind: "M",
+    text: "No basic roles (owner, editor, viewer) in platform projects.",
+    implementedBy: ["platform/build.ts"],
+  },
+  { id: "IAM-02", kind: "M", text: "No public principals anywhere.", implementedBy: ["platform/build.ts"] },
+  {
+    id: "IAM-03",
+    kind: "M",
+    text: "Workloads authenticate with Workload Identity; no service-account keys exist.",
+    implementedBy: ["components/workloadAccounts.ts", "components/kubernetesBaseline.ts"],
+  },
+  {
+    id: "IAM-04",
+    kind: "M",
+    text: "Application service accounts hold only data-plane roles on the resources they use.",
+    implementedBy: ["components/workloadAccounts.ts"],
+  },
+  {
+    id: "IAM-05",
+    kind: "M",
+    text: "Cloud SQL IAM database authentication is on; Memorystore AUTH is on.",
+    implementedBy: ["components/postgresFlags.ts", "components/redisCache.ts"],
+  },
+  {
+    id: "IAM-06",
+    kind: "M",
+    text: "GKE control planes are private or restricted to named networks; no legacy auth.",
+    implementedBy: ["components/gkeCluster.ts"],
+  },
+  {
+    id: "TEN-01",
+    kind: "M",
+    text: "Every tenant has its own key-encryption key in every region, in the tenant key ring.",
+    implementedBy: ["platform/config/tenants.ts", "components/keyHierarchy.ts"],
+  },
+  {
+    id: "TEN-02",
+    kind: "M",
+    text: "Cross-tenant access attempts are logged by pgaudit and alerted on for every database holding tenant data.",
+    implementedBy: [
+      "components/postgresFlags.ts",
+      "components/logFilters.ts",
+      "components/securityAlerts.ts",
+    ],
+  },
+  {
+    id: "LOG-01",
+    kind: "M",
+    text: "A separate logging project holds the audit log; only sink writers (limited to their bucket) may write to it.",
+    implementedBy: ["components/auditLog.ts", "components/loggingIsolation.ts"],
+  },
+  {
+    id: "LOG-02",
+    kind: "M",
+    text: "The audit log bucket is locked with retention of at least 365 days.",
+    implementedBy: ["components/auditLog.ts"],
+  },
+  {
+    id: "LOG-03",
+    kind: "M",
+    text: "Every platform project routes its audit logs, the application audit log and the KMS audit logs to the logging project.",
+    implementedBy: ["components/auditLog.ts", "components/logFilters.ts"],
+  },
+  {
+    id: "LOG-04",
+    kind: "M",
+    text: "Data Access audit logs are enabled in every platform project.",
+    implementedBy: ["components/dataAccessAudit.ts"],
+  },
+  {
+    id: "LOG-05",
+    kind: "M",
+    text: "The audit log bucket is encrypted with CMEK.",
+    implementedBy: ["components/auditLog.ts", "components/keyCatalogue.ts"],
+  },
+  {
+    id: "LOG-06",
+    kind: "M",
+    text: "Flow logs on every subnet, firewall-rule logging, Cloud SQL connection and statement logging.",
+    implementedBy: ["components/network.ts", "components/postgresFlags.ts"],
+  },
+  {
+    id: "LOG-07",
+    kind: "A",
+    text: "Alerts on IAM changes in the logging project, sink changes, KMS key disable/destroy, Cloud SQL failover.",
+    implementedBy: ["components/securityAlerts.ts", "components/logFilters.ts"],
+  },
+  {
+    id: "NET-01",
+    kind: "M",
+    text: "Cloud SQL has no public IP or open authorized network; Cloud SQL and Memorystore only over private service access.",
+    implementedBy: ["components/postgresCluster.ts", "components/redisCache.ts", "components/network.ts"],
+  },
+  {
+    id: "NET-02",
+    kind: "M",
+    text: "GKE nodes are private; egress goes through Cloud NAT.",
+    implementedBy: ["components/gkeCluster.ts", "components/network.ts"],
+  },
+  {
+    id: "NET-03",
+    kind: "M",
+    text: "No firewall rule admits 0.0.0.0/0 except Google load-balancer ranges to serving ports; never SSH/RDP from the internet.",
+    implementedBy: ["components/network.ts"],
+  },
+  {
+    id: "NET-04",
+    kind: "M",
+    text: "Private Google Access on every subnet.",
+    implementedBy: ["components/network.ts"],
+  },
+  {
+    id: "NET-05",
+    kind: "M",
+    text: "The public entry point has a Cloud Armor policy with rate limiting and preconfigured WAF rules.",
+    implementedBy: ["components/gatewayEdge.ts", "components/multiClusterGateway.ts"],
+  },
+  {
+    id: "NET-06",
+    kind: "A",
+    text: "Intrusion detection (Cloud IDS) can be switched on per region.",
+    implementedBy: ["components/intrusionDetection.ts"],
+  },
+  {
+    id: "REG-01",
+    kind: "M",
+    text: "Every regional resource is in us-central1 or us-east1.",
+    implementedBy: ["platform/config/regions.ts", "platform/config/schema.ts"],
+  },
+  {
+    id: "RES-01",
+    kind: "M",
+    text: "Active-active: one GKE Autopilot cluster per region, in one fleet, behind one multi-cluster gateway.",
+    implementedBy: [
+      "components/gkeCluster.ts",
+      "components/fleetFeatures.ts",
+      "components/multiClusterGateway.ts",
+    ],
+  },
+  {
+    id: "RES-02",
+    kind: "M",
+    text: "Cloud SQL primary is REGIONAL with backups and PITR, and has a DR replica in the other region.",
+    implementedBy: ["components/postgresCluster.ts"],
+  },
+  {
+    id: "RES-03",
+    kind: "M",
+    text: "Memorystore is STANDARD_HA in each region.",
+    implementedBy: ["components/redisCache.ts"],
+  },
+  {
+    id: "RES-04",
+    kind: "T",
+    text: "Failing over is a configuration change (primaryRegion) that replaces no stateful resource.",
+    implementedBy: ["components/postgresCluster.ts", "components/replaceFields.ts"],
+    provenBy: ["test/failover.test.ts"],
+  },
+  {
+    id: "RES-05",
+    kind: "M",
+    text: "Stateful resources carry deletion protection.",
+    implementedBy: [
+      "components/postgresCluster.ts",
+      "components/redisCache.ts",
+      "components/keyHierarchy.ts",
+      "components/gkeCluster.ts",
+      "components/auditLog.ts",
+    ],
+  },
+  {
+    id: "RES-06",
+    kind: "T",
+    text: "Backups are encrypted with CMEK, and restoring from them is rehearsed.",
+    implementedBy: ["components/postgresCluster.ts"],
+    provenBy: [],
+  },
+  {
+    id: "RES-07",
+    kind: "T",
+    text: "Failover drills are automated, guarded, and rehearsable on one machine with measured RPO and RTO.",
+    implementedBy: [],
+    provenBy: [],
+  },
+  {
+    id: "K8S-01",
+    kind: "M",
+    text: "Application namespaces enforce Pod Security Admission restricted.",
+    implementedBy: ["components/kubernetesBaseline.ts"],
+  },
+  {
+    id: "K8S-02",
+    kind: "M",
+    text: "Application namespaces have default-deny ingress and egress NetworkPolicies.",
+    implementedBy: ["components/kubernetesBaseline.ts"],
+  },
+  {
+    id: "K8S-03",
+    kind: "M",
+    text: "Each workload has its own Kubernetes service account bound to its own Google service account.",
+    implementedBy: ["components/kubernetesBaseline.ts", "components/workloadAccounts.ts"],
+  },
+  {
+    id: "K8S-04",
+    kind: "M",
+    text: "Binary Authorization is enforced on every cluster.",
+    implementedBy: ["components/gkeCluster.ts", "components/binaryAuthorization.ts"],
+  },
+  {
+    id: "GOV-01",
+    kind: "T",
+    text: "Every control is evaluated on every pull request, offline, and the result names the control ID.",
+    implementedBy: [".github/workflows/pull-request.yml", "harness/policyEvaluator.ts"],
+    provenBy: ["test/cli.test.ts", "test/grpcPolicyPack.test.ts", "test/controlsDoc.test.ts"],
+  },
+  {
+    id: "GOV-02",
+    kind: "A",
+    text: "Every resource that takes labels carries env, data-class and owner.",
+    implementedBy: ["platform/labels.ts"],
+  },
+];
+
+/**
+ * T controls whose tool is not built yet: the emergency key rotation (ENC-06) and the backup
+ * restore and failover drills (RES-06, RES-07). test/controlsDoc.test.ts holds this list to
+ * exactly these, so building a tool means naming it above and removing it here.
+ */
+export const PENDING_T_CONTROLS = ["ENC-06", "RES-06", "RES-07"];
+
+export const OUT_OF_SCOPE: OutOfScope[] = [
+  {
+    promise: "Certifications, third-party audits and bridge letters",
+    reason: "Organisational assurance, not a property of infrastructure.",
+  },
+  {
+    promise: "Customer authentication and MFA",
+    reason: "Implemented by the application and identity provider, not by this platform.",
+  },
+  {
+    promise: "Tenant-scoped query context in application middleware",
+    reason: "Application code; the platform provides the database-layer audit and alert (TEN-02).",
+  },
+  {
+    promise: "Merkle-chained audit records",
+    reason: "Computed by the application; the platform keeps the records immutable (LOG-01, LOG-02).",
+  },
+  {
+    promise: "Incident response plan, tabletop exercises",
+    reason: "A process; the alerts it starts from are LOG-07 and TEN-02.",
+  },
+  { promise: "Vulnerability disclosure programme, bug bounty", reason: "A process outside infrastructure." },
+  {
+    promise: "Secure development, code review, input validation, dependency management",
+    reason: "Practices of the application teams.",
+  },
+  {
+    promise: "Vendor assessment and data sharing with third parties",
+    reason: "Procurement and legal processes.",
+  },
+  {
+    promise: "Physical security of data centres",
+    reason: "Provided by Google Cloud under its shared-responsibility model.",
+  },
+  { promise: "Security awareness training", reason: "A people process." },
+];

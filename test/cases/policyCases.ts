@@ -1,0 +1,566 @@
+import { mockProjectNumber } from "../../harness/gcpMocks";
+import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
+
+/**
+ * One case per way a control can be broken: a mutation of the prod plan, the policy that must
+ * catch it, the resource it must name and the exact message after the policy's description.
+ * test/policies.test.ts runs them; tools/genControlsDoc.ts cites them in docs/controls.md.
+ */
+const LEDGER_SA = "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com";
+const KMS_NUMBER = mockProjectNumber("qp-prod-kms");
+const KMS = "projects/qp-prod-kms/locations";
+
+export interface PolicyCase {
+  policy: string;
+  title: string;
+  mutate: Mutation;
+  /** Name of the resource the violation is reported on. */
+  on: string;
+  /** The violation message after the policy's description line. */
+  message: string;
+}
+
+const settings = (p: Record<string, unknown>) => p.settings as Record<string, Record<string, unknown>>;
+
+export const CASES: PolicyCase[] = [
+  {
+    policy: "kms-cryptokey-rotation",
+    title: "a key rotating yearly",
+    mutate: editResource("prod-keys-us-central1-redis", (p) => (p.rotationPeriod = "31536000s")),
+    on: "prod-keys-us-central1-redis",
+    message:
+      '[ENC-04] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-central1-redis": rotationPeriod is "31536000s", longer than 90 days or unset. Fix: set rotationPeriod: "7776000s" or shorter',
+  },
+  {
+    policy: "kms-cryptokey-retention",
+    title: "a key destroyed after one day",
+    mutate: editResource("prod-keys-us-east1-ledger-sql", (p) => (p.destroyScheduledDuration = "86400s")),
+    on: "prod-keys-us-east1-ledger-sql",
+    message:
+      '[ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-ledger-sql": destroyScheduledDuration is "86400s", under 30 days. Fix: set destroyScheduledDuration: "2592000s" or longer',
+  },
+  {
+    policy: "kms-cryptokey-retention",
+    title: "an unprotected KEK",
+    mutate: editResource("prod-keys-us-east1-kek-acme-payments", (_p, r) => (r.protect = false)),
+    on: "prod-keys-us-east1-kek-acme-payments",
+    message:
+      '[ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-kek-acme-payments": the key is not protected. Fix: add the resource option protect: true (and retainOnDelete: true)',
+  },
+  {
+    policy: "kms-cryptokey-retention",
+    title: "a key whose deletion destroys its versions",
+    mutate: editResource("prod-keys-us-east1-redis", (p) => delete p.deletionPolicy),
+    on: "prod-keys-us-east1-redis",
+    message:
+      '[ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-redis": deletionPolicy is "DELETE": deleting the resource destroys every key version. Fix: set deletionPolicy: "PREVENT"',
+  },
+  {
+    policy: "kms-cardholder-key-hsm",
+    title: "a software cardholder key",
+    mutate: editResource(
+      "prod-keys-us-east1-card-vault-sql",
+      (p) => ((p.versionTemplate as Record<string, string>).protectionLevel = "SOFTWARE"),
+    ),
+    on: "prod-keys-us-east1-card-vault-sql",
+    message:
+      '[ENC-03] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-card-vault-sql": protectionLevel is SOFTWARE. Fix: set versionTemplate.protectionLevel: HSM',
+  },
+  {
+    policy: "kms-cardholder-key-users",
+    title: "the ledger workload granted a cardholder key",
+    mutate: addResource({
+      type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+      name: "ledger-reads-pans",
+      inputs: {
+        cryptoKeyId: `${KMS}/us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan`,
+        role: "roles/cloudkms.cryptoKeyDecrypter",
+        member: LEDGER_SA,
+      },
+    }),
+    on: "ledger-reads-pans",
+    message: `[ENC-03] gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember "ledger-reads-pans": ${LEDGER_SA} is outside the cardholder-data environment (qp-prod-cde) but is granted roles/cloudkms.cryptoKeyDecrypter on a cardholder key. Fix: remove the grant or use a principal of the cardholder-data project`,
+  },
+  {
+    policy: "kms-service-agent-grants-exact",
+    title: "a service agent granted a whole key ring",
+    mutate: addResource({
+      type: "gcp:kms/keyRingIAMMember:KeyRingIAMMember",
+      name: "sql-agent-ring",
+      inputs: {
+        keyRingId: `${KMS}/us-east1/keyRings/tenant-data`,
+        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        member: "serviceAccount:service-123456789012@gcp-sa-cloud-sql.iam.gserviceaccount.com",
+      },
+    }),
+    on: "sql-agent-ring",
+    message: `[ENC-08] gcp:kms/keyRingIAMMember:KeyRingIAMMember "sql-agent-ring": serviceAccount:service-123456789012@gcp-sa-cloud-sql.iam.gserviceaccount.com (cloud-sql agent) is granted roles/cloudkms.cryptoKeyEncrypterDecrypter on key ring ${KMS}/us-east1/keyRings/tenant-data. Fix: grant the role on the individual keys with CryptoKeyIAMMember instead`,
+  },
+  {
+    policy: "kms-service-agent-grants-exact",
+    title: "a service agent granted a key its service does not use",
+    mutate: addResource({
+      type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+      name: "redis-agent-on-ledger-key",
+      inputs: {
+        cryptoKeyId: `${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/ledger-sql`,
+        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        member: "serviceAccount:service-123456789012@cloud-redis.iam.gserviceaccount.com",
+      },
+    }),
+    on: "redis-agent-on-ledger-key",
+    message: `[ENC-08] gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember "redis-agent-on-ledger-key": serviceAccount:service-123456789012@cloud-redis.iam.gserviceaccount.com (redis agent) is granted ${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/ledger-sql, which no redis resource uses. Fix: remove the grant, or grant the key the service actually uses`,
+  },
+  {
+    policy: "kms-tenant-kek-per-region",
+    title: "a tenant's KEK removed from one region",
+    mutate: removeResource("prod-keys-us-east1-kek-cedar-health"),
+    on: "prod-keys-us-central1-kek-cedar-health",
+    message:
+      '[TEN-01] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-central1-kek-cedar-health": tenant cedar-health has no KEK in us-east1 (only in us-central1). Fix: create the tenant\'s KEK in us-east1',
+  },
+  {
+    policy: "sql-instance-cmek",
+    title: "a DR replica on Google-default encryption",
+    mutate: editResource("prod-ledger-us-east1", (p) => delete p.encryptionKeyName),
+    on: "prod-ledger-us-east1",
+    message:
+      '[ENC-01, ENC-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": encryptionKeyName is null, not a customer-managed key. Fix: set encryptionKeyName to a Cloud KMS key in us-east1',
+  },
+  {
+    policy: "sql-instance-cmek",
+    title: "an instance encrypted with another region's key",
+    mutate: editResource(
+      "prod-card-vault-us-east1",
+      (p) => (p.encryptionKeyName = `${KMS}/us-central1/keyRings/cardholder/cryptoKeys/card-vault-sql`),
+    ),
+    on: "prod-card-vault-us-east1",
+    message:
+      '[ENC-01, ENC-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-east1": encryptionKeyName is in us-central1 but the instance is in us-east1. Fix: use the key of region us-east1',
+  },
+  {
+    policy: "sql-instance-private-tls",
+    title: "a public, unencrypted instance open to the internet",
+    mutate: editResource("prod-ledger-us-central1", (p) => {
+      settings(p).ipConfiguration = {
+        ipv4Enabled: true,
+        authorizedNetworks: [{ value: "0.0.0.0/0" }],
+        sslMode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
+      };
+    }),
+    on: "prod-ledger-us-central1",
+    message: [
+      '[NET-01, ENC-07] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": ipConfiguration.ipv4Enabled is true. Fix: set ipv4Enabled: false',
+    ].join(""),
+  },
+  {
+    policy: "sql-instance-audit-flags",
+    title: "IAM database authentication switched off",
+    mutate: editResource("prod-card-vault-us-central1", (p) => {
+      settings(p).databaseFlags = (settings(p).databaseFlags as unknown as { name: string }[]).filter(
+        (f) => f.name !== "cloudsql.iam_authentication",
+      ) as never;
+    }),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": database flag cloudsql.iam_authentication is null (IAM-05). Fix: set database flag cloudsql.iam_authentication=on',
+  },
+  {
+    policy: "redis-instance-hardening",
+    title: "Redis without TLS",
+    mutate: editResource("prod-cache-us-east1-instance", (p) => (p.transitEncryptionMode = "DISABLED")),
+    on: "prod-cache-us-east1-instance",
+    message:
+      '[RES-03, ENC-07, IAM-05, ENC-01, ENC-02, NET-01] gcp:redis/instance:Instance "prod-cache-us-east1-instance": transitEncryptionMode is "DISABLED". Fix: set transitEncryptionMode: "SERVER_AUTHENTICATION"',
+  },
+  {
+    policy: "gcp-resource-region-residency",
+    title: "a subnet in Europe",
+    mutate: editResource("prod-cde-net-us-east1", (p) => (p.region = "europe-west1")),
+    on: "prod-cde-net-us-east1",
+    message:
+      '[REG-01] gcp:compute/subnetwork:Subnetwork "prod-cde-net-us-east1": region is "europe-west1". Fix: use us-central1 or us-east1',
+  },
+  {
+    policy: "compute-subnetwork-flow-logs-pga",
+    title: "a subnet without flow logs",
+    mutate: editResource("prod-platform-net-us-central1", (p) => delete p.logConfig),
+    on: "prod-platform-net-us-central1",
+    message:
+      '[LOG-06, NET-04] gcp:compute/subnetwork:Subnetwork "prod-platform-net-us-central1": flow logs are off (no logConfig). Fix: add logConfig with metadata INCLUDE_ALL_METADATA',
+  },
+  {
+    policy: "compute-firewall-ingress-restricted",
+    title: "an added rule admitting SSH from the internet",
+    mutate: addResource({
+      type: "gcp:compute/firewall:Firewall",
+      name: "allow-ssh",
+      inputs: {
+        name: "allow-ssh",
+        network: "prod-platform",
+        direction: "INGRESS",
+        sourceRanges: ["0.0.0.0/0"],
+        allows: [{ protocol: "tcp", ports: ["22"] }],
+        logConfig: { metadata: "INCLUDE_ALL_METADATA" },
+      },
+    }),
+    on: "allow-ssh",
+    message:
+      '[NET-03, LOG-06] gcp:compute/firewall:Firewall "allow-ssh": allows ingress from 0.0.0.0/0. Fix: admit only 35.191.0.0/16, 130.211.0.0/22 or internal ranges',
+  },
+  {
+    policy: "iam-no-basic-roles",
+    title: "an editor grant",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "dev-editor",
+      inputs: { project: "qp-prod-platform", role: "roles/editor", member: "user:dev@qairopay.com" },
+    }),
+    on: "dev-editor",
+    message:
+      '[IAM-01] gcp:projects/iAMMember:IAMMember "dev-editor": grants basic role roles/editor. Fix: grant a predefined, least-privilege role instead',
+  },
+  {
+    policy: "iam-no-public-principals",
+    title: "a grant to allUsers",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "public",
+      inputs: { project: "qp-prod-platform", role: "roles/cloudsql.client", member: "allUsers" },
+    }),
+    on: "public",
+    message:
+      '[IAM-02] gcp:projects/iAMMember:IAMMember "public": grants roles/cloudsql.client to allUsers. Fix: grant named principals only',
+  },
+  {
+    policy: "iam-no-service-account-keys",
+    title: "a service-account key",
+    mutate: addResource({
+      type: "gcp:serviceaccount/key:Key",
+      name: "ledger-key",
+      inputs: { serviceAccountId: "ledger-workload@qp-prod-platform.iam.gserviceaccount.com" },
+    }),
+    on: "ledger-key",
+    message:
+      '[IAM-03] gcp:serviceaccount/key:Key "ledger-key": creates a key for ledger-workload@qp-prod-platform.iam.gserviceaccount.com. Fix: remove it and use Workload Identity',
+  },
+  {
+    policy: "iam-workload-data-plane-only",
+    title: "a workload made Cloud SQL admin",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "ledger-admin",
+      inputs: { project: "qp-prod-platform", role: "roles/cloudsql.admin", member: LEDGER_SA },
+    }),
+    on: "ledger-admin",
+    message: `[IAM-04] gcp:projects/iAMMember:IAMMember "ledger-admin": application account ${LEDGER_SA} is granted roles/cloudsql.admin. Fix: grant a data-plane role instead`,
+  },
+  {
+    policy: "gcp-resource-standard-labels",
+    title: "a cache without its owner label",
+    mutate: editResource(
+      "prod-cache-us-central1-instance",
+      (p) => delete (p.labels as Record<string, string>).owner,
+    ),
+    on: "prod-cache-us-central1-instance",
+    message:
+      '[GOV-02] gcp:redis/instance:Instance "prod-cache-us-central1-instance": labels lack owner (have {"data-class":"tenant","env":"prod","managed-by":"pulumi"}). Fix: add the standard labels',
+  },
+  {
+    policy: "sql-instance-resilience",
+    title: "a zonal primary",
+    mutate: editResource("prod-ledger-us-central1", (p) => (settings(p).availabilityType = "ZONAL" as never)),
+    on: "prod-ledger-us-central1",
+    message:
+      '[RES-02, RES-05] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": settings.availabilityType is "ZONAL". Fix: set availabilityType: REGIONAL',
+  },
+  {
+    policy: "sql-instance-resilience",
+    title: "a primary without point-in-time recovery",
+    mutate: editResource(
+      "prod-card-vault-us-central1",
+      (p) => (settings(p).backupConfiguration.pointInTimeRecoveryEnabled = false),
+    ),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[RES-02, RES-05] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": backupConfiguration.pointInTimeRecoveryEnabled is false on a primary. Fix: enable point-in-time recovery',
+  },
+  {
+    policy: "sql-instance-dr-replica",
+    title: "a removed DR replica",
+    mutate: removeResource("prod-ledger-us-east1"),
+    on: "prod-ledger-us-central1",
+    message:
+      '[RES-02, RES-01] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": primary prod-ledger-us-central1 in us-central1 has no replica in another region (replicas: none). Fix: add a cross-region disaster-recovery replica',
+  },
+  {
+    policy: "sql-instance-dr-replica-designated",
+    title: "a primary that does not designate its DR replica",
+    mutate: editResource(
+      "prod-card-vault-us-central1",
+      (p) => (p.replicationCluster = { failoverDrReplicaName: "" }),
+    ),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[RES-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": replicationCluster.failoverDrReplicaName is "". Fix: set it to "qp-prod-cde:prod-card-vault-us-east1"',
+  },
+  {
+    policy: "redis-instance-both-regions",
+    title: "a removed regional cache",
+    mutate: removeResource("prod-cache-us-east1-instance"),
+    on: "prod-cache-us-central1-instance",
+    message:
+      '[RES-03, RES-01] gcp:redis/instance:Instance "prod-cache-us-central1-instance": no STANDARD_HA Redis instance in us-east1. Fix: add a STANDARD_HA instance in us-east1',
+  },
+  {
+    policy: "stateful-resource-protected",
+    title: "an unprotected cache",
+    mutate: editResource("prod-cache-us-east1-instance", (_p, r) => (r.protect = false)),
+    on: "prod-cache-us-east1-instance",
+    message:
+      '[RES-05] gcp:redis/instance:Instance "prod-cache-us-east1-instance": protect is false. Fix: add the resource option protect: true',
+  },
+  {
+    policy: "logging-bucket-locked-cmek",
+    title: "an unlocked audit bucket",
+    mutate: editResource("prod-audit-log-bucket", (p) => (p.locked = false)),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-02, LOG-05, ENC-01, ENC-02] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": locked is false. Fix: set locked: true',
+  },
+  {
+    policy: "logging-bucket-locked-cmek",
+    title: "an audit bucket kept 90 days on Google-default encryption",
+    mutate: editResource("prod-audit-log-bucket", (p) => {
+      p.retentionDays = 90;
+      delete p.cmekSettings;
+    }),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-02, LOG-05, ENC-01, ENC-02] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": retentionDays is 90. Fix: set retentionDays to 365 or more',
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "an application service account granted log writing in the logging project",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "ledger-writes-logs",
+      inputs: { project: "qp-prod-logging", role: "roles/logging.logWriter", member: LEDGER_SA },
+    }),
+    on: "ledger-writes-logs",
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "ledger-writes-logs": ${LEDGER_SA} holds roles/logging.logWriter in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here`,
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "a sink writer whose bucket condition was dropped",
+    mutate: editResource("prod-audit-log-kms-writer", (p) => delete p.condition),
+    on: "prod-audit-log-kms-writer",
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "prod-audit-log-kms-writer": serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds roles/logging.bucketWriter in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here`,
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "a removed deny policy",
+    mutate: removeResource("prod-logging-isolation-deny"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-01] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": logging project qp-prod-logging has no IAM deny policy. Fix: add the deny policy of components/loggingIsolation.ts',
+  },
+  {
+    policy: "logging-sink-every-project",
+    title: "a removed project sink",
+    mutate: removeResource("prod-audit-log-cde"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-03] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": project qp-prod-cde has no complete sink to logging.googleapis.com/projects/qp-prod-logging/locations/us-central1/buckets/audit-log. Fix: add a ProjectSink in qp-prod-cde',
+  },
+  {
+    policy: "logging-sink-every-project",
+    title: "a sink filter that drops the KMS audit logs",
+    mutate: editResource(
+      "prod-audit-log-kms",
+      (p) => (p.filter = 'logName:"/logs/cloudaudit.googleapis.com%2Factivity"'),
+    ),
+    on: "prod-audit-log-kms",
+    message:
+      '[LOG-03] gcp:logging/projectSink:ProjectSink "prod-audit-log-kms": filter omits cloudaudit.googleapis.com%2Fdata_access, cloudaudit.googleapis.com%2Fsystem_event, cloudaudit.googleapis.com%2Fpolicy, cloudkms.googleapis.com, /logs/qairopay-audit. Fix: route every audit stream, KMS and the application log',
+  },
+  {
+    policy: "logging-data-access-audit-config",
+    title: "Data Access logs switched off in the KMS project",
+    mutate: removeResource("prod-data-access-kms"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-04] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": project qp-prod-kms lacks Data Access audit logs ADMIN_READ, DATA_READ, DATA_WRITE for allServices. Fix: enable them with an IAMAuditConfig',
+  },
+  {
+    policy: "monitoring-security-event-alerts",
+    title: "a removed KMS destroy alert",
+    mutate: removeResource("prod-logging-alerts-kms-key-disable-or-destroy-alert"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted log-based metric for KMS key disable or destroy. Fix: add a metric and an alert policy for it',
+  },
+  {
+    policy: "sql-instance-cross-tenant-alert",
+    title: "a tenant database without its cross-tenant metric",
+    mutate: removeResource("prod-ledger-alerts-cross-tenant-prod-ledger-us-east1"),
+    on: "prod-ledger-us-east1",
+    message:
+      '[TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": no alerted cross-tenant metric for qp-prod-platform:prod-ledger-us-east1. Fix: add one on the pgaudit marker',
+  },
+  {
+    policy: "gke-cluster-hardening",
+    title: "a cluster with public nodes and Google-default secrets encryption",
+    mutate: editResource("prod-gke-us-east1-cluster", (p) => {
+      p.privateClusterConfig = { enablePrivateNodes: false, enablePrivateEndpoint: true };
+    }),
+    on: "prod-gke-us-east1-cluster",
+    message:
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": privateClusterConfig.enablePrivateNodes is false. Fix: set privateClusterConfig.enablePrivateNodes: true',
+  },
+  {
+    policy: "gke-cluster-hardening",
+    title: "a control plane open to 0.0.0.0/0",
+    mutate: editResource("prod-gke-us-central1-cluster", (p) => {
+      (p.masterAuthorizedNetworksConfig as { cidrBlocks: unknown[] }).cidrBlocks.push({
+        displayName: "all",
+        cidrBlock: "0.0.0.0/0",
+      });
+    }),
+    on: "prod-gke-us-central1-cluster",
+    message:
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": the control plane is reachable from the internet (0.0.0.0/0 or no authorized networks on a public endpoint). Fix: use a private endpoint and named authorized networks',
+  },
+  {
+    policy: "gke-cluster-hardening",
+    title: "Binary Authorization switched off",
+    mutate: editResource(
+      "prod-gke-us-central1-cluster",
+      (p) => (p.binaryAuthorization = { evaluationMode: "DISABLED" }),
+    ),
+    on: "prod-gke-us-central1-cluster",
+    message:
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": binaryAuthorization.evaluationMode is "DISABLED". Fix: set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE',
+  },
+  {
+    policy: "gke-cluster-hardening",
+    title: "boot disks encrypted with the other region's key",
+    mutate: editResource("prod-gke-us-east1-cluster", (p) => {
+      p.clusterAutoscaling = {
+        autoProvisioningDefaults: {
+          bootDiskKmsKey: `${KMS}/us-central1/keyRings/platform/cryptoKeys/gke-boot-disk`,
+        },
+      };
+    }),
+    on: "prod-gke-us-east1-cluster",
+    message:
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey is in us-central1 but the cluster is in us-east1. Fix: use the key of us-east1',
+  },
+  {
+    policy: "gke-active-active",
+    title: "a removed regional cluster",
+    mutate: removeResource("prod-gke-us-east1-cluster"),
+    on: "prod-gke-us-central1-cluster",
+    message:
+      '[RES-01] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": no Autopilot cluster in us-east1. Fix: add a GkeCluster in us-east1',
+  },
+  {
+    policy: "gke-private-egress-nat",
+    title: "a removed Cloud NAT",
+    mutate: removeResource("prod-platform-net-us-east1-nat"),
+    on: "prod-gke-us-east1-cluster",
+    message:
+      '[NET-02] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": no Cloud NAT for projects/qp-prod-platform/global/networks/prod-platform in us-east1. Fix: add a RouterNat in that region',
+  },
+  {
+    policy: "k8s-namespace-psa-restricted",
+    title: "a namespace that only warns",
+    mutate: editResource("prod-baseline-us-east1-ledger", (p) => {
+      (p.metadata as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"] =
+        "baseline";
+    }),
+    on: "prod-baseline-us-east1-ledger",
+    message:
+      '[K8S-01] kubernetes:core/v1:Namespace "prod-baseline-us-east1-ledger": namespace ledger does not enforce restricted (enforce="baseline"). Fix: set the pod-security.kubernetes.io labels to restricted',
+  },
+  {
+    policy: "k8s-namespace-default-deny",
+    title: "a removed default-deny policy",
+    mutate: removeResource("prod-baseline-us-central1-card-vault-default-deny"),
+    on: "prod-baseline-us-central1-card-vault",
+    message:
+      '[K8S-02] kubernetes:core/v1:Namespace "prod-baseline-us-central1-card-vault": namespace card-vault has no default-deny NetworkPolicy. Fix: add default-deny-all',
+  },
+  {
+    policy: "k8s-workload-identity-one-to-one",
+    title: "an extra binding letting another service account act as the ledger",
+    mutate: addResource({
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      name: "ledger-borrowed",
+      inputs: {
+        serviceAccountId:
+          "projects/qp-prod-platform/serviceAccounts/ledger-workload@qp-prod-platform.iam.gserviceaccount.com",
+        role: "roles/iam.workloadIdentityUser",
+        member: "serviceAccount:qp-prod-platform.svc.id.goog[gateway/default]",
+      },
+    }),
+    on: "ledger-borrowed",
+    message:
+      '[K8S-03, IAM-03] gcp:serviceaccount/iAMMember:IAMMember "ledger-borrowed": serviceAccount:qp-prod-platform.svc.id.goog[gateway/default] may act as ledger-workload@qp-prod-platform.iam.gserviceaccount.com but is not that workload\'s Kubernetes service account. Fix: remove the binding',
+  },
+  {
+    policy: "gateway-https-only-tls12",
+    title: "plain HTTP served instead of redirected",
+    mutate: editResource("prod-gateway-redirect", (p) => {
+      (p.spec as { rules: unknown[] }).rules = [
+        {
+          backendRefs: [
+            {
+              name: "ledger-us-central1",
+              kind: "ServiceImport",
+              group: "net.gke.io",
+              namespace: "ledger",
+              port: 443,
+            },
+          ],
+        },
+      ];
+    }),
+    on: "prod-gateway-redirect",
+    message:
+      '[ENC-07] kubernetes:gateway.networking.k8s.io/v1:HTTPRoute "prod-gateway-redirect": HTTPRoute https-redirect serves plain HTTP on listener http. Fix: only redirect to https on the HTTP listener',
+  },
+  {
+    policy: "gateway-https-only-tls12",
+    title: "a removed TLS policy attachment",
+    mutate: removeResource("prod-gateway-tls-policy"),
+    on: "prod-gateway-gateway",
+    message:
+      '[ENC-07] kubernetes:gateway.networking.k8s.io/v1:Gateway "prod-gateway-gateway": no SSL policy is attached to the Gateway (GCPGatewayPolicy sslPolicy: null). Fix: attach a TLS 1.2+ SSL policy',
+  },
+  {
+    policy: "compute-ssl-policy-tls12-modern",
+    title: "an SSL policy allowing TLS 1.0",
+    mutate: editResource("prod-edge-ssl-policy", (p) => (p.minTlsVersion = "TLS_1_0")),
+    on: "prod-edge-ssl-policy",
+    message:
+      '[ENC-07] gcp:compute/sSLPolicy:SSLPolicy "prod-edge-ssl-policy": minTlsVersion is "TLS_1_0" with profile "MODERN". Fix: set minTlsVersion TLS_1_2 and profile MODERN',
+  },
+  {
+    policy: "gateway-backend-cloud-armor",
+    title: "a backend without Cloud Armor",
+    mutate: removeResource("prod-gateway-card-vault-us-east1-backend-policy"),
+    on: "prod-gateway-routes",
+    message:
+      '[NET-05] kubernetes:gateway.networking.k8s.io/v1:HTTPRoute "prod-gateway-routes": backend card-vault/card-vault-us-east1 has no Cloud Armor policy. Fix: attach the GatewayEdge Cloud Armor policy with a GCPBackendPolicy',
+  },
+  {
+    policy: "ids-endpoint-per-region",
+    title: "IDS switched off in one region",
+    mutate: (resources) =>
+      removeResource("prod-ids-us-east1-mirroring")(removeResource("prod-ids-us-east1-endpoint")(resources)),
+    on: "prod-gke-us-east1-cluster",
+    message:
+      '[NET-06] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": no Cloud IDS endpoint and packet mirroring in us-east1. Fix: add us-east1 to intrusionDetectionRegions',
+  },
+];

@@ -1,0 +1,102 @@
+import * as fs from "fs";
+import * as path from "path";
+import { CONTROLS, PENDING_T_CONTROLS } from "../policies/controls";
+import { allPolicies, casesOf, policiesOf, renderControlsDoc } from "../tools/controlsDoc";
+
+const ROOT = path.join(__dirname, "..");
+const exists = (file: string) => fs.existsSync(path.join(ROOT, file));
+const LEVEL = { M: "mandatory", A: "advisory" } as const;
+
+describe("docs/controls.md and control coverage", () => {
+  test("docs/controls.md is generated from the current catalogue, policies and cases (npm run gen:controls)", () => {
+    expect(fs.readFileSync(path.join(ROOT, "docs", "controls.md"), "utf8")).toBe(renderControlsDoc());
+  });
+
+  test("the catalogue holds each control of shared/controls.md once", () => {
+    const ids = CONTROLS.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual([
+      "ENC-01",
+      "ENC-02",
+      "ENC-03",
+      "ENC-04",
+      "ENC-05",
+      "ENC-06",
+      "ENC-07",
+      "ENC-08",
+      "IAM-01",
+      "IAM-02",
+      "IAM-03",
+      "IAM-04",
+      "IAM-05",
+      "IAM-06",
+      "TEN-01",
+      "TEN-02",
+      "LOG-01",
+      "LOG-02",
+      "LOG-03",
+      "LOG-04",
+      "LOG-05",
+      "LOG-06",
+      "LOG-07",
+      "NET-01",
+      "NET-02",
+      "NET-03",
+      "NET-04",
+      "NET-05",
+      "NET-06",
+      "REG-01",
+      "RES-01",
+      "RES-02",
+      "RES-03",
+      "RES-04",
+      "RES-05",
+      "RES-06",
+      "RES-07",
+      "K8S-01",
+      "K8S-02",
+      "K8S-03",
+      "K8S-04",
+      "GOV-01",
+      "GOV-02",
+    ]);
+  });
+
+  test.each(CONTROLS.filter((c) => c.kind !== "T").map((c) => [c.id, c] as const))(
+    "%s has a policy at its enforcement level, and a case proving the policy catches a violation",
+    (_id, control) => {
+      const levels = policiesOf(control.id).map((p) => p.policy.enforcementLevel);
+      expect(levels).toContain(LEVEL[control.kind as "M" | "A"]);
+      expect(casesOf(control.id).length).toBeGreaterThan(0);
+    },
+  );
+
+  test.each(
+    CONTROLS.filter((c) => c.kind === "T" && !PENDING_T_CONTROLS.includes(c.id)).map(
+      (c) => [c.id, c] as const,
+    ),
+  )("%s names the tests or tools that prove it, and they exist", (_id, control) => {
+    expect(control.provenBy?.length).toBeGreaterThan(0);
+    for (const file of control.provenBy ?? []) expect([file, exists(file)]).toEqual([file, true]);
+  });
+
+  test("the pending T controls are exactly those whose tool is not built yet", () => {
+    const pending = CONTROLS.filter((c) => c.kind === "T" && !(c.provenBy ?? []).length).map((c) => c.id);
+    expect(pending).toEqual(PENDING_T_CONTROLS);
+  });
+
+  test("every file a control names exists", () => {
+    for (const control of CONTROLS)
+      for (const file of control.implementedBy)
+        expect([control.id, file, exists(file)]).toEqual([control.id, file, true]);
+  });
+
+  test("every policy lives in a file named after it, and enforces catalogued controls only", () => {
+    const ids = new Set(CONTROLS.map((c) => c.id));
+    for (const { dir, policy } of allPolicies()) {
+      expect([policy.name, exists(`policies/${dir}/${policy.name}.ts`)]).toEqual([policy.name, true]);
+      for (const tag of policy.tags ?? [])
+        expect([policy.name, tag, ids.has(tag)]).toEqual([policy.name, tag, true]);
+    }
+  });
+});
