@@ -135,6 +135,25 @@ describe("npm run plan", () => {
     expect(result.stderr).not.toMatch(NO_STACK_TRACE);
   });
 
+  test("--policy-config can lower a policy to advisory: the removed replica then exits 0", () => {
+    const state = JSON.parse(fs.readFileSync(exported, "utf8"));
+    state.deployment.resources = state.deployment.resources.filter(
+      (r: { urn: string }) => !r.urn.endsWith("::prod-card-vault-us-east1"),
+    );
+    const mutated = path.join(tmp, "mutated-config.json");
+    fs.writeFileSync(mutated, JSON.stringify(state));
+    const config = path.join(tmp, "lower.json");
+    fs.writeFileSync(
+      config,
+      JSON.stringify({ "sql-instance-dr-replica": "advisory", "kms-service-agent-grants-exact": "advisory" }),
+    );
+    const result = run("policy", ["--state", mutated, "--json", "--policy-config", config]);
+    expect(result.code).toBe(0);
+    expect(
+      JSON.parse(result.stdout).violations.map((v: { enforcementLevel: string }) => v.enforcementLevel),
+    ).toEqual(["advisory", "advisory"]);
+  });
+
   test("bad arguments exit 2", () => {
     expect(run("plan", ["--stack", "prod", "--format", "xml"]).code).toBe(2);
     expect(run("policy", ["--state", path.join(tmp, "missing.json")])).toMatchObject({

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { Command, CommanderError, Option } from "commander";
 import { toDeployment } from "../harness/deployment";
+import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
 import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
@@ -23,6 +24,10 @@ const program = new Command("plan")
     new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
   )
   .option("--export-state <file>", "also write the plan as a `pulumi stack export` (version 3) file")
+  .option(
+    "--policy-config <file>",
+    "policy configuration (default: policies/config/<stack>.json when present)",
+  )
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -43,18 +48,23 @@ async function main(): Promise<number> {
     json?: boolean;
     format: string;
     exportState?: string;
+    policyConfig?: string;
   }>();
   const format = opts.json ? "json" : opts.format;
 
   let run;
+  let overrides = {};
   try {
+    const policyConfig = opts.policyConfig ?? stackPolicyConfigFile(opts.stack);
+    if (policyConfig) overrides = readPolicyConfig(policyConfig);
     const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
     run = await runOffline(stackConfig);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof StackFileError) failInput(err.message);
+    if (err instanceof ConfigError || err instanceof StackFileError || err instanceof PolicyConfigError)
+      failInput(err.message);
     throw err;
   }
-  const violations = await evaluatePacks(PACKS, run.resources);
+  const violations = await evaluatePacks(PACKS, run.resources, overrides);
   if (opts.exportState)
     fs.writeFileSync(opts.exportState, JSON.stringify(toDeployment(run.resources), null, 2) + "\n");
 

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { PolicyConfigError, readPolicyConfig } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import { PACKS } from "../policies/packs";
@@ -11,6 +12,7 @@ const program = new Command("policy")
   )
   .requiredOption("--state <file>", "the deployment export to audit")
   .option("--json", "print JSON: { violations } (same as --format json)")
+  .option("--policy-config <file>", "policy configuration (pulumi --policy-pack-config format)")
   .addOption(
     new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
   )
@@ -24,16 +26,18 @@ async function main(): Promise<number> {
     if (err instanceof CommanderError && err.code === "commander.helpDisplayed") return EXIT_OK;
     return EXIT_BAD_INPUT;
   }
-  const opts = program.opts<{ state: string; json?: boolean; format: string }>();
+  const opts = program.opts<{ state: string; json?: boolean; format: string; policyConfig?: string }>();
   const format = opts.json ? "json" : opts.format;
   let resources;
+  let overrides = {};
   try {
     resources = readDeployment(opts.state);
+    if (opts.policyConfig) overrides = readPolicyConfig(opts.policyConfig);
   } catch (err) {
-    if (err instanceof DeploymentError) failInput(err.message);
+    if (err instanceof DeploymentError || err instanceof PolicyConfigError) failInput(err.message);
     throw err;
   }
-  const violations = await evaluatePacks(PACKS, resources);
+  const violations = await evaluatePacks(PACKS, resources, overrides);
   const packNames = PACKS.map((p) => p.name);
   if (format === "json") await writeOut(JSON.stringify({ violations }, null, 2) + "\n");
   else if (format === "markdown")

@@ -1,0 +1,50 @@
+import * as fs from "fs";
+import * as path from "path";
+import { z } from "zod";
+import { PACKS } from "../policies/packs";
+import { PolicyOverrides } from "./policyEvaluator";
+
+export class PolicyConfigError extends Error {}
+
+const LEVELS = ["advisory", "mandatory", "disabled"] as const;
+const level = z.enum(LEVELS);
+const fileSchema = z.record(
+  z.string(),
+  z.union([level, z.object({ enforcementLevel: level }).passthrough()]),
+);
+
+export const POLICY_CONFIG_DIR = path.join(__dirname, "..", "policies", "config");
+
+/** The stack's policy configuration file, `policies/config/<stack>.json`, if it has one. */
+export function stackPolicyConfigFile(stack: string): string | undefined {
+  const file = path.join(POLICY_CONFIG_DIR, `${stack}.json`);
+  return fs.existsSync(file) ? file : undefined;
+}
+
+/**
+ * Reads a policy configuration in the format of `pulumi preview --policy-pack-config`:
+ * `{ "<policy-name>": "advisory" | { "enforcementLevel": "advisory" } }`. Unknown policy names
+ * and levels are errors, so a typo never silently leaves a policy mandatory or disabled.
+ */
+export function readPolicyConfig(file: string): PolicyOverrides {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new PolicyConfigError(
+      `policy configuration ${file} cannot be read as JSON: ${(err as Error).message}`,
+    );
+  }
+  const parsed = fileSchema.safeParse(json);
+  const names = new Set(PACKS.flatMap((p) => p.policies.map((policy) => policy.name)));
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
+  if (parsed.success) {
+    for (const name of Object.keys(parsed.data).filter((n) => n !== "all" && !names.has(n)))
+      problems.push(`${name}: is not a policy of any pack`);
+  }
+  if (problems.length)
+    throw new PolicyConfigError(`policy configuration ${file} is invalid:\n  - ${problems.join("\n  - ")}`);
+  return parsed.data as PolicyOverrides;
+}
