@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { Mocks } from "@pulumi/pulumi/runtime";
-import { CapturedResource } from "./model";
+import { CapturedResource, capturedResource } from "./model";
 
 // The monitor speaks the engine's protobuf messages; these are the modules @pulumi/pulumi itself uses.
 const rpc = require("@pulumi/pulumi/runtime/rpc");
@@ -89,23 +89,16 @@ export class CapturingMonitor extends MockMonitor {
       const id = `00000000-0000-4000-8000-${String(this.defaultProviders.size + 1).padStart(12, "0")}`;
       ref = `${urn}::${id}`;
       this.defaultProviders.set(pkg, ref);
-      this.captured.push({
-        urn,
-        type: `pulumi:providers:${pkg}`,
-        name: "default",
-        custom: true,
-        id,
-        inputs: {},
-        outputs: {},
-        protect: false,
-        retainOnDelete: false,
-        deleteBeforeReplace: false,
-        dependencies: [],
-        propertyDependencies: {},
-        ignoreChanges: [],
-        replaceOnChanges: [],
-        additionalSecretOutputs: [],
-      });
+      this.captured.push(
+        capturedResource({
+          urn,
+          type: `pulumi:providers:${pkg}`,
+          name: "default",
+          custom: true,
+          id,
+          inputs: {},
+        }),
+      );
     }
     return ref;
   }

@@ -20,3 +20,21 @@ export interface CapturedResource {
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
 }
+
+/** A registration with every option at the engine's default; `fields` sets the rest. */
+export function capturedResource(
+  fields: Pick<CapturedResource, "urn" | "type" | "name" | "custom" | "inputs"> & Partial<CapturedResource>,
+): CapturedResource {
+  return {
+    outputs: fields.inputs,
+    protect: false,
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    dependencies: [],
+    propertyDependencies: {},
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    additionalSecretOutputs: [],
+    ...fields,
+  };
+}

@@ -1,4 +1,4 @@
-import { CapturedResource } from "../../harness/model";
+import { CapturedResource, capturedResource } from "../../harness/model";
 import { evaluatePacks, Violation } from "../../harness/policyEvaluator";
 import { PACKS } from "../../policies/packs";
 
@@ -37,21 +37,12 @@ export function addResource(
 ): Mutation {
   return (resources) => [
     ...clone(resources),
-    {
+    capturedResource({
       urn: `urn:pulumi:prod::qairopay-platform::${template.type}::${template.name}`,
       custom: true,
       id: template.name,
-      outputs: template.inputs,
-      protect: false,
-      retainOnDelete: false,
-      deleteBeforeReplace: false,
-      dependencies: [],
-      propertyDependencies: {},
-      ignoreChanges: [],
-      replaceOnChanges: [],
-      additionalSecretOutputs: [],
       ...template,
-    },
+    }),
   ];
 }
 
