@@ -6,6 +6,8 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 60000,
+  // Two workers on the two cores: 35 s instead of 47 s for the suite (measured).
+  maxWorkers: 2,
   // Pulumi keeps its runtime store on `global`; Jest must not tear it down between files.
   testEnvironmentOptions: { globalsCleanup: "off" },
 };
