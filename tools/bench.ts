@@ -49,6 +49,14 @@ function report(label: string, samples: Sample[]): void {
 }
 
 const node = [process.execPath, "-r", "ts-node/register/transpile-only"];
+/** `plan` exactly as `npm run plan` starts it (package.json), minus npm itself. */
+const planCommand = [
+  process.execPath,
+  "--expose-gc",
+  "-r",
+  "ts-node/register/transpile-only",
+  "tools/plan.ts",
+];
 
 /** Policy evaluation alone, in process (planned once, evaluated `runs` times). */
 function policyEvaluation(stackFile: string, stack: string, label: string): void {
@@ -91,7 +99,7 @@ if (opts.tenants) {
     fs.writeFileSync(stackFile, prod.replace(/tenantsFile: .*/, `tenantsFile: ${registry}`));
     try {
       const samples = Array.from({ length: runs }, () =>
-        measure([...node, "tools/plan.ts", "--stack", `bench${count}`, "--stack-file", stackFile, "--json"]),
+        measure([...planCommand, "--stack", `bench${count}`, "--stack-file", stackFile, "--json"]),
       );
       report(`offline plan + all packs, ${count} tenants`, samples);
       policyEvaluation(stackFile, `bench${count}`, `policy evaluation only, ${count} tenants`);
@@ -102,7 +110,7 @@ if (opts.tenants) {
 } else {
   report(
     "offline plan of prod + all packs (npm run plan)",
-    Array.from({ length: runs }, () => measure([...node, "tools/plan.ts", "--stack", "prod", "--json"])),
+    Array.from({ length: runs }, () => measure([...planCommand, "--stack", "prod", "--json"])),
   );
   policyEvaluation(
     path.join(ROOT, "stacks", "Pulumi.prod.yaml"),
@@ -110,7 +118,7 @@ if (opts.tenants) {
     "policy evaluation only, prod (in process)",
   );
   const exported = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-bench-")), "prod.json");
-  measure([...node, "tools/plan.ts", "--stack", "prod", "--export-state", exported, "--json"]);
+  measure([...planCommand, "--stack", "prod", "--export-state", exported, "--json"]);
   report(
     "policy audit of the prod export (npm run policy)",
     Array.from({ length: runs }, () => measure([...node, "tools/policy.ts", "--state", exported, "--json"])),
