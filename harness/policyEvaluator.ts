@@ -1,7 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
-import * as path from "path";
-import { Worker } from "worker_threads";
 import { PackDefinition } from "../policies/packs";
 import { CapturedResource } from "./model";
 
@@ -70,40 +68,6 @@ export async function evaluatePacks(
   }
   const violations = perPack.flat();
   return violations;
-}
-
-/** Plans larger than this are evaluated on two threads (each pack's handlers are independent). */
-export const PARALLEL_THRESHOLD = 3000;
-
-/**
- * Evaluates the packs, splitting them between this thread and one worker thread for large plans,
- * as the engine runs each pack in a process of its own. Violations come back in pack order, the
- * same as `evaluatePacks` gives.
- */
-export async function evaluatePacksInParallel(
-  packs: PackDefinition[],
-  resources: CapturedResource[],
-  overrides: PolicyOverrides = {},
-  threshold = PARALLEL_THRESHOLD,
-): Promise<Violation[]> {
-  if (packs.length < 2 || resources.length < threshold) return evaluatePacks(packs, resources, overrides);
-  const half = Math.ceil(packs.length / 2);
-  const [local, remote] = [packs.slice(0, half), packs.slice(half)];
-  const worker = new Worker(path.join(__dirname, "policyWorker.js"), {
-    workerData: { packNames: remote.map((p) => p.name), resources, overrides },
-  });
-  const remoteViolations = new Promise<Violation[]>((resolve, reject) => {
-    worker.once("message", (m: { violations?: Violation[]; error?: string }) =>
-      m.error ? reject(new Error(`policy worker failed: ${m.error}`)) : resolve(m.violations ?? []),
-    );
-    worker.once("error", reject);
-  });
-  try {
-    const [mine, theirs] = await Promise.all([evaluatePacks(local, resources, overrides), remoteViolations]);
-    return [...mine, ...theirs];
-  } finally {
-    await worker.terminate();
-  }
 }
 
 export function isMandatory(v: Violation): boolean {

@@ -1,7 +1,7 @@
 // Times policy evaluation alone, in process: the stack is planned once, then every pack is
 // evaluated on it `runs` times. Prints one JSON line: { resources, medianMs, minMs, maxMs }.
 // Used by tools/bench.ts; args: <stack-file> <stack-name> <runs>.
-import { evaluatePacksInParallel } from "../harness/policyEvaluator";
+import { evaluatePacks } from "../harness/policyEvaluator";
 import { runOffline } from "../harness/run";
 import { readStackFile } from "../harness/stackFile";
 import { PACKS } from "../policies/packs";
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const times: number[] = [];
   for (let i = 0; i < Number(runs); i++) {
     const start = process.hrtime.bigint();
-    await evaluatePacksInParallel(PACKS, run.resources);
+    await evaluatePacks(PACKS, run.resources);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   times.sort((a, b) => a - b);

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import { Command, CommanderError, Option } from "commander";
 import { toDeployment } from "../harness/deployment";
 import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
-import { evaluatePacksInParallel, isMandatory } from "../harness/policyEvaluator";
+import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
 import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
@@ -64,10 +64,7 @@ async function main(): Promise<number> {
       failInput(err.message);
     throw err;
   }
-  // The program's garbage (gigabytes for tens of thousands of tenants) is freed before the policy
-  // evaluation allocates its own; `npm run plan` runs node with --expose-gc for this.
-  (globalThis as { gc?: () => void }).gc?.();
-  const violations = await evaluatePacksInParallel(PACKS, run.resources, overrides);
+  const violations = await evaluatePacks(PACKS, run.resources, overrides);
   if (opts.exportState)
     fs.writeFileSync(opts.exportState, JSON.stringify(toDeployment(run.resources), null, 2) + "\n");
 

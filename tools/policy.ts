@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { PolicyConfigError, readPolicyConfig } from "../harness/policyConfig";
-import { evaluatePacksInParallel, isMandatory } from "../harness/policyEvaluator";
+import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import { PACKS } from "../policies/packs";
 import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     if (err instanceof DeploymentError || err instanceof PolicyConfigError) failInput(err.message);
     throw err;
   }
-  const violations = await evaluatePacksInParallel(PACKS, resources, overrides);
+  const violations = await evaluatePacks(PACKS, resources, overrides);
   const packNames = PACKS.map((p) => p.name);
   if (format === "json") await writeOut(JSON.stringify({ violations }, null, 2) + "\n");
   else if (format === "markdown")
