@@ -50,13 +50,7 @@ function report(label: string, samples: Sample[]): void {
 
 const node = [process.execPath, "-r", "ts-node/register/transpile-only"];
 /** `plan` exactly as `npm run plan` starts it (package.json), minus npm itself. */
-const planCommand = [
-  process.execPath,
-  "--expose-gc",
-  "-r",
-  "ts-node/register/transpile-only",
-  "tools/plan.ts",
-];
+const planCommand = [...node, "tools/plan.ts"];
 
 /** Policy evaluation alone, in process (planned once, evaluated `runs` times). */
 function policyEvaluation(stackFile: string, stack: string, label: string): void {
