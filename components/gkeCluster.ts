@@ -44,7 +44,10 @@ export class GkeCluster extends pulumi.ComponentResource {
     super("qairopay:gke:GkeCluster", name, {}, opts);
     const maintenance = args.maintenance ?? { day: 7, hour: 3 };
     const start = `2026-01-04T${String(maintenance.hour).padStart(2, "0")}:00:00Z`;
-    const end = `2026-01-04T${String((maintenance.hour + 4) % 24).padStart(2, "0")}:00:00Z`;
+    // GKE requires at least 48 hours of maintenance availability in any 32 days, in windows of at
+    // least 4 hours (https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions):
+    // a weekly 12-hour window gives about 54.
+    const end = new Date(Date.parse(start) + 12 * 3600 * 1000).toISOString().replace(".000Z", "Z");
     const cluster = new gcp.container.Cluster(
       `${name}-cluster`,
       {

@@ -86,6 +86,14 @@ describe("GKE Autopilot clusters", () => {
     expect(c.releaseChannel).toEqual({ channel: "STABLE" });
     expect(c.gatewayApiConfig).toEqual({ channel: "CHANNEL_STANDARD" });
     expect(c.workloadIdentityConfig).toEqual({ workloadPool: "qp-prod-platform.svc.id.goog" });
+    // Sundays 03:00-15:00 UTC: 12 hours a week, over GKE's 48-hours-in-32-days minimum.
+    expect(c.maintenancePolicy).toEqual({
+      recurringWindow: {
+        startTime: "2026-01-04T03:00:00Z",
+        endTime: "2026-01-04T15:00:00Z",
+        recurrence: "FREQ=WEEKLY;BYDAY=SU",
+      },
+    });
   });
 
   test("a control plane open to the internet is refused by the configuration", async () => {
