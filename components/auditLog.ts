@@ -77,31 +77,19 @@ export class AuditLog extends pulumi.ComponentResource {
         if (role !== args.loggingProjectRole) writers.push({ key: role, identity: sink.writerIdentity });
       }
     } else {
+      const aggregated = { name: sinkName, destination, filter, description, includeChildren: true };
+      const sinkOpts = { parent: this, dependsOn: [bucket] };
       const sink =
         args.sources.kind === "folder"
           ? new gcp.logging.FolderSink(
               `${name}-folder`,
-              {
-                folder: args.sources.folderId,
-                name: sinkName,
-                destination,
-                filter,
-                description,
-                includeChildren: true,
-              },
-              { parent: this, dependsOn: [bucket] },
+              { ...aggregated, folder: args.sources.folderId },
+              sinkOpts,
             )
           : new gcp.logging.OrganizationSink(
               `${name}-organization`,
-              {
-                orgId: args.sources.organizationId,
-                name: sinkName,
-                destination,
-                filter,
-                description,
-                includeChildren: true,
-              },
-              { parent: this, dependsOn: [bucket] },
+              { ...aggregated, orgId: args.sources.organizationId },
+              sinkOpts,
             );
       writers.push({ key: args.sources.kind, identity: sink.writerIdentity });
     }
