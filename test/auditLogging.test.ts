@@ -170,6 +170,25 @@ describe("routing, aggregated shape (staging, folder configured)", () => {
   });
 });
 
+describe("routing, aggregated shape (organisation configured)", () => {
+  test("one organisation sink including children, its writer conditioned on the bucket", async () => {
+    const org = await planStack("staging", { folderId: "", organizationId: "123456789012" });
+    expect(ofType(org, SINK)).toEqual([]);
+    expect(named(org, "staging-audit-log-organization").inputs).toMatchObject({
+      orgId: "123456789012",
+      includeChildren: true,
+      filter: auditSinkFilter(),
+      destination: "logging.googleapis.com/projects/qp-stg-logging/locations/us-central1/buckets/audit-log",
+    });
+    expect(named(org, "staging-audit-log-organization-writer").inputs).toEqual({
+      project: "qp-stg-logging",
+      role: "roles/logging.bucketWriter",
+      member: "serviceAccount:service-org-123456789012@gcp-sa-logging.iam.gserviceaccount.com",
+      condition: writerCondition,
+    });
+  });
+});
+
 describe("alerting", () => {
   test("log-based metrics on the audit bucket with an alert policy each, notifying every channel", () => {
     const metrics = ofType(prod, "gcp:logging/metric:Metric").filter(
