@@ -73,3 +73,14 @@ describe("policy metadata", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+describe("residency of locations", () => {
+  test("regions, their zones and Cloud Storage's upper-case names are allowed; multi-regions and other regions are not", () => {
+    const { isAllowedLocation } = jest.requireActual("../policies/security/gcp-resource-region-residency");
+    expect(
+      ["us-central1", "US-CENTRAL1", "us-east1-b", "global", "US", "us", "europe-west1", "us-west1-a"].map(
+        isAllowedLocation,
+      ),
+    ).toEqual([true, true, true, true, false, false, false, false]);
+  });
+});

@@ -15,8 +15,8 @@ export const gkeClusterHardening = resourcePolicy<Cluster>(
   {
     name: "gke-cluster-hardening",
     description:
-      "Every GKE cluster is Autopilot with private nodes, a control plane closed to the internet, no legacy authentication, CMEK of its region for secrets and boot disks, Binary Authorization enforced and deletion protection.",
-    controls: ["IAM-06", "NET-02", "ENC-01", "ENC-02", "K8S-04", "RES-05"],
+      "Every GKE cluster is Autopilot on a release channel with Workload Identity, private nodes, a control plane closed to the internet, no legacy authentication, CMEK of its region for secrets and boot disks, Binary Authorization enforced and deletion protection.",
+    controls: ["IAM-06", "NET-02", "ENC-01", "ENC-02", "K8S-04", "RES-05", "IAM-03"],
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps: "Build clusters with components/gkeCluster.ts; do not override its security settings.",
@@ -41,6 +41,18 @@ export const gkeClusterHardening = resourcePolicy<Cluster>(
       "set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE",
     );
     expect("deletionProtection", true, "set deletionProtection: true");
+    if (!["RAPID", "REGULAR", "STABLE"].includes(String(get(c, "releaseChannel.channel")))) {
+      findings.push({
+        problem: `releaseChannel.channel is ${JSON.stringify(get(c, "releaseChannel.channel") ?? null)}`,
+        fix: "enrol the cluster in the RAPID, REGULAR or STABLE channel",
+      });
+    }
+    if (!get(c, "workloadIdentityConfig.workloadPool")) {
+      findings.push({
+        problem: "Workload Identity is off (no workloadIdentityConfig.workloadPool)",
+        fix: "set workloadPool to PROJECT.svc.id.goog",
+      });
+    }
     if (get(c, "masterAuth.clientCertificateConfig.issueClientCertificate") === true) {
       findings.push({
         problem: "client certificates are issued (legacy authentication)",

@@ -7,7 +7,9 @@ const LOCATION_FIELDS = ["region", "location"];
 const GLOBAL_LOCATIONS = ["global"];
 
 /** An allowed region, a zone of one (`us-east1-b`), or a global location. */
-export function isAllowedLocation(value: string): boolean {
+export function isAllowedLocation(location: string): boolean {
+  // Cloud Storage spells locations in upper case (US-CENTRAL1).
+  const value = location.toLowerCase();
   return (
     ALLOWED_REGIONS.includes(value) ||
     ALLOWED_REGIONS.includes(value.replace(/-[a-z]$/, "")) ||

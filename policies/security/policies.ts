@@ -15,6 +15,7 @@ import { redisInstanceHardening } from "./redis-instance-hardening";
 import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
 import { sqlInstanceCmek } from "./sql-instance-cmek";
+import { storageBucketHardening } from "./storage-bucket-hardening";
 import { sqlInstancePrivateTls } from "./sql-instance-private-tls";
 import { tenantKekPerRegion } from "./kms-tenant-kek-per-region";
 
@@ -30,6 +31,7 @@ export const securityPolicies: Policies = [
   sqlInstancePrivateTls,
   sqlInstanceAuditFlags,
   redisInstanceHardening,
+  storageBucketHardening,
   regionalResidency,
   networkSubnetLogging,
   networkFirewallIngress,

@@ -10,6 +10,8 @@ export const REQUIRED_FLAGS: Record<string, { value: string; control: string }> 
   log_disconnections: { value: "on", control: "LOG-06" },
   log_lock_waits: { value: "on", control: "LOG-06" },
   log_min_error_statement: { value: "error", control: "LOG-06" },
+  log_checkpoints: { value: "on", control: "LOG-06" },
+  log_temp_files: { value: "0", control: "LOG-06" },
 };
 
 export const sqlInstanceAuditFlags = resourcePolicy<gcp.sql.DatabaseInstanceArgs>(

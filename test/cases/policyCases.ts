@@ -416,7 +416,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-gke-us-east1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": privateClusterConfig.enablePrivateNodes is false. Fix: set privateClusterConfig.enablePrivateNodes: true',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": privateClusterConfig.enablePrivateNodes is false. Fix: set privateClusterConfig.enablePrivateNodes: true',
   },
   {
     policy: "gke-cluster-hardening",
@@ -429,7 +429,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-gke-us-central1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": the control plane is reachable from the internet (0.0.0.0/0 or no authorized networks on a public endpoint). Fix: use a private endpoint and named authorized networks',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": the control plane is reachable from the internet (0.0.0.0/0 or no authorized networks on a public endpoint). Fix: use a private endpoint and named authorized networks',
   },
   {
     policy: "gke-cluster-hardening",
@@ -440,7 +440,7 @@ export const CASES: PolicyCase[] = [
     ),
     on: "prod-gke-us-central1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": binaryAuthorization.evaluationMode is "DISABLED". Fix: set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": binaryAuthorization.evaluationMode is "DISABLED". Fix: set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE',
   },
   {
     policy: "gke-cluster-hardening",
@@ -454,7 +454,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-gke-us-east1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey is in us-central1 but the cluster is in us-east1. Fix: use the key of us-east1',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey is in us-central1 but the cluster is in us-east1. Fix: use the key of us-east1',
   },
   {
     policy: "gke-active-active",
@@ -562,5 +562,63 @@ export const CASES: PolicyCase[] = [
     on: "prod-gke-us-east1-cluster",
     message:
       '[NET-06] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": no Cloud IDS endpoint and packet mirroring in us-east1. Fix: add us-east1 to intrusionDetectionRegions',
+  },
+  {
+    policy: "storage-bucket-hardening",
+    title: "an added bucket on Google-default encryption, open to public access",
+    mutate: addResource({
+      type: "gcp:storage/bucket:Bucket",
+      name: "exports",
+      inputs: {
+        name: "qp-prod-exports",
+        project: "qp-prod-platform",
+        location: "US-CENTRAL1",
+        uniformBucketLevelAccess: true,
+      },
+    }),
+    on: "exports",
+    message:
+      '[ENC-01, ENC-02, IAM-02] gcp:storage/bucket:Bucket "exports": encryption.defaultKmsKeyName is not a customer-managed key. Fix: set it to a Cloud KMS key in us-central1',
+  },
+  {
+    policy: "storage-bucket-hardening",
+    title: "a bucket without public access prevention",
+    mutate: addResource({
+      type: "gcp:storage/bucket:Bucket",
+      name: "reports",
+      inputs: {
+        name: "qp-prod-reports",
+        project: "qp-prod-platform",
+        location: "us-east1",
+        uniformBucketLevelAccess: true,
+        encryption: { defaultKmsKeyName: `${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/redis` },
+      },
+    }),
+    on: "reports",
+    message:
+      '[ENC-01, ENC-02, IAM-02] gcp:storage/bucket:Bucket "reports": publicAccessPrevention is "inherited". Fix: set publicAccessPrevention: "enforced"',
+  },
+  {
+    policy: "sql-instance-audit-flags",
+    title: "checkpoint logging switched off",
+    mutate: editResource("prod-ledger-us-east1", (p) => {
+      settings(p).databaseFlags = (settings(p).databaseFlags as unknown as { name: string }[]).filter(
+        (f) => f.name !== "log_checkpoints",
+      ) as never;
+    }),
+    on: "prod-ledger-us-east1",
+    message:
+      '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": database flag log_checkpoints is null (LOG-06). Fix: set database flag log_checkpoints=on',
+  },
+  {
+    policy: "gke-cluster-hardening",
+    title: "a cluster off the release channels",
+    mutate: editResource(
+      "prod-gke-us-central1-cluster",
+      (p) => (p.releaseChannel = { channel: "UNSPECIFIED" }),
+    ),
+    on: "prod-gke-us-central1-cluster",
+    message:
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": releaseChannel.channel is "UNSPECIFIED". Fix: enrol the cluster in the RAPID, REGULAR or STABLE channel',
   },
 ];
