@@ -55,13 +55,9 @@ export type StoreKeyName = (typeof STORE_KEYS)[number]["name"];
 export const ROTATION_PERIOD = "7776000s";
 export const DESTROY_SCHEDULED_DURATION = "2592000s";
 
+/** The only role anyone holds on a key or key ring: encrypt and decrypt, never administer. */
+export const KEY_USER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
+
 export function tenantKekName(tenantId: string): string {
   return `kek-${tenantId}`;
-}
-
-/** Every (key, agent) grant the catalogue implies, in a stable order. */
-export function agentGrants(): { key: StoreKeyName; agent: AgentRef }[] {
-  return STORE_KEYS.flatMap((k) =>
-    k.agents.map((agent: AgentRef) => ({ key: k.name as StoreKeyName, agent })),
-  );
 }

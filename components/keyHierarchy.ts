@@ -8,6 +8,7 @@ import {
   DESTROY_SCHEDULED_DURATION,
   KEY_RING_CLASSES,
   KEY_RINGS,
+  KEY_USER_ROLE,
   KeyRingClass,
   ROTATION_PERIOD,
   STORE_KEYS,
@@ -112,7 +113,7 @@ export class KeyHierarchy extends pulumi.ComponentResource {
               `${name}-${region}-${spec.name}-${agent.project}-${agent.service}`,
               {
                 cryptoKeyId: key.id,
-                role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                role: KEY_USER_ROLE,
                 member: args.agentMember(agent),
               },
               { parent: this },

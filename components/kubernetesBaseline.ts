@@ -1,14 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
-import {
-  GATEWAY_NAMESPACE,
-  GOOGLE_FRONT_END_RANGES,
-  METADATA_SERVER,
-  PRIVATE_GOOGLE_APIS,
-  regionalServiceName,
-  WorkloadSpec,
-} from "./workloads";
+import { GOOGLE_LB_RANGES, PRIVATE_GOOGLE_ACCESS_RANGE } from "./network";
+import { GATEWAY_NAMESPACE, METADATA_SERVER, regionalServiceName, WorkloadSpec } from "./workloads";
 
 /** Pod Security Admission labels: `restricted` enforced, audited and warned (K8S-01). */
 export const PSA_RESTRICTED = {
@@ -42,12 +36,6 @@ export interface KubernetesBaselineArgs {
   privateServiceAccess: Record<"platform" | "cde", string>;
 }
 
-/** Kubernetes objects of one cluster, by kind, for tests and the Gateway. */
-export interface BaselineObjects {
-  namespaces: k8s.core.v1.Namespace[];
-  serviceAccounts: k8s.core.v1.ServiceAccount[];
-}
-
 /**
  * The baseline every workload lands on, in one cluster: a namespace per workload (and the
  * Gateway's) enforcing Pod Security `restricted`; default-deny ingress and egress NetworkPolicies
@@ -57,13 +45,9 @@ export interface BaselineObjects {
  * limit ranges; and the workload's per-region Service, exported to the fleet.
  */
 export class KubernetesBaseline extends pulumi.ComponentResource {
-  public readonly objects: BaselineObjects;
-
   constructor(name: string, args: KubernetesBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:k8s:KubernetesBaseline", name, {}, opts);
     const k = { parent: this, provider: args.provider };
-    const namespaces: k8s.core.v1.Namespace[] = [];
-    const serviceAccounts: k8s.core.v1.ServiceAccount[] = [];
 
     const namespaceWithPolicies = (ns: string, extra: Record<string, string> = {}) => {
       const namespace = new k8s.core.v1.Namespace(
@@ -76,7 +60,6 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
         },
         k,
       );
-      namespaces.push(namespace);
       const inNs = { ...k, dependsOn: [namespace] };
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${ns}-default-deny`,
@@ -116,7 +99,10 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
                   { protocol: "TCP", port: 988 },
                 ],
               },
-              { to: [{ ipBlock: { cidr: PRIVATE_GOOGLE_APIS } }], ports: [{ protocol: "TCP", port: 443 }] },
+              {
+                to: [{ ipBlock: { cidr: PRIVATE_GOOGLE_ACCESS_RANGE } }],
+                ports: [{ protocol: "TCP", port: 443 }],
+              },
             ],
           },
         },
@@ -144,19 +130,17 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
 
     for (const w of args.workloads) {
       const inNs = namespaceWithPolicies(w.name, { "qairopay.com/data-class": w.dataClass });
-      serviceAccounts.push(
-        new k8s.core.v1.ServiceAccount(
-          `${name}-${w.name}-ksa`,
-          {
-            metadata: {
-              name: w.name,
-              namespace: w.name,
-              annotations: { "iam.gke.io/gcp-service-account": w.googleServiceAccount },
-            },
-            automountServiceAccountToken: false,
+      new k8s.core.v1.ServiceAccount(
+        `${name}-${w.name}-ksa`,
+        {
+          metadata: {
+            name: w.name,
+            namespace: w.name,
+            annotations: { "iam.gke.io/gcp-service-account": w.googleServiceAccount },
           },
-          inNs,
-        ),
+          automountServiceAccountToken: false,
+        },
+        inNs,
       );
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${w.name}-allow-gateway`,
@@ -167,7 +151,7 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
             policyTypes: ["Ingress"],
             ingress: [
               {
-                from: GOOGLE_FRONT_END_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
+                from: GOOGLE_LB_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
                 ports: [{ protocol: "TCP", port: w.port }],
               },
             ],
@@ -212,7 +196,6 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
         inNs,
       );
     }
-    this.objects = { namespaces, serviceAccounts };
     this.registerOutputs({});
   }
 }

@@ -5,12 +5,14 @@ import { StandardLabels } from "../platform/labels";
 import { NetworkPlan, parseNetwork } from "./addressPlan";
 
 /**
- * Google's load-balancer and health-check source ranges
+ * Google's load-balancer and health-check source ranges; with container-native load balancing
+ * the Gateway's front ends reach pods directly from them
  * (https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges): the only
  * sources admitted from outside the VPC (NET-03).
  */
 export const GOOGLE_LB_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
-/** private.googleapis.com (199.36.153.8/30). */
+/** private.googleapis.com: the range pods may reach Google APIs on, and its four addresses. */
+export const PRIVATE_GOOGLE_ACCESS_RANGE = "199.36.153.8/30";
 export const PRIVATE_GOOGLE_ACCESS_IPS = ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"];
 /** Serving ports of the workloads behind the gateway. */
 export const SERVING_PORTS = ["443", "8443", "8080"];

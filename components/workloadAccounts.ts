@@ -1,9 +1,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { KEY_USER_ROLE } from "./keyCatalogue";
 
 /** Data-plane roles a workload may hold on its project (IAM-04): connect and log in, nothing more. */
 export const WORKLOAD_PROJECT_ROLES = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"];
-export const KEY_USER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
 
 export interface WorkloadAccountArgs {
   /** Project the workload's data lives in; its Google service account is created there. */

@@ -41,11 +41,7 @@ export const WORKLOADS: WorkloadSpec[] = [
 /** The Gateway's own namespace: it holds the Gateway and routes, no workload pods. */
 export const GATEWAY_NAMESPACE = "gateway";
 
-/** The Gateway's Google front ends and health checkers reach pods directly (container-native load balancing). */
-export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
-
-/** Google APIs through Private Google Access (private.googleapis.com) and the GKE metadata server. */
-export const PRIVATE_GOOGLE_APIS = "199.36.153.8/30";
+/** The GKE metadata server (Workload Identity tokens; DNS with Cloud DNS). */
 export const METADATA_SERVER = "169.254.169.254/32";
 
 /** The per-region Service a workload is exported as, so the Gateway can weight regions. */

@@ -16,7 +16,6 @@ const state = require("@pulumi/pulumi/runtime/state");
 export interface OfflineRun {
   stack: string;
   project: string;
-  config: PlatformConfig;
   resources: CapturedResource[];
   /** Data-source calls the program made, each answered explicitly by the mocks. */
   calls: MockCallArgs[];
@@ -67,7 +66,6 @@ async function runProgram(
   return {
     stack: stackConfig.stack,
     project: PROJECT_NAME,
-    config,
     resources: monitor.captured,
     calls: mocks.calls,
   };

@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-
-export const REPO_ROOT = path.join(__dirname, "..");
+import { STACKS_DIR } from "../platform/config/tenants";
 
 /** A stack's configuration as the Pulumi CLI would hand it to the program. */
 export interface StackConfig {
@@ -36,7 +35,7 @@ export function offlineSecretValue(key: string): string {
 }
 
 export function stackFilePath(stack: string): string {
-  return path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`);
+  return path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
 }
 
 export function readStackFile(file: string, stack: string): StackConfig {

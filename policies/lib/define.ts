@@ -8,6 +8,13 @@ import {
 } from "@pulumi/policy";
 import type * as pulumi from "@pulumi/pulumi";
 
+/*
+ * Policies judge the program; they never import its values (components/, platform/). A fact
+ * such as Google's load-balancer ranges or the cross-tenant marker therefore appears once on each
+ * side on purpose: a policy that read the component's constant would approve the component's
+ * own mistake, and the packs must also judge stacks exported from elsewhere.
+ */
+
 /** Where every policy's documentation lives: the generated control map. */
 export const CONTROLS_DOC = "https://github.com/qairopay/platform/blob/main/docs/controls.md";
 

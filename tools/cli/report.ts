@@ -1,3 +1,4 @@
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../harness/deployment";
 import { Violation } from "../../harness/policyEvaluator";
 import { CapturedResource } from "../../harness/model";
 
@@ -144,7 +145,7 @@ export function jsonResource(r: CapturedResource) {
 export function redactSecrets(value: unknown): unknown {
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (record["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return "[secret]";
+    if (record[SECRET_SIG_KEY] === SECRET_SIG) return "[secret]";
     if (Array.isArray(value)) return value.map(redactSecrets);
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redactSecrets(v)]));
   }
