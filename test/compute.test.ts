@@ -1,6 +1,6 @@
 import type { OfflineRun } from "../harness/run";
 import { CapturedResource } from "../harness/model";
-import { PSA_RESTRICTED } from "../components/kubernetesBaseline";
+import { CONTAINER_DEFAULTS, NAMESPACE_QUOTA, PSA_RESTRICTED } from "../components/kubernetesBaseline";
 import { WAF_RULES } from "../components/gatewayEdge";
 import { named, ofType, planStack, sorted } from "./helpers/plan";
 import { kubernetesKey, validateKubernetesObject } from "./helpers/kubernetesSchemas";
@@ -204,6 +204,39 @@ describe("Kubernetes baseline", () => {
         ]),
       );
     }
+  });
+
+  test("quotas, limit ranges and the Gateway's ingress to workloads, exactly", () => {
+    const ledger = inCluster(prod, "us-east1").filter((r) => meta(r).namespace === "ledger");
+    expect(kind(ledger, "ResourceQuota").map((q) => q.inputs.spec)).toEqual([{ hard: NAMESPACE_QUOTA }]);
+    expect(kind(ledger, "LimitRange").map((l) => l.inputs.spec)).toEqual([
+      { limits: [{ type: "Container", default: CONTAINER_DEFAULTS, defaultRequest: CONTAINER_DEFAULTS }] },
+    ]);
+    const ingress = kind(ledger, "NetworkPolicy").find((p) => meta(p).name === "allow-gateway-ingress");
+    expect(ingress?.inputs.spec).toEqual({
+      podSelector: { matchLabels: { app: "ledger" } },
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          from: [{ ipBlock: { cidr: "35.191.0.0/16" } }, { ipBlock: { cidr: "130.211.0.0/22" } }],
+          ports: [{ protocol: "TCP", port: 8443 }],
+        },
+      ],
+    });
+  });
+
+  test("one immutable-tag Docker repository per region, the ones Binary Authorization admits", () => {
+    expect(
+      sorted(
+        ofType(prod, "gcp:artifactregistry/repository:Repository").map((r) => [
+          r.inputs.location,
+          r.inputs.repositoryId,
+          r.inputs.format,
+          r.inputs.dockerConfig,
+          r.protect,
+        ]),
+      ),
+    ).toEqual(sorted(REGIONS.map((r) => [r, "images", "DOCKER", { immutableTags: true }, true])));
   });
 
   test("every Kubernetes object validates against the Kubernetes and Gateway API schemas", () => {

@@ -410,6 +410,66 @@ describe("network", () => {
   });
 });
 
+describe("private Google access and intrusion detection", () => {
+  test("googleapis.com resolves to private.googleapis.com inside each VPC", () => {
+    const zones = ofType(prod, "gcp:dns/managedZone:ManagedZone");
+    expect(
+      sorted(
+        zones.map((z) => [
+          z.inputs.name,
+          z.inputs.dnsName,
+          z.inputs.visibility,
+          z.inputs.privateVisibilityConfig,
+        ]),
+      ),
+    ).toEqual(
+      sorted(
+        ["prod-platform", "prod-cde"].map((n) => [
+          `${n}-googleapis`,
+          "googleapis.com.",
+          "private",
+          { networks: [{ networkUrl: `projects/qp-prod-${n.split("-")[1]}/global/networks/${n}` }] },
+        ]),
+      ),
+    );
+    const records = ofType(prod, "gcp:dns/recordSet:RecordSet").filter(
+      (r) => r.inputs.managedZone === "prod-platform-googleapis",
+    );
+    expect(sorted(records.map((r) => [r.inputs.name, r.inputs.type, r.inputs.rrdatas]))).toEqual(
+      sorted([
+        ["private.googleapis.com.", "A", ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"]],
+        ["*.googleapis.com.", "CNAME", ["private.googleapis.com."]],
+      ]),
+    );
+  });
+
+  test("Cloud IDS inspects each configured region's platform subnet", () => {
+    expect(
+      sorted(
+        ofType(prod, "gcp:cloudids/endpoint:Endpoint").map((e) => [
+          e.inputs.name,
+          e.inputs.location,
+          e.inputs.network,
+        ]),
+      ),
+    ).toEqual(
+      sorted(
+        ["us-central1", "us-east1"].map((r) => [
+          `prod-platform-ids-${r}`,
+          `${r}-b`,
+          "projects/qp-prod-platform/global/networks/prod-platform",
+        ]),
+      ),
+    );
+    const mirroring = named(prod, "prod-ids-us-east1-mirroring").inputs as Record<string, unknown>;
+    expect(mirroring.region).toBe("us-east1");
+    expect(mirroring.mirroredResources).toEqual({
+      subnetworks: [{ url: "projects/qp-prod-platform/regions/us-east1/subnetworks/prod-platform-us-east1" }],
+    });
+    expect((mirroring.collectorIlb as { url: string }).url).toMatch(/\/regions\/us-east1\/forwardingRules\//);
+  });
+});
+
 describe("projects and labels", () => {
   test("APIs are enabled and never disabled on destroy", () => {
     const services = ofType(prod, T.service);

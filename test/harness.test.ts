@@ -1,6 +1,6 @@
 import { GcpMocks, mockProjectNumber } from "../harness/gcpMocks";
 import { runOffline } from "../harness/run";
-import { loadStack } from "../harness/stackFile";
+import { loadStack, toStackConfig } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
 import { named, planStack, withOverrides } from "./helpers/plan";
 import type { OfflineRun } from "../harness/run";
@@ -73,6 +73,34 @@ describe("engine-less harness", () => {
       "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
       value: "offline-mock-redis-auth-string",
     });
+  });
+
+  test("offline, secure: values are placeholders or come from QAIROPAY_OFFLINE_SECRETS, and stay secret keys", () => {
+    const file = {
+      "qairopay-platform:pagerDutyServiceKey": { secure: "v1:ciphertext" },
+      "qairopay-platform:owner": "team",
+    };
+    const saved = process.env.QAIROPAY_OFFLINE_SECRETS;
+    try {
+      delete process.env.QAIROPAY_OFFLINE_SECRETS;
+      expect(toStackConfig("x", file)).toEqual({
+        stack: "x",
+        values: {
+          "qairopay-platform:pagerDutyServiceKey": "offline-placeholder:pagerDutyServiceKey",
+          "qairopay-platform:owner": "team",
+        },
+        secretKeys: ["qairopay-platform:pagerDutyServiceKey"],
+      });
+      process.env.QAIROPAY_OFFLINE_SECRETS = JSON.stringify({ pagerDutyServiceKey: "pd-test-key" });
+      expect(toStackConfig("x", file).values["qairopay-platform:pagerDutyServiceKey"]).toBe("pd-test-key");
+      process.env.QAIROPAY_OFFLINE_SECRETS = "not json";
+      expect(() => toStackConfig("x", file)).toThrow(
+        "QAIROPAY_OFFLINE_SECRETS is not a JSON object of key to value",
+      );
+    } finally {
+      if (saved === undefined) delete process.env.QAIROPAY_OFFLINE_SECRETS;
+      else process.env.QAIROPAY_OFFLINE_SECRETS = saved;
+    }
   });
 
   test("an unexpected data-source call fails loudly", () => {
