@@ -143,14 +143,22 @@ function fillResource(
   msg.setOptions(options);
   const providerUrn = r.provider?.split("::").slice(0, -1).join("::");
   const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
-  if (provider) {
-    const p = new analyzerproto.AnalyzerProviderResource();
-    p.setType(provider.type);
-    p.setUrn(provider.urn);
-    p.setName(provider.name);
-    p.setProperties(structproto.Struct.fromJavaScript(jsonSafe(provider.inputs)));
-    msg.setProvider(p);
+  if (provider) msg.setProvider(providerMessage(provider));
+}
+
+// Every resource names its provider, and most share one: its message is built once (read-only).
+const providerMessages = new WeakMap<CapturedResource, any>();
+function providerMessage(provider: CapturedResource): any {
+  let message = providerMessages.get(provider);
+  if (!message) {
+    message = new analyzerproto.AnalyzerProviderResource();
+    message.setType(provider.type);
+    message.setUrn(provider.urn);
+    message.setName(provider.name);
+    message.setProperties(structproto.Struct.fromJavaScript(jsonSafe(provider.inputs)));
+    providerMessages.set(provider, message);
   }
+  return message;
 }
 
 /** Struct holds JSON only: drop undefined, keep secret envelopes as the engine sends them. */

@@ -48,9 +48,20 @@ function report(label: string, samples: Sample[]): void {
   );
 }
 
-const node = [process.execPath, "-r", "ts-node/register/transpile-only"];
-/** `plan` exactly as `npm run plan` starts it (package.json), minus npm itself. */
-const planCommand = [...node, "tools/plan.ts"];
+/** An npm script's command exactly as package.json has it, minus npm itself. */
+function scriptCommand(name: "plan" | "policy"): string[] {
+  const scripts = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const [bin, ...args] = scripts[name].split(" ");
+  return [bin === "node" ? process.execPath : bin, ...args];
+}
+const planCommand = scriptCommand("plan");
+const policyCommand = scriptCommand("policy");
+/** Node with the plan script's flags, for in-process measurements. */
+const node = planCommand.slice(0, -1);
 
 /** Policy evaluation alone, in process (planned once, evaluated `runs` times). */
 function policyEvaluation(stackFile: string, stack: string, label: string): void {
@@ -115,7 +126,7 @@ if (opts.tenants) {
   measure([...planCommand, "--stack", "prod", "--export-state", exported, "--json"]);
   report(
     "policy audit of the prod export (npm run policy)",
-    Array.from({ length: runs }, () => measure([...node, "tools/policy.ts", "--state", exported, "--json"])),
+    Array.from({ length: runs }, () => measure([...policyCommand, "--state", exported, "--json"])),
   );
   if (!opts.skipTests) {
     report(
