@@ -39,6 +39,8 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
   ],
   kms: [
     "cloudkms.googleapis.com",
+    // Quota preferences for the emergency key rotation (components/kmsWriteQuota.ts).
+    "cloudquotas.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",

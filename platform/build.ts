@@ -16,6 +16,7 @@ import { WORKLOADS } from "../components/workloads";
 import { SecurityAlerts } from "../components/securityAlerts";
 import { AgentRef } from "../components/keyCatalogue";
 import { KeyHierarchy } from "../components/keyHierarchy";
+import { KmsWriteQuota } from "../components/kmsWriteQuota";
 import { PrivateNetwork } from "../components/network";
 import { PostgresCluster } from "../components/postgresCluster";
 import { PlatformProjects } from "../components/projects";
@@ -88,6 +89,16 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
       tenants: config.tenants,
       agentMember,
       labels: labels("none"),
+    },
+    { dependsOn: projects.services.kms },
+  );
+  const kmsWriteQuota = new KmsWriteQuota(
+    `${env}-kms-write-quota`,
+    {
+      project: ids.kms,
+      regions,
+      keysPerRegion: config.tenants.length,
+      contactEmail: config.alerting.emails[0],
     },
     { dependsOn: projects.services.kms },
   );
@@ -223,6 +234,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
 
   return {
     primaryRegion: config.primaryRegion,
+    tenantKeyRotationWritesPerMinute: kmsWriteQuota.writesPerMinute,
     auditLogBucket: auditLog.destination,
     ledgerPrimary: ledger.primaryConnectionName,
     cardVaultPrimary: cardVault.primaryConnectionName,

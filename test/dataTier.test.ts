@@ -473,7 +473,7 @@ describe("private Google access and intrusion detection", () => {
 describe("projects and labels", () => {
   test("APIs are enabled and never disabled on destroy", () => {
     const services = ofType(prod, T.service);
-    expect(services.length).toBe(35);
+    expect(services.length).toBe(36);
     expect(
       services.every(
         (s) => s.inputs.disableOnDestroy === false && s.inputs.disableDependentServices === false,
@@ -481,6 +481,7 @@ describe("projects and labels", () => {
     ).toBe(true);
     expect(services.filter((s) => s.inputs.project === "qp-prod-kms").map((s) => s.inputs.service)).toEqual([
       "cloudkms.googleapis.com",
+      "cloudquotas.googleapis.com",
       "cloudresourcemanager.googleapis.com",
       "logging.googleapis.com",
       "monitoring.googleapis.com",

@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import { toDeployment } from "../harness/deployment";
 import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
@@ -7,7 +7,7 @@ import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
 import { PACKS } from "../policies/packs";
-import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import { parseArguments, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
 import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
 
 const program = new Command("plan")
@@ -32,16 +32,8 @@ const program = new Command("plan")
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 async function main(): Promise<number> {
-  try {
-    program.parse(process.argv);
-  } catch (err) {
-    if (
-      err instanceof CommanderError &&
-      (err.code === "commander.helpDisplayed" || err.code === "commander.version")
-    )
-      return EXIT_OK;
-    return EXIT_BAD_INPUT;
-  }
+  const stop = parseArguments(program);
+  if (stop !== undefined) return stop;
   const opts = program.opts<{
     stack: string;
     stackFile?: string;

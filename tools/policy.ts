@@ -1,9 +1,9 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import { PolicyConfigError, readPolicyConfig } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import { PACKS } from "../policies/packs";
-import { EXIT_BAD_INPUT, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import { parseArguments, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
 import { renderMarkdown, renderViolationsText } from "./cli/report";
 
 const program = new Command("policy")
@@ -20,12 +20,8 @@ const program = new Command("policy")
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 async function main(): Promise<number> {
-  try {
-    program.parse(process.argv);
-  } catch (err) {
-    if (err instanceof CommanderError && err.code === "commander.helpDisplayed") return EXIT_OK;
-    return EXIT_BAD_INPUT;
-  }
+  const stop = parseArguments(program);
+  if (stop !== undefined) return stop;
   const opts = program.opts<{ state: string; json?: boolean; format: string; policyConfig?: string }>();
   const format = opts.json ? "json" : opts.format;
   let resources;

@@ -25,7 +25,11 @@ type RawValues = Partial<Record<ConfigKey, string>>;
  * before failing, and nothing is registered before this returns.
  */
 export function readPlatformConfig(): PlatformConfig {
-  const all = pulumi.runtime.allConfig();
+  return configFromValues(pulumi.runtime.allConfig(), pulumi.getStack());
+}
+
+/** The config of a stack from `namespace:key` strings, as the CLI passes them (also used by tools). */
+export function configFromValues(all: Record<string, string>, stack: string): PlatformConfig {
   const raw: RawValues = {};
   for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
     const value = all[`${PROJECT_NAME}:${key}`];
@@ -35,7 +39,7 @@ export function readPlatformConfig(): PlatformConfig {
     .filter((k) => k.startsWith(`${PROJECT_NAME}:`))
     .map((k) => k.slice(PROJECT_NAME.length + 1))
     .filter((k) => !(k in CONFIG_KEYS));
-  return validateConfig(raw, pulumi.getStack(), unknown);
+  return validateConfig(raw, stack, unknown);
 }
 
 /** Pure core of `readPlatformConfig`: raw strings (as Pulumi passes them) in, config or ConfigError out. */

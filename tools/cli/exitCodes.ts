@@ -1,3 +1,5 @@
+import { Command, CommanderError } from "commander";
+
 /** Exit codes of `plan` and `policy`: a public contract of the CLI. */
 export const EXIT_OK = 0;
 export const EXIT_MANDATORY_VIOLATION = 1;
@@ -14,4 +16,18 @@ export function writeOut(text: string): Promise<void> {
   return new Promise((resolve, reject) =>
     process.stdout.write(text, (err) => (err ? reject(err) : resolve())),
   );
+}
+
+/**
+ * Parses argv with a commander program set to `exitOverride()`. Returns the code to exit with when
+ * the CLI must stop here: help or version shown (0) or a usage error commander already printed (2).
+ */
+export function parseArguments(program: Command): number | undefined {
+  try {
+    program.parse(process.argv);
+    return undefined;
+  } catch (err) {
+    const shown = ["commander.helpDisplayed", "commander.version"];
+    return err instanceof CommanderError && shown.includes(err.code) ? EXIT_OK : EXIT_BAD_INPUT;
+  }
 }

@@ -1,0 +1,74 @@
+import { KEY_RINGS, KeyRingClass, tenantKekName } from "../../components/keyCatalogue";
+import { EMERGENCY_ROTATION, plannedWriteQuota } from "../../components/kmsWriteQuota";
+import { Region } from "../../platform/config/regions";
+import { PlatformConfig } from "../../platform/config/types";
+
+const TENANT_KEK_RING: KeyRingClass = "tenant-kek";
+
+/** The tenant KEK ring of a region, as the Cloud KMS API names it (KeyHierarchy names rings by class). */
+export function tenantKekRing(project: string, region: Region): string {
+  return `projects/${project}/locations/${region}/keyRings/${TENANT_KEK_RING}`;
+}
+
+export interface RegionPlan {
+  region: Region;
+  ring: string;
+  /** Full KMS names of the keys the tenant registry says exist. */
+  expectedKeys: string[];
+  writes: number;
+  /** Writes per minute the run paces itself to (quota × utilisation). */
+  pacedWritesPerMinute: number;
+  projectedMinutes: number;
+}
+
+export interface RotationPlan {
+  stack: string;
+  project: string;
+  budgetMinutes: number;
+  writeQuotaPerMinute: number;
+  utilisation: number;
+  regions: RegionPlan[];
+  /** Regions have separate quotas and rotate in parallel: the slowest one decides. */
+  projectedMinutes: number;
+  withinBudget: boolean;
+}
+
+export interface PlanOptions {
+  /** The granted KMS write quota per region; defaults to what the stack requests (KmsWriteQuota). */
+  writeQuotaPerMinute?: number;
+  /** Share of the quota the run uses, leaving room for other callers. @default 0.9 */
+  utilisation?: number;
+}
+
+/** What an emergency rotation of every tenant KEK of a stack involves, from its configuration alone. */
+export function planRotation(config: PlatformConfig, options: PlanOptions = {}): RotationPlan {
+  if (KEY_RINGS[TENANT_KEK_RING].scope !== "serving")
+    throw new Error("tenant KEKs are expected in every serving region");
+  const utilisation = options.utilisation ?? 0.9;
+  const quota = options.writeQuotaPerMinute ?? plannedWriteQuota(config.tenants.length);
+  const paced = quota * utilisation;
+  const regions = config.regions.map((region): RegionPlan => {
+    const ring = tenantKekRing(config.projects.kms, region);
+    const expectedKeys = config.tenants.map((t) => `${ring}/cryptoKeys/${tenantKekName(t.id)}`);
+    const writes = expectedKeys.length * EMERGENCY_ROTATION.writesPerKey;
+    return {
+      region,
+      ring,
+      expectedKeys,
+      writes,
+      pacedWritesPerMinute: paced,
+      projectedMinutes: writes / paced,
+    };
+  });
+  const projectedMinutes = Math.max(...regions.map((r) => r.projectedMinutes));
+  return {
+    stack: config.stack,
+    project: config.projects.kms,
+    budgetMinutes: EMERGENCY_ROTATION.budgetMinutes,
+    writeQuotaPerMinute: quota,
+    utilisation,
+    regions,
+    projectedMinutes,
+    withinBudget: projectedMinutes <= EMERGENCY_ROTATION.budgetMinutes,
+  };
+}

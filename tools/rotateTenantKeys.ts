@@ -1,0 +1,171 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Command, InvalidArgumentError } from "commander";
+import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
+import { ConfigError, configFromValues } from "../platform/config/read";
+import { parseArguments, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import { accessTokenSource } from "./keyRotation/accessToken";
+import { JournalError, RotationJournal } from "./keyRotation/journal";
+import { KmsClient } from "./keyRotation/kmsClient";
+import { renderOutcome, renderPlan } from "./keyRotation/report";
+import { rotateTenantKeys } from "./keyRotation/rotateTenantKeys";
+import { planRotation, RotationPlan } from "./keyRotation/rotationPlan";
+import { acquireRunLock } from "./keyRotation/runLock";
+
+/** Exit code when the plan exceeds the 15-minute budget or the rotation left keys unrotated. */
+const EXIT_INCOMPLETE = 1;
+
+const positive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a positive number");
+  return n;
+};
+
+const program = new Command("rotate-tenant-keys")
+  .description(
+    "Emergency rotation of every tenant KEK in every region (ENC-06). Without --execute it only prints the " +
+      "plan (no credentials needed) and exits 1 if the plan exceeds the 15-minute budget.",
+  )
+  .requiredOption("--stack <name>", "stack whose KEKs to rotate (reads stacks/Pulumi.<name>.yaml)")
+  .option("--stack-file <path>", "read the configuration from this file instead")
+  .option("--execute", "rotate for real (needs --confirm-stack and --reason)")
+  .option("--confirm-stack <name>", "the stack name again: a guard against rotating the wrong stack")
+  .option("--reason <text>", "incident or ticket reference, recorded in the journal")
+  .option("--resume <journal>", "finish an interrupted rotation recorded in this journal")
+  .option("--journal-dir <dir>", "where rotation journals are kept", ".key-rotations")
+  .option(
+    "--write-quota <perMinute>",
+    "granted KMS write quota per region (default: what the stack requests)",
+    positive,
+  )
+  .option("--utilisation <share>", "share of the quota to use", positive, 0.9)
+  .option("--concurrency <n>", "keys in flight per region", positive, 16)
+  .option("--endpoint <url>", "Cloud KMS endpoint", "https://cloudkms.googleapis.com")
+  .option("--json", "print JSON instead of text")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+interface Options {
+  stack: string;
+  stackFile?: string;
+  execute?: boolean;
+  confirmStack?: string;
+  reason?: string;
+  resume?: string;
+  journalDir: string;
+  writeQuota?: number;
+  utilisation: number;
+  concurrency: number;
+  endpoint: string;
+  json?: boolean;
+}
+
+async function main(): Promise<number> {
+  const stop = parseArguments(program);
+  if (stop !== undefined) return stop;
+  const opts = program.opts<Options>();
+  if (opts.utilisation > 1) failInput("--utilisation must be at most 1");
+  const plan = loadPlan(opts);
+  if (!opts.execute) {
+    await writeOut(opts.json ? JSON.stringify(planJson(plan), null, 2) + "\n" : renderPlan(plan) + "\n");
+    return plan.withinBudget ? EXIT_OK : EXIT_INCOMPLETE;
+  }
+  if (opts.confirmStack !== opts.stack) failInput(`--execute needs --confirm-stack ${opts.stack}`);
+  if (!opts.reason?.trim()) failInput("--execute needs --reason (the incident or ticket reference)");
+
+  const client = new KmsClient({
+    endpoint: opts.endpoint,
+    accessToken: accessTokenSource(),
+    quotaProject: plan.project,
+  });
+  const journal = opts.resume ? resumeJournal(opts.resume, opts.stack) : await newJournal(opts, plan, client);
+  const release = acquireRunLock(journal.path);
+  process.stderr.write(`journal: ${journal.path}\n`);
+  if (!plan.withinBudget) {
+    process.stderr.write(`warning: ${renderPlan(plan).split("\n").pop()}\n`);
+  }
+  let lastReport = 0;
+  try {
+    const outcome = await rotateTenantKeys({
+      plan,
+      client,
+      journal,
+      concurrency: opts.concurrency,
+      onKeyRotated: (region, done, total) => {
+        if (Date.now() - lastReport < 2000 && done !== total) return;
+        lastReport = Date.now();
+        process.stderr.write(`${region}: ${done}/${total} keys rotated\n`);
+      },
+    });
+    await writeOut(opts.json ? JSON.stringify(outcome, null, 2) + "\n" : renderOutcome(outcome) + "\n");
+    return outcome.complete ? EXIT_OK : EXIT_INCOMPLETE;
+  } finally {
+    release();
+  }
+}
+
+function loadPlan(opts: Options): RotationPlan {
+  try {
+    const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
+    const config = configFromValues(stackConfig.values, opts.stack);
+    return planRotation(config, { writeQuotaPerMinute: opts.writeQuota, utilisation: opts.utilisation });
+  } catch (err) {
+    if (err instanceof StackFileError || err instanceof ConfigError) failInput(err.message);
+    throw err;
+  }
+}
+
+function planJson(plan: RotationPlan) {
+  // Key names are derivable from the registry; the counts are what a reviewer needs.
+  return {
+    ...plan,
+    regions: plan.regions.map(({ expectedKeys, ...r }) => ({ ...r, keys: expectedKeys.length })),
+  };
+}
+
+function resumeJournal(file: string, stack: string): RotationJournal {
+  let journal: RotationJournal;
+  try {
+    journal = RotationJournal.open(file);
+  } catch (err) {
+    if (err instanceof JournalError) failInput(err.message);
+    throw err;
+  }
+  if (journal.header.stack !== stack)
+    failInput(`${file} records a rotation of stack ${journal.header.stack}, not ${stack}`);
+  if (journal.isFinished) failInput(`${file} records a rotation that already completed`);
+  return journal;
+}
+
+/** Refuses to start a second rotation while one of the same stack is unfinished. */
+async function newJournal(opts: Options, plan: RotationPlan, client: KmsClient): Promise<RotationJournal> {
+  fs.mkdirSync(opts.journalDir, { recursive: true });
+  for (const name of fs
+    .readdirSync(opts.journalDir)
+    .filter((f) => f.startsWith(`${opts.stack}-`) && f.endsWith(".jsonl"))) {
+    const file = path.join(opts.journalDir, name);
+    if (!RotationJournal.open(file).isFinished) {
+      failInput(`rotation ${file} is unfinished: finish it with --resume ${file}`);
+    }
+  }
+  // The service's clock, not ours, decides which primaries are new (second precision, rounded down).
+  const { serverTime } = await client.listCryptoKeys(plan.regions[0].ring);
+  const startedAt = new Date(Math.floor(serverTime.getTime() / 1000) * 1000).toISOString();
+  const rotationId = `${opts.stack}-${startedAt.replace(/[:.]/g, "-")}`;
+  return RotationJournal.create(path.join(opts.journalDir, `${rotationId}.jsonl`), {
+    rotationId,
+    stack: opts.stack,
+    startedAt,
+    reason: opts.reason ?? "",
+    operator: os.userInfo().username,
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`rotate-tenant-keys failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(3);
+  },
+);
