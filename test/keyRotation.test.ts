@@ -13,7 +13,7 @@ import { KmsClient } from "../tools/keyRotation/kmsClient";
 import { renderPlan } from "../tools/keyRotation/report";
 import { rotateTenantKeys } from "../tools/keyRotation/rotateTenantKeys";
 import { planRotation, RotationPlan } from "../tools/keyRotation/rotationPlan";
-import { acquireRunLock } from "../tools/keyRotation/runLock";
+import { acquireRunLock } from "../tools/cli/runLock";
 
 const TOKEN = "test-token";
 const prodConfig = (): PlatformConfig => configFromValues(loadStack("prod").values, "prod");
@@ -21,7 +21,12 @@ const withTenants = (count: number): PlatformConfig => ({
   ...prodConfig(),
   tenants: Array.from({ length: count }, (_, i) => ({ id: `t-${i}`, displayName: `T ${i}` })),
 });
-const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "rotation-"));
+const tmpDirs: string[] = [];
+const tmpDir = () => {
+  tmpDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), "rotation-")));
+  return tmpDirs[tmpDirs.length - 1];
+};
+afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 const keyIdsOf = (config: PlatformConfig) => config.tenants.map((t) => `kek-${t.id}`);
 const longAgo = new Date("2026-01-01T00:00:00Z");
 
@@ -189,6 +194,22 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
     expect(emulator.keyNames().every((n) => emulator.key(n)?.versions === 2)).toBe(true);
   });
 
+  test("npm run rotate-keys -- --stack prod: the plan, offline, within budget (exit 0)", async () => {
+    const plan = await cli(["--stack", "prod"]);
+    expect([plan.code, plan.stdout]).toEqual([
+      0,
+      [
+        "Emergency rotation of the tenant KEKs of stack prod (project qp-prod-kms)",
+        "  write quota 60/min per region, used at 90 %",
+        "  us-central1: 5 keys, 10 writes at 54/min → 0.2 min",
+        "  us-east1: 5 keys, 10 writes at 54/min → 0.2 min",
+        "Within budget: 0.2 min of 15 min.",
+        "",
+      ].join("\n"),
+    ]);
+    expect((await cli(["--stack", "prod", "--write-quota", "0.5"])).code).toBe(1);
+  });
+
   test("the CLI refuses to rotate without its guards and calls nothing", async () => {
     await startEmulator(6_000, 60_000);
     const noConfirm = await cli([
@@ -269,7 +290,7 @@ describe("run lock and journal", () => {
   test("a live owner blocks a second run; a dead owner's lock is taken over", () => {
     const file = path.join(tmpDir(), "r.jsonl");
     const release = acquireRunLock(file);
-    expect(() => acquireRunLock(file)).toThrow(`rotation ${file} is being run by process ${process.pid}`);
+    expect(() => acquireRunLock(file)).toThrow(`${file} is being run by process ${process.pid}`);
     release();
     fs.writeFileSync(`${file}.lock`, "999999999");
     expect(() => acquireRunLock(file)()).not.toThrow();

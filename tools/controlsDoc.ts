@@ -1,5 +1,5 @@
 import type { Policy } from "@pulumi/policy";
-import { CONTROLS, OUT_OF_SCOPE, PENDING_T_CONTROLS } from "../policies/controls";
+import { CONTROLS, OUT_OF_SCOPE } from "../policies/controls";
 import { PACKS } from "../policies/packs";
 import { CASES } from "../test/cases/policyCases";
 
@@ -42,9 +42,7 @@ export function renderControlsDoc(): string {
     lines.push(`- Implemented by: ${control.implementedBy.map((f) => `\`${f}\``).join(", ") || "—"}`);
     if (control.kind === "T") {
       const proofs = control.provenBy ?? [];
-      lines.push(
-        `- Proven by: ${proofs.length ? proofs.map((f) => `\`${f}\``).join(", ") : PENDING_T_CONTROLS.includes(control.id) ? "**not yet** — its tool is pending" : "—"}`,
-      );
+      lines.push(`- Proven by: ${proofs.length ? proofs.map((f) => `\`${f}\``).join(", ") : "—"}`);
     } else {
       const policies = policiesOf(control.id);
       lines.push(

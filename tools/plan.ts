@@ -7,7 +7,7 @@ import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
 import { PACKS } from "../policies/packs";
-import { parseArguments, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import { EXIT_MANDATORY_VIOLATION, parseArguments, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
 import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
 
 const program = new Command("plan")

@@ -3,7 +3,7 @@ import { PolicyConfigError, readPolicyConfig } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import { PACKS } from "../policies/packs";
-import { parseArguments, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import { EXIT_MANDATORY_VIOLATION, parseArguments, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
 import { renderMarkdown, renderViolationsText } from "./cli/report";
 
 const program = new Command("policy")

@@ -1,26 +1,19 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Command, InvalidArgumentError } from "commander";
-import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
-import { ConfigError, configFromValues } from "../platform/config/read";
-import { parseArguments, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import { Command } from "commander";
+import { EXIT_OK, failInput, parseArguments, positiveNumber, writeOut } from "./cli/exitCodes";
 import { accessTokenSource } from "./keyRotation/accessToken";
 import { JournalError, RotationJournal } from "./keyRotation/journal";
 import { KmsClient } from "./keyRotation/kmsClient";
 import { renderOutcome, renderPlan } from "./keyRotation/report";
 import { rotateTenantKeys } from "./keyRotation/rotateTenantKeys";
 import { planRotation, RotationPlan } from "./keyRotation/rotationPlan";
-import { acquireRunLock } from "./keyRotation/runLock";
+import { acquireRunLock, RunLockError } from "./cli/runLock";
+import { loadPlatformConfig } from "./cli/stackConfig";
 
 /** Exit code when the plan exceeds the 15-minute budget or the rotation left keys unrotated. */
 const EXIT_INCOMPLETE = 1;
-
-const positive = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a positive number");
-  return n;
-};
 
 const program = new Command("rotate-tenant-keys")
   .description(
@@ -37,10 +30,10 @@ const program = new Command("rotate-tenant-keys")
   .option(
     "--write-quota <perMinute>",
     "granted KMS write quota per region (default: what the stack requests)",
-    positive,
+    positiveNumber,
   )
-  .option("--utilisation <share>", "share of the quota to use", positive, 0.9)
-  .option("--concurrency <n>", "keys in flight per region", positive, 16)
+  .option("--utilisation <share>", "share of the quota to use", positiveNumber, 0.9)
+  .option("--concurrency <n>", "keys in flight per region", positiveNumber, 16)
   .option("--endpoint <url>", "Cloud KMS endpoint", "https://cloudkms.googleapis.com")
   .option("--json", "print JSON instead of text")
   .exitOverride()
@@ -80,7 +73,13 @@ async function main(): Promise<number> {
     quotaProject: plan.project,
   });
   const journal = opts.resume ? resumeJournal(opts.resume, opts.stack) : await newJournal(opts, plan, client);
-  const release = acquireRunLock(journal.path);
+  let release: () => void;
+  try {
+    release = acquireRunLock(journal.path);
+  } catch (err) {
+    if (err instanceof RunLockError) failInput(`rotation ${err.message}`);
+    throw err;
+  }
   process.stderr.write(`journal: ${journal.path}\n`);
   if (!plan.withinBudget) {
     process.stderr.write(`warning: ${renderPlan(plan).split("\n").pop()}\n`);
@@ -106,14 +105,8 @@ async function main(): Promise<number> {
 }
 
 function loadPlan(opts: Options): RotationPlan {
-  try {
-    const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
-    const config = configFromValues(stackConfig.values, opts.stack);
-    return planRotation(config, { writeQuotaPerMinute: opts.writeQuota, utilisation: opts.utilisation });
-  } catch (err) {
-    if (err instanceof StackFileError || err instanceof ConfigError) failInput(err.message);
-    throw err;
-  }
+  const config = loadPlatformConfig(opts.stack, opts.stackFile);
+  return planRotation(config, { writeQuotaPerMinute: opts.writeQuota, utilisation: opts.utilisation });
 }
 
 function planJson(plan: RotationPlan) {

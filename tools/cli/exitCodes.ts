@@ -1,4 +1,4 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 
 /** Exit codes of `plan` and `policy`: a public contract of the CLI. */
 export const EXIT_OK = 0;
@@ -30,4 +30,11 @@ export function parseArguments(program: Command): number | undefined {
     const shown = ["commander.helpDisplayed", "commander.version"];
     return err instanceof CommanderError && shown.includes(err.code) ? EXIT_OK : EXIT_BAD_INPUT;
   }
+}
+
+/** Commander option parser for a positive number; a bad value is a usage error (exit 2). */
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a positive number");
+  return n;
 }

@@ -1,11 +1,11 @@
 import * as fs from "fs";
 
 /**
- * An exclusive lock beside a rotation journal, holding the owner's pid. A lock left by a killed
- * run is recognised (no such process) and taken over, so an interrupted rotation can be re-run.
+ * An exclusive lock file `<target>.lock` holding the owner's pid. A lock left by a killed run is
+ * recognised (no such process) and taken over, so an interrupted tool can be re-run.
  */
-export function acquireRunLock(journalPath: string): () => void {
-  const path = `${journalPath}.lock`;
+export function acquireRunLock(target: string): () => void {
+  const path = `${target}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(path, String(process.pid), { flag: "wx" });
@@ -13,14 +13,16 @@ export function acquireRunLock(journalPath: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const owner = Number(fs.readFileSync(path, "utf8"));
-      if (isAlive(owner)) throw new Error(`rotation ${journalPath} is being run by process ${owner}`);
+      if (isAlive(owner)) throw new RunLockError(`${target} is being run by process ${owner}`);
       fs.rmSync(path, { force: true });
     }
   }
-  throw new Error(`cannot lock ${journalPath}`);
+  throw new RunLockError(`cannot lock ${target}`);
 }
 
-function isAlive(pid: number): boolean {
+export class RunLockError extends Error {}
+
+export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

@@ -1,0 +1,155 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { DrillRefused, runFailoverDrill } from "../tools/drill/failoverDrill";
+import { Instance, LocalPostgres, query, withLocalPostgres } from "../tools/drill/localPostgres";
+import { RestoreReport, runRestoreRehearsal } from "../tools/drill/restoreRehearsal";
+import { freePort } from "../tools/drill/wait";
+
+// Real PostgreSQL 15 servers (installed by `npm test`'s pretest step): each drill builds its own
+// instances under a temporary directory and removes them.
+jest.setTimeout(120_000);
+
+const REGIONS = ["us-central1", "us-east1"] as const;
+const objectives = { rpoObjectiveSeconds: 60, rtoObjectiveSeconds: 60, maxReplicaLagSeconds: 60 };
+const quick = { warmupMs: 500 };
+
+const count = async (instance: Instance) =>
+  (await query<{ n: number }>(instance, "SELECT count(*)::int AS n FROM ledger_entries"))[0].n;
+const inRecovery = async (instance: Instance) =>
+  (await query<{ r: boolean }>(instance, "SELECT pg_is_in_recovery() AS r"))[0].r;
+
+describe("failover drills on real PostgreSQL (RES-07)", () => {
+  test("planned switchover: guards pass, nothing acknowledged is lost, the old primary follows the new", async () => {
+    const report = await withLocalPostgres((pg) =>
+      runFailoverDrill(pg, { mode: "switchover", regions: REGIONS, ...objectives, ...quick }),
+    );
+    expect(report.guards.slice(0, 2)).toEqual([
+      "us-central1 is the primary",
+      "us-east1 is a streaming replica",
+    ]);
+    expect(report.guards[2]).toMatch(/^us-east1 replay lag \d+\.\d\d s <= 60 s$/);
+    expect(report.rpo).toEqual({ lostCommits: 0, seconds: 0, objectiveSeconds: 60 });
+    expect(report.rto.seconds).toBeGreaterThan(0);
+    expect(report.rto.seconds).toBeLessThan(60);
+    expect(report.phantomRows).toBe(0);
+    expect(report.committedDuringDrill).toBeGreaterThan(100);
+    expect(report.passed).toBe(true);
+  });
+
+  test("region lost while replication was cut: the commits the replica never got are counted as lost", async () => {
+    let divergence = 0;
+    const report = await withLocalPostgres((pg) =>
+      runFailoverDrill(pg, {
+        mode: "failover",
+        regions: REGIONS,
+        ...objectives,
+        rpoObjectiveSeconds: 0.5,
+        ...quick,
+        beforeSwitch: async (primary, replica) => {
+          // A partition between the regions: the replica stops receiving WAL, the primary goes on.
+          await query(replica, "ALTER SYSTEM SET primary_conninfo = ''");
+          await query(replica, "SELECT pg_reload_conf()");
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          divergence = (await count(primary)) - (await count(replica));
+        },
+      }),
+    );
+    expect(divergence).toBeGreaterThan(100);
+    expect(report.rpo.lostCommits).toBeGreaterThanOrEqual(divergence);
+    expect(report.rpo.seconds).toBeGreaterThan(0.8);
+    expect(report.phantomRows).toBe(0);
+    expect(report.rto.seconds).toBeLessThan(60);
+    expect(report.passed).toBe(false);
+  });
+
+  test("a lagging replica makes the guards refuse, and nothing is switched", async () => {
+    let roles: boolean[] = [];
+    await withLocalPostgres(async (pg) => {
+      let pair: Instance[] = [];
+      const refused: unknown = await runFailoverDrill(pg, {
+        mode: "switchover",
+        regions: REGIONS,
+        ...objectives,
+        maxReplicaLagSeconds: 0.5,
+        ...quick,
+        beforeGuards: async (primary, replica) => {
+          pair = [primary, replica];
+          await query(replica, "SELECT pg_wal_replay_pause()");
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        },
+      }).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(DrillRefused);
+      expect((refused as DrillRefused).message).toMatch(
+        /^drill refused: us-east1 replay lag \d+\.\d s exceeds 0\.5 s$/,
+      );
+      roles = [await inRecovery(pair[0]), await inRecovery(pair[1])];
+    });
+    expect(roles).toEqual([false, true]);
+  });
+
+  test("an unsupported drill or missing PostgreSQL is bad input (exit 2) with a message", () => {
+    const unknown = drillCli(["explode"]);
+    expect([unknown.status, unknown.stderr]).toEqual([
+      2,
+      'error: unknown drill "explode": use switchover, failover or restore\n',
+    ]);
+    const noServer = drillCli(["restore"], { QAIROPAY_PG_BIN: "/nonexistent" });
+    expect([noServer.status, noServer.stderr]).toEqual([
+      2,
+      "error: no PostgreSQL server binaries in /nonexistent (install postgresql-15 or set QAIROPAY_PG_BIN)\n",
+    ]);
+  });
+});
+
+describe("restore rehearsal on real PostgreSQL (RES-06)", () => {
+  test("npm run drill -- restore: exactly the commits acknowledged before the target come back", () => {
+    const result = drillCli(["restore", "--json"]);
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as RestoreReport;
+    expect(report.rowsExpected).toBeGreaterThan(100);
+    expect(report).toMatchObject({
+      region: "us-central1",
+      rowsRestored: report.rowsExpected,
+      missingRows: 0,
+      unexpectedRows: 0,
+      backupVerified: true,
+      pageChecksumsVerified: true,
+      rtoObjectiveSeconds: 60,
+      passed: true,
+    });
+  });
+
+  test("a backup that does not match its manifest fails the rehearsal", async () => {
+    const report = await withLocalPostgres((pg) =>
+      runRestoreRehearsal(pg, {
+        region: "us-central1",
+        rtoObjectiveSeconds: 60,
+        phaseMs: 300,
+        afterBackup: (backupDir) => fs.appendFileSync(path.join(backupDir, "PG_VERSION"), "tampered\n"),
+      }),
+    );
+    expect(report.backupVerified).toBe(false);
+    expect(report.passed).toBe(false);
+  });
+});
+
+describe("interrupted drills", () => {
+  test("servers and files of a drill whose process died are stopped and removed by the next one", async () => {
+    const pg = new LocalPostgres();
+    const primary = pg.initPrimary("us-central1", await freePort());
+    fs.writeFileSync(path.join(pg.workDir, "owner.pid"), "999999999");
+    expect(LocalPostgres.reapAbandoned()).toContain(pg.workDir);
+    expect(fs.existsSync(pg.workDir)).toBe(false);
+    await expect(query(primary, "SELECT 1")).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+/** The drill CLI as operators run it (npm run drill). */
+function drillCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/drill.ts", ...args], {
+    cwd: path.join(__dirname, ".."),
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+}
