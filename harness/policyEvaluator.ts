@@ -108,6 +108,8 @@ function stackResource(r: CapturedResource, byUrn: Map<string, CapturedResource>
   resource.setDependenciesList(r.dependencies);
   const deps = resource.getPropertydependenciesMap();
   for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+    // As the engine does (pkg/resource/plugin/analyzer_plugin.go): properties without dependencies are skipped.
+    if (!urns.length) continue;
     const d = new analyzerproto.AnalyzerPropertyDependencies();
     d.setUrnsList(urns);
     deps.set(key, d);

@@ -1,4 +1,5 @@
 import { GcpMocks, mockProjectNumber } from "../harness/gcpMocks";
+import { analyzeStackRequest } from "../harness/policyEvaluator";
 import { runOffline } from "../harness/run";
 import { loadStack, toStackConfig } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
@@ -101,6 +102,24 @@ describe("engine-less harness", () => {
       if (saved === undefined) delete process.env.QAIROPAY_OFFLINE_SECRETS;
       else process.env.QAIROPAY_OFFLINE_SECRETS = saved;
     }
+  });
+
+  test("AnalyzeStack messages carry property dependencies as the engine sends them: only non-empty ones", () => {
+    const kek = named(prod, "prod-keys-us-central1-kek-acme-payments");
+    expect(Object.keys(kek.propertyDependencies)).toContain("labels");
+    const [message] = analyzeStackRequest(
+      [kek],
+      new Map(prod.resources.map((r) => [r.urn, r])),
+    ).getResourcesList();
+    const deps: Record<string, string[]> = {};
+    message
+      .getPropertydependenciesMap()
+      .forEach((v: { getUrnsList(): string[] }, k: string) => (deps[k] = v.getUrnsList()));
+    expect(deps).toEqual({
+      keyRing: [
+        "urn:pulumi:prod::qairopay-platform::qairopay:kms:KeyHierarchy$gcp:kms/keyRing:KeyRing::prod-keys-us-central1-tenant-kek",
+      ],
+    });
   });
 
   test("an unexpected data-source call fails loudly", () => {
