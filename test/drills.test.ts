@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { DrillRefused, runFailoverDrill } from "../tools/drill/failoverDrill";
@@ -8,6 +8,8 @@ import { freePort } from "../tools/drill/wait";
 
 // Real PostgreSQL 15 servers (installed by `npm test`'s pretest step): each drill builds its own
 // instances under a temporary directory and removes them.
+// One at a time: running them side by side gained little (initdb, fsync and the servers compete
+// for the same two cores) and made their timings, and port choice, race each other.
 jest.setTimeout(120_000);
 
 const REGIONS = ["us-central1", "us-east1"] as const;
@@ -88,13 +90,13 @@ describe("failover drills on real PostgreSQL (RES-07)", () => {
     expect(roles).toEqual([false, true]);
   });
 
-  test("an unsupported drill or missing PostgreSQL is bad input (exit 2) with a message", () => {
-    const unknown = drillCli(["explode"]);
+  test("an unsupported drill or missing PostgreSQL is bad input (exit 2) with a message", async () => {
+    const unknown = await drillCli(["explode"]);
     expect([unknown.status, unknown.stderr]).toEqual([
       2,
       'error: unknown drill "explode": use switchover, failover or restore\n',
     ]);
-    const noServer = drillCli(["restore"], { QAIROPAY_PG_BIN: "/nonexistent" });
+    const noServer = await drillCli(["restore"], { QAIROPAY_PG_BIN: "/nonexistent" });
     expect([noServer.status, noServer.stderr]).toEqual([
       2,
       "error: no PostgreSQL server binaries in /nonexistent (install postgresql-15 or set QAIROPAY_PG_BIN)\n",
@@ -103,8 +105,8 @@ describe("failover drills on real PostgreSQL (RES-07)", () => {
 });
 
 describe("restore rehearsal on real PostgreSQL (RES-06)", () => {
-  test("npm run drill -- restore: exactly the commits acknowledged before the target come back", () => {
-    const result = drillCli(["restore", "--json"]);
+  test("npm run drill -- restore: exactly the commits acknowledged before the target come back", async () => {
+    const result = await drillCli(["restore", "--json"]);
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as RestoreReport;
     expect(report.rowsExpected).toBeGreaterThan(100);
@@ -146,10 +148,21 @@ describe("interrupted drills", () => {
 });
 
 /** The drill CLI as operators run it (npm run drill). */
-function drillCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/drill.ts", ...args], {
-    cwd: path.join(__dirname, ".."),
-    encoding: "utf8",
-    env: { ...process.env, ...env },
-  });
+function drillCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "tools/drill.ts", ...args],
+    {
+      cwd: path.join(__dirname, ".."),
+      env: { ...process.env, ...env },
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
 }
