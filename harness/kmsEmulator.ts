@@ -1,5 +1,6 @@
 import * as http from "http";
 import { AddressInfo } from "net";
+import { setTimeout as sleep } from "timers/promises";
 
 /**
  * A local Cloud KMS REST endpoint for the calls the key rotation makes (list keys, create a version,
@@ -88,7 +89,7 @@ export class KmsEmulator {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
-    if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+    if (this.options.latencyMs) await sleep(this.options.latencyMs);
     const send = (status: number, payload: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(payload));

@@ -45,9 +45,7 @@ export async function evaluatePacks(
   overrides: PolicyOverrides = {},
 ): Promise<Violation[]> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const analyzable = resources.filter(
-    (r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
-  );
+  const analyzable = analyzableResources(resources);
   const analyzers = packs.map((pack) => {
     const policies = applyOverrides(pack.policies, overrides);
     return {
@@ -66,8 +64,7 @@ export async function evaluatePacks(
   for (const [i, { analyzeStack }] of analyzers.entries()) {
     perPack[i].push(...diagnostics(await call(analyzeStack, stackRequest), ""));
   }
-  const violations = perPack.flat();
-  return violations;
+  return perPack.flat();
 }
 
 export function isMandatory(v: Violation): boolean {

@@ -1,9 +1,10 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DrillRefused, runFailoverDrill } from "../tools/drill/failoverDrill";
+import { setTimeout as sleep } from "timers/promises";
+import { DrillRefused, drillPassed, runFailoverDrill } from "../tools/drill/failoverDrill";
 import { Instance, LocalPostgres, query, withLocalPostgres } from "../tools/drill/localPostgres";
-import { RestoreReport, runRestoreRehearsal } from "../tools/drill/restoreRehearsal";
+import { RestoreReport, restorePassed, runRestoreRehearsal } from "../tools/drill/restoreRehearsal";
 import { freePort } from "../tools/drill/wait";
 
 // Real PostgreSQL 15 servers (installed by `npm test`'s pretest step): each drill builds its own
@@ -52,7 +53,7 @@ describe("failover drills on real PostgreSQL (RES-07)", () => {
           // A partition between the regions: the replica stops receiving WAL, the primary goes on.
           await query(replica, "ALTER SYSTEM SET primary_conninfo = ''");
           await query(replica, "SELECT pg_reload_conf()");
-          await new Promise((resolve) => setTimeout(resolve, 1000));
+          await sleep(1000);
           divergence = (await count(primary)) - (await count(replica));
         },
       }),
@@ -78,7 +79,7 @@ describe("failover drills on real PostgreSQL (RES-07)", () => {
         beforeGuards: async (primary, replica) => {
           pair = [primary, replica];
           await query(replica, "SELECT pg_wal_replay_pause()");
-          await new Promise((resolve) => setTimeout(resolve, 1000));
+          await sleep(1000);
         },
       }).catch((err: unknown) => err);
       expect(refused).toBeInstanceOf(DrillRefused);
@@ -133,6 +134,68 @@ describe("restore rehearsal on real PostgreSQL (RES-06)", () => {
     );
     expect(report.backupVerified).toBe(false);
     expect(report.passed).toBe(false);
+  });
+});
+
+describe("drill verdicts", () => {
+  const drill = {
+    mode: "switchover" as const,
+    from: "us-central1",
+    to: "us-east1",
+    guards: [],
+    rpo: { lostCommits: 0, seconds: 0, objectiveSeconds: 60 },
+    rto: { seconds: 1, objectiveSeconds: 60 },
+    phantomRows: 0,
+    committedDuringDrill: 500,
+    reprotectSeconds: 1,
+  };
+  test.each([
+    ["within objectives", drill, true],
+    [
+      "a switchover that lost a commit, even inside the RPO objective",
+      { ...drill, rpo: { lostCommits: 1, seconds: 0.01, objectiveSeconds: 60 } },
+      false,
+    ],
+    [
+      "a failover that lost a commit inside the RPO objective",
+      { ...drill, mode: "failover" as const, rpo: { lostCommits: 1, seconds: 0.01, objectiveSeconds: 60 } },
+      true,
+    ],
+    [
+      "RPO over the objective",
+      { ...drill, mode: "failover" as const, rpo: { lostCommits: 9, seconds: 61, objectiveSeconds: 60 } },
+      false,
+    ],
+    ["RTO over the objective", { ...drill, rto: { seconds: 61, objectiveSeconds: 60 } }, false],
+    ["a phantom row", { ...drill, phantomRows: 1 }, false],
+  ])("failover drill: %s", (_case, report, passed) => {
+    expect(drillPassed(report)).toBe(passed);
+  });
+
+  const restore = {
+    region: "us-central1",
+    backupSeconds: 1,
+    backupBytes: 1,
+    backupVerified: true,
+    targetTime: "t",
+    restoreSeconds: 1,
+    rowsExpected: 10,
+    rowsRestored: 10,
+    missingRows: 0,
+    unexpectedRows: 0,
+    pageChecksumsVerified: true,
+    rtoObjectiveSeconds: 60,
+  };
+  test.each([
+    ["everything verified", restore, true],
+    ["backup fails its manifest", { ...restore, backupVerified: false }, false],
+    ["a corrupt page", { ...restore, pageChecksumsVerified: false }, false],
+    ["a missing row", { ...restore, missingRows: 1 }, false],
+    ["a row from after the target", { ...restore, unexpectedRows: 1 }, false],
+    ["nothing to restore", { ...restore, rowsExpected: 0, rowsRestored: 0 }, false],
+    ["slower than the objective", { ...restore, restoreSeconds: 61 }, false],
+  ])("restore rehearsal: %s", (_case, report, passed) => {
+    expect(restorePassed(report)).toBe(passed);
   });
 });
 

@@ -14,6 +14,7 @@ import { renderPlan } from "../tools/keyRotation/report";
 import { rotateTenantKeys } from "../tools/keyRotation/rotateTenantKeys";
 import { planRotation, RotationPlan } from "../tools/keyRotation/rotationPlan";
 import { acquireRunLock } from "../tools/cli/runLock";
+import { named, ofType, planStack } from "./helpers/plan";
 
 const TOKEN = "test-token";
 const prodConfig = (): PlatformConfig => configFromValues(loadStack("prod").values, "prod");
@@ -59,6 +60,16 @@ describe("rotation plan and quota sizing (ENC-06)", () => {
     expect(renderPlan(plan).split("\n").pop()).toBe(
       "Over budget: 370.4 min > 15 min; raise the KMS write quota to at least 1482/min per region (KmsWriteQuota).",
     );
+  });
+
+  test("prod wires KmsWriteQuota under the KMS project's APIs and, with five tenants, requests nothing", async () => {
+    const run = await planStack("prod");
+    const quota = named(run, "prod-kms-write-quota");
+    expect(quota.type).toBe("qairopay:kms:KmsWriteQuota");
+    expect(quota.dependencies).toContain(
+      "urn:pulumi:prod::qairopay-platform::qairopay:projects:PlatformProjects$gcp:projects/service:Service::prod-kms-cloudquotas",
+    );
+    expect(ofType(run, "gcp:cloudquota/sQuotaPreference:SQuotaPreference")).toEqual([]);
   });
 
   test("KmsWriteQuota requests nothing while the default suffices, and the sized value per region beyond it", async () => {

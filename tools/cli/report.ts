@@ -26,12 +26,15 @@ function regionOf(r: CapturedResource): string {
   return typeof value === "string" ? value : "global";
 }
 
+/** What `pulumi up` creates in the cloud: custom resources other than providers. */
+const isCloudResource = (r: CapturedResource) => r.custom && !r.type.startsWith("pulumi:providers:");
+
 /** Custom resources grouped by top-level component and region, in registration order. */
 export function inventory(resources: CapturedResource[]): InventoryGroup[] {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const groups = new Map<string, InventoryGroup>();
   for (const r of resources) {
-    if (!r.custom || r.type.startsWith("pulumi:providers:")) continue;
+    if (!isCloudResource(r)) continue;
     const component = topComponent(r, byUrn);
     const region = regionOf(r);
     const key = `${component}\u0000${region}`;
@@ -47,7 +50,7 @@ export function inventory(resources: CapturedResource[]): InventoryGroup[] {
 export function countsByType(resources: CapturedResource[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const r of resources) {
-    if (!r.custom || r.type.startsWith("pulumi:providers:")) continue;
+    if (!isCloudResource(r)) continue;
     counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

@@ -1,4 +1,5 @@
 import { Client } from "pg";
+import { setTimeout as sleep } from "timers/promises";
 import { connect, Instance } from "./localPostgres";
 
 export const LEDGER_TABLE_SQL =
@@ -110,5 +111,3 @@ export class LedgerLoad {
     await drop();
   }
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -111,7 +111,8 @@ export class LocalPostgres {
   kill(instance: Instance): void {
     const pid = Number(fs.readFileSync(path.join(instance.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
     process.kill(pid, "SIGKILL");
-    for (let i = 0; i < 100 && isAlive(pid); i++) execFileSync("sleep", ["0.05"]);
+    for (let i = 0; i < 100 && isAlive(pid); i++)
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     // Orphaned backends notice the postmaster's death; an immediate stop reaps them and the pid file.
     try {
       this.run("pg_ctl", ["-D", instance.dataDir, "-m", "immediate", "-w", "stop"]);

@@ -1,4 +1,5 @@
 import * as net from "net";
+import { setTimeout as sleep } from "timers/promises";
 
 /** Polls `probe` every 20 ms until it returns a value; fails naming what it waited for. */
 export async function waitFor<T>(
@@ -17,7 +18,7 @@ export async function waitFor<T>(
     if (value !== undefined) return value;
     if (performance.now() > deadline)
       throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "timers/promises";
+
 /**
  * The few Cloud KMS REST calls an emergency rotation needs (https://cloud.google.com/kms/docs/reference/rest):
  * list the keys of a ring, create a key version, make a version primary.
@@ -54,6 +56,8 @@ export class KmsClient {
   private readonly endpoint: string;
   /** Calls refused for quota (429) so far: a correctly paced run has none. */
   public throttled = 0;
+  /** Write calls made so far (each counted once, however often it was retried). */
+  public writes = 0;
 
   constructor(private readonly options: KmsClientOptions) {
     this.endpoint = (options.endpoint ?? "https://cloudkms.googleapis.com").replace(/\/$/, "");
@@ -88,10 +92,12 @@ export class KmsClient {
 
   /** A new, enabled version (software keys are generated synchronously). */
   async createVersion(key: string, pacing?: WritePacing): Promise<CryptoKeyVersion> {
+    this.writes++;
     return (await this.call("POST", `/v1/${key}/cryptoKeyVersions`, {}, pacing)).body as CryptoKeyVersion;
   }
 
   async updatePrimaryVersion(key: string, versionId: string, pacing?: WritePacing): Promise<CryptoKey> {
+    this.writes++;
     const path = `/v1/${key}:updatePrimaryVersion`;
     return (await this.call("POST", path, { cryptoKeyVersionId: versionId }, pacing)).body as CryptoKey;
   }
@@ -116,7 +122,7 @@ export class KmsClient {
         }
         // Exponential backoff with full jitter, capped at 32 s (Google's retry guidance).
         const ceiling = Math.min(32, 2 ** (attempt - 1)) * secondMs;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+        await sleep(Math.random() * ceiling);
       }
     }
   }

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "timers/promises";
+
 /**
  * Spaces calls evenly at `perMinute`, and never releases more than `perMinute` within any window
  * even when the event loop stalls and delayed calls bunch up. Cloud KMS enforces hosting-project
@@ -43,5 +45,3 @@ export class Pacer {
     this.released.push(performance.now());
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,3 @@
-import { EMERGENCY_ROTATION } from "../../components/kmsWriteQuota";
 import { RotationOutcome } from "./rotateTenantKeys";
 import { RotationPlan } from "./rotationPlan";
 
@@ -15,15 +14,11 @@ export function renderPlan(plan: RotationPlan): string {
         `${Math.floor(r.pacedWritesPerMinute)}/min → ${minutes(r.projectedMinutes)}`,
     ),
   ];
-  const perRegion = plan.regions[0]?.expectedKeys.length ?? 0;
-  const needed = Math.ceil(
-    (perRegion * EMERGENCY_ROTATION.writesPerKey) / (plan.budgetMinutes * plan.utilisation),
-  );
   lines.push(
     plan.withinBudget
       ? `Within budget: ${minutes(plan.projectedMinutes)} of ${plan.budgetMinutes} min.`
       : `Over budget: ${minutes(plan.projectedMinutes)} > ${plan.budgetMinutes} min; ` +
-          `raise the KMS write quota to at least ${needed}/min per region (KmsWriteQuota).`,
+          `raise the KMS write quota to at least ${plan.quotaForBudgetPerMinute}/min per region (KmsWriteQuota).`,
   );
   return lines.join("\n");
 }

@@ -45,18 +45,14 @@ export interface RotationOutcome {
  */
 export async function rotateTenantKeys(run: RotationRun): Promise<RotationOutcome> {
   const startedAt = new Date(run.journal.header.startedAt);
-  let writes = 0;
-  const countedWrite = <T>(call: Promise<T>) => call.finally(() => writes++);
-  const regions = await Promise.all(
-    run.plan.regions.map((region) => rotateRegion(run, region, startedAt, countedWrite)),
-  );
+  const regions = await Promise.all(run.plan.regions.map((region) => rotateRegion(run, region, startedAt)));
   const complete = regions.every((r) => r.failed.length === 0 && r.missing.length === 0);
   run.journal.recordFinished(complete);
   return {
     rotationId: run.journal.header.rotationId,
     startedAt: run.journal.header.startedAt,
     regions,
-    writes,
+    writes: run.client.writes,
     throttled: run.client.throttled,
     complete,
   };
@@ -67,12 +63,7 @@ export function rotatedSince(key: CryptoKey, since: Date): boolean {
   return key.primary !== undefined && new Date(key.primary.createTime) >= since;
 }
 
-async function rotateRegion(
-  run: RotationRun,
-  plan: RegionPlan,
-  startedAt: Date,
-  countedWrite: <T>(call: Promise<T>) => Promise<T>,
-): Promise<RegionOutcome> {
+async function rotateRegion(run: RotationRun, plan: RegionPlan, startedAt: Date): Promise<RegionOutcome> {
   const { client, journal } = run;
   const pacer = new Pacer(plan.pacedWritesPerMinute, run.windowMs);
   const pacing = { take: () => pacer.take(), throttled: () => pacer.slowDown() };
@@ -86,10 +77,10 @@ async function rotateRegion(
   const rotateKey = async (key: string): Promise<void> => {
     let version = journal.createdVersion(key);
     if (!version) {
-      version = versionId(await countedWrite(client.createVersion(key, pacing)));
+      version = versionId(await client.createVersion(key, pacing));
       journal.recordCreated(key, version);
     }
-    await countedWrite(client.updatePrimaryVersion(key, version, pacing));
+    await client.updatePrimaryVersion(key, version, pacing);
     journal.recordPrimary(key, version);
     run.onKeyRotated?.(plan.region, ++done, todo.length);
   };

@@ -28,6 +28,8 @@ export interface RotationPlan {
   writeQuotaPerMinute: number;
   utilisation: number;
   regions: RegionPlan[];
+  /** The write quota per region that would fit the budget at this utilisation. */
+  quotaForBudgetPerMinute: number;
   /** Regions have separate quotas and rotate in parallel: the slowest one decides. */
   projectedMinutes: number;
   withinBudget: boolean;
@@ -61,6 +63,7 @@ export function planRotation(config: PlatformConfig, options: PlanOptions = {}):
     };
   });
   const projectedMinutes = Math.max(...regions.map((r) => r.projectedMinutes));
+  const mostWrites = Math.max(...regions.map((r) => r.writes));
   return {
     stack: config.stack,
     project: config.projects.kms,
@@ -68,6 +71,7 @@ export function planRotation(config: PlatformConfig, options: PlanOptions = {}):
     writeQuotaPerMinute: quota,
     utilisation,
     regions,
+    quotaForBudgetPerMinute: Math.ceil(mostWrites / (EMERGENCY_ROTATION.budgetMinutes * utilisation)),
     projectedMinutes,
     withinBudget: projectedMinutes <= EMERGENCY_ROTATION.budgetMinutes,
   };
