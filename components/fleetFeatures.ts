@@ -1,10 +1,18 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { StandardLabels } from "../platform/labels";
+
+/**
+ * How long the multi-cluster Services CRDs take to reach member clusters after the feature is
+ * enabled; nothing signals it (harness/rehearsal/facts/propagation.ts has the sources).
+ */
+export const MCS_CRD_WAIT = "150s";
 
 export interface FleetFeaturesArgs {
   project: pulumi.Input<string>;
-  projectNumber: pulumi.Input<string>;
+  /** The multi-cluster Ingress service agent (`serviceAccount:…`), created by ServiceIdentity. */
+  multiClusterIngressAgent: pulumi.Input<string>;
   /** Membership of the configuration cluster, which hosts the multi-cluster Gateway resources. */
   configMembership: pulumi.Input<string>;
   labels: StandardLabels;
@@ -18,10 +26,13 @@ export interface FleetFeaturesArgs {
  * documents for each (https://cloud.google.com/kubernetes-engine/docs/how-to/enabling-multi-cluster-gateways).
  */
 export class FleetFeatures extends pulumi.ComponentResource {
+  /** Finishes once ServiceExport and ServiceImport can be applied in the member clusters. */
+  public readonly multiClusterServicesReady: time.Sleep;
+
   constructor(name: string, args: FleetFeaturesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:gke:FleetFeatures", name, {}, opts);
     const child = { parent: this, dependsOn: args.dependsOn };
-    new gcp.gkehub.Feature(
+    const mcs = new gcp.gkehub.Feature(
       `${name}-mcs`,
       {
         project: args.project,
@@ -58,10 +69,15 @@ export class FleetFeatures extends pulumi.ComponentResource {
       {
         project: args.project,
         role: "roles/container.admin",
-        member: pulumi.interpolate`serviceAccount:service-${args.projectNumber}@gcp-sa-multiclusteringress.iam.gserviceaccount.com`,
+        member: args.multiClusterIngressAgent,
       },
       child,
     );
-    this.registerOutputs({});
+    this.multiClusterServicesReady = new time.Sleep(
+      `${name}-mcs-crds`,
+      { createDuration: MCS_CRD_WAIT },
+      { parent: this, dependsOn: [mcs] },
+    );
+    this.registerOutputs({ multiClusterServicesReady: this.multiClusterServicesReady });
   }
 }

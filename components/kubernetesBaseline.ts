@@ -34,6 +34,11 @@ export interface KubernetesBaselineArgs {
   workloads: BaselineWorkload[];
   /** Private-service-access range of each network, for the workloads' datastore egress. */
   privateServiceAccess: Record<"platform" | "cde", string>;
+  /**
+   * What the ServiceExports wait for: the fleet's multi-cluster Services feature and the time
+   * its CRDs take to reach the clusters (FleetFeatures.multiClusterServicesReady).
+   */
+  multiClusterServicesReady: pulumi.Input<pulumi.Resource>;
 }
 
 /**
@@ -193,7 +198,7 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
           kind: "ServiceExport",
           metadata: { name: serviceName, namespace: w.name },
         },
-        inNs,
+        { ...inNs, dependsOn: [...inNs.dependsOn, args.multiClusterServicesReady] },
       );
     }
     this.registerOutputs({});

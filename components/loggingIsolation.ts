@@ -6,25 +6,34 @@ import { Region } from "../platform/config/regions";
 export const AUDITOR_ROLES = ["roles/logging.viewer", "roles/logging.privateLogViewer"];
 
 /**
- * What nobody but the sink writers and the break-glass group may do in the logging project
+ * What nobody but the deployer and the break-glass group may do in the logging project
  * (IAM v2 permission names, https://cloud.google.com/iam/docs/deny-permissions-support):
- * administer log buckets and sinks, write log entries directly, or change IAM.
+ * administer log buckets and sinks, or change IAM. The deployer is exempt because this stack
+ * manages exactly those things there (the bucket, the sinks' writer grants, the auditors' roles,
+ * the audit config: each a setIamPolicy or bucket call); a deny on it would fail its next `up`.
  */
-export const DENIED_PERMISSIONS = [
+export const DENIED_ADMIN_PERMISSIONS = [
   "logging.googleapis.com/buckets.delete",
   "logging.googleapis.com/buckets.update",
   "logging.googleapis.com/buckets.undelete",
   "logging.googleapis.com/sinks.create",
   "logging.googleapis.com/sinks.update",
   "logging.googleapis.com/sinks.delete",
-  "logging.googleapis.com/logEntries.create",
   "cloudresourcemanager.googleapis.com/projects.setIamPolicy",
 ];
 
-/** `serviceAccount:x@y` → the IAM v2 principal identifier deny policies take. */
+/** Writing log entries directly: nobody but the sink writers and break-glass, not even the deployer. */
+export const DENIED_WRITE_PERMISSIONS = ["logging.googleapis.com/logEntries.create"];
+
+/** Every permission the deny policy takes away from someone. */
+export const DENIED_PERMISSIONS = [...DENIED_ADMIN_PERMISSIONS, ...DENIED_WRITE_PERMISSIONS];
+
+/** An IAM member → the IAM v2 principal identifier deny policies take (https://cloud.google.com/iam/docs/principal-identifiers). */
 export function denyPrincipal(member: string): string {
-  const email = member.replace(/^serviceAccount:/, "");
-  return `principal://iam.googleapis.com/projects/-/serviceAccounts/${email}`;
+  const [kind, value] = [member.slice(0, member.indexOf(":")), member.slice(member.indexOf(":") + 1)];
+  if (kind === "group") return `principalSet://goog/group/${value}`;
+  if (kind === "user") return `principal://goog/subject/${value}`;
+  return `principal://iam.googleapis.com/projects/-/serviceAccounts/${value.replace(/^serviceAccount:/, "")}`;
 }
 
 export interface LoggingIsolationArgs {
@@ -36,15 +45,18 @@ export interface LoggingIsolationArgs {
   auditorsGroup: string;
   /** Google group exempt from the deny policy, for emergencies. */
   breakGlassGroup: string;
-  /** Sink writer identities (`serviceAccount:...`), exempt from the deny policy. */
+  /** Sink writer identities (`serviceAccount:...`), exempt from the deny on log writes. */
   writerIdentities: pulumi.Input<string>[];
+  /** The identity that runs `pulumi up` (an IAM member), exempt from the deny on administration. */
+  deployer: string;
 }
 
 /**
  * Keeps the logging project to itself (LOG-01): the auditors' group is the only principal
  * granted anything besides the sink writers, and an IAM deny policy stops everyone else,
- * whatever roles they may come to hold, from administering buckets and sinks, writing log
- * entries or changing IAM.
+ * whatever roles they may come to hold, from writing log entries directly (all but the sink
+ * writers) and from administering buckets and sinks or changing IAM (all but the deployer).
+ * Break-glass is exempt from both.
  */
 export class LoggingIsolation extends pulumi.ComponentResource {
   public readonly denyPolicy: gcp.iam.DenyPolicy;
@@ -58,6 +70,7 @@ export class LoggingIsolation extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    const breakGlass = denyPrincipal(`group:${args.breakGlassGroup}`);
     this.denyPolicy = new gcp.iam.DenyPolicy(
       `${name}-deny`,
       {
@@ -69,16 +82,21 @@ export class LoggingIsolation extends pulumi.ComponentResource {
         displayName: "Only sink writers and break-glass may administer or write the audit log",
         rules: [
           {
-            description: "Deny log administration, direct log writes and IAM changes in the logging project.",
+            description: "Deny log bucket and sink administration and IAM changes to all but the deployer.",
+            denyRule: {
+              deniedPrincipals: ["principalSet://goog/public:all"],
+              exceptionPrincipals: [denyPrincipal(args.deployer), breakGlass],
+              deniedPermissions: DENIED_ADMIN_PERMISSIONS,
+            },
+          },
+          {
+            description: "Deny direct log writes to all but the sink writers.",
             denyRule: {
               deniedPrincipals: ["principalSet://goog/public:all"],
               exceptionPrincipals: pulumi
                 .all(args.writerIdentities)
-                .apply((writers) => [
-                  ...writers.map(denyPrincipal),
-                  `principalSet://goog/group/${args.breakGlassGroup}`,
-                ]),
-              deniedPermissions: DENIED_PERMISSIONS,
+                .apply((writers) => [...writers.map(denyPrincipal), breakGlass]),
+              deniedPermissions: DENIED_WRITE_PERMISSIONS,
             },
           },
         ],

@@ -25,11 +25,17 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "artifactregistry.googleapis.com",
     "containersecurity.googleapis.com",
     "dns.googleapis.com",
+    // The Gateway's Google-managed certificate, map and DNS authorisation (GatewayEdge).
+    "certificatemanager.googleapis.com",
+    // Cloud IDS endpoints (IntrusionDetection) peer through private services access.
+    "ids.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
   ],
   cde: [
     "compute.googleapis.com",
+    // The cde VPC's private googleapis.com zone (PrivateNetwork).
+    "dns.googleapis.com",
     "sqladmin.googleapis.com",
     "servicenetworking.googleapis.com",
     "iam.googleapis.com",
@@ -73,8 +79,12 @@ export interface PlatformProjectsArgs {
 export class PlatformProjects extends pulumi.ComponentResource {
   public readonly ids: Record<ProjectRole, pulumi.Output<string>>;
   public readonly numbers: Record<ProjectRole, pulumi.Output<string>>;
+  /** Project id → project number, for service-agent addresses and the stack outputs. */
+  public readonly numbersById: pulumi.Output<Record<string, string>>;
   /** The enabled APIs of each project: resources that use a project depend on these. */
   public readonly services: Record<ProjectRole, gcp.projects.Service[]>;
+  /** The same enablements by API name, for what needs one API in particular. */
+  public readonly servicesByApi: Record<ProjectRole, Record<string, gcp.projects.Service>>;
 
   constructor(name: string, args: PlatformProjectsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:projects:PlatformProjects", name, {}, opts);
@@ -123,7 +133,16 @@ export class PlatformProjects extends pulumi.ComponentResource {
     }
     this.ids = ids;
     this.numbers = numbers;
+    this.numbersById = pulumi
+      .all(PROJECT_ROLES.map((role) => pulumi.all([ids[role], numbers[role]])))
+      .apply((pairs) => Object.fromEntries(pairs));
     this.services = services;
+    this.servicesByApi = Object.fromEntries(
+      PROJECT_ROLES.map((role) => [
+        role,
+        Object.fromEntries(apis[role].map((api, i) => [api, services[role][i]])),
+      ]),
+    ) as Record<ProjectRole, Record<string, gcp.projects.Service>>;
     this.registerOutputs({ ids, numbers, services });
   }
 }

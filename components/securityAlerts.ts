@@ -1,6 +1,14 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { StandardLabels } from "../platform/labels";
+
+/**
+ * How long Cloud Monitoring takes to learn a new log-based metric; an alert policy created
+ * earlier fails with 404 ("it could take up to 10 minutes to become available":
+ * terraform-provider-google issue 11102). A create-time wait only: updates do not wait again.
+ */
+export const LOG_METRIC_PROPAGATION = "600s";
 
 export interface LogAlertSpec {
   /** kebab-case id, used for the metric name and the resource names. */
@@ -73,19 +81,30 @@ export class SecurityAlerts extends pulumi.ComponentResource {
       mimeType: "text/markdown",
     });
 
-    for (const alert of args.logAlerts) {
-      const metric = new gcp.logging.Metric(
-        `${name}-${alert.id}`,
-        {
-          project: args.project,
-          name: `qairopay/${alert.id}`,
-          description: alert.description,
-          filter: alert.filter,
-          bucketName: args.bucketName,
-          metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
-        },
-        child,
-      );
+    const metrics = args.logAlerts.map(
+      (alert) =>
+        new gcp.logging.Metric(
+          `${name}-${alert.id}`,
+          {
+            project: args.project,
+            name: `qairopay/${alert.id}`,
+            description: alert.description,
+            filter: alert.filter,
+            bucketName: args.bucketName,
+            metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
+          },
+          child,
+        ),
+    );
+    const propagated = metrics.length
+      ? new time.Sleep(
+          `${name}-metrics-propagated`,
+          { createDuration: LOG_METRIC_PROPAGATION },
+          { parent: this, dependsOn: metrics },
+        )
+      : undefined;
+    args.logAlerts.forEach((alert, i) => {
+      const metric = metrics[i];
       new gcp.monitoring.AlertPolicy(
         `${name}-${alert.id}-alert`,
         {
@@ -113,9 +132,9 @@ export class SecurityAlerts extends pulumi.ComponentResource {
           alertStrategy: { autoClose: "1800s" },
           userLabels: args.labels,
         },
-        child,
+        { parent: this, dependsOn: propagated ? [propagated] : [] },
       );
-    }
+    });
 
     for (const lag of args.replicaLag ?? []) {
       new gcp.monitoring.AlertPolicy(

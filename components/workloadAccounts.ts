@@ -22,7 +22,17 @@ export interface WorkloadAccountArgs {
    * The Kubernetes service account that may act as this account (Workload Identity): the same
    * `<pool>[namespace/name]` in every cluster of the fleet. Only it, and nothing else.
    */
-  kubernetesServiceAccount?: { workloadPool: pulumi.Input<string>; namespace: string; name: string };
+  kubernetesServiceAccount?: {
+    workloadPool: pulumi.Input<string>;
+    namespace: string;
+    name: string;
+    /**
+     * The clusters whose creation creates the pool: Google creates `PROJECT.svc.id.goog` with
+     * the project's first Workload Identity cluster, and a grant to it fails before that
+     * ("Error 400: Identity Pool does not exist").
+     */
+    poolCreatedBy: pulumi.Input<pulumi.Resource>[];
+  };
 }
 
 /**
@@ -78,7 +88,7 @@ export class WorkloadAccount extends pulumi.ComponentResource {
           role: "roles/iam.workloadIdentityUser",
           member: pulumi.interpolate`serviceAccount:${ksa.workloadPool}[${ksa.namespace}/${ksa.name}]`,
         },
-        child,
+        { parent: this, dependsOn: ksa.poolCreatedBy },
       );
     }
     this.account = account;

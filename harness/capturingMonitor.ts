@@ -19,6 +19,7 @@ const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 export class CapturingMonitor extends MockMonitor {
   readonly captured: CapturedResource[] = [];
   private readonly defaultProviders = new Map<string, string>();
+  private stackResource?: CapturedResource;
 
   constructor(mocks: Mocks) {
     super(mocks);
@@ -51,7 +52,7 @@ export class CapturingMonitor extends MockMonitor {
       req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
         propertyDependencies[key] = deps.getUrnsList();
       });
-      this.captured.push({
+      const record: CapturedResource = {
         urn,
         type,
         name,
@@ -69,7 +70,9 @@ export class CapturingMonitor extends MockMonitor {
         ignoreChanges: req.getIgnorechangesList(),
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-      });
+      };
+      this.captured.push(record);
+      if (type === ROOT_STACK_TYPE) this.stackResource = record;
       const response = new resproto.RegisterResourceResponse();
       response.setUrn(urn);
       response.setId(result.id || "");
@@ -80,7 +83,21 @@ export class CapturingMonitor extends MockMonitor {
     }
   }
 
-  /** The engine gives each package a default provider resource; reproduce it so exports hold one. */
+  /** The stack's outputs are kept, as the engine keeps them in the state (exports carry them). */
+  async registerResourceOutputs(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    try {
+      if (this.stackResource && req.getUrn() === this.stackResource.urn)
+        this.stackResource.outputs = rpc.deserializeProperties(req.getOutputs());
+      callback(null, {});
+    } catch (err) {
+      callback(err, undefined);
+    }
+  }
+
+  /**
+   * The engine gives each package a default provider resource whose inputs are the stack's
+   * configuration of that package (`gcp:project` → `project`); reproduce it so exports hold one.
+   */
   private defaultProvider(type: string): string {
     const pkg = type.split(":")[0];
     let ref = this.defaultProviders.get(pkg);
@@ -96,7 +113,7 @@ export class CapturingMonitor extends MockMonitor {
           name: "default",
           custom: true,
           id,
-          inputs: {},
+          inputs: packageConfig(pkg),
         }),
       );
     }
@@ -139,4 +156,14 @@ function reapplySecrets(inputs: any, state: any, secretOutputs: string[]): any {
     if (k in out && !isSecret(out[k])) out[k] = { [rpc.specialSigKey]: rpc.specialSecretSig, value: out[k] };
   }
   return out;
+}
+
+/** `<pkg>:<key>` configuration values, as the engine passes them to a default provider. */
+function packageConfig(pkg: string): Record<string, unknown> {
+  const all: Record<string, string> = require("@pulumi/pulumi").runtime.allConfig();
+  return Object.fromEntries(
+    Object.entries(all)
+      .filter(([k]) => k.startsWith(`${pkg}:`))
+      .map(([k, v]) => [k.slice(pkg.length + 1), v]),
+  );
 }

@@ -1,7 +1,7 @@
 import { mockProjectNumber } from "../harness/gcpMocks";
 import type { OfflineRun } from "../harness/run";
 import { auditSinkFilter, crossTenantFilter } from "../components/logFilters";
-import { DENIED_PERMISSIONS } from "../components/loggingIsolation";
+import { DENIED_ADMIN_PERMISSIONS, DENIED_PERMISSIONS } from "../components/loggingIsolation";
 import { named, ofType, planStack, sorted } from "./helpers/plan";
 
 let prod: OfflineRun;
@@ -102,13 +102,22 @@ describe("routing, per-project shape (prod)", () => {
     );
   });
 
-  test("the deny policy stops everyone but the writers and break-glass", () => {
+  test("the deny policy: administration by the deployer and break-glass only, direct log writes by the sink writers and break-glass only", () => {
     const deny = named(prod, "prod-logging-isolation-deny");
     expect(deny.inputs.parent).toBe("cloudresourcemanager.googleapis.com%2Fprojects%2Fqp-prod-logging");
-    const rule = (deny.inputs.rules as { denyRule: Record<string, string[]> }[])[0].denyRule;
-    expect(rule.deniedPrincipals).toEqual(["principalSet://goog/public:all"]);
-    expect(rule.deniedPermissions).toEqual(DENIED_PERMISSIONS);
-    expect(sorted(rule.exceptionPrincipals)).toEqual(
+    const [admin, write] = (deny.inputs.rules as { denyRule: Record<string, string[]> }[]).map(
+      (r) => r.denyRule,
+    );
+    expect(admin.deniedPrincipals).toEqual(["principalSet://goog/public:all"]);
+    expect(admin.deniedPermissions).toEqual(DENIED_ADMIN_PERMISSIONS);
+    expect(admin.exceptionPrincipals).toEqual([
+      "principal://iam.googleapis.com/projects/-/serviceAccounts/prod-deployer@qp-platform-ci.iam.gserviceaccount.com",
+      "principalSet://goog/group/break-glass@qairopay.com",
+    ]);
+    expect(write.deniedPrincipals).toEqual(["principalSet://goog/public:all"]);
+    expect(write.deniedPermissions).toEqual(["logging.googleapis.com/logEntries.create"]);
+    expect([...DENIED_ADMIN_PERMISSIONS, ...write.deniedPermissions]).toEqual(DENIED_PERMISSIONS);
+    expect(sorted(write.exceptionPrincipals)).toEqual(
       sorted([
         ...["qp-prod-platform", "qp-prod-cde", "qp-prod-kms"].map(
           (p) =>
@@ -162,7 +171,7 @@ describe("routing, aggregated shape (staging, folder configured)", () => {
       named(staging, "staging-logging-isolation-deny").inputs.rules as {
         denyRule: Record<string, string[]>;
       }[]
-    )[0].denyRule;
+    )[1].denyRule;
     expect(rule.exceptionPrincipals).toEqual([
       "principal://iam.googleapis.com/projects/-/serviceAccounts/service-folder-538201947712@gcp-sa-logging.iam.gserviceaccount.com",
       "principalSet://goog/group/break-glass@qairopay.com",

@@ -6,7 +6,7 @@ import * as path from "path";
 const ROOT = path.join(__dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-cli-"));
 
-function run(tool: "plan" | "policy", args: string[]) {
+function run(tool: "plan" | "policy" | "rehearse", args: string[]) {
   const result = spawnSync(
     process.execPath,
     ["-r", "ts-node/register/transpile-only", path.join("tools", `${tool}.ts`), ...args],
@@ -31,9 +31,10 @@ describe("npm run plan", () => {
   test("--json lists every resource with the contract's fields and exits 0", () => {
     expect(plan.code).toBe(0);
     const out = JSON.parse(plan.stdout);
-    expect(Object.keys(out)).toEqual(["stack", "resources", "violations"]);
+    expect(Object.keys(out)).toEqual(["stack", "resources", "violations", "rehearsal"]);
     expect(out.stack).toBe("prod");
     expect(out.violations).toEqual([]);
+    expect(out.rehearsal).toEqual([]);
     expect(out.resources.length).toBeGreaterThan(100);
     for (const r of out.resources) {
       expect(Object.keys(r)).toEqual([
@@ -152,6 +153,76 @@ describe("npm run plan", () => {
     expect(
       JSON.parse(result.stdout).violations.map((v: { enforcementLevel: string }) => v.enforcementLevel),
     ).toEqual(["advisory", "advisory"]);
+  });
+
+  test("`rehearse --state` of the export is clean; an API removed from it is an error on what calls it (exit 1)", () => {
+    expect(run("rehearse", ["--state", exported, "--json"])).toMatchObject({
+      code: 0,
+      stdout: '{\n  "findings": []\n}\n',
+    });
+    const state = JSON.parse(fs.readFileSync(exported, "utf8"));
+    state.deployment.resources = state.deployment.resources.filter(
+      (r: { urn: string }) => !r.urn.endsWith("::prod-platform-certificatemanager"),
+    );
+    const mutated = path.join(tmp, "no-certificatemanager.json");
+    fs.writeFileSync(mutated, JSON.stringify(state));
+    const result = run("rehearse", ["--state", mutated, "--json"]);
+    expect(result.code).toBe(1);
+    const findings = JSON.parse(result.stdout).findings;
+    expect(findings.map((f: { urn: string }) => f.urn.split("::").pop()).sort()).toEqual([
+      "prod-edge-certificate",
+      "prod-edge-certificate-map",
+      "prod-edge-certificate-map-entry",
+      "prod-edge-dns-auth",
+    ]);
+    for (const f of findings) {
+      expect(Object.keys(f)).toEqual(["rule", "urn", "severity", "message"]);
+      expect(f).toMatchObject({ rule: "api-enabled", severity: "error" });
+    }
+    const text = run("rehearse", ["--state", mutated]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(
+      "Apply rehearsal (what a first `pulumi up` would meet): 4 errors, 0 warnings",
+    );
+  });
+
+  test("`rehearse --deployer` checks the logging project's deny policy against another identity", () => {
+    const result = run("rehearse", [
+      "--state",
+      exported,
+      "--json",
+      "--deployer",
+      "group:platform-admins@qairopay.com",
+    ]);
+    expect(result.code).toBe(1);
+    const rules = new Set(JSON.parse(result.stdout).findings.map((f: { rule: string }) => f.rule));
+    expect([...rules]).toEqual(["deny-policy-deployer"]);
+  });
+
+  test("rehearse: bad input exits 2 with a message", () => {
+    expect(run("rehearse", []).code).toBe(2);
+    expect(run("rehearse", ["--stack", "prod", "--state", exported])).toMatchObject({
+      code: 2,
+      stderr: "error: give exactly one of --stack <name> or --state <file>\n",
+    });
+    expect(run("rehearse", ["--state", path.join(tmp, "missing.json")])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("cannot be read"),
+    });
+    expect(run("rehearse", ["--state", exported, "--deployer", "me"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--deployer me: must be an IAM member"),
+    });
+  });
+
+  test("a provider key of another namespace with a bad value is rejected by name before anything runs", () => {
+    const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
+    const file = path.join(tmp, "Pulumi.badproject.yaml");
+    fs.writeFileSync(file, prod.replace("gcp:project: qp-prod-platform", "gcp:project: Not A Project!"));
+    const result = run("rehearse", ["--stack", "badproject", "--stack-file", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('gcp:project = "Not A Project!": must be a Google Cloud project id');
+    expect(result.stderr).not.toMatch(NO_STACK_TRACE);
   });
 
   test("bad arguments exit 2", () => {

@@ -112,6 +112,7 @@ describe("key hierarchy", () => {
       ["qp-prod-platform", "sqladmin.googleapis.com"],
       ["qp-prod-platform", "redis.googleapis.com"],
       ["qp-prod-platform", "container.googleapis.com"],
+      ["qp-prod-platform", "multiclusteringress.googleapis.com"],
       ["qp-prod-cde", "sqladmin.googleapis.com"],
     ]);
   });
@@ -473,7 +474,8 @@ describe("private Google access and intrusion detection", () => {
 describe("projects and labels", () => {
   test("APIs are enabled and never disabled on destroy", () => {
     const services = ofType(prod, T.service);
-    expect(services.length).toBe(36);
+    // 20 platform (with Certificate Manager and Cloud IDS), 8 cde (with Cloud DNS), 5 kms, 6 logging.
+    expect(services.length).toBe(39);
     expect(
       services.every(
         (s) => s.inputs.disableOnDestroy === false && s.inputs.disableDependentServices === false,

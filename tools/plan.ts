@@ -8,7 +8,9 @@ import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
 import { PACKS } from "../policies/packs";
 import { EXIT_MANDATORY_VIOLATION, parseArguments, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
+import { hasRehearsalError, renderRehearsalMarkdown, renderRehearsalText } from "./cli/rehearsalReport";
 
 const program = new Command("plan")
   .description(
@@ -19,7 +21,7 @@ const program = new Command("plan")
     "--stack-file <path>",
     "read the configuration from this file instead of stacks/Pulumi.<stack>.yaml",
   )
-  .option("--json", "print JSON: { stack, resources, violations } (same as --format json)")
+  .option("--json", "print JSON: { stack, resources, violations, rehearsal } (same as --format json)")
   .addOption(
     new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
   )
@@ -57,28 +59,37 @@ async function main(): Promise<number> {
     throw err;
   }
   const violations = await evaluatePacks(PACKS, run.resources, overrides);
+  const rehearsal = rehearseApply(run.resources);
   if (opts.exportState)
     fs.writeFileSync(opts.exportState, JSON.stringify(toDeployment(run.resources), null, 2) + "\n");
 
   const packNames = PACKS.map((p) => p.name);
   if (format === "json") {
     await writeOut(
-      JSON.stringify({ stack: run.stack, resources: run.resources.map(jsonResource), violations }, null, 2) +
-        "\n",
+      JSON.stringify(
+        { stack: run.stack, resources: run.resources.map(jsonResource), violations, rehearsal },
+        null,
+        2,
+      ) + "\n",
     );
   } else if (format === "markdown") {
     await writeOut(
-      renderMarkdown(`Offline plan of \`${run.stack}\``, violations, packNames, run.resources) + "\n",
+      renderMarkdown(`Offline plan of \`${run.stack}\``, violations, packNames, run.resources) +
+        "\n\n" +
+        renderRehearsalMarkdown(rehearsal) +
+        "\n",
     );
   } else {
     await writeOut(
       renderInventoryText(run.stack, run.resources) +
         "\n" +
         renderViolationsText(violations, packNames) +
+        "\n" +
+        renderRehearsalText(rehearsal) +
         "\n",
     );
   }
-  return violations.some(isMandatory) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+  return violations.some(isMandatory) || hasRehearsalError(rehearsal) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
 main().then(

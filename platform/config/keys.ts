@@ -186,6 +186,17 @@ export const CONFIG_KEYS = {
     type: "string",
     description: "Google group exempt from the logging project's deny policy in an emergency.",
   },
+  deployerPrincipal: {
+    type: "string",
+    description:
+      "IAM member that runs `pulumi up` (serviceAccount:, group: or user:): the only identity besides break-glass that the logging project's deny policy lets administer it.",
+  },
+  externallyEnabledApis: {
+    type: "array",
+    description:
+      "APIs enabled outside this stack in projects it adopts, as <project id>/<service>; the apply rehearsal trusts them.",
+    default: [],
+  },
 } as const satisfies Record<string, ConfigKeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigKey, ConfigKeySpec, PROJECT_NAME } from "./keys";
-import { configSchema, crossKeyProblems, orderedRegions, parseNamedNetwork } from "./schema";
+import {
+  configSchema,
+  crossKeyProblems,
+  orderedRegions,
+  parseNamedNetwork,
+  providerConfigSchema,
+} from "./schema";
 import { readTenantRegistry } from "./tenants";
 import { PlatformConfig } from "./types";
 
@@ -39,14 +45,35 @@ export function configFromValues(all: Record<string, string>, stack: string): Pl
     .filter((k) => k.startsWith(`${PROJECT_NAME}:`))
     .map((k) => k.slice(PROJECT_NAME.length + 1))
     .filter((k) => !(k in CONFIG_KEYS));
-  return validateConfig(raw, stack, unknown);
+  return validateConfig(raw, stack, unknown, providerConfigProblems(all));
+}
+
+/** Problems with the keys of other namespaces the program relies on (`gcp:project`, ...). */
+export function providerConfigProblems(all: Record<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [key, schema] of Object.entries(providerConfigSchema)) {
+    const value = all[key];
+    if (value === undefined) continue;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success)
+      problems.push(`${key} = ${JSON.stringify(value)}: ${parsed.error.issues[0].message}`);
+  }
+  return problems;
 }
 
 /** Pure core of `readPlatformConfig`: raw strings (as Pulumi passes them) in, config or ConfigError out. */
-export function validateConfig(raw: RawValues, stack: string, unknownKeys: string[] = []): PlatformConfig {
-  const problems = unknownKeys.map(
-    (k) => `${PROJECT_NAME}:${k}: is not a configuration key of this project (see Pulumi.yaml)`,
-  );
+export function validateConfig(
+  raw: RawValues,
+  stack: string,
+  unknownKeys: string[] = [],
+  otherProblems: string[] = [],
+): PlatformConfig {
+  const problems = [
+    ...unknownKeys.map(
+      (k) => `${PROJECT_NAME}:${k}: is not a configuration key of this project (see Pulumi.yaml)`,
+    ),
+    ...otherProblems,
+  ];
   const typed: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, ConfigKeySpec][]) {
     const converted = convert(key, spec, raw[key]);
@@ -123,6 +150,7 @@ export function validateConfig(raw: RawValues, stack: string, unknownKeys: strin
       pagerDutyServiceKey: c.pagerDutyServiceKey ? pulumi.secret(c.pagerDutyServiceKey) : undefined,
     },
     groups: { auditors: c.auditorsGroup, breakGlass: c.breakGlassGroup },
+    deployer: { principal: c.deployerPrincipal, externallyEnabledApis: c.externallyEnabledApis },
   };
 }
 

@@ -83,7 +83,31 @@ export const configSchema = z.object({
   pagerDutyServiceKey: z.string(),
   auditorsGroup: group,
   breakGlassGroup: group,
+  deployerPrincipal: z.string().regex(/^(serviceAccount|group|user):[^@\s:]+@[a-z0-9.-]+\.[a-z]{2,}$/, {
+    message: "must be an IAM member serviceAccount:EMAIL, group:EMAIL or user:EMAIL",
+  }),
+  externallyEnabledApis: z.array(
+    z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z0-9-]+(\.[a-z0-9-]+)*\.googleapis\.com$/, {
+      message: "must be <project id>/<service>, e.g. qp-prod-platform/dns.googleapis.com",
+    }),
+  ),
 });
+
+/**
+ * Keys of other namespaces the program depends on: the Google provider's own settings, which
+ * every default-provider resource inherits (pulumi-gcp provider configuration). Each is
+ * optional; a value that is set must be valid.
+ */
+export const providerConfigSchema = {
+  "gcp:project": projectId,
+  "gcp:billingProject": projectId,
+  "gcp:region": region,
+  "gcp:zone": z.string().regex(/^(us-central1|us-east1)-[a-f]$/, {
+    message: `must be a zone of ${ALLOWED_REGIONS.join(" or ")}, e.g. us-central1-a`,
+  }),
+  "gcp:userProjectOverride": z.enum(["true", "false"], { message: "must be true or false" }),
+  "gcp:impersonateServiceAccount": z.email({ message: "must be a service account e-mail address" }),
+} as const;
 
 export type RawPlatformConfig = z.infer<typeof configSchema>;
 

@@ -46,4 +46,6 @@ export interface PlatformConfig {
   audit: { region: Region; retentionDays: number };
   alerting: { emails: string[]; pagerDutyServiceKey?: pulumi.Output<string>; drReplicaLagSeconds: number };
   groups: { auditors: string; breakGlass: string };
+  /** Who runs `pulumi up`, and what its projects' owners enabled outside the stack. */
+  deployer: { principal: string; externallyEnabledApis: string[] };
 }

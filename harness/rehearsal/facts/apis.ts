@@ -1,0 +1,104 @@
+/**
+ * The Google API each resource type calls, which must be enabled in the resource's own project
+ * before the resource is created (the API's consumer project is the project in the request URL).
+ * `callerApis` are consumed in the deployer's own quota project instead (Resource Manager,
+ * Service Usage): they cannot be seen from the plan and are listed in docs/rehearsal.md.
+ * Sources: the base URL of each resource in terraform-provider-google
+ * (google/services/<service>/resource_*.go, `{{<Service>BasePath}}`), and
+ * https://cloud.google.com/service-usage/docs/enable-disable.
+ */
+export interface ApiFact {
+  apis: string[];
+  callerApis?: string[];
+}
+
+const compute: ApiFact = { apis: ["compute.googleapis.com"] };
+const kms: ApiFact = { apis: ["cloudkms.googleapis.com"] };
+const logging: ApiFact = { apis: ["logging.googleapis.com"] };
+const monitoring: ApiFact = { apis: ["monitoring.googleapis.com"] };
+const certificateManager: ApiFact = { apis: ["certificatemanager.googleapis.com"] };
+const dns: ApiFact = { apis: ["dns.googleapis.com"] };
+const iam: ApiFact = { apis: ["iam.googleapis.com"] };
+
+const resourceManager: ApiFact = { apis: [], callerApis: ["cloudresourcemanager.googleapis.com"] };
+
+export const API_FACTS: Record<string, ApiFact> = {
+  "gcp:artifactregistry/repository:Repository": { apis: ["artifactregistry.googleapis.com"] },
+  "gcp:binaryauthorization/policy:Policy": { apis: ["binaryauthorization.googleapis.com"] },
+  "gcp:certificatemanager/certificate:Certificate": certificateManager,
+  "gcp:certificatemanager/certificateMap:CertificateMap": certificateManager,
+  "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": certificateManager,
+  "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": certificateManager,
+  "gcp:cloudids/endpoint:Endpoint": { apis: ["ids.googleapis.com", "servicenetworking.googleapis.com"] },
+  "gcp:cloudquotas/sQuotaPreference:SQuotaPreference": { apis: ["cloudquotas.googleapis.com"] },
+  "gcp:compute/firewall:Firewall": compute,
+  "gcp:compute/globalAddress:GlobalAddress": compute,
+  "gcp:compute/network:Network": compute,
+  "gcp:compute/packetMirroring:PacketMirroring": compute,
+  "gcp:compute/route:Route": compute,
+  "gcp:compute/router:Router": compute,
+  "gcp:compute/routerNat:RouterNat": compute,
+  "gcp:compute/sSLPolicy:SSLPolicy": compute,
+  "gcp:compute/securityPolicy:SecurityPolicy": compute,
+  "gcp:compute/subnetwork:Subnetwork": compute,
+  "gcp:compute/networkFirewallPolicy:NetworkFirewallPolicy": compute,
+  "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule": compute,
+  "gcp:compute/networkFirewallPolicyAssociation:NetworkFirewallPolicyAssociation": compute,
+  "gcp:compute/serviceAttachment:ServiceAttachment": compute,
+  "gcp:compute/forwardingRule:ForwardingRule": compute,
+  "gcp:compute/address:Address": compute,
+  "gcp:compute/regionBackendService:RegionBackendService": compute,
+  "gcp:compute/regionHealthCheck:RegionHealthCheck": compute,
+  "gcp:container/cluster:Cluster": { apis: ["container.googleapis.com"] },
+  "gcp:dns/managedZone:ManagedZone": dns,
+  "gcp:dns/recordSet:RecordSet": dns,
+  "gcp:dns/responsePolicy:ResponsePolicy": dns,
+  "gcp:dns/responsePolicyRule:ResponsePolicyRule": dns,
+  "gcp:gkehub/feature:Feature": { apis: ["gkehub.googleapis.com"] },
+  // IAM v2 has no project in its URL (policies/{parent}/denypolicies): the caller's project pays
+  // (iam2/resource_iam_deny_policy.go; its acceptance test attaches one to a fresh project).
+  "gcp:iam/denyPolicy:DenyPolicy": { apis: [], callerApis: ["iam.googleapis.com"] },
+  "gcp:kms/cryptoKey:CryptoKey": kms,
+  "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": kms,
+  "gcp:kms/keyRing:KeyRing": kms,
+  "gcp:kms/keyRingIAMMember:KeyRingIAMMember": kms,
+  "gcp:logging/folderSink:FolderSink": { apis: [], callerApis: ["logging.googleapis.com"] },
+  "gcp:logging/organizationSink:OrganizationSink": { apis: [], callerApis: ["logging.googleapis.com"] },
+  "gcp:logging/metric:Metric": logging,
+  "gcp:logging/projectBucketConfig:ProjectBucketConfig": logging,
+  "gcp:logging/projectSink:ProjectSink": logging,
+  "gcp:monitoring/alertPolicy:AlertPolicy": monitoring,
+  "gcp:monitoring/notificationChannel:NotificationChannel": monitoring,
+  "gcp:organizations/project:Project": {
+    apis: [],
+    callerApis: ["cloudresourcemanager.googleapis.com", "cloudbilling.googleapis.com"],
+  },
+  "gcp:projects/iAMAuditConfig:IAMAuditConfig": resourceManager,
+  "gcp:projects/iAMMember:IAMMember": resourceManager,
+  "gcp:projects/service:Service": { apis: [], callerApis: ["serviceusage.googleapis.com"] },
+  "gcp:projects/serviceIdentity:ServiceIdentity": { apis: [], callerApis: ["serviceusage.googleapis.com"] },
+  "gcp:redis/instance:Instance": { apis: ["redis.googleapis.com"] },
+  "gcp:secretmanager/secret:Secret": { apis: ["secretmanager.googleapis.com"] },
+  "gcp:secretmanager/secretVersion:SecretVersion": { apis: ["secretmanager.googleapis.com"] },
+  "gcp:secretmanager/secretIamMember:SecretIamMember": { apis: ["secretmanager.googleapis.com"] },
+  "gcp:serviceaccount/account:Account": iam,
+  "gcp:serviceaccount/iAMMember:IAMMember": iam,
+  "gcp:servicenetworking/connection:Connection": { apis: ["servicenetworking.googleapis.com"] },
+  "gcp:sql/databaseInstance:DatabaseInstance": { apis: ["sqladmin.googleapis.com"] },
+  "gcp:sql/database:Database": { apis: ["sqladmin.googleapis.com"] },
+  "gcp:sql/user:User": { apis: ["sqladmin.googleapis.com"] },
+};
+
+/**
+ * Fleet features call the feature's own API besides GKE Hub's
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-services#enabling,
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/enabling-multi-cluster-gateways).
+ */
+export const FLEET_FEATURE_APIS: Record<string, string[]> = {
+  multiclusterservicediscovery: [
+    "multiclusterservicediscovery.googleapis.com",
+    "trafficdirector.googleapis.com",
+    "dns.googleapis.com",
+  ],
+  multiclusteringress: ["multiclusteringress.googleapis.com"],
+};

@@ -1,0 +1,55 @@
+import { API_FACTS, FLEET_FEATURE_APIS } from "../facts/apis";
+import { apiProblem, projectName } from "../lookup";
+import { Finding, isCloudResource, label, RehearsalRule } from "../model";
+
+/** Every Google resource waits for the APIs it calls to be enabled in its project. */
+export const apiEnabled: RehearsalRule = {
+  id: "api-enabled",
+  description:
+    "A Google resource is created only after the APIs it calls are enabled in its project (or declared enabled outside the stack).",
+  sources: [
+    "https://cloud.google.com/service-usage/docs/enable-disable",
+    "terraform-provider-google google/services/*/resource_*.go (each resource's {{<Service>BasePath}})",
+  ],
+  check(ctx) {
+    const findings: Finding[] = [];
+    for (const r of ctx.resources) {
+      if (!isCloudResource(r) || !r.type.startsWith("gcp:")) continue;
+      const fact = API_FACTS[r.type];
+      if (!fact) {
+        findings.push({
+          rule: this.id,
+          urn: r.urn,
+          severity: "warning",
+          message: `${label(r)}: the rehearsal's model does not know which API this type calls; add it to harness/rehearsal/facts/apis.ts`,
+        });
+        continue;
+      }
+      const apis = [...fact.apis];
+      if (r.type === "gcp:gkehub/feature:Feature")
+        apis.push(...(FLEET_FEATURE_APIS[String(r.inputs.name)] ?? []));
+      if (!apis.length) continue;
+      const project = projectName(ctx, r);
+      if (!project) {
+        findings.push({
+          rule: this.id,
+          urn: r.urn,
+          severity: "warning",
+          message: `${label(r)}: cannot tell which project it is created in (no project input, no provider project)`,
+        });
+        continue;
+      }
+      for (const api of apis) {
+        const problem = apiProblem(ctx, r, project, api);
+        if (problem)
+          findings.push({
+            rule: this.id,
+            urn: r.urn,
+            severity: "error",
+            message: `${label(r)} calls ${api}: ${problem}.`,
+          });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,68 @@
+import { ALL_PRINCIPALS, LIFECYCLE_PERMISSIONS, v2Principal } from "../facts/permissions";
+import { projectName } from "../lookup";
+import { Finding, label, RehearsalRule } from "../model";
+import { plain } from "../stackFacts";
+
+const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
+
+interface DenyRule {
+  deniedPrincipals?: string[];
+  exceptionPrincipals?: string[];
+  deniedPermissions?: string[];
+  exceptionPermissions?: string[];
+  denialCondition?: unknown;
+}
+
+/** A deny policy must not stop the identity that deploys the stack from managing what it deploys there. */
+export const denyPolicyDeployer: RehearsalRule = {
+  id: "deny-policy-deployer",
+  description:
+    "No IAM deny policy of the stack denies the deploying identity a permission that creating, updating or deleting another resource of the stack in that scope needs.",
+  sources: [
+    "https://cloud.google.com/iam/docs/deny-overview",
+    "https://cloud.google.com/iam/docs/deny-permissions-support",
+    "terraform-provider-google google/services/resourcemanager/iam_project.go (setIamPolicy)",
+  ],
+  check(ctx) {
+    const findings: Finding[] = [];
+    for (const policy of ctx.resources.filter((r) => r.type === DENY_TYPE)) {
+      const scope = projectName(ctx, policy);
+      if (!ctx.stack.deployer) {
+        findings.push({
+          rule: this.id,
+          urn: policy.urn,
+          severity: "warning",
+          message: `${label(policy)}: the deploying principal is unknown (stack config deployerPrincipal, or --deployer), so whether this policy locks out the deployer cannot be checked`,
+        });
+        continue;
+      }
+      const deployer = v2Principal(ctx.stack.deployer);
+      const rules = ((plain(policy.inputs.rules) as { denyRule?: DenyRule }[]) ?? []).map(
+        (r) => r.denyRule ?? {},
+      );
+      const denied = new Set<string>();
+      for (const rule of rules) {
+        const applies =
+          (rule.deniedPrincipals ?? []).some((p) => p === ALL_PRINCIPALS || p === deployer) &&
+          !(rule.exceptionPrincipals ?? []).includes(deployer) &&
+          !rule.denialCondition;
+        if (applies)
+          for (const p of rule.deniedPermissions ?? [])
+            if (!(rule.exceptionPermissions ?? []).includes(p)) denied.add(p);
+      }
+      if (!denied.size) continue;
+      for (const r of ctx.resources) {
+        if (r.urn === policy.urn || projectName(ctx, r) !== scope) continue;
+        const blocked = (LIFECYCLE_PERMISSIONS[r.type] ?? []).filter((p) => denied.has(p));
+        if (blocked.length)
+          findings.push({
+            rule: this.id,
+            urn: r.urn,
+            severity: "error",
+            message: `${label(r)} is managed in ${scope}, where ${policy.name} denies ${ctx.stack.deployer} (the deployer) ${blocked.join(", ")}: its create, update or delete fails with 403. Add the deployer to the rule's exceptionPrincipals, or move the operation out of that scope.`,
+          });
+      }
+    }
+    return findings;
+  },
+};

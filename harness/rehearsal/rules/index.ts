@@ -1,0 +1,23 @@
+import { RehearsalRule } from "../model";
+import { apiEnabled } from "./apiEnabled";
+import { cmekGrantBeforeUse } from "./cmekGrantBeforeUse";
+import { crdInstalled } from "./crdInstalled";
+import { denyPolicyDeployer } from "./denyPolicyDeployer";
+import { logMetricPropagation } from "./logMetricPropagation";
+import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
+import { projectCreatedFirst } from "./projectCreatedFirst";
+import { serviceAgentExists } from "./serviceAgentExists";
+import { workloadIdentityPool } from "./workloadIdentityPool";
+
+/** Every apply-time rule; docs/rehearsal.md lists them with their sources. */
+export const REHEARSAL_RULES: RehearsalRule[] = [
+  projectCreatedFirst,
+  apiEnabled,
+  serviceAgentExists,
+  workloadIdentityPool,
+  cmekGrantBeforeUse,
+  privateServiceAccessFirst,
+  logMetricPropagation,
+  crdInstalled,
+  denyPolicyDeployer,
+];

@@ -1,0 +1,91 @@
+import { CapturedResource } from "../model";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../deployment";
+
+/** Stack outputs that carry what the rehearsal needs beyond the registrations (see buildPlatform). */
+export const FACT_OUTPUTS = {
+  deployer: "deployerPrincipal",
+  projectNumbers: "projectNumbers",
+  externallyEnabledApis: "externallyEnabledApis",
+} as const;
+
+/** Facts about the stack that are not in any one resource: who deploys, which projects are whose. */
+export interface StackFacts {
+  /** The principal that runs `pulumi up` (`serviceAccount:…`, `group:…`, `user:…`), when known. */
+  deployer?: string;
+  /** `<project id>/<service>` enabled outside this stack in projects it adopts. */
+  externallyEnabledApis: Set<string>;
+  /** Project number → project id. */
+  projectNumbers: Map<string, string>;
+  /** Project ids this stack creates (`gcp:organizations/project:Project`). */
+  createdProjects: Map<string, CapturedResource>;
+  /** The project a resource without a `project` input lands in, per provider reference. */
+  providerProjects: Map<string, string>;
+}
+
+export interface StackFactInputs {
+  deployer?: string;
+  externallyEnabledApis?: string[];
+  projectNumbers?: Record<string, string>;
+}
+
+const PROJECT_TYPE = "gcp:organizations/project:Project";
+const IDENTITY_TYPE = "gcp:projects/serviceIdentity:ServiceIdentity";
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Gathers the facts from, in order of precedence: what the caller passes (stack config or CLI
+ * flags), the root stack's outputs (a `pulumi stack export` carries them), and the registrations
+ * themselves (created projects' numbers, service identities' e-mails).
+ */
+export function gatherStackFacts(resources: CapturedResource[], given: StackFactInputs = {}): StackFacts {
+  const stackOutputs = plain(resources.find((r) => r.type === STACK_TYPE)?.outputs ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const projectNumbers = new Map<string, string>();
+  const createdProjects = new Map<string, CapturedResource>();
+  const providerProjects = new Map<string, string>();
+  for (const r of resources) {
+    const outputs = plain(r.outputs) as Record<string, unknown>;
+    if (r.type === PROJECT_TYPE) {
+      const id = String(r.inputs.projectId ?? "");
+      createdProjects.set(id, r);
+      if (outputs.number) projectNumbers.set(String(outputs.number), id);
+    }
+    if (r.type === IDENTITY_TYPE) {
+      const number = /^service-(\d+)@/.exec(String(outputs.email ?? ""))?.[1];
+      if (number) projectNumbers.set(number, String(r.inputs.project));
+    }
+    if (r.type === "pulumi:providers:gcp" && typeof r.inputs.project === "string")
+      providerProjects.set(r.urn, r.inputs.project);
+  }
+  const declaredNumbers = {
+    ...(stackOutputs[FACT_OUTPUTS.projectNumbers] as Record<string, string> | undefined),
+    ...given.projectNumbers,
+  };
+  for (const [projectId, number] of Object.entries(declaredNumbers))
+    projectNumbers.set(String(number), projectId);
+  const deployer = given.deployer ?? (stackOutputs[FACT_OUTPUTS.deployer] as string | undefined);
+  const external =
+    given.externallyEnabledApis ??
+    (stackOutputs[FACT_OUTPUTS.externallyEnabledApis] as string[] | undefined) ??
+    [];
+  return {
+    deployer: deployer || undefined,
+    externallyEnabledApis: new Set(external),
+    projectNumbers,
+    createdProjects,
+    providerProjects,
+  };
+}
+
+/** Secrets unwrapped: the rehearsal reads ids and e-mails, never prints a secret. */
+export function plain(value: unknown): unknown {
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SECRET_SIG_KEY] === SECRET_SIG) return plain(record.value);
+    if (Array.isArray(value)) return value.map(plain);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}

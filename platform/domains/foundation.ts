@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AgentRef } from "../../components/keyCatalogue";
+import { PlatformProjects } from "../../components/projects";
+import { ProjectAgent, ServiceAgents } from "../../components/serviceAgents";
+import { ALLOWED_REGIONS, Region } from "../config/regions";
+import { PlatformConfig } from "../config/types";
+import { StandardLabels, standardLabels } from "../labels";
+
+/** What every later domain builds on: the projects, their enabled APIs and their service agents. */
+export interface Foundation {
+  env: string;
+  regions: [Region, Region];
+  projects: PlatformProjects;
+  agents: Record<"platform" | "cde" | "logging", ServiceAgents>;
+  /** The IAM member of a service agent that encrypts with a platform key. */
+  agentMember: (agent: AgentRef) => pulumi.Output<string>;
+  labels: (dataClass: "tenant" | "cardholder" | "none") => StandardLabels;
+}
+
+/** Regions in address-plan order: names and ranges never depend on which one is primary. */
+export function servingRegions(config: PlatformConfig): [Region, Region] {
+  return ALLOWED_REGIONS.filter((r) => config.regions.includes(r)) as [Region, Region];
+}
+
+export function buildFoundation(config: PlatformConfig): Foundation {
+  const env = config.environment;
+  const labels = (dataClass: "tenant" | "cardholder" | "none") => standardLabels(config, dataClass);
+  const projects = new PlatformProjects(env, {
+    projectIds: config.projects,
+    factory: config.projectFactory,
+    labels: labels("none"),
+  });
+  const agents = {
+    platform: agentsFor(env, projects, "platform", [
+      "cloud-sql",
+      "redis",
+      "gke",
+      "compute",
+      "multicluster-ingress",
+    ]),
+    cde: agentsFor(env, projects, "cde", ["cloud-sql"]),
+    logging: agentsFor(env, projects, "logging", ["logging"]),
+  };
+  const agentMember = (agent: AgentRef): pulumi.Output<string> => {
+    const member = agents[agent.project as keyof typeof agents]?.members[agent.service];
+    if (!member) throw new Error(`no service agent ${agent.service} in the ${agent.project} project`);
+    return member;
+  };
+  return { env, regions: servingRegions(config), projects, agents, agentMember, labels };
+}
+
+function agentsFor(
+  env: string,
+  projects: PlatformProjects,
+  role: "platform" | "cde" | "logging",
+  services: ProjectAgent[],
+): ServiceAgents {
+  return new ServiceAgents(
+    `${env}-${role}-agents`,
+    {
+      project: projects.ids[role],
+      projectNumber: projects.numbers[role],
+      services,
+      enabledApis: projects.servicesByApi[role],
+    },
+    { dependsOn: projects.services[role] },
+  );
+}

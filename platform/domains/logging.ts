@@ -1,0 +1,104 @@
+import { AUDIT_BUCKET_ID, AuditLog, AuditLogSources } from "../../components/auditLog";
+import { DataAccessAudit } from "../../components/dataAccessAudit";
+import { crossTenantFilter, securityEventFilters } from "../../components/logFilters";
+import { LoggingIsolation } from "../../components/loggingIsolation";
+import { PROJECT_ROLES } from "../../components/projects";
+import { SecurityAlerts } from "../../components/securityAlerts";
+import { PlatformConfig } from "../config/types";
+import { standardLabels } from "../labels";
+import { DataStores } from "./data";
+import { Foundation, servingRegions } from "./foundation";
+import { Keys } from "./keys";
+
+/** The isolated audit log (LOG-01..05): locked CMEK bucket, sinks, isolation and Data Access logs. */
+export function buildAuditLogging(config: PlatformConfig, f: Foundation, keys: Keys): AuditLog {
+  const { env, projects } = f;
+  const region = config.audit.region;
+  const factory = config.projectFactory;
+  const sources: AuditLogSources = factory?.organizationId
+    ? { kind: "organization", organizationId: factory.organizationId }
+    : factory?.folderId
+      ? { kind: "folder", folderId: factory.folderId }
+      : { kind: "projects", projects: projects.ids };
+  const auditLog = new AuditLog(`${env}-audit-log`, {
+    loggingProject: projects.ids.logging,
+    loggingProjectRole: "logging",
+    region,
+    retentionDays: config.audit.retentionDays,
+    kmsKeyName: keys.hierarchy.keyId("audit-log", region),
+    sources,
+    // The bucket and every project sink call the Logging API of their own project.
+    dependsOn: [
+      ...keys.hierarchy.grantsOf("audit-log", region),
+      ...PROJECT_ROLES.map((role) => projects.servicesByApi[role]["logging.googleapis.com"]),
+      ...projects.services.logging,
+    ],
+  });
+  new LoggingIsolation(`${env}-logging-isolation`, {
+    loggingProject: projects.ids.logging,
+    region,
+    bucketId: AUDIT_BUCKET_ID,
+    auditorsGroup: config.groups.auditors,
+    breakGlassGroup: config.groups.breakGlass,
+    writerIdentities: auditLog.writerIdentities,
+    deployer: config.deployer.principal,
+  });
+  new DataAccessAudit(`${env}-data-access`, { projects: projects.ids });
+  return auditLog;
+}
+
+/** Security and resilience alerts (LOG-07, TEN-02): channels, log-based metrics, alert policies. */
+export function buildAlerting(
+  config: PlatformConfig,
+  f: Foundation,
+  auditLog: AuditLog,
+  data: DataStores,
+): void {
+  const { env, projects } = f;
+  const ids = projects.ids;
+  const runbook = "https://github.com/qairopay/platform/blob/main/docs/audit-logging.md";
+  const common = {
+    emails: config.alerting.emails,
+    pagerDutyServiceKey: config.alerting.pagerDutyServiceKey,
+    runbook,
+    labels: standardLabels(config, "none"),
+  };
+  const events = securityEventFilters(config.projects.logging);
+  new SecurityAlerts(
+    `${env}-logging-alerts`,
+    {
+      ...common,
+      project: ids.logging,
+      bucketName: auditLog.bucket.name,
+      logAlerts: Object.entries(events).map(([id, e]) => ({ id, ...e })),
+    },
+    { dependsOn: projects.services.logging },
+  );
+  for (const [key, cluster, role] of [
+    ["ledger", data.ledger, "platform"],
+    ["card-vault", data.cardVault, "cde"],
+  ] as const) {
+    const projectId = config.projects[role];
+    const instanceNames = servingRegions(config).map((r) => `${env}-${key}-${r}`);
+    new SecurityAlerts(
+      `${env}-${key}-alerts`,
+      {
+        ...common,
+        project: ids[role],
+        logAlerts: instanceNames.map((instance) => ({
+          id: `cross-tenant-${instance}`,
+          description: `Cross-tenant access attempt refused on ${instance}.`,
+          filter: crossTenantFilter(projectId, instance),
+        })),
+        replicaLag: [
+          {
+            id: `${env}-${key}`,
+            databaseIds: instanceNames.map((instance) => `${projectId}:${instance}`),
+            thresholdSeconds: config.alerting.drReplicaLagSeconds,
+          },
+        ],
+      },
+      { dependsOn: [...Object.values(cluster.instances), ...projects.services[role]] },
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import { AddressPlan, planAddresses } from "../../components/addressPlan";
+import { IntrusionDetection } from "../../components/intrusionDetection";
+import { PrivateNetwork } from "../../components/network";
+import { PlatformConfig } from "../config/types";
+import { Foundation } from "./foundation";
+
+export interface Networks {
+  plan: AddressPlan;
+  platform: PrivateNetwork;
+  cde: PrivateNetwork;
+}
+
+/** The platform and cde VPCs from one address plan (NET-01..04), and Cloud IDS where configured (NET-06). */
+export function buildNetworks(config: PlatformConfig, f: Foundation): Networks {
+  const { env, regions, projects } = f;
+  const plan = planAddresses(config.addressSpace, regions);
+  const platform = new PrivateNetwork(
+    `${env}-platform-net`,
+    {
+      project: projects.ids.platform,
+      networkName: `${env}-platform`,
+      plan: plan.platform,
+      regions,
+      labels: f.labels("tenant"),
+    },
+    { dependsOn: projects.services.platform },
+  );
+  const cde = new PrivateNetwork(
+    `${env}-cde-net`,
+    {
+      project: projects.ids.cde,
+      networkName: `${env}-cde`,
+      plan: plan.cde,
+      regions,
+      labels: f.labels("cardholder"),
+    },
+    { dependsOn: projects.services.cde },
+  );
+  for (const region of config.intrusionDetectionRegions) {
+    const subnet = platform.subnets[region];
+    new IntrusionDetection(`${env}-ids-${region}`, {
+      project: projects.ids.platform,
+      resourcePrefix: `${env}-platform`,
+      region,
+      network: platform.network.id,
+      subnetworks: subnet ? [subnet.id] : [],
+      dependsOn: [platform.privateServiceAccess, ...projects.services.platform],
+    });
+  }
+  return { plan, platform, cde };
+}

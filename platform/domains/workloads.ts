@@ -1,0 +1,41 @@
+import * as pulumi from "@pulumi/pulumi";
+import { WorkloadAccount } from "../../components/workloadAccounts";
+import { Foundation } from "./foundation";
+import { Compute } from "./compute";
+import { Keys } from "./keys";
+
+export interface Workloads {
+  ledger: WorkloadAccount;
+  cardVault: WorkloadAccount;
+}
+
+/** The workloads' Google identities, data-plane roles only (IAM-03, IAM-04), bound to their Kubernetes accounts. */
+export function buildWorkloads(f: Foundation, keys: Keys, compute: Compute): Workloads {
+  const { env, regions, projects } = f;
+  const k = keys.hierarchy;
+  const poolCreatedBy = Object.values(compute.clusters).map((c) => c.cluster);
+  const workloadPool = pulumi.interpolate`${projects.ids.platform}.svc.id.goog`;
+  const ledger = new WorkloadAccount(
+    `${env}-ledger-workload`,
+    {
+      project: projects.ids.platform,
+      accountId: "ledger-workload",
+      displayName: "Ledger workload",
+      keyRings: Object.fromEntries(regions.map((r) => [r, k.ringId("tenant-kek", r)])),
+      kubernetesServiceAccount: { workloadPool, namespace: "ledger", name: "ledger", poolCreatedBy },
+    },
+    { dependsOn: projects.services.platform },
+  );
+  const cardVault = new WorkloadAccount(
+    `${env}-card-vault-workload`,
+    {
+      project: projects.ids.cde,
+      accountId: "card-vault-workload",
+      displayName: "Card vault workload",
+      cryptoKeys: Object.fromEntries(regions.map((r) => [r, k.keyId("card-vault-pan", r)])),
+      kubernetesServiceAccount: { workloadPool, namespace: "card-vault", name: "card-vault", poolCreatedBy },
+    },
+    { dependsOn: projects.services.cde },
+  );
+  return { ledger, cardVault };
+}

@@ -1,0 +1,404 @@
+import * as fs from "fs";
+import * as path from "path";
+import { capturedResource, CapturedResource } from "../harness/model";
+import { ApplyOrder } from "../harness/rehearsal/applyOrder";
+import { rehearseApply } from "../harness/rehearsal/rehearse";
+import { REHEARSAL_RULES } from "../harness/rehearsal/rules";
+import { durationSeconds } from "../harness/rehearsal/lookup";
+import { planStack } from "./helpers/plan";
+import { clone, editResource, removeResource } from "./helpers/mutate";
+
+let prod: CapturedResource[];
+let staging: CapturedResource[];
+beforeAll(async () => {
+  prod = (await planStack("prod")).resources;
+  staging = (await planStack("staging")).resources;
+});
+
+const byName = (resources: CapturedResource[], name: string) => {
+  const found = resources.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource ${name}`);
+  return found;
+};
+
+/** The resource no longer waits for anything but its parent (its dependencies dropped, as a changed program would). */
+const detach = (name: string) =>
+  editResource(name, (_props, r) => {
+    r.dependencies = [];
+    r.propertyDependencies = {};
+  });
+
+/** The same, and its parent is the stack: nothing orders it at all. */
+const orphan = (name: string) => (resources: CapturedResource[]) =>
+  detach(name)(resources).map((r) =>
+    r.name === name ? { ...r, parent: resources.find((x) => x.type === "pulumi:pulumi:Stack")?.urn } : r,
+  );
+
+const findings = (resources: CapturedResource[], rule?: string) =>
+  rehearseApply(resources).filter((f) => !rule || f.rule === rule);
+
+const urn = (resources: CapturedResource[], name: string) => byName(resources, name).urn;
+
+describe("apply order (the engine's)", () => {
+  const r = (name: string, extra: Partial<CapturedResource> = {}) =>
+    capturedResource({
+      urn: `urn:pulumi:s::p::t::${name}`,
+      type: "t",
+      name,
+      custom: true,
+      inputs: {},
+      ...extra,
+    });
+  const u = (name: string) => `urn:pulumi:s::p::t::${name}`;
+  const order = new ApplyOrder([
+    r("api"),
+    r("component", { custom: false, dependencies: [u("api")] }),
+    r("child", { parent: u("component") }),
+    r("provider", { propertyDependencies: { kubeconfig: [u("child")] } }),
+    r("object", { provider: `${u("provider")}::id-1` }),
+    r("unrelated"),
+  ]);
+
+  test("a component's dependsOn holds back its children, through the parent", () => {
+    expect(order.precedes(u("api"), u("child"))).toBe(true);
+  });
+
+  test("a resource waits for its provider and, through it, what the provider's inputs come from", () => {
+    expect(order.precedes(u("provider"), u("object"))).toBe(true);
+    expect(order.precedes(u("api"), u("object"))).toBe(true);
+  });
+
+  test("resources with no path between them run concurrently", () => {
+    expect(order.precedes(u("api"), u("unrelated"))).toBe(false);
+    expect(order.precedes(u("unrelated"), u("api"))).toBe(false);
+  });
+
+  test("Go durations of time.Sleep", () => {
+    expect(durationSeconds("10m")).toBe(600);
+    expect(durationSeconds("1h2m3s")).toBe(3723);
+    expect(durationSeconds("soon")).toBeNaN();
+  });
+});
+
+describe("the stacks rehearse clean", () => {
+  test("prod: no finding", () => expect(findings(prod)).toEqual([]));
+  test("staging, a fresh environment that creates its projects: no finding", () =>
+    expect(findings(staging)).toEqual([]));
+  test("every rule names its sources", () => {
+    for (const rule of REHEARSAL_RULES) expect(rule.sources.length).toBeGreaterThan(0);
+  });
+});
+
+describe("project-created-first", () => {
+  test("a resource with no path to the project it lives in", () => {
+    const mutated = orphan("staging-cde-net-googleapis")(staging);
+    expect(findings(mutated, "project-created-first")).toEqual([
+      {
+        rule: "project-created-first",
+        urn: urn(staging, "staging-cde-net-googleapis"),
+        severity: "error",
+        message:
+          "staging-cde-net-googleapis (gcp:dns/managedZone:ManagedZone) is created in project qp-stg-cde, which staging-cde creates in this stack, with no dependency on it: it would start before the project exists. Take the project id from staging-cde's output or add dependsOn.",
+      },
+    ]);
+  });
+});
+
+describe("api-enabled", () => {
+  test("an API never enabled in a project the stack creates", () => {
+    const mutated = removeResource("staging-platform-certificatemanager")(staging);
+    const found = findings(mutated, "api-enabled");
+    expect(found.map((f) => f.urn)).toEqual(
+      [
+        "staging-edge-certificate-map",
+        "staging-edge-dns-auth",
+        "staging-edge-certificate",
+        "staging-edge-certificate-map-entry",
+      ].map((n) => urn(staging, n)),
+    );
+    expect(found[0]).toEqual({
+      rule: "api-enabled",
+      urn: urn(staging, "staging-edge-certificate-map"),
+      severity: "error",
+      message:
+        "staging-edge-certificate-map (gcp:certificatemanager/certificateMap:CertificateMap) calls certificatemanager.googleapis.com: certificatemanager.googleapis.com is never enabled in qp-stg-platform, which this stack creates: enable it (PROJECT_APIS) and depend on the enablement.",
+    });
+  });
+
+  test("an adopted project: not enabled by the stack, unless declared enabled outside it", () => {
+    const mutated = removeResource("prod-cde-dns")(prod);
+    expect(findings(mutated, "api-enabled").map((f) => [f.urn, f.message])).toContainEqual([
+      urn(prod, "prod-cde-net-googleapis"),
+      'prod-cde-net-googleapis (gcp:dns/managedZone:ManagedZone) calls dns.googleapis.com: dns.googleapis.com is not enabled in qp-prod-cde by this stack: enable it (PROJECT_APIS) and depend on it, or declare "qp-prod-cde/dns.googleapis.com" in externallyEnabledApis if the project\'s owner enables it.',
+    ]);
+    expect(rehearseApply(mutated, { externallyEnabledApis: ["qp-prod-cde/dns.googleapis.com"] })).toEqual([]);
+  });
+
+  test("an enablement with no path to the resource is a race", () => {
+    const mutated = orphan("staging-edge-address")(staging);
+    expect(findings(mutated, "api-enabled")).toEqual([
+      {
+        rule: "api-enabled",
+        urn: urn(staging, "staging-edge-address"),
+        severity: "error",
+        message:
+          "staging-edge-address (gcp:compute/globalAddress:GlobalAddress) calls compute.googleapis.com: compute.googleapis.com is enabled in qp-stg-platform by staging-platform-compute, but nothing orders it first: both start at once (a race); add dependsOn on staging-platform-compute.",
+      },
+    ]);
+  });
+
+  test("a type the model does not know is a warning, not a silent pass", () => {
+    const mutated = [
+      ...clone(prod),
+      capturedResource({
+        urn: "urn:pulumi:prod::qairopay-platform::gcp:workbench/instance:Instance::notebook",
+        type: "gcp:workbench/instance:Instance",
+        name: "notebook",
+        custom: true,
+        inputs: { project: "qp-prod-platform" },
+      }),
+    ];
+    expect(findings(mutated, "api-enabled")).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringMatching(/does not know which API this type calls/),
+      }),
+    ]);
+  });
+});
+
+describe("service-agent-exists", () => {
+  test("a just-in-time agent with no ServiceIdentity", () => {
+    const mutated = removeResource("prod-platform-agents-multicluster-ingress")(prod);
+    const found = findings(mutated, "service-agent-exists");
+    expect(found).toHaveLength(1);
+    expect(found[0].urn).toBe(urn(prod, "prod-fleet-mci-agent"));
+    expect(found[0].message).toMatch(
+      /a just-in-time agent of multiclusteringress\.googleapis\.com that Google creates only on first use: create it first with gcp\.projects\.ServiceIdentity \(service multiclusteringress\.googleapis\.com, project qp-prod-platform\)/,
+    );
+  });
+
+  test("a grant ordered after the API but racing the ServiceIdentity that creates its agent", () => {
+    const api = urn(prod, "prod-platform-multiclusteringress");
+    const mutated = editResource("prod-fleet-mci-agent", (_p, r) => {
+      r.dependencies = [api];
+      r.propertyDependencies = {};
+    })(prod);
+    expect(findings(mutated, "service-agent-exists")).toEqual([
+      {
+        rule: "service-agent-exists",
+        urn: urn(prod, "prod-fleet-mci-agent"),
+        severity: "error",
+        message: expect.stringMatching(
+          /a just-in-time agent that prod-platform-agents-multicluster-ingress creates, but nothing orders the two/,
+        ),
+      },
+    ]);
+  });
+
+  test("a grant racing the agent's API", () => {
+    const mutated = detach("prod-fleet-mci-agent")(prod);
+    expect(findings(mutated, "service-agent-exists")[0].message).toMatch(
+      /exists only once that API is enabled: multiclusteringress\.googleapis\.com is enabled in qp-prod-platform by prod-platform-multiclusteringress, but nothing orders it first/,
+    );
+  });
+
+  test("the compute agent's boot-disk key grant before the Compute API", () => {
+    const mutated = detach("prod-keys-us-central1-gke-boot-disk-platform-compute")(prod);
+    expect(findings(mutated, "service-agent-exists")).toEqual([
+      {
+        rule: "service-agent-exists",
+        urn: urn(prod, "prod-keys-us-central1-gke-boot-disk-platform-compute"),
+        severity: "error",
+        message: expect.stringMatching(
+          /grants to the compute\.googleapis\.com service agent of qp-prod-platform, which exists only once that API is enabled: .*by prod-platform-compute, but nothing orders it first/,
+        ),
+      },
+    ]);
+  });
+});
+
+describe("workload-identity-pool", () => {
+  test("a Workload Identity binding before the first cluster", () => {
+    const mutated = detach("prod-ledger-workload-workload-identity")(prod);
+    expect(findings(mutated, "workload-identity-pool")).toEqual([
+      {
+        rule: "workload-identity-pool",
+        urn: urn(prod, "prod-ledger-workload-workload-identity"),
+        severity: "error",
+        message:
+          'prod-ledger-workload-workload-identity (gcp:serviceaccount/iAMMember:IAMMember) grants to serviceAccount:qp-prod-platform.svc.id.goog[ledger/ledger], but the identity pool qp-prod-platform.svc.id.goog appears only with the cluster prod-gke-us-central1-cluster, and nothing orders the grant after it ("Error 400: Identity Pool does not exist"). Depend on the cluster.',
+      },
+    ]);
+  });
+
+  test("a pool no cluster of the stack creates", () => {
+    const mutated = editResource("prod-ledger-workload-workload-identity", (p) => {
+      p.member = "serviceAccount:other-project.svc.id.goog[ledger/ledger]";
+    })(prod);
+    expect(findings(mutated, "workload-identity-pool")[0].message).toMatch(
+      /no cluster of this stack creates the identity pool other-project\.svc\.id\.goog/,
+    );
+  });
+});
+
+describe("cmek-grant-before-use", () => {
+  test("a cache whose key grant exists but is not ordered first", () => {
+    const mutated = detach("prod-cache-us-central1")(detach("prod-cache-us-central1-instance")(prod));
+    expect(findings(mutated, "cmek-grant-before-use")).toEqual([
+      {
+        rule: "cmek-grant-before-use",
+        urn: urn(prod, "prod-cache-us-central1-instance"),
+        severity: "error",
+        message: expect.stringMatching(
+          /encrypts with projects\/qp-prod-kms\/locations\/us-central1\/keyRings\/tenant-data\/cryptoKeys\/redis \(customerManagedKey\); the grant to its cloud-redis agent \(prod-keys-us-central1-redis-platform-redis\) exists but nothing orders it first/,
+        ),
+      },
+    ]);
+  });
+
+  test("a CMEK log bucket with no grant to Cloud Logging's account", () => {
+    const mutated = removeResource("prod-keys-us-central1-audit-log-logging-logging")(prod);
+    expect(findings(mutated, "cmek-grant-before-use").map((f) => f.urn)).toEqual([
+      urn(prod, "prod-audit-log-bucket"),
+    ]);
+    expect(findings(mutated, "cmek-grant-before-use")[0].message).toMatch(
+      /no grant gives the gcp-sa-logging agent of qp-prod-logging encrypt\/decrypt on that key/,
+    );
+  });
+});
+
+describe("private-service-access-first", () => {
+  test("Cloud SQL, Memorystore and Cloud IDS with no connection", () => {
+    const mutated = removeResource("prod-platform-net-psa")(prod);
+    const found = findings(mutated, "private-service-access-first");
+    expect(found.map((f) => f.urn).sort()).toEqual(
+      [
+        "prod-ledger-us-central1",
+        "prod-ledger-us-east1",
+        "prod-cache-us-central1-instance",
+        "prod-cache-us-east1-instance",
+        "prod-ids-us-central1-endpoint",
+        "prod-ids-us-east1-endpoint",
+      ]
+        .map((n) => urn(prod, n))
+        .sort(),
+    );
+    expect(found[0].message).toMatch(/no servicenetworking connection of this stack provides it/);
+  });
+});
+
+describe("log-metric-propagation", () => {
+  test("alert policies right after their metrics", () => {
+    const mutated = removeResource("prod-ledger-alerts-metrics-propagated")(prod);
+    const found = findings(mutated, "log-metric-propagation");
+    expect(found.map((f) => f.urn)).toEqual([
+      urn(prod, "prod-ledger-alerts-cross-tenant-prod-ledger-us-central1-alert"),
+      urn(prod, "prod-ledger-alerts-cross-tenant-prod-ledger-us-east1-alert"),
+    ]);
+    expect(found[0].message).toBe(
+      "prod-ledger-alerts-cross-tenant-prod-ledger-us-central1-alert (gcp:monitoring/alertPolicy:AlertPolicy) is created right after its metric prod-ledger-alerts-cross-tenant-prod-ledger-us-central1 (0s wait): Cloud Monitoring answers 404 for a new log-based metric until it propagates. Put a time.Sleep of at least 600s (createDuration) between the metric and the policy.",
+    );
+  });
+
+  test("a wait shorter than the propagation time", () => {
+    const mutated = editResource("prod-logging-alerts-metrics-propagated", (p) => {
+      p.createDuration = "60s";
+    })(prod);
+    expect(findings(mutated, "log-metric-propagation")).toHaveLength(4);
+    expect(findings(mutated, "log-metric-propagation")[0].message).toMatch(/\(60s wait\)/);
+  });
+});
+
+describe("crd-installed", () => {
+  test("ServiceExports not ordered after the multi-cluster Services feature", () => {
+    const mutated = removeResource("prod-fleet-mcs-crds")(prod);
+    const found = findings(mutated, "crd-installed");
+    expect(found).toHaveLength(4);
+    expect(found[0].message).toBe(
+      'prod-baseline-us-central1-ledger-export (kubernetes:net.gke.io/v1:ServiceExport) needs the net.gke.io CRDs that the multiclusterservicediscovery feature (prod-fleet-mcs) installs, and nothing orders it after the feature: "no matches for kind". Depend on the feature and wait for its CRDs.',
+    );
+  });
+
+  test("ServiceExports applied before the CRDs can have arrived", () => {
+    const mutated = editResource("prod-fleet-mcs-crds", (p) => {
+      p.createDuration = "10s";
+    })(prod);
+    const found = findings(mutated, "crd-installed");
+    expect(found).toHaveLength(4);
+    expect(found[0].message).toMatch(
+      /^prod-baseline-us-central1-ledger-export \(kubernetes:net\.gke\.io\/v1:ServiceExport\) is applied 10s after prod-fleet-mcs is enabled; .* at least 150s/,
+    );
+  });
+
+  test("Gateway API objects on a cluster without the Gateway API", () => {
+    const mutated = editResource("prod-gke-us-central1-cluster", (p) => {
+      p.gatewayApiConfig = { channel: "CHANNEL_DISABLED" };
+    })(prod);
+    const found = findings(mutated, "crd-installed");
+    expect(found.length).toBeGreaterThan(0);
+    expect(
+      found.every((f) => /needs the (gateway\.networking\.k8s\.io|networking\.gke\.io) CRDs/.test(f.message)),
+    ).toBe(true);
+    expect(found.map((f) => f.urn)).toContain(urn(prod, "prod-gateway-gateway"));
+  });
+
+  test("ServiceExports in a cluster outside the fleet", () => {
+    const mutated = editResource("prod-gke-us-east1-cluster", (p) => {
+      delete p.fleet;
+    })(prod);
+    expect(findings(mutated, "crd-installed").map((f) => f.message)).toContainEqual(
+      expect.stringMatching(
+        /prod-baseline-us-east1-ledger-export .* cluster prod-gke-us-east1-cluster is not a fleet member/,
+      ),
+    );
+  });
+});
+
+describe("deny-policy-deployer", () => {
+  test("a deployer the deny policy does not exempt is locked out of everything it manages there", () => {
+    const found = rehearseApply(prod, {
+      deployer: "serviceAccount:someone-else@qp-platform-ci.iam.gserviceaccount.com",
+    });
+    expect(found.map((f) => f.urn).sort()).toEqual(
+      [
+        "prod-logging-isolation-auditors-viewer",
+        "prod-logging-isolation-auditors-privateLogViewer",
+        "prod-data-access-logging",
+        "prod-audit-log-bucket",
+        "prod-audit-log-logging",
+        "prod-audit-log-platform-writer",
+        "prod-audit-log-cde-writer",
+        "prod-audit-log-kms-writer",
+      ]
+        .map((n) => urn(prod, n))
+        .sort(),
+    );
+    expect(found.find((f) => f.urn === urn(prod, "prod-data-access-logging"))?.message).toBe(
+      "prod-data-access-logging (gcp:projects/iAMAuditConfig:IAMAuditConfig) is managed in qp-prod-logging, where prod-logging-isolation-deny denies serviceAccount:someone-else@qp-platform-ci.iam.gserviceaccount.com (the deployer) cloudresourcemanager.googleapis.com/projects.setIamPolicy: its create, update or delete fails with 403. Add the deployer to the rule's exceptionPrincipals, or move the operation out of that scope.",
+    );
+  });
+
+  test("an export whose deployer is unknown gets a warning", () => {
+    const withoutOutputs = clone(prod).map((r) =>
+      r.type === "pulumi:pulumi:Stack" ? { ...r, outputs: {} } : r,
+    );
+    expect(findings(withoutOutputs, "deny-policy-deployer")).toEqual([
+      expect.objectContaining({ severity: "warning", urn: urn(prod, "prod-logging-isolation-deny") }),
+    ]);
+  });
+});
+
+describe("docs/rehearsal.md", () => {
+  test("lists every rule with its file and every source", () => {
+    const root = path.join(__dirname, "..");
+    const doc = fs.readFileSync(path.join(root, "docs", "rehearsal.md"), "utf8");
+    for (const rule of REHEARSAL_RULES) {
+      expect(doc).toContain(`\`${rule.id}\``);
+      expect(doc).toContain(rule.description);
+      for (const source of rule.sources) expect(doc).toContain(source);
+    }
+    for (const file of fs.readdirSync(path.join(root, "harness", "rehearsal", "rules")))
+      if (file !== "index.ts") expect(doc).toContain(`harness/rehearsal/rules/${file}`);
+  });
+});
