@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { PROJECT_ROOT } from "../platform/paths";
 import { z } from "zod";
 import { PACKS } from "../policies/packs";
 import { PolicyOverrides } from "./policyEvaluator";
@@ -13,7 +14,7 @@ const fileSchema = z.record(
   z.union([level, z.object({ enforcementLevel: level }).passthrough()]),
 );
 
-export const POLICY_CONFIG_DIR = path.join(__dirname, "..", "policies", "config");
+export const POLICY_CONFIG_DIR = path.join(PROJECT_ROOT, "policies", "config");
 
 /** The stack's policy configuration file, `policies/config/<stack>.json`, if it has one. */
 export function stackPolicyConfigFile(stack: string): string | undefined {

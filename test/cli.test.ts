@@ -7,15 +7,11 @@ const ROOT = path.join(__dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-cli-"));
 
 function run(tool: "plan" | "policy" | "rehearse", args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join("tools", `${tool}.ts`), ...args],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-    },
-  );
+  const result = spawnSync(process.execPath, [path.join("tools", "launch.js"), tool, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: process.env,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

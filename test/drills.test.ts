@@ -215,14 +215,10 @@ function drillCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", "tools/drill.ts", ...args],
-    {
-      cwd: path.join(__dirname, ".."),
-      env: { ...process.env, ...env },
-    },
-  );
+  const child = spawn(process.execPath, ["tools/launch.js", "drill", ...args], {
+    cwd: path.join(__dirname, ".."),
+    env: { ...process.env, ...env },
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

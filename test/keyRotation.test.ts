@@ -334,11 +334,10 @@ interface CliResult {
 
 /** Runs the CLI as operators do (npm run rotate-keys), against the emulator. */
 function cli(args: string[], started?: (child: ReturnType<typeof spawn>) => void): Promise<CliResult> {
-  const child = spawn(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", "tools/rotateTenantKeys.ts", ...args],
-    { cwd: path.join(__dirname, ".."), env: { ...process.env, QAIROPAY_KMS_ACCESS_TOKEN: TOKEN } },
-  );
+  const child = spawn(process.execPath, ["tools/launch.js", "rotateTenantKeys", ...args], {
+    cwd: path.join(__dirname, ".."),
+    env: { ...process.env, QAIROPAY_KMS_ACCESS_TOKEN: TOKEN },
+  });
   started?.(child);
   let stdout = "";
   let stderr = "";

@@ -6,9 +6,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PROJECT_ROOT } from "../platform/paths";
 import { Command } from "commander";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = PROJECT_ROOT;
 const program = new Command("bench")
   .option("--runs <n>", "runs per measurement", "5")
   .option("--tenants <list>", "tenant counts for the scaling benchmark (comma-separated)")
@@ -67,7 +68,7 @@ const node = planCommand.slice(0, -1);
 function policyEvaluation(stackFile: string, stack: string, label: string): void {
   const result = spawnSync(
     node[0],
-    [...node.slice(1), "tools/benchPolicyEvaluation.ts", stackFile, stack, String(runs)],
+    [...node.slice(1), "benchPolicyEvaluation", stackFile, stack, String(runs)],
     {
       cwd: ROOT,
       encoding: "utf8",

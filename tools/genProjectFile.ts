@@ -2,10 +2,11 @@
 // the keys' types, descriptions and defaults. `npm run gen:project`; a test fails when they drift.
 import * as fs from "fs";
 import * as path from "path";
+import { PROJECT_ROOT } from "../platform/paths";
 import { parseDocument } from "yaml";
 import { CONFIG_KEYS, ConfigKeySpec } from "../platform/config/keys";
 
-const file = path.join(__dirname, "..", "Pulumi.yaml");
+const file = path.join(PROJECT_ROOT, "Pulumi.yaml");
 const doc = parseDocument(fs.readFileSync(file, "utf8"));
 const config: Record<string, unknown> = {};
 for (const [key, spec] of Object.entries(CONFIG_KEYS) as [string, ConfigKeySpec][]) {

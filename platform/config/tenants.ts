@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { PROJECT_ROOT } from "../paths";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
@@ -23,7 +24,7 @@ const tenantSchema = z.object({
 
 const registrySchema = z.object({ tenants: z.array(tenantSchema).min(1, { message: "lists no tenant" }) });
 
-export const STACKS_DIR = path.join(__dirname, "..", "..", "stacks");
+export const STACKS_DIR = path.join(PROJECT_ROOT, "stacks");
 
 /** Validates a parsed registry; returns the tenants or every problem found, each naming the entry. */
 export function validateTenantRegistry(
