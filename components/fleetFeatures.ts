@@ -15,6 +15,8 @@ export interface FleetFeaturesArgs {
   multiClusterIngressAgent: pulumi.Input<string>;
   /** Membership of the configuration cluster, which hosts the multi-cluster Gateway resources. */
   configMembership: pulumi.Input<string>;
+  /** Every member cluster's membership: a new member makes the CRD wait run again. */
+  memberships: pulumi.Input<string>[];
   labels: StandardLabels;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -75,7 +77,11 @@ export class FleetFeatures extends pulumi.ComponentResource {
     );
     this.multiClusterServicesReady = new time.Sleep(
       `${name}-mcs-crds`,
-      { createDuration: MCS_CRD_WAIT },
+      {
+        createDuration: MCS_CRD_WAIT,
+        // A wait runs on create only: a cluster joining later must make it run again.
+        triggers: { memberships: pulumi.all(args.memberships).apply((m) => [...m].sort().join(",")) },
+      },
       { parent: this, dependsOn: [mcs] },
     );
     this.registerOutputs({ multiClusterServicesReady: this.multiClusterServicesReady });

@@ -79,7 +79,8 @@ export class LoggingIsolation extends pulumi.ComponentResource {
           .output(args.loggingProject)
           .apply((p) => encodeURIComponent(`cloudresourcemanager.googleapis.com/projects/${p}`)),
         name: "protect-audit-log",
-        displayName: "Only sink writers and break-glass may administer or write the audit log",
+        // At most 63 characters (IAM v2 Policy.displayName).
+        displayName: "Audit log: only the deployer and break-glass administer it",
         rules: [
           {
             description: "Deny log bucket and sink administration and IAM changes to all but the deployer.",

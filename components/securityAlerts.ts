@@ -99,7 +99,11 @@ export class SecurityAlerts extends pulumi.ComponentResource {
     const propagated = metrics.length
       ? new time.Sleep(
           `${name}-metrics-propagated`,
-          { createDuration: LOG_METRIC_PROPAGATION },
+          {
+            createDuration: LOG_METRIC_PROPAGATION,
+            // A wait runs on create only: a metric added later must make it run again.
+            triggers: { metrics: args.logAlerts.map((a) => a.id).join(",") },
+          },
           { parent: this, dependsOn: metrics },
         )
       : undefined;

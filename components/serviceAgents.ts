@@ -2,17 +2,43 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentService } from "./keyCatalogue";
 
-/** Agents beyond the key users: fleet controllers that are granted roles on the project. */
-export type ProjectAgent = AgentService | "multicluster-ingress";
+/** Agents beyond the key users: fleet and network controllers that act in the project. */
+export type ProjectAgent = AgentService | "multicluster-ingress" | "service-networking";
 
-/** The API behind each agent: ServiceIdentity creates the agent where the API supports it. */
-const AGENT_APIS: Record<ProjectAgent, string> = {
-  "cloud-sql": "sqladmin.googleapis.com",
-  redis: "redis.googleapis.com",
-  gke: "container.googleapis.com",
-  compute: "compute.googleapis.com",
-  logging: "logging.googleapis.com",
-  "multicluster-ingress": "multiclusteringress.googleapis.com",
+/**
+ * Each agent's API, address domain, and — for agents created here with ServiceIdentity — the
+ * service-agent role Google would have granted had it created the agent itself
+ * (https://cloud.google.com/iam/docs/service-agents; cloud-foundation-fabric
+ * modules/project/service-agents.yaml, `role`).
+ */
+export const AGENTS: Record<ProjectAgent, { api: string; domain: string; role?: string }> = {
+  "cloud-sql": {
+    api: "sqladmin.googleapis.com",
+    domain: "gcp-sa-cloud-sql.iam.gserviceaccount.com",
+    role: "roles/cloudsql.serviceAgent",
+  },
+  redis: {
+    api: "redis.googleapis.com",
+    domain: "cloud-redis.iam.gserviceaccount.com",
+    role: "roles/redis.serviceAgent",
+  },
+  gke: {
+    api: "container.googleapis.com",
+    domain: "container-engine-robot.iam.gserviceaccount.com",
+    role: "roles/container.serviceAgent",
+  },
+  "multicluster-ingress": {
+    api: "multiclusteringress.googleapis.com",
+    domain: "gcp-sa-multiclusteringress.iam.gserviceaccount.com",
+    role: "roles/multiclusteringress.serviceAgent",
+  },
+  "service-networking": {
+    api: "servicenetworking.googleapis.com",
+    domain: "service-networking.iam.gserviceaccount.com",
+    role: "roles/servicenetworking.serviceAgent",
+  },
+  compute: { api: "compute.googleapis.com", domain: "compute-system.iam.gserviceaccount.com" },
+  logging: { api: "logging.googleapis.com", domain: "gcp-sa-logging.iam.gserviceaccount.com" },
 };
 
 export interface ServiceAgentsArgs {
@@ -32,56 +58,74 @@ export interface ServiceAgentsArgs {
 
 /**
  * The Google service agents of one project. Just-in-time agents (Cloud SQL, Memorystore, GKE,
- * multi-cluster Ingress) are created with `ServiceIdentity` (generateServiceIdentity), so a
- * grant never races their creation ("If a service agent hasn't been created yet, then you can't
- * grant roles to the service agent": https://cloud.google.com/iam/docs/create-service-agents).
+ * multi-cluster Ingress, Service Networking) are created with `ServiceIdentity`
+ * (generateServiceIdentity), so a grant never races their creation ("If a service agent hasn't
+ * been created yet, then you can't grant roles to the service agent"), and are granted their
+ * service-agent role, which Google grants only to agents it creates itself ("service agents
+ * that are created at a user's request aren't automatically granted roles":
+ * https://cloud.google.com/iam/docs/create-service-agents). Their addresses are derived from the
+ * project number through the identity's id: the API may answer without an e-mail
+ * (terraform-provider-google resource_project_service_identity.go).
  * The Compute Engine system agent is created with the Compute API and is not offered by
- * generateServiceIdentity (cloud-foundation-fabric service-agents.yaml: not primary); its address
- * is derived from the project number. Cloud Logging's CMEK account is read from the project's
- * CMEK settings after the Logging API is on: reading them is what makes it exist
+ * generateServiceIdentity (fabric: not a primary agent); its address is derived from the project
+ * number. Cloud Logging's CMEK account is read from the project's CMEK settings after the Logging
+ * API is on: reading them is what makes it exist
  * (https://cloud.google.com/logging/docs/routing/managed-encryption-storage), whereas
- * generateServiceIdentity answers with an empty e-mail for Logging
- * (terraform-provider-google issue 18649).
+ * generateServiceIdentity answers with an empty e-mail for Logging (provider issue 18649).
  */
 export class ServiceAgents extends pulumi.ComponentResource {
   /** IAM member (`serviceAccount:...`) of each agent. */
   public readonly members: Partial<Record<ProjectAgent, pulumi.Output<string>>>;
+  /** The service-agent role grants: what uses the services in this project waits for them. */
+  public readonly roleGrants: gcp.projects.IAMMember[];
 
   constructor(name: string, args: ServiceAgentsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:iam:ServiceAgents", name, {}, opts);
     const members: Partial<Record<ProjectAgent, pulumi.Output<string>>> = {};
+    const roleGrants: gcp.projects.IAMMember[] = [];
     const enablement = (api: string): gcp.projects.Service => {
       const service = args.enabledApis[api];
-      if (!service)
-        throw new Error(`${name}: ${api} is not enabled in the project, so its agent never exists`);
+      if (!service) throw new Error(`${name}: ${api} is not enabled in the project, so its agent never exists`);
       return service;
     };
+    /** `serviceAccount:service-<number>@<domain>`, carrying a dependency on `after`. */
+    const derived = (agent: ProjectAgent, after: pulumi.Output<string>) =>
+      pulumi
+        .all([args.projectNumber, after])
+        .apply(([number]) => `serviceAccount:service-${number}@${AGENTS[agent].domain}`);
+
     for (const service of args.services) {
+      const agent = AGENTS[service];
       if (service === "logging") {
         // The project comes out of the Logging API's enablement: the read waits for it.
         const settings = gcp.logging.getProjectCmekSettingsOutput(
-          { project: enablement(AGENT_APIS.logging).project },
+          { project: enablement(agent.api).project },
           { parent: this },
         );
         members.logging = pulumi.interpolate`serviceAccount:${settings.serviceAccountId}`;
         continue;
       }
       if (service === "compute") {
-        const computeApi = enablement(AGENT_APIS.compute);
-        // Derived through the enablement's id, so a grant to it depends on the Compute API.
-        members.compute = pulumi
-          .all([args.projectNumber, computeApi.id])
-          .apply(([number]) => `serviceAccount:service-${number}@compute-system.iam.gserviceaccount.com`);
+        members.compute = derived(service, enablement(agent.api).id);
         continue;
       }
       const identity = new gcp.projects.ServiceIdentity(
         `${name}-${service}`,
-        { project: args.project, service: AGENT_APIS[service] },
-        { parent: this, dependsOn: [enablement(AGENT_APIS[service])] },
+        { project: args.project, service: agent.api },
+        { parent: this, dependsOn: [enablement(agent.api)] },
       );
-      members[service] = identity.member;
+      members[service] = derived(service, identity.id);
+      if (agent.role)
+        roleGrants.push(
+          new gcp.projects.IAMMember(
+            `${name}-${service}-role`,
+            { project: args.project, role: agent.role, member: members[service] },
+            { parent: this },
+          ),
+        );
     }
     this.members = members;
+    this.roleGrants = roleGrants;
     this.registerOutputs({ members });
   }
 }

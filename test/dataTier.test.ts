@@ -113,8 +113,41 @@ describe("key hierarchy", () => {
       ["qp-prod-platform", "redis.googleapis.com"],
       ["qp-prod-platform", "container.googleapis.com"],
       ["qp-prod-platform", "multiclusteringress.googleapis.com"],
+      ["qp-prod-platform", "servicenetworking.googleapis.com"],
       ["qp-prod-cde", "sqladmin.googleapis.com"],
+      ["qp-prod-cde", "servicenetworking.googleapis.com"],
     ]);
+  });
+
+  test("agents the stack creates get the service-agent role Google would have granted", () => {
+    const agentRoles = ofType(prod, "gcp:projects/iAMMember:IAMMember")
+      .filter((g) => String(g.inputs.role).endsWith(".serviceAgent"))
+      .map((g) => [g.inputs.project, g.inputs.role, g.inputs.member]);
+    const agent = (project: string, domain: string) =>
+      `serviceAccount:service-${mockProjectNumber(project)}@${domain}.iam.gserviceaccount.com`;
+    expect(sorted(agentRoles)).toEqual(
+      sorted([
+        ["qp-prod-platform", "roles/cloudsql.serviceAgent", agent("qp-prod-platform", "gcp-sa-cloud-sql")],
+        ["qp-prod-platform", "roles/redis.serviceAgent", agent("qp-prod-platform", "cloud-redis")],
+        [
+          "qp-prod-platform",
+          "roles/container.serviceAgent",
+          agent("qp-prod-platform", "container-engine-robot"),
+        ],
+        [
+          "qp-prod-platform",
+          "roles/multiclusteringress.serviceAgent",
+          agent("qp-prod-platform", "gcp-sa-multiclusteringress"),
+        ],
+        [
+          "qp-prod-platform",
+          "roles/servicenetworking.serviceAgent",
+          agent("qp-prod-platform", "service-networking"),
+        ],
+        ["qp-prod-cde", "roles/cloudsql.serviceAgent", agent("qp-prod-cde", "gcp-sa-cloud-sql")],
+        ["qp-prod-cde", "roles/servicenetworking.serviceAgent", agent("qp-prod-cde", "service-networking")],
+      ]),
+    );
   });
 
   test("the ledger workload may use the tenant KEK rings and nothing else in KMS", () => {

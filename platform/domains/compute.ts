@@ -29,7 +29,7 @@ export function buildClusters(
   const images = new ImageAdmission(
     `${env}-images`,
     { project: projects.ids.platform, projectId: config.projects.platform, regions, labels },
-    { dependsOn: projects.services.platform },
+    { dependsOn: f.ready.platform },
   );
   const clusters = Object.fromEntries(
     regions.map((region) => {
@@ -51,7 +51,7 @@ export function buildClusters(
           ...keys.hierarchy.grantsOf("gke-secrets", region),
           ...keys.hierarchy.grantsOf("gke-boot-disk", region),
           images.policy,
-          ...projects.services.platform,
+          ...f.ready.platform,
         ],
       });
       return [region, cluster];
@@ -63,6 +63,7 @@ export function buildClusters(
     project: projects.ids.platform,
     multiClusterIngressAgent: mciAgent,
     configMembership: clusters[config.gateway.configRegion].membership,
+    memberships: Object.values(clusters).map((c) => c.membership),
     labels,
     dependsOn: Object.values(clusters).map((c) => c.cluster),
   });
@@ -99,7 +100,7 @@ export function buildKubernetes(
       domain: config.gateway.domain,
       labels: f.labels("none"),
     },
-    { dependsOn: projects.services.platform },
+    { dependsOn: f.ready.platform },
   );
   new MultiClusterGateway(`${env}-gateway`, {
     provider: compute.clusters[config.gateway.configRegion].provider,

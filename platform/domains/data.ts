@@ -43,7 +43,7 @@ export function buildDataStores(
     network: networks.platform.network.id,
     allocatedIpRange: networks.platform.privateServiceAccessRangeName,
     labels: f.labels("tenant"),
-    dependsOn: [networks.platform.privateServiceAccess, ...grants("ledger-sql")],
+    dependsOn: [networks.platform.privateServiceAccess, ...grants("ledger-sql"), ...f.ready.platform],
   });
   const cardVault = new PostgresCluster(`${env}-card-vault`, {
     ...sqlDefaults,
@@ -53,7 +53,7 @@ export function buildDataStores(
     network: networks.cde.network.id,
     allocatedIpRange: networks.cde.privateServiceAccessRangeName,
     labels: f.labels("cardholder"),
-    dependsOn: [networks.cde.privateServiceAccess, ...grants("card-vault-sql")],
+    dependsOn: [networks.cde.privateServiceAccess, ...grants("card-vault-sql"), ...f.ready.cde],
   });
   const caches = regions.map(
     (region) =>
@@ -69,7 +69,7 @@ export function buildDataStores(
         redisVersion: config.redis.version,
         maintenance: config.maintenance,
         labels: f.labels("tenant"),
-        dependsOn: [networks.platform.privateServiceAccess, ...k.grantsOf("redis", region)],
+        dependsOn: [networks.platform.privateServiceAccess, ...k.grantsOf("redis", region), ...f.ready.platform],
       }),
   );
   return { ledger, cardVault, caches };

@@ -15,6 +15,11 @@ export interface Foundation {
   /** The IAM member of a service agent that encrypts with a platform key. */
   agentMember: (agent: AgentRef) => pulumi.Output<string>;
   labels: (dataClass: "tenant" | "cardholder" | "none") => StandardLabels;
+  /**
+   * What a resource using a project's services waits for: the project's API enablements and its
+   * just-in-time agents' role grants (Cloud SQL, Memorystore, GKE, Service Networking, ...).
+   */
+  ready: Record<"platform" | "cde" | "kms" | "logging", pulumi.Resource[]>;
 }
 
 /** Regions in address-plan order: names and ranges never depend on which one is primary. */
@@ -37,8 +42,9 @@ export function buildFoundation(config: PlatformConfig): Foundation {
       "gke",
       "compute",
       "multicluster-ingress",
+      "service-networking",
     ]),
-    cde: agentsFor(env, projects, "cde", ["cloud-sql"]),
+    cde: agentsFor(env, projects, "cde", ["cloud-sql", "service-networking"]),
     logging: agentsFor(env, projects, "logging", ["logging"]),
   };
   const agentMember = (agent: AgentRef): pulumi.Output<string> => {
@@ -46,7 +52,13 @@ export function buildFoundation(config: PlatformConfig): Foundation {
     if (!member) throw new Error(`no service agent ${agent.service} in the ${agent.project} project`);
     return member;
   };
-  return { env, regions: servingRegions(config), projects, agents, agentMember, labels };
+  const ready = {
+    platform: [...projects.services.platform, ...agents.platform.roleGrants],
+    cde: [...projects.services.cde, ...agents.cde.roleGrants],
+    kms: projects.services.kms,
+    logging: [...projects.services.logging, ...agents.logging.roleGrants],
+  };
+  return { env, regions: servingRegions(config), projects, agents, agentMember, labels, ready };
 }
 
 function agentsFor(

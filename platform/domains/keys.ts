@@ -21,7 +21,7 @@ export function buildKeys(config: PlatformConfig, f: Foundation): Keys {
       agentMember: f.agentMember,
       labels: f.labels("none"),
     },
-    { dependsOn: f.projects.services.kms },
+    { dependsOn: f.ready.kms },
   );
   const writeQuota = new KmsWriteQuota(
     `${f.env}-kms-write-quota`,
@@ -31,7 +31,7 @@ export function buildKeys(config: PlatformConfig, f: Foundation): Keys {
       keysPerRegion: config.tenants.length,
       contactEmail: config.alerting.emails[0],
     },
-    { dependsOn: f.projects.services.kms },
+    { dependsOn: f.ready.kms },
   );
   return { hierarchy, writeQuota };
 }

@@ -72,7 +72,7 @@ export function buildAlerting(
       bucketName: auditLog.bucket.name,
       logAlerts: Object.entries(events).map(([id, e]) => ({ id, ...e })),
     },
-    { dependsOn: projects.services.logging },
+    { dependsOn: f.ready.logging },
   );
   for (const [key, cluster, role] of [
     ["ledger", data.ledger, "platform"],
@@ -98,7 +98,7 @@ export function buildAlerting(
           },
         ],
       },
-      { dependsOn: [...Object.values(cluster.instances), ...projects.services[role]] },
+      { dependsOn: [...Object.values(cluster.instances), ...f.ready[role]] },
     );
   }
 }

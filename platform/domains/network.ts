@@ -23,7 +23,7 @@ export function buildNetworks(config: PlatformConfig, f: Foundation): Networks {
       regions,
       labels: f.labels("tenant"),
     },
-    { dependsOn: projects.services.platform },
+    { dependsOn: f.ready.platform },
   );
   const cde = new PrivateNetwork(
     `${env}-cde-net`,
@@ -34,7 +34,7 @@ export function buildNetworks(config: PlatformConfig, f: Foundation): Networks {
       regions,
       labels: f.labels("cardholder"),
     },
-    { dependsOn: projects.services.cde },
+    { dependsOn: f.ready.cde },
   );
   for (const region of config.intrusionDetectionRegions) {
     const subnet = platform.subnets[region];
@@ -44,7 +44,7 @@ export function buildNetworks(config: PlatformConfig, f: Foundation): Networks {
       region,
       network: platform.network.id,
       subnetworks: subnet ? [subnet.id] : [],
-      dependsOn: [platform.privateServiceAccess, ...projects.services.platform],
+      dependsOn: [platform.privateServiceAccess, ...f.ready.platform],
     });
   }
   return { plan, platform, cde };

@@ -24,7 +24,7 @@ export function buildWorkloads(f: Foundation, keys: Keys, compute: Compute): Wor
       keyRings: Object.fromEntries(regions.map((r) => [r, k.ringId("tenant-kek", r)])),
       kubernetesServiceAccount: { workloadPool, namespace: "ledger", name: "ledger", poolCreatedBy },
     },
-    { dependsOn: projects.services.platform },
+    { dependsOn: f.ready.platform },
   );
   const cardVault = new WorkloadAccount(
     `${env}-card-vault-workload`,
@@ -35,7 +35,7 @@ export function buildWorkloads(f: Foundation, keys: Keys, compute: Compute): Wor
       cryptoKeys: Object.fromEntries(regions.map((r) => [r, k.keyId("card-vault-pan", r)])),
       kubernetesServiceAccount: { workloadPool, namespace: "card-vault", name: "card-vault", poolCreatedBy },
     },
-    { dependsOn: projects.services.cde },
+    { dependsOn: f.ready.cde },
   );
   return { ledger, cardVault };
 }

@@ -30,7 +30,7 @@ export const API_FACTS: Record<string, ApiFact> = {
   "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": certificateManager,
   "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": certificateManager,
   "gcp:cloudids/endpoint:Endpoint": { apis: ["ids.googleapis.com", "servicenetworking.googleapis.com"] },
-  "gcp:cloudquotas/sQuotaPreference:SQuotaPreference": { apis: ["cloudquotas.googleapis.com"] },
+  "gcp:cloudquota/sQuotaPreference:SQuotaPreference": { apis: ["cloudquotas.googleapis.com"] },
   "gcp:compute/firewall:Firewall": compute,
   "gcp:compute/globalAddress:GlobalAddress": compute,
   "gcp:compute/network:Network": compute,

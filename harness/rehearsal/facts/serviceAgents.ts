@@ -12,6 +12,12 @@ export interface ServiceAgentFact {
   atEnablement: boolean;
   /** `gcp.projects.ServiceIdentity` can create it before first use. */
   serviceIdentity: boolean;
+  /**
+   * The role Google grants the agent when Google creates it; one created with ServiceIdentity
+   * gets none ("service agents that are created at a user's request aren't automatically
+   * granted roles": https://cloud.google.com/iam/docs/create-service-agents).
+   */
+  role?: string;
 }
 
 export const SERVICE_AGENTS: Record<string, ServiceAgentFact> = {
@@ -24,16 +30,19 @@ export const SERVICE_AGENTS: Record<string, ServiceAgentFact> = {
     api: "container.googleapis.com",
     atEnablement: true,
     serviceIdentity: true,
+    role: "roles/container.serviceAgent",
   },
   "gcp-sa-cloud-sql.iam.gserviceaccount.com": {
     api: "sqladmin.googleapis.com",
     atEnablement: false,
     serviceIdentity: true,
+    role: "roles/cloudsql.serviceAgent",
   },
   "cloud-redis.iam.gserviceaccount.com": {
     api: "redis.googleapis.com",
     atEnablement: false,
     serviceIdentity: true,
+    role: "roles/redis.serviceAgent",
   },
   "gcp-sa-logging.iam.gserviceaccount.com": {
     api: "logging.googleapis.com",
@@ -44,21 +53,25 @@ export const SERVICE_AGENTS: Record<string, ServiceAgentFact> = {
     api: "gkehub.googleapis.com",
     atEnablement: false,
     serviceIdentity: true,
+    role: "roles/gkehub.serviceAgent",
   },
   "gcp-sa-multiclusteringress.iam.gserviceaccount.com": {
     api: "multiclusteringress.googleapis.com",
     atEnablement: false,
     serviceIdentity: true,
+    role: "roles/multiclusteringress.serviceAgent",
   },
   "gcp-sa-mcsd.iam.gserviceaccount.com": {
     api: "multiclusterservicediscovery.googleapis.com",
     atEnablement: false,
     serviceIdentity: true,
+    role: "roles/multiclusterservicediscovery.serviceAgent",
   },
   "gcp-sa-artifactregistry.iam.gserviceaccount.com": {
     api: "artifactregistry.googleapis.com",
     atEnablement: false,
     serviceIdentity: true,
+    role: "roles/artifactregistry.serviceAgent",
   },
   "gcp-sa-secretmanager.iam.gserviceaccount.com": {
     api: "secretmanager.googleapis.com",
@@ -74,6 +87,7 @@ export const SERVICE_AGENTS: Record<string, ServiceAgentFact> = {
     api: "servicenetworking.googleapis.com",
     atEnablement: false,
     serviceIdentity: true,
+    role: "roles/servicenetworking.serviceAgent",
   },
   "gs-project-accounts.iam.gserviceaccount.com": {
     api: "storage.googleapis.com",
@@ -85,6 +99,17 @@ export const SERVICE_AGENTS: Record<string, ServiceAgentFact> = {
     atEnablement: false,
     serviceIdentity: true,
   },
+};
+
+/**
+ * Resources whose first use of a service fails intermittently unless the service's agent already
+ * exists with its role: the private services access connection answers "Error code 7, Required
+ * 'compute.globalAddresses.list' permission" while Google is still creating and granting the
+ * Service Networking agent (terraform-provider-google issue 14720; cloud-foundation-fabric's test
+ * setup grants roles/servicenetworking.serviceAgent before its connections).
+ */
+export const AGENT_BEFORE_FIRST_USE: Record<string, string> = {
+  "gcp:servicenetworking/connection:Connection": "servicenetworking.googleapis.com",
 };
 
 export interface AgentAddress {

@@ -3,10 +3,12 @@ import { apiEnabled } from "./apiEnabled";
 import { cmekGrantBeforeUse } from "./cmekGrantBeforeUse";
 import { crdInstalled } from "./crdInstalled";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
+import { fieldLimits } from "./fieldLimits";
 import { logMetricPropagation } from "./logMetricPropagation";
 import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
 import { projectCreatedFirst } from "./projectCreatedFirst";
 import { serviceAgentExists } from "./serviceAgentExists";
+import { serviceAgentRole } from "./serviceAgentRole";
 import { workloadIdentityPool } from "./workloadIdentityPool";
 
 /** Every apply-time rule; docs/rehearsal.md lists them with their sources. */
@@ -14,10 +16,12 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   projectCreatedFirst,
   apiEnabled,
   serviceAgentExists,
+  serviceAgentRole,
   workloadIdentityPool,
   cmekGrantBeforeUse,
   privateServiceAccessFirst,
   logMetricPropagation,
   crdInstalled,
   denyPolicyDeployer,
+  fieldLimits,
 ];

@@ -1,0 +1,37 @@
+/**
+ * Limits Google's APIs enforce on fields at create time that no schema of the provider checks
+ * before the call, so a plan passes and the apply fails with 400.
+ */
+export interface FieldLimit {
+  type: string;
+  field: string;
+  maxLength?: number;
+  pattern?: RegExp;
+  /** The API reference that documents the limit, and what it says. */
+  url: string;
+  quote: string;
+}
+
+export const FIELD_LIMITS: FieldLimit[] = [
+  {
+    type: "gcp:iam/denyPolicy:DenyPolicy",
+    field: "displayName",
+    maxLength: 63,
+    url: "https://cloud.google.com/iam/docs/reference/rest/v2/policies",
+    quote: 'displayName "A user-specified description of the Policy. This value can be up to 63 characters."',
+  },
+  {
+    type: "gcp:serviceaccount/account:Account",
+    field: "accountId",
+    pattern: /^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$/,
+    url: "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create",
+    quote: "accountId must be 6-30 characters and match [a-z]([-a-z0-9]*[a-z0-9])",
+  },
+  {
+    type: "gcp:serviceaccount/account:Account",
+    field: "displayName",
+    maxLength: 100,
+    url: "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts",
+    quote: 'displayName "must be less than or equal to 100 UTF-8 bytes"',
+  },
+];

@@ -1,0 +1,30 @@
+import { FIELD_LIMITS } from "../facts/fieldLimits";
+import { Finding, label, RehearsalRule } from "../model";
+import { plain } from "../stackFacts";
+
+/** Values Google refuses at create time although the provider accepts them in a plan. */
+export const fieldLimits: RehearsalRule = {
+  id: "field-limits",
+  description:
+    "Fields whose length or form Google's API limits at create time (and the provider does not check in a preview) are within those limits.",
+  sources: [...new Set(FIELD_LIMITS.map((l) => l.url))],
+  check(ctx) {
+    const findings: Finding[] = [];
+    for (const limit of FIELD_LIMITS) {
+      for (const r of ctx.resources.filter((x) => x.type === limit.type)) {
+        const value = plain(r.inputs[limit.field]);
+        if (typeof value !== "string") continue;
+        const tooLong = limit.maxLength !== undefined && value.length > limit.maxLength;
+        const malformed = limit.pattern !== undefined && !limit.pattern.test(value);
+        if (tooLong || malformed)
+          findings.push({
+            rule: this.id,
+            urn: r.urn,
+            severity: "error",
+            message: `${label(r)}: ${limit.field} ${JSON.stringify(value)} ${tooLong ? `has ${value.length} characters, more than the ${limit.maxLength} the API accepts` : `does not match ${limit.pattern}`} (${limit.url}: ${limit.quote}); the create fails with 400.`,
+          });
+      }
+    }
+    return findings;
+  },
+};
