@@ -316,6 +316,13 @@ export const CONTROLS: Control[] = [
     text: "Every resource that takes labels carries env, data-class and owner.",
     implementedBy: ["platform/labels.ts"],
   },
+  {
+    id: "GOV-04",
+    kind: "T",
+    text: "The first `pulumi up` of a fresh environment is rehearsed offline against Google Cloud's apply-time rules (API enablement, identities, ordering, deny policies, CRDs).",
+    implementedBy: ["harness/rehearsal/rehearse.ts", "tools/rehearse.ts", "tools/plan.ts"],
+    provenBy: ["test/rehearsal.test.ts", "test/cli.test.ts", "docs/rehearsal.md"],
+  },
 ];
 
 export const OUT_OF_SCOPE: OutOfScope[] = [

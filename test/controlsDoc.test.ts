@@ -59,6 +59,7 @@ describe("docs/controls.md and control coverage", () => {
       "K8S-04",
       "GOV-01",
       "GOV-02",
+      "GOV-04",
     ]);
   });
 
