@@ -148,12 +148,36 @@ describe("api-enabled", () => {
     ]);
   });
 
+  test("an API removed from an adopted project: everything that calls it, the agent's identity included", () => {
+    const mutated = removeResource("prod-cde-sqladmin")(prod);
+    expect(
+      findings(mutated, "api-enabled")
+        .map((f) => f.urn.split("::").pop())
+        .sort(),
+    ).toEqual(["prod-card-vault-us-central1", "prod-card-vault-us-east1", "prod-cde-agents-cloud-sql"]);
+  });
+
+  test("a type added with no path to anything: its module's API, not ordered after its enablement", () => {
+    const bucket = capturedResource({
+      urn: "urn:pulumi:staging::qairopay-platform::gcp:storage/bucket:Bucket::exports",
+      type: "gcp:storage/bucket:Bucket",
+      name: "exports",
+      custom: true,
+      inputs: { project: "qp-stg-logging", name: "qp-stg-exports", location: "US-CENTRAL1" },
+    });
+    const found = findings([...clone(staging), bucket]).map((f) => [f.rule, f.severity, f.urn]);
+    expect(found).toEqual([
+      ["project-created-first", "error", bucket.urn],
+      ["api-enabled", "error", bucket.urn],
+    ]);
+  });
+
   test("a type the model does not know is a warning, not a silent pass", () => {
     const mutated = [
       ...clone(prod),
       capturedResource({
-        urn: "urn:pulumi:prod::qairopay-platform::gcp:workbench/instance:Instance::notebook",
-        type: "gcp:workbench/instance:Instance",
+        urn: "urn:pulumi:prod::qairopay-platform::gcp:notebooks/instance:Instance::notebook",
+        type: "gcp:notebooks/instance:Instance",
         name: "notebook",
         custom: true,
         inputs: { project: "qp-prod-platform" },

@@ -102,3 +102,54 @@ export const FLEET_FEATURE_APIS: Record<string, string[]> = {
   ],
   multiclusteringress: ["multiclusteringress.googleapis.com"],
 };
+
+/**
+ * The API of a provider module, for types the table above does not list: each pulumi-gcp module
+ * wraps one Google API (its `{{<Service>BasePath}}` in terraform-provider-google
+ * google/services/<module>/product.go). Modules whose calls are billed to the caller
+ * (Resource Manager, organisation-level services) are not listed: their types need an entry.
+ */
+export const MODULE_APIS: Record<string, string> = {
+  alloydb: "alloydb.googleapis.com",
+  artifactregistry: "artifactregistry.googleapis.com",
+  bigquery: "bigquery.googleapis.com",
+  bigtable: "bigtableadmin.googleapis.com",
+  binaryauthorization: "binaryauthorization.googleapis.com",
+  certificateauthority: "privateca.googleapis.com",
+  certificatemanager: "certificatemanager.googleapis.com",
+  cloudfunctions: "cloudfunctions.googleapis.com",
+  cloudfunctionsv2: "cloudfunctions.googleapis.com",
+  cloudids: "ids.googleapis.com",
+  cloudrun: "run.googleapis.com",
+  cloudrunv2: "run.googleapis.com",
+  cloudscheduler: "cloudscheduler.googleapis.com",
+  cloudtasks: "cloudtasks.googleapis.com",
+  compute: "compute.googleapis.com",
+  container: "container.googleapis.com",
+  dns: "dns.googleapis.com",
+  filestore: "file.googleapis.com",
+  gkehub: "gkehub.googleapis.com",
+  kms: "cloudkms.googleapis.com",
+  logging: "logging.googleapis.com",
+  memcache: "memcache.googleapis.com",
+  monitoring: "monitoring.googleapis.com",
+  networksecurity: "networksecurity.googleapis.com",
+  pubsub: "pubsub.googleapis.com",
+  redis: "redis.googleapis.com",
+  secretmanager: "secretmanager.googleapis.com",
+  serviceaccount: "iam.googleapis.com",
+  servicenetworking: "servicenetworking.googleapis.com",
+  spanner: "spanner.googleapis.com",
+  sql: "sqladmin.googleapis.com",
+  storage: "storage.googleapis.com",
+  vpcaccess: "vpcaccess.googleapis.com",
+};
+
+/** The API fact of a type: its own entry, else its module's API, else unknown. */
+export function apiFactOf(type: string): ApiFact | undefined {
+  const own = API_FACTS[type];
+  if (own) return own;
+  const module = /^gcp:([a-z0-9]+)\//.exec(type)?.[1];
+  const api = module ? MODULE_APIS[module] : undefined;
+  return api ? { apis: [api] } : undefined;
+}

@@ -1,4 +1,4 @@
-import { API_FACTS, FLEET_FEATURE_APIS } from "../facts/apis";
+import { apiFactOf, FLEET_FEATURE_APIS } from "../facts/apis";
 import { apiProblem, projectName } from "../lookup";
 import { Finding, isCloudResource, label, RehearsalRule } from "../model";
 
@@ -15,7 +15,7 @@ export const apiEnabled: RehearsalRule = {
     const findings: Finding[] = [];
     for (const r of ctx.resources) {
       if (!isCloudResource(r) || !r.type.startsWith("gcp:")) continue;
-      const fact = API_FACTS[r.type];
+      const fact = apiFactOf(r.type);
       if (!fact) {
         findings.push({
           rule: this.id,
@@ -28,6 +28,8 @@ export const apiEnabled: RehearsalRule = {
       const apis = [...fact.apis];
       if (r.type === "gcp:gkehub/feature:Feature")
         apis.push(...(FLEET_FEATURE_APIS[String(r.inputs.name)] ?? []));
+      // generateServiceIdentity creates the agent of a service that must be on in the project.
+      if (r.type === "gcp:projects/serviceIdentity:ServiceIdentity") apis.push(String(r.inputs.service));
       if (!apis.length) continue;
       const project = projectName(ctx, r);
       if (!project) {

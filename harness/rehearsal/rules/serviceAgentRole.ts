@@ -1,4 +1,4 @@
-import { API_FACTS } from "../facts/apis";
+import { apiFactOf } from "../facts/apis";
 import { AGENT_BEFORE_FIRST_USE, SERVICE_AGENTS } from "../facts/serviceAgents";
 import { grantMembers, projectName } from "../lookup";
 import { Finding, isCloudResource, label, RehearsalRule } from "../model";
@@ -57,7 +57,7 @@ export const serviceAgentRole: RehearsalRule = {
       for (const r of ctx.resources) {
         if (
           !isCloudResource(r) ||
-          !(API_FACTS[r.type]?.apis ?? []).includes(api) ||
+          !(apiFactOf(r.type)?.apis ?? []).includes(api) ||
           projectName(ctx, r) !== project
         )
           continue;
