@@ -12,6 +12,12 @@ export type AuditLogSources =
   | { kind: "organization"; organizationId: string };
 
 export interface AuditLogArgs {
+  /**
+   * Protect the stateful resources (`protect`, and the provider's and API's deletion guards).
+   * Only an ephemeral environment (staging, `ephemeral: true`) turns it off, to be destroyed.
+   * @default true
+   */
+  protect?: boolean;
   /** The isolated logging project. */
   loggingProject: pulumi.Input<string>;
   /** Role name of the logging project within `sources.projects`, whose own sink needs no writer grant. */
@@ -56,7 +62,9 @@ export class AuditLog extends pulumi.ComponentResource {
         cmekSettings: { kmsKeyName: args.kmsKeyName },
         description: "QairoPay audit log: append-only, locked, CMEK-encrypted.",
       },
-      { parent: this, protect: true, retainOnDelete: true, dependsOn: args.dependsOn },
+      // Retained on delete even when unprotected: a locked bucket cannot be deleted while it holds
+      // logs, and an ephemeral environment's goes with its project.
+      { parent: this, protect: args.protect ?? true, retainOnDelete: true, dependsOn: args.dependsOn },
     );
     const destination = pulumi.interpolate`logging.googleapis.com/projects/${args.loggingProject}/locations/${args.region}/buckets/${AUDIT_BUCKET_ID}`;
     const filter = auditSinkFilter();

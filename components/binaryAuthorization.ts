@@ -11,9 +11,15 @@ export function admittedImagePatterns(project: string, regions: readonly Region[
 }
 
 export interface ImageAdmissionArgs {
+  /**
+   * Protect the stateful resources (`protect`, and the provider's and API's deletion guards).
+   * Only an ephemeral environment (staging, `ephemeral: true`) turns it off, to be destroyed.
+   * @default true
+   */
+  protect?: boolean;
   project: pulumi.Input<string>;
-  /** Plain project id, for the admitted patterns. */
-  projectId: string;
+  /** The project's id (an output where the stack creates the project), for the admitted patterns. */
+  projectId: pulumi.Input<string>;
   regions: readonly Region[];
   labels: StandardLabels;
 }
@@ -43,7 +49,7 @@ export class ImageAdmission extends pulumi.ComponentResource {
           vulnerabilityScanningConfig: { enablementConfig: "INHERITED" },
           labels: args.labels,
         },
-        { parent: this, protect: true },
+        { parent: this, protect: args.protect ?? true },
       );
     }
     this.policy = new gcp.binaryauthorization.Policy(
@@ -52,9 +58,9 @@ export class ImageAdmission extends pulumi.ComponentResource {
         project: args.project,
         description: "Only QairoPay images from the platform's Artifact Registry, and GKE system images.",
         globalPolicyEvaluationMode: "ENABLE",
-        admissionWhitelistPatterns: admittedImagePatterns(args.projectId, args.regions).map(
-          (namePattern) => ({ namePattern }),
-        ),
+        admissionWhitelistPatterns: pulumi
+          .output(args.projectId)
+          .apply((id) => admittedImagePatterns(id, args.regions).map((namePattern) => ({ namePattern }))),
         defaultAdmissionRule: {
           evaluationMode: "ALWAYS_DENY",
           enforcementMode: "ENFORCED_BLOCK_AND_AUDIT_LOG",

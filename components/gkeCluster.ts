@@ -5,6 +5,12 @@ import { Region } from "../platform/config/regions";
 import { StandardLabels } from "../platform/labels";
 
 export interface GkeClusterArgs {
+  /**
+   * Protect the stateful resources (`protect`, and the provider's and API's deletion guards).
+   * Only an ephemeral environment (staging, `ephemeral: true`) turns it off, to be destroyed.
+   * @default true
+   */
+  protect?: boolean;
   project: pulumi.Input<string>;
   /** Cluster name, e.g. `prod-us-central1`. */
   clusterName: string;
@@ -108,10 +114,10 @@ export class GkeCluster extends pulumi.ComponentResource {
             recurrence: `FREQ=WEEKLY;BYDAY=${RRULE_DAYS[maintenance.day - 1]}`,
           },
         },
-        deletionProtection: true,
+        deletionProtection: args.protect ?? true,
         resourceLabels: args.labels,
       },
-      { parent: this, protect: true, dependsOn: args.dependsOn },
+      { parent: this, protect: args.protect ?? true, dependsOn: args.dependsOn },
     );
     const dnsEndpoint = cluster.controlPlaneEndpointsConfig.apply(
       (c) => c?.dnsEndpointConfig?.endpoint ?? "",

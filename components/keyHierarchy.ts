@@ -17,6 +17,12 @@ import {
 } from "./keyCatalogue";
 
 export interface KeyHierarchyArgs {
+  /**
+   * Protect the stateful resources (`protect`, and the provider's and API's deletion guards).
+   * Only an ephemeral environment (staging, `ephemeral: true`) turns it off, to be destroyed.
+   * @default true
+   */
+  protect?: boolean;
   /** The KMS project holding both hierarchies. */
   project: pulumi.Input<string>;
   /** Serving regions: rings of scope "serving" and their keys exist in each. */
@@ -49,7 +55,10 @@ export class KeyHierarchy extends pulumi.ComponentResource {
 
   constructor(name: string, args: KeyHierarchyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:kms:KeyHierarchy", name, {}, opts);
-    const keep: pulumi.CustomResourceOptions = { parent: this, protect: true, retainOnDelete: true };
+    const protect = args.protect ?? true;
+    // Ephemeral key material goes with its project: Cloud KMS never deletes rings or keys, so
+    // only the retained, protected ones of a lasting environment stay in the state.
+    const keep: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
     const rings = {} as Record<Region, Partial<Record<KeyRingClass, gcp.kms.KeyRing>>>;
     const storeKeys = Object.fromEntries(STORE_KEYS.map((k) => [k.name, {}])) as Record<
       StoreKeyName,
@@ -93,8 +102,9 @@ export class KeyHierarchy extends pulumi.ComponentResource {
             purpose: "ENCRYPT_DECRYPT",
             rotationPeriod: ROTATION_PERIOD,
             destroyScheduledDuration: DESTROY_SCHEDULED_DURATION,
-            // The provider refuses to delete the key even if protect and retainOnDelete are lifted.
-            deletionPolicy: "PREVENT",
+            // PREVENT: the provider refuses to delete the key even if protect and retainOnDelete are
+            // lifted. DELETE (ephemeral) schedules its versions' destruction with the project.
+            deletionPolicy: protect ? "PREVENT" : "DELETE",
             versionTemplate: {
               algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION",
               protectionLevel: KEY_RINGS[ringClass].protectionLevel,

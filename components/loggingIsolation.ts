@@ -37,6 +37,12 @@ export function denyPrincipal(member: string): string {
 }
 
 export interface LoggingIsolationArgs {
+  /**
+   * Protect the stateful resources (`protect`, and the provider's and API's deletion guards).
+   * Only an ephemeral environment (staging, `ephemeral: true`) turns it off, to be destroyed.
+   * @default true
+   */
+  protect?: boolean;
   loggingProject: pulumi.Input<string>;
   /** Region and id of the audit bucket, for the auditors' condition. */
   region: Region;
@@ -102,7 +108,7 @@ export class LoggingIsolation extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this, protect: true },
+      { parent: this, protect: args.protect ?? true },
     );
     this.registerOutputs({ denyPolicy: this.denyPolicy });
   }

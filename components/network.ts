@@ -18,6 +18,12 @@ export const PRIVATE_GOOGLE_ACCESS_IPS = ["199.36.153.8", "199.36.153.9", "199.3
 export const SERVING_PORTS = ["443", "8443", "8080"];
 
 export interface PrivateNetworkArgs {
+  /**
+   * Protect the stateful resources (`protect`, and the provider's and API's deletion guards).
+   * Only an ephemeral environment (staging, `ephemeral: true`) turns it off, to be destroyed.
+   * @default true
+   */
+  protect?: boolean;
   /** Project owning the VPC. */
   project: pulumi.Input<string>;
   /** VPC name, e.g. `prod-platform`. */
@@ -54,7 +60,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         routingMode: "GLOBAL",
         description: `QairoPay ${args.networkName} VPC`,
       },
-      { ...child, protect: true },
+      { ...child, protect: args.protect ?? true },
     );
 
     const subnets: Partial<Record<Region, gcp.compute.Subnetwork>> = {};

@@ -5,6 +5,12 @@ import { StandardLabels } from "../platform/labels";
 import { POSTGRES_FLAGS } from "./postgresFlags";
 
 export interface PostgresClusterArgs {
+  /**
+   * Protect the stateful resources (`protect`, and the provider's and API's deletion guards).
+   * Only an ephemeral environment (staging, `ephemeral: true`) turns it off, to be destroyed.
+   * @default true
+   */
+  protect?: boolean;
   /** Project of the instances. */
   project: pulumi.Input<string>;
   /** Instance name prefix, e.g. `prod-ledger`; instances are `<prefix>-<region>`. */
@@ -83,7 +89,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
                 ? pulumi.interpolate`${args.project}:${instanceName(replicaRegion)}`
                 : "",
           },
-          deletionProtection: true,
+          deletionProtection: args.protect ?? true,
           settings: {
             tier: args.tier ?? "db-perf-optimized-N-8",
             edition: "ENTERPRISE_PLUS",
@@ -91,7 +97,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
             dataCacheConfig: { dataCacheEnabled: true },
             diskType: "PD_SSD",
             diskAutoresize: true,
-            deletionProtectionEnabled: true,
+            deletionProtectionEnabled: args.protect ?? true,
             ipConfiguration: {
               ipv4Enabled: false,
               privateNetwork: args.network,
@@ -130,7 +136,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          protect: true,
+          protect: args.protect ?? true,
           dependsOn: [...(args.dependsOn ?? []), ...extraDeps] as pulumi.Input<pulumi.Resource>[],
         },
       );

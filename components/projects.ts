@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { ProjectFactory, ProjectIds } from "../platform/config/types";
 import { StandardLabels } from "../platform/labels";
 
@@ -62,6 +63,20 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
 };
 
 export interface PlatformProjectsArgs {
+  /**
+   * Protect the stateful resources (`protect`, and the provider's and API's deletion guards).
+   * Only an ephemeral environment (staging, `ephemeral: true`) turns it off, to be destroyed.
+   * @default true
+   */
+  protect?: boolean;
+  /**
+   * Give created projects a generated suffix (`<id>-<4 hex>`), renewed when the environment is
+   * destroyed and rebuilt: Google never gives a deleted project's id back
+   * (https://cloud.google.com/resource-manager/docs/creating-managing-projects), and every other
+   * name of the environment lives inside its projects. For ephemeral environments only.
+   * @default false
+   */
+  generationSuffix?: boolean;
   /** Project id for each role. */
   projectIds: ProjectIds;
   /** Organisation or folder and billing account; when absent the projects must already exist. */
@@ -92,6 +107,10 @@ export class PlatformProjects extends pulumi.ComponentResource {
     const ids = {} as Record<ProjectRole, pulumi.Output<string>>;
     const numbers = {} as Record<ProjectRole, pulumi.Output<string>>;
     const services = {} as Record<ProjectRole, gcp.projects.Service[]>;
+    const generation =
+      args.factory && args.generationSuffix
+        ? new random.RandomId(`${name}-generation`, { byteLength: 2 }, { parent: this }).hex
+        : undefined;
 
     for (const role of PROJECT_ROLES) {
       const projectId = args.projectIds[role];
@@ -99,19 +118,19 @@ export class PlatformProjects extends pulumi.ComponentResource {
         const project = new gcp.organizations.Project(
           `${name}-${role}`,
           {
-            projectId,
+            projectId: generation ? pulumi.interpolate`${projectId}-${generation}` : projectId,
             name: projectId,
             orgId: args.factory.organizationId,
             folderId: args.factory.folderId,
             billingAccount: args.factory.billingAccount,
             autoCreateNetwork: false,
-            deletionPolicy: "PREVENT",
+            deletionPolicy: args.protect === false ? "DELETE" : "PREVENT",
             labels: {
               ...args.labels,
               "data-class": role === "cde" ? "cardholder" : role === "platform" ? "tenant" : "none",
             },
           },
-          { parent: this, protect: true },
+          { parent: this, protect: args.protect ?? true },
         );
         ids[role] = project.projectId;
         numbers[role] = project.number;

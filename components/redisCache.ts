@@ -6,6 +6,12 @@ import { StandardLabels } from "../platform/labels";
 const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
 
 export interface RedisCacheArgs {
+  /**
+   * Protect the stateful resources (`protect`, and the provider's and API's deletion guards).
+   * Only an ephemeral environment (staging, `ephemeral: true`) turns it off, to be destroyed.
+   * @default true
+   */
+  protect?: boolean;
   project: pulumi.Input<string>;
   /** Instance name, e.g. `prod-cache-us-central1`. */
   instanceName: string;
@@ -68,7 +74,7 @@ export class RedisCache extends pulumi.ComponentResource {
         },
         labels: args.labels,
       },
-      { parent: this, protect: true, dependsOn: args.dependsOn },
+      { parent: this, protect: args.protect ?? true, dependsOn: args.dependsOn },
     );
     this.instance = instance;
     this.host = instance.host;

@@ -85,7 +85,8 @@ export class ServiceAgents extends pulumi.ComponentResource {
     const roleGrants: gcp.projects.IAMMember[] = [];
     const enablement = (api: string): gcp.projects.Service => {
       const service = args.enabledApis[api];
-      if (!service) throw new Error(`${name}: ${api} is not enabled in the project, so its agent never exists`);
+      if (!service)
+        throw new Error(`${name}: ${api} is not enabled in the project, so its agent never exists`);
       return service;
     };
     /** `serviceAccount:service-<number>@<domain>`, carrying a dependency on `after`. */

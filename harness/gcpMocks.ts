@@ -230,6 +230,21 @@ Object.assign(computedByType, {
     },
   }),
   "gcp:iam/denyPolicy:DenyPolicy": (i: Inputs) => ({ id: `${str(i.parent)}/${str(i.name)}` }),
+  // A generated suffix, deterministic offline: the same name gives the same hex on every plan.
+  "random:index/randomId:RandomId": (i: Inputs, name: string) => {
+    const bytes = createHash("sha256")
+      .update(name)
+      .digest()
+      .subarray(0, Number(i.byteLength ?? 8));
+    return {
+      id: bytes.toString("base64url"),
+      outputs: {
+        hex: bytes.toString("hex"),
+        b64Url: bytes.toString("base64url"),
+        dec: BigInt(`0x${bytes.toString("hex")}`).toString(),
+      },
+    };
+  },
   "gcp:projects/iAMAuditConfig:IAMAuditConfig": (i: Inputs) => ({
     id: `${str(i.project)}/${str(i.service)}`,
     outputs: { etag: "BwXmock=" },

@@ -158,11 +158,12 @@ describe("routing, aggregated shape (staging, folder configured)", () => {
       folder: "538201947712",
       includeChildren: true,
       filter: auditSinkFilter(),
-      destination: "logging.googleapis.com/projects/qp-stg-logging/locations/us-central1/buckets/audit-log",
+      destination:
+        "logging.googleapis.com/projects/qp-stg-logging-c749/locations/us-central1/buckets/audit-log",
     });
     const writer = named(staging, "staging-audit-log-folder-writer");
     expect(writer.inputs).toEqual({
-      project: "qp-stg-logging",
+      project: "qp-stg-logging-c749",
       role: "roles/logging.bucketWriter",
       member: "serviceAccount:service-folder-538201947712@gcp-sa-logging.iam.gserviceaccount.com",
       condition: writerCondition,
@@ -187,10 +188,11 @@ describe("routing, aggregated shape (organisation configured)", () => {
       orgId: "123456789012",
       includeChildren: true,
       filter: auditSinkFilter(),
-      destination: "logging.googleapis.com/projects/qp-stg-logging/locations/us-central1/buckets/audit-log",
+      destination:
+        "logging.googleapis.com/projects/qp-stg-logging-c749/locations/us-central1/buckets/audit-log",
     });
     expect(named(org, "staging-audit-log-organization-writer").inputs).toEqual({
-      project: "qp-stg-logging",
+      project: "qp-stg-logging-c749",
       role: "roles/logging.bucketWriter",
       member: "serviceAccount:service-org-123456789012@gcp-sa-logging.iam.gserviceaccount.com",
       condition: writerCondition,

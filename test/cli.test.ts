@@ -6,7 +6,7 @@ import * as path from "path";
 const ROOT = path.join(__dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-cli-"));
 
-function run(tool: "plan" | "policy" | "rehearse", args: string[]) {
+function run(tool: "plan" | "policy" | "rehearse" | "failover", args: string[]) {
   const result = spawnSync(process.execPath, [path.join("tools", "launch.js"), tool, ...args], {
     cwd: ROOT,
     encoding: "utf8",
@@ -219,6 +219,83 @@ describe("npm run plan", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('gcp:project = "Not A Project!": must be a Google Cloud project id');
     expect(result.stderr).not.toMatch(NO_STACK_TRACE);
+  });
+
+  test("`rehearse --against`: the primaryRegion flip changes nothing stateful (exit 0); a replaced database is an error (exit 1)", () => {
+    const flip = path.join(tmp, "Pulumi.flip.yaml");
+    fs.writeFileSync(
+      flip,
+      fs
+        .readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8")
+        .replace("primaryRegion: us-central1", "primaryRegion: us-east1"),
+    );
+    const flipped = run("rehearse", [
+      "--stack",
+      "prod",
+      "--stack-file",
+      flip,
+      "--against",
+      exported,
+      "--json",
+    ]);
+    expect(flipped.code).toBe(0);
+    const out = JSON.parse(flipped.stdout);
+    expect(Object.keys(out)).toEqual(["findings", "changes"]);
+    expect(out.findings).toEqual([]);
+    expect(
+      out.changes.filter((c: { op: string }) => c.op !== "same").map((c: { op: string }) => c.op),
+    ).toEqual(["update", "update", "update", "update"]);
+    expect(Object.keys(out.changes[0])).toEqual(["urn", "op", "fields"]);
+
+    const state = JSON.parse(fs.readFileSync(exported, "utf8"));
+    for (const r of state.deployment.resources)
+      if (r.urn.endsWith("::prod-ledger-us-east1"))
+        r.inputs.encryptionKeyName = "projects/other/keyRings/x/cryptoKeys/y";
+    const changed = path.join(tmp, "replaced.json");
+    fs.writeFileSync(changed, JSON.stringify(state));
+    const replaced = run("rehearse", ["--state", changed, "--against", exported, "--json"]);
+    expect(replaced.code).toBe(1);
+    // The replacement itself, and the new instance's key that nobody granted to Cloud SQL's agent.
+    expect(
+      JSON.parse(replaced.stdout).findings.map((f: { rule: string; urn: string }) => [
+        f.rule,
+        f.urn.split("::").pop(),
+      ]),
+    ).toEqual([
+      ["stateful-replace", "prod-ledger-us-east1"],
+      ["cmek-grant-before-use", "prod-ledger-us-east1"],
+    ]);
+  });
+
+  test("`rehearse --destroy`: staging destroys cleanly (exit 0), prod refuses (exit 1)", () => {
+    const staging = run("rehearse", ["--stack", "staging", "--destroy", "--json"]);
+    expect([staging.code, JSON.parse(staging.stdout).findings]).toEqual([0, []]);
+    const prod = run("rehearse", ["--stack", "prod", "--destroy"]);
+    expect(prod.code).toBe(1);
+    expect(prod.stdout).toContain("destroy-protected");
+    expect(run("rehearse", ["--stack", "prod", "--destroy", "--against", exported]).code).toBe(2);
+  });
+
+  test("`failover` plans offline (exit 0) and refuses bad input (exit 2)", () => {
+    const planned = run("failover", ["--stack", "prod", "--to", "us-east1", "--json"]);
+    expect(planned.code).toBe(0);
+    const plan = JSON.parse(planned.stdout);
+    expect(plan).toMatchObject({ stack: "prod", from: "us-central1", to: "us-east1", findings: [] });
+    expect(plan.switchovers.map((s: { replica: string }) => s.replica)).toEqual([
+      "prod-ledger-us-east1",
+      "prod-card-vault-us-east1",
+    ]);
+    expect(run("failover", ["--stack", "prod", "--to", "us-central1"])).toMatchObject({
+      code: 2,
+      stderr: "error: --to us-central1: already the primary region of stack prod\n",
+    });
+    expect(run("failover", ["--stack", "prod", "--to", "europe-west1"]).code).toBe(2);
+    expect(
+      run("failover", ["--stack", "prod", "--to", "us-east1", "--execute", "--reason", "x"]),
+    ).toMatchObject({
+      code: 2,
+      stderr: "error: --execute and --rollback need --confirm-stack prod\n",
+    });
   });
 
   test("bad arguments exit 2", () => {

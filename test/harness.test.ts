@@ -135,23 +135,44 @@ describe("engine-less harness", () => {
     expect(program).not.toHaveBeenCalled();
   });
 
-  test("staging creates its four projects under the folder, protected", async () => {
+  test("staging, ephemeral, creates its four projects under the folder with one generation suffix, unprotected", async () => {
     const staging = await planStack("staging");
     const projects = staging.resources.filter((r) => r.type === "gcp:organizations/project:Project");
+    const generation = staging.resources.find((r) => r.type === "random:index/randomId:RandomId");
+    expect(generation?.inputs).toEqual({ byteLength: 2 });
+    const suffix = String(generation?.outputs.hex);
+    expect(suffix).toMatch(/^[0-9a-f]{4}$/);
     expect(
-      projects.map((p) => [p.inputs.projectId, p.inputs.folderId, p.inputs.billingAccount, p.protect]),
-    ).toEqual([
-      ["qp-stg-platform", "538201947712", "01A2B3-C4D5E6-F7A8B9", true],
-      ["qp-stg-cde", "538201947712", "01A2B3-C4D5E6-F7A8B9", true],
-      ["qp-stg-kms", "538201947712", "01A2B3-C4D5E6-F7A8B9", true],
-      ["qp-stg-logging", "538201947712", "01A2B3-C4D5E6-F7A8B9", true],
-    ]);
+      projects.map((p) => [
+        p.inputs.projectId,
+        p.inputs.name,
+        p.inputs.folderId,
+        p.inputs.billingAccount,
+        p.protect,
+      ]),
+    ).toEqual(
+      ["platform", "cde", "kms", "logging"].map((role) => [
+        `qp-stg-${role}-${suffix}`,
+        `qp-stg-${role}`,
+        "538201947712",
+        "01A2B3-C4D5E6-F7A8B9",
+        false,
+      ]),
+    );
     expect(
-      projects.every((p) => p.inputs.autoCreateNetwork === false && p.inputs.deletionPolicy === "PREVENT"),
+      projects.every((p) => p.inputs.autoCreateNetwork === false && p.inputs.deletionPolicy === "DELETE"),
     ).toBe(true);
     // Created projects need no look-up; the logging CMEK account always comes from a data source.
     expect(staging.calls.map((c) => [c.token, c.inputs.project])).toEqual([
-      ["gcp:logging/getProjectCmekSettings:getProjectCmekSettings", "qp-stg-logging"],
+      ["gcp:logging/getProjectCmekSettings:getProjectCmekSettings", `qp-stg-logging-${suffix}`],
     ]);
+  });
+
+  test("a stack that is not ephemeral creates protected projects with the ids it is given", async () => {
+    const lasting = await planStack("staging", { ephemeral: false });
+    const projects = lasting.resources.filter((r) => r.type === "gcp:organizations/project:Project");
+    expect(projects.map((p) => [p.inputs.projectId, p.protect, p.inputs.deletionPolicy])).toEqual(
+      ["platform", "cde", "kms", "logging"].map((role) => [`qp-stg-${role}`, true, "PREVENT"]),
+    );
   });
 });

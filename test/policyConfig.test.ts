@@ -15,10 +15,11 @@ const write = (name: string, body: unknown) => {
 };
 
 describe("per-stack policy configuration", () => {
-  test("staging's file disables only the IDS check; prod has none", () => {
+  test("staging's file disables only the IDS check and, staging being ephemeral, the deletion guards; prod has none", () => {
     const file = stackPolicyConfigFile("staging");
     expect(file && readPolicyConfig(file)).toEqual({
       "ids-endpoint-per-region": { enforcementLevel: "disabled" },
+      "stateful-resource-protected": { enforcementLevel: "disabled" },
     });
     expect(stackPolicyConfigFile("prod")).toBeUndefined();
   });

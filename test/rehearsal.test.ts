@@ -99,7 +99,7 @@ describe("project-created-first", () => {
         urn: urn(staging, "staging-cde-net-googleapis"),
         severity: "error",
         message:
-          "staging-cde-net-googleapis (gcp:dns/managedZone:ManagedZone) is created in project qp-stg-cde, which staging-cde creates in this stack, with no dependency on it: it would start before the project exists. Take the project id from staging-cde's output or add dependsOn.",
+          "staging-cde-net-googleapis (gcp:dns/managedZone:ManagedZone) is created in project qp-stg-cde-c749, which staging-cde creates in this stack, with no dependency on it: it would start before the project exists. Take the project id from staging-cde's output or add dependsOn.",
       },
     ]);
   });
@@ -122,7 +122,7 @@ describe("api-enabled", () => {
       urn: urn(staging, "staging-edge-certificate-map"),
       severity: "error",
       message:
-        "staging-edge-certificate-map (gcp:certificatemanager/certificateMap:CertificateMap) calls certificatemanager.googleapis.com: certificatemanager.googleapis.com is never enabled in qp-stg-platform, which this stack creates: enable it (PROJECT_APIS) and depend on the enablement.",
+        "staging-edge-certificate-map (gcp:certificatemanager/certificateMap:CertificateMap) calls certificatemanager.googleapis.com: certificatemanager.googleapis.com is never enabled in qp-stg-platform-c749, which this stack creates: enable it (PROJECT_APIS) and depend on the enablement.",
     });
   });
 
@@ -143,7 +143,7 @@ describe("api-enabled", () => {
         urn: urn(staging, "staging-edge-address"),
         severity: "error",
         message:
-          "staging-edge-address (gcp:compute/globalAddress:GlobalAddress) calls compute.googleapis.com: compute.googleapis.com is enabled in qp-stg-platform by staging-platform-compute, but nothing orders it first: both start at once (a race); add dependsOn on staging-platform-compute.",
+          "staging-edge-address (gcp:compute/globalAddress:GlobalAddress) calls compute.googleapis.com: compute.googleapis.com is enabled in qp-stg-platform-c749 by staging-platform-compute, but nothing orders it first: both start at once (a race); add dependsOn on staging-platform-compute.",
       },
     ]);
   });
@@ -163,7 +163,7 @@ describe("api-enabled", () => {
       type: "gcp:storage/bucket:Bucket",
       name: "exports",
       custom: true,
-      inputs: { project: "qp-stg-logging", name: "qp-stg-exports", location: "US-CENTRAL1" },
+      inputs: { project: "qp-stg-logging-c749", name: "qp-stg-exports", location: "US-CENTRAL1" },
     });
     const found = findings([...clone(staging), bucket]).map((f) => [f.rule, f.severity, f.urn]);
     expect(found).toEqual([
@@ -254,7 +254,7 @@ describe("service-agent-role", () => {
         urn: urn(staging, "staging-platform-agents-service-networking"),
         severity: "error",
         message: expect.stringMatching(
-          /^staging-platform-agents-service-networking \(gcp:projects\/serviceIdentity:ServiceIdentity\) creates the servicenetworking\.googleapis\.com agent of qp-stg-platform \(service-\d+@service-networking\.iam\.gserviceaccount\.com\), which Google then grants no role: grant it roles\/servicenetworking\.serviceAgent on the project/,
+          /^staging-platform-agents-service-networking \(gcp:projects\/serviceIdentity:ServiceIdentity\) creates the servicenetworking\.googleapis\.com agent of qp-stg-platform-c749 \(service-\d+@service-networking\.iam\.gserviceaccount\.com\), which Google then grants no role: grant it roles\/servicenetworking\.serviceAgent on the project/,
         ),
       },
     ]);
@@ -268,7 +268,7 @@ describe("service-agent-role", () => {
         urn: urn(staging, "staging-platform-net-psa"),
         severity: "error",
         message:
-          "staging-platform-net-psa (gcp:servicenetworking/connection:Connection) uses servicenetworking.googleapis.com in qp-stg-platform, whose agent gets roles/servicenetworking.serviceAgent only from staging-platform-agents-service-networking-role, and nothing orders it first: the service acts without its role. Depend on staging-platform-agents-service-networking-role.",
+          "staging-platform-net-psa (gcp:servicenetworking/connection:Connection) uses servicenetworking.googleapis.com in qp-stg-platform-c749, whose agent gets roles/servicenetworking.serviceAgent only from staging-platform-agents-service-networking-role, and nothing orders it first: the service acts without its role. Depend on staging-platform-agents-service-networking-role.",
       },
     ]);
   });

@@ -1,72 +1,115 @@
 import { Command, Option } from "commander";
 import { CapturedResource } from "../harness/model";
+import { ResourceChange } from "../harness/preview/diff";
+import { rehearseDestroy } from "../harness/preview/destroy";
+import { previewAgainst } from "../harness/preview/preview";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
-import { rehearseApply } from "../harness/rehearsal/rehearse";
+import { Finding, rehearseApply } from "../harness/rehearsal/rehearse";
 import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, parseArguments, writeOut } from "./cli/exitCodes";
-import { hasRehearsalError, renderRehearsalMarkdown, renderRehearsalText } from "./cli/rehearsalReport";
+import {
+  hasRehearsalError,
+  jsonChange,
+  renderChangesMarkdown,
+  renderChangesText,
+  renderRehearsalMarkdown,
+  renderRehearsalText,
+} from "./cli/rehearsalReport";
 
 const program = new Command("rehearse")
   .description(
-    "Apply rehearsal: replays a stack's resources in the order `pulumi up` would create them against Google Cloud's apply-time rules. No cloud credentials needed.",
+    "Apply rehearsal: replays a stack's resources in the order `pulumi up` would create them against Google Cloud's apply-time rules; with --against, the offline `pulumi preview --diff` against what is deployed; with --destroy, `pulumi destroy` and the rebuild after it. No cloud credentials needed.",
   )
   .option("--stack <name>", "rehearse the offline plan of this stack (reads stacks/Pulumi.<name>.yaml)")
   .option("--stack-file <path>", "with --stack: read the configuration from this file")
   .option("--state <file>", "rehearse a `pulumi stack export` (or `plan --export-state`) file instead")
+  .option("--against <file>", "the deployed state (`pulumi stack export`): preview the changes against it")
+  .option("--destroy", "rehearse `pulumi destroy` of the stack, and the rebuild that follows it")
   .option(
     "--deployer <member>",
     "the IAM member that runs `pulumi up` (default: the stack's deployerPrincipal config or output)",
   )
-  .option("--json", 'print JSON: { "findings": [ { rule, urn, severity, message } ] }')
+  .option(
+    "--json",
+    'print JSON: { "findings": [ { rule, urn, severity, message } ], "changes"?: [ { urn, op, fields } ] }',
+  )
   .addOption(
     new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
   )
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-async function main(): Promise<number> {
-  const stop = parseArguments(program);
-  if (stop !== undefined) return stop;
-  const opts = program.opts<{
-    stack?: string;
-    stackFile?: string;
-    state?: string;
-    deployer?: string;
-    json?: boolean;
-    format: string;
-  }>();
+interface Options {
+  stack?: string;
+  stackFile?: string;
+  state?: string;
+  against?: string;
+  destroy?: boolean;
+  deployer?: string;
+  json?: boolean;
+  format: string;
+}
+
+function validate(opts: Options): void {
   if (!opts.stack === !opts.state) failInput("give exactly one of --stack <name> or --state <file>");
   if (opts.stackFile && !opts.stack) failInput("--stack-file goes with --stack");
+  if (opts.against && opts.destroy) failInput("--against and --destroy are separate rehearsals: give one");
   if (opts.deployer && !/^(serviceAccount|group|user):\S+@\S+$/.test(opts.deployer))
     failInput(
       `--deployer ${opts.deployer}: must be an IAM member serviceAccount:EMAIL, group:EMAIL or user:EMAIL`,
     );
+}
 
-  let resources: CapturedResource[];
+async function load(
+  opts: Options,
+): Promise<{ resources: CapturedResource[]; deployed?: CapturedResource[] }> {
   try {
-    if (opts.state) resources = readDeployment(opts.state);
-    else {
-      const stack = opts.stack as string;
-      const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, stack) : loadStack(stack);
-      resources = (await runOffline(stackConfig)).resources;
-    }
+    const deployed = opts.against ? readDeployment(opts.against) : undefined;
+    if (opts.state) return { resources: readDeployment(opts.state), deployed };
+    const stack = opts.stack as string;
+    const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, stack) : loadStack(stack);
+    return { resources: (await runOffline(stackConfig)).resources, deployed };
   } catch (err) {
     if (err instanceof ConfigError || err instanceof StackFileError || err instanceof DeploymentError)
       failInput(err.message);
     throw err;
   }
-  const findings = rehearseApply(resources, { deployer: opts.deployer });
+}
+
+async function main(): Promise<number> {
+  const stop = parseArguments(program);
+  if (stop !== undefined) return stop;
+  const opts = program.opts<Options>();
+  validate(opts);
+  const { resources, deployed } = await load(opts);
+  const facts = { deployer: opts.deployer };
+  let findings: Finding[];
+  let changes: ResourceChange[] | undefined;
+  if (deployed) ({ findings, changes } = previewAgainst(deployed, resources, facts));
+  else if (opts.destroy) ({ findings, changes } = rehearseDestroy(resources, facts));
+  else findings = rehearseApply(resources, facts);
+
   const format = opts.json ? "json" : opts.format;
-  if (format === "json") await writeOut(JSON.stringify({ findings }, null, 2) + "\n");
-  else if (format === "markdown") await writeOut(renderRehearsalMarkdown(findings) + "\n");
-  else
+  const subject = opts.state ?? `stack "${opts.stack}"`;
+  if (format === "json") {
+    const out = changes ? { findings, changes: changes.map(jsonChange) } : { findings };
+    await writeOut(JSON.stringify(out, null, 2) + "\n");
+  } else if (format === "markdown") {
     await writeOut(
-      `Rehearsed ${resources.length} resources of ${opts.state ?? `stack "${opts.stack}"`}` +
-        renderRehearsalText(findings) +
-        "\n",
+      (changes ? renderChangesMarkdown(changes) + "\n" : "") + renderRehearsalMarkdown(findings) + "\n",
     );
+  } else {
+    const what = deployed
+      ? `Previewed ${subject} against ${opts.against}`
+      : opts.destroy
+        ? `Rehearsed destroying ${subject}`
+        : `Rehearsed ${resources.length} resources of ${subject}`;
+    await writeOut(
+      what + (changes ? renderChangesText(changes) + "\n" : "") + renderRehearsalText(findings) + "\n",
+    );
+  }
   return hasRehearsalError(findings) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 

@@ -12,7 +12,14 @@ export class ApplyOrder {
   private readonly predecessors = new Map<string, string[]>();
   private readonly memo = new Map<string, Set<string>>();
 
-  constructor(resources: CapturedResource[]) {
+  /**
+   * @param existing resources that already exist (an update of a deployed stack): they are done
+   * before anything starts.
+   */
+  constructor(
+    resources: CapturedResource[],
+    private readonly existing: ReadonlySet<string> = new Set(),
+  ) {
     const known = new Set(resources.map((r) => r.urn));
     for (const r of resources) {
       const preds = new Set<string>([...r.dependencies, ...Object.values(r.propertyDependencies).flat()]);
@@ -61,13 +68,13 @@ export class ApplyOrder {
 
   /** True when `before` has finished by the time `after` starts. */
   precedes(before: string, after: string): boolean {
-    return this.ancestors(after).has(before);
+    return this.existing.has(before) || this.ancestors(after).has(before);
   }
 
   /** The resources that start after `from` has finished and finish before `to` starts. */
   between(from: string, to: string, candidates: CapturedResource[]): CapturedResource[] {
     const beforeTo = this.ancestors(to);
-    return candidates.filter((c) => beforeTo.has(c.urn) && this.precedes(from, c.urn));
+    return candidates.filter((c) => beforeTo.has(c.urn) && this.ancestors(c.urn).has(from));
   }
 }
 

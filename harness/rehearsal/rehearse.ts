@@ -12,11 +12,12 @@ export function rehearseApply(
   resources: CapturedResource[],
   facts: StackFactInputs = {},
   rules: RehearsalRule[] = REHEARSAL_RULES,
+  existing: ReadonlySet<string> = new Set(),
 ): Finding[] {
   const ctx = {
     resources,
     byUrn: new Map(resources.map((r) => [r.urn, r])),
-    order: new ApplyOrder(resources),
+    order: new ApplyOrder(resources, existing),
     stack: gatherStackFacts(resources, facts),
   };
   const findings = rules.flatMap((rule) => rule.check(ctx));

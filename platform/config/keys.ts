@@ -186,6 +186,12 @@ export const CONFIG_KEYS = {
     type: "string",
     description: "Google group exempt from the logging project's deny policy in an emergency.",
   },
+  ephemeral: {
+    type: "boolean",
+    description:
+      "An environment that is destroyed and rebuilt (staging): nothing protected, and created projects get a generated suffix so a rebuild never reuses a name. Never in prod.",
+    default: false,
+  },
   deployerPrincipal: {
     type: "string",
     description:

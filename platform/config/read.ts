@@ -151,6 +151,7 @@ export function validateConfig(
     },
     groups: { auditors: c.auditorsGroup, breakGlass: c.breakGlassGroup },
     deployer: { principal: c.deployerPrincipal, externallyEnabledApis: c.externallyEnabledApis },
+    ephemeral: c.ephemeral,
   };
 }
 

@@ -83,6 +83,7 @@ export const configSchema = z.object({
   pagerDutyServiceKey: z.string(),
   auditorsGroup: group,
   breakGlassGroup: group,
+  ephemeral: z.boolean(),
   deployerPrincipal: z.string().regex(/^(serviceAccount|group|user):[^@\s:]+@[a-z0-9.-]+\.[a-z]{2,}$/, {
     message: "must be an IAM member serviceAccount:EMAIL, group:EMAIL or user:EMAIL",
   }),
@@ -144,6 +145,26 @@ export function crossKeyProblems(c: RawPlatformConfig): { key: string; message: 
     problems.push({
       key: "drainedRegion",
       message: `"${c.drainedRegion}" is not one of regions ${JSON.stringify(c.regions)}`,
+    });
+  }
+  if (c.ephemeral && c.environment === "prod") {
+    problems.push({
+      key: "ephemeral",
+      message: "prod is never ephemeral: its resources must outlive any deployment",
+    });
+  }
+  if (c.ephemeral && parent.length === 0) {
+    problems.push({
+      key: "ephemeral",
+      message:
+        "needs organizationId or folderId: an ephemeral environment creates (and deletes) its own projects",
+    });
+  }
+  const long = ids.filter((id) => id.length > 25);
+  if (c.ephemeral && long.length) {
+    problems.push({
+      key: "platformProjectId/cdeProjectId/kmsProjectId/loggingProjectId",
+      message: `${JSON.stringify(long)} leave no room for the 5-character generation suffix of an ephemeral environment (30 characters at most)`,
     });
   }
   if (parent.length === 0 && c.billingAccount) {

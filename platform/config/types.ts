@@ -48,4 +48,6 @@ export interface PlatformConfig {
   groups: { auditors: string; breakGlass: string };
   /** Who runs `pulumi up`, and what its projects' owners enabled outside the stack. */
   deployer: { principal: string; externallyEnabledApis: string[] };
+  /** Destroyed and rebuilt (staging): nothing protected, project ids with a generation suffix. */
+  ephemeral: boolean;
 }

@@ -28,7 +28,7 @@ export function buildClusters(
   const labels = f.labels("none");
   const images = new ImageAdmission(
     `${env}-images`,
-    { project: projects.ids.platform, projectId: config.projects.platform, regions, labels },
+    { project: projects.ids.platform, projectId: projects.ids.platform, regions, labels, protect: f.protect },
     { dependsOn: f.ready.platform },
   );
   const clusters = Object.fromEntries(
@@ -47,6 +47,7 @@ export function buildClusters(
         releaseChannel: config.gke.releaseChannel,
         maintenance: config.maintenance,
         labels,
+        protect: f.protect,
         dependsOn: [
           ...keys.hierarchy.grantsOf("gke-secrets", region),
           ...keys.hierarchy.grantsOf("gke-boot-disk", region),

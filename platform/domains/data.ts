@@ -31,6 +31,7 @@ export function buildDataStores(
     logRetentionDays: config.sql.logRetentionDays,
     designateDrReplica: config.sql.designateDrReplica,
     maintenance: config.maintenance,
+    protect: f.protect,
   };
   const perRegion = (key: "ledger-sql" | "card-vault-sql") =>
     Object.fromEntries(regions.map((r) => [r, k.keyId(key, r)])) as Record<Region, pulumi.Output<string>>;
@@ -69,7 +70,12 @@ export function buildDataStores(
         redisVersion: config.redis.version,
         maintenance: config.maintenance,
         labels: f.labels("tenant"),
-        dependsOn: [networks.platform.privateServiceAccess, ...k.grantsOf("redis", region), ...f.ready.platform],
+        protect: f.protect,
+        dependsOn: [
+          networks.platform.privateServiceAccess,
+          ...k.grantsOf("redis", region),
+          ...f.ready.platform,
+        ],
       }),
   );
   return { ledger, cardVault, caches };

@@ -20,6 +20,8 @@ export interface Foundation {
    * just-in-time agents' role grants (Cloud SQL, Memorystore, GKE, Service Networking, ...).
    */
   ready: Record<"platform" | "cde" | "kms" | "logging", pulumi.Resource[]>;
+  /** Whether stateful resources are protected: everywhere but an ephemeral environment. */
+  protect: boolean;
 }
 
 /** Regions in address-plan order: names and ranges never depend on which one is primary. */
@@ -30,10 +32,13 @@ export function servingRegions(config: PlatformConfig): [Region, Region] {
 export function buildFoundation(config: PlatformConfig): Foundation {
   const env = config.environment;
   const labels = (dataClass: "tenant" | "cardholder" | "none") => standardLabels(config, dataClass);
+  const protect = !config.ephemeral;
   const projects = new PlatformProjects(env, {
     projectIds: config.projects,
     factory: config.projectFactory,
     labels: labels("none"),
+    protect,
+    generationSuffix: config.ephemeral,
   });
   const agents = {
     platform: agentsFor(env, projects, "platform", [
@@ -58,7 +63,7 @@ export function buildFoundation(config: PlatformConfig): Foundation {
     kms: projects.services.kms,
     logging: [...projects.services.logging, ...agents.logging.roleGrants],
   };
-  return { env, regions: servingRegions(config), projects, agents, agentMember, labels, ready };
+  return { env, regions: servingRegions(config), projects, agents, agentMember, labels, ready, protect };
 }
 
 function agentsFor(

@@ -20,6 +20,7 @@ export function buildKeys(config: PlatformConfig, f: Foundation): Keys {
       tenants: config.tenants,
       agentMember: f.agentMember,
       labels: f.labels("none"),
+      protect: f.protect,
     },
     { dependsOn: f.ready.kms },
   );

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { AUDIT_BUCKET_ID, AuditLog, AuditLogSources } from "../../components/auditLog";
 import { DataAccessAudit } from "../../components/dataAccessAudit";
 import { crossTenantFilter, securityEventFilters } from "../../components/logFilters";
@@ -27,6 +28,7 @@ export function buildAuditLogging(config: PlatformConfig, f: Foundation, keys: K
     retentionDays: config.audit.retentionDays,
     kmsKeyName: keys.hierarchy.keyId("audit-log", region),
     sources,
+    protect: f.protect,
     // The bucket and every project sink call the Logging API of their own project.
     dependsOn: [
       ...keys.hierarchy.grantsOf("audit-log", region),
@@ -42,6 +44,7 @@ export function buildAuditLogging(config: PlatformConfig, f: Foundation, keys: K
     breakGlassGroup: config.groups.breakGlass,
     writerIdentities: auditLog.writerIdentities,
     deployer: config.deployer.principal,
+    protect: f.protect,
   });
   new DataAccessAudit(`${env}-data-access`, { projects: projects.ids });
   return auditLog;
@@ -63,14 +66,19 @@ export function buildAlerting(
     runbook,
     labels: standardLabels(config, "none"),
   };
-  const events = securityEventFilters(config.projects.logging);
+  // The filters name the logging project, whose id is an output where the stack creates it.
+  const events = securityEventFilters("");
   new SecurityAlerts(
     `${env}-logging-alerts`,
     {
       ...common,
       project: ids.logging,
       bucketName: auditLog.bucket.name,
-      logAlerts: Object.entries(events).map(([id, e]) => ({ id, ...e })),
+      logAlerts: Object.entries(events).map(([id, e]) => ({
+        id,
+        description: e.description,
+        filter: ids.logging.apply((project) => securityEventFilters(project)[id].filter),
+      })),
     },
     { dependsOn: f.ready.logging },
   );
@@ -78,7 +86,7 @@ export function buildAlerting(
     ["ledger", data.ledger, "platform"],
     ["card-vault", data.cardVault, "cde"],
   ] as const) {
-    const projectId = config.projects[role];
+    const projectId = ids[role];
     const instanceNames = servingRegions(config).map((r) => `${env}-${key}-${r}`);
     new SecurityAlerts(
       `${env}-${key}-alerts`,
@@ -88,12 +96,12 @@ export function buildAlerting(
         logAlerts: instanceNames.map((instance) => ({
           id: `cross-tenant-${instance}`,
           description: `Cross-tenant access attempt refused on ${instance}.`,
-          filter: crossTenantFilter(projectId, instance),
+          filter: projectId.apply((project) => crossTenantFilter(project, instance)),
         })),
         replicaLag: [
           {
             id: `${env}-${key}`,
-            databaseIds: instanceNames.map((instance) => `${projectId}:${instance}`),
+            databaseIds: instanceNames.map((instance) => pulumi.interpolate`${projectId}:${instance}`),
             thresholdSeconds: config.alerting.drReplicaLagSeconds,
           },
         ],

@@ -22,6 +22,7 @@ export function buildNetworks(config: PlatformConfig, f: Foundation): Networks {
       plan: plan.platform,
       regions,
       labels: f.labels("tenant"),
+      protect: f.protect,
     },
     { dependsOn: f.ready.platform },
   );
@@ -33,6 +34,7 @@ export function buildNetworks(config: PlatformConfig, f: Foundation): Networks {
       plan: plan.cde,
       regions,
       labels: f.labels("cardholder"),
+      protect: f.protect,
     },
     { dependsOn: f.ready.cde },
   );

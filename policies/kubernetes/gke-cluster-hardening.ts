@@ -15,14 +15,14 @@ export const gkeClusterHardening = resourcePolicy<Cluster>(
   {
     name: "gke-cluster-hardening",
     description:
-      "Every GKE cluster is Autopilot on a release channel with Workload Identity, private nodes, a control plane closed to the internet, no legacy authentication, CMEK of its region for secrets and boot disks, Binary Authorization enforced and deletion protection.",
+      "Every GKE cluster is Autopilot on a release channel with Workload Identity, private nodes, a control plane closed to the internet, no legacy authentication, CMEK of its region for secrets and boot disks, Binary Authorization enforced (deletion protection: stateful-resource-protected).",
     controls: ["IAM-06", "NET-02", "ENC-01", "ENC-02", "K8S-04", "RES-05", "IAM-03"],
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps: "Build clusters with components/gkeCluster.ts; do not override its security settings.",
   },
   gcp.container.Cluster,
-  (c, resource) => {
+  (c) => {
     const findings: Finding[] = [];
     const expect = (path: string, want: unknown, fix: string) => {
       const have = get(c, path);
@@ -40,7 +40,6 @@ export const gkeClusterHardening = resourcePolicy<Cluster>(
       "PROJECT_SINGLETON_POLICY_ENFORCE",
       "set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE",
     );
-    expect("deletionProtection", true, "set deletionProtection: true");
     if (!["RAPID", "REGULAR", "STABLE"].includes(String(get(c, "releaseChannel.channel")))) {
       findings.push({
         problem: `releaseChannel.channel is ${JSON.stringify(get(c, "releaseChannel.channel") ?? null)}`,
@@ -96,11 +95,6 @@ export const gkeClusterHardening = resourcePolicy<Cluster>(
         });
       }
     }
-    if (!resource.protect)
-      findings.push({
-        problem: "the cluster is not protected in Pulumi",
-        fix: "add the resource option protect: true",
-      });
     return findings;
   },
 );

@@ -17,15 +17,15 @@ export const sqlInstanceResilience = resourcePolicy<gcp.sql.DatabaseInstanceArgs
   {
     name: "sql-instance-resilience",
     description:
-      "Every Cloud SQL instance is highly available and deletion-protected, and every primary has automated backups with point-in-time recovery.",
+      "Every Cloud SQL instance is highly available, and every primary has automated backups with point-in-time recovery.",
     controls: ["RES-02", "RES-05"],
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-      "Set settings.availabilityType REGIONAL, deletionProtection true, settings.deletionProtectionEnabled true, protect: true, and on primaries enable backups and pointInTimeRecoveryEnabled.",
+      "Set settings.availabilityType REGIONAL, and on primaries enable backups and pointInTimeRecoveryEnabled.",
   },
   gcp.sql.DatabaseInstance,
-  (instance, resource) => {
+  (instance) => {
     const settings = (instance.settings ?? {}) as Settings;
     const findings: Finding[] = [];
     if (settings.availabilityType !== "REGIONAL") {
@@ -34,20 +34,7 @@ export const sqlInstanceResilience = resourcePolicy<gcp.sql.DatabaseInstanceArgs
         fix: "set availabilityType: REGIONAL",
       });
     }
-    if (instance.deletionProtection === false) {
-      findings.push({ problem: "deletionProtection is false", fix: "set deletionProtection: true" });
-    }
-    if (settings.deletionProtectionEnabled !== true) {
-      findings.push({
-        problem: `settings.deletionProtectionEnabled is ${JSON.stringify(settings.deletionProtectionEnabled ?? null)}`,
-        fix: "set settings.deletionProtectionEnabled: true",
-      });
-    }
-    if (!resource.protect)
-      findings.push({
-        problem: "the instance is not protected in Pulumi",
-        fix: "add the resource option protect: true",
-      });
+    // Deletion protection (protect, deletionProtection, deletionProtectionEnabled): stateful-resource-protected.
     if (isPrimary(instance)) {
       const backup = settings.backupConfiguration ?? {};
       if (backup.enabled !== true)

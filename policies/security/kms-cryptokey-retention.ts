@@ -14,7 +14,7 @@ export const kmsCryptoKeyRetention = resourcePolicy<gcp.kms.CryptoKeyArgs>(
       "Create the CryptoKey with { protect: true, retainOnDelete: true }, deletionPolicy PREVENT and destroyScheduledDuration of at least 2592000s.",
   },
   gcp.kms.CryptoKey,
-  (key, resource) => {
+  (key) => {
     const findings: Finding[] = [];
     // Unset means Google's default of 30 days (provider docs of destroyScheduledDuration).
     const delay = durationSeconds(key.destroyScheduledDuration ?? "2592000s");
@@ -24,19 +24,7 @@ export const kmsCryptoKeyRetention = resourcePolicy<gcp.kms.CryptoKeyArgs>(
         fix: 'set destroyScheduledDuration: "2592000s" or longer',
       });
     }
-    const deletionPolicy = key.deletionPolicy ?? "DELETE";
-    if (deletionPolicy === "DELETE") {
-      findings.push({
-        problem: `deletionPolicy is ${JSON.stringify(deletionPolicy)}: deleting the resource destroys every key version`,
-        fix: 'set deletionPolicy: "PREVENT"',
-      });
-    }
-    if (!resource.protect) {
-      findings.push({
-        problem: "the key is not protected",
-        fix: "add the resource option protect: true (and retainOnDelete: true)",
-      });
-    }
+    // protect, retainOnDelete and deletionPolicy PREVENT: stateful-resource-protected (ENC-05, RES-05).
     return findings;
   },
 );

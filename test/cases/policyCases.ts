@@ -40,20 +40,20 @@ export const CASES: PolicyCase[] = [
       '[ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-ledger-sql": destroyScheduledDuration is "86400s", under 30 days. Fix: set destroyScheduledDuration: "2592000s" or longer',
   },
   {
-    policy: "kms-cryptokey-retention",
+    policy: "stateful-resource-protected",
     title: "an unprotected KEK",
     mutate: editResource("prod-keys-us-east1-kek-acme-payments", (_p, r) => (r.protect = false)),
     on: "prod-keys-us-east1-kek-acme-payments",
     message:
-      '[ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-kek-acme-payments": the key is not protected. Fix: add the resource option protect: true (and retainOnDelete: true)',
+      '[RES-05, ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-kek-acme-payments": protect is false. Fix: add the resource option protect: true',
   },
   {
-    policy: "kms-cryptokey-retention",
+    policy: "stateful-resource-protected",
     title: "a key whose deletion destroys its versions",
     mutate: editResource("prod-keys-us-east1-redis", (p) => delete p.deletionPolicy),
     on: "prod-keys-us-east1-redis",
     message:
-      '[ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-redis": deletionPolicy is "DELETE": deleting the resource destroys every key version. Fix: set deletionPolicy: "PREVENT"',
+      '[RES-05, ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-redis": deletionPolicy is "DELETE": deleting the resource destroys every key version. Fix: set deletionPolicy: "PREVENT"',
   },
   {
     policy: "kms-cardholder-key-hsm",
@@ -318,7 +318,7 @@ export const CASES: PolicyCase[] = [
     mutate: editResource("prod-cache-us-east1-instance", (_p, r) => (r.protect = false)),
     on: "prod-cache-us-east1-instance",
     message:
-      '[RES-05] gcp:redis/instance:Instance "prod-cache-us-east1-instance": protect is false. Fix: add the resource option protect: true',
+      '[RES-05, ENC-05] gcp:redis/instance:Instance "prod-cache-us-east1-instance": protect is false. Fix: add the resource option protect: true',
   },
   {
     policy: "logging-bucket-locked-cmek",

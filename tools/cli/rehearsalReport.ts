@@ -1,3 +1,5 @@
+import { ResourceChange } from "../../harness/preview/diff";
+import { STATEFUL_TYPES } from "../../harness/preview/guard";
 import { Finding } from "../../harness/rehearsal/rehearse";
 
 function summary(findings: Finding[]): string {
@@ -10,14 +12,17 @@ export const hasRehearsalError = (findings: Finding[]): boolean =>
   findings.some((f) => f.severity === "error");
 
 /** The text section: one block per finding, the resource that would fail named first. */
-export function renderRehearsalText(findings: Finding[]): string {
-  const lines = ["", `Apply rehearsal (what a first \`pulumi up\` would meet): ${summary(findings)}`];
+export function renderRehearsalText(
+  findings: Finding[],
+  title = "Apply rehearsal (what a first `pulumi up` would meet)",
+): string {
+  const lines = ["", `${title}: ${summary(findings)}`];
   for (const f of findings) {
     lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.rule}`);
     lines.push(`           ${f.urn}`);
     lines.push(`           ${f.message}`);
   }
-  if (!findings.length) lines.push("  No findings: every resource's prerequisites exist before it starts.");
+  if (!findings.length) lines.push("  No findings.");
   return lines.join("\n");
 }
 
@@ -36,3 +41,54 @@ export function renderRehearsalMarkdown(findings: Finding[]): string {
   }
   return lines.join("\n");
 }
+
+const OP_ORDER: ResourceChange["op"][] = ["replace", "delete", "create", "update", "same"];
+const OP_TITLE: Record<ResourceChange["op"], string> = {
+  replace: "Replaced (deleted, then created again)",
+  delete: "Deleted",
+  create: "Created",
+  update: "Updated in place",
+  same: "Unchanged",
+};
+
+/** Changes grouped by operation, stateful resources first in each group; unchanged ones counted only. */
+function groups(changes: ResourceChange[]): [ResourceChange["op"], ResourceChange[]][] {
+  const stateFirst = (a: ResourceChange, b: ResourceChange) =>
+    Number(b.type in STATEFUL_TYPES) - Number(a.type in STATEFUL_TYPES);
+  return OP_ORDER.map((op) => [op, changes.filter((c) => c.op === op).sort(stateFirst)]);
+}
+
+const describeChange = (c: ResourceChange) =>
+  `${c.urn.split("::").pop()} (${c.type})${c.type in STATEFUL_TYPES ? " [stateful]" : ""}${
+    c.fields.length
+      ? `: ${c.op === "replace" ? `${c.replaceFields.join(", ")} forces it; ` : ""}${c.fields.join(", ")}`
+      : ""
+  }`;
+
+export function renderChangesText(changes: ResourceChange[]): string {
+  const lines = ["", "What `pulumi up` would do:"];
+  for (const [op, list] of groups(changes)) {
+    if (!list.length) continue;
+    lines.push(`  ${OP_TITLE[op]} (${list.length})`);
+    if (op !== "same") for (const c of list) lines.push(`    ${describeChange(c)}`);
+  }
+  return lines.join("\n");
+}
+
+export function renderChangesMarkdown(changes: ResourceChange[]): string {
+  const counts = groups(changes)
+    .filter(([, l]) => l.length)
+    .map(([op, l]) => `${l.length} ${op}`)
+    .join(", ");
+  const lines = [`#### What \`pulumi up\` would do — ${counts}`, ""];
+  for (const [op, list] of groups(changes)) {
+    if (!list.length || op === "same") continue;
+    lines.push(`**${OP_TITLE[op]}**`, "");
+    for (const c of list) lines.push(`- ${describeChange(c).replace(/\|/g, "\\|")}`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+/** The `changes` entries of `rehearse --json`: the public contract of that output. */
+export const jsonChange = (c: ResourceChange) => ({ urn: c.urn, op: c.op, fields: c.fields });

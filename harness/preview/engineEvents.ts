@@ -1,0 +1,43 @@
+import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { ChangeOp, ResourceChange } from "./diff";
+
+/** The engine's step operations in the guard's terms: both halves of a replacement are a replace. */
+const OPS: Partial<Record<OpType, ChangeOp>> = {
+  same: "same",
+  create: "create",
+  update: "update",
+  delete: "delete",
+  replace: "replace",
+  "create-replacement": "replace",
+  "delete-replaced": "replace",
+  import: "create",
+  "import-replacement": "replace",
+};
+
+/**
+ * The changes a real `pulumi preview` announces, from the engine events the Automation API
+ * streams (`onEvent`): one per resource, its `resourcePreEvent` step. The same shape as the
+ * offline diff, so one guard judges both.
+ */
+export function changesFromEngineEvents(events: EngineEvent[]): ResourceChange[] {
+  const byUrn = new Map<string, ResourceChange>();
+  for (const event of events) {
+    const meta = event.resourcePreEvent?.metadata;
+    const op = meta && OPS[meta.op];
+    if (!meta || !op || meta.type.startsWith("pulumi:providers:") || meta.type === "pulumi:pulumi:Stack")
+      continue;
+    const prior = byUrn.get(meta.urn);
+    if (prior?.op === "replace") continue;
+    const fields = [...new Set([...(meta.keys ?? []), ...(meta.diffs ?? [])])];
+    byUrn.set(meta.urn, {
+      urn: meta.urn,
+      type: meta.type,
+      op,
+      fields,
+      replaceFields: op === "replace" ? (meta.keys ?? []) : [],
+      oldInputs: meta.old?.inputs,
+      newInputs: meta.new?.inputs,
+    });
+  }
+  return [...byUrn.values()];
+}

@@ -1,0 +1,130 @@
+import { Finding } from "../rehearsal/model";
+import { ResourceChange } from "./diff";
+
+/**
+ * The types whose replacement or deletion loses data or key material, with what is lost. A VPC
+ * counts when anything depends on it (its subnets, peerings and private-IP databases go with it).
+ */
+export const STATEFUL_TYPES: Record<string, string> = {
+  "gcp:sql/databaseInstance:DatabaseInstance": "a Cloud SQL instance and its data",
+  "gcp:redis/instance:Instance": "a Memorystore instance and its data",
+  "gcp:kms/cryptoKey:CryptoKey":
+    "a KMS key: what it encrypted becomes unreadable, and its name is never reusable",
+  "gcp:kms/keyRing:KeyRing": "a KMS key ring, which Cloud KMS never deletes: its name stays taken",
+  "gcp:logging/projectBucketConfig:ProjectBucketConfig": "a log bucket and the audit log in it",
+  "gcp:container/cluster:Cluster": "a GKE cluster and every workload on it",
+  "gcp:organizations/project:Project": "a project, everything in it, and its id (never reusable)",
+  "gcp:compute/network:Network": "a VPC network with its subnets and private connections",
+  "gcp:storage/bucket:Bucket": "a Cloud Storage bucket and its objects",
+  "gcp:secretmanager/secret:Secret": "a secret and its versions",
+};
+
+/**
+ * Google names that a deletion does not free: a create that takes one of them fails with 409
+ * ("already exists"). KMS: the provider never deletes a key ring or a key, it only forgets them
+ * (resource_kms_key_ring.go, resource_kms_crypto_key.go), and "Deleted CryptoKey names can't be
+ * reused" (https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys);
+ * projects: an id "Cannot be in use or previously used; this includes deleted projects"
+ * (https://cloud.google.com/resource-manager/reference/rest/v3/projects). Cloud SQL instance names
+ * are reusable at once ("The deleted instance name can be reused immediately":
+ * https://cloud.google.com/sql/docs/postgres/delete-instance), so they are not listed.
+ */
+export const UNREUSABLE_NAMES: Record<string, { key: (i: Record<string, unknown>) => string; why: string }> =
+  {
+    "gcp:kms/keyRing:KeyRing": {
+      key: (i) => `${i.project}/${i.location}/${i.name}`,
+      why: "Cloud KMS never deletes a key ring, so its name stays taken",
+    },
+    "gcp:kms/cryptoKey:CryptoKey": {
+      key: (i) => `${i.keyRing}/${i.name}`,
+      why: "Cloud KMS never deletes a key, so its name stays taken",
+    },
+    "gcp:organizations/project:Project": {
+      key: (i) => String(i.projectId),
+      why: "a deleted project's id can never be used again",
+    },
+  };
+
+const LOGGING_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig";
+const short = (urn: string) => urn.split("::").pop() ?? urn;
+
+export interface GuardContext {
+  /** URNs that something depends on (in either state): a VPC with dependants is stateful. */
+  dependedOn: Set<string>;
+}
+
+/**
+ * What must never reach `pulumi up`: replacing or deleting a stateful resource, changing a
+ * locked log bucket, and taking a name Google does not give back. One pure function for the offline preview (`rehearse --against`) and for the engine
+ * events of a real preview (`failover --execute`).
+ */
+export function guardChanges(changes: ResourceChange[], context: GuardContext): Finding[] {
+  const findings: Finding[] = [];
+  const error = (rule: string, c: ResourceChange, message: string) =>
+    findings.push({
+      rule,
+      urn: c.urn,
+      severity: "error",
+      message: `${short(c.urn)} (${c.type}): ${message}`,
+    });
+  const stateful = (c: ResourceChange) =>
+    c.type in STATEFUL_TYPES && (c.type !== "gcp:compute/network:Network" || context.dependedOn.has(c.urn));
+
+  for (const c of changes) {
+    if (c.op === "replace" && stateful(c))
+      error(
+        "stateful-replace",
+        c,
+        `would be replaced (deleted and created again), losing ${STATEFUL_TYPES[c.type]}, because ${c.replaceFields.join(", ")} changed. Change it back, or migrate the data deliberately outside this deployment.`,
+      );
+    if (c.op === "delete" && stateful(c))
+      error(
+        "stateful-delete",
+        c,
+        `would be deleted, losing ${STATEFUL_TYPES[c.type]}. If it was renamed or moved in the program, add an alias (pulumi.ResourceOptions.aliases) so the state follows it.`,
+      );
+    if (c.type === LOGGING_BUCKET && c.oldInputs?.locked === true) {
+      const touched = c.fields.filter((f) => f === "retentionDays" || f === "locked");
+      if (c.op === "delete" || c.op === "replace" || touched.length)
+        error(
+          "locked-bucket",
+          c,
+          `is a locked log bucket ("The retention period on a locked bucket cannot be changed. Locked buckets may only be deleted if they are empty.": LogBucket.locked, https://cloud.google.com/logging/docs/reference/v2/rest/v2/billingAccounts.locations.buckets); ${c.op === "update" ? `${touched.join(", ")} would change` : `it would be ${c.op}d`}.`,
+        );
+    }
+  }
+
+  for (const c of changes) {
+    const had = (c.oldInputs?.cmekSettings as { kmsKeyName?: string } | undefined)?.kmsKeyName;
+    const has = (c.newInputs?.cmekSettings as { kmsKeyName?: string } | undefined)?.kmsKeyName;
+    if (c.type === LOGGING_BUCKET && c.op === "update" && had && !has)
+      error(
+        "in-place-rejected",
+        c,
+        `would lose its customer-managed key: "After a log bucket is created, you can't reconfigure the log bucket to change or remove CMEK" (https://cloud.google.com/logging/docs/routing/managed-encryption-storage), so the update fails.`,
+      );
+  }
+
+  const freed = new Map<string, ResourceChange>();
+  for (const c of changes)
+    if ((c.op === "delete" || c.op === "replace") && c.oldInputs && UNREUSABLE_NAMES[c.type])
+      freed.set(`${c.type}|${UNREUSABLE_NAMES[c.type].key(c.oldInputs)}`, c);
+  for (const c of changes) {
+    const rule = UNREUSABLE_NAMES[c.type];
+    if (!rule || !c.newInputs || (c.op !== "create" && c.op !== "replace")) continue;
+    const prior = freed.get(`${c.type}|${rule.key(c.newInputs)}`);
+    if (prior && prior.urn !== c.urn)
+      error(
+        "name-reuse",
+        c,
+        `would be created with the name ${rule.key(c.newInputs)} that ${short(prior.urn)} holds: ${rule.why}. Keep the resource (alias the renamed one) or choose a new name.`,
+      );
+    else if (prior && c.op === "replace")
+      error(
+        "name-reuse",
+        c,
+        `its replacement would take the same name ${rule.key(c.newInputs)}: ${rule.why}.`,
+      );
+  }
+  return findings;
+}

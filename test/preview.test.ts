@@ -1,0 +1,188 @@
+import { CapturedResource } from "../harness/model";
+import { rehearseDestroy } from "../harness/preview/destroy";
+import { diffStates } from "../harness/preview/diff";
+import { changesFromEngineEvents } from "../harness/preview/engineEvents";
+import { guardChanges } from "../harness/preview/guard";
+import { previewAgainst } from "../harness/preview/preview";
+import { failoverPreview, failoverPreviewWithReplacement } from "./fixtures/engineEvents";
+import { clone, editResource, removeResource } from "./helpers/mutate";
+import { planStack } from "./helpers/plan";
+
+let prod: CapturedResource[];
+let prodFlipped: CapturedResource[];
+let staging: CapturedResource[];
+beforeAll(async () => {
+  prod = (await planStack("prod")).resources;
+  prodFlipped = (await planStack("prod", { primaryRegion: "us-east1" })).resources;
+  staging = (await planStack("staging")).resources;
+});
+
+const short = (urn: string) => urn.split("::").pop();
+const errors = (findings: { severity: string; rule: string; urn: string }[]) =>
+  findings.filter((f) => f.severity === "error").map((f) => [f.rule, short(f.urn)]);
+
+describe("the offline preview against a deployed state", () => {
+  test("the same program against its own export: every resource unchanged", () => {
+    const { changes, findings } = previewAgainst(prod, clone(prod));
+    expect(new Set(changes.map((c) => c.op))).toEqual(new Set(["same"]));
+    expect(findings).toEqual([]);
+  });
+
+  test("failing over (primaryRegion flipped) updates the four Cloud SQL instances in place, replaces and deletes nothing", () => {
+    const { changes, findings } = previewAgainst(prod, prodFlipped);
+    const changed = changes.filter((c) => c.op !== "same");
+    expect(changed.map((c) => [c.op, short(c.urn)]).sort()).toEqual(
+      [
+        ["update", "prod-card-vault-us-central1"],
+        ["update", "prod-card-vault-us-east1"],
+        ["update", "prod-ledger-us-central1"],
+        ["update", "prod-ledger-us-east1"],
+      ].sort(),
+    );
+    expect(
+      changed.every((c) => c.fields.includes("masterInstanceName") && c.replaceFields.length === 0),
+    ).toBe(true);
+    expect(findings).toEqual([]);
+  });
+
+  test("a replace-forcing change of a database: stateful-replace, naming the field", () => {
+    const after = editResource(
+      "prod-ledger-us-east1",
+      (p) => (p.encryptionKeyName = "projects/x/locations/us-east1/keyRings/r/cryptoKeys/k"),
+    )(prod);
+    const { changes, findings } = previewAgainst(prod, after);
+    expect(changes.find((c) => short(c.urn) === "prod-ledger-us-east1")).toMatchObject({
+      op: "replace",
+      replaceFields: ["encryptionKeyName"],
+    });
+    expect(errors(findings)).toContainEqual(["stateful-replace", "prod-ledger-us-east1"]);
+    expect(findings.find((f) => f.rule === "stateful-replace")?.message).toMatch(
+      /would be replaced .* losing a Cloud SQL instance and its data, because encryptionKeyName changed/,
+    );
+  });
+
+  test("a cluster removed from the program: stateful-delete", () => {
+    const after = removeResource("prod-gke-us-east1-cluster")(prod);
+    expect(errors(previewAgainst(prod, after).findings)).toContainEqual([
+      "stateful-delete",
+      "prod-gke-us-east1-cluster",
+    ]);
+  });
+
+  test("a shrinking Cloud SQL disk is a replacement (the provider cannot shrink it in place)", () => {
+    const before = editResource(
+      "prod-ledger-us-central1",
+      (p) => ((p.settings as Record<string, unknown>).diskSize = 500),
+    )(prod);
+    const after = editResource(
+      "prod-ledger-us-central1",
+      (p) => ((p.settings as Record<string, unknown>).diskSize = 200),
+    )(prod);
+    const { changes, findings } = previewAgainst(before, after);
+    expect(changes.find((c) => short(c.urn) === "prod-ledger-us-central1")?.replaceFields).toEqual([
+      "settings.diskSize",
+    ]);
+    expect(errors(findings)).toContainEqual(["stateful-replace", "prod-ledger-us-central1"]);
+  });
+
+  test("any change to a locked bucket's retention", () => {
+    const after = editResource("prod-audit-log-bucket", (p) => (p.retentionDays = 500))(prod);
+    const { findings } = previewAgainst(prod, after);
+    expect(errors(findings)).toEqual([["locked-bucket", "prod-audit-log-bucket"]]);
+    expect(findings[0].message).toMatch(/retentionDays would change/);
+  });
+
+  test("removing a log bucket's CMEK is refused by the API", () => {
+    const after = editResource("prod-audit-log-bucket", (p) => delete p.cmekSettings)(prod);
+    expect(errors(previewAgainst(prod, after).findings)).toContainEqual([
+      "in-place-rejected",
+      "prod-audit-log-bucket",
+    ]);
+  });
+
+  test("a key ring renamed in the program (new URN, same Google name): deleted, and its name taken again", () => {
+    const after = clone(prod).map((r) =>
+      r.name === "prod-keys-us-east1-tenant-kek"
+        ? { ...r, urn: r.urn.replace(/::prod-keys-us-east1-tenant-kek$/, "::tenant-kek-east") }
+        : r,
+    );
+    const rules = errors(previewAgainst(prod, after).findings);
+    expect(rules).toContainEqual(["stateful-delete", "prod-keys-us-east1-tenant-kek"]);
+    expect(rules).toContainEqual(["name-reuse", "tenant-kek-east"]);
+  });
+
+  test("a resource added with no path to what it needs is rehearsed; what already exists is not", () => {
+    const root = prod.find((x) => x.type === "pulumi:pulumi:Stack")?.urn;
+    const after = clone(prod).map((r) =>
+      r.name === "prod-edge-armor"
+        ? {
+            ...r,
+            urn: r.urn.replace(/::prod-edge-armor$/, "::prod-edge-armor-v2"),
+            dependencies: [],
+            propertyDependencies: {},
+            parent: root,
+          }
+        : r,
+    );
+    const { findings } = previewAgainst(prod, after);
+    // The enablement of compute exists already: only the delete of the old policy remains, not stateful.
+    expect(findings).toEqual([]);
+    const fresh = previewAgainst(removeResource("prod-platform-compute")(prod), after);
+    expect(errors(fresh.findings)).toContainEqual(["api-enabled", "prod-edge-armor-v2"]);
+  });
+});
+
+describe("pulumi destroy rehearsed", () => {
+  test("staging (ephemeral) destroys cleanly and can be rebuilt: no finding", () => {
+    const { changes, findings } = rehearseDestroy(staging);
+    expect(findings).toEqual([]);
+    expect(changes.every((c) => c.op === "delete")).toBe(true);
+    // Dependants go first: every cluster before the network it runs in.
+    const at = (name: string) => changes.findIndex((c) => short(c.urn) === name);
+    expect(at("staging-gke-us-central1-cluster")).toBeLessThan(at("staging-platform-net-vpc"));
+  });
+
+  test("prod refuses, naming each protection", () => {
+    const rules = errors(rehearseDestroy(prod).findings);
+    expect(rules).toContainEqual(["destroy-protected", "prod-ledger-us-central1"]);
+    expect(rules).toContainEqual(["destroy-deletion-guard", "prod-ledger-us-central1"]);
+    expect(rules).toContainEqual(["destroy-deletion-guard", "prod-gke-us-east1-cluster"]);
+    expect(rules).toContainEqual(["destroy-protected", "prod-audit-log-bucket"]);
+    expect(rules).toContainEqual(["rebuild-name-collision", "prod-keys-us-central1-tenant-kek"]);
+  });
+
+  test("an ephemeral stack whose projects lose their generation suffix collides on rebuild", () => {
+    const fixed = clone(staging).map((r) =>
+      r.type === "gcp:organizations/project:Project"
+        ? { ...r, propertyDependencies: { ...r.propertyDependencies, projectId: [] } }
+        : r,
+    );
+    expect(errors(rehearseDestroy(fixed).findings)).toContainEqual([
+      "rebuild-name-collision",
+      "staging-platform",
+    ]);
+  });
+});
+
+describe("one guard for the offline diff and the engine's events", () => {
+  test("engine events of a clean failover: updates only, no finding", () => {
+    const changes = changesFromEngineEvents(failoverPreview());
+    expect(changes.map((c) => c.op).sort()).toEqual(["same", "update", "update", "update", "update"]);
+    expect(guardChanges(changes, { dependedOn: new Set() })).toEqual([]);
+  });
+
+  test("engine events announcing a replacement: one change (replace), refused", () => {
+    const changes = changesFromEngineEvents(failoverPreviewWithReplacement());
+    expect(changes.map((c) => [c.op, c.replaceFields])).toEqual([["replace", ["encryptionKeyName"]]]);
+    expect(guardChanges(changes, { dependedOn: new Set() }).map((f) => f.rule)).toEqual(["stateful-replace"]);
+  });
+
+  test("the offline diff and the engine's events of the same change get the same verdict", () => {
+    const after = editResource("prod-ledger-us-east1", (p) => (p.encryptionKeyName = "k2"))(prod);
+    const offline = guardChanges(diffStates(prod, after), { dependedOn: new Set() });
+    const online = guardChanges(changesFromEngineEvents(failoverPreviewWithReplacement()), {
+      dependedOn: new Set(),
+    });
+    expect(offline.map((f) => [f.rule, short(f.urn)])).toEqual(online.map((f) => [f.rule, short(f.urn)]));
+  });
+});

@@ -1,0 +1,149 @@
+import { Command } from "commander";
+import * as path from "path";
+import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
+import { ConfigError, configFromValues } from "../platform/config/read";
+import { ALLOWED_REGIONS, Region } from "../platform/config/regions";
+import { PROJECT_ROOT } from "../platform/paths";
+import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, parseArguments, writeOut } from "./cli/exitCodes";
+import { jsonChange, renderChangesText, renderRehearsalText } from "./cli/rehearsalReport";
+import { acquireRunLock, RunLockError } from "./cli/runLock";
+import { automationStack } from "./failover/automation";
+import { cloudSqlClient } from "./failover/cloudSql";
+import { executeFailover, FailoverRefused, FailoverReport, rollbackFailover } from "./failover/execute";
+import { FailoverInputError, FailoverPlan, planFailover, PRIMARY_REGION_KEY } from "./failover/plan";
+import { accessTokenSource } from "./keyRotation/accessToken";
+
+const program = new Command("failover")
+  .description(
+    "Fail a stack over to its other region: planned offline by default (checks, the configuration change, the preview guarded against stateful replacement or deletion, the steps); with --execute, carried out through Pulumi's Automation API and the Cloud SQL API.",
+  )
+  .requiredOption("--stack <name>", "the stack to fail over (reads stacks/Pulumi.<name>.yaml)")
+  .option("--stack-file <path>", "read the configuration from this file instead")
+  .option("--to <region>", `the region to make primary (${ALLOWED_REGIONS.join(" or ")})`)
+  .option("--execute", "carry it out (needs --confirm-stack and --reason); resumes an interrupted run")
+  .option("--rollback", "roll back an interrupted failover that has not switched a database yet")
+  .option("--confirm-stack <name>", "the stack name again, for --execute and --rollback")
+  .option("--reason <text>", "why (an incident or drill reference), recorded in the journal")
+  .option("--json", "print JSON")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+interface Options {
+  stack: string;
+  stackFile?: string;
+  to?: string;
+  execute?: boolean;
+  rollback?: boolean;
+  confirmStack?: string;
+  reason?: string;
+  json?: boolean;
+}
+
+const journalFile = (stack: string) => path.join(PROJECT_ROOT, ".failovers", `${stack}.json`);
+
+function renderPlan(plan: FailoverPlan): string {
+  const lines = [`Failover of stack "${plan.stack}": ${plan.from} → ${plan.to}`, "", "Checks:"];
+  for (const c of plan.checks) lines.push(`  ${c.passed ? "✔" : "✘"} ${c.check}: ${c.detail}`);
+  lines.push("", `Configuration: ${plan.config.key} ${plan.config.from} → ${plan.config.to}`, "", "Steps:");
+  plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
+  return (
+    lines.join("\n") +
+    "\n" +
+    renderChangesText(plan.changes) +
+    "\n" +
+    renderRehearsalText(plan.findings, "Guard")
+  );
+}
+
+async function main(): Promise<number> {
+  const stop = parseArguments(program);
+  if (stop !== undefined) return stop;
+  const opts = program.opts<Options>();
+  if ((opts.execute || opts.rollback) && opts.confirmStack !== opts.stack)
+    failInput(`--execute and --rollback need --confirm-stack ${opts.stack}`);
+  if (opts.execute && opts.rollback) failInput("--execute and --rollback exclude each other");
+  if (opts.execute && !opts.reason?.trim())
+    failInput("--execute needs --reason <incident or drill reference>");
+  if (!opts.rollback && !opts.to) failInput(`--to <region> is required (${ALLOWED_REGIONS.join(" or ")})`);
+  if (opts.to && !(ALLOWED_REGIONS as readonly string[]).includes(opts.to))
+    failInput(`--to ${opts.to}: must be one of ${ALLOWED_REGIONS.join(", ")}`);
+
+  let stackConfig;
+  let config;
+  try {
+    stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
+    config = configFromValues(stackConfig.values, opts.stack);
+  } catch (err) {
+    if (err instanceof StackFileError || err instanceof ConfigError) failInput(err.message);
+    throw err;
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  let release: (() => void) | undefined;
+  try {
+    if (opts.rollback) {
+      release = acquireRunLock(journalFile(opts.stack));
+      const report = await rollbackFailover(
+        await automationStack(opts.stack),
+        journalFile(opts.stack),
+        PRIMARY_REGION_KEY,
+        log,
+      );
+      await writeOut(
+        opts.json
+          ? JSON.stringify(report, null, 2) + "\n"
+          : `failover ${report.outcome}: ${report.journal}\n`,
+      );
+      return EXIT_OK;
+    }
+    const plan = await planFailover(stackConfig, config, opts.to as Region);
+    const planPasses = plan.checks.every((c) => c.passed);
+    if (!opts.execute) {
+      await writeOut(
+        opts.json
+          ? JSON.stringify({ ...plan, changes: plan.changes.map(jsonChange) }, null, 2) + "\n"
+          : renderPlan(plan) + "\n",
+      );
+      return planPasses ? EXIT_OK : EXIT_MANDATORY_VIOLATION;
+    }
+    if (!planPasses) {
+      await writeOut(renderPlan(plan) + "\n");
+      log("refused: the offline plan fails its checks; nothing was changed");
+      return EXIT_MANDATORY_VIOLATION;
+    }
+    release = acquireRunLock(journalFile(opts.stack));
+    const report: FailoverReport = await executeFailover({
+      plan,
+      reason: opts.reason as string,
+      stack: await automationStack(opts.stack),
+      sql: cloudSqlClient({ accessToken: accessTokenSource() }),
+      journalFile: journalFile(opts.stack),
+      maxLagSeconds: config.alerting.drReplicaLagSeconds,
+      log,
+    });
+    await writeOut(
+      opts.json
+        ? JSON.stringify(report, null, 2) + "\n"
+        : `failover ${report.outcome} (${report.journal})` +
+            renderRehearsalText(report.findings, "Guard") +
+            "\n",
+    );
+    return report.outcome === "completed" ? EXIT_OK : EXIT_MANDATORY_VIOLATION;
+  } catch (err) {
+    if (err instanceof FailoverInputError || err instanceof RunLockError) failInput(err.message);
+    if (err instanceof FailoverRefused) {
+      log(`refused: ${err.message}`);
+      return EXIT_MANDATORY_VIOLATION;
+    }
+    throw err;
+  } finally {
+    release?.();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`failover failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(3);
+  },
+);

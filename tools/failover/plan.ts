@@ -1,0 +1,112 @@
+import { ResourceChange } from "../../harness/preview/diff";
+import { previewAgainst } from "../../harness/preview/preview";
+import { Finding } from "../../harness/rehearsal/model";
+import { runOffline } from "../../harness/run";
+import { StackConfig } from "../../harness/stackFile";
+import { PROJECT_NAME } from "../../platform/config/keys";
+import { Region } from "../../platform/config/regions";
+import { PlatformConfig } from "../../platform/config/types";
+
+export const PRIMARY_REGION_KEY = `${PROJECT_NAME}:primaryRegion`;
+
+/** A Cloud SQL cluster that changes roles: its DR replica in the target region becomes the primary. */
+export interface Switchover {
+  cluster: string;
+  project: string;
+  /** The DR replica that is promoted. */
+  replica: string;
+  /** The primary that becomes its replica. */
+  primary: string;
+}
+
+export interface FailoverPlan {
+  stack: string;
+  from: Region;
+  to: Region;
+  /** Preconditions, each with the fact it rests on. */
+  checks: { check: string; passed: boolean; detail: string }[];
+  config: { key: string; from: string; to: string };
+  switchovers: Switchover[];
+  changes: ResourceChange[];
+  findings: Finding[];
+  steps: string[];
+}
+
+/** Bad input for a failover (exit 2): an unknown or current region. */
+export class FailoverInputError extends Error {}
+
+const CLUSTERS = [
+  { cluster: "ledger", role: "platform" },
+  { cluster: "card-vault", role: "cde" },
+] as const;
+
+/**
+ * The failover planned offline: the configuration change, the Cloud SQL switchovers it implies,
+ * and the preview of that change against the current plan, judged by the same guard that judges
+ * the engine's preview when it is carried out.
+ */
+export async function planFailover(
+  stackConfig: StackConfig,
+  config: PlatformConfig,
+  to: Region,
+): Promise<FailoverPlan> {
+  const from = config.primaryRegion;
+  if (!config.regions.includes(to))
+    throw new FailoverInputError(
+      `--to ${to}: not a serving region of stack ${config.stack} (${config.regions.join(", ")})`,
+    );
+  if (to === from)
+    throw new FailoverInputError(`--to ${to}: already the primary region of stack ${config.stack}`);
+  const current = await runOffline(stackConfig);
+  const flipped = await runOffline({
+    ...stackConfig,
+    values: { ...stackConfig.values, [PRIMARY_REGION_KEY]: to },
+  });
+  const { changes, findings } = previewAgainst(current.resources, flipped.resources);
+  const env = config.environment;
+  const switchovers = CLUSTERS.map(({ cluster, role }) => ({
+    cluster,
+    project: config.projects[role],
+    replica: `${env}-${cluster}-${to}`,
+    primary: `${env}-${cluster}-${from}`,
+  }));
+  const stateful = changes.filter((c) => c.op === "replace" || c.op === "delete");
+  const checks = [
+    {
+      check: "DR replicas designated",
+      passed: config.sql.designateDrReplica,
+      detail: config.sql.designateDrReplica
+        ? "sqlDesignateDrReplica is true: each primary names its DR replica, so a switchover keeps the cluster"
+        : "sqlDesignateDrReplica is false: a switchover would break the cluster (deploy with true first)",
+    },
+    {
+      check: "no replacement or deletion",
+      passed: stateful.length === 0 && findings.every((f) => f.severity !== "error"),
+      detail: stateful.length
+        ? `${stateful.length} resource(s) would be replaced or deleted`
+        : "the preview replaces and deletes nothing",
+    },
+  ];
+  const steps = [
+    `preflight: the policy packs pass and each DR replica (${switchovers.map((s) => s.replica).join(", ")}) lags by at most ${config.alerting.drReplicaLagSeconds} s`,
+    `set ${PRIMARY_REGION_KEY} from ${from} to ${to}`,
+    "pulumi preview with the policy packs; the guard aborts (and restores the configuration) on any replacement or deletion of a stateful resource",
+    ...switchovers.map(
+      (s) =>
+        `Cloud SQL switchover: ${s.replica} becomes the primary of ${s.cluster}, ${s.primary} its DR replica`,
+    ),
+    "pulumi up with the policy packs",
+    `verify: the stack's ledgerPrimary and cardVaultPrimary are in ${to}`,
+  ];
+  return {
+    stack: config.stack,
+    from,
+    to,
+    checks,
+    config: { key: PRIMARY_REGION_KEY, from, to },
+    switchovers,
+    changes,
+    findings,
+    steps,
+  };
+}
