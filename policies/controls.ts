@@ -280,6 +280,26 @@ export const CONTROLS: Control[] = [
     provenBy: ["test/drills.test.ts", "tools/benchDrills.ts"],
   },
   {
+    id: "RES-08",
+    kind: "T",
+    text: "Every change is previewed against the deployed state; a replacement or deletion of a stateful resource, or a change Google forbids (locked bucket, reused name), is refused before it is applied.",
+    implementedBy: [
+      "harness/preview/diff.ts",
+      "harness/preview/guard.ts",
+      "tools/rehearse.ts",
+      "tools/failover.ts",
+      "tools/failover/execute.ts",
+    ],
+    provenBy: ["test/preview.test.ts", "test/failoverExecute.test.ts", "test/cli.test.ts", "docs/failover.md"],
+  },
+  {
+    id: "RES-09",
+    kind: "T",
+    text: "Staging can be destroyed and rebuilt; production refuses destruction.",
+    implementedBy: ["harness/preview/destroy.ts", "components/projects.ts", "platform/domains/foundation.ts"],
+    provenBy: ["test/preview.test.ts", "test/cli.test.ts", "test/harness.test.ts"],
+  },
+  {
     id: "K8S-01",
     kind: "M",
     text: "Application namespaces enforce Pod Security Admission restricted.",

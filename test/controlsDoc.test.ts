@@ -53,6 +53,8 @@ describe("docs/controls.md and control coverage", () => {
       "RES-05",
       "RES-06",
       "RES-07",
+      "RES-08",
+      "RES-09",
       "K8S-01",
       "K8S-02",
       "K8S-03",
