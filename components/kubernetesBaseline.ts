@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
-import { GOOGLE_LB_RANGES, PRIVATE_GOOGLE_ACCESS_RANGE } from "./network";
+import { GOOGLE_LB_RANGES, RESTRICTED_GOOGLE_APIS_RANGE } from "./network";
 import { GATEWAY_NAMESPACE, METADATA_SERVER, regionalServiceName, WorkloadSpec } from "./workloads";
 
 /** Pod Security Admission labels: `restricted` enforced, audited and warned (K8S-01). */
@@ -105,7 +105,7 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
                 ],
               },
               {
-                to: [{ ipBlock: { cidr: PRIVATE_GOOGLE_ACCESS_RANGE } }],
+                to: [{ ipBlock: { cidr: RESTRICTED_GOOGLE_APIS_RANGE } }],
                 ports: [{ protocol: "TCP", port: 443 }],
               },
             ],

@@ -11,9 +11,19 @@ import { NetworkPlan, parseNetwork } from "./addressPlan";
  * sources admitted from outside the VPC (NET-03).
  */
 export const GOOGLE_LB_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
-/** private.googleapis.com: the range pods may reach Google APIs on, and its four addresses. */
-export const PRIVATE_GOOGLE_ACCESS_RANGE = "199.36.153.8/30";
-export const PRIVATE_GOOGLE_ACCESS_IPS = ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"];
+/**
+ * restricted.googleapis.com: the only way out to Google APIs (NET-07). It serves only the APIs
+ * VPC Service Controls supports, so a stolen token cannot reach a service outside the perimeter's
+ * reach from these networks (https://cloud.google.com/vpc-service-controls/docs/set-up-private-connectivity).
+ */
+export const RESTRICTED_GOOGLE_APIS_RANGE = "199.36.153.4/30";
+export const RESTRICTED_GOOGLE_APIS_IPS = ["199.36.153.4", "199.36.153.5", "199.36.153.6", "199.36.153.7"];
+/**
+ * The domains whose names must resolve to the restricted VIP: Google APIs, and Artifact Registry
+ * and Container Registry, where GKE nodes pull images from
+ * (https://cloud.google.com/vpc/docs/configure-private-google-access#config-domain).
+ */
+export const RESTRICTED_DOMAINS = ["googleapis.com", "pkg.dev", "gcr.io"];
 /** Serving ports of the workloads behind the gateway. */
 export const SERVING_PORTS = ["443", "8443", "8080"];
 
@@ -136,43 +146,58 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       child,
     );
 
-    // googleapis.com resolves to private.googleapis.com (199.36.153.8/30) inside the VPC, so Google
-    // API calls stay on Private Google Access and pods' egress policies can name one range
-    // (https://cloud.google.com/vpc/docs/configure-private-google-access#config-domain).
-    const zone = new gcp.dns.ManagedZone(
-      `${name}-googleapis`,
+    // Google's domains resolve to restricted.googleapis.com inside the VPC; the route below keeps
+    // its range reachable whatever other routes say, and the egress policy allows nothing else.
+    for (const domain of RESTRICTED_DOMAINS) {
+      const key = domain.split(".")[0];
+      const zone = new gcp.dns.ManagedZone(
+        `${name}-${key}`,
+        {
+          project: args.project,
+          name: `${args.networkName}-${key}`,
+          dnsName: `${domain}.`,
+          visibility: "private",
+          description: `${domain} through restricted.googleapis.com (VPC Service Controls)`,
+          labels: args.labels,
+          privateVisibilityConfig: { networks: [{ networkUrl: network.id }] },
+        },
+        child,
+      );
+      new gcp.dns.RecordSet(
+        `${name}-${key}-a`,
+        {
+          project: args.project,
+          managedZone: zone.name,
+          name: domain === "googleapis.com" ? "restricted.googleapis.com." : `${domain}.`,
+          type: "A",
+          ttl: 300,
+          rrdatas: RESTRICTED_GOOGLE_APIS_IPS,
+        },
+        child,
+      );
+      new gcp.dns.RecordSet(
+        `${name}-${key}-cname`,
+        {
+          project: args.project,
+          managedZone: zone.name,
+          name: `*.${domain}.`,
+          type: "CNAME",
+          ttl: 300,
+          rrdatas: [domain === "googleapis.com" ? "restricted.googleapis.com." : `${domain}.`],
+        },
+        child,
+      );
+    }
+    new gcp.compute.Route(
+      `${name}-restricted-apis`,
       {
         project: args.project,
-        name: `${args.networkName}-googleapis`,
-        dnsName: "googleapis.com.",
-        visibility: "private",
-        description: "Private Google Access through private.googleapis.com",
-        labels: args.labels,
-        privateVisibilityConfig: { networks: [{ networkUrl: network.id }] },
-      },
-      child,
-    );
-    new gcp.dns.RecordSet(
-      `${name}-googleapis-a`,
-      {
-        project: args.project,
-        managedZone: zone.name,
-        name: "private.googleapis.com.",
-        type: "A",
-        ttl: 300,
-        rrdatas: PRIVATE_GOOGLE_ACCESS_IPS,
-      },
-      child,
-    );
-    new gcp.dns.RecordSet(
-      `${name}-googleapis-cname`,
-      {
-        project: args.project,
-        managedZone: zone.name,
-        name: "*.googleapis.com.",
-        type: "CNAME",
-        ttl: 300,
-        rrdatas: ["private.googleapis.com."],
+        name: `${args.networkName}-restricted-apis`,
+        network: network.id,
+        destRange: RESTRICTED_GOOGLE_APIS_RANGE,
+        nextHopGateway: "default-internet-gateway",
+        priority: 100,
+        description: "Google APIs through restricted.googleapis.com only (NET-07).",
       },
       child,
     );

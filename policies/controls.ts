@@ -219,6 +219,18 @@ export const CONTROLS: Control[] = [
     implementedBy: ["components/intrusionDetection.ts"],
   },
   {
+    id: "NET-07",
+    kind: "M",
+    text: "A VPC Service Controls perimeter surrounds the platform, cde, kms and logging projects and restricts their data services; Google APIs are reached only through restricted.googleapis.com.",
+    implementedBy: ["components/network.ts", "components/kubernetesBaseline.ts"],
+  },
+  {
+    id: "NET-08",
+    kind: "M",
+    text: "Egress is denied by default in every VPC; allowed only to Google's restricted range, private service access ranges and, in the platform VPC only, a named FQDN allowlist.",
+    implementedBy: ["components/egressFirewall.ts", "platform/domains/network.ts"],
+  },
+  {
     id: "REG-01",
     kind: "M",
     text: "Every regional resource is in us-central1 or us-east1.",
@@ -290,7 +302,12 @@ export const CONTROLS: Control[] = [
       "tools/failover.ts",
       "tools/failover/execute.ts",
     ],
-    provenBy: ["test/preview.test.ts", "test/failoverExecute.test.ts", "test/cli.test.ts", "docs/failover.md"],
+    provenBy: [
+      "test/preview.test.ts",
+      "test/failoverExecute.test.ts",
+      "test/cli.test.ts",
+      "docs/failover.md",
+    ],
   },
   {
     id: "RES-09",

@@ -45,6 +45,8 @@ describe("docs/controls.md and control coverage", () => {
       "NET-04",
       "NET-05",
       "NET-06",
+      "NET-07",
+      "NET-08",
       "REG-01",
       "RES-01",
       "RES-02",

@@ -445,8 +445,9 @@ describe("network", () => {
 });
 
 describe("private Google access and intrusion detection", () => {
-  test("googleapis.com resolves to private.googleapis.com inside each VPC", () => {
+  test("googleapis.com, pkg.dev and gcr.io resolve to restricted.googleapis.com inside each VPC, which routes there", () => {
     const zones = ofType(prod, "gcp:dns/managedZone:ManagedZone");
+    const restricted = ["199.36.153.4", "199.36.153.5", "199.36.153.6", "199.36.153.7"];
     expect(
       sorted(
         zones.map((z) => [
@@ -458,23 +459,90 @@ describe("private Google access and intrusion detection", () => {
       ),
     ).toEqual(
       sorted(
-        ["prod-platform", "prod-cde"].map((n) => [
-          `${n}-googleapis`,
-          "googleapis.com.",
-          "private",
-          { networks: [{ networkUrl: `projects/qp-prod-${n.split("-")[1]}/global/networks/${n}` }] },
-        ]),
+        ["prod-platform", "prod-cde"].flatMap((n) =>
+          [
+            ["googleapis", "googleapis.com."],
+            ["pkg", "pkg.dev."],
+            ["gcr", "gcr.io."],
+          ].map(([key, dns]) => [
+            `${n}-${key}`,
+            dns,
+            "private",
+            { networks: [{ networkUrl: `projects/qp-prod-${n.split("-")[1]}/global/networks/${n}` }] },
+          ]),
+        ),
       ),
     );
-    const records = ofType(prod, "gcp:dns/recordSet:RecordSet").filter(
-      (r) => r.inputs.managedZone === "prod-platform-googleapis",
-    );
-    expect(sorted(records.map((r) => [r.inputs.name, r.inputs.type, r.inputs.rrdatas]))).toEqual(
+    const records = (zone: string) =>
+      sorted(
+        ofType(prod, "gcp:dns/recordSet:RecordSet")
+          .filter((r) => r.inputs.managedZone === zone)
+          .map((r) => [r.inputs.name, r.inputs.type, r.inputs.rrdatas]),
+      );
+    expect(records("prod-platform-googleapis")).toEqual(
       sorted([
-        ["private.googleapis.com.", "A", ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"]],
-        ["*.googleapis.com.", "CNAME", ["private.googleapis.com."]],
+        ["restricted.googleapis.com.", "A", restricted],
+        ["*.googleapis.com.", "CNAME", ["restricted.googleapis.com."]],
       ]),
     );
+    expect(records("prod-cde-pkg")).toEqual(
+      sorted([
+        ["pkg.dev.", "A", restricted],
+        ["*.pkg.dev.", "CNAME", ["pkg.dev."]],
+      ]),
+    );
+    expect(
+      ofType(prod, "gcp:compute/route:Route").map((r) => [
+        r.inputs.name,
+        r.inputs.destRange,
+        r.inputs.nextHopGateway,
+      ]),
+    ).toEqual([
+      ["prod-platform-restricted-apis", "199.36.153.4/30", "default-internet-gateway"],
+      ["prod-cde-restricted-apis", "199.36.153.4/30", "default-internet-gateway"],
+    ]);
+  });
+
+  test("egress is denied by default in both VPCs; only the platform names third parties", () => {
+    const rules = (net: string) =>
+      ofType(prod, "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule")
+        .filter((r) => r.inputs.firewallPolicy === `${net}-egress`)
+        .map((r) => [r.inputs.priority, r.inputs.action, r.inputs.match, r.inputs.enableLogging])
+        .sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(rules("prod-platform")).toEqual([
+      [
+        1000,
+        "allow",
+        { destIpRanges: ["199.36.153.4/30"], layer4Configs: [{ ipProtocol: "tcp", ports: ["443"] }] },
+        true,
+      ],
+      [
+        1100,
+        "allow",
+        {
+          destIpRanges: ["10.69.0.0/16"],
+          layer4Configs: [{ ipProtocol: "tcp", ports: ["5432", "3307", "6378"] }],
+        },
+        true,
+      ],
+      [1200, "allow", expect.objectContaining({ layer4Configs: [{ ipProtocol: "all" }] }), true],
+      [
+        1300,
+        "allow",
+        { destFqdns: ["events.pagerduty.com"], layer4Configs: [{ ipProtocol: "tcp", ports: ["443"] }] },
+        true,
+      ],
+      [2147483547, "deny", { destIpRanges: ["0.0.0.0/0"], layer4Configs: [{ ipProtocol: "all" }] }, true],
+    ]);
+    expect(rules("prod-cde").map((r) => r[0])).toEqual([1000, 1100, 1200, 2147483547]);
+    expect(
+      ofType(prod, "gcp:compute/networkFirewallPolicyAssociation:NetworkFirewallPolicyAssociation").map(
+        (a) => a.inputs.attachmentTarget,
+      ),
+    ).toEqual([
+      "projects/qp-prod-platform/global/networks/prod-platform",
+      "projects/qp-prod-cde/global/networks/prod-cde",
+    ]);
   });
 
   test("Cloud IDS inspects each configured region's platform subnet", () => {

@@ -147,6 +147,12 @@ export const CONFIG_KEYS = {
       "Region whose Gateway traffic weight is set to zero (a drill or an incident); empty for none.",
     default: "",
   },
+  egressFqdnAllowlist: {
+    type: "array",
+    description:
+      "Third-party host names the platform VPC may reach on 443 (e.g. events.pagerduty.com); everything else outside Google's APIs is denied. Never applies to the cde VPC.",
+    default: [],
+  },
   intrusionDetectionRegions: {
     type: "array",
     description: "Regions where Cloud IDS inspects the platform VPC's traffic; empty for none.",

@@ -131,6 +131,7 @@ export function validateConfig(
     maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
     intrusionDetectionRegions: c.intrusionDetectionRegions,
+    egressFqdnAllowlist: c.egressFqdnAllowlist,
     gke: {
       releaseChannel: c.gkeReleaseChannel,
       authorizedNetworks: c.controlPlaneAuthorizedNetworks.map(

@@ -74,6 +74,11 @@ export const configSchema = z.object({
     message: `must be empty or one of ${ALLOWED_REGIONS.join(", ")}`,
   }),
   intrusionDetectionRegions: z.array(region),
+  egressFqdnAllowlist: z.array(
+    z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, {
+      message: "must be a fully qualified host name",
+    }),
+  ),
   auditLogRegion: region,
   auditLogRetentionDays: int(365, 3650),
   drReplicaLagAlertSeconds: int(5, 3600),

@@ -41,6 +41,8 @@ export interface PlatformConfig {
   maintenance: { day: number; hour: number };
   redis: { memorySizeGb: number; replicaCount: number; version: string };
   intrusionDetectionRegions: Region[];
+  /** Third-party hosts the platform VPC may reach on 443 (NET-08). */
+  egressFqdnAllowlist: string[];
   gke: { releaseChannel: string; authorizedNetworks: { name: string; cidr: string }[] };
   gateway: { domain: string; configRegion: Region; drainedRegion?: Region };
   audit: { region: Region; retentionDays: number };

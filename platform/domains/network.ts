@@ -1,4 +1,5 @@
 import { AddressPlan, planAddresses } from "../../components/addressPlan";
+import { EgressFirewall } from "../../components/egressFirewall";
 import { IntrusionDetection } from "../../components/intrusionDetection";
 import { PrivateNetwork } from "../../components/network";
 import { PlatformConfig } from "../config/types";
@@ -38,6 +39,29 @@ export function buildNetworks(config: PlatformConfig, f: Foundation): Networks {
     },
     { dependsOn: f.ready.cde },
   );
+  // Default-deny egress (NET-08): the data ports each network's workloads use over private services
+  // access (Cloud SQL 5432 and its connectors' 3307; Memorystore TLS 6378 on the platform only).
+  for (const [key, net, ports, fqdns] of [
+    ["platform", platform, ["5432", "3307", "6378"], config.egressFqdnAllowlist],
+    ["cde", cde, ["5432", "3307"], []],
+  ] as const) {
+    const ranges = plan[key];
+    new EgressFirewall(
+      `${env}-${key}-egress`,
+      {
+        project: projects.ids[key],
+        networkName: `${env}-${key}`,
+        network: net.network.id,
+        internalRanges: regions.flatMap((r) => {
+          const rr = ranges.regions[r];
+          return rr ? [rr.nodes, rr.pods, rr.services] : [];
+        }),
+        privateServiceAccess: { range: ranges.privateServiceAccess, ports: [...ports] },
+        fqdnAllowlist: [...fqdns],
+      },
+      { dependsOn: f.ready[key] },
+    );
+  }
   for (const region of config.intrusionDetectionRegions) {
     const subnet = platform.subnets[region];
     new IntrusionDetection(`${env}-ids-${region}`, {

@@ -11,6 +11,8 @@ import { kmsCryptoKeyRotation } from "./kms-cryptokey-rotation";
 import { labelsStandard } from "./gcp-resource-standard-labels";
 import { networkFirewallIngress } from "./compute-firewall-ingress-restricted";
 import { networkSubnetLogging } from "./compute-subnetwork-flow-logs-pga";
+import { vpcEgressDefaultDeny } from "./compute-vpc-egress-default-deny";
+import { dnsRestrictedGoogleApis } from "./dns-restricted-google-apis";
 import { redisInstanceHardening } from "./redis-instance-hardening";
 import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
@@ -21,6 +23,8 @@ import { tenantKekPerRegion } from "./kms-tenant-kek-per-region";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
+  vpcEgressDefaultDeny,
+  dnsRestrictedGoogleApis,
   kmsCryptoKeyRotation,
   kmsCryptoKeyRetention,
   kmsCardholderHsm,

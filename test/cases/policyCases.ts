@@ -621,4 +621,59 @@ export const CASES: PolicyCase[] = [
     message:
       '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": releaseChannel.channel is "UNSPECIFIED". Fix: enrol the cluster in the RAPID, REGULAR or STABLE channel',
   },
+  {
+    policy: "compute-vpc-egress-default-deny",
+    title: "a VPC whose egress deny-all rule is gone",
+    mutate: removeResource("prod-platform-egress-deny-all"),
+    on: "prod-platform-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-platform-net-vpc": no associated network firewall policy denies all egress. Fix: add an EGRESS deny rule for 0.0.0.0/0, all protocols, at the lowest priority',
+  },
+  {
+    policy: "compute-vpc-egress-default-deny",
+    title: "a deny-all rule that is not the lowest priority",
+    mutate: editResource("prod-platform-egress-deny-all", (p) => (p.priority = 500)),
+    on: "prod-platform-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-platform-net-vpc": the egress deny-all rule has priority 500, not the lowest (1300), so it shadows every rule after it. Fix: give the deny-all rule the largest priority number of the policy',
+  },
+  {
+    policy: "compute-vpc-egress-default-deny",
+    title: "a firewall policy rule that does not log",
+    mutate: editResource("prod-cde-egress-google-apis", (p) => (p.enableLogging = false)),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": 1 firewall policy rule(s) do not log. Fix: set enableLogging: true on every rule',
+  },
+  {
+    policy: "compute-vpc-egress-default-deny",
+    title: "a host allowed by name from the cardholder-data VPC",
+    mutate: editResource("prod-cde-egress-internal", (p) => {
+      const match = p.match as Record<string, unknown>;
+      match.destFqdns = ["paste.example.com"];
+      delete match.destIpRanges;
+    }),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": the VPC holds cardholder data yet allows egress to paste.example.com. Fix: remove FQDN allow rules from the cde VPC: it reaches Google\'s APIs and its declared path only',
+  },
+  {
+    policy: "dns-restricted-google-apis",
+    title: "Google APIs resolved to private.googleapis.com's addresses",
+    mutate: editResource(
+      "prod-platform-net-googleapis-a",
+      (p) => (p.rrdatas = ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"]),
+    ),
+    on: "prod-platform-net-googleapis-a",
+    message:
+      '[NET-07] gcp:dns/recordSet:RecordSet "prod-platform-net-googleapis-a": restricted.googleapis.com. resolves to ["199.36.153.10","199.36.153.11","199.36.153.8","199.36.153.9"], not restricted.googleapis.com\'s 199.36.153.4, 199.36.153.5, 199.36.153.6, 199.36.153.7. Fix: point restricted.googleapis.com. at 199.36.153.4/30',
+  },
+  {
+    policy: "dns-restricted-google-apis",
+    title: "a VPC where Artifact Registry's domain resolves publicly",
+    mutate: removeResource("prod-cde-net-pkg"),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-07] gcp:compute/network:Network "prod-cde-net-vpc": no private pkg.dev. zone. Fix: add a private zone for pkg.dev. bound to the VPC',
+  },
 ];
