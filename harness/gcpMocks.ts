@@ -271,11 +271,23 @@ const callsByToken: Record<string, (inputs: Inputs) => Inputs> = {
   }),
 };
 
+/** Outputs a deployed stack already holds, by `type::name`: generated values a plan must not invent anew. */
+export type DeployedValues = Map<string, { id: string; outputs: Record<string, unknown> }>;
+
 export class GcpMocks implements Mocks {
+  /**
+   * @param deployed values of the deployed stack to answer with instead of mocks, for the types
+   * whose outputs a program cannot know (generated suffixes): so a plan previewed against that
+   * stack (`rehearse --against`) names things as they are deployed.
+   */
+  constructor(private readonly deployed: DeployedValues = new Map()) {}
+
   /** Every data-source call made, in order; a token the program should not call throws. */
   readonly calls: MockCallArgs[] = [];
 
   newResource(args: MockResourceArgs): MockResourceResult {
+    const known = this.deployed.get(`${args.type}::${args.name}`);
+    if (known) return { id: known.id, state: { ...args.inputs, ...known.outputs } };
     const compute = computedByType[args.type];
     if (compute) {
       const { id, outputs } = compute(args.inputs, args.name);

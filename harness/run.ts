@@ -30,6 +30,7 @@ export interface OfflineRun {
 export async function runOffline(
   stackConfig: StackConfig,
   program: (config: PlatformConfig) => Record<string, unknown> = buildPlatform,
+  deployed: CapturedResource[] = [],
 ): Promise<OfflineRun> {
   pulumi.runtime.setAllConfig(stackConfig.values, stackConfig.secretKeys);
   // The SDK reads `new Error().stack` for every promise and resource (debug context, source
@@ -46,18 +47,27 @@ export async function runOffline(
     resourceClass.callsites = () => [];
   }
   try {
-    return await runProgram(stackConfig, program);
+    return await runProgram(stackConfig, program, deployed);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     resourceClass.callsites = callsites;
   }
 }
 
+/** Generated values (random suffixes) a plan takes from the deployed stack when there is one. */
+const GENERATED = /^random:index\//;
+
 async function runProgram(
   stackConfig: StackConfig,
   program: (config: PlatformConfig) => Record<string, unknown>,
+  deployed: CapturedResource[],
 ): Promise<OfflineRun> {
-  const mocks = new GcpMocks();
+  const known = new Map(
+    deployed
+      .filter((r) => GENERATED.test(r.type))
+      .map((r) => [`${r.type}::${r.name}`, { id: r.id ?? "", outputs: r.outputs }]),
+  );
+  const mocks = new GcpMocks(known);
   const monitor = new CapturingMonitor(mocks);
   installMonitor(monitor, stackConfig.stack);
   const config = readPlatformConfig(); // throws ConfigError with nothing registered

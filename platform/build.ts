@@ -42,6 +42,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     ),
     // What the apply rehearsal needs of a deployed stack's export (harness/rehearsal/stackFacts.ts).
     projectNumbers: foundation.projects.numbersById,
+    // The projects' real ids (an ephemeral stack's carry a generation suffix), for the operational tools.
+    projectIds: foundation.projects.ids,
     deployerPrincipal: config.deployer.principal,
     externallyEnabledApis: config.deployer.externallyEnabledApis,
   };

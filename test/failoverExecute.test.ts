@@ -63,7 +63,7 @@ const tmp = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-fail
 const quiet = () => undefined;
 
 describe("failover --execute, online path (recorded engine events)", () => {
-  test("completes in order: preflight, config, guarded preview, switchovers, up, verify", async () => {
+  test("completes in order: preflight, switchovers, config, guarded refreshed preview, up, verify against Cloud SQL", async () => {
     const calls: string[] = [];
     const journalFile = tmp();
     const report = await executeFailover({
@@ -79,19 +79,19 @@ describe("failover --execute, online path (recorded engine events)", () => {
     expect(calls).toEqual([
       "lag prod-ledger-us-east1",
       "lag prod-card-vault-us-east1",
-      "setConfig us-east1",
-      "preview",
       "switchover prod-ledger-us-east1",
       "switchover prod-card-vault-us-east1",
+      "setConfig us-east1",
+      "preview",
       "up",
     ]);
     const journal = JSON.parse(fs.readFileSync(journalFile, "utf8"));
     expect(journal.done.map((d: { step: string }) => d.step)).toEqual([
       "preflight",
-      "config",
-      "preview",
       "switchover:ledger",
       "switchover:card-vault",
+      "config",
+      "preview",
       "up",
       "verify",
     ]);
@@ -103,24 +103,55 @@ describe("failover --execute, online path (recorded engine events)", () => {
     });
   });
 
-  test("a preview that would replace a database aborts before any switchover and restores the configuration", async () => {
-    const calls: string[] = [];
-    const report = await executeFailover({
+  test("switchovers go to the deployed projects (an ephemeral stack's ids carry a suffix)", async () => {
+    const seen: string[] = [];
+    const sql: CloudSql = {
+      replicaLagSeconds: async () => 1,
+      isPrimary: async (project, instance) => seen.includes(`${project}/${instance}`),
+      switchover: async (project, instance) => void seen.push(`${project}/${instance}`),
+    };
+    const stack = fakeStack(failoverPreview(), []);
+    const withIds: FailoverStack = {
+      ...stack,
+      outputs: async () => ({
+        ...(await stack.outputs()),
+        projectIds: { platform: "qp-prod-platform-1a2b", cde: "qp-prod-cde-1a2b" },
+      }),
+    };
+    await executeFailover({
       plan,
       reason: "drill",
-      stack: fakeStack(failoverPreviewWithReplacement(), calls),
-      sql: fakeSql(calls),
+      stack: withIds,
+      sql,
       journalFile: tmp(),
       maxLagSeconds: 60,
       log: quiet,
     });
-    expect(report.outcome).toBe("aborted");
-    expect(report.findings.map((f) => f.rule)).toEqual(["stateful-replace"]);
-    expect(calls.filter((c) => !c.startsWith("lag"))).toEqual([
-      "setConfig us-east1",
-      "preview",
-      "setConfig us-central1",
+    expect(seen).toEqual([
+      "qp-prod-platform-1a2b/prod-ledger-us-east1",
+      "qp-prod-cde-1a2b/prod-card-vault-us-east1",
     ]);
+  });
+
+  test("a preview that would replace a database blocks `up`; the journal stays open and the run resumes there once fixed", async () => {
+    const calls: string[] = [];
+    const journalFile = tmp();
+    const sql = fakeSql(calls);
+    const options = { plan, reason: "drill", sql, journalFile, maxLagSeconds: 60, log: quiet };
+    const blocked = await executeFailover({
+      ...options,
+      stack: fakeStack(failoverPreviewWithReplacement(), calls),
+    });
+    expect(blocked.outcome).toBe("blocked");
+    expect(blocked.findings.map((f) => f.rule)).toEqual(["stateful-replace"]);
+    expect(calls).not.toContain("up");
+    expect(JSON.parse(fs.readFileSync(journalFile, "utf8")).outcome).toBeUndefined();
+    calls.length = 0;
+    const fixed = fakeStack(failoverPreview(), calls);
+    await fixed.setConfig(PRIMARY_REGION_KEY, "us-east1");
+    calls.length = 0;
+    expect((await executeFailover({ ...options, stack: fixed })).outcome).toBe("completed");
+    expect(calls).toEqual(["preview", "up"]);
   });
 
   test("a lagging DR replica is refused at preflight; nothing changes", async () => {
@@ -140,10 +171,10 @@ describe("failover --execute, online path (recorded engine events)", () => {
         "preflight: prod-ledger-us-east1 lags by 300 s, over 60 s: a failover now would lose more than the RPO allows",
       ),
     );
-    expect(calls.some((c) => c.startsWith("setConfig"))).toBe(false);
+    expect(calls.filter((c) => !c.startsWith("lag"))).toEqual([]);
   });
 
-  test("interrupted after the switchovers, it resumes at `up` without switching again; a second failover is refused meanwhile", async () => {
+  test("interrupted during up, it resumes at `up` without switching again; a second failover is refused meanwhile", async () => {
     const calls: string[] = [];
     const journalFile = tmp();
     const sql = fakeSql(calls);
@@ -170,25 +201,39 @@ describe("failover --execute, online path (recorded engine events)", () => {
     expect(calls).toEqual(["up"]);
   });
 
-  test("interrupted before a switchover, it rolls back to the old primary region", async () => {
+  test("interrupted before any switchover, it can be closed (rolled back) with nothing to undo", async () => {
     const journalFile = tmp();
     const calls: string[] = [];
     const stack = fakeStack(failoverPreview(), calls);
-    const broken: FailoverStack = { ...stack, preview: async () => Promise.reject(new Error("killed")) };
+    const sql: CloudSql = { ...fakeSql(calls), switchover: async () => Promise.reject(new Error("killed")) };
     await expect(
-      executeFailover({
-        plan,
-        reason: "drill",
-        stack: broken,
-        sql: fakeSql(calls),
-        journalFile,
-        maxLagSeconds: 60,
-        log: quiet,
-      }),
+      executeFailover({ plan, reason: "drill", stack, sql, journalFile, maxLagSeconds: 60, log: quiet }),
     ).rejects.toThrow("killed");
     const report = await rollbackFailover(stack, journalFile, PRIMARY_REGION_KEY, quiet);
     expect(report.outcome).toBe("rolled-back");
     expect(await stack.getConfig(PRIMARY_REGION_KEY)).toBe("us-central1");
+  });
+
+  test("verification asks Cloud SQL: a replica that did not become primary fails the run", async () => {
+    const calls: string[] = [];
+    const sql: CloudSql = {
+      ...fakeSql(calls),
+      isPrimary: async () => false,
+      switchover: async () => undefined,
+    };
+    await expect(
+      executeFailover({
+        plan,
+        reason: "drill",
+        stack: fakeStack(failoverPreview(), calls),
+        sql,
+        journalFile: tmp(),
+        maxLagSeconds: 60,
+        log: quiet,
+      }),
+    ).rejects.toThrow(
+      /verify: prod-ledger-us-east1 is not the primary in Cloud SQL; prod-card-vault-us-east1 is not the primary in Cloud SQL/,
+    );
   });
 });
 
@@ -200,7 +245,7 @@ describe("the Cloud SQL client over real HTTP", () => {
       if (url.startsWith("/v3/projects/p/timeSeries"))
         return [200, { timeSeries: [{ points: [{ value: { doubleValue: 1.5 } }] }] }];
       if (url === "/v1/projects/p/instances/db-east") return [200, { instanceType: "READ_REPLICA_INSTANCE" }];
-      if (url === "/v1/projects/p/instances/db-east:switchover" && method === "POST")
+      if (url === "/v1/projects/p/instances/db-east/switchover" && method === "POST")
         return [200, { name: "op-1", status: "RUNNING" }];
       if (url === "/v1/projects/p/operations/op-1")
         return [200, { name: "op-1", status: ++polls > 1 ? "DONE" : "RUNNING" }];

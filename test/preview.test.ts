@@ -7,6 +7,8 @@ import { previewAgainst } from "../harness/preview/preview";
 import { failoverPreview, failoverPreviewWithReplacement } from "./fixtures/engineEvents";
 import { clone, editResource, removeResource } from "./helpers/mutate";
 import { planStack } from "./helpers/plan";
+import { runOffline } from "../harness/run";
+import { loadStack } from "../harness/stackFile";
 
 let prod: CapturedResource[];
 let prodFlipped: CapturedResource[];
@@ -59,6 +61,19 @@ describe("the offline preview against a deployed state", () => {
     expect(findings.find((f) => f.rule === "stateful-replace")?.message).toMatch(
       /would be replaced .* losing a Cloud SQL instance and its data, because encryptionKeyName changed/,
     );
+  });
+
+  test("a replaced subnet replaces the clusters whose subnetwork comes from it (the cascade the engine performs)", () => {
+    const after = editResource(
+      "prod-platform-net-us-east1",
+      (p) => (p.name = "prod-platform-us-east1-v2"),
+    )(prod);
+    const { changes, findings } = previewAgainst(prod, after);
+    expect(changes.find((c) => short(c.urn) === "prod-gke-us-east1-cluster")).toMatchObject({
+      op: "replace",
+      replaceFields: ["subnetwork"],
+    });
+    expect(errors(findings)).toContainEqual(["stateful-replace", "prod-gke-us-east1-cluster"]);
   });
 
   test("a cluster removed from the program: stateful-delete", () => {
@@ -132,7 +147,49 @@ describe("the offline preview against a deployed state", () => {
   });
 });
 
+describe("a deployed ephemeral stack", () => {
+  test("a plan against it takes the deployed generation suffix, so nothing changes", async () => {
+    const generation = staging.find((r) => r.type === "random:index/randomId:RandomId") as CapturedResource;
+    const deployed = clone(staging).map((r) =>
+      r.urn === generation.urn ? { ...r, id: "vu8", outputs: { ...r.outputs, hex: "beef" } } : r,
+    );
+    const replanned = (await runOffline(loadStack("staging"), undefined, deployed)).resources;
+    const projectIds = replanned
+      .filter((r) => r.type === "gcp:organizations/project:Project")
+      .map((r) => r.inputs.projectId);
+    expect(projectIds).toEqual([
+      "qp-stg-platform-beef",
+      "qp-stg-cde-beef",
+      "qp-stg-kms-beef",
+      "qp-stg-logging-beef",
+    ]);
+    // Against the staging plan with the same suffix: every resource unchanged.
+    const previous = (await runOffline(loadStack("staging"), undefined, deployed)).resources;
+    expect(diffStates(previous, replanned).filter((c) => c.op !== "same")).toEqual([]);
+  });
+});
+
 describe("pulumi destroy rehearsed", () => {
+  test("an ephemeral stack keeps everything inside its projects on delete and deletes the projects", () => {
+    const cloud = staging.filter((r) => r.custom && /^(gcp|kubernetes):/.test(r.type));
+    expect(
+      cloud
+        .filter((r) => !r.retainOnDelete)
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual(["gcp:logging/folderSink:FolderSink", ...Array(4).fill("gcp:organizations/project:Project")]);
+  });
+
+  test("a VPC deleted piece by piece with an ABANDONed peering cannot be deleted", () => {
+    const unretained = editResource(
+      "staging-platform-net-vpc",
+      (_p, r) => (r.retainOnDelete = false),
+    )(staging);
+    expect(errors(rehearseDestroy(unretained).findings)).toEqual([
+      ["destroy-deletion-guard", "staging-platform-net-vpc"],
+    ]);
+  });
+
   test("staging (ephemeral) destroys cleanly and can be rebuilt: no finding", () => {
     const { changes, findings } = rehearseDestroy(staging);
     expect(findings).toEqual([]);
@@ -175,6 +232,12 @@ describe("one guard for the offline diff and the engine's events", () => {
     const changes = changesFromEngineEvents(failoverPreviewWithReplacement());
     expect(changes.map((c) => [c.op, c.replaceFields])).toEqual([["replace", ["encryptionKeyName"]]]);
     expect(guardChanges(changes, { dependedOn: new Set() }).map((f) => f.rule)).toEqual(["stateful-replace"]);
+  });
+
+  test("a delete-before-replace stream (delete-replaced first, without keys) keeps the keys that force it", () => {
+    const [prelude, create, replace, del, summary] = failoverPreviewWithReplacement();
+    const changes = changesFromEngineEvents([prelude, del, replace, create, summary]);
+    expect(changes.map((c) => [c.op, c.replaceFields])).toEqual([["replace", ["encryptionKeyName"]]]);
   });
 
   test("the offline diff and the engine's events of the same change get the same verdict", () => {

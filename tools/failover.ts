@@ -1,4 +1,6 @@
 import { Command } from "commander";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError, configFromValues } from "../platform/config/read";
@@ -40,6 +42,20 @@ interface Options {
 }
 
 const journalFile = (stack: string) => path.join(PROJECT_ROOT, ".failovers", `${stack}.json`);
+
+/** A failover of this stack was started and not finished: its journal has no outcome. */
+function unfinished(journal: string): boolean {
+  return fs.existsSync(journal) && !JSON.parse(fs.readFileSync(journal, "utf8")).outcome;
+}
+
+/** Whether git has no uncommitted change to the stack file (outside a git checkout: assumed so). */
+function committed(stackFile: string): boolean {
+  const status = spawnSync("git", ["status", "--porcelain", "--", stackFile], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  });
+  return status.status !== 0 || status.stdout.trim() === "";
+}
 
 function renderPlan(plan: FailoverPlan): string {
   const lines = [`Failover of stack "${plan.stack}": ${plan.from} → ${plan.to}`, "", "Checks:"];
@@ -111,6 +127,13 @@ async function main(): Promise<number> {
       return EXIT_MANDATORY_VIOLATION;
     }
     release = acquireRunLock(journalFile(opts.stack));
+    const stackFile = opts.stackFile ?? path.join("stacks", `Pulumi.${opts.stack}.yaml`);
+    if (!unfinished(journalFile(opts.stack)) && !committed(stackFile)) {
+      log(
+        `refused: ${stackFile} has uncommitted changes; the failover edits it, and the change must be reviewable on its own`,
+      );
+      return EXIT_MANDATORY_VIOLATION;
+    }
     const report: FailoverReport = await executeFailover({
       plan,
       reason: opts.reason as string,
@@ -127,6 +150,10 @@ async function main(): Promise<number> {
             renderRehearsalText(report.findings, "Guard") +
             "\n",
     );
+    if (report.outcome === "completed")
+      log(
+        `${stackFile} now says primaryRegion: ${plan.to}: commit it, or the next deployment from git moves the roles back`,
+      );
     return report.outcome === "completed" ? EXIT_OK : EXIT_MANDATORY_VIOLATION;
   } catch (err) {
     if (err instanceof FailoverInputError || err instanceof RunLockError) failInput(err.message);

@@ -70,7 +70,8 @@ async function load(
     if (opts.state) return { resources: readDeployment(opts.state), deployed };
     const stack = opts.stack as string;
     const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, stack) : loadStack(stack);
-    return { resources: (await runOffline(stackConfig)).resources, deployed };
+    // Against a deployed stack, generated values (a staging generation suffix) are the deployed ones.
+    return { resources: (await runOffline(stackConfig, undefined, deployed ?? [])).resources, deployed };
   } catch (err) {
     if (err instanceof ConfigError || err instanceof StackFileError || err instanceof DeploymentError)
       failInput(err.message);
@@ -106,8 +107,13 @@ async function main(): Promise<number> {
       : opts.destroy
         ? `Rehearsed destroying ${subject}`
         : `Rehearsed ${resources.length} resources of ${subject}`;
+    const title = deployed
+      ? "Guard and apply rehearsal of the changes"
+      : opts.destroy
+        ? "Destroy rehearsal (`pulumi destroy`, then the next `pulumi up`)"
+        : undefined;
     await writeOut(
-      what + (changes ? renderChangesText(changes) + "\n" : "") + renderRehearsalText(findings) + "\n",
+      what + (changes ? renderChangesText(changes) + "\n" : "") + renderRehearsalText(findings, title) + "\n",
     );
   }
   return hasRehearsalError(findings) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;

@@ -1,5 +1,5 @@
 import { CapturedResource } from "../model";
-import { ApplyOrder } from "../rehearsal/applyOrder";
+import { ApplyOrder, providerUrn } from "../rehearsal/applyOrder";
 import { Finding } from "../rehearsal/model";
 import { denyPolicyDeployer } from "../rehearsal/rules/denyPolicyDeployer";
 import { gatherStackFacts, plain, StackFactInputs } from "../rehearsal/stackFacts";
@@ -47,18 +47,24 @@ function deletionGuard(r: CapturedResource): string | undefined {
   }
 }
 
-/** Whether a resource's Google name comes, through its inputs, from a generated value that a rebuild renews. */
+/**
+ * Whether a resource's name comes, through its inputs (or, for a Kubernetes object, its
+ * provider's cluster), from a generated value that a rebuild renews: the resource then lives in a
+ * place the next build names anew.
+ */
 function nameIsRegenerated(r: CapturedResource, byUrn: Map<string, CapturedResource>): boolean {
   const seen = new Set<string>();
+  const sources = (x: CapturedResource) => [
+    ...Object.values(x.propertyDependencies).flat(),
+    ...(x.provider ? [providerUrn(x.provider)] : []),
+  ];
   const walk = (x: CapturedResource): boolean =>
-    Object.values(x.propertyDependencies)
-      .flat()
-      .some((urn) => {
-        if (seen.has(urn)) return false;
-        seen.add(urn);
-        const dep = byUrn.get(urn);
-        return !!dep && (RANDOM_TYPES.test(dep.type) || walk(dep));
-      });
+    sources(x).some((urn) => {
+      if (seen.has(urn)) return false;
+      seen.add(urn);
+      const dep = byUrn.get(urn);
+      return !!dep && (RANDOM_TYPES.test(dep.type) || walk(dep));
+    });
   return walk(r);
 }
 
@@ -92,6 +98,11 @@ export function rehearseDestroy(
       severity: "error",
       message: `${short(r.urn)} (${r.type}): ${message}`,
     });
+  const abandonedPeerings = doomed.filter(
+    (c) =>
+      c.type === "gcp:servicenetworking/connection:Connection" &&
+      (plain(c.inputs) as { deletionPolicy?: string }).deletionPolicy === "ABANDON",
+  );
   for (const r of doomed) {
     if (r.protect)
       error(
@@ -99,10 +110,20 @@ export function rehearseDestroy(
         r,
         "is protected: `pulumi destroy` stops here. This environment's resources are meant to outlive it.",
       );
-    const guard = deletionGuard(r);
+    // A retained resource is only forgotten: no API call, so no service guard stands in the way.
+    const guard = r.retainOnDelete ? undefined : deletionGuard(r);
     if (guard) error("destroy-deletion-guard", r, `cannot be deleted: ${guard}.`);
+    const peering = abandonedPeerings.find(
+      (c) => c.dependencies.includes(r.urn) || Object.values(c.propertyDependencies).flat().includes(r.urn),
+    );
+    if (r.type === "gcp:compute/network:Network" && !r.retainOnDelete && peering)
+      error(
+        "destroy-deletion-guard",
+        r,
+        `cannot be deleted: ${short(peering.urn)} is ABANDONed on delete, which leaves its peering on the network (magic-modules PR 18476), and a network with a peering cannot be deleted. Retain the network and delete its project instead.`,
+      );
     const names = UNREUSABLE_NAMES[r.type];
-    const stays = names || r.retainOnDelete;
+    const stays = names || (r.retainOnDelete && /^(gcp|kubernetes):/.test(r.type));
     if (stays && !nameIsRegenerated(r, byUrn))
       error(
         "rebuild-name-collision",

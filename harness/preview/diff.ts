@@ -116,6 +116,7 @@ export function diffStates(before: CapturedResource[], after: CapturedResource[]
       newInputs: plainInputs(r),
     });
   }
+  cascadeReplacements(changes, now);
   for (const r of before.filter(isChangeable))
     if (!nowUrns.has(r.urn))
       changes.push({
@@ -127,4 +128,35 @@ export function diffStates(before: CapturedResource[], after: CapturedResource[]
         oldInputs: plainInputs(r),
       });
   return changes;
+}
+
+/**
+ * A replacement gives the new resource new outputs (an id, a name): every resource whose
+ * replace-forcing input comes from it is replaced too, as the engine does once it knows the new
+ * values. Repeated until nothing more moves.
+ */
+function cascadeReplacements(changes: ResourceChange[], now: CapturedResource[]): void {
+  const byUrn = new Map(now.map((r) => [r.urn, r]));
+  for (let moved = true; moved;) {
+    moved = false;
+    const replaced = new Set(changes.filter((c) => c.op === "replace").map((c) => c.urn));
+    for (const c of changes) {
+      if (c.op !== "same" && c.op !== "update") continue;
+      const r = byUrn.get(c.urn);
+      if (!r) continue;
+      const forcing = [
+        ...(REPLACE_FIELDS[r.type]?.always ?? []),
+        ...(IMMUTABLE_FIELDS[r.type] ?? []),
+        ...r.replaceOnChanges,
+      ].map((f) => f.split(".")[0]);
+      const inherited = Object.entries(r.propertyDependencies)
+        .filter(([field, urns]) => forcing.includes(field) && urns.some((u) => replaced.has(u)))
+        .map(([field]) => field);
+      if (!inherited.length) continue;
+      c.op = "replace";
+      c.replaceFields = [...new Set([...c.replaceFields, ...inherited])];
+      c.fields = [...new Set([...c.replaceFields, ...c.fields])];
+      moved = true;
+    }
+  }
 }

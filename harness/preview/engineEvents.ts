@@ -26,17 +26,20 @@ export function changesFromEngineEvents(events: EngineEvent[]): ResourceChange[]
     const op = meta && OPS[meta.op];
     if (!meta || !op || meta.type.startsWith("pulumi:providers:") || meta.type === "pulumi:pulumi:Stack")
       continue;
+    // A replacement comes as several steps (with delete-before-replace, the delete-replaced one
+    // first, carrying no keys): merge them, so the replace keeps the keys that force it.
     const prior = byUrn.get(meta.urn);
-    if (prior?.op === "replace") continue;
-    const fields = [...new Set([...(meta.keys ?? []), ...(meta.diffs ?? [])])];
+    const keys = [...new Set([...(prior?.replaceFields ?? []), ...(meta.keys ?? [])])];
+    const fields = [...new Set([...(prior?.fields ?? []), ...keys, ...(meta.diffs ?? [])])];
+    const merged: ChangeOp = prior?.op === "replace" ? "replace" : op;
     byUrn.set(meta.urn, {
       urn: meta.urn,
       type: meta.type,
-      op,
+      op: merged,
       fields,
-      replaceFields: op === "replace" ? (meta.keys ?? []) : [],
-      oldInputs: meta.old?.inputs,
-      newInputs: meta.new?.inputs,
+      replaceFields: merged === "replace" ? keys : [],
+      oldInputs: meta.old?.inputs ?? prior?.oldInputs,
+      newInputs: meta.new?.inputs ?? prior?.newInputs,
     });
   }
   return [...byUrn.values()];

@@ -29,7 +29,36 @@ export function servingRegions(config: PlatformConfig): [Region, Region] {
   return ALLOWED_REGIONS.filter((r) => config.regions.includes(r)) as [Region, Region];
 }
 
+/** Resources a destroy of an ephemeral stack deletes through the API: its projects, what lives outside them, and the generation. */
+const DELETED_ON_DESTROY = [
+  "gcp:organizations/project:Project",
+  "gcp:logging/folderSink:FolderSink",
+  "gcp:logging/organizationSink:OrganizationSink",
+];
+
+/**
+ * In an ephemeral stack, everything inside its projects is retained on delete: `pulumi destroy`
+ * only forgets it and deletes the projects, which takes it all with them. Deleting piece by piece
+ * would stop at the VPCs, whose private-services-access peering outlives an ABANDONed connection
+ * (magic-modules PR 18476), and would destroy KMS keys whose names a partial destroy's rebuild
+ * could never take again. The cost: a replacement in staging leaves the old resource behind until
+ * the next rebuild.
+ */
+function retainInsideProjects(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult {
+  // Only what lives in Google Cloud (GCP resources, Kubernetes objects in its clusters).
+  const inProjects = /^(gcp|kubernetes):/.test(args.type) && !args.type.startsWith("pulumi:");
+  const deleted =
+    !(args.resource instanceof pulumi.CustomResource) ||
+    !inProjects ||
+    DELETED_ON_DESTROY.includes(args.type);
+  return {
+    props: args.props,
+    opts: deleted ? args.opts : pulumi.mergeOptions(args.opts, { retainOnDelete: true }),
+  };
+}
+
 export function buildFoundation(config: PlatformConfig): Foundation {
+  if (config.ephemeral) pulumi.runtime.registerStackTransformation(retainInsideProjects);
   const env = config.environment;
   const labels = (dataClass: "tenant" | "cardholder" | "none") => standardLabels(config, dataClass);
   const protect = !config.ephemeral;

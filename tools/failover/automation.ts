@@ -21,10 +21,11 @@ export async function automationStack(stackName: string): Promise<FailoverStack>
     getConfig: async (key) => (await stack.getConfig(key)).value,
     setConfig: (key, value) => stack.setConfig(key, { value }),
     preview: async (onEvent: (e: EngineEvent) => void) => {
-      await stack.preview({ onEvent, policyPacks, policyPackConfigs, diff: true });
+      // Refreshed: the state must show the switchover before the provider plans the roles in place.
+      await stack.preview({ onEvent, policyPacks, policyPackConfigs, diff: true, refresh: true });
     },
     up: async (onEvent: (e: EngineEvent) => void) => {
-      await stack.up({ onEvent, policyPacks, policyPackConfigs });
+      await stack.up({ onEvent, policyPacks, policyPackConfigs, refresh: true });
     },
     outputs: async () =>
       Object.fromEntries(Object.entries(await stack.outputs()).map(([key, output]) => [key, output.value])),

@@ -7,11 +7,15 @@ export interface CloudSqlClientOptions {
   sqlAdmin?: string;
   monitoring?: string;
   pollMs?: number;
+  /** How long a switchover may take before the tool gives up waiting (it goes on in Cloud SQL). */
+  timeoutMs?: number;
 }
 
 /**
  * Cloud SQL through its REST APIs: instances.get for the role, instances.switchover
- * (POST …/instances/{replica}:switchover, Enterprise Plus advanced disaster recovery:
+ * (POST …/instances/{replica}/switchover with an empty body:
+ * https://cloud.google.com/sql/docs/postgres/admin-api/rest/v1/instances/switchover; Enterprise Plus
+ * advanced disaster recovery:
  * https://cloud.google.com/sql/docs/postgres/replication/cross-region-replicas) followed until its
  * operation is DONE, and the replica-lag metric from Cloud Monitoring (timeSeries.list of
  * cloudsql.googleapis.com/database/replication/replica_lag, the metric the lag alert watches).
@@ -25,7 +29,6 @@ export function cloudSqlClient(options: CloudSqlClientOptions): CloudSql {
     const response = await fetch(url, {
       method,
       headers: { authorization: `Bearer ${await options.accessToken()}`, "content-type": "application/json" },
-      body: method === "POST" ? "{}" : undefined,
     });
     const body = (await response.json().catch(() => ({}))) as Body;
     if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(body)}`);
@@ -34,7 +37,8 @@ export function cloudSqlClient(options: CloudSqlClientOptions): CloudSql {
   return {
     async replicaLagSeconds(project, instance) {
       const end = new Date();
-      const start = new Date(end.getTime() - 10 * 60_000);
+      // Only recent points: the lag of five minutes ago says little about the lag now.
+      const start = new Date(end.getTime() - 5 * 60_000);
       const filter = `metric.type="cloudsql.googleapis.com/database/replication/replica_lag" AND resource.labels.database_id="${project}:${instance}"`;
       const query = new URLSearchParams({
         filter,
@@ -51,8 +55,13 @@ export function cloudSqlClient(options: CloudSqlClientOptions): CloudSql {
       return body.instanceType === "CLOUD_SQL_INSTANCE";
     },
     async switchover(project, instance) {
-      let operation = await call("POST", `${sqlAdmin}/projects/${project}/instances/${instance}:switchover`);
+      let operation = await call("POST", `${sqlAdmin}/projects/${project}/instances/${instance}/switchover`);
+      const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
       while (operation.status !== "DONE") {
+        if (Date.now() > deadline)
+          throw new Error(
+            `switchover of ${instance} not DONE after ${(options.timeoutMs ?? 1_800_000) / 60_000} min (operation ${operation.name}); run the failover again to resume`,
+          );
         await sleep(options.pollMs ?? 5000);
         operation = await call("GET", `${sqlAdmin}/projects/${project}/operations/${operation.name}`);
       }

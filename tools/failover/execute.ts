@@ -34,12 +34,13 @@ export interface FailoverJournal {
   reason: string;
   startedAt: string;
   done: { step: StepName; at: string }[];
-  outcome?: "completed" | "aborted" | "rolled-back";
+  outcome?: "completed" | "rolled-back";
   findings?: Finding[];
 }
 
 export interface FailoverReport {
-  outcome: "completed" | "aborted" | "rolled-back";
+  /** blocked: the databases switched, but the guard refused the preview; fix and run again. */
+  outcome: "completed" | "blocked" | "rolled-back";
   journal: string;
   steps: { step: string; at: string }[];
   findings: Finding[];
@@ -98,12 +99,16 @@ function openJournal(options: ExecuteOptions): FailoverJournal {
 
 /**
  * Carries out a planned failover, step by step, each recorded in the journal before the next
- * starts: preflight (policy packs in the preview below, DR replica lag), the configuration
- * change, the preview judged by the guard (any stateful replace or delete aborts and restores the
- * configuration, before anything irreversible), the Cloud SQL switchovers, `up`, verification.
+ * starts: preflight (DR replica lag), the Cloud SQL switchovers, the configuration change that
+ * records the new roles, a refreshed preview judged by the guard, a refreshed `up`, and
+ * verification against Cloud SQL itself. The switchovers come first because the provider applies
+ * the role swap in place only once its state shows it (a refresh after the switchover:
+ * terraform-provider-google resource_sql_database_instance.go, isSwitchoverFromOldPrimarySide,
+ * and its SQL switchover guide); before them nothing has changed, after them the data lives in
+ * the new region and the run can only go forward.
  */
 export async function executeFailover(options: ExecuteOptions): Promise<FailoverReport> {
-  const { plan, stack, sql, journalFile, log } = options;
+  const { stack, sql, journalFile, log } = options;
   const journal = openJournal(options);
   const done = (step: StepName) => journal.done.some((d) => d.step === step);
   const record = (step: StepName) => {
@@ -118,13 +123,14 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
     return { outcome, journal: journalFile, steps: journal.done, findings };
   };
   writeJournal(journalFile, journal);
+  const plan = await withDeployedProjects(options.plan, stack);
 
   if (!done("preflight")) {
     for (const s of plan.switchovers) {
       const lag = await sql.replicaLagSeconds(s.project, s.replica);
       if (lag === undefined)
         throw new FailoverRefused(
-          `preflight: no replica lag reported for ${s.project}:${s.replica}; is it replicating?`,
+          `preflight: no recent replica lag reported for ${s.project}:${s.replica}; is it replicating?`,
         );
       if (lag > options.maxLagSeconds)
         throw new FailoverRefused(
@@ -133,6 +139,13 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
       log(`  ${s.replica} lags by ${lag} s (at most ${options.maxLagSeconds} s)`);
     }
     record("preflight");
+  }
+  for (const s of plan.switchovers) {
+    const step: StepName = `switchover:${s.cluster}`;
+    if (done(step)) continue;
+    // Idempotent on resume: a replica that is already the primary is not switched again.
+    if (!(await sql.isPrimary(s.project, s.replica))) await sql.switchover(s.project, s.replica);
+    record(step);
   }
   if (!done("config")) {
     await stack.setConfig(plan.config.key, plan.to);
@@ -146,40 +159,48 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
     const networks = changes.filter((c) => c.type === "gcp:compute/network:Network").map((c) => c.urn);
     const findings = guardChanges(changes, { dependedOn: new Set(networks) });
     if (findings.some((f) => f.severity === "error")) {
-      await stack.setConfig(plan.config.key, plan.from);
-      log(
-        `✘ preview: the guard refused ${findings.length} change(s); ${plan.config.key} restored to ${plan.from}`,
-      );
-      return finish("aborted", findings);
+      // The databases have already switched and the configuration says so: nothing to undo. The
+      // journal stays open; once the program is fixed, the same command resumes here.
+      journal.findings = findings;
+      writeJournal(journalFile, journal);
+      log(`✘ preview: the guard refused ${findings.length} change(s); fix them and run the failover again`);
+      return { outcome: "blocked", journal: journalFile, steps: journal.done, findings };
     }
     record("preview");
-  }
-  for (const s of plan.switchovers) {
-    const step: StepName = `switchover:${s.cluster}`;
-    if (done(step)) continue;
-    // Idempotent on resume: a replica that is already the primary is not switched again.
-    if (!(await sql.isPrimary(s.project, s.replica))) await sql.switchover(s.project, s.replica);
-    record(step);
   }
   if (!done("up")) {
     await stack.up(() => undefined);
     record("up");
   }
   if (!done("verify")) {
+    const notPrimary: string[] = [];
+    for (const s of plan.switchovers)
+      if (!(await sql.isPrimary(s.project, s.replica))) notPrimary.push(s.replica);
     const outputs = await stack.outputs();
     const wrong = ["ledgerPrimary", "cardVaultPrimary"].filter(
       (key) => !String(outputs[key] ?? "").includes(`:${plan.to}:`),
     );
-    if (wrong.length)
+    if (notPrimary.length || wrong.length)
       throw new FailoverRefused(
-        `verify: ${wrong.join(", ")} not in ${plan.to} after up: ${wrong.map((k) => String(outputs[k])).join(", ")}`,
+        `verify: ${[...notPrimary.map((r) => `${r} is not the primary in Cloud SQL`), ...wrong.map((k) => `${k} is ${String(outputs[k])}`)].join("; ")}`,
       );
     record("verify");
   }
   return finish("completed");
 }
 
-/** Rolls back a failover interrupted before its first switchover: the configuration is restored. */
+/** The switchovers' projects as deployed: an ephemeral stack's ids carry a generation suffix (stack output projectIds). */
+async function withDeployedProjects(plan: FailoverPlan, stack: FailoverStack): Promise<FailoverPlan> {
+  const ids = (await stack.outputs()).projectIds as Record<string, string> | undefined;
+  if (!ids) return plan;
+  const role = (cluster: string) => (cluster === "card-vault" ? "cde" : "platform");
+  return {
+    ...plan,
+    switchovers: plan.switchovers.map((s) => ({ ...s, project: ids[role(s.cluster)] ?? s.project })),
+  };
+}
+
+/** Closes a failover interrupted before its first switchover; the configuration is restored if it moved. */
 export async function rollbackFailover(
   stack: FailoverStack,
   journalFile: string,

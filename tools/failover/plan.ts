@@ -88,16 +88,17 @@ export async function planFailover(
     },
   ];
   const steps = [
-    `preflight: the policy packs pass and each DR replica (${switchovers.map((s) => s.replica).join(", ")}) lags by at most ${config.alerting.drReplicaLagSeconds} s`,
-    `set ${PRIMARY_REGION_KEY} from ${from} to ${to}`,
-    "pulumi preview with the policy packs; the guard aborts (and restores the configuration) on any replacement or deletion of a stateful resource",
+    `preflight: each DR replica (${switchovers.map((s) => s.replica).join(", ")}) lags by at most ${config.alerting.drReplicaLagSeconds} s; nothing has changed yet`,
     ...switchovers.map(
       (s) =>
         `Cloud SQL switchover: ${s.replica} becomes the primary of ${s.cluster}, ${s.primary} its DR replica`,
     ),
-    "pulumi up with the policy packs",
-    `verify: the stack's ledgerPrimary and cardVaultPrimary are in ${to}`,
+    `set ${PRIMARY_REGION_KEY} from ${from} to ${to} (stacks/Pulumi.${config.stack}.yaml: commit it afterwards)`,
+    "pulumi preview --refresh with the policy packs, judged by the guard: any replacement or deletion of a stateful resource stops the run before up",
+    "pulumi up --refresh with the policy packs",
+    `verify: Cloud SQL reports ${switchovers.map((s) => s.replica).join(" and ")} as primaries, and the stack's outputs agree`,
   ];
+
   return {
     stack: config.stack,
     from,
