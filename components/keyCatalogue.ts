@@ -23,7 +23,7 @@ export type KeyRingClass = keyof typeof KEY_RINGS;
 export const KEY_RING_CLASSES = Object.keys(KEY_RINGS) as KeyRingClass[];
 
 /** Google service agents that encrypt with our keys; the address domain is per service. */
-export type AgentService = "cloud-sql" | "redis" | "gke" | "compute" | "logging";
+export type AgentService = "cloud-sql" | "redis" | "gke" | "compute" | "logging" | "secret-manager";
 
 export interface AgentRef {
   project: ProjectRole;
@@ -47,6 +47,8 @@ export const STORE_KEYS = [
   // GKE: application-layer secrets (container-engine-robot) and node boot disks (compute-system).
   { name: "gke-secrets", ring: "platform", agents: [{ project: "platform", service: "gke" }] },
   { name: "gke-boot-disk", ring: "platform", agents: [{ project: "platform", service: "compute" }] },
+  // Secret Manager replicas of the platform's secrets, each under its region's key (ENC-09).
+  { name: "secrets", ring: "platform", agents: [{ project: "platform", service: "secret-manager" }] },
 ] as const satisfies readonly StoreKeySpec[];
 
 export type StoreKeyName = (typeof STORE_KEYS)[number]["name"];

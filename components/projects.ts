@@ -30,6 +30,8 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "certificatemanager.googleapis.com",
     // Cloud IDS endpoints (IntrusionDetection) peer through private services access.
     "ids.googleapis.com",
+    // The platform's secrets (Redis AUTH strings, the PagerDuty key): ENC-09.
+    "secretmanager.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
   ],

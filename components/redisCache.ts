@@ -80,9 +80,8 @@ export class RedisCache extends pulumi.ComponentResource {
     this.host = instance.host;
     this.port = instance.port;
     this.authString = pulumi.secret(instance.authString);
-    this.serverCaCerts = pulumi.secret(
-      instance.serverCaCerts.apply((certs) => certs.map((c) => c.cert ?? "")),
-    );
+    // A server CA certificate is public by nature: clients need it to verify the server.
+    this.serverCaCerts = instance.serverCaCerts.apply((certs) => certs.map((c) => c.cert ?? ""));
     this.registerOutputs({
       host: this.host,
       port: this.port,

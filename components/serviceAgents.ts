@@ -37,6 +37,11 @@ export const AGENTS: Record<ProjectAgent, { api: string; domain: string; role?: 
     domain: "service-networking.iam.gserviceaccount.com",
     role: "roles/servicenetworking.serviceAgent",
   },
+  // Secret Manager's agent needs no project role: it only encrypts with the keys granted to it.
+  "secret-manager": {
+    api: "secretmanager.googleapis.com",
+    domain: "gcp-sa-secretmanager.iam.gserviceaccount.com",
+  },
   compute: { api: "compute.googleapis.com", domain: "compute-system.iam.gserviceaccount.com" },
   logging: { api: "logging.googleapis.com", domain: "gcp-sa-logging.iam.gserviceaccount.com" },
 };

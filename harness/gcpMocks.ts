@@ -26,6 +26,7 @@ export const SERVICE_AGENT_DOMAINS: Record<string, string> = {
   "gkehub.googleapis.com": "gcp-sa-gkehub.iam.gserviceaccount.com",
   "multiclusteringress.googleapis.com": "gcp-sa-multiclusteringress.iam.gserviceaccount.com",
   "servicenetworking.googleapis.com": "service-networking.iam.gserviceaccount.com",
+  "secretmanager.googleapis.com": "gcp-sa-secretmanager.iam.gserviceaccount.com",
 };
 
 type Inputs = Record<string, unknown>;
@@ -230,6 +231,10 @@ Object.assign(computedByType, {
     },
   }),
   "gcp:iam/denyPolicy:DenyPolicy": (i: Inputs) => ({ id: `${str(i.parent)}/${str(i.name)}` }),
+  "gcp:secretmanager/secret:Secret": (i: Inputs) => {
+    const name = `projects/${str(i.project)}/secrets/${str(i.secretId)}`;
+    return { id: name, outputs: { name } };
+  },
   // A generated suffix, deterministic offline: the same name gives the same hex on every plan.
   "random:index/randomId:RandomId": (i: Inputs, name: string) => {
     const bytes = createHash("sha256")

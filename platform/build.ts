@@ -5,6 +5,7 @@ import { buildFoundation } from "./domains/foundation";
 import { buildKeys } from "./domains/keys";
 import { buildAlerting, buildAuditLogging } from "./domains/logging";
 import { buildNetworks } from "./domains/network";
+import { buildSecrets } from "./domains/secrets";
 import { buildWorkloads } from "./domains/workloads";
 
 /**
@@ -23,6 +24,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     ledger: workloads.ledger.email,
     "card-vault": workloads.cardVault.email,
   });
+  const secrets = buildSecrets(config, foundation, keys, data, workloads);
   const auditLog = buildAuditLogging(config, foundation, keys);
   buildAlerting(config, foundation, auditLog, data);
 
@@ -34,12 +36,11 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     ledgerPrimary: data.ledger.primaryConnectionName,
     cardVaultPrimary: data.cardVault.primaryConnectionName,
     workloadServiceAccounts: { ledger: workloads.ledger.email, cardVault: workloads.cardVault.email },
+    // The AUTH string is in Secret Manager (`secrets`), never in the outputs (ENC-09).
     redis: Object.fromEntries(
-      data.caches.map((c, i) => [
-        regions[i],
-        { host: c.host, port: c.port, authString: c.authString, serverCaCerts: c.serverCaCerts },
-      ]),
+      data.caches.map((c, i) => [regions[i], { host: c.host, port: c.port, serverCaCerts: c.serverCaCerts }]),
     ),
+    secrets,
     // What the apply rehearsal needs of a deployed stack's export (harness/rehearsal/stackFacts.ts).
     projectNumbers: foundation.projects.numbersById,
     // The projects' real ids (an ephemeral stack's carry a generation suffix), for the operational tools.

@@ -94,6 +94,12 @@ export const CONTROLS: Control[] = [
     ],
   },
   {
+    id: "ENC-09",
+    kind: "M",
+    text: "Secrets the platform creates or passes live in Secret Manager, replicated only to the serving regions, each replica under its region's CMEK; no secret value in stack outputs.",
+    implementedBy: ["components/platformSecrets.ts", "platform/domains/secrets.ts", "platform/build.ts"],
+  },
+  {
     id: "IAM-01",
     kind: "M",
     text: "No basic roles (owner, editor, viewer) in platform projects.",

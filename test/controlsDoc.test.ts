@@ -24,6 +24,7 @@ describe("docs/controls.md and control coverage", () => {
       "ENC-06",
       "ENC-07",
       "ENC-08",
+      "ENC-09",
       "IAM-01",
       "IAM-02",
       "IAM-03",

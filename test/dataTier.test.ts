@@ -31,8 +31,8 @@ describe("key hierarchy", () => {
 
   test("every key rotates every 90 days, waits 30 days to destroy, and is protected and retained", () => {
     const keys = ofType(prod, T.key);
-    // Per serving region: 6 store keys and 5 tenant KEKs; plus the audit key.
-    expect(keys).toHaveLength(2 * (6 + 5) + 1);
+    // Per serving region: 7 store keys (with Secret Manager's) and 5 tenant KEKs; plus the audit key.
+    expect(keys).toHaveLength(2 * (7 + 5) + 1);
     for (const key of keys) {
       expect([
         key.name,
@@ -95,6 +95,11 @@ describe("key hierarchy", () => {
         ...["us-central1", "us-east1"].flatMap((r) => [
           [`${r}/keyRings/platform/cryptoKeys/gke-secrets`, gkeAgent("qp-prod-platform"), role],
           [`${r}/keyRings/platform/cryptoKeys/gke-boot-disk`, computeAgent("qp-prod-platform"), role],
+          [
+            `${r}/keyRings/platform/cryptoKeys/secrets`,
+            `serviceAccount:service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-secretmanager.iam.gserviceaccount.com`,
+            role,
+          ],
         ]),
         [
           "us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan",
@@ -114,6 +119,7 @@ describe("key hierarchy", () => {
       ["qp-prod-platform", "container.googleapis.com"],
       ["qp-prod-platform", "multiclusteringress.googleapis.com"],
       ["qp-prod-platform", "servicenetworking.googleapis.com"],
+      ["qp-prod-platform", "secretmanager.googleapis.com"],
       ["qp-prod-cde", "sqladmin.googleapis.com"],
       ["qp-prod-cde", "servicenetworking.googleapis.com"],
     ]);
@@ -575,8 +581,8 @@ describe("private Google access and intrusion detection", () => {
 describe("projects and labels", () => {
   test("APIs are enabled and never disabled on destroy", () => {
     const services = ofType(prod, T.service);
-    // 20 platform (with Certificate Manager and Cloud IDS), 8 cde (with Cloud DNS), 5 kms, 6 logging.
-    expect(services.length).toBe(39);
+    // 21 platform (with Certificate Manager, Cloud IDS, Secret Manager), 8 cde (with Cloud DNS), 5 kms, 6 logging.
+    expect(services.length).toBe(40);
     expect(
       services.every(
         (s) => s.inputs.disableOnDestroy === false && s.inputs.disableDependentServices === false,
@@ -607,5 +613,49 @@ describe("projects and labels", () => {
         ["tenant", "cardholder", "none"].includes(labels["data-class"]),
       ]).toEqual([r.name, "prod", "platform-engineering", true]);
     }
+  });
+});
+
+describe("secrets (ENC-09)", () => {
+  test("the Redis AUTH strings and the PagerDuty key live in Secret Manager, replicated to the serving regions under their keys", () => {
+    const secrets = ofType(prod, "gcp:secretmanager/secret:Secret");
+    expect(secrets.map((s) => s.inputs.secretId)).toEqual([
+      "redis-auth-us-central1",
+      "redis-auth-us-east1",
+      "pagerduty-service-key",
+    ]);
+    for (const s of secrets)
+      expect(s.inputs.replication).toEqual({
+        userManaged: {
+          replicas: ["us-central1", "us-east1"].map((location) => ({
+            location,
+            customerManagedEncryption: {
+              kmsKeyName: `projects/qp-prod-kms/locations/${location}/keyRings/platform/cryptoKeys/secrets`,
+            },
+          })),
+        },
+      });
+    const readers = ofType(prod, "gcp:secretmanager/secretIamMember:SecretIamMember").map((g) => [
+      g.inputs.secretId,
+      g.inputs.role,
+      g.inputs.member,
+    ]);
+    expect(readers).toEqual(
+      ["redis-auth-us-central1", "redis-auth-us-east1"].map((id) => [
+        id,
+        "roles/secretmanager.secretAccessor",
+        "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com",
+      ]),
+    );
+  });
+
+  test("no secret value among the stack outputs; they name the secrets", () => {
+    const stack = prod.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    const outputs = JSON.stringify(stack?.outputs);
+    expect(outputs).not.toContain("authString");
+    expect(outputs).not.toContain("1b47061264138c4ac30d75fd1eb44270");
+    expect((stack?.outputs.secrets as Record<string, string>)["redis-auth-us-east1"]).toBe(
+      "projects/qp-prod-platform/secrets/redis-auth-us-east1",
+    );
   });
 });

@@ -289,6 +289,35 @@ test("service-agent-role: private services access whose agent the stack leaves t
   ]);
 });
 
+describe("stack-outputs-secret-free", () => {
+  test("a secret value among the stack outputs", () => {
+    const mutated = clone(prod).map((r) =>
+      r.type === "pulumi:pulumi:Stack"
+        ? {
+            ...r,
+            outputs: {
+              ...r.outputs,
+              redis: {
+                "us-east1": {
+                  authString: {
+                    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                    value: "x",
+                  },
+                },
+              },
+            },
+          }
+        : r,
+    );
+    expect(findings(mutated, "stack-outputs-secret-free")).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        message: expect.stringMatching(/^the stack output redis\.us-east1\.authString holds a secret value/),
+      }),
+    ]);
+  });
+});
+
 describe("field-limits", () => {
   test("a deny policy display name over 63 characters", () => {
     const mutated = editResource("prod-logging-isolation-deny", (p) => {

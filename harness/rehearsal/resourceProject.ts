@@ -17,6 +17,7 @@ const PROJECT_FROM_PATH: Record<string, string> = {
   // The connection is made in the network's project (resource_service_networking_connection.go).
   "gcp:servicenetworking/connection:Connection": "network",
   "gcp:cloudquota/sQuotaPreference:SQuotaPreference": "parent",
+  "gcp:secretmanager/secretVersion:SecretVersion": "secret",
 };
 
 /**

@@ -77,6 +77,7 @@ export function buildFoundation(config: PlatformConfig): Foundation {
       "compute",
       "multicluster-ingress",
       "service-networking",
+      "secret-manager",
     ]),
     cde: agentsFor(env, projects, "cde", ["cloud-sql", "service-networking"]),
     logging: agentsFor(env, projects, "logging", ["logging"]),

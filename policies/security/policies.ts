@@ -14,6 +14,7 @@ import { networkSubnetLogging } from "./compute-subnetwork-flow-logs-pga";
 import { vpcEgressDefaultDeny } from "./compute-vpc-egress-default-deny";
 import { dnsRestrictedGoogleApis } from "./dns-restricted-google-apis";
 import { redisInstanceHardening } from "./redis-instance-hardening";
+import { secretCmekRegions } from "./secretmanager-secret-cmek-regions";
 import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
 import { sqlInstanceCmek } from "./sql-instance-cmek";
@@ -23,6 +24,7 @@ import { tenantKekPerRegion } from "./kms-tenant-kek-per-region";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
+  secretCmekRegions,
   vpcEgressDefaultDeny,
   dnsRestrictedGoogleApis,
   kmsCryptoKeyRotation,

@@ -676,4 +676,27 @@ export const CASES: PolicyCase[] = [
     message:
       '[NET-07] gcp:compute/network:Network "prod-cde-net-vpc": no private pkg.dev. zone. Fix: add a private zone for pkg.dev. bound to the VPC',
   },
+  {
+    policy: "secretmanager-secret-cmek-regions",
+    title: "a secret Google replicates where it likes, with its own keys",
+    mutate: editResource("prod-secrets-redis-auth-us-east1", (p) => (p.replication = { auto: {} })),
+    on: "prod-secrets-redis-auth-us-east1",
+    message:
+      '[ENC-09, ENC-02] gcp:secretmanager/secret:Secret "prod-secrets-redis-auth-us-east1": replication is automatic (Google chooses the regions and the key). Fix: use userManaged replication to the serving regions, each replica with its region\'s key',
+  },
+  {
+    policy: "secretmanager-secret-cmek-regions",
+    title: "a secret replica under another region's key",
+    mutate: editResource("prod-secrets-pagerduty-service-key", (p) => {
+      const replicas = (
+        p.replication as {
+          userManaged: { replicas: { customerManagedEncryption: { kmsKeyName: string } }[] };
+        }
+      ).userManaged.replicas;
+      replicas[1].customerManagedEncryption.kmsKeyName = replicas[0].customerManagedEncryption.kmsKeyName;
+    }),
+    on: "prod-secrets-pagerduty-service-key",
+    message:
+      '[ENC-09, ENC-02] gcp:secretmanager/secret:Secret "prod-secrets-pagerduty-service-key": the us-east1 replica is encrypted with a key in us-central1. Fix: use the key of us-east1',
+  },
 ];

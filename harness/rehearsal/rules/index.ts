@@ -9,6 +9,7 @@ import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
 import { projectCreatedFirst } from "./projectCreatedFirst";
 import { serviceAgentExists } from "./serviceAgentExists";
 import { serviceAgentRole } from "./serviceAgentRole";
+import { stackOutputsSecretFree } from "./stackOutputsSecretFree";
 import { workloadIdentityPool } from "./workloadIdentityPool";
 
 /** Every apply-time rule; docs/rehearsal.md lists them with their sources. */
@@ -24,4 +25,5 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   crdInstalled,
   denyPolicyDeployer,
   fieldLimits,
+  stackOutputsSecretFree,
 ];
