@@ -5,6 +5,7 @@ import { buildFoundation } from "./domains/foundation";
 import { buildKeys } from "./domains/keys";
 import { buildAlerting, buildAuditLogging } from "./domains/logging";
 import { buildNetworks } from "./domains/network";
+import { buildPerimeter } from "./domains/perimeter";
 import { buildSecrets } from "./domains/secrets";
 import { buildWorkloads } from "./domains/workloads";
 
@@ -27,6 +28,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
   const secrets = buildSecrets(config, foundation, keys, data, workloads);
   const auditLog = buildAuditLogging(config, foundation, keys);
   buildAlerting(config, foundation, auditLog, data);
+  buildPerimeter(config, foundation, auditLog);
 
   const regions = foundation.regions;
   return {

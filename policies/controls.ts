@@ -228,7 +228,12 @@ export const CONTROLS: Control[] = [
     id: "NET-07",
     kind: "M",
     text: "A VPC Service Controls perimeter surrounds the platform, cde, kms and logging projects and restricts their data services; Google APIs are reached only through restricted.googleapis.com.",
-    implementedBy: ["components/network.ts", "components/kubernetesBaseline.ts"],
+    implementedBy: [
+      "components/servicePerimeter.ts",
+      "platform/domains/perimeter.ts",
+      "components/network.ts",
+      "components/kubernetesBaseline.ts",
+    ],
   },
   {
     id: "NET-08",

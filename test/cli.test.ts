@@ -192,7 +192,8 @@ describe("npm run plan", () => {
     ]);
     expect(result.code).toBe(1);
     const rules = new Set(JSON.parse(result.stdout).findings.map((f: { rule: string }) => f.rule));
-    expect([...rules]).toEqual(["deny-policy-deployer"]);
+    // The deny policy locks the other identity out; the perimeter admits one nobody needs.
+    expect([...rules]).toEqual(["deny-policy-deployer", "perimeter-crossings"]);
   });
 
   test("rehearse: bad input exits 2 with a message", () => {

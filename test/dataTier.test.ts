@@ -659,3 +659,53 @@ describe("secrets (ENC-09)", () => {
     );
   });
 });
+
+describe("service perimeter (NET-07)", () => {
+  test("prod: enforced around its four projects, the data services restricted, the deployer let in", () => {
+    const [perimeter] = ofType(prod, "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter");
+    expect(perimeter.inputs).toMatchObject({
+      parent: "accessPolicies/847362519014",
+      name: "accessPolicies/847362519014/servicePerimeters/prod_qairopay",
+      perimeterType: "PERIMETER_TYPE_REGULAR",
+    });
+    expect(perimeter.inputs.spec).toBeUndefined();
+    const status = perimeter.inputs.status as Record<string, unknown>;
+    expect(sorted(status.resources as string[])).toEqual(
+      sorted(
+        ["platform", "cde", "kms", "logging"].map((r) => `projects/${mockProjectNumber(`qp-prod-${r}`)}`),
+      ),
+    );
+    expect(status.restrictedServices).toContain("cloudkms.googleapis.com");
+    expect(status.vpcAccessibleServices).toEqual({
+      enableRestriction: true,
+      allowedServices: ["RESTRICTED-SERVICES"],
+    });
+    expect(status.ingressPolicies).toEqual([
+      {
+        ingressFrom: {
+          identities: ["serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com"],
+          sources: [{ accessLevel: "*" }],
+        },
+        ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+      },
+    ]);
+    const [level] = ofType(prod, "gcp:accesscontextmanager/accessLevel:AccessLevel");
+    expect((level.inputs.basic as { conditions: unknown[] }).conditions).toEqual([
+      { ipSubnetworks: ["203.0.113.0/28", "198.51.100.32/27"] },
+      { members: ["serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com"] },
+    ]);
+  });
+
+  test("staging: dry-run first, and its folder sink's writer may write into the logging project", async () => {
+    const staging = await planStack("staging");
+    const [perimeter] = ofType(staging, "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter");
+    expect(perimeter.inputs.status).toBeUndefined();
+    expect(perimeter.inputs.useExplicitDryRunSpec).toBe(true);
+    const ingress = (
+      perimeter.inputs.spec as { ingressPolicies: { ingressFrom: { identities: string[] } }[] }
+    ).ingressPolicies;
+    expect(ingress[1].ingressFrom.identities).toEqual([
+      "serviceAccount:service-folder-538201947712@gcp-sa-logging.iam.gserviceaccount.com",
+    ]);
+  });
+});

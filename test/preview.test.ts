@@ -177,7 +177,12 @@ describe("pulumi destroy rehearsed", () => {
         .filter((r) => !r.retainOnDelete)
         .map((r) => r.type)
         .sort(),
-    ).toEqual(["gcp:logging/folderSink:FolderSink", ...Array(4).fill("gcp:organizations/project:Project")]);
+    ).toEqual([
+      "gcp:accesscontextmanager/accessLevel:AccessLevel",
+      "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
+      "gcp:logging/folderSink:FolderSink",
+      ...Array(4).fill("gcp:organizations/project:Project"),
+    ]);
   });
 
   test("a VPC deleted piece by piece with an ABANDONed peering cannot be deleted", () => {

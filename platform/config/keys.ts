@@ -147,6 +147,17 @@ export const CONFIG_KEYS = {
       "Region whose Gateway traffic weight is set to zero (a drill or an incident); empty for none.",
     default: "",
   },
+  accessPolicy: {
+    type: "string",
+    description:
+      "The organisation's VPC Service Controls access policy (numeric id) that holds this stack's perimeter; owned by the organisation.",
+  },
+  perimeterEnforced: {
+    type: "boolean",
+    description:
+      "Enforce the VPC Service Controls perimeter; false runs it in dry-run (violations logged only).",
+    default: false,
+  },
   egressFqdnAllowlist: {
     type: "array",
     description:

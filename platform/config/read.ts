@@ -132,6 +132,7 @@ export function validateConfig(
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
     intrusionDetectionRegions: c.intrusionDetectionRegions,
     egressFqdnAllowlist: c.egressFqdnAllowlist,
+    perimeter: { accessPolicy: c.accessPolicy, enforced: c.perimeterEnforced },
     gke: {
       releaseChannel: c.gkeReleaseChannel,
       authorizedNetworks: c.controlPlaneAuthorizedNetworks.map(

@@ -74,6 +74,8 @@ export const configSchema = z.object({
     message: `must be empty or one of ${ALLOWED_REGIONS.join(", ")}`,
   }),
   intrusionDetectionRegions: z.array(region),
+  accessPolicy: z.string().regex(/^\d{1,20}$/, { message: "must be a numeric access policy id" }),
+  perimeterEnforced: z.boolean(),
   egressFqdnAllowlist: z.array(
     z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, {
       message: "must be a fully qualified host name",

@@ -43,6 +43,8 @@ export interface PlatformConfig {
   intrusionDetectionRegions: Region[];
   /** Third-party hosts the platform VPC may reach on 443 (NET-08). */
   egressFqdnAllowlist: string[];
+  /** VPC Service Controls: the organisation's access policy, and whether the perimeter is enforced. */
+  perimeter: { accessPolicy: string; enforced: boolean };
   gke: { releaseChannel: string; authorizedNetworks: { name: string; cidr: string }[] };
   gateway: { domain: string; configRegion: Region; drainedRegion?: Region };
   audit: { region: Region; retentionDays: number };

@@ -34,6 +34,9 @@ const DELETED_ON_DESTROY = [
   "gcp:organizations/project:Project",
   "gcp:logging/folderSink:FolderSink",
   "gcp:logging/organizationSink:OrganizationSink",
+  // The perimeter and its access level live in the organisation's access policy.
+  "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
+  "gcp:accesscontextmanager/accessLevel:AccessLevel",
 ];
 
 /**

@@ -15,6 +15,7 @@ import { vpcEgressDefaultDeny } from "./compute-vpc-egress-default-deny";
 import { dnsRestrictedGoogleApis } from "./dns-restricted-google-apis";
 import { redisInstanceHardening } from "./redis-instance-hardening";
 import { secretCmekRegions } from "./secretmanager-secret-cmek-regions";
+import { perimeterCoversProjects } from "./vpcsc-perimeter-covers-projects";
 import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
 import { sqlInstanceCmek } from "./sql-instance-cmek";
@@ -24,6 +25,7 @@ import { tenantKekPerRegion } from "./kms-tenant-kek-per-region";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
+  perimeterCoversProjects,
   secretCmekRegions,
   vpcEgressDefaultDeny,
   dnsRestrictedGoogleApis,

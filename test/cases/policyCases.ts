@@ -699,4 +699,38 @@ export const CASES: PolicyCase[] = [
     message:
       '[ENC-09, ENC-02] gcp:secretmanager/secret:Secret "prod-secrets-pagerduty-service-key": the us-east1 replica is encrypted with a key in us-central1. Fix: use the key of us-east1',
   },
+  {
+    policy: "vpcsc-perimeter-covers-projects",
+    title: "a project of the stack left outside the perimeter",
+    mutate: editResource("prod-perimeter-perimeter", (p) => {
+      const status = p.status as { resources: string[] };
+      status.resources = status.resources.filter(
+        (r) => r !== `projects/${mockProjectNumber("qp-prod-platform")}`,
+      );
+    }),
+    on: "prod-perimeter-perimeter",
+    message: `[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": project number(s) ${mockProjectNumber("qp-prod-platform")} of the stack are outside the perimeter. Fix: add them to resources as projects/<number>`,
+  },
+  {
+    policy: "vpcsc-perimeter-covers-projects",
+    title: "Cloud SQL Admin not restricted by the perimeter",
+    mutate: editResource("prod-perimeter-perimeter", (p) => {
+      const status = p.status as { restrictedServices: string[] };
+      status.restrictedServices = status.restrictedServices.filter((s) => s !== "sqladmin.googleapis.com");
+    }),
+    on: "prod-perimeter-perimeter",
+    message:
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": sqladmin.googleapis.com not restricted. Fix: add them to restrictedServices',
+  },
+  {
+    policy: "vpcsc-perimeter-covers-projects",
+    title: "networks inside the perimeter free to call any service",
+    mutate: editResource(
+      "prod-perimeter-perimeter",
+      (p) => delete (p.status as Record<string, unknown>).vpcAccessibleServices,
+    ),
+    on: "prod-perimeter-perimeter",
+    message:
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": vpcAccessibleServices is null: the networks inside may call services outside the perimeter\'s reach. Fix: set vpcAccessibleServices { enableRestriction: true, allowedServices: ["RESTRICTED-SERVICES"] }',
+  },
 ];

@@ -23,6 +23,16 @@ const iam: ApiFact = { apis: ["iam.googleapis.com"] };
 const resourceManager: ApiFact = { apis: [], callerApis: ["cloudresourcemanager.googleapis.com"] };
 
 export const API_FACTS: Record<string, ApiFact> = {
+  // Access Context Manager objects belong to the organisation's access policy, not to a project:
+  // the caller's quota project pays (https://cloud.google.com/access-context-manager/docs/overview).
+  "gcp:accesscontextmanager/accessLevel:AccessLevel": {
+    apis: [],
+    callerApis: ["accesscontextmanager.googleapis.com"],
+  },
+  "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter": {
+    apis: [],
+    callerApis: ["accesscontextmanager.googleapis.com"],
+  },
   "gcp:artifactregistry/repository:Repository": { apis: ["artifactregistry.googleapis.com"] },
   "gcp:binaryauthorization/policy:Policy": { apis: ["binaryauthorization.googleapis.com"] },
   "gcp:certificatemanager/certificate:Certificate": certificateManager,

@@ -5,6 +5,7 @@ import { crdInstalled } from "./crdInstalled";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
 import { fieldLimits } from "./fieldLimits";
 import { logMetricPropagation } from "./logMetricPropagation";
+import { perimeterCrossings } from "./perimeterCrossings";
 import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
 import { projectCreatedFirst } from "./projectCreatedFirst";
 import { serviceAgentExists } from "./serviceAgentExists";
@@ -26,4 +27,5 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   denyPolicyDeployer,
   fieldLimits,
   stackOutputsSecretFree,
+  perimeterCrossings,
 ];

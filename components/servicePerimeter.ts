@@ -1,0 +1,110 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The data services the perimeter restricts (NET-07): everything the platform keeps data in or
+ * keys with, and the services that could export it (https://cloud.google.com/vpc-service-controls/docs/supported-products).
+ */
+export const RESTRICTED_SERVICES = [
+  "sqladmin.googleapis.com",
+  "cloudkms.googleapis.com",
+  "redis.googleapis.com",
+  "container.googleapis.com",
+  "secretmanager.googleapis.com",
+  "logging.googleapis.com",
+  "storage.googleapis.com",
+  "artifactregistry.googleapis.com",
+  "monitoring.googleapis.com",
+];
+
+export interface ServicePerimeterArgs {
+  /** The organisation's access policy id (numeric); the organisation owns it, the stack does not. */
+  accessPolicy: string;
+  /** Perimeter and access-level names start with this, e.g. `prod`. */
+  namePrefix: string;
+  /** The project numbers the perimeter surrounds. */
+  projectNumbers: pulumi.Input<string>[];
+  /** Networks operators and CI reach Google APIs from (name=CIDR, as the clusters' authorized networks). */
+  operatorNetworks: { name: string; cidr: string }[];
+  /** The identity that runs `pulumi up` (an IAM member). */
+  deployer: string;
+  /**
+   * Writer identities of aggregated (folder, organisation) log sinks, which write into the logging
+   * project from outside the perimeter and need an ingress rule
+   * (https://cloud.google.com/logging/docs/export/configure_export_v2#vpc-sc).
+   * @default []
+   */
+  outsideWriters?: pulumi.Input<string>[];
+  /**
+   * Enforce the perimeter; otherwise it runs in dry-run, where violations are only logged.
+   * @default false
+   */
+  enforced?: boolean;
+}
+
+/**
+ * A VPC Service Controls perimeter around the four projects (NET-07): one regular perimeter
+ * restricting the data services, reachable only from inside its own networks (through
+ * restricted.googleapis.com), by the deployer, and from the operators' and CI's networks through
+ * an access level; aggregated log sinks may write into it. Dry-run first (`spec` with
+ * `useExplicitDryRunSpec`), enforced (`status`) by a stack switch. See docs/perimeter.md.
+ */
+export class ServicePerimeter extends pulumi.ComponentResource {
+  public readonly perimeter: gcp.accesscontextmanager.ServicePerimeter;
+
+  constructor(name: string, args: ServicePerimeterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:perimeter:ServicePerimeter", name, {}, opts);
+    const parent = `accessPolicies/${args.accessPolicy}`;
+    const level = new gcp.accesscontextmanager.AccessLevel(
+      `${name}-operators`,
+      {
+        parent,
+        name: `${parent}/accessLevels/${args.namePrefix}_qairopay_operators`,
+        title: `${args.namePrefix} QairoPay operators and CI`,
+        basic: {
+          combiningFunction: "OR",
+          conditions: [
+            { ipSubnetworks: args.operatorNetworks.map((n) => n.cidr) },
+            { members: [args.deployer] },
+          ],
+        },
+      },
+      { parent: this },
+    );
+    const config = {
+      resources: pulumi.all(args.projectNumbers).apply((numbers) => numbers.map((n) => `projects/${n}`)),
+      restrictedServices: RESTRICTED_SERVICES,
+      accessLevels: [level.name],
+      vpcAccessibleServices: { enableRestriction: true, allowedServices: ["RESTRICTED-SERVICES"] },
+      ingressPolicies: pulumi.all(args.outsideWriters ?? []).apply((writers) => [
+        {
+          ingressFrom: { identities: [args.deployer], sources: [{ accessLevel: "*" }] },
+          ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+        },
+        ...(writers.length
+          ? [
+              {
+                ingressFrom: { identities: writers, sources: [{ accessLevel: "*" }] },
+                ingressTo: {
+                  resources: ["*"],
+                  operations: [{ serviceName: "logging.googleapis.com", methodSelectors: [{ method: "*" }] }],
+                },
+              },
+            ]
+          : []),
+      ]),
+    };
+    this.perimeter = new gcp.accesscontextmanager.ServicePerimeter(
+      `${name}-perimeter`,
+      {
+        parent,
+        name: `${parent}/servicePerimeters/${args.namePrefix}_qairopay`,
+        title: `${args.namePrefix} QairoPay`,
+        perimeterType: "PERIMETER_TYPE_REGULAR",
+        ...(args.enforced ? { status: config } : { spec: config, useExplicitDryRunSpec: true }),
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ perimeter: this.perimeter });
+  }
+}
