@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -6,25 +6,38 @@ import * as path from "path";
 const ROOT = path.join(__dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-cli-"));
 
-function run(tool: "plan" | "policy" | "rehearse" | "failover", args: string[]) {
-  const result = spawnSync(process.execPath, [path.join("tools", "launch.js"), tool, ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: process.env,
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a CLI as npm does; asynchronous, so that a test's independent runs go side by side. */
+function run(tool: "plan" | "policy" | "rehearse" | "failover", args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join("tools", "launch.js"), tool, ...args], {
+      cwd: ROOT,
+      env: process.env,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 const NO_STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
 
 describe("npm run plan", () => {
   const exported = path.join(tmp, "prod.json");
-  let plan: ReturnType<typeof run>;
-  beforeAll(() => {
-    plan = run("plan", ["--stack", "prod", "--json", "--export-state", exported]);
+  let plan: CliResult;
+  beforeAll(async () => {
+    plan = await run("plan", ["--stack", "prod", "--json", "--export-state", exported]);
   });
 
-  test("--json lists every resource with the contract's fields and exits 0", () => {
+  test("--json lists every resource with the contract's fields and exits 0", async () => {
     expect(plan.code).toBe(0);
     const out = JSON.parse(plan.stdout);
     expect(Object.keys(out)).toEqual(["stack", "resources", "violations", "rehearsal"]);
@@ -51,7 +64,7 @@ describe("npm run plan", () => {
     );
   });
 
-  test("--export-state writes a version-3 deployment that `policy --state` accepts", () => {
+  test("--export-state writes a version-3 deployment that `policy --state` accepts", async () => {
     const state = JSON.parse(fs.readFileSync(exported, "utf8"));
     expect(state.version).toBe(3);
     expect(Object.keys(state.deployment)).toEqual(["manifest", "resources"]);
@@ -79,18 +92,18 @@ describe("npm run plan", () => {
         "protect",
       ]),
     );
-    const policy = run("policy", ["--state", exported, "--json"]);
+    const policy = await run("policy", ["--state", exported, "--json"]);
     expect([policy.code, JSON.parse(policy.stdout)]).toEqual([0, { violations: [] }]);
   });
 
-  test("`policy --state` exits 1 with a mandatory stack violation when a DR replica is removed", () => {
+  test("`policy --state` exits 1 with a mandatory stack violation when a DR replica is removed", async () => {
     const state = JSON.parse(fs.readFileSync(exported, "utf8"));
     state.deployment.resources = state.deployment.resources.filter(
       (r: { urn: string }) => !r.urn.endsWith("::prod-card-vault-us-east1"),
     );
     const mutated = path.join(tmp, "mutated.json");
     fs.writeFileSync(mutated, JSON.stringify(state));
-    const policy = run("policy", ["--state", mutated, "--json"]);
+    const policy = await run("policy", ["--state", mutated, "--json"]);
     expect(policy.code).toBe(1);
     const violations = JSON.parse(policy.stdout).violations;
     // The replica's key grant is now unused, which ENC-08 also reports.
@@ -110,7 +123,7 @@ describe("npm run plan", () => {
     );
   });
 
-  test("a stack file with a wrong type, a foreign region and a missing key: exit 2, every key named, no stack trace", () => {
+  test("a stack file with a wrong type, a foreign region and a missing key: exit 2, every key named, no stack trace", async () => {
     const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
     const bad = prod
       .replace("qairopay-platform:maintenanceHour: 3", "qairopay-platform:maintenanceHour: three")
@@ -121,7 +134,7 @@ describe("npm run plan", () => {
       .replace(/^ {2}qairopay-platform:kmsProjectId: .*\n/m, "");
     const file = path.join(tmp, "Pulumi.bad.yaml");
     fs.writeFileSync(file, bad);
-    const result = run("plan", ["--stack", "bad", "--stack-file", file]);
+    const result = await run("plan", ["--stack", "bad", "--stack-file", file]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("qairopay-platform:kmsProjectId: is required but missing");
@@ -132,7 +145,7 @@ describe("npm run plan", () => {
     expect(result.stderr).not.toMatch(NO_STACK_TRACE);
   });
 
-  test("--policy-config can lower a policy to advisory: the removed replica then exits 0", () => {
+  test("--policy-config can lower a policy to advisory: the removed replica then exits 0", async () => {
     const state = JSON.parse(fs.readFileSync(exported, "utf8"));
     state.deployment.resources = state.deployment.resources.filter(
       (r: { urn: string }) => !r.urn.endsWith("::prod-card-vault-us-east1"),
@@ -144,15 +157,15 @@ describe("npm run plan", () => {
       config,
       JSON.stringify({ "sql-instance-dr-replica": "advisory", "kms-service-agent-grants-exact": "advisory" }),
     );
-    const result = run("policy", ["--state", mutated, "--json", "--policy-config", config]);
+    const result = await run("policy", ["--state", mutated, "--json", "--policy-config", config]);
     expect(result.code).toBe(0);
     expect(
       JSON.parse(result.stdout).violations.map((v: { enforcementLevel: string }) => v.enforcementLevel),
     ).toEqual(["advisory", "advisory"]);
   });
 
-  test("`rehearse --state` of the export is clean; an API removed from it is an error on what calls it (exit 1)", () => {
-    expect(run("rehearse", ["--state", exported, "--json"])).toMatchObject({
+  test("`rehearse --state` of the export is clean; an API removed from it is an error on what calls it (exit 1)", async () => {
+    expect(await run("rehearse", ["--state", exported, "--json"])).toMatchObject({
       code: 0,
       stdout: '{\n  "findings": []\n}\n',
     });
@@ -162,7 +175,7 @@ describe("npm run plan", () => {
     );
     const mutated = path.join(tmp, "no-certificatemanager.json");
     fs.writeFileSync(mutated, JSON.stringify(state));
-    const result = run("rehearse", ["--state", mutated, "--json"]);
+    const result = await run("rehearse", ["--state", mutated, "--json"]);
     expect(result.code).toBe(1);
     const findings = JSON.parse(result.stdout).findings;
     expect(findings.map((f: { urn: string }) => f.urn.split("::").pop()).sort()).toEqual([
@@ -175,15 +188,15 @@ describe("npm run plan", () => {
       expect(Object.keys(f)).toEqual(["rule", "urn", "severity", "message"]);
       expect(f).toMatchObject({ rule: "api-enabled", severity: "error" });
     }
-    const text = run("rehearse", ["--state", mutated]);
+    const text = await run("rehearse", ["--state", mutated]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(
       "Apply rehearsal (what a first `pulumi up` would meet): 4 errors, 0 warnings",
     );
   });
 
-  test("`rehearse --deployer` checks the logging project's deny policy against another identity", () => {
-    const result = run("rehearse", [
+  test("`rehearse --deployer` checks the logging project's deny policy against another identity", async () => {
+    const result = await run("rehearse", [
       "--state",
       exported,
       "--json",
@@ -196,33 +209,36 @@ describe("npm run plan", () => {
     expect([...rules]).toEqual(["deny-policy-deployer", "perimeter-crossings"]);
   });
 
-  test("rehearse: bad input exits 2 with a message", () => {
-    expect(run("rehearse", []).code).toBe(2);
-    expect(run("rehearse", ["--stack", "prod", "--state", exported])).toMatchObject({
+  test("rehearse: bad input exits 2 with a message", async () => {
+    const [none, both, missing, deployer] = await Promise.all([
+      run("rehearse", []),
+      run("rehearse", ["--stack", "prod", "--state", exported]),
+      run("rehearse", ["--state", path.join(tmp, "missing.json")]),
+      run("rehearse", ["--state", exported, "--deployer", "me"]),
+    ]);
+    expect(none.code).toBe(2);
+    expect(both).toMatchObject({
       code: 2,
       stderr: "error: give exactly one of --stack <name> or --state <file>\n",
     });
-    expect(run("rehearse", ["--state", path.join(tmp, "missing.json")])).toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining("cannot be read"),
-    });
-    expect(run("rehearse", ["--state", exported, "--deployer", "me"])).toMatchObject({
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining("cannot be read") });
+    expect(deployer).toMatchObject({
       code: 2,
       stderr: expect.stringContaining("--deployer me: must be an IAM member"),
     });
   });
 
-  test("a provider key of another namespace with a bad value is rejected by name before anything runs", () => {
+  test("a provider key of another namespace with a bad value is rejected by name before anything runs", async () => {
     const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
     const file = path.join(tmp, "Pulumi.badproject.yaml");
     fs.writeFileSync(file, prod.replace("gcp:project: qp-prod-platform", "gcp:project: Not A Project!"));
-    const result = run("rehearse", ["--stack", "badproject", "--stack-file", file]);
+    const result = await run("rehearse", ["--stack", "badproject", "--stack-file", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('gcp:project = "Not A Project!": must be a Google Cloud project id');
     expect(result.stderr).not.toMatch(NO_STACK_TRACE);
   });
 
-  test("`rehearse --against`: the primaryRegion flip changes nothing stateful (exit 0); a replaced database is an error (exit 1)", () => {
+  test("`rehearse --against`: the primaryRegion flip changes nothing stateful (exit 0); a replaced database is an error (exit 1)", async () => {
     const flip = path.join(tmp, "Pulumi.flip.yaml");
     fs.writeFileSync(
       flip,
@@ -230,7 +246,7 @@ describe("npm run plan", () => {
         .readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8")
         .replace("primaryRegion: us-central1", "primaryRegion: us-east1"),
     );
-    const flipped = run("rehearse", [
+    const flipped = await run("rehearse", [
       "--stack",
       "prod",
       "--stack-file",
@@ -254,7 +270,7 @@ describe("npm run plan", () => {
         r.inputs.encryptionKeyName = "projects/other/keyRings/x/cryptoKeys/y";
     const changed = path.join(tmp, "replaced.json");
     fs.writeFileSync(changed, JSON.stringify(state));
-    const replaced = run("rehearse", ["--state", changed, "--against", exported, "--json"]);
+    const replaced = await run("rehearse", ["--state", changed, "--against", exported, "--json"]);
     expect(replaced.code).toBe(1);
     // The replacement itself, and the new instance's key that nobody granted to Cloud SQL's agent.
     expect(
@@ -268,17 +284,25 @@ describe("npm run plan", () => {
     ]);
   });
 
-  test("`rehearse --destroy`: staging destroys cleanly (exit 0), prod refuses (exit 1)", () => {
-    const staging = run("rehearse", ["--stack", "staging", "--destroy", "--json"]);
+  test("`rehearse --destroy`: staging destroys cleanly (exit 0), prod refuses (exit 1)", async () => {
+    const [staging, prod, both] = await Promise.all([
+      run("rehearse", ["--stack", "staging", "--destroy", "--json"]),
+      run("rehearse", ["--stack", "prod", "--destroy"]),
+      run("rehearse", ["--stack", "prod", "--destroy", "--against", exported]),
+    ]);
     expect([staging.code, JSON.parse(staging.stdout).findings]).toEqual([0, []]);
-    const prod = run("rehearse", ["--stack", "prod", "--destroy"]);
     expect(prod.code).toBe(1);
     expect(prod.stdout).toContain("destroy-protected");
-    expect(run("rehearse", ["--stack", "prod", "--destroy", "--against", exported]).code).toBe(2);
+    expect(both.code).toBe(2);
   });
 
-  test("`failover` plans offline (exit 0) and refuses bad input (exit 2)", () => {
-    const planned = run("failover", ["--stack", "prod", "--to", "us-east1", "--json"]);
+  test("`failover` plans offline (exit 0) and refuses bad input (exit 2)", async () => {
+    const [planned, current, foreign, unconfirmed] = await Promise.all([
+      run("failover", ["--stack", "prod", "--to", "us-east1", "--json"]),
+      run("failover", ["--stack", "prod", "--to", "us-central1"]),
+      run("failover", ["--stack", "prod", "--to", "europe-west1"]),
+      run("failover", ["--stack", "prod", "--to", "us-east1", "--execute", "--reason", "x"]),
+    ]);
     expect(planned.code).toBe(0);
     const plan = JSON.parse(planned.stdout);
     expect(plan).toMatchObject({ stack: "prod", from: "us-central1", to: "us-east1", findings: [] });
@@ -286,29 +310,27 @@ describe("npm run plan", () => {
       "prod-ledger-us-east1",
       "prod-card-vault-us-east1",
     ]);
-    expect(run("failover", ["--stack", "prod", "--to", "us-central1"])).toMatchObject({
+    expect(current).toMatchObject({
       code: 2,
       stderr: "error: --to us-central1: already the primary region of stack prod\n",
     });
-    expect(run("failover", ["--stack", "prod", "--to", "europe-west1"]).code).toBe(2);
-    expect(
-      run("failover", ["--stack", "prod", "--to", "us-east1", "--execute", "--reason", "x"]),
-    ).toMatchObject({
+    expect(foreign.code).toBe(2);
+    expect(unconfirmed).toMatchObject({
       code: 2,
       stderr: "error: --execute and --rollback need --confirm-stack prod\n",
     });
   });
 
-  test("bad arguments exit 2", () => {
-    expect(run("plan", ["--stack", "prod", "--format", "xml"]).code).toBe(2);
-    expect(run("policy", ["--state", path.join(tmp, "missing.json")])).toMatchObject({
+  test("bad arguments exit 2", async () => {
+    expect((await run("plan", ["--stack", "prod", "--format", "xml"])).code).toBe(2);
+    expect(await run("policy", ["--state", path.join(tmp, "missing.json")])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining("cannot be read"),
     });
   });
 
-  test("--format markdown renders a pull-request comment", () => {
-    const md = run("policy", ["--state", exported, "--format", "markdown"]);
+  test("--format markdown renders a pull-request comment", async () => {
+    const md = await run("policy", ["--state", exported, "--format", "markdown"]);
     expect(md.code).toBe(0);
     expect(md.stdout).toContain("### ✅ Policy audit of");
     expect(md.stdout).toContain("**0 mandatory, 0 advisory violations**");
