@@ -68,6 +68,9 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         name: args.networkName,
         autoCreateSubnetworks: false,
         routingMode: "GLOBAL",
+        // The egress firewall policy (EgressFirewall) decides before any VPC firewall rule, so no
+        // classic rule can allow what its default-deny refuses.
+        networkFirewallPolicyEnforcementOrder: "BEFORE_CLASSIC_FIREWALL",
         description: `QairoPay ${args.networkName} VPC`,
       },
       { ...child, protect: args.protect ?? true },

@@ -18,8 +18,6 @@ export interface PlatformSecretsArgs {
   replicaKeys: Record<Region, pulumi.Input<string>>;
   secrets: SecretSpec[];
   labels: StandardLabels;
-  /** What the secrets wait for: the keys' grants to Secret Manager's agent, the API. */
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -54,11 +52,13 @@ export class PlatformSecrets extends pulumi.ComponentResource {
           },
           labels: args.labels,
         },
-        { parent: this, dependsOn: args.dependsOn },
+        { parent: this },
       );
       new gcp.secretmanager.SecretVersion(
         `${name}-${spec.id}-version`,
-        { secret: secret.id, secretData: spec.value },
+        // A new value disables the old version instead of destroying it, so clients still holding
+        // it keep working until the rotation is finished (docs/perimeter.md, Rotation).
+        { secret: secret.id, secretData: spec.value, deletionPolicy: "DISABLE" },
         { parent: this },
       );
       spec.readers.forEach(

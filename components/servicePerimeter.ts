@@ -15,6 +15,11 @@ export const RESTRICTED_SERVICES = [
   "storage.googleapis.com",
   "artifactregistry.googleapis.com",
   "monitoring.googleapis.com",
+  // Workload Identity: the GKE metadata server exchanges pod tokens through Security Token Service
+  // and IAM Credentials; with vpcAccessibleServices limited to the restricted services, these must
+  // be among them or no pod gets a Google token (https://cloud.google.com/vpc-service-controls/docs/supported-products).
+  "sts.googleapis.com",
+  "iamcredentials.googleapis.com",
 ];
 
 export interface ServicePerimeterArgs {

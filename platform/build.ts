@@ -21,14 +21,24 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
   const data = buildDataStores(config, foundation, keys, networks);
   const compute = buildClusters(config, foundation, keys, networks);
   const workloads = buildWorkloads(foundation, keys, compute);
-  buildKubernetes(config, foundation, compute, networks, {
+  const kubernetes = buildKubernetes(config, foundation, compute, networks, {
     ledger: workloads.ledger.email,
     "card-vault": workloads.cardVault.email,
   });
   const secrets = buildSecrets(config, foundation, keys, data, workloads);
   const auditLog = buildAuditLogging(config, foundation, keys);
   buildAlerting(config, foundation, auditLog, data);
-  buildPerimeter(config, foundation, auditLog);
+  buildPerimeter(config, foundation, auditLog, [
+    keys.hierarchy,
+    networks.platform,
+    networks.cde,
+    data.ledger,
+    data.cardVault,
+    ...data.caches,
+    ...Object.values(compute.clusters),
+    compute.fleet,
+    ...kubernetes,
+  ]);
 
   const regions = foundation.regions;
   return {

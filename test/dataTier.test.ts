@@ -515,6 +515,17 @@ describe("private Google access and intrusion detection", () => {
         .filter((r) => r.inputs.firewallPolicy === `${net}-egress`)
         .map((r) => [r.inputs.priority, r.inputs.action, r.inputs.match, r.inputs.enableLogging])
         .sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(rules("prod-platform").map((r) => r[0])).toEqual([1000, 1100, 1200, 2147483547]);
+    expect(rules("prod-cde").map((r) => r[0])).toEqual([1000, 1100, 1200, 2147483547]);
+  });
+
+  test("a named third party is allowed by FQDN from the platform VPC only", async () => {
+    const withPagerDuty = await planStack("prod", { egressFqdnAllowlist: ["events.pagerduty.com"] });
+    const rules = (net: string) =>
+      ofType(withPagerDuty, "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule")
+        .filter((r) => r.inputs.firewallPolicy === `${net}-egress`)
+        .map((r) => [r.inputs.priority, r.inputs.action, r.inputs.match, r.inputs.enableLogging])
+        .sort((a, b) => Number(a[0]) - Number(b[0]));
     expect(rules("prod-platform")).toEqual([
       [
         1000,
@@ -661,21 +672,28 @@ describe("secrets (ENC-09)", () => {
 });
 
 describe("service perimeter (NET-07)", () => {
-  test("prod: enforced around its four projects, the data services restricted, the deployer let in", () => {
+  test("prod: dry-run around its four projects, the data services restricted, the deployer let in", () => {
     const [perimeter] = ofType(prod, "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter");
     expect(perimeter.inputs).toMatchObject({
       parent: "accessPolicies/847362519014",
       name: "accessPolicies/847362519014/servicePerimeters/prod_qairopay",
       perimeterType: "PERIMETER_TYPE_REGULAR",
     });
-    expect(perimeter.inputs.spec).toBeUndefined();
-    const status = perimeter.inputs.status as Record<string, unknown>;
+    expect(perimeter.inputs.status).toBeUndefined();
+    expect(perimeter.inputs.useExplicitDryRunSpec).toBe(true);
+    const status = perimeter.inputs.spec as Record<string, unknown>;
     expect(sorted(status.resources as string[])).toEqual(
       sorted(
         ["platform", "cde", "kms", "logging"].map((r) => `projects/${mockProjectNumber(`qp-prod-${r}`)}`),
       ),
     );
-    expect(status.restrictedServices).toContain("cloudkms.googleapis.com");
+    expect(status.restrictedServices).toEqual(
+      expect.arrayContaining([
+        "cloudkms.googleapis.com",
+        "sts.googleapis.com",
+        "iamcredentials.googleapis.com",
+      ]),
+    );
     expect(status.vpcAccessibleServices).toEqual({
       enableRestriction: true,
       allowedServices: ["RESTRICTED-SERVICES"],
@@ -694,6 +712,15 @@ describe("service perimeter (NET-07)", () => {
       { ipSubnetworks: ["203.0.113.0/28", "198.51.100.32/27"] },
       { members: ["serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com"] },
     ]);
+  });
+
+  test("perimeterEnforced moves the same configuration from the dry-run spec to the enforced status", async () => {
+    const enforced = await planStack("prod", { perimeterEnforced: true });
+    const [dryRun] = ofType(prod, "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter");
+    const [live] = ofType(enforced, "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter");
+    expect(live.inputs.spec).toBeUndefined();
+    expect(live.inputs.useExplicitDryRunSpec).toBeUndefined();
+    expect(live.inputs.status).toEqual(dryRun.inputs.spec);
   });
 
   test("staging: dry-run first, and its folder sink's writer may write into the logging project", async () => {

@@ -337,7 +337,7 @@ describe("perimeter-crossings", () => {
   test("an ingress rule for an identity no call needs is a hole", () => {
     const mutated = editResource("prod-perimeter-perimeter", (p) => {
       (
-        p.status as { ingressPolicies: { ingressFrom: { identities: string[] } }[] }
+        p.spec as { ingressPolicies: { ingressFrom: { identities: string[] } }[] }
       ).ingressPolicies[0].ingressFrom.identities.push("user:someone@example.com");
     })(prod);
     expect(findings(mutated, "perimeter-crossings").map((f) => f.message)).toEqual([

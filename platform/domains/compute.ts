@@ -78,11 +78,12 @@ export function buildKubernetes(
   compute: Compute,
   networks: Networks,
   googleServiceAccounts: Record<string, pulumi.Output<string>>,
-): void {
+): pulumi.Resource[] {
   const { env, regions, projects } = f;
   const workloads = WORKLOADS.map((w) => ({ ...w, googleServiceAccount: googleServiceAccounts[w.name] }));
+  const built: pulumi.Resource[] = [];
   for (const region of regions) {
-    new KubernetesBaseline(`${env}-baseline-${region}`, {
+    const baseline = new KubernetesBaseline(`${env}-baseline-${region}`, {
       provider: compute.clusters[region].provider,
       region,
       workloads,
@@ -92,6 +93,7 @@ export function buildKubernetes(
       },
       multiClusterServicesReady: compute.fleet.multiClusterServicesReady,
     });
+    built.push(baseline);
   }
   const edge = new GatewayEdge(
     `${env}-edge`,
@@ -103,7 +105,7 @@ export function buildKubernetes(
     },
     { dependsOn: f.ready.platform },
   );
-  new MultiClusterGateway(`${env}-gateway`, {
+  const gateway = new MultiClusterGateway(`${env}-gateway`, {
     provider: compute.clusters[config.gateway.configRegion].provider,
     regions,
     drainedRegion: config.gateway.drainedRegion,
@@ -114,4 +116,5 @@ export function buildKubernetes(
     sslPolicyName: edge.sslPolicyName,
     securityPolicyName: edge.securityPolicyName,
   });
+  return [...built, edge, gateway];
 }

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { AuditLog } from "../../components/auditLog";
 import { PROJECT_ROLES } from "../../components/projects";
 import { ServicePerimeter } from "../../components/servicePerimeter";
@@ -5,7 +6,12 @@ import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 
 /** VPC Service Controls around the four projects (NET-07): docs/perimeter.md. */
-export function buildPerimeter(config: PlatformConfig, f: Foundation, auditLog: AuditLog): ServicePerimeter {
+export function buildPerimeter(
+  config: PlatformConfig,
+  f: Foundation,
+  auditLog: AuditLog,
+  everythingElse: pulumi.Resource[],
+): ServicePerimeter {
   const aggregated = config.projectFactory?.organizationId || config.projectFactory?.folderId;
   return new ServicePerimeter(
     `${f.env}-perimeter`,
@@ -20,6 +26,6 @@ export function buildPerimeter(config: PlatformConfig, f: Foundation, auditLog: 
     },
     // The perimeter goes up last: everything inside it exists first, so enforcing it cannot cut a
     // deployment in half.
-    { dependsOn: [auditLog] },
+    { dependsOn: [auditLog, ...everythingElse] },
   );
 }

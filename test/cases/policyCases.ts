@@ -635,7 +635,7 @@ export const CASES: PolicyCase[] = [
     mutate: editResource("prod-platform-egress-deny-all", (p) => (p.priority = 500)),
     on: "prod-platform-net-vpc",
     message:
-      '[NET-08] gcp:compute/network:Network "prod-platform-net-vpc": the egress deny-all rule has priority 500, not the lowest (1300), so it shadows every rule after it. Fix: give the deny-all rule the largest priority number of the policy',
+      '[NET-08] gcp:compute/network:Network "prod-platform-net-vpc": the egress deny-all rule has priority 500, not the lowest (1200), so it shadows every rule after it. Fix: give the deny-all rule the largest priority number of the policy',
   },
   {
     policy: "compute-vpc-egress-default-deny",
@@ -703,8 +703,8 @@ export const CASES: PolicyCase[] = [
     policy: "vpcsc-perimeter-covers-projects",
     title: "a project of the stack left outside the perimeter",
     mutate: editResource("prod-perimeter-perimeter", (p) => {
-      const status = p.status as { resources: string[] };
-      status.resources = status.resources.filter(
+      const spec = p.spec as { resources: string[] };
+      spec.resources = spec.resources.filter(
         (r) => r !== `projects/${mockProjectNumber("qp-prod-platform")}`,
       );
     }),
@@ -715,8 +715,8 @@ export const CASES: PolicyCase[] = [
     policy: "vpcsc-perimeter-covers-projects",
     title: "Cloud SQL Admin not restricted by the perimeter",
     mutate: editResource("prod-perimeter-perimeter", (p) => {
-      const status = p.status as { restrictedServices: string[] };
-      status.restrictedServices = status.restrictedServices.filter((s) => s !== "sqladmin.googleapis.com");
+      const spec = p.spec as { restrictedServices: string[] };
+      spec.restrictedServices = spec.restrictedServices.filter((s) => s !== "sqladmin.googleapis.com");
     }),
     on: "prod-perimeter-perimeter",
     message:
@@ -727,7 +727,7 @@ export const CASES: PolicyCase[] = [
     title: "networks inside the perimeter free to call any service",
     mutate: editResource(
       "prod-perimeter-perimeter",
-      (p) => delete (p.status as Record<string, unknown>).vpcAccessibleServices,
+      (p) => delete (p.spec as Record<string, unknown>).vpcAccessibleServices,
     ),
     on: "prod-perimeter-perimeter",
     message:
