@@ -321,6 +321,17 @@ describe("npm run plan", () => {
     });
   });
 
+  test("`policy --state` applies the policy configuration of the export's own stack (staging: ephemeral)", async () => {
+    const staging = path.join(tmp, "staging.json");
+    expect((await run("plan", ["--stack", "staging", "--export-state", staging, "--json"])).code).toBe(0);
+    const [own, explicit] = await Promise.all([
+      run("policy", ["--state", staging, "--json"]),
+      run("policy", ["--state", staging, "--json", "--policy-config", path.join(tmp, "none.json")]),
+    ]);
+    expect([own.code, JSON.parse(own.stdout).violations]).toEqual([0, []]);
+    expect(explicit).toMatchObject({ code: 2, stderr: expect.stringContaining("none.json") });
+  });
+
   test("bad arguments exit 2", async () => {
     expect((await run("plan", ["--stack", "prod", "--format", "xml"])).code).toBe(2);
     expect(await run("policy", ["--state", path.join(tmp, "missing.json")])).toMatchObject({

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { PolicyConfigError, readPolicyConfig } from "../harness/policyConfig";
+import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import { PACKS } from "../policies/packs";
@@ -12,7 +12,10 @@ const program = new Command("policy")
   )
   .requiredOption("--state <file>", "the deployment export to audit")
   .option("--json", "print JSON: { violations } (same as --format json)")
-  .option("--policy-config <file>", "policy configuration (pulumi --policy-pack-config format)")
+  .option(
+    "--policy-config <file>",
+    "policy configuration (pulumi --policy-pack-config format; default: policies/config/<stack>.json of the export's stack, when present)",
+  )
   .addOption(
     new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
   )
@@ -28,7 +31,10 @@ async function main(): Promise<number> {
   let overrides = {};
   try {
     resources = readDeployment(opts.state);
-    if (opts.policyConfig) overrides = readPolicyConfig(opts.policyConfig);
+    // As `plan` does: the export's own stack (from its URNs) brings its policy configuration.
+    const stack = /^urn:pulumi:([^:]+)::/.exec(resources[0]?.urn ?? "")?.[1];
+    const policyConfig = opts.policyConfig ?? (stack ? stackPolicyConfigFile(stack) : undefined);
+    if (policyConfig) overrides = readPolicyConfig(policyConfig);
   } catch (err) {
     if (err instanceof DeploymentError || err instanceof PolicyConfigError) failInput(err.message);
     throw err;
