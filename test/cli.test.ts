@@ -287,7 +287,7 @@ describe("npm run plan", () => {
   test("`rehearse --destroy`: staging destroys cleanly (exit 0), prod refuses (exit 1)", async () => {
     const [staging, prod, both] = await Promise.all([
       run("rehearse", ["--stack", "staging", "--destroy", "--json"]),
-      run("rehearse", ["--stack", "prod", "--destroy"]),
+      run("rehearse", ["--state", exported, "--destroy"]),
       run("rehearse", ["--stack", "prod", "--destroy", "--against", exported]),
     ]);
     expect([staging.code, JSON.parse(staging.stdout).findings]).toEqual([0, []]);
