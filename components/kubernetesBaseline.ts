@@ -186,7 +186,10 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
           metadata: { name: serviceName, namespace: w.name, labels: { app: w.name } },
           spec: {
             selector: { app: w.name },
-            ports: [{ name: "https", port: 443, targetPort: w.port, protocol: "TCP" }],
+            // appProtocol tells the Gateway's load balancer to speak TLS to the pods, as its health
+            // check does (https://cloud.google.com/kubernetes-engine/docs/how-to/secure-gateway#load-balancer-tls):
+            // without it the backend protocol is HTTP to a TLS port.
+            ports: [{ name: "https", port: 443, targetPort: w.port, protocol: "TCP", appProtocol: "HTTPS" }],
           },
         },
         inNs,

@@ -1,5 +1,6 @@
 import { Policies } from "@pulumi/policy";
 import { computeSslPolicy } from "./compute-ssl-policy-tls12-modern";
+import { serviceAppProtocol } from "./k8s-service-app-protocol";
 import { gatewayCloudArmor } from "./gateway-backend-cloud-armor";
 import { gatewayHttpsTls } from "./gateway-https-only-tls12";
 import { gkeActiveActive } from "./gke-active-active";
@@ -12,6 +13,7 @@ import { k8sWorkloadIdentity } from "./k8s-workload-identity-one-to-one";
 
 /** The Kubernetes pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const kubernetesPolicies: Policies = [
+  serviceAppProtocol,
   gkeClusterHardening,
   gkeActiveActive,
   gkeEgressNat,

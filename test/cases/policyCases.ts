@@ -733,4 +733,15 @@ export const CASES: PolicyCase[] = [
     message:
       '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": vpcAccessibleServices is null: the networks inside may call services outside the perimeter\'s reach. Fix: set vpcAccessibleServices { enableRestriction: true, allowedServices: ["RESTRICTED-SERVICES"] }',
   },
+  {
+    policy: "k8s-service-app-protocol",
+    title: "a Service the load balancer would reach in plain HTTP while its health check speaks HTTPS",
+    mutate: editResource("prod-baseline-us-east1-ledger-service", (p) => {
+      delete ((p.spec as { ports: Record<string, unknown>[] }).ports[0] as Record<string, unknown>)
+        .appProtocol;
+    }),
+    on: "prod-baseline-us-east1-ledger-service",
+    message:
+      '[ENC-07] kubernetes:core/v1:Service "prod-baseline-us-east1-ledger-service": port https has appProtocol null while its health check speaks HTTPS. Fix: set appProtocol: "HTTPS" on the port',
+  },
 ];
