@@ -32,6 +32,9 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "ids.googleapis.com",
     // The platform's secrets (Redis AUTH strings, the PagerDuty key): ENC-09.
     "secretmanager.googleapis.com",
+    // Artifact Registry's vulnerability scanning (repositories set to INHERITED) runs only with
+    // this API on (https://cloud.google.com/artifact-analysis/docs/container-scanning-overview).
+    "containerscanning.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
   ],

@@ -592,8 +592,8 @@ describe("private Google access and intrusion detection", () => {
 describe("projects and labels", () => {
   test("APIs are enabled and never disabled on destroy", () => {
     const services = ofType(prod, T.service);
-    // 21 platform (with Certificate Manager, Cloud IDS, Secret Manager), 8 cde (with Cloud DNS), 5 kms, 6 logging.
-    expect(services.length).toBe(40);
+    // 22 platform (with Certificate Manager, Cloud IDS, Secret Manager, Container Scanning), 8 cde (with Cloud DNS), 5 kms, 6 logging.
+    expect(services.length).toBe(41);
     expect(
       services.every(
         (s) => s.inputs.disableOnDestroy === false && s.inputs.disableDependentServices === false,

@@ -4,7 +4,7 @@ import { readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig
 import { evaluatePacks } from "../harness/policyEvaluator";
 import { PACKS } from "../policies/packs";
 import { CASES } from "./cases/policyCases";
-import { urnOf, violationsOf } from "./helpers/mutate";
+import { removeResource, urnOf, violationsOf } from "./helpers/mutate";
 import { planStack } from "./helpers/plan";
 
 let prod: CapturedResource[];
@@ -77,6 +77,20 @@ describe("policy metadata", () => {
   test("policy names are unique across packs", () => {
     const names = ALL_POLICIES.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe("artifactregistry-repository-scanning", () => {
+  test("with the Container Scanning API off, every repository of the project is unscanned", async () => {
+    const mutated = removeResource("prod-platform-containerscanning")(prod);
+    const found = await violationsOf(mutated, "artifactregistry-repository-scanning");
+    expect(found.map((v) => v.urn.split("::").pop())).toEqual([
+      "prod-images-us-central1",
+      "prod-images-us-east1",
+    ]);
+    expect(found[0].message).toContain(
+      "scanning is INHERITED but containerscanning.googleapis.com is not enabled in qp-prod-platform: nothing scans",
+    );
   });
 });
 

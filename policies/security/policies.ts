@@ -1,4 +1,5 @@
 import { Policies } from "@pulumi/policy";
+import { repositoryScanning } from "./artifactregistry-repository-scanning";
 import { iamNoBasicRoles } from "./iam-no-basic-roles";
 import { iamNoPublicPrincipals } from "./iam-no-public-principals";
 import { iamNoServiceAccountKeys } from "./iam-no-service-account-keys";
@@ -25,6 +26,7 @@ import { tenantKekPerRegion } from "./kms-tenant-kek-per-region";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
+  repositoryScanning,
   perimeterCoversProjects,
   secretCmekRegions,
   vpcEgressDefaultDeny,

@@ -744,4 +744,15 @@ export const CASES: PolicyCase[] = [
     message:
       '[ENC-07] kubernetes:core/v1:Service "prod-baseline-us-east1-ledger-service": port https has appProtocol null while its health check speaks HTTPS. Fix: set appProtocol: "HTTPS" on the port',
   },
+  {
+    policy: "artifactregistry-repository-scanning",
+    title: "an image repository with vulnerability scanning disabled",
+    mutate: editResource(
+      "prod-images-us-central1",
+      (p) => (p.vulnerabilityScanningConfig = { enablementConfig: "DISABLED" }),
+    ),
+    on: "prod-images-us-central1",
+    message:
+      '[K8S-04] gcp:artifactregistry/repository:Repository "prod-images-us-central1": vulnerability scanning is DISABLED. Fix: set enablementConfig: INHERITED',
+  },
 ];
