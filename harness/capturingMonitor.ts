@@ -2,6 +2,7 @@
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { Mocks } from "@pulumi/pulumi/runtime";
 import { CapturedResource, capturedResource } from "./model";
+import { plain } from "./deployment";
 
 // The monitor speaks the engine's protobuf messages; these are the modules @pulumi/pulumi itself uses.
 const rpc = require("@pulumi/pulumi/runtime/rpc");
@@ -37,7 +38,8 @@ export class CapturingMonitor extends MockMonitor {
       const result = await this.mocks.newResource({
         type,
         name,
-        inputs: stripSecrets(inputs),
+        // Mocks see plain values, as a provider does after decrypting.
+        inputs: plain(inputs) as Record<string, unknown>,
         provider,
         custom,
         id: req.getImportid(),
@@ -135,15 +137,6 @@ export function engineUrn(parentUrn: string, type: string, name: string): string
 
 function isSecret(v: unknown): v is { value: unknown } {
   return typeof v === "object" && v !== null && (v as any)[rpc.specialSigKey] === rpc.specialSecretSig;
-}
-
-/** Mocks see plain values, as a provider does after decrypting. */
-function stripSecrets(v: unknown): any {
-  if (isSecret(v)) return stripSecrets(v.value);
-  if (Array.isArray(v)) return v.map(stripSecrets);
-  if (v && typeof v === "object")
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stripSecrets(x)]));
-  return v;
 }
 
 /** A secret input stays secret in the outputs, as the engine keeps it. */

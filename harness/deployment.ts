@@ -8,6 +8,17 @@ const pulumiVersion: string = require("@pulumi/pulumi/package.json").version;
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/** Secret envelopes unwrapped, as a provider sees values after decrypting; for reading, never for printing. */
+export function plain(value: unknown): unknown {
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SECRET_SIG_KEY] === SECRET_SIG) return plain(record.value);
+    if (Array.isArray(value)) return value.map(plain);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
 export interface DeploymentResource {
   urn: string;
   custom: boolean;

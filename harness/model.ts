@@ -38,3 +38,10 @@ export function capturedResource(
     ...fields,
   };
 }
+
+/** What `pulumi up` creates in the cloud: custom resources other than providers. */
+export const isCloudResource = (r: CapturedResource): boolean =>
+  r.custom && !r.type.startsWith("pulumi:providers:");
+
+/** The resource name a URN ends with, for messages. */
+export const shortUrn = (urn: string): string => urn.split("::").pop() ?? urn;

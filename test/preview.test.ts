@@ -1,4 +1,4 @@
-import { CapturedResource } from "../harness/model";
+import { CapturedResource, shortUrn } from "../harness/model";
 import { rehearseDestroy } from "../harness/preview/destroy";
 import { diffStates } from "../harness/preview/diff";
 import { changesFromEngineEvents } from "../harness/preview/engineEvents";
@@ -19,9 +19,8 @@ beforeAll(async () => {
   staging = (await planStack("staging")).resources;
 });
 
-const short = (urn: string) => urn.split("::").pop();
 const errors = (findings: { severity: string; rule: string; urn: string }[]) =>
-  findings.filter((f) => f.severity === "error").map((f) => [f.rule, short(f.urn)]);
+  findings.filter((f) => f.severity === "error").map((f) => [f.rule, shortUrn(f.urn)]);
 
 describe("the offline preview against a deployed state", () => {
   test("the same program against its own export: every resource unchanged", () => {
@@ -33,7 +32,7 @@ describe("the offline preview against a deployed state", () => {
   test("failing over (primaryRegion flipped) updates the four Cloud SQL instances in place, replaces and deletes nothing", () => {
     const { changes, findings } = previewAgainst(prod, prodFlipped);
     const changed = changes.filter((c) => c.op !== "same");
-    expect(changed.map((c) => [c.op, short(c.urn)]).sort()).toEqual(
+    expect(changed.map((c) => [c.op, shortUrn(c.urn)]).sort()).toEqual(
       [
         ["update", "prod-card-vault-us-central1"],
         ["update", "prod-card-vault-us-east1"],
@@ -53,7 +52,7 @@ describe("the offline preview against a deployed state", () => {
       (p) => (p.encryptionKeyName = "projects/x/locations/us-east1/keyRings/r/cryptoKeys/k"),
     )(prod);
     const { changes, findings } = previewAgainst(prod, after);
-    expect(changes.find((c) => short(c.urn) === "prod-ledger-us-east1")).toMatchObject({
+    expect(changes.find((c) => shortUrn(c.urn) === "prod-ledger-us-east1")).toMatchObject({
       op: "replace",
       replaceFields: ["encryptionKeyName"],
     });
@@ -69,7 +68,7 @@ describe("the offline preview against a deployed state", () => {
       (p) => (p.name = "prod-platform-us-east1-v2"),
     )(prod);
     const { changes, findings } = previewAgainst(prod, after);
-    expect(changes.find((c) => short(c.urn) === "prod-gke-us-east1-cluster")).toMatchObject({
+    expect(changes.find((c) => shortUrn(c.urn) === "prod-gke-us-east1-cluster")).toMatchObject({
       op: "replace",
       replaceFields: ["subnetwork"],
     });
@@ -94,7 +93,7 @@ describe("the offline preview against a deployed state", () => {
       (p) => ((p.settings as Record<string, unknown>).diskSize = 200),
     )(prod);
     const { changes, findings } = previewAgainst(before, after);
-    expect(changes.find((c) => short(c.urn) === "prod-ledger-us-central1")?.replaceFields).toEqual([
+    expect(changes.find((c) => shortUrn(c.urn) === "prod-ledger-us-central1")?.replaceFields).toEqual([
       "settings.diskSize",
     ]);
     expect(errors(findings)).toContainEqual(["stateful-replace", "prod-ledger-us-central1"]);
@@ -200,7 +199,7 @@ describe("pulumi destroy rehearsed", () => {
     expect(findings).toEqual([]);
     expect(changes.every((c) => c.op === "delete")).toBe(true);
     // Dependants go first: every cluster before the network it runs in.
-    const at = (name: string) => changes.findIndex((c) => short(c.urn) === name);
+    const at = (name: string) => changes.findIndex((c) => shortUrn(c.urn) === name);
     expect(at("staging-gke-us-central1-cluster")).toBeLessThan(at("staging-platform-net-vpc"));
   });
 
@@ -251,6 +250,8 @@ describe("one guard for the offline diff and the engine's events", () => {
     const online = guardChanges(changesFromEngineEvents(failoverPreviewWithReplacement()), {
       dependedOn: new Set(),
     });
-    expect(offline.map((f) => [f.rule, short(f.urn)])).toEqual(online.map((f) => [f.rule, short(f.urn)]));
+    expect(offline.map((f) => [f.rule, shortUrn(f.urn)])).toEqual(
+      online.map((f) => [f.rule, shortUrn(f.urn)]),
+    );
   });
 });

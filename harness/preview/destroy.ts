@@ -1,12 +1,12 @@
-import { CapturedResource } from "../model";
+import { CapturedResource, isCloudResource, shortUrn } from "../model";
+import { plain } from "../deployment";
 import { ApplyOrder, providerUrn } from "../rehearsal/applyOrder";
 import { Finding } from "../rehearsal/model";
 import { denyPolicyDeployer } from "../rehearsal/rules/denyPolicyDeployer";
-import { gatherStackFacts, plain, StackFactInputs } from "../rehearsal/stackFacts";
-import { isChangeable, ResourceChange } from "./diff";
+import { gatherStackFacts, StackFactInputs } from "../rehearsal/stackFacts";
+import { ResourceChange } from "./diff";
 import { UNREUSABLE_NAMES } from "./guard";
 
-const short = (urn: string) => urn.split("::").pop() ?? urn;
 const RANDOM_TYPES = /^random:index\/random(Id|String|Pet|Integer):/;
 
 /**
@@ -79,7 +79,7 @@ export function rehearseDestroy(
 ): { changes: ResourceChange[]; findings: Finding[] } {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const order = new ApplyOrder(resources);
-  const doomed = resources.filter(isChangeable);
+  const doomed = resources.filter(isCloudResource);
   // Dependants go first: sort by the number of ancestors, most first.
   const sorted = [...doomed].sort((a, b) => order.ancestors(b.urn).size - order.ancestors(a.urn).size);
   const changes: ResourceChange[] = sorted.map((r) => ({
@@ -96,7 +96,7 @@ export function rehearseDestroy(
       rule,
       urn: r.urn,
       severity: "error",
-      message: `${short(r.urn)} (${r.type}): ${message}`,
+      message: `${shortUrn(r.urn)} (${r.type}): ${message}`,
     });
   const abandonedPeerings = doomed.filter(
     (c) =>
@@ -120,7 +120,7 @@ export function rehearseDestroy(
       error(
         "destroy-deletion-guard",
         r,
-        `cannot be deleted: ${short(peering.urn)} is ABANDONed on delete, which leaves its peering on the network (magic-modules PR 18476), and a network with a peering cannot be deleted. Retain the network and delete its project instead.`,
+        `cannot be deleted: ${shortUrn(peering.urn)} is ABANDONed on delete, which leaves its peering on the network (magic-modules PR 18476), and a network with a peering cannot be deleted. Retain the network and delete its project instead.`,
       );
     const names = UNREUSABLE_NAMES[r.type];
     const stays = names || (r.retainOnDelete && /^(gcp|kubernetes):/.test(r.type));

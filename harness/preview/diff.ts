@@ -1,6 +1,6 @@
-import { CapturedResource } from "../model";
+import { CapturedResource, isCloudResource } from "../model";
 import { IMMUTABLE_FIELDS, REPLACE_FIELDS } from "../../components/replaceFields";
-import { plain } from "../rehearsal/stackFacts";
+import { plain } from "../deployment";
 
 export type ChangeOp = "create" | "update" | "replace" | "delete" | "same";
 
@@ -70,13 +70,10 @@ function isRoleSwap(r: CapturedResource, before: CapturedResource[], after: Capt
   return false;
 }
 
-export const isChangeable = (r: CapturedResource): boolean =>
-  r.custom && !r.type.startsWith("pulumi:providers:");
-
 /** The offline `pulumi preview --diff`: every resource of either state, with what `up` would do to it. */
 export function diffStates(before: CapturedResource[], after: CapturedResource[]): ResourceChange[] {
-  const old = new Map(before.filter(isChangeable).map((r) => [r.urn, r]));
-  const now = after.filter(isChangeable);
+  const old = new Map(before.filter(isCloudResource).map((r) => [r.urn, r]));
+  const now = after.filter(isCloudResource);
   const nowUrns = new Set(now.map((r) => r.urn));
   const changes: ResourceChange[] = [];
   for (const r of now) {
@@ -117,7 +114,7 @@ export function diffStates(before: CapturedResource[], after: CapturedResource[]
     });
   }
   cascadeReplacements(changes, now);
-  for (const r of before.filter(isChangeable))
+  for (const r of before.filter(isCloudResource))
     if (!nowUrns.has(r.urn))
       changes.push({
         urn: r.urn,

@@ -1,3 +1,4 @@
+import { shortUrn } from "../model";
 import { Finding } from "../rehearsal/model";
 import { ResourceChange } from "./diff";
 
@@ -46,7 +47,6 @@ export const UNREUSABLE_NAMES: Record<string, { key: (i: Record<string, unknown>
   };
 
 const LOGGING_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig";
-const short = (urn: string) => urn.split("::").pop() ?? urn;
 
 export interface GuardContext {
   /** URNs that something depends on (in either state): a VPC with dependants is stateful. */
@@ -65,7 +65,7 @@ export function guardChanges(changes: ResourceChange[], context: GuardContext): 
       rule,
       urn: c.urn,
       severity: "error",
-      message: `${short(c.urn)} (${c.type}): ${message}`,
+      message: `${shortUrn(c.urn)} (${c.type}): ${message}`,
     });
   const stateful = (c: ResourceChange) =>
     c.type in STATEFUL_TYPES && (c.type !== "gcp:compute/network:Network" || context.dependedOn.has(c.urn));
@@ -117,7 +117,7 @@ export function guardChanges(changes: ResourceChange[], context: GuardContext): 
       error(
         "name-reuse",
         c,
-        `would be created with the name ${rule.key(c.newInputs)} that ${short(prior.urn)} holds: ${rule.why}. Keep the resource (alias the renamed one) or choose a new name.`,
+        `would be created with the name ${rule.key(c.newInputs)} that ${shortUrn(prior.urn)} holds: ${rule.why}. Keep the resource (alias the renamed one) or choose a new name.`,
       );
     else if (prior && c.op === "replace")
       error(

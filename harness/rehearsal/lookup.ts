@@ -1,7 +1,7 @@
 import { CapturedResource } from "../model";
 import { RehearsalContext } from "./model";
 import { projectOf } from "./resourceProject";
-import { plain } from "./stackFacts";
+import { plain } from "../deployment";
 
 export const SERVICE_TYPE = "gcp:projects/service:Service";
 export const SLEEP_TYPE = "time:index/sleep:Sleep";

@@ -31,8 +31,5 @@ export interface RehearsalRule {
   check(ctx: RehearsalContext): Finding[];
 }
 
-export const isCloudResource = (r: CapturedResource): boolean =>
-  r.custom && !r.type.startsWith("pulumi:providers:");
-
 /** The resource's Pulumi name, for messages. */
 export const label = (r: CapturedResource): string => `${r.name} (${r.type})`;

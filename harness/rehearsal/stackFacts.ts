@@ -1,5 +1,5 @@
 import { CapturedResource } from "../model";
-import { SECRET_SIG, SECRET_SIG_KEY } from "../deployment";
+import { plain } from "../deployment";
 
 /** Stack outputs that carry what the rehearsal needs beyond the registrations (see buildPlatform). */
 export const FACT_OUTPUTS = {
@@ -77,15 +77,4 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
     createdProjects,
     providerProjects,
   };
-}
-
-/** Secrets unwrapped: the rehearsal reads ids and e-mails, never prints a secret. */
-export function plain(value: unknown): unknown {
-  if (value && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    if (record[SECRET_SIG_KEY] === SECRET_SIG) return plain(record.value);
-    if (Array.isArray(value)) return value.map(plain);
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v)]));
-  }
-  return value;
 }

@@ -1,6 +1,6 @@
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../harness/deployment";
 import { Violation } from "../../harness/policyEvaluator";
-import { CapturedResource } from "../../harness/model";
+import { CapturedResource, isCloudResource } from "../../harness/model";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -25,9 +25,6 @@ function regionOf(r: CapturedResource): string {
   const value = r.inputs.region ?? r.inputs.location;
   return typeof value === "string" ? value : "global";
 }
-
-/** What `pulumi up` creates in the cloud: custom resources other than providers. */
-const isCloudResource = (r: CapturedResource) => r.custom && !r.type.startsWith("pulumi:providers:");
 
 /** Custom resources grouped by top-level component and region, in registration order. */
 export function inventory(resources: CapturedResource[]): InventoryGroup[] {

@@ -1,6 +1,7 @@
 import { apiFactOf, FLEET_FEATURE_APIS } from "../facts/apis";
 import { apiProblem, projectName } from "../lookup";
-import { Finding, isCloudResource, label, RehearsalRule } from "../model";
+import { isCloudResource } from "../../model";
+import { Finding, label, RehearsalRule } from "../model";
 
 /** Every Google resource waits for the APIs it calls to be enabled in its project. */
 export const apiEnabled: RehearsalRule = {

@@ -2,7 +2,7 @@ import { CapturedResource } from "../../model";
 import { parseAgent } from "../facts/serviceAgents";
 import { grantMembers, projectName } from "../lookup";
 import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
-import { plain } from "../stackFacts";
+import { plain } from "../../deployment";
 
 /** Where each CMEK-encrypted type names its key, and whose service agent encrypts with it. */
 const CMEK_USES: Record<string, { path: string; agentDomain: string }[]> = {

@@ -4,7 +4,7 @@ import { PROPAGATION_SECONDS } from "../facts/propagation";
 import { waitBetween } from "../lookup";
 import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
 import { providerUrn } from "../applyOrder";
-import { plain } from "../stackFacts";
+import { plain } from "../../deployment";
 
 const CLUSTER_TYPE = "gcp:container/cluster:Cluster";
 const FEATURE_TYPE = "gcp:gkehub/feature:Feature";

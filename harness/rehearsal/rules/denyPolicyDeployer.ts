@@ -1,7 +1,7 @@
 import { ALL_PRINCIPALS, LIFECYCLE_PERMISSIONS, v2Principal } from "../facts/permissions";
 import { projectName } from "../lookup";
 import { Finding, label, RehearsalRule } from "../model";
-import { plain } from "../stackFacts";
+import { plain } from "../../deployment";
 
 const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
 

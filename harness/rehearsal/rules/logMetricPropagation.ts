@@ -1,7 +1,7 @@
 import { PROPAGATION_SECONDS } from "../facts/propagation";
 import { waitBetween } from "../lookup";
 import { Finding, label, RehearsalRule } from "../model";
-import { plain } from "../stackFacts";
+import { plain } from "../../deployment";
 
 const METRIC_TYPE = "gcp:logging/metric:Metric";
 const ALERT_TYPE = "gcp:monitoring/alertPolicy:AlertPolicy";

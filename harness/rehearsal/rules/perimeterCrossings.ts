@@ -1,7 +1,7 @@
 import { CapturedResource } from "../../model";
 import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
 import { projectOf } from "../resourceProject";
-import { plain } from "../stackFacts";
+import { plain } from "../../deployment";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 const SINKS = [

@@ -1,6 +1,6 @@
 import { CapturedResource } from "../../model";
 import { label, RehearsalRule, Finding } from "../model";
-import { plain } from "../stackFacts";
+import { plain } from "../../deployment";
 
 const CONNECTION_TYPE = "gcp:servicenetworking/connection:Connection";
 

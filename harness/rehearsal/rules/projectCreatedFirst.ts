@@ -1,5 +1,6 @@
 import { projectName } from "../lookup";
-import { Finding, isCloudResource, label, RehearsalRule } from "../model";
+import { isCloudResource } from "../../model";
+import { Finding, label, RehearsalRule } from "../model";
 
 /** A resource in a project this stack creates waits for the project. */
 export const projectCreatedFirst: RehearsalRule = {

@@ -1,7 +1,8 @@
 import { apiFactOf } from "../facts/apis";
 import { AGENT_BEFORE_FIRST_USE, SERVICE_AGENTS } from "../facts/serviceAgents";
 import { grantMembers, projectName } from "../lookup";
-import { Finding, isCloudResource, label, RehearsalRule } from "../model";
+import { isCloudResource } from "../../model";
+import { Finding, label, RehearsalRule } from "../model";
 
 const IDENTITY_TYPE = "gcp:projects/serviceIdentity:ServiceIdentity";
 const PROJECT_GRANT = "gcp:projects/iAMMember:IAMMember";

@@ -1,6 +1,6 @@
 import { grantMembers, isGrant } from "../lookup";
 import { Finding, label, RehearsalRule } from "../model";
-import { plain } from "../stackFacts";
+import { plain } from "../../deployment";
 
 const CLUSTER_TYPE = "gcp:container/cluster:Cluster";
 
