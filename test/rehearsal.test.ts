@@ -230,6 +230,31 @@ describe("service-agent-exists", () => {
     );
   });
 
+  test("an agent domain or a project number the model does not know: warnings, not silent passes", () => {
+    const withMember = (member: string) =>
+      findings(
+        editResource("prod-fleet-mci-agent", (p) => {
+          p.member = member;
+        })(prod),
+        "service-agent-exists",
+      );
+    const number = /service-(\d+)@/.exec(String(byName(prod, "prod-fleet-mci-agent").inputs.member))?.[1];
+    expect(withMember(`serviceAccount:service-${number}@gcp-sa-widgets.iam.gserviceaccount.com`)).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringMatching(/a service agent the model does not know/),
+      }),
+    ]);
+    expect(
+      withMember("serviceAccount:service-999999999999@gcp-sa-multiclusteringress.iam.gserviceaccount.com"),
+    ).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringMatching(/no project of this stack has number 999999999999/),
+      }),
+    ]);
+  });
+
   test("the compute agent's boot-disk key grant before the Compute API", () => {
     const mutated = detach("prod-keys-us-central1-gke-boot-disk-platform-compute")(prod);
     expect(findings(mutated, "service-agent-exists")).toEqual([
@@ -371,6 +396,23 @@ describe("field-limits", () => {
       /accountId "Ledger_Workload" does not match/,
     );
   });
+
+  test("a service account display name over 100 UTF-8 bytes, though under 100 characters", () => {
+    const name =
+      "Zahlungsverkehr-Übertragungsdienst für Händler, Prüfung, Abwicklung: Ledger München Ost — Überlauf";
+    const mutated = editResource("prod-ledger-workload-sa", (p) => {
+      p.displayName = name;
+    })(prod);
+    expect(name.length).toBeLessThanOrEqual(100);
+    expect(findings(mutated, "field-limits")).toEqual([
+      expect.objectContaining({
+        urn: urn(prod, "prod-ledger-workload-sa"),
+        message: expect.stringMatching(
+          /displayName .* has 10\d UTF-8 bytes, more than the 100 the API accepts/,
+        ),
+      }),
+    ]);
+  });
 });
 
 describe("workload-identity-pool", () => {
@@ -441,6 +483,18 @@ describe("private-service-access-first", () => {
     );
     expect(found[0].message).toMatch(/no servicenetworking connection of this stack provides it/);
   });
+
+  test("a connection that exists but is not ordered first: a race", () => {
+    const mutated = orphan("prod-ledger-us-east1")(prod);
+    expect(findings(mutated, "private-service-access-first")).toEqual([
+      expect.objectContaining({
+        urn: urn(prod, "prod-ledger-us-east1"),
+        message: expect.stringMatching(
+          /the connection prod-platform-net-psa exists but nothing orders it first/,
+        ),
+      }),
+    ]);
+  });
 });
 
 describe("log-metric-propagation", () => {
@@ -462,6 +516,13 @@ describe("log-metric-propagation", () => {
     })(prod);
     expect(findings(mutated, "log-metric-propagation")).toHaveLength(4);
     expect(findings(mutated, "log-metric-propagation")[0].message).toMatch(/\(60s wait\)/);
+  });
+
+  test("an alert policy with no dependency on its metric", () => {
+    const alert = "prod-ledger-alerts-cross-tenant-prod-ledger-us-east1-alert";
+    const found = findings(orphan(alert)(prod), "log-metric-propagation");
+    expect(found.map((f) => f.urn)).toEqual([urn(prod, alert)]);
+    expect(found[0].message).toMatch(/with no dependency on it: the policy can be created before the metric/);
   });
 });
 
@@ -507,6 +568,27 @@ describe("crd-installed", () => {
         /prod-baseline-us-east1-ledger-export .* cluster prod-gke-us-east1-cluster is not a fleet member/,
       ),
     );
+  });
+
+  test("an API group the model does not know, and an object whose cluster cannot be told: warnings", () => {
+    const unknownGroup = editResource("prod-baseline-us-east1-ledger-export", (_p, r) => {
+      r.type = "kubernetes:widgets.example.com/v1:Widget";
+    })(prod);
+    expect(findings(unknownGroup, "crd-installed")).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringMatching(/does not know what installs API group widgets\.example\.com/),
+      }),
+    ]);
+    const noProvider = editResource("prod-baseline-us-east1-ledger-export", (_p, r) => {
+      r.provider = undefined;
+    })(prod);
+    expect(findings(noProvider, "crd-installed")).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringMatching(/cannot tell which GKE cluster its provider deploys to/),
+      }),
+    ]);
   });
 });
 

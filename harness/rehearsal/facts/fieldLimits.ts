@@ -6,6 +6,8 @@ export interface FieldLimit {
   type: string;
   field: string;
   maxLength?: number;
+  /** Where the API counts UTF-8 bytes rather than characters. */
+  maxUtf8Bytes?: number;
   pattern?: RegExp;
   /** The API reference that documents the limit, and what it says. */
   url: string;
@@ -30,7 +32,7 @@ export const FIELD_LIMITS: FieldLimit[] = [
   {
     type: "gcp:serviceaccount/account:Account",
     field: "displayName",
-    maxLength: 100,
+    maxUtf8Bytes: 100,
     url: "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts",
     quote: 'displayName "must be less than or equal to 100 UTF-8 bytes"',
   },

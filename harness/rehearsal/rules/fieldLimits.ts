@@ -1,6 +1,6 @@
 import { FIELD_LIMITS } from "../facts/fieldLimits";
 import { Finding, label, RehearsalRule } from "../model";
-import { plain } from "../stackFacts";
+import { plain } from "../../deployment";
 
 /** Values Google refuses at create time although the provider accepts them in a plan. */
 export const fieldLimits: RehearsalRule = {
@@ -14,14 +14,18 @@ export const fieldLimits: RehearsalRule = {
       for (const r of ctx.resources.filter((x) => x.type === limit.type)) {
         const value = plain(r.inputs[limit.field]);
         if (typeof value !== "string") continue;
-        const tooLong = limit.maxLength !== undefined && value.length > limit.maxLength;
+        const [size, unit, max] =
+          limit.maxUtf8Bytes !== undefined
+            ? [Buffer.byteLength(value, "utf8"), "UTF-8 bytes", limit.maxUtf8Bytes]
+            : [value.length, "characters", limit.maxLength];
+        const tooLong = max !== undefined && size > max;
         const malformed = limit.pattern !== undefined && !limit.pattern.test(value);
         if (tooLong || malformed)
           findings.push({
             rule: this.id,
             urn: r.urn,
             severity: "error",
-            message: `${label(r)}: ${limit.field} ${JSON.stringify(value)} ${tooLong ? `has ${value.length} characters, more than the ${limit.maxLength} the API accepts` : `does not match ${limit.pattern}`} (${limit.url}: ${limit.quote}); the create fails with 400.`,
+            message: `${label(r)}: ${limit.field} ${JSON.stringify(value)} ${tooLong ? `has ${size} ${unit}, more than the ${max} the API accepts` : `does not match ${limit.pattern}`} (${limit.url}: ${limit.quote}); the create fails with 400.`,
           });
       }
     }
