@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { toDeployment } from "../harness/deployment";
 import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
@@ -7,7 +7,14 @@ import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
 import { PACKS } from "../policies/packs";
-import { EXIT_MANDATORY_VIOLATION, parseArguments, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import {
+  EXIT_MANDATORY_VIOLATION,
+  parseArguments,
+  EXIT_OK,
+  failInput,
+  formatOption,
+  writeOut,
+} from "./cli/exitCodes";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
 import { hasRehearsalError, renderRehearsalMarkdown, renderRehearsalText } from "./cli/rehearsalReport";
@@ -22,9 +29,7 @@ const program = new Command("plan")
     "read the configuration from this file instead of stacks/Pulumi.<stack>.yaml",
   )
   .option("--json", "print JSON: { stack, resources, violations, rehearsal } (same as --format json)")
-  .addOption(
-    new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
-  )
+  .addOption(formatOption())
   .option("--export-state <file>", "also write the plan as a `pulumi stack export` (version 3) file")
   .option(
     "--policy-config <file>",

@@ -1,9 +1,16 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import { PACKS } from "../policies/packs";
-import { EXIT_MANDATORY_VIOLATION, parseArguments, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import {
+  EXIT_MANDATORY_VIOLATION,
+  parseArguments,
+  EXIT_OK,
+  failInput,
+  formatOption,
+  writeOut,
+} from "./cli/exitCodes";
 import { renderMarkdown, renderViolationsText } from "./cli/report";
 
 const program = new Command("policy")
@@ -16,9 +23,7 @@ const program = new Command("policy")
     "--policy-config <file>",
     "policy configuration (pulumi --policy-pack-config format; default: policies/config/<stack>.json of the export's stack, when present)",
   )
-  .addOption(
-    new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
-  )
+  .addOption(formatOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

@@ -1,4 +1,4 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { CapturedResource } from "../harness/model";
 import { ResourceChange } from "../harness/preview/diff";
 import { rehearseDestroy } from "../harness/preview/destroy";
@@ -8,7 +8,14 @@ import { Finding, rehearseApply } from "../harness/rehearsal/rehearse";
 import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
-import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, parseArguments, writeOut } from "./cli/exitCodes";
+import {
+  EXIT_MANDATORY_VIOLATION,
+  EXIT_OK,
+  failInput,
+  formatOption,
+  parseArguments,
+  writeOut,
+} from "./cli/exitCodes";
 import {
   hasRehearsalError,
   jsonChange,
@@ -35,9 +42,7 @@ const program = new Command("rehearse")
     "--json",
     'print JSON: { "findings": [ { rule, urn, severity, message } ], "changes"?: [ { urn, op, fields } ] }',
   )
-  .addOption(
-    new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"),
-  )
+  .addOption(formatOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

@@ -1,7 +1,7 @@
 import { CapturedResource, isCloudResource, shortUrn } from "../model";
 import { plain } from "../deployment";
 import { ApplyOrder, providerUrn } from "../rehearsal/applyOrder";
-import { Finding } from "../rehearsal/model";
+import { errorAt, Finding } from "../rehearsal/model";
 import { denyPolicyDeployer } from "../rehearsal/rules/denyPolicyDeployer";
 import { gatherStackFacts, StackFactInputs } from "../rehearsal/stackFacts";
 import { ResourceChange } from "./diff";
@@ -92,12 +92,7 @@ export function rehearseDestroy(
   }));
   const findings: Finding[] = [];
   const error = (rule: string, r: CapturedResource, message: string) =>
-    findings.push({
-      rule,
-      urn: r.urn,
-      severity: "error",
-      message: `${shortUrn(r.urn)} (${r.type}): ${message}`,
-    });
+    findings.push(errorAt(rule, r, message));
   const abandonedPeerings = doomed.filter(
     (c) =>
       c.type === "gcp:servicenetworking/connection:Connection" &&

@@ -1,5 +1,5 @@
 import { shortUrn } from "../model";
-import { Finding } from "../rehearsal/model";
+import { errorAt, Finding } from "../rehearsal/model";
 import { ResourceChange } from "./diff";
 
 /**
@@ -61,12 +61,7 @@ export interface GuardContext {
 export function guardChanges(changes: ResourceChange[], context: GuardContext): Finding[] {
   const findings: Finding[] = [];
   const error = (rule: string, c: ResourceChange, message: string) =>
-    findings.push({
-      rule,
-      urn: c.urn,
-      severity: "error",
-      message: `${shortUrn(c.urn)} (${c.type}): ${message}`,
-    });
+    findings.push(errorAt(rule, c, message));
   const stateful = (c: ResourceChange) =>
     c.type in STATEFUL_TYPES && (c.type !== "gcp:compute/network:Network" || context.dependedOn.has(c.urn));
 

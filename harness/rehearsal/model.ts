@@ -1,4 +1,4 @@
-import { CapturedResource } from "../model";
+import { CapturedResource, shortUrn } from "../model";
 import { ApplyOrder } from "./applyOrder";
 import { StackFacts } from "./stackFacts";
 
@@ -33,3 +33,11 @@ export interface RehearsalRule {
 
 /** The resource's Pulumi name, for messages. */
 export const label = (r: CapturedResource): string => `${r.name} (${r.type})`;
+
+/** An error finding about one resource (or one change to it). */
+export const errorAt = (rule: string, r: { urn: string; type: string }, message: string): Finding => ({
+  rule,
+  urn: r.urn,
+  severity: "error",
+  message: `${shortUrn(r.urn)} (${r.type}): ${message}`,
+});

@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 
 /** Exit codes of `plan` and `policy`: a public contract of the CLI. */
 export const EXIT_OK = 0;
@@ -38,3 +38,7 @@ export function positiveNumber(value: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a positive number");
   return n;
 }
+
+/** `--format text|json|markdown`, the same on every command that reports. */
+export const formatOption = (): Option =>
+  new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text");
