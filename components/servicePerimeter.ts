@@ -20,6 +20,11 @@ export const RESTRICTED_SERVICES = [
   // be among them or no pod gets a Google token (https://cloud.google.com/vpc-service-controls/docs/supported-products).
   "sts.googleapis.com",
   "iamcredentials.googleapis.com",
+  // Artifact Registry's readers: "services that need Artifact Registry must also be in the
+  // perimeter", naming Artifact Analysis and Binary Authorization
+  // (https://cloud.google.com/artifact-registry/docs/securing-with-vpc-sc).
+  "containeranalysis.googleapis.com",
+  "binaryauthorization.googleapis.com",
 ];
 
 export interface ServicePerimeterArgs {
@@ -70,7 +75,10 @@ export class ServicePerimeter extends pulumi.ComponentResource {
           combiningFunction: "OR",
           conditions: [
             { ipSubnetworks: args.operatorNetworks.map((n) => n.cidr) },
-            { members: [args.deployer] },
+            // Access-level members are users and service accounts only ("Using groups is not
+            // supported yet", magic-modules AccessLevel.yaml); a group deployer enters through the
+            // ingress rule below, whose identities may be groups.
+            ...(args.deployer.startsWith("group:") ? [] : [{ members: [args.deployer] }]),
           ],
         },
       },

@@ -692,6 +692,8 @@ describe("service perimeter (NET-07)", () => {
         "cloudkms.googleapis.com",
         "sts.googleapis.com",
         "iamcredentials.googleapis.com",
+        "containeranalysis.googleapis.com",
+        "binaryauthorization.googleapis.com",
       ]),
     );
     expect(status.vpcAccessibleServices).toEqual({
@@ -712,6 +714,20 @@ describe("service perimeter (NET-07)", () => {
       { ipSubnetworks: ["203.0.113.0/28", "198.51.100.32/27"] },
       { members: ["serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com"] },
     ]);
+  });
+
+  test("a group deployer: left out of the access level (which takes no groups), let in by the ingress rule", async () => {
+    const group = "group:prod-deployers@qairopay.com";
+    const withGroup = await planStack("prod", { deployerPrincipal: group });
+    const [level] = ofType(withGroup, "gcp:accesscontextmanager/accessLevel:AccessLevel");
+    expect((level.inputs.basic as { conditions: unknown[] }).conditions).toEqual([
+      { ipSubnetworks: ["203.0.113.0/28", "198.51.100.32/27"] },
+    ]);
+    const [perimeter] = ofType(withGroup, "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter");
+    const ingress = (
+      perimeter.inputs.spec as { ingressPolicies: { ingressFrom: { identities: string[] } }[] }
+    ).ingressPolicies;
+    expect(ingress[0].ingressFrom.identities).toEqual([group]);
   });
 
   test("perimeterEnforced moves the same configuration from the dry-run spec to the enforced status", async () => {

@@ -1,4 +1,5 @@
-import { CapturedResource, shortUrn } from "../harness/model";
+import { CapturedResource, isCloudResource, shortUrn } from "../harness/model";
+import { IMMUTABLE_FIELDS, REPLACE_FIELDS } from "../components/replaceFields";
 import { rehearseDestroy } from "../harness/preview/destroy";
 import { diffStates } from "../harness/preview/diff";
 import { changesFromEngineEvents } from "../harness/preview/engineEvents";
@@ -23,6 +24,26 @@ const errors = (findings: { severity: string; rule: string; urn: string }[]) =>
   findings.filter((f) => f.severity === "error").map((f) => [f.rule, shortUrn(f.urn)]);
 
 describe("the offline preview against a deployed state", () => {
+  test("every cloud type the stacks deploy has its replace-forcing fields listed", () => {
+    const listed = (t: string) => t in IMMUTABLE_FIELDS || t in REPLACE_FIELDS;
+    const types = new Set([...prod, ...staging].filter(isCloudResource).map((r) => r.type));
+    expect([...types].filter((t) => t.startsWith("gcp:") && !listed(t))).toEqual([]);
+  });
+
+  test("a secret's replica regions changed: replaced, and the guard stops it", () => {
+    const name = "prod-secrets-redis-auth-us-central1";
+    const after = editResource(name, (p) => {
+      const replicas = (p.replication as { userManaged: { replicas: unknown[] } }).userManaged.replicas;
+      replicas.pop();
+    })(prod);
+    const { changes, findings } = previewAgainst(prod, after);
+    expect(changes.find((c) => shortUrn(c.urn) === name)).toMatchObject({
+      op: "replace",
+      replaceFields: ["replication.userManaged.replicas"],
+    });
+    expect(errors(findings)).toContainEqual(["stateful-replace", name]);
+  });
+
   test("the same program against its own export: every resource unchanged", () => {
     const { changes, findings } = previewAgainst(prod, clone(prod));
     expect(new Set(changes.map((c) => c.op))).toEqual(new Set(["same"]));
