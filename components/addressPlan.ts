@@ -10,6 +10,7 @@ import { ALLOWED_REGIONS, Region } from "../platform/config/regions";
  *                 │                ├─ nodes      /20 per region slot
  *                 │                ├─ services   /20 per region slot
  *                 │                ├─ private service access (Cloud SQL, Memorystore) /16
+ *                 │                ├─ Private Service Connect NAT /24 per region slot (seventh /16)
  *                 │                └─ reserved
  *                 └─ cde /13 (same layout)
  */
@@ -27,6 +28,11 @@ export interface RegionRanges {
 export interface NetworkPlan {
   cidr: string;
   privateServiceAccess: string;
+  /**
+   * Per region, the NAT range a Private Service Connect service published from this network
+   * translates consumers into (a `PRIVATE_SERVICE_CONNECT` subnet; only the cde publishes one).
+   */
+  privateServiceConnectNat: Partial<Record<Region, string>>;
   regions: Partial<Record<Region, RegionRanges>>;
 }
 
@@ -39,6 +45,7 @@ export function planAddresses(supernet: string, regions: readonly Region[]): Add
   NETWORK_ROLES.forEach((role, n) => {
     const net = base + n * size(13);
     const regionRanges: Partial<Record<Region, RegionRanges>> = {};
+    const pscNat: Partial<Record<Region, string>> = {};
     for (const region of regions) {
       const slot = ALLOWED_REGIONS.indexOf(region);
       if (slot < 0 || slot >= REGION_SLOTS) throw new Error(`region ${region} has no address slot`);
@@ -48,10 +55,12 @@ export function planAddresses(supernet: string, regions: readonly Region[]): Add
         nodes: cidr(smallBlocks + slot * size(20), 20),
         services: cidr(smallBlocks + (REGION_SLOTS + slot) * size(20), 20),
       };
+      pscNat[region] = cidr(net + 6 * size(16) + slot * size(24), 24);
     }
     plan[role] = {
       cidr: cidr(net, 13),
       privateServiceAccess: cidr(net + 5 * size(16), 16),
+      privateServiceConnectNat: pscNat,
       regions: regionRanges,
     };
   });
@@ -62,6 +71,10 @@ export function planAddresses(supernet: string, regions: readonly Region[]): Add
 export function allRanges(plan: AddressPlan): { name: string; cidr: string }[] {
   return NETWORK_ROLES.flatMap((role) => [
     { name: `${role}/private-service-access`, cidr: plan[role].privateServiceAccess },
+    ...Object.entries(plan[role].privateServiceConnectNat).map(([region, c]) => ({
+      name: `${role}/${region}/psc-nat`,
+      cidr: c as string,
+    })),
     ...Object.entries(plan[role].regions).flatMap(([region, r]) =>
       Object.entries(r as RegionRanges).map(([kind, c]) => ({ name: `${role}/${region}/${kind}`, cidr: c })),
     ),

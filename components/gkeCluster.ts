@@ -21,8 +21,17 @@ export interface GkeClusterArgs {
   /** Application-layer secrets key and node boot-disk key, both of this region (ENC-01, ENC-02). */
   secretsKey: pulumi.Input<string>;
   bootDiskKey: pulumi.Input<string>;
-  /** Networks allowed to reach the control plane (IAM-06). */
+  /** Networks allowed to reach the control plane's IP endpoint (IAM-06). */
   authorizedNetworks: { name: string; cidr: string }[];
+  /**
+   * Whether the DNS endpoint accepts traffic from outside Google Cloud. Authorized networks do not
+   * apply to it; only an enforced VPC Service Controls perimeter restricting
+   * `container.googleapis.com` and `kubernetesmetadata.googleapis.com` limits it to named
+   * networks and identities (https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation),
+   * so the stack opens it only when its perimeter is enforced (IAM-06).
+   * @default false
+   */
+  dnsEndpointExternalTraffic?: boolean;
   /** @default "REGULAR" */
   releaseChannel?: string;
   /** Weekly maintenance window start, UTC hour and day 1-7. @default { day: 7, hour: 3 } */
@@ -66,8 +75,9 @@ export class GkeCluster extends pulumi.ComponentResource {
         ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
         privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: true },
         controlPlaneEndpointsConfig: {
-          // Operators reach the API through the IAM-authorised DNS endpoint; the IP endpoint is private.
-          dnsEndpointConfig: { allowExternalTraffic: true },
+          // The IP endpoint is private; the IAM-authorised DNS endpoint is open beyond Google Cloud
+          // only behind an enforced perimeter (dnsEndpointExternalTraffic).
+          dnsEndpointConfig: { allowExternalTraffic: args.dnsEndpointExternalTraffic ?? false },
           ipEndpointsConfig: { enabled: true },
         },
         masterAuthorizedNetworksConfig: {
@@ -145,7 +155,9 @@ users:
 `;
     this.provider = new k8s.Provider(
       `${name}-k8s`,
-      { kubeconfig, enableServerSideApply: true },
+      // `cluster` and `context` name the cluster in plain text, known at preview, so the policy
+      // packs can tell which cluster each Kubernetes object lands on (NET-09).
+      { kubeconfig, cluster: args.clusterName, context: args.clusterName, enableServerSideApply: true },
       { parent: this },
     );
     this.cluster = cluster;

@@ -47,6 +47,9 @@ export const STORE_KEYS = [
   // GKE: application-layer secrets (container-engine-robot) and node boot disks (compute-system).
   { name: "gke-secrets", ring: "platform", agents: [{ project: "platform", service: "gke" }] },
   { name: "gke-boot-disk", ring: "platform", agents: [{ project: "platform", service: "compute" }] },
+  // The cde clusters' keys sit with the cardholder data they protect (NET-09): HSM, cde agents only.
+  { name: "cde-gke-secrets", ring: "cardholder", agents: [{ project: "cde", service: "gke" }] },
+  { name: "cde-gke-boot-disk", ring: "cardholder", agents: [{ project: "cde", service: "compute" }] },
   // Secret Manager replicas of the platform's secrets, each under its region's key (ENC-09).
   { name: "secrets", ring: "platform", agents: [{ project: "platform", service: "secret-manager" }] },
 ] as const satisfies readonly StoreKeySpec[];

@@ -2,7 +2,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
 import { GOOGLE_LB_RANGES, RESTRICTED_GOOGLE_APIS_RANGE } from "./network";
-import { GATEWAY_NAMESPACE, METADATA_SERVER, regionalServiceName, WorkloadSpec } from "./workloads";
+import {
+  GATEWAY_NAMESPACE,
+  METADATA_SERVER,
+  PRIVATE_SERVICE_PORT,
+  regionalServiceName,
+  WorkloadSpec,
+  WORKLOADS,
+} from "./workloads";
 
 /** Pod Security Admission labels: `restricted` enforced, audited and warned (K8S-01). */
 export const PSA_RESTRICTED = {
@@ -35,10 +42,18 @@ export interface KubernetesBaselineArgs {
   /** Private-service-access range of each network, for the workloads' datastore egress. */
   privateServiceAccess: Record<"platform" | "cde", string>;
   /**
-   * What the ServiceExports wait for: the fleet's multi-cluster Services feature and the time
-   * its CRDs take to reach the clusters (FleetFeatures.multiClusterServicesReady).
+   * What the ServiceExports of Gateway-exposed workloads wait for: the fleet's multi-cluster
+   * Services feature and the time its CRDs take to reach the clusters
+   * (FleetFeatures.multiClusterServicesReady). Required when a workload is exposed by the Gateway.
    */
-  multiClusterServicesReady: pulumi.Input<pulumi.Resource>;
+  multiClusterServicesReady?: pulumi.Input<pulumi.Resource>;
+  /**
+   * Private Service Connect: for a workload published from this cluster, the NAT range its
+   * callers arrive from; for a workload called from this cluster, its endpoint address here.
+   */
+  privateServiceConnect?: { natRange?: string; endpoints?: Record<string, pulumi.Input<string>> };
+  /** Whether the cluster hosts the Gateway's namespace (the fleet's clusters do; the cde's do not). @default true */
+  hostsGateway?: boolean;
 }
 
 /**
@@ -131,7 +146,9 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
       return inNs;
     };
 
-    namespaceWithPolicies(GATEWAY_NAMESPACE, { "qairopay.com/role": "gateway" });
+    if (args.hostsGateway ?? true)
+      namespaceWithPolicies(GATEWAY_NAMESPACE, { "qairopay.com/role": "gateway" });
+    const psc = args.privateServiceConnect ?? {};
 
     for (const w of args.workloads) {
       const inNs = namespaceWithPolicies(w.name, { "qairopay.com/data-class": w.dataClass });
@@ -147,6 +164,11 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
         },
         inNs,
       );
+      // Gateway front ends and health checks come from Google's load-balancer ranges; a workload
+      // published through Private Service Connect also takes its NAT range, and nothing else.
+      const callers = w.exposure.kind === "gateway" ? [] : psc.natRange ? [psc.natRange] : [];
+      if (w.exposure.kind === "private-service-connect" && callers.length === 0)
+        throw new Error(`${w.name} is published through Private Service Connect but no NAT range was given`);
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${w.name}-allow-gateway`,
         {
@@ -156,7 +178,7 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
             policyTypes: ["Ingress"],
             ingress: [
               {
-                from: GOOGLE_LB_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
+                from: [...GOOGLE_LB_RANGES, ...callers].map((cidr) => ({ ipBlock: { cidr } })),
                 ports: [{ protocol: "TCP", port: w.port }],
               },
             ],
@@ -164,6 +186,17 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
         },
         inNs,
       );
+      const called = WORKLOADS.filter(
+        (t) => t.exposure.kind === "private-service-connect" && t.exposure.consumers.includes(w.name),
+      );
+      const endpointEgress = called.map((t) => {
+        const endpoint = psc.endpoints?.[t.name];
+        if (endpoint === undefined) throw new Error(`${w.name} calls ${t.name} but no endpoint was given`);
+        return {
+          to: [{ ipBlock: { cidr: pulumi.interpolate`${endpoint}/32` } }],
+          ports: [{ protocol: "TCP", port: PRIVATE_SERVICE_PORT }],
+        };
+      });
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${w.name}-allow-datastores`,
         {
@@ -171,14 +204,21 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
           spec: {
             podSelector: { matchLabels: { app: w.name } },
             policyTypes: ["Egress"],
-            egress: w.egress.map((e) => ({
-              to: [{ ipBlock: { cidr: args.privateServiceAccess[e.network] } }],
-              ports: e.ports.map((port) => ({ protocol: "TCP", port })),
-            })),
+            egress: [
+              ...w.egress.map((e) => ({
+                to: [{ ipBlock: { cidr: args.privateServiceAccess[e.network] } }],
+                ports: e.ports.map((port) => ({ protocol: "TCP", port })),
+              })),
+              ...endpointEgress,
+            ],
           },
         },
         inNs,
       );
+      // A Private Service Connect workload's Service comes with its path (PrivateServicePath).
+      if (w.exposure.kind !== "gateway") continue;
+      if (!args.multiClusterServicesReady)
+        throw new Error(`${w.name} is exposed by the Gateway but the cluster has no multi-cluster Services`);
       const serviceName = regionalServiceName(w.name, args.region);
       new k8s.core.v1.Service(
         `${name}-${w.name}-service`,

@@ -12,7 +12,8 @@ export interface MultiClusterGatewayArgs {
   regions: readonly Region[];
   /** Region whose weight is zero (drill or incident); none when absent. */
   drainedRegion?: Region;
-  workloads: WorkloadSpec[];
+  /** The workloads it routes to (`gatewayWorkloads()`), never a cardholder-class one. */
+  workloads: (WorkloadSpec & { pathPrefix: string })[];
   domain: string;
   /** Names of the Google-side pieces (GatewayEdge). */
   addressName: pulumi.Input<string>;

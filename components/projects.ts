@@ -46,6 +46,15 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "servicenetworking.googleapis.com",
     "iam.googleapis.com",
     "cloudresourcemanager.googleapis.com",
+    // The cde's own clusters (NET-09), hardened as the platform's: fleet, admitted and scanned
+    // images, security posture, Workload Identity.
+    "container.googleapis.com",
+    "iamcredentials.googleapis.com",
+    "gkehub.googleapis.com",
+    "binaryauthorization.googleapis.com",
+    "artifactregistry.googleapis.com",
+    "containerscanning.googleapis.com",
+    "containersecurity.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
   ],

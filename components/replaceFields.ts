@@ -78,6 +78,46 @@ export function valueAtPath(object: Record<string, unknown>, dotted: string): un
  * Conditional replacements (GKE enableL4IlbSubsetting true to false, ...) are not listed.
  */
 export const IMMUTABLE_FIELDS: Record<string, string[]> = {
+  // resource_compute_address.go / resource_compute_forwarding_rule.go (Private Service Connect
+  // endpoints): ForceNew fields; a forwarding rule's `target` changes in place (setTarget).
+  "gcp:compute/address:Address": [
+    "address",
+    "addressType",
+    "description",
+    "ipCollection",
+    "ipVersion",
+    "name",
+    "network",
+    "networkTier",
+    "prefixLength",
+    "project",
+    "purpose",
+    "region",
+    "subnetwork",
+  ],
+  "gcp:compute/forwardingRule:ForwardingRule": [
+    "allPorts",
+    "backendService",
+    "description",
+    "ipAddress",
+    "ipCollection",
+    "ipProtocol",
+    "ipVersion",
+    "isMirroringCollector",
+    "loadBalancingScheme",
+    "name",
+    "network",
+    "networkTier",
+    "noAutomateDnsZone",
+    "portRange",
+    "ports",
+    "project",
+    "region",
+    "serviceDirectoryRegistrations",
+    "serviceLabel",
+    "sourceIpRanges",
+    "subnetwork",
+  ],
   "gcp:container/cluster:Cluster": [
     "name",
     "location",

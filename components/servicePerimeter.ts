@@ -10,6 +10,9 @@ export const RESTRICTED_SERVICES = [
   "cloudkms.googleapis.com",
   "redis.googleapis.com",
   "container.googleapis.com",
+  // With container.googleapis.com, what puts the clusters' DNS endpoints behind the perimeter
+  // (https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation).
+  "kubernetesmetadata.googleapis.com",
   "secretmanager.googleapis.com",
   "logging.googleapis.com",
   "storage.googleapis.com",

@@ -9,13 +9,21 @@ export interface WorkloadSpec {
   name: string;
   /** Port the pods serve on (behind the Gateway). */
   port: number;
-  /** Project of the workload's Google service account (`platform` or `cde`). */
+  /**
+   * Where it runs and whose Google service account it uses: `platform`, or `cde` for
+   * cardholder-class workloads, which run only on the cde project's clusters (NET-09).
+   */
   project: "platform" | "cde";
   dataClass: DataClass;
   /** Private-service-access ranges it connects to, by network, and the ports. */
   egress: { network: "platform" | "cde"; ports: number[] }[];
-  /** Path prefix routed to it by the Gateway. */
-  pathPrefix: string;
+  /**
+   * How it is reached: `gateway` (the public multi-cluster Gateway, under `pathPrefix`), or
+   * `private-service-connect`: published from the cde VPC to the listed platform workloads only,
+   * the one declared path between the two networks (docs/segmentation.md).
+   */
+  exposure:
+    { kind: "gateway"; pathPrefix: string } | { kind: "private-service-connect"; consumers: string[] };
 }
 
 /** Cloud SQL (5432, and 3307 for the Cloud SQL connectors) and Memorystore TLS (6378). */
@@ -26,7 +34,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     project: "platform",
     dataClass: "tenant",
     egress: [{ network: "platform", ports: [5432, 3307, 6378] }],
-    pathPrefix: "/v1/ledger",
+    exposure: { kind: "gateway", pathPrefix: "/v1/ledger" },
   },
   {
     name: "card-vault",
@@ -34,9 +42,24 @@ export const WORKLOADS: WorkloadSpec[] = [
     project: "cde",
     dataClass: "cardholder",
     egress: [{ network: "cde", ports: [5432, 3307] }],
-    pathPrefix: "/v1/cards",
+    exposure: { kind: "private-service-connect", consumers: ["ledger"] },
   },
 ];
+
+/** The workloads that run in one project's clusters. */
+export function workloadsIn(project: WorkloadSpec["project"]): WorkloadSpec[] {
+  return WORKLOADS.filter((w) => w.project === project);
+}
+
+/** The workloads the public Gateway routes to, with their path prefixes. */
+export function gatewayWorkloads(): (WorkloadSpec & { pathPrefix: string })[] {
+  return WORKLOADS.flatMap((w) =>
+    w.exposure.kind === "gateway" ? [{ ...w, pathPrefix: w.exposure.pathPrefix }] : [],
+  );
+}
+
+/** The port a workload published through Private Service Connect answers on at its endpoint. */
+export const PRIVATE_SERVICE_PORT = 443;
 
 /** The Gateway's own namespace: it holds the Gateway and routes, no workload pods. */
 export const GATEWAY_NAMESPACE = "gateway";

@@ -290,15 +290,56 @@ export class GcpMocks implements Mocks {
   /** Every data-source call made, in order; a token the program should not call throws. */
   readonly calls: MockCallArgs[] = [];
 
+  /** Subnets by id and by name, for what Google allocates or names from them. */
+  private readonly subnets = new Map<string, { project: string; region: string; range: string; used: number }>();
+
   newResource(args: MockResourceArgs): MockResourceResult {
     const known = this.deployed.get(`${args.type}::${args.name}`);
     if (known) return { id: known.id, state: { ...args.inputs, ...known.outputs } };
+    const stateful = this.allocate(args);
+    if (stateful) return stateful;
     const compute = computedByType[args.type];
     if (compute) {
       const { id, outputs } = compute(args.inputs, args.name);
       return { id, state: { ...args.inputs, ...outputs } };
     }
     return { id: args.custom === false ? "" : `${str(args.inputs.name) || args.name}`, state: args.inputs };
+  }
+
+  /**
+   * What Google derives from other resources: an internal address is the next free one of its
+   * subnet (the first two and the last two are reserved:
+   * https://cloud.google.com/vpc/docs/subnets#unusable-ip-addresses-in-every-subnet); a GKE
+   * ServiceAttachment's status names the Compute service attachment GKE created in the NAT
+   * subnet's project and region.
+   */
+  private allocate(args: MockResourceArgs): MockResourceResult | undefined {
+    const i = args.inputs;
+    if (args.type === "gcp:compute/subnetwork:Subnetwork") {
+      const result = computedByType[args.type](i, args.name);
+      const subnet = { project: str(i.project), region: str(i.region), range: str(i.ipCidrRange), used: 0 };
+      this.subnets.set(result.id, subnet);
+      this.subnets.set(str(i.name), subnet);
+      return { id: result.id, state: { ...i, ...result.outputs } };
+    }
+    if (args.type === "gcp:compute/address:Address" && i.address === undefined) {
+      const subnet = this.subnets.get(str(i.subnetwork));
+      if (!subnet) return undefined;
+      const [base] = subnet.range.split("/");
+      const octets = base.split(".").map(Number);
+      const address = [...octets.slice(0, 3), octets[3] + 2 + subnet.used++].join(".");
+      const id = `projects/${str(i.project)}/regions/${str(i.region)}/addresses/${str(i.name)}`;
+      return { id, state: { ...i, address, selfLink: `${COMPUTE}/${id}` } };
+    }
+    if (args.type === "kubernetes:networking.gke.io/v1:ServiceAttachment") {
+      const spec = (i.spec ?? {}) as { natSubnets?: string[] };
+      const subnet = this.subnets.get(str(spec.natSubnets?.[0]));
+      if (!subnet) return undefined;
+      const name = `k8s1-sa-${hashId(args.name).slice(0, 8)}`;
+      const url = `${COMPUTE}/projects/${subnet.project}/regions/${subnet.region}/serviceAttachments/${name}`;
+      return { id: args.name, state: { ...i, status: { serviceAttachmentURL: url } } };
+    }
+    return undefined;
   }
 
   call(args: MockCallArgs): Inputs {

@@ -36,6 +36,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     data.cardVault,
     ...data.caches,
     ...Object.values(compute.clusters),
+    ...Object.values(compute.cdeClusters),
     compute.fleet,
     ...kubernetes,
   ]);

@@ -242,6 +242,17 @@ export const CONTROLS: Control[] = [
     implementedBy: ["components/egressFirewall.ts", "platform/domains/network.ts"],
   },
   {
+    id: "NET-09",
+    kind: "M",
+    text: "Cardholder data is segmented: cardholder-class workloads run only on compute in the cde project, and exactly one declared private, authenticated path leads from the platform to them.",
+    implementedBy: [
+      "platform/domains/compute.ts",
+      "components/privateServicePath.ts",
+      "components/workloads.ts",
+      "docs/segmentation.md",
+    ],
+  },
+  {
     id: "REG-01",
     kind: "M",
     text: "Every regional resource is in us-central1 or us-east1.",

@@ -7,6 +7,7 @@ describe("address plan", () => {
       platform: {
         cidr: "10.64.0.0/13",
         privateServiceAccess: "10.69.0.0/16",
+        privateServiceConnectNat: { "us-central1": "10.70.0.0/24", "us-east1": "10.70.1.0/24" },
         regions: {
           "us-central1": { pods: "10.64.0.0/16", nodes: "10.68.0.0/20", services: "10.68.64.0/20" },
           "us-east1": { pods: "10.65.0.0/16", nodes: "10.68.16.0/20", services: "10.68.80.0/20" },
@@ -15,6 +16,7 @@ describe("address plan", () => {
       cde: {
         cidr: "10.72.0.0/13",
         privateServiceAccess: "10.77.0.0/16",
+        privateServiceConnectNat: { "us-central1": "10.78.0.0/24", "us-east1": "10.78.1.0/24" },
         regions: {
           "us-central1": { pods: "10.72.0.0/16", nodes: "10.76.0.0/20", services: "10.76.64.0/20" },
           "us-east1": { pods: "10.73.0.0/16", nodes: "10.76.16.0/20", services: "10.76.80.0/20" },

@@ -17,6 +17,8 @@ const REGIONS = ["us-central1", "us-east1"];
 const kubernetes = (run: OfflineRun) => run.resources.filter((r) => r.type.startsWith("kubernetes:"));
 const inCluster = (run: OfflineRun, region: string) =>
   kubernetes(run).filter((r) => r.provider?.startsWith(named(run, `prod-gke-${region}-k8s`).urn));
+const inCdeCluster = (run: OfflineRun, region: string) =>
+  kubernetes(run).filter((r) => r.provider?.startsWith(named(run, `prod-cde-gke-${region}-k8s`).urn));
 const kind = (rs: CapturedResource[], k: string) => rs.filter((r) => r.inputs.kind === k);
 const meta = (r: CapturedResource) =>
   r.inputs.metadata as {
@@ -43,23 +45,54 @@ describe("GKE Autopilot clusters", () => {
         c.protect,
       ];
     });
-    expect(sorted(rows)).toEqual(
+    const expected = (project: "platform" | "cde", ring: string, prefix: string) =>
       REGIONS.map((r) => [
-        `prod-${r}`,
+        `prod-${project === "cde" ? "cde-" : ""}${r}`,
         r,
         true,
         true,
         {
           state: "ENCRYPTED",
-          keyName: `projects/qp-prod-kms/locations/${r}/keyRings/platform/cryptoKeys/gke-secrets`,
+          keyName: `projects/qp-prod-kms/locations/${r}/keyRings/${ring}/cryptoKeys/${prefix}gke-secrets`,
         },
-        `projects/qp-prod-kms/locations/${r}/keyRings/platform/cryptoKeys/gke-boot-disk`,
+        `projects/qp-prod-kms/locations/${r}/keyRings/${ring}/cryptoKeys/${prefix}gke-boot-disk`,
         "PROJECT_SINGLETON_POLICY_ENFORCE",
-        "qp-prod-platform",
+        `qp-prod-${project}`,
         true,
         true,
-      ]),
+      ]);
+    expect(sorted(rows)).toEqual(
+      sorted([...expected("platform", "platform", ""), ...expected("cde", "cardholder", "cde-")]),
     );
+  });
+
+  test("the cde's clusters: on the cde VPC, their own Workload Identity pool and fleet, labelled cardholder", () => {
+    const c = named(prod, "prod-cde-gke-us-east1-cluster").inputs as Record<string, unknown>;
+    expect([c.project, c.network, c.subnetwork, c.workloadIdentityConfig, c.fleet]).toEqual([
+      "qp-prod-cde",
+      "projects/qp-prod-cde/global/networks/prod-cde",
+      "projects/qp-prod-cde/regions/us-east1/subnetworks/prod-cde-us-east1",
+      { workloadPool: "qp-prod-cde.svc.id.goog" },
+      { project: "qp-prod-cde" },
+    ]);
+    expect((c.resourceLabels as Record<string, string>)["data-class"]).toBe("cardholder");
+    expect(named(prod, "prod-cde-images-policy").inputs.admissionWhitelistPatterns).toEqual(
+      REGIONS.map((r) => ({ namePattern: `${r}-docker.pkg.dev/qp-prod-cde/images/**` })),
+    );
+  });
+
+  test("the DNS endpoint is closed to outside traffic unless the perimeter is enforced (IAM-06)", async () => {
+    const dns = (run: OfflineRun) => [
+      ...new Set(
+        ofType(run, CLUSTER).map((c) =>
+          JSON.stringify((c.inputs.controlPlaneEndpointsConfig as any).dnsEndpointConfig),
+        ),
+      ),
+    ]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(dns(prod)).toEqual(['{"allowExternalTraffic":false}']);
+    expect(dns(await planStack("prod", { perimeterEnforced: true }))).toEqual([
+      '{"allowExternalTraffic":true}',
+    ]);
   });
 
   test("the control plane is private, with named authorized networks only, and no legacy auth", () => {
@@ -132,23 +165,22 @@ describe("Kubernetes baseline", () => {
   test.each(REGIONS)(
     "in %s: namespaces with PSA restricted, each with default-deny ingress and egress",
     (region) => {
-      const objects = inCluster(prod, region);
-      const namespaces = kind(objects, "Namespace");
-      expect(namespaces.map((n) => meta(n).name).sort()).toEqual(["card-vault", "gateway", "ledger"]);
-      for (const ns of namespaces) expect(meta(ns).labels).toMatchObject(PSA_RESTRICTED);
-      const denies = kind(objects, "NetworkPolicy").filter((p) => meta(p).name === "default-deny-all");
-      expect(sorted(denies.map((p) => [meta(p).namespace, p.inputs.spec]))).toEqual(
-        sorted(
-          ["card-vault", "gateway", "ledger"].map((ns) => [
-            ns,
-            { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-          ]),
-        ),
-      );
+      for (const [objects, expected] of [
+        [inCluster(prod, region), ["gateway", "ledger"]],
+        [inCdeCluster(prod, region), ["card-vault"]],
+      ] as const) {
+        const namespaces = kind(objects, "Namespace");
+        expect(namespaces.map((n) => meta(n).name).sort()).toEqual(expected);
+        for (const ns of namespaces) expect(meta(ns).labels).toMatchObject(PSA_RESTRICTED);
+        const denies = kind(objects, "NetworkPolicy").filter((p) => meta(p).name === "default-deny-all");
+        expect(sorted(denies.map((p) => [meta(p).namespace, p.inputs.spec]))).toEqual(
+          sorted(expected.map((ns) => [ns, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }])),
+        );
+      }
     },
   );
 
-  test("the workloads may reach only DNS, Google APIs, the Gateway's front ends and their own datastores", () => {
+  test("the workloads may reach only DNS, Google APIs, the Gateway's front ends, their own datastores and card-vault's endpoint", () => {
     const policies = kind(inCluster(prod, "us-central1"), "NetworkPolicy").filter(
       (p) => meta(p).namespace === "ledger",
     );
@@ -167,8 +199,59 @@ describe("Kubernetes baseline", () => {
           to: [{ ipBlock: { cidr: "10.69.0.0/16" } }],
           ports: [5432, 3307, 6378].map((port) => ({ protocol: "TCP", port })),
         },
+        // The card-vault endpoint: the us-central1 platform subnet's first free address.
+        { to: [{ ipBlock: { cidr: "10.68.0.2/32" } }], ports: [{ protocol: "TCP", port: 443 }] },
       ],
     });
+    expect(named(prod, "prod-card-vault-path-us-central1-endpoint-ip").inputs.subnetwork).toBe(
+      "projects/qp-prod-platform/regions/us-central1/subnetworks/prod-platform-us-central1",
+    );
+  });
+
+  test("card-vault runs only in the cde clusters, reached from the ledger only through Private Service Connect (NET-09)", () => {
+    for (const region of REGIONS) {
+      const cde = inCdeCluster(prod, region);
+      expect(kind(inCluster(prod, region), "Namespace").map((n) => meta(n).name)).not.toContain("card-vault");
+      const service = kind(cde, "Service").find((s) => meta(s).name === "card-vault-psc");
+      expect(service?.inputs.spec).toEqual({
+        type: "LoadBalancer",
+        selector: { app: "card-vault" },
+        loadBalancerSourceRanges: [region === "us-central1" ? "10.78.0.0/24" : "10.78.1.0/24"],
+        ports: [{ name: "https", port: 443, targetPort: 8443, protocol: "TCP", appProtocol: "HTTPS" }],
+      });
+      expect(meta(service!).annotations).toEqual({ "networking.gke.io/load-balancer-type": "Internal" });
+      const attachment = kind(cde, "ServiceAttachment")[0];
+      expect(attachment.inputs.spec).toEqual({
+        connectionPreference: "ACCEPT_MANUAL",
+        consumerAllowList: [{ project: "qp-prod-platform", connectionLimit: 4 }],
+        natSubnets: [`prod-cde-${region}-psc-nat`],
+        proxyProtocol: false,
+        resourceRef: { kind: "Service", name: "card-vault-psc" },
+      });
+      const endpoint = named(prod, `prod-card-vault-path-${region}-endpoint`).inputs;
+      expect([endpoint.project, endpoint.network, endpoint.loadBalancingScheme, endpoint.target]).toEqual([
+        "qp-prod-platform",
+        "projects/qp-prod-platform/global/networks/prod-platform",
+        "",
+        (attachment.outputs.status as { serviceAttachmentURL: string } | undefined)?.serviceAttachmentURL,
+      ]);
+      expect(String(endpoint.target)).toMatch(
+        new RegExp(
+          `^https://www.googleapis.com/compute/v1/projects/qp-prod-cde/regions/${region}/serviceAttachments/`,
+        ),
+      );
+      expect(named(prod, `prod-card-vault-path-${region}-nat`).inputs).toMatchObject({
+        project: "qp-prod-cde",
+        purpose: "PRIVATE_SERVICE_CONNECT",
+      });
+      const ingress = kind(cde, "NetworkPolicy").find((p) => meta(p).name === "allow-gateway-ingress");
+      expect((ingress?.inputs.spec as { ingress: { from: unknown[] }[] }).ingress[0].from).toEqual(
+        ["35.191.0.0/16", "130.211.0.0/22", region === "us-central1" ? "10.78.0.0/24" : "10.78.1.0/24"].map(
+          (cidr) => ({ ipBlock: { cidr } }),
+        ),
+      );
+    }
+    expect(ofType(prod, "gcp:compute/networkPeering:NetworkPeering")).toEqual([]);
   });
 
   test("Workload Identity: each workload's KSA and its Google service account are bound one to one", () => {
@@ -183,12 +266,15 @@ describe("Kubernetes baseline", () => {
         [
           "projects/qp-prod-cde/serviceAccounts/card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
           "roles/iam.workloadIdentityUser",
-          "serviceAccount:qp-prod-platform.svc.id.goog[card-vault/card-vault]",
+          "serviceAccount:qp-prod-cde.svc.id.goog[card-vault/card-vault]",
         ],
       ]),
     );
     for (const region of REGIONS) {
-      const ksas = kind(inCluster(prod, region), "ServiceAccount");
+      const ksas = [
+        ...kind(inCluster(prod, region), "ServiceAccount"),
+        ...kind(inCdeCluster(prod, region), "ServiceAccount"),
+      ];
       expect(
         sorted(
           ksas.map((k) => [
@@ -236,7 +322,9 @@ describe("Kubernetes baseline", () => {
           r.protect,
         ]),
       ),
-    ).toEqual(sorted(REGIONS.map((r) => [r, "images", "DOCKER", { immutableTags: true }, true])));
+    ).toEqual(
+      sorted([...REGIONS, ...REGIONS].map((r) => [r, "images", "DOCKER", { immutableTags: true }, true])),
+    );
   });
 
   test("every Kubernetes object validates against the Kubernetes and Gateway API schemas", () => {
@@ -256,6 +344,7 @@ describe("Kubernetes baseline", () => {
         "networking.gke.io/v1/GCPBackendPolicy",
         "networking.gke.io/v1/HealthCheckPolicy",
         "networking.gke.io/v1/GCPGatewayPolicy",
+        "networking.gke.io/v1/ServiceAttachment",
       ]),
     );
     expect(objects.flatMap(validateKubernetesObject)).toEqual([]);
@@ -317,9 +406,7 @@ describe("multi-cluster Gateway", () => {
           (b.inputs.spec as { default: { securityPolicy: string } }).default.securityPolicy,
         ]),
       ),
-    ).toEqual(
-      sorted(["ledger", "card-vault"].flatMap((w) => REGIONS.map((r) => [`${w}-${r}`, "prod-edge-armor"]))),
-    );
+    ).toEqual(sorted(["ledger"].flatMap((w) => REGIONS.map((r) => [`${w}-${r}`, "prod-edge-armor"]))));
   });
 
   test("each workload is exported per region from its own cluster and routed to both", () => {
@@ -328,7 +415,7 @@ describe("multi-cluster Gateway", () => {
         kind(inCluster(prod, region), "ServiceExport")
           .map((e) => meta(e).name)
           .sort(),
-      ).toEqual([`card-vault-${region}`, `ledger-${region}`]);
+      ).toEqual([`ledger-${region}`]);
     }
     const route = kind(kubernetes(prod), "HTTPRoute").find((r) => meta(r).name === "api");
     const weights = (
@@ -339,11 +426,9 @@ describe("multi-cluster Gateway", () => {
         ["ledger-us-central1", 50],
         ["ledger-us-east1", 50],
       ],
-      [
-        ["card-vault-us-central1", 50],
-        ["card-vault-us-east1", 50],
-      ],
     ]);
+    // Cardholder data is never behind the public entry point (NET-09).
+    expect(JSON.stringify(route?.inputs)).not.toContain("card-vault");
   });
 
   test("draining a region changes only the route weights, sending everything to the other region", () => {
@@ -352,9 +437,6 @@ describe("multi-cluster Gateway", () => {
     expect(changed.map((r) => r.name)).toEqual(["prod-gateway-routes"]);
     expect(drained.resources.map((r) => r.urn).sort()).toEqual(prod.resources.map((r) => r.urn).sort());
     const route = changed[0].inputs.spec as { rules: { backendRefs: { name: string; weight: number }[] }[] };
-    expect(route.rules.map((rule) => rule.backendRefs.map((b) => b.weight))).toEqual([
-      [100, 0],
-      [100, 0],
-    ]);
+    expect(route.rules.map((rule) => rule.backendRefs.map((b) => b.weight))).toEqual([[100, 0]]);
   });
 });

@@ -80,6 +80,13 @@ describe("policy metadata", () => {
   });
 });
 
+describe("gke-dns-endpoint-perimeter", () => {
+  test("an enforced perimeter restricting the Kubernetes APIs lets the DNS endpoint take outside traffic", async () => {
+    const enforced = (await planStack("prod", { perimeterEnforced: true })).resources;
+    expect(await violationsOf(enforced, "gke-dns-endpoint-perimeter")).toEqual([]);
+  });
+});
+
 describe("artifactregistry-repository-scanning", () => {
   test("with the Container Scanning API off, every repository of the project is unscanned", async () => {
     const mutated = removeResource("prod-platform-containerscanning")(prod);

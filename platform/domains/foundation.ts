@@ -82,7 +82,7 @@ export function buildFoundation(config: PlatformConfig): Foundation {
       "service-networking",
       "secret-manager",
     ]),
-    cde: agentsFor(env, projects, "cde", ["cloud-sql", "service-networking"]),
+    cde: agentsFor(env, projects, "cde", ["cloud-sql", "service-networking", "gke", "compute"]),
     logging: agentsFor(env, projects, "logging", ["logging"]),
   };
   const agentMember = (agent: AgentRef): pulumi.Output<string> => {

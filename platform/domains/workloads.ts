@@ -13,8 +13,12 @@ export interface Workloads {
 export function buildWorkloads(f: Foundation, keys: Keys, compute: Compute): Workloads {
   const { env, regions, projects } = f;
   const k = keys.hierarchy;
-  const poolCreatedBy = Object.values(compute.clusters).map((c) => c.cluster);
-  const workloadPool = pulumi.interpolate`${projects.ids.platform}.svc.id.goog`;
+  // Each project's clusters create its Workload Identity pool; card-vault's account trusts only
+  // the cde's pool, so no platform cluster's pod can act as it (NET-09).
+  const pool = (project: "platform" | "cde", clusters: Compute["clusters"]) => ({
+    workloadPool: pulumi.interpolate`${projects.ids[project]}.svc.id.goog`,
+    poolCreatedBy: Object.values(clusters).map((c) => c.cluster),
+  });
   const ledger = new WorkloadAccount(
     `${env}-ledger-workload`,
     {
@@ -22,7 +26,11 @@ export function buildWorkloads(f: Foundation, keys: Keys, compute: Compute): Wor
       accountId: "ledger-workload",
       displayName: "Ledger workload",
       keyRings: Object.fromEntries(regions.map((r) => [r, k.ringId("tenant-kek", r)])),
-      kubernetesServiceAccount: { workloadPool, namespace: "ledger", name: "ledger", poolCreatedBy },
+      kubernetesServiceAccount: {
+        ...pool("platform", compute.clusters),
+        namespace: "ledger",
+        name: "ledger",
+      },
     },
     { dependsOn: f.ready.platform },
   );
@@ -33,7 +41,11 @@ export function buildWorkloads(f: Foundation, keys: Keys, compute: Compute): Wor
       accountId: "card-vault-workload",
       displayName: "Card vault workload",
       cryptoKeys: Object.fromEntries(regions.map((r) => [r, k.keyId("card-vault-pan", r)])),
-      kubernetesServiceAccount: { workloadPool, namespace: "card-vault", name: "card-vault", poolCreatedBy },
+      kubernetesServiceAccount: {
+        ...pool("cde", compute.cdeClusters),
+        namespace: "card-vault",
+        name: "card-vault",
+      },
     },
     { dependsOn: f.ready.cde },
   );

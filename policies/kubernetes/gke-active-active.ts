@@ -1,8 +1,15 @@
+import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { ALLOWED_REGIONS } from "../lib/gcp";
 import { GATEWAY_CLASS, ofKind } from "./k8s";
 
 const CLUSTER = "gcp:container/cluster:Cluster";
+
+export function isCardholderCluster(cluster: PolicyResource): boolean {
+  return (
+    (cluster.props.resourceLabels as Record<string, string> | undefined)?.["data-class"] === "cardholder"
+  );
+}
 
 export const gkeActiveActive = stackPolicy(
   {
@@ -16,7 +23,8 @@ export const gkeActiveActive = stackPolicy(
       "Keep a GkeCluster per serving region, the FleetFeatures component and the MultiClusterGateway.",
   },
   (resources) => {
-    const clusters = resources.filter((r) => r.type === CLUSTER);
+    // The serving fleet; the cde's cardholder clusters are checked by k8s-cardholder-segmentation.
+    const clusters = resources.filter((r) => r.type === CLUSTER && !isCardholderCluster(r));
     if (clusters.length === 0) return [];
     const findings: Finding[] = [];
     for (const region of ALLOWED_REGIONS) {

@@ -5,6 +5,8 @@ import { gatewayCloudArmor } from "./gateway-backend-cloud-armor";
 import { gatewayHttpsTls } from "./gateway-https-only-tls12";
 import { gkeActiveActive } from "./gke-active-active";
 import { gkeClusterHardening } from "./gke-cluster-hardening";
+import { gkeDnsEndpointPerimeter } from "./gke-dns-endpoint-perimeter";
+import { k8sCardholderSegmentation } from "./k8s-cardholder-segmentation";
 import { gkeEgressNat } from "./gke-private-egress-nat";
 import { idsPerRegion } from "./ids-endpoint-per-region";
 import { k8sDefaultDeny } from "./k8s-namespace-default-deny";
@@ -16,6 +18,8 @@ export const kubernetesPolicies: Policies = [
   serviceAppProtocol,
   gkeClusterHardening,
   gkeActiveActive,
+  gkeDnsEndpointPerimeter,
+  k8sCardholderSegmentation,
   gkeEgressNat,
   k8sNamespacePsa,
   k8sDefaultDeny,

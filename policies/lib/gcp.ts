@@ -1,4 +1,5 @@
 /** Small readers of Google resource shapes shared by the policies. */
+import { PolicyResource } from "@pulumi/policy";
 
 export const ALLOWED_REGIONS = ["us-central1", "us-east1"];
 export const MAX_ROTATION_SECONDS = 7776000;
@@ -52,4 +53,26 @@ export function parseServiceAgent(member: unknown): { kind: AgentKind; projectNu
   if (!m) return undefined;
   const kind = (Object.keys(AGENT_DOMAINS) as AgentKind[]).find((k) => AGENT_DOMAINS[k] === m[2]);
   return kind ? { kind, projectNumber: m[1] } : undefined;
+}
+
+/**
+ * Projects of the cardholder-data environment: those holding a resource labelled
+ * `data-class: cardholder` (Cloud SQL `settings.userLabels`, GKE `resourceLabels`, `labels`).
+ */
+export function cardholderProjects(resources: PolicyResource[]): Set<string> {
+  const projects = new Set<string>();
+  for (const r of resources) {
+    if (r.type === "gcp:organizations/project:Project" || typeof r.props.project !== "string") continue;
+    const labels = (r.props.labels ??
+      r.props.resourceLabels ??
+      (r.props.settings as { userLabels?: unknown } | undefined)?.userLabels) as
+      Record<string, string> | undefined;
+    if (labels?.["data-class"] === "cardholder") projects.add(r.props.project);
+  }
+  return projects;
+}
+
+/** The project named in a resource id or URL (`projects/P/...`), if any. */
+export function projectInPath(value: unknown): string | undefined {
+  return /(?:^|\/)projects\/([^/]+)\//.exec(String(value ?? ""))?.[1];
 }

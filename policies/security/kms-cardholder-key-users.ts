@@ -1,6 +1,6 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
-import { parseKeyId, parseKeyRingId } from "../lib/gcp";
+import { cardholderProjects, parseKeyId, parseKeyRingId } from "../lib/gcp";
 
 const CARDHOLDER_RING = "cardholder";
 const KMS_GRANT_TYPES = [
@@ -12,27 +12,13 @@ const KMS_GRANT_TYPES = [
 
 /**
  * Principals of the cardholder-data environment: service accounts of a project that holds
- * cardholder data (a resource labelled data-class=cardholder) and the service agents created
- * for such a project.
+ * cardholder data (a resource labelled data-class=cardholder) and the service agents of such a
+ * project.
  */
-export function cardholderPrincipals(resources: PolicyResource[]): {
-  projects: Set<string>;
-  members: Set<string>;
-} {
-  const projects = new Set<string>();
-  for (const r of resources) {
-    const labels = (r.props.labels ??
-      (r.props.settings as { userLabels?: unknown } | undefined)?.userLabels) as
-      Record<string, string> | undefined;
-    if (
-      labels?.["data-class"] === "cardholder" &&
-      typeof r.props.project === "string" &&
-      r.type !== "gcp:organizations/project:Project"
-    ) {
-      projects.add(r.props.project);
-    }
-  }
+export function cardholderPrincipals(resources: PolicyResource[]): CardholderPrincipals {
+  const projects = cardholderProjects(resources);
   const members = new Set<string>();
+  const numbers = new Set<string>();
   for (const r of resources) {
     if (
       r.type === "gcp:projects/serviceIdentity:ServiceIdentity" &&
@@ -40,16 +26,28 @@ export function cardholderPrincipals(resources: PolicyResource[]): {
       r.props.member
     ) {
       members.add(String(r.props.member));
+      const number = AGENT_ADDRESS.exec(String(r.props.member))?.[1];
+      if (number) numbers.add(number);
     }
   }
-  return { projects, members };
+  return { projects, members, numbers };
 }
 
-function isCardholderPrincipal(
-  member: string,
-  cde: { projects: Set<string>; members: Set<string> },
-): boolean {
+/** Every Google service agent is `service-<project number>@<its service's domain>`. */
+const AGENT_ADDRESS = /^serviceAccount:service-(\d+)@[a-z0-9-]+\.iam\.gserviceaccount\.com$/;
+
+interface CardholderPrincipals {
+  projects: Set<string>;
+  members: Set<string>;
+  /** Numbers of the cde projects, read from their agents' addresses: agents created with their
+   * API (the Compute Engine system agent) have no ServiceIdentity but share the number. */
+  numbers: Set<string>;
+}
+
+function isCardholderPrincipal(member: string, cde: CardholderPrincipals): boolean {
   if (cde.members.has(member)) return true;
+  const number = AGENT_ADDRESS.exec(member)?.[1];
+  if (number && cde.numbers.has(number)) return true;
   const m = /^serviceAccount:[^@]+@([a-z][a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(member);
   return !!m && cde.projects.has(m[1]);
 }

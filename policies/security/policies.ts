@@ -11,6 +11,7 @@ import { kmsCryptoKeyRetention } from "./kms-cryptokey-retention";
 import { kmsCryptoKeyRotation } from "./kms-cryptokey-rotation";
 import { labelsStandard } from "./gcp-resource-standard-labels";
 import { networkFirewallIngress } from "./compute-firewall-ingress-restricted";
+import { cdeNetworkSegmentation } from "./compute-cde-network-segmentation";
 import { networkSubnetLogging } from "./compute-subnetwork-flow-logs-pga";
 import { vpcEgressDefaultDeny } from "./compute-vpc-egress-default-deny";
 import { dnsRestrictedGoogleApis } from "./dns-restricted-google-apis";
@@ -26,6 +27,7 @@ import { tenantKekPerRegion } from "./kms-tenant-kek-per-region";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
+  cdeNetworkSegmentation,
   repositoryScanning,
   perimeterCoversProjects,
   secretCmekRegions,

@@ -20,6 +20,19 @@ export interface PolicyCase {
   message: string;
 }
 
+/** Moves one Kubernetes object to another cluster: its provider becomes that cluster's. */
+function onProviderOf(name: string, provider: string): Mutation {
+  return (resources) => {
+    const target = resources.find((r) => r.name === provider);
+    if (!target) throw new Error(`no provider ${provider}`);
+    return editResource(name, (_p, r) => (r.provider = `${target.urn}::${target.id ?? ""}`))(resources);
+  };
+}
+
+/** The cross-tenant filter as it was before pgAudit's records were known to go to the Data Access log. */
+const POSTGRES_LOG_CROSS_TENANT_FILTER =
+  'resource.type="cloudsql_database" AND resource.labels.database_id="qp-prod-platform:prod-ledger-us-east1" AND ' +
+  'logName:"/logs/cloudsql.googleapis.com%2Fpostgres.log" AND textPayload:"qairopay_cross_tenant_denied"';
 const settings = (p: Record<string, unknown>) => p.settings as Record<string, Record<string, unknown>>;
 
 export const CASES: PolicyCase[] = [
@@ -65,6 +78,21 @@ export const CASES: PolicyCase[] = [
     on: "prod-keys-us-east1-card-vault-sql",
     message:
       '[ENC-03] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-card-vault-sql": protectionLevel is SOFTWARE. Fix: set versionTemplate.protectionLevel: HSM',
+  },
+  {
+    policy: "kms-cardholder-key-users",
+    title: "the platform project's Compute Engine agent granted a cde cluster key",
+    mutate: addResource({
+      type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+      name: "platform-disks-on-cde-key",
+      inputs: {
+        cryptoKeyId: `${KMS}/us-central1/keyRings/cardholder/cryptoKeys/cde-gke-boot-disk`,
+        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        member: `serviceAccount:service-${mockProjectNumber("qp-prod-platform")}@compute-system.iam.gserviceaccount.com`,
+      },
+    }),
+    on: "platform-disks-on-cde-key",
+    message: `[ENC-03] gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember "platform-disks-on-cde-key": serviceAccount:service-${mockProjectNumber("qp-prod-platform")}@compute-system.iam.gserviceaccount.com is outside the cardholder-data environment (qp-prod-cde) but is granted roles/cloudkms.cryptoKeyEncrypterDecrypter on a cardholder key. Fix: remove the grant or use a principal of the cardholder-data project`,
   },
   {
     policy: "kms-cardholder-key-users",
@@ -164,6 +192,30 @@ export const CASES: PolicyCase[] = [
     on: "prod-card-vault-us-central1",
     message:
       '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": database flag cloudsql.iam_authentication is null (IAM-05). Fix: set database flag cloudsql.iam_authentication=on',
+  },
+  {
+    policy: "sql-instance-audit-flags",
+    title: "a cardholder instance whose pgAudit does not record reads",
+    mutate: editResource("prod-card-vault-us-east1", (p) => {
+      for (const f of settings(p).databaseFlags as unknown as { name: string; value: string }[]) {
+        if (f.name === "pgaudit.log") f.value = "ddl,role,write,function";
+      }
+    }),
+    on: "prod-card-vault-us-east1",
+    message:
+      '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-east1": database flag pgaudit.log is "ddl,role,write,function", which does not audit read, misc_set on a cardholder instance (PCI DSS 10.2.1). Fix: set database flag pgaudit.log=all',
+  },
+  {
+    policy: "sql-instance-audit-flags",
+    title: "error details (a duplicate key's value) logged",
+    mutate: editResource("prod-ledger-us-central1", (p) => {
+      settings(p).databaseFlags = (settings(p).databaseFlags as unknown as { name: string }[]).filter(
+        (f) => f.name !== "log_error_verbosity",
+      ) as never;
+    }),
+    on: "prod-ledger-us-central1",
+    message:
+      '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": database flag log_error_verbosity is null (LOG-08). Fix: set database flag log_error_verbosity=terse',
   },
   {
     policy: "redis-instance-hardening",
@@ -409,6 +461,16 @@ export const CASES: PolicyCase[] = [
       '[TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": no alerted cross-tenant metric for qp-prod-platform:prod-ledger-us-east1. Fix: add one on the pgaudit marker',
   },
   {
+    policy: "sql-instance-cross-tenant-alert",
+    title: "a cross-tenant metric on postgres.log, where pgAudit's records never arrive",
+    mutate: editResource(
+      "prod-ledger-alerts-cross-tenant-prod-ledger-us-east1",
+      (p) => (p.filter = POSTGRES_LOG_CROSS_TENANT_FILTER),
+    ),
+    on: "prod-ledger-us-east1",
+    message: `[TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": the cross-tenant metric for qp-prod-platform:prod-ledger-us-east1 does not read pgAudit's Data Access log (filter ${JSON.stringify(POSTGRES_LOG_CROSS_TENANT_FILTER)}). Fix: filter on logName "projects/<project>/logs/cloudaudit.googleapis.com%2Fdata_access" and protoPayload.request.@type "type.googleapis.com/google.cloud.sql.audit.v1.PgAuditEntry"`,
+  },
+  {
     policy: "gke-cluster-hardening",
     title: "a cluster with public nodes and Google-default secrets encryption",
     mutate: editResource("prod-gke-us-east1-cluster", (p) => {
@@ -486,10 +548,10 @@ export const CASES: PolicyCase[] = [
   {
     policy: "k8s-namespace-default-deny",
     title: "a removed default-deny policy",
-    mutate: removeResource("prod-baseline-us-central1-card-vault-default-deny"),
-    on: "prod-baseline-us-central1-card-vault",
+    mutate: removeResource("prod-cde-baseline-us-central1-card-vault-default-deny"),
+    on: "prod-cde-baseline-us-central1-card-vault",
     message:
-      '[K8S-02] kubernetes:core/v1:Namespace "prod-baseline-us-central1-card-vault": namespace card-vault has no default-deny NetworkPolicy. Fix: add default-deny-all',
+      '[K8S-02] kubernetes:core/v1:Namespace "prod-cde-baseline-us-central1-card-vault": namespace card-vault has no default-deny NetworkPolicy. Fix: add default-deny-all',
   },
   {
     policy: "k8s-workload-identity-one-to-one",
@@ -549,10 +611,10 @@ export const CASES: PolicyCase[] = [
   {
     policy: "gateway-backend-cloud-armor",
     title: "a backend without Cloud Armor",
-    mutate: removeResource("prod-gateway-card-vault-us-east1-backend-policy"),
+    mutate: removeResource("prod-gateway-ledger-us-east1-backend-policy"),
     on: "prod-gateway-routes",
     message:
-      '[NET-05] kubernetes:gateway.networking.k8s.io/v1:HTTPRoute "prod-gateway-routes": backend card-vault/card-vault-us-east1 has no Cloud Armor policy. Fix: attach the GatewayEdge Cloud Armor policy with a GCPBackendPolicy',
+      '[NET-05] kubernetes:gateway.networking.k8s.io/v1:HTTPRoute "prod-gateway-routes": backend ledger/ledger-us-east1 has no Cloud Armor policy. Fix: attach the GatewayEdge Cloud Armor policy with a GCPBackendPolicy',
   },
   {
     policy: "ids-endpoint-per-region",
@@ -754,5 +816,133 @@ export const CASES: PolicyCase[] = [
     on: "prod-images-us-central1",
     message:
       '[K8S-04] gcp:artifactregistry/repository:Repository "prod-images-us-central1": vulnerability scanning is DISABLED. Fix: set enablementConfig: INHERITED',
+  },
+  {
+    policy: "k8s-cardholder-segmentation",
+    title: "card-vault's namespace deployed to a platform cluster",
+    mutate: onProviderOf("prod-cde-baseline-us-east1-card-vault", "prod-gke-us-east1-k8s"),
+    on: "prod-cde-baseline-us-east1-card-vault",
+    message:
+      '[NET-09] kubernetes:core/v1:Namespace "prod-cde-baseline-us-east1-card-vault": cardholder-class Namespace card-vault is deployed to cluster prod-us-east1, outside the cardholder-data environment. Fix: deploy it only through a cde cluster\'s provider',
+  },
+  {
+    policy: "k8s-cardholder-segmentation",
+    title: "a tenant-class namespace on a cde cluster",
+    mutate: onProviderOf("prod-baseline-us-east1-ledger", "prod-cde-gke-us-east1-k8s"),
+    on: "prod-baseline-us-east1-ledger",
+    message:
+      '[NET-09] kubernetes:core/v1:Namespace "prod-baseline-us-east1-ledger": Namespace ledger is not cardholder-class but runs on cde cluster prod-cde-us-east1. Fix: keep the cde clusters for cardholder-class workloads only',
+  },
+  {
+    policy: "k8s-cardholder-segmentation",
+    title: "card-vault's account trusting the platform's Workload Identity pool",
+    mutate: addResource({
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      name: "card-vault-from-platform",
+      inputs: {
+        serviceAccountId:
+          "projects/qp-prod-cde/serviceAccounts/card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
+        role: "roles/iam.workloadIdentityUser",
+        member: "serviceAccount:qp-prod-platform.svc.id.goog[card-vault/card-vault]",
+      },
+    }),
+    on: "card-vault-from-platform",
+    message:
+      "[NET-09] gcp:serviceaccount/iAMMember:IAMMember \"card-vault-from-platform\": serviceAccount:qp-prod-platform.svc.id.goog[card-vault/card-vault] (pool of qp-prod-platform) may act as a service account of qp-prod-cde: Workload Identity crosses the cardholder-data boundary. Fix: bind cde accounts only to the cde project's pool, and platform accounts only to the platform's",
+  },
+  {
+    policy: "k8s-cardholder-segmentation",
+    title: "card-vault published to any project",
+    mutate: editResource("prod-card-vault-path-us-east1-attachment", (p) => {
+      (p.spec as Record<string, unknown>).connectionPreference = "ACCEPT_AUTOMATIC";
+    }),
+    on: "prod-card-vault-path-us-east1-attachment",
+    message:
+      '[NET-09] kubernetes:networking.gke.io/v1:ServiceAttachment "prod-card-vault-path-us-east1-attachment": ServiceAttachment card-vault-psc accepts any project (ACCEPT_AUTOMATIC), not only the platform project. Fix: use ACCEPT_MANUAL with the platform project as the only consumer',
+  },
+  {
+    policy: "k8s-cardholder-segmentation",
+    title: "a cde cluster registered in the platform's fleet",
+    mutate: editResource("prod-cde-gke-us-east1-cluster", (p) => (p.fleet = { project: "qp-prod-platform" })),
+    on: "prod-cde-gke-us-east1-cluster",
+    message:
+      '[NET-09] gcp:container/cluster:Cluster "prod-cde-gke-us-east1-cluster": cde cluster prod-cde-us-east1 is registered in the fleet of qp-prod-platform, whose Workload Identity pool and namespaces it would share. Fix: register it in the cde project\'s own fleet',
+  },
+  {
+    policy: "compute-cde-network-segmentation",
+    title: "the cde VPC peered with the platform's",
+    mutate: addResource({
+      type: "gcp:compute/networkPeering:NetworkPeering",
+      name: "cde-to-platform",
+      inputs: {
+        name: "cde-to-platform",
+        network: "projects/qp-prod-cde/global/networks/prod-cde",
+        peerNetwork: "projects/qp-prod-platform/global/networks/prod-platform",
+      },
+    }),
+    on: "cde-to-platform",
+    message:
+      '[NET-09] gcp:compute/networkPeering:NetworkPeering "cde-to-platform": NetworkPeering cde-to-platform joins the cardholder-data VPC to another network. Fix: remove it: the cde is reached only through Private Service Connect',
+  },
+  {
+    policy: "compute-cde-network-segmentation",
+    title: "a platform route towards a cde range",
+    mutate: addResource({
+      type: "gcp:compute/route:Route",
+      name: "to-cde",
+      inputs: {
+        project: "qp-prod-platform",
+        name: "to-cde",
+        network: "projects/qp-prod-platform/global/networks/prod-platform",
+        destRange: "10.76.0.0/20",
+        nextHopIlb: "10.68.0.9",
+      },
+    }),
+    on: "to-cde",
+    message:
+      '[NET-09] gcp:compute/route:Route "to-cde": route to-cde sends 10.76.0.0/20, a cardholder-data range, out of another VPC. Fix: remove the route',
+  },
+  {
+    policy: "compute-cde-network-segmentation",
+    title: "a cde firewall rule admitting the platform's nodes",
+    mutate: addResource({
+      type: "gcp:compute/firewall:Firewall",
+      name: "allow-platform",
+      inputs: {
+        project: "qp-prod-cde",
+        name: "allow-platform",
+        network: "projects/qp-prod-cde/global/networks/prod-cde",
+        direction: "INGRESS",
+        sourceRanges: ["10.68.0.0/20"],
+        allows: [{ protocol: "tcp", ports: ["8443"] }],
+      },
+    }),
+    on: "allow-platform",
+    message:
+      '[NET-09] gcp:compute/firewall:Firewall "allow-platform": firewall rule allow-platform admits 10.68.0.0/20 from another VPC into the cardholder-data VPC. Fix: remove the rule: callers arrive only through the Private Service Connect NAT range',
+  },
+  {
+    policy: "compute-cde-network-segmentation",
+    title: "a second endpoint into the cde in one region",
+    mutate: addResource({
+      type: "gcp:compute/forwardingRule:ForwardingRule",
+      name: "extra-psc",
+      inputs: { project: "qp-prod-platform", name: "extra-psc", region: "us-east1", loadBalancingScheme: "" },
+    }),
+    on: "extra-psc",
+    message:
+      '[NET-09] gcp:compute/forwardingRule:ForwardingRule "extra-psc": 2 Private Service Connect endpoints in us-east1; one declared path is allowed. Fix: keep the PrivateServicePath endpoint only',
+  },
+  {
+    policy: "gke-dns-endpoint-perimeter",
+    title: "a DNS endpoint open to all networks behind a dry-run perimeter",
+    mutate: editResource("prod-gke-us-east1-cluster", (p) => {
+      (p.controlPlaneEndpointsConfig as { dnsEndpointConfig: unknown }).dnsEndpointConfig = {
+        allowExternalTraffic: true,
+      };
+    }),
+    on: "prod-gke-us-east1-cluster",
+    message:
+      '[IAM-06, NET-07] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": the DNS endpoint of prod-us-east1 accepts traffic from any network and no enforced perimeter restricts container.googleapis.com and kubernetesmetadata.googleapis.com. Fix: set allowExternalTraffic: false, or enforce the perimeter',
   },
 ];

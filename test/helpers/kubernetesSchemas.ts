@@ -57,6 +57,17 @@ const GKE_FIELDS: Record<string, { spec: string[]; defaults?: string[]; targetKi
     defaults: ["sslPolicy", "allowGlobalAccess", "region"],
     targetKinds: ["Gateway"],
   },
+  // https://cloud.google.com/kubernetes-engine/docs/how-to/private-service-connect
+  "networking.gke.io/v1/ServiceAttachment": {
+    spec: [
+      "connectionPreference",
+      "natSubnets",
+      "proxyProtocol",
+      "resourceRef",
+      "consumerAllowList",
+      "consumerRejectList",
+    ],
+  },
 };
 
 export function kubernetesKey(r: CapturedResource): string {

@@ -2,6 +2,7 @@ import { RehearsalRule } from "../model";
 import { apiEnabled } from "./apiEnabled";
 import { cmekGrantBeforeUse } from "./cmekGrantBeforeUse";
 import { crdInstalled } from "./crdInstalled";
+import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
 import { fieldLimits } from "./fieldLimits";
 import { logMetricPropagation } from "./logMetricPropagation";
@@ -24,6 +25,7 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   privateServiceAccessFirst,
   logMetricPropagation,
   crdInstalled,
+  customResourceStatusAwaited,
   denyPolicyDeployer,
   fieldLimits,
   stackOutputsSecretFree,
