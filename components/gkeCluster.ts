@@ -24,11 +24,15 @@ export interface GkeClusterArgs {
   /** Networks allowed to reach the control plane's IP endpoint (IAM-06). */
   authorizedNetworks: { name: string; cidr: string }[];
   /**
-   * Whether the DNS endpoint accepts traffic from outside Google Cloud. Authorized networks do not
-   * apply to it; only an enforced VPC Service Controls perimeter restricting
-   * `container.googleapis.com` and `kubernetesmetadata.googleapis.com` limits it to named
-   * networks and identities (https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation),
-   * so the stack opens it only when its perimeter is enforced (IAM-06).
+   * How operators and the deployer reach the control plane (IAM-06). `true`: through the
+   * IAM-authorised DNS endpoint, with the IP endpoint private. Authorized networks do not apply to
+   * the DNS endpoint; only an enforced VPC Service Controls perimeter restricting
+   * `container.googleapis.com` and `kubernetesmetadata.googleapis.com` limits it to named networks
+   * and identities (https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation), so
+   * the stack chooses it only when its perimeter is enforced. `false`: the DNS endpoint takes no user
+   * traffic at all (`allowExternalTraffic` "controls whether user traffic is allowed over this
+   * endpoint": Container API DNSEndpointConfig) and the IP endpoint is reachable from the
+   * authorized networks only.
    * @default false
    */
   dnsEndpointExternalTraffic?: boolean;
@@ -57,6 +61,7 @@ export class GkeCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:gke:GkeCluster", name, {}, opts);
+    const viaDns = args.dnsEndpointExternalTraffic ?? false;
     const maintenance = args.maintenance ?? { day: 7, hour: 3 };
     const start = `2026-01-04T${String(maintenance.hour).padStart(2, "0")}:00:00Z`;
     // GKE requires at least 48 hours of maintenance availability in any 32 days, in windows of at
@@ -73,11 +78,11 @@ export class GkeCluster extends pulumi.ComponentResource {
         network: args.network,
         subnetwork: args.subnetwork,
         ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
-        privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: true },
+        // One way in at a time (dnsEndpointExternalTraffic): the DNS endpoint behind an enforced
+        // perimeter, or else the IP endpoint from the named networks only.
+        privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: viaDns },
         controlPlaneEndpointsConfig: {
-          // The IP endpoint is private; the IAM-authorised DNS endpoint is open beyond Google Cloud
-          // only behind an enforced perimeter (dnsEndpointExternalTraffic).
-          dnsEndpointConfig: { allowExternalTraffic: args.dnsEndpointExternalTraffic ?? false },
+          dnsEndpointConfig: { allowExternalTraffic: viaDns },
           ipEndpointsConfig: { enabled: true },
         },
         masterAuthorizedNetworksConfig: {
@@ -94,7 +99,10 @@ export class GkeCluster extends pulumi.ComponentResource {
         binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
         workloadIdentityConfig: { workloadPool: pulumi.interpolate`${args.project}.svc.id.goog` },
         fleet: { project: args.project },
-        securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_ENTERPRISE" },
+        // Workload vulnerability scanning in GKE (Advanced Vulnerability Insights) is deprecated and can
+        // no longer be enabled (https://cloud.google.com/kubernetes-engine/docs/deprecations/vulnerability-scanning-gkee);
+        // images are scanned in Artifact Registry instead (artifactregistry-repository-scanning).
+        securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" },
         gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
         loggingConfig: {
           enableComponents: [
@@ -129,15 +137,17 @@ export class GkeCluster extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect ?? true, dependsOn: args.dependsOn },
     );
-    const dnsEndpoint = cluster.controlPlaneEndpointsConfig.apply(
-      (c) => c?.dnsEndpointConfig?.endpoint ?? "",
-    );
+    // The DNS endpoint has a publicly trusted certificate; the IP endpoint presents the cluster's CA.
+    const server = viaDns
+      ? pulumi.interpolate`server: https://${cluster.controlPlaneEndpointsConfig.apply((c) => c?.dnsEndpointConfig?.endpoint ?? "")}`
+      : pulumi.interpolate`server: https://${cluster.endpoint}
+    certificate-authority-data: ${cluster.masterAuth.apply((m) => m?.clusterCaCertificate ?? "")}`;
     const kubeconfig = pulumi.interpolate`apiVersion: v1
 kind: Config
 clusters:
 - name: ${args.clusterName}
   cluster:
-    server: https://${dnsEndpoint}
+    ${server}
 contexts:
 - name: ${args.clusterName}
   context:

@@ -23,7 +23,8 @@ export type KeyRingClass = keyof typeof KEY_RINGS;
 export const KEY_RING_CLASSES = Object.keys(KEY_RINGS) as KeyRingClass[];
 
 /** Google service agents that encrypt with our keys; the address domain is per service. */
-export type AgentService = "cloud-sql" | "redis" | "gke" | "compute" | "logging" | "secret-manager";
+export type AgentService =
+  "cloud-sql" | "redis" | "gke" | "compute" | "logging" | "secret-manager" | "artifact-registry";
 
 export interface AgentRef {
   project: ProjectRole;
@@ -50,6 +51,10 @@ export const STORE_KEYS = [
   // The cde clusters' keys sit with the cardholder data they protect (NET-09): HSM, cde agents only.
   { name: "cde-gke-secrets", ring: "cardholder", agents: [{ project: "cde", service: "gke" }] },
   { name: "cde-gke-boot-disk", ring: "cardholder", agents: [{ project: "cde", service: "compute" }] },
+  // Artifact Registry repositories of each project's images (ENC-01): the platform's, and the cde's
+  // with the cardholder keys.
+  { name: "images", ring: "platform", agents: [{ project: "platform", service: "artifact-registry" }] },
+  { name: "cde-images", ring: "cardholder", agents: [{ project: "cde", service: "artifact-registry" }] },
   // Secret Manager replicas of the platform's secrets, each under its region's key (ENC-09).
   { name: "secrets", ring: "platform", agents: [{ project: "platform", service: "secret-manager" }] },
 ] as const satisfies readonly StoreKeySpec[];

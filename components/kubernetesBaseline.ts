@@ -164,11 +164,12 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
         },
         inNs,
       );
-      // Gateway front ends and health checks come from Google's load-balancer ranges; a workload
-      // published through Private Service Connect also takes its NAT range, and nothing else.
-      const callers = w.exposure.kind === "gateway" ? [] : psc.natRange ? [psc.natRange] : [];
-      if (w.exposure.kind === "private-service-connect" && callers.length === 0)
+      // Gateway front ends and health checks come from Google's load-balancer ranges. A workload
+      // published through Private Service Connect takes only its NAT range: its passthrough load
+      // balancer's health checks go to the node (externalTrafficPolicy Local), not to the pod.
+      if (w.exposure.kind === "private-service-connect" && !psc.natRange)
         throw new Error(`${w.name} is published through Private Service Connect but no NAT range was given`);
+      const callers = w.exposure.kind === "gateway" ? GOOGLE_LB_RANGES : [psc.natRange as string];
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${w.name}-allow-gateway`,
         {
@@ -178,7 +179,7 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
             policyTypes: ["Ingress"],
             ingress: [
               {
-                from: [...GOOGLE_LB_RANGES, ...callers].map((cidr) => ({ ipBlock: { cidr } })),
+                from: callers.map((cidr) => ({ ipBlock: { cidr } })),
                 ports: [{ protocol: "TCP", port: w.port }],
               },
             ],

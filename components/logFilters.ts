@@ -3,6 +3,7 @@
  * policies read the same strings the program deploys. Filter syntax:
  * https://cloud.google.com/logging/docs/view/logging-query-language
  */
+import { CROSS_TENANT_FUNCTION } from "./auditMigration";
 
 /** The application audit log every service writes to (see docs/audit-logging.md). */
 export const APPLICATION_AUDIT_LOG = "qairopay-audit";
@@ -33,18 +34,22 @@ export function bucketWriterCondition(location: string, bucketId: string) {
 }
 
 /**
- * The marker the application's tenant guard leaves when it refuses a cross-tenant query: it calls
- * the SQL function `qairopay_cross_tenant_denied(actor_tenant, target_tenant)`, which pgaudit
- * (class `function`) records in the instance's postgres log.
+ * Cross-tenant access attempts on one instance (TEN-02): the pgAudit FUNCTION record of the tenant
+ * guard's marker call. Cloud SQL sends pgAudit records as Data Access audit logs of the instance,
+ * method `cloudsql.instances.query`, the record in `protoPayload.request` as a `PgAuditEntry`
+ * (https://cloud.google.com/sql/docs/postgres/pg-audit; field list and sample entry:
+ * https://cloud.google.com/alloydb/docs/pgaudit/view-audit-log). It matches on the audited object,
+ * not on `statement`: the migration's own CREATE FUNCTION and GRANT records, and on cardholder
+ * instances the READ record of the guard's SELECT, carry the marker in their statement too.
  */
-export const CROSS_TENANT_MARKER = "qairopay_cross_tenant_denied";
-
 export function crossTenantFilter(project: string, instance: string): string {
   return [
     'resource.type="cloudsql_database"',
     `resource.labels.database_id="${project}:${instance}"`,
-    'logName:"/logs/cloudsql.googleapis.com%2Fpostgres.log"',
-    `textPayload:"${CROSS_TENANT_MARKER}"`,
+    `logName="projects/${project}/logs/cloudaudit.googleapis.com%2Fdata_access"`,
+    'protoPayload.request.@type="type.googleapis.com/google.cloud.sql.audit.v1.PgAuditEntry"',
+    'protoPayload.request.auditClass="FUNCTION"',
+    `protoPayload.request.object="${CROSS_TENANT_FUNCTION}"`,
   ].join(" AND ");
 }
 

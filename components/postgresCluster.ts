@@ -2,7 +2,8 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
 import { StandardLabels } from "../platform/labels";
-import { POSTGRES_FLAGS } from "./postgresFlags";
+import { DatabaseMigration } from "./databaseMigration";
+import { postgresFlags } from "./postgresFlags";
 
 export interface PostgresClusterArgs {
   /**
@@ -41,6 +42,11 @@ export interface PostgresClusterArgs {
    */
   designateDrReplica?: boolean;
   labels: StandardLabels;
+  /**
+   * Database-side code the deployer applies to the primary's application database on every change
+   * of it (DatabaseMigration: the Cloud SQL Data API, as the deployer's IAM database user).
+   */
+  migration?: { script: string; description: string; deployer: string };
   /** Resources the instances must wait for (key grants, service networking). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -98,6 +104,9 @@ export class PostgresCluster extends pulumi.ComponentResource {
             diskType: "PD_SSD",
             diskAutoresize: true,
             deletionProtectionEnabled: args.protect ?? true,
+            // The platform's migration runs through the Data API (DatabaseMigration); on both
+            // instances, so that it can run on whichever is primary.
+            dataApiAccess: "ALLOW_DATA_API",
             ipConfiguration: {
               ipv4Enabled: false,
               privateNetwork: args.network,
@@ -130,7 +139,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
               recordApplicationTags: true,
               recordClientAddress: true,
             },
-            databaseFlags: POSTGRES_FLAGS,
+            databaseFlags: postgresFlags(args.labels["data-class"]),
             userLabels: { ...args.labels, "cluster-role": role },
           },
         },
@@ -149,6 +158,18 @@ export class PostgresCluster extends pulumi.ComponentResource {
     >;
     this.primary = primary;
     this.drReplica = drReplica;
+    if (args.migration)
+      new DatabaseMigration(
+        `${name}-migration`,
+        {
+          project: args.project,
+          instance: primary.name,
+          ...args.migration,
+          // Not while the replica is being created from the primary (one operation at a time).
+          dependsOn: [primary, drReplica],
+        },
+        { parent: this },
+      );
     this.primaryConnectionName = primary.connectionName;
     this.registerOutputs({ instances: this.instances, primaryConnectionName: this.primaryConnectionName });
   }

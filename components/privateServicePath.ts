@@ -77,6 +77,11 @@ export class PrivateServicePath extends pulumi.ComponentResource {
         spec: {
           type: "LoadBalancer",
           selector: { app: workload.name },
+          // Only nodes running a pod take traffic, and the pod sees the NAT address it came from:
+          // with `Cluster`, a node without one forwards it (source NATed to the node) and the pod's
+          // NetworkPolicy, which admits only the NAT range, drops it
+          // (https://cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters).
+          externalTrafficPolicy: "Local",
           // Only Private Service Connect's NAT range may use the load balancer: GKE writes these
           // as the source ranges of the firewall rule it creates for it.
           loadBalancerSourceRanges: [producer.natRange],

@@ -78,6 +78,18 @@ export function valueAtPath(object: Record<string, unknown>, dotted: string): un
  * Conditional replacements (GKE enableL4IlbSubsetting true to false, ...) are not listed.
  */
 export const IMMUTABLE_FIELDS: Record<string, string[]> = {
+  // resource_sql_user.go, resource_sql_database.go, resource_sql_provision_script.go (ForceNew;
+  // a changed script runs again on replacement, which is how a migration is re-applied).
+  "gcp:sql/user:User": ["host", "iamEmail", "instance", "name", "project", "type"],
+  "gcp:sql/database:Database": ["instance", "name", "project"],
+  "gcp:sql/provisionScript:ProvisionScript": [
+    "script",
+    "instance",
+    "database",
+    "user",
+    "passwordSecretVersion",
+    "project",
+  ],
   // resource_compute_address.go / resource_compute_forwarding_rule.go (Private Service Connect
   // endpoints): ForceNew fields; a forwarding rule's `target` changes in place (setTarget).
   "gcp:compute/address:Address": [

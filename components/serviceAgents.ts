@@ -42,6 +42,12 @@ export const AGENTS: Record<ProjectAgent, { api: string; domain: string; role?: 
     api: "secretmanager.googleapis.com",
     domain: "gcp-sa-secretmanager.iam.gserviceaccount.com",
   },
+  // Encrypts the repositories' images with their CMEK key (https://cloud.google.com/artifact-registry/docs/cmek).
+  "artifact-registry": {
+    api: "artifactregistry.googleapis.com",
+    domain: "gcp-sa-artifactregistry.iam.gserviceaccount.com",
+    role: "roles/artifactregistry.serviceAgent",
+  },
   compute: { api: "compute.googleapis.com", domain: "compute-system.iam.gserviceaccount.com" },
   logging: { api: "logging.googleapis.com", domain: "gcp-sa-logging.iam.gserviceaccount.com" },
 };

@@ -291,7 +291,10 @@ export class GcpMocks implements Mocks {
   readonly calls: MockCallArgs[] = [];
 
   /** Subnets by id and by name, for what Google allocates or names from them. */
-  private readonly subnets = new Map<string, { project: string; region: string; range: string; used: number }>();
+  private readonly subnets = new Map<
+    string,
+    { project: string; region: string; range: string; used: number }
+  >();
 
   newResource(args: MockResourceArgs): MockResourceResult {
     const known = this.deployed.get(`${args.type}::${args.name}`);

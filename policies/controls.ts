@@ -142,9 +142,12 @@ export const CONTROLS: Control[] = [
     text: "Cross-tenant access attempts are logged by pgaudit and alerted on for every database holding tenant data.",
     implementedBy: [
       "components/postgresFlags.ts",
+      "components/auditMigration.ts",
+      "components/databaseMigration.ts",
       "components/logFilters.ts",
       "components/securityAlerts.ts",
     ],
+    provenBy: ["test/pgaudit.test.ts", "test/crossTenantFilter.test.ts"],
   },
   {
     id: "LOG-01",
@@ -187,6 +190,13 @@ export const CONTROLS: Control[] = [
     kind: "A",
     text: "Alerts on IAM changes in the logging project, sink changes, KMS key disable/destroy, Cloud SQL failover.",
     implementedBy: ["components/securityAlerts.ts", "components/logFilters.ts"],
+  },
+  {
+    id: "LOG-08",
+    kind: "T",
+    text: "No primary account number (PAN) reaches any log: proven on real PostgreSQL with the platform's exact audit and logging flags.",
+    implementedBy: ["components/postgresFlags.ts", "docs/audit-logging.md"],
+    provenBy: ["test/pgaudit.test.ts"],
   },
   {
     id: "NET-01",

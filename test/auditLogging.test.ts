@@ -227,11 +227,13 @@ describe("alerting", () => {
     expect((policy.inputs.notificationChannels as string[]).length).toBe(3);
   });
 
-  test("a cross-tenant alert for every database instance, on the guard's pgaudit marker", () => {
+  test("a cross-tenant alert for every database instance, on the guard's pgaudit marker in its Data Access log", () => {
     const metric = named(prod, "prod-ledger-alerts-cross-tenant-prod-ledger-us-east1");
     expect(metric.inputs.filter).toBe(
       'resource.type="cloudsql_database" AND resource.labels.database_id="qp-prod-platform:prod-ledger-us-east1" AND ' +
-        'logName:"/logs/cloudsql.googleapis.com%2Fpostgres.log" AND textPayload:"qairopay_cross_tenant_denied"',
+        'logName="projects/qp-prod-platform/logs/cloudaudit.googleapis.com%2Fdata_access" AND ' +
+        'protoPayload.request.@type="type.googleapis.com/google.cloud.sql.audit.v1.PgAuditEntry" AND ' +
+        'protoPayload.request.auditClass="FUNCTION" AND protoPayload.request.object="public.qairopay_cross_tenant_denied"',
     );
     expect(metric.inputs.filter).toBe(crossTenantFilter("qp-prod-platform", "prod-ledger-us-east1"));
     const crossTenant = ofType(prod, "gcp:logging/metric:Metric").filter((m) =>

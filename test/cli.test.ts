@@ -205,8 +205,13 @@ describe("npm run plan", () => {
     ]);
     expect(result.code).toBe(1);
     const rules = new Set(JSON.parse(result.stdout).findings.map((f: { rule: string }) => f.rule));
-    // The deny policy locks the other identity out; the perimeter admits one nobody needs.
-    expect([...rules]).toEqual(["deny-policy-deployer", "perimeter-crossings"]);
+    // The deny policy locks the other identity out; the migrations' IAM database user is the stack's
+    // deployer, not this one; the perimeter admits one nobody needs.
+    expect([...rules]).toEqual([
+      "deny-policy-deployer",
+      "sql-provision-script-prerequisites",
+      "perimeter-crossings",
+    ]);
   });
 
   test("rehearse: bad input exits 2 with a message", async () => {
@@ -261,7 +266,8 @@ describe("npm run plan", () => {
     expect(out.findings).toEqual([]);
     expect(
       out.changes.filter((c: { op: string }) => c.op !== "same").map((c: { op: string }) => c.op),
-    ).toEqual(["update", "update", "update", "update"]);
+      // The four instances in place; the two migration scripts run again on the new primaries.
+    ).toEqual(["update", "update", "update", "update", "replace", "replace"]);
     expect(Object.keys(out.changes[0])).toEqual(["urn", "op", "fields"]);
 
     const state = JSON.parse(fs.readFileSync(exported, "utf8"));

@@ -77,25 +77,32 @@ describe("GKE Autopilot clusters", () => {
     ]);
     expect((c.resourceLabels as Record<string, string>)["data-class"]).toBe("cardholder");
     expect(named(prod, "prod-cde-images-policy").inputs.admissionWhitelistPatterns).toEqual(
-      REGIONS.map((r) => ({ namePattern: `${r}-docker.pkg.dev/qp-prod-cde/images/**` })),
+      REGIONS.map((r) => ({ namePattern: `${r}-docker.pkg.dev/qp-prod-cde/containers/**` })),
     );
   });
 
-  test("the DNS endpoint is closed to outside traffic unless the perimeter is enforced (IAM-06)", async () => {
+  test("one way to the control plane: the IP endpoint from named networks, or the DNS endpoint behind an enforced perimeter (IAM-06)", async () => {
     const dns = (run: OfflineRun) => [
       ...new Set(
         ofType(run, CLUSTER).map((c) =>
-          JSON.stringify((c.inputs.controlPlaneEndpointsConfig as any).dnsEndpointConfig),
+          JSON.stringify(
+            (c.inputs.controlPlaneEndpointsConfig as { dnsEndpointConfig?: unknown }).dnsEndpointConfig,
+          ),
         ),
       ),
-    ]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    ];
     expect(dns(prod)).toEqual(['{"allowExternalTraffic":false}']);
-    expect(dns(await planStack("prod", { perimeterEnforced: true }))).toEqual([
-      '{"allowExternalTraffic":true}',
-    ]);
+    const kubeconfig = (run: OfflineRun) => String(named(run, "prod-cde-gke-us-east1-k8s").inputs.kubeconfig);
+    expect(kubeconfig(prod)).toContain("certificate-authority-data:");
+    const enforced = await planStack("prod", { perimeterEnforced: true });
+    expect(dns(enforced)).toEqual(['{"allowExternalTraffic":true}']);
+    expect([
+      ...new Set(ofType(enforced, CLUSTER).map((c) => JSON.stringify(c.inputs.privateClusterConfig))),
+    ]).toEqual(['{"enablePrivateEndpoint":true,"enablePrivateNodes":true}']);
+    expect(kubeconfig(enforced)).not.toContain("certificate-authority-data:");
   });
 
-  test("the control plane is private, with named authorized networks only, and no legacy auth", () => {
+  test("the control plane: named authorized networks only, private nodes, and no legacy auth", () => {
     const c = named(prod, "prod-gke-us-east1-cluster").inputs as Record<string, unknown>;
     expect(c.masterAuthorizedNetworksConfig).toEqual({
       cidrBlocks: [
@@ -104,7 +111,8 @@ describe("GKE Autopilot clusters", () => {
       ],
       gcpPublicCidrsAccessEnabled: false,
     });
-    expect(c.privateClusterConfig).toEqual({ enablePrivateNodes: true, enablePrivateEndpoint: true });
+    // Dry-run perimeter: the IP endpoint is the way in, from the authorized networks only.
+    expect(c.privateClusterConfig).toEqual({ enablePrivateNodes: true, enablePrivateEndpoint: false });
     expect([c.enableLegacyAbac, c.masterAuth]).toEqual([
       false,
       { clientCertificateConfig: { issueClientCertificate: false } },
@@ -146,7 +154,7 @@ describe("GKE Autopilot clusters", () => {
         enforcementMode: "ENFORCED_BLOCK_AND_AUDIT_LOG",
       },
       admissionWhitelistPatterns: REGIONS.map((r) => ({
-        namePattern: `${r}-docker.pkg.dev/qp-prod-platform/images/**`,
+        namePattern: `${r}-docker.pkg.dev/qp-prod-platform/containers/**`,
       })),
     });
   });
@@ -216,6 +224,7 @@ describe("Kubernetes baseline", () => {
       expect(service?.inputs.spec).toEqual({
         type: "LoadBalancer",
         selector: { app: "card-vault" },
+        externalTrafficPolicy: "Local",
         loadBalancerSourceRanges: [region === "us-central1" ? "10.78.0.0/24" : "10.78.1.0/24"],
         ports: [{ name: "https", port: 443, targetPort: 8443, protocol: "TCP", appProtocol: "HTTPS" }],
       });
@@ -246,9 +255,7 @@ describe("Kubernetes baseline", () => {
       });
       const ingress = kind(cde, "NetworkPolicy").find((p) => meta(p).name === "allow-gateway-ingress");
       expect((ingress?.inputs.spec as { ingress: { from: unknown[] }[] }).ingress[0].from).toEqual(
-        ["35.191.0.0/16", "130.211.0.0/22", region === "us-central1" ? "10.78.0.0/24" : "10.78.1.0/24"].map(
-          (cidr) => ({ ipBlock: { cidr } }),
-        ),
+        [region === "us-central1" ? "10.78.0.0/24" : "10.78.1.0/24"].map((cidr) => ({ ipBlock: { cidr } })),
       );
     }
     expect(ofType(prod, "gcp:compute/networkPeering:NetworkPeering")).toEqual([]);
@@ -311,19 +318,44 @@ describe("Kubernetes baseline", () => {
     });
   });
 
-  test("one immutable-tag Docker repository per region, the ones Binary Authorization admits", () => {
-    expect(
+  test("one immutable-tag CMEK Docker repository per region and project, the ones Binary Authorization admits", async () => {
+    const repositories = (run: OfflineRun) =>
       sorted(
-        ofType(prod, "gcp:artifactregistry/repository:Repository").map((r) => [
+        ofType(run, "gcp:artifactregistry/repository:Repository").map((r) => [
+          r.inputs.project,
           r.inputs.location,
           r.inputs.repositoryId,
-          r.inputs.format,
           r.inputs.dockerConfig,
+          r.inputs.kmsKeyName ?? null,
           r.protect,
         ]),
+      );
+    const cmek = (project: string, ring: string, key: string) =>
+      REGIONS.map((r) => [
+        project,
+        r,
+        "containers",
+        { immutableTags: true },
+        `projects/qp-prod-kms/locations/${r}/keyRings/${ring}/cryptoKeys/${key}`,
+        true,
+      ]);
+    const expected = [
+      ...cmek("qp-prod-platform", "platform", "images"),
+      ...cmek("qp-prod-cde", "cardholder", "cde-images"),
+    ];
+    expect(repositories(prod)).toEqual(sorted(expected));
+    // While images move, the pre-CMEK repositories stay, and Binary Authorization admits both.
+    const legacy = await planStack("prod", { legacyImageRepositories: true });
+    expect(repositories(legacy)).toEqual(
+      sorted([
+        ...expected,
+        ...REGIONS.map((r) => ["qp-prod-platform", r, "images", { immutableTags: true }, null, true]),
+      ]),
+    );
+    expect(named(legacy, "prod-images-policy").inputs.admissionWhitelistPatterns).toEqual(
+      ["containers", "images"].flatMap((repo) =>
+        REGIONS.map((r) => ({ namePattern: `${r}-docker.pkg.dev/qp-prod-platform/${repo}/**` })),
       ),
-    ).toEqual(
-      sorted([...REGIONS, ...REGIONS].map((r) => [r, "images", "DOCKER", { immutableTags: true }, true])),
     );
   });
 

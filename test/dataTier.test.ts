@@ -1,3 +1,5 @@
+import { AUDIT_MIGRATION } from "../components/auditMigration";
+import { APPLICATION_DATABASE, iamDatabaseUser } from "../components/databaseMigration";
 import { mockProjectNumber } from "../harness/gcpMocks";
 import { LABEL_FIELDS } from "../policies/security/gcp-resource-standard-labels";
 import type { OfflineRun } from "../harness/run";
@@ -14,6 +16,8 @@ const gkeAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@container-engine-robot.iam.gserviceaccount.com`;
 const computeAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@compute-system.iam.gserviceaccount.com`;
+const arAgent = (project: string) =>
+  `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-artifactregistry.iam.gserviceaccount.com`;
 const loggingAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-logging.iam.gserviceaccount.com`;
 const redisAgent = (project: string) =>
@@ -31,8 +35,9 @@ describe("key hierarchy", () => {
 
   test("every key rotates every 90 days, waits 30 days to destroy, and is protected and retained", () => {
     const keys = ofType(prod, T.key);
-    // Per serving region: 7 store keys (with Secret Manager's) and 5 tenant KEKs; plus the audit key.
-    expect(keys).toHaveLength(2 * (7 + 5) + 1);
+    // Per serving region: 11 store keys (Secret Manager's, the cde clusters' and both projects'
+    // image keys included) and 5 tenant KEKs; plus the audit key.
+    expect(keys).toHaveLength(2 * (11 + 5) + 1);
     for (const key of keys) {
       expect([
         key.name,
@@ -56,12 +61,13 @@ describe("key hierarchy", () => {
       Object.entries(levels)
         .filter(([, level]) => level === "HSM")
         .map(([id]) => id),
-    ).toEqual([
-      "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-sql",
-      "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan",
-      "projects/qp-prod-kms/locations/us-east1/keyRings/cardholder/cryptoKeys/card-vault-sql",
-      "projects/qp-prod-kms/locations/us-east1/keyRings/cardholder/cryptoKeys/card-vault-pan",
-    ]);
+    ).toEqual(
+      ["us-central1", "us-east1"].flatMap((r) =>
+        ["card-vault-sql", "card-vault-pan", "cde-gke-secrets", "cde-gke-boot-disk", "cde-images"].map(
+          (k) => `projects/qp-prod-kms/locations/${r}/keyRings/cardholder/cryptoKeys/${k}`,
+        ),
+      ),
+    );
   });
 
   test("a KEK per tenant per region in the tenant-kek ring, labelled with the tenant", () => {
@@ -95,6 +101,10 @@ describe("key hierarchy", () => {
         ...["us-central1", "us-east1"].flatMap((r) => [
           [`${r}/keyRings/platform/cryptoKeys/gke-secrets`, gkeAgent("qp-prod-platform"), role],
           [`${r}/keyRings/platform/cryptoKeys/gke-boot-disk`, computeAgent("qp-prod-platform"), role],
+          [`${r}/keyRings/platform/cryptoKeys/images`, arAgent("qp-prod-platform"), role],
+          [`${r}/keyRings/cardholder/cryptoKeys/cde-gke-secrets`, gkeAgent("qp-prod-cde"), role],
+          [`${r}/keyRings/cardholder/cryptoKeys/cde-gke-boot-disk`, computeAgent("qp-prod-cde"), role],
+          [`${r}/keyRings/cardholder/cryptoKeys/cde-images`, arAgent("qp-prod-cde"), role],
           [
             `${r}/keyRings/platform/cryptoKeys/secrets`,
             `serviceAccount:service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-secretmanager.iam.gserviceaccount.com`,
@@ -120,8 +130,11 @@ describe("key hierarchy", () => {
       ["qp-prod-platform", "multiclusteringress.googleapis.com"],
       ["qp-prod-platform", "servicenetworking.googleapis.com"],
       ["qp-prod-platform", "secretmanager.googleapis.com"],
+      ["qp-prod-platform", "artifactregistry.googleapis.com"],
       ["qp-prod-cde", "sqladmin.googleapis.com"],
       ["qp-prod-cde", "servicenetworking.googleapis.com"],
+      ["qp-prod-cde", "container.googleapis.com"],
+      ["qp-prod-cde", "artifactregistry.googleapis.com"],
     ]);
   });
 
@@ -152,6 +165,12 @@ describe("key hierarchy", () => {
         ],
         ["qp-prod-cde", "roles/cloudsql.serviceAgent", agent("qp-prod-cde", "gcp-sa-cloud-sql")],
         ["qp-prod-cde", "roles/servicenetworking.serviceAgent", agent("qp-prod-cde", "service-networking")],
+        ["qp-prod-cde", "roles/container.serviceAgent", agent("qp-prod-cde", "container-engine-robot")],
+        ...["qp-prod-platform", "qp-prod-cde"].map((p) => [
+          p,
+          "roles/artifactregistry.serviceAgent",
+          agent(p, "gcp-sa-artifactregistry"),
+        ]),
       ]),
     );
   });
@@ -307,6 +326,46 @@ describe("Postgres clusters", () => {
   });
 });
 
+describe("the database-side migration (TEN-02)", () => {
+  test("pgAudit and the marker function, run on each primary by the deployer through the Data API", () => {
+    for (const [cluster, project] of [
+      ["ledger", "qp-prod-platform"],
+      ["card-vault", "qp-prod-cde"],
+    ]) {
+      const script = named(prod, `prod-${cluster}-migration-script`);
+      expect(script.inputs).toMatchObject({
+        project,
+        instance: `prod-${cluster}-us-central1`,
+        database: APPLICATION_DATABASE,
+        script: AUDIT_MIGRATION,
+      });
+      expect(named(prod, `prod-${cluster}-migration-deployer`).inputs).toEqual({
+        project,
+        instance: `prod-${cluster}-us-central1`,
+        name: "prod-deployer@qp-platform-ci.iam",
+        type: "CLOUD_IAM_SERVICE_ACCOUNT",
+        databaseRoles: ["cloudsqlsuperuser"],
+        deletionPolicy: "ABANDON",
+      });
+      for (const region of ["us-central1", "us-east1"])
+        expect(
+          (named(prod, `prod-${cluster}-${region}`).inputs.settings as { dataApiAccess: string })
+            .dataApiAccess,
+        ).toBe("ALLOW_DATA_API");
+    }
+  });
+
+  test("a deployer principal Cloud SQL cannot sign in as is refused", () => {
+    expect(iamDatabaseUser("user:alice@example.com")).toEqual({
+      name: "alice@example.com",
+      type: "CLOUD_IAM_USER",
+    });
+    expect(() => iamDatabaseUser("domain:example.com")).toThrow(
+      "deployer domain:example.com: Cloud SQL IAM users are serviceAccount:, user: or group: principals",
+    );
+  });
+});
+
 describe("Memorystore", () => {
   test("one STANDARD_HA instance per region with TLS, AUTH, read replicas and a key of its region", () => {
     expect(
@@ -348,14 +407,25 @@ describe("Memorystore", () => {
 
 describe("network", () => {
   test("a subnet per region per VPC with GKE ranges, Private Google Access and flow logs", () => {
+    // The cde's Private Service Connect NAT subnets hold no machine (docs/segmentation.md).
     expect(
-      ofType(prod, T.subnet).map((s) => [
-        s.inputs.name,
-        s.inputs.ipCidrRange,
-        s.inputs.secondaryIpRanges,
-        s.inputs.privateIpGoogleAccess,
-        s.inputs.logConfig,
-      ]),
+      ofType(prod, T.subnet)
+        .filter((s) => s.inputs.purpose === "PRIVATE_SERVICE_CONNECT")
+        .map((s) => [s.inputs.name, s.inputs.ipCidrRange, s.inputs.project]),
+    ).toEqual([
+      ["prod-cde-us-central1-psc-nat", "10.78.0.0/24", "qp-prod-cde"],
+      ["prod-cde-us-east1-psc-nat", "10.78.1.0/24", "qp-prod-cde"],
+    ]);
+    expect(
+      ofType(prod, T.subnet)
+        .filter((s) => s.inputs.purpose === undefined)
+        .map((s) => [
+          s.inputs.name,
+          s.inputs.ipCidrRange,
+          s.inputs.secondaryIpRanges,
+          s.inputs.privateIpGoogleAccess,
+          s.inputs.logConfig,
+        ]),
     ).toEqual([
       [
         "prod-platform-us-central1",
@@ -592,8 +662,9 @@ describe("private Google access and intrusion detection", () => {
 describe("projects and labels", () => {
   test("APIs are enabled and never disabled on destroy", () => {
     const services = ofType(prod, T.service);
-    // 22 platform (with Certificate Manager, Cloud IDS, Secret Manager, Container Scanning), 8 cde (with Cloud DNS), 5 kms, 6 logging.
-    expect(services.length).toBe(41);
+    // 22 platform (with Certificate Manager, Cloud IDS, Secret Manager, Container Scanning), 15 cde
+    // (with Cloud DNS, and its clusters' seven), 5 kms, 6 logging.
+    expect(services.length).toBe(48);
     expect(
       services.every(
         (s) => s.inputs.disableOnDestroy === false && s.inputs.disableDependentServices === false,

@@ -63,9 +63,17 @@ describe("failover by configuration (RES-04)", () => {
       .filter((r) => JSON.stringify(r.inputs) !== JSON.stringify(eastByUrn.get(r.urn)?.inputs))
       .map((r) => r.name)
       .sort();
+    // Besides the instances, the migration follows the primary: its script runs again there; the
+    // database and the deployer's user replicated with the data and ignore the change.
     expect(changed).toEqual([
+      "prod-card-vault-migration-database",
+      "prod-card-vault-migration-deployer",
+      "prod-card-vault-migration-script",
       "prod-card-vault-us-central1",
       "prod-card-vault-us-east1",
+      "prod-ledger-migration-database",
+      "prod-ledger-migration-deployer",
+      "prod-ledger-migration-script",
       "prod-ledger-us-central1",
       "prod-ledger-us-east1",
     ]);

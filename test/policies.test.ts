@@ -92,8 +92,8 @@ describe("artifactregistry-repository-scanning", () => {
     const mutated = removeResource("prod-platform-containerscanning")(prod);
     const found = await violationsOf(mutated, "artifactregistry-repository-scanning");
     expect(found.map((v) => v.urn.split("::").pop())).toEqual([
-      "prod-images-us-central1",
-      "prod-images-us-east1",
+      "prod-images-containers-us-central1",
+      "prod-images-containers-us-east1",
     ]);
     expect(found[0].message).toContain(
       "scanning is INHERITED but containerscanning.googleapis.com is not enabled in qp-prod-platform: nothing scans",
@@ -109,5 +109,21 @@ describe("residency of locations", () => {
         isAllowedLocation,
       ),
     ).toEqual([true, true, true, true, false, false, false, false]);
+  });
+});
+
+describe("pgaudit.log classes (sql-instance-audit-flags)", () => {
+  test("`all` is every class, `misc` includes `misc_set`, `-x` removes x, case is ignored", () => {
+    const { auditClasses } = jest.requireActual("../policies/security/sql-instance-audit-flags");
+    expect(
+      ["all", "all,-read", "DDL, Misc", "misc,-misc_set", "none", ""].map((v) => [...auditClasses(v)].sort()),
+    ).toEqual([
+      ["ddl", "function", "misc", "misc_set", "read", "role", "write"],
+      ["ddl", "function", "misc", "misc_set", "role", "write"],
+      ["ddl", "misc", "misc_set"],
+      ["misc"],
+      [],
+      [],
+    ]);
   });
 });

@@ -44,13 +44,41 @@ describe("the offline preview against a deployed state", () => {
     expect(errors(findings)).toContainEqual(["stateful-replace", name]);
   });
 
+  test("Artifact Registry CMEK: new repositories beside the old ones, and dropping the old ones is stopped", async () => {
+    // The deployed state before CMEK: the `images` repositories only.
+    const legacy = (await planStack("prod", { legacyImageRepositories: true })).resources;
+    const deployed = legacy.filter((r) => !/^prod-images-containers-/.test(r.name));
+    const migrating = previewAgainst(deployed, legacy);
+    expect(
+      migrating.changes.filter(
+        (c) => c.type === "gcp:artifactregistry/repository:Repository" && c.op !== "same",
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        op: "create",
+        urn: expect.stringContaining("prod-images-containers-us-central1"),
+      }),
+      expect.objectContaining({
+        op: "create",
+        urn: expect.stringContaining("prod-images-containers-us-east1"),
+      }),
+    ]);
+    expect(errors(migrating.findings)).toEqual([]);
+    expect(errors(previewAgainst(deployed, prod).findings)).toEqual(
+      expect.arrayContaining([
+        ["stateful-delete", "prod-images-us-central1"],
+        ["stateful-delete", "prod-images-us-east1"],
+      ]),
+    );
+  });
+
   test("the same program against its own export: every resource unchanged", () => {
     const { changes, findings } = previewAgainst(prod, clone(prod));
     expect(new Set(changes.map((c) => c.op))).toEqual(new Set(["same"]));
     expect(findings).toEqual([]);
   });
 
-  test("failing over (primaryRegion flipped) updates the four Cloud SQL instances in place, replaces and deletes nothing", () => {
+  test("failing over (primaryRegion flipped) updates the four Cloud SQL instances in place and re-runs the migrations on the new primaries; deletes nothing", () => {
     const { changes, findings } = previewAgainst(prod, prodFlipped);
     const changed = changes.filter((c) => c.op !== "same");
     expect(changed.map((c) => [c.op, shortUrn(c.urn)]).sort()).toEqual(
@@ -59,10 +87,17 @@ describe("the offline preview against a deployed state", () => {
         ["update", "prod-card-vault-us-east1"],
         ["update", "prod-ledger-us-central1"],
         ["update", "prod-ledger-us-east1"],
+        // An idempotent script replaced is the script run again on the new primary (its delete does nothing).
+        ["replace", "prod-card-vault-migration-script"],
+        ["replace", "prod-ledger-migration-script"],
       ].sort(),
     );
+    const instances = changed.filter((c) => c.type === "gcp:sql/databaseInstance:DatabaseInstance");
     expect(
-      changed.every((c) => c.fields.includes("masterInstanceName") && c.replaceFields.length === 0),
+      instances.every((c) => c.fields.includes("masterInstanceName") && c.replaceFields.length === 0),
+    ).toBe(true);
+    expect(
+      changed.filter((c) => c.op === "replace").every((c) => c.replaceFields.join() === "instance"),
     ).toBe(true);
     expect(findings).toEqual([]);
   });

@@ -154,7 +154,15 @@ describe("api-enabled", () => {
       findings(mutated, "api-enabled")
         .map((f) => f.urn.split("::").pop())
         .sort(),
-    ).toEqual(["prod-card-vault-us-central1", "prod-card-vault-us-east1", "prod-cde-agents-cloud-sql"]);
+    ).toEqual([
+      // The migration of the card-vault database calls the Cloud SQL Admin API too.
+      "prod-card-vault-migration-database",
+      "prod-card-vault-migration-deployer",
+      "prod-card-vault-migration-script",
+      "prod-card-vault-us-central1",
+      "prod-card-vault-us-east1",
+      "prod-cde-agents-cloud-sql",
+    ]);
   });
 
   test("a type added with no path to anything: its module's API, not ordered after its enablement", () => {
@@ -523,6 +531,79 @@ describe("log-metric-propagation", () => {
     const found = findings(orphan(alert)(prod), "log-metric-propagation");
     expect(found.map((f) => f.urn)).toEqual([urn(prod, alert)]);
     expect(found[0].message).toMatch(/with no dependency on it: the policy can be created before the metric/);
+  });
+});
+
+describe("sql-dr-designation-applied", () => {
+  /** A deployed state as Cloud SQL reads back after the `up` that created the cluster. */
+  const undesignatedInCloudSql = (resources: CapturedResource[]) =>
+    clone(resources).map((r) =>
+      r.name === "prod-ledger-us-central1"
+        ? {
+            ...r,
+            outputs: { ...r.outputs, replicationCluster: { failoverDrReplicaName: "", drReplica: false } },
+          }
+        : r,
+    );
+
+  test("a state whose primary Cloud SQL has not designated yet: another `up` is due", () => {
+    expect(findings(undesignatedInCloudSql(prod), "sql-dr-designation-applied")).toEqual([
+      {
+        rule: "sql-dr-designation-applied",
+        severity: "warning",
+        urn: urn(prod, "prod-ledger-us-central1"),
+        message:
+          'prod-ledger-us-central1 should designate qp-prod-platform:prod-ledger-us-east1 as its DR replica but Cloud SQL has no designation: the `up` that created the cluster could not send it (the provider sends replicationCluster on update only). Run `pulumi up` again (docs/failover.md, "New clusters"); until then `failover` refuses a switchover.',
+      },
+    ]);
+  });
+
+  test("a primary the program does not designate: nothing to apply", () => {
+    const undesignated = editResource("prod-ledger-us-central1", (p) => {
+      p.replicationCluster = { failoverDrReplicaName: "" };
+    })(undesignatedInCloudSql(prod));
+    expect(findings(undesignated, "sql-dr-designation-applied")).toEqual([]);
+  });
+});
+
+describe("sql-provision-script-prerequisites", () => {
+  const rule = "sql-provision-script-prerequisites";
+  const messages = (resources: CapturedResource[]) => findings(resources, rule).map((f) => f.message);
+  const script = "prod-ledger-migration-script (gcp:sql/provisionScript:ProvisionScript)";
+
+  test("an instance that does not allow the Data API", () => {
+    const mutated = editResource("prod-ledger-us-central1", (p) => {
+      delete (p.settings as Record<string, unknown>).dataApiAccess;
+    })(prod);
+    expect(messages(mutated)).toEqual([
+      `${script}: prod-ledger-us-central1 does not allow the Data API (settings.dataApiAccess is null): executeSql is refused. Set it to ALLOW_DATA_API.`,
+    ]);
+  });
+
+  test("IAM authentication off", () => {
+    const mutated = editResource("prod-ledger-us-central1", (p) => {
+      const settings = p.settings as { databaseFlags: { name: string }[] };
+      settings.databaseFlags = settings.databaseFlags.filter((f) => f.name !== "cloudsql.iam_authentication");
+    })(prod);
+    expect(messages(mutated)).toEqual([
+      `${script}: it signs in as the deployer's IAM identity, but prod-ledger-us-central1 has no cloudsql.iam_authentication=on flag. Turn IAM authentication on.`,
+    ]);
+  });
+
+  test("the deployer not an IAM user of the instance, or without cloudsqlsuperuser", () => {
+    expect(messages(removeResource("prod-ledger-migration-deployer")(prod))).toEqual([
+      `${script}: it runs as serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com, who is no IAM database user of the instance: the sign-in fails. Add a gcp.sql.User prod-deployer@qp-platform-ci.iam of type CLOUD_IAM_* and depend on it.`,
+    ]);
+    const plainUser = editResource("prod-ledger-migration-deployer", (p) => (p.databaseRoles = []))(prod);
+    expect(messages(plainUser)).toEqual([
+      `${script}: it creates an extension, which Cloud SQL allows only to cloudsqlsuperuser members, and prod-ledger-migration-deployer has roles []. Give the user databaseRoles ["cloudsqlsuperuser"].`,
+    ]);
+  });
+
+  test("a database nothing creates", () => {
+    expect(messages(removeResource("prod-ledger-migration-database")(prod))).toEqual([
+      `${script}: database "qairopay" is created by nothing in this stack: the script fails to connect. Create it with gcp.sql.Database and depend on it.`,
+    ]);
   });
 });
 

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# The drills (npm run drill, test/drills.test.ts) run real PostgreSQL 15 servers. Installs
-# Debian's postgresql-15 when its server binaries are missing; a no-op where they exist.
+# The drills (npm run drill, test/drills.test.ts) and test/pgaudit.test.ts run real PostgreSQL 15
+# servers, the latter with the pgAudit extension. Installs Debian's postgresql-15 when its server
+# binaries are missing and postgresql-15-pgaudit when its library is; a no-op where both exist.
 set -euo pipefail
 PG_BIN="${QAIROPAY_PG_BIN:-/usr/lib/postgresql/15/bin}"
-if [ -x "$PG_BIN/pg_ctl" ] && [ -x "$PG_BIN/pg_rewind" ]; then
+missing=()
+if [ ! -x "$PG_BIN/pg_ctl" ] || [ ! -x "$PG_BIN/pg_rewind" ]; then
+  missing+=(postgresql-15)
+fi
+# The package puts the library beside the server's own (dpkg -L postgresql-15-pgaudit).
+if [ ! -f "$PG_BIN/../lib/pgaudit.so" ]; then
+  missing+=(postgresql-15-pgaudit)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 SUDO=""
@@ -11,7 +20,7 @@ if [ "$(id -u)" -ne 0 ]; then
   if sudo -n true 2>/dev/null; then
     SUDO="sudo -n"
   else
-    echo "PostgreSQL 15 server binaries missing in $PG_BIN; install Debian's postgresql-15 or set QAIROPAY_PG_BIN" >&2
+    echo "missing in $PG_BIN: ${missing[*]}; install Debian's ${missing[*]} or set QAIROPAY_PG_BIN" >&2
     exit 1
   fi
 fi
@@ -19,8 +28,8 @@ clusters() { pg_lsclusters -h 2>/dev/null | awk '{print $1, $2}' | sort; }
 before="$(clusters)"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# The package creates the `postgres` user the drills run the servers as (when run as root).
-$SUDO apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null
+# postgresql-15 creates the `postgres` user the drills run the servers as (when run as root).
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # It also creates and starts a default cluster the drills do not use: stop and drop that one
 # only, never a cluster that existed before.
 comm -13 <(echo "$before") <(clusters) | while read -r version name; do

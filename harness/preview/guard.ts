@@ -18,6 +18,7 @@ export const STATEFUL_TYPES: Record<string, string> = {
   "gcp:compute/network:Network": "a VPC network with its subnets and private connections",
   "gcp:storage/bucket:Bucket": "a Cloud Storage bucket and its objects",
   "gcp:secretmanager/secret:Secret": "a secret and its versions",
+  "gcp:artifactregistry/repository:Repository": "an Artifact Registry repository and every image in it",
 };
 
 /**

@@ -97,6 +97,12 @@ export const CONFIG_KEYS = {
       "Whether each Cloud SQL primary names its DR replica (advanced disaster recovery); false only for the first deployment of a new cluster.",
     default: true,
   },
+  legacyImageRepositories: {
+    type: "boolean",
+    description:
+      "Keep the pre-CMEK `images` Artifact Registry repositories of the platform project (and admit their images) while images move to the CMEK `containers` repositories; see docs/artifact-registry.md.",
+    default: false,
+  },
   maintenanceDay: {
     type: "integer",
     description: "Maintenance day for databases and caches, 1 (Monday) to 7 (Sunday).",

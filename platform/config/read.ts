@@ -129,6 +129,7 @@ export function validateConfig(
       designateDrReplica: c.sqlDesignateDrReplica,
     },
     maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
+    images: { legacyRepositories: c.legacyImageRepositories },
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
     intrusionDetectionRegions: c.intrusionDetectionRegions,
     egressFqdnAllowlist: c.egressFqdnAllowlist,

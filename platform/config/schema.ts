@@ -52,6 +52,7 @@ export const configSchema = z.object({
   sqlBackupRetentionCount: int(7, 365),
   sqlLogRetentionDays: int(1, 35),
   sqlDesignateDrReplica: z.boolean(),
+  legacyImageRepositories: z.boolean(),
   maintenanceDay: int(1, 7),
   maintenanceHour: int(0, 23),
   redisMemorySizeGb: int(5, 300),

@@ -39,6 +39,8 @@ export interface PlatformConfig {
     designateDrReplica: boolean;
   };
   maintenance: { day: number; hour: number };
+  /** Artifact Registry: keep the pre-CMEK `images` repositories during their migration. */
+  images: { legacyRepositories: boolean };
   redis: { memorySizeGb: number; replicaCount: number; version: string };
   intrusionDetectionRegions: Region[];
   /** Third-party hosts the platform VPC may reach on 443 (NET-08). */

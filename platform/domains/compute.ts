@@ -25,8 +25,8 @@ type ClusterProject = "platform" | "cde";
 
 /** Each project's cluster keys: the platform's in the platform ring, the cde's with the cardholder keys. */
 const CLUSTER_KEYS = {
-  platform: { secrets: "gke-secrets", bootDisk: "gke-boot-disk" },
-  cde: { secrets: "cde-gke-secrets", bootDisk: "cde-gke-boot-disk" },
+  platform: { secrets: "gke-secrets", bootDisk: "gke-boot-disk", images: "images" },
+  cde: { secrets: "cde-gke-secrets", bootDisk: "cde-gke-boot-disk", images: "cde-images" },
 } as const;
 
 /**
@@ -68,12 +68,23 @@ function clustersIn(
   const { env, regions, projects } = f;
   const labels = f.labels(project === "cde" ? "cardholder" : "none");
   const prefix = project === "cde" ? `${env}-cde` : env;
+  const { secrets, bootDisk, images: imageKey } = CLUSTER_KEYS[project];
   const images = new ImageAdmission(
     `${prefix}-images`,
-    { project: projects.ids[project], projectId: projects.ids[project], regions, labels, protect: f.protect },
-    { dependsOn: f.ready[project] },
+    {
+      project: projects.ids[project],
+      projectId: projects.ids[project],
+      regions,
+      encryptionKeys: Object.fromEntries(
+        regions.map((r) => [r, keys.hierarchy.keyId(imageKey, r)]),
+      ) as Record<Region, pulumi.Output<string>>,
+      // Only the platform's repositories predate CMEK; the cde's are new.
+      legacyRepositories: project === "platform" && config.images.legacyRepositories,
+      labels,
+      protect: f.protect,
+    },
+    { dependsOn: [...f.ready[project], ...regions.flatMap((r) => keys.hierarchy.grantsOf(imageKey, r))] },
   );
-  const { secrets, bootDisk } = CLUSTER_KEYS[project];
   return Object.fromEntries(
     regions.map((region) => {
       const subnet = networks[project].subnets[region];

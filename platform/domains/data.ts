@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AUDIT_MIGRATION } from "../../components/auditMigration";
 import { PostgresCluster } from "../../components/postgresCluster";
 import { RedisCache } from "../../components/redisCache";
 import { Region } from "../config/regions";
@@ -32,6 +33,12 @@ export function buildDataStores(
     designateDrReplica: config.sql.designateDrReplica,
     maintenance: config.maintenance,
     protect: f.protect,
+    // pgAudit and the tenant guard's marker function (TEN-02) in every application database.
+    migration: {
+      script: AUDIT_MIGRATION,
+      description: "pgAudit and the cross-tenant marker function (TEN-02)",
+      deployer: config.deployer.principal,
+    },
   };
   const perRegion = (key: "ledger-sql" | "card-vault-sql") =>
     Object.fromEntries(regions.map((r) => [r, k.keyId(key, r)])) as Record<Region, pulumi.Output<string>>;

@@ -81,8 +81,15 @@ export function buildFoundation(config: PlatformConfig): Foundation {
       "multicluster-ingress",
       "service-networking",
       "secret-manager",
+      "artifact-registry",
     ]),
-    cde: agentsFor(env, projects, "cde", ["cloud-sql", "service-networking", "gke", "compute"]),
+    cde: agentsFor(env, projects, "cde", [
+      "cloud-sql",
+      "service-networking",
+      "gke",
+      "compute",
+      "artifact-registry",
+    ]),
     logging: agentsFor(env, projects, "logging", ["logging"]),
   };
   const agentMember = (agent: AgentRef): pulumi.Output<string> => {

@@ -42,6 +42,7 @@ export const AGENT_DOMAINS = {
   compute: "compute-system.iam.gserviceaccount.com",
   logging: "gcp-sa-logging.iam.gserviceaccount.com",
   storage: "gs-project-accounts.iam.gserviceaccount.com",
+  "artifact-registry": "gcp-sa-artifactregistry.iam.gserviceaccount.com",
 } as const;
 
 export type AgentKind = keyof typeof AGENT_DOMAINS;

@@ -32,6 +32,11 @@ const KEY_CONSUMERS: { type: string; agent: AgentKind; keys: (p: Record<string, 
     keys: (p) => [(p.cmekSettings as { kmsKeyName?: unknown } | undefined)?.kmsKeyName],
   },
   {
+    type: "gcp:artifactregistry/repository:Repository",
+    agent: "artifact-registry",
+    keys: (p) => [p.kmsKeyName],
+  },
+  {
     type: "gcp:storage/bucket:Bucket",
     agent: "storage",
     keys: (p) => [(p.encryption as { defaultKmsKeyName?: unknown } | undefined)?.defaultKmsKeyName],

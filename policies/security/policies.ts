@@ -1,5 +1,6 @@
 import { Policies } from "@pulumi/policy";
 import { repositoryScanning } from "./artifactregistry-repository-scanning";
+import { repositoryCmek } from "./artifactregistry-repository-cmek";
 import { iamNoBasicRoles } from "./iam-no-basic-roles";
 import { iamNoPublicPrincipals } from "./iam-no-public-principals";
 import { iamNoServiceAccountKeys } from "./iam-no-service-account-keys";
@@ -27,6 +28,7 @@ import { tenantKekPerRegion } from "./kms-tenant-kek-per-region";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
+  repositoryCmek,
   cdeNetworkSegmentation,
   repositoryScanning,
   perimeterCoversProjects,

@@ -33,6 +33,7 @@ function onProviderOf(name: string, provider: string): Mutation {
 const POSTGRES_LOG_CROSS_TENANT_FILTER =
   'resource.type="cloudsql_database" AND resource.labels.database_id="qp-prod-platform:prod-ledger-us-east1" AND ' +
   'logName:"/logs/cloudsql.googleapis.com%2Fpostgres.log" AND textPayload:"qairopay_cross_tenant_denied"';
+
 const settings = (p: Record<string, unknown>) => p.settings as Record<string, Record<string, unknown>>;
 
 export const CASES: PolicyCase[] = [
@@ -191,7 +192,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-card-vault-us-central1",
     message:
-      '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": database flag cloudsql.iam_authentication is null (IAM-05). Fix: set database flag cloudsql.iam_authentication=on',
+      '[IAM-05, LOG-06, LOG-08, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": database flag cloudsql.iam_authentication is null (IAM-05). Fix: set database flag cloudsql.iam_authentication=on',
   },
   {
     policy: "sql-instance-audit-flags",
@@ -203,7 +204,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-card-vault-us-east1",
     message:
-      '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-east1": database flag pgaudit.log is "ddl,role,write,function", which does not audit read, misc_set on a cardholder instance (PCI DSS 10.2.1). Fix: set database flag pgaudit.log=all',
+      '[IAM-05, LOG-06, LOG-08, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-east1": database flag pgaudit.log is "ddl,role,write,function", which does not audit read, misc_set on a cardholder instance (PCI DSS 10.2.1). Fix: set database flag pgaudit.log=all',
   },
   {
     policy: "sql-instance-audit-flags",
@@ -215,7 +216,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-ledger-us-central1",
     message:
-      '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": database flag log_error_verbosity is null (LOG-08). Fix: set database flag log_error_verbosity=terse',
+      '[IAM-05, LOG-06, LOG-08, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": database flag log_error_verbosity is null (LOG-08). Fix: set database flag log_error_verbosity=terse',
   },
   {
     policy: "redis-instance-hardening",
@@ -670,7 +671,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-ledger-us-east1",
     message:
-      '[IAM-05, LOG-06, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": database flag log_checkpoints is null (LOG-06). Fix: set database flag log_checkpoints=on',
+      '[IAM-05, LOG-06, LOG-08, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": database flag log_checkpoints is null (LOG-06). Fix: set database flag log_checkpoints=on',
   },
   {
     policy: "gke-cluster-hardening",
@@ -810,12 +811,12 @@ export const CASES: PolicyCase[] = [
     policy: "artifactregistry-repository-scanning",
     title: "an image repository with vulnerability scanning disabled",
     mutate: editResource(
-      "prod-images-us-central1",
+      "prod-images-containers-us-central1",
       (p) => (p.vulnerabilityScanningConfig = { enablementConfig: "DISABLED" }),
     ),
-    on: "prod-images-us-central1",
+    on: "prod-images-containers-us-central1",
     message:
-      '[K8S-04] gcp:artifactregistry/repository:Repository "prod-images-us-central1": vulnerability scanning is DISABLED. Fix: set enablementConfig: INHERITED',
+      '[K8S-04] gcp:artifactregistry/repository:Repository "prod-images-containers-us-central1": vulnerability scanning is DISABLED. Fix: set enablementConfig: INHERITED',
   },
   {
     policy: "k8s-cardholder-segmentation",
@@ -944,5 +945,24 @@ export const CASES: PolicyCase[] = [
     on: "prod-gke-us-east1-cluster",
     message:
       '[IAM-06, NET-07] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": the DNS endpoint of prod-us-east1 accepts traffic from any network and no enforced perimeter restricts container.googleapis.com and kubernetesmetadata.googleapis.com. Fix: set allowExternalTraffic: false, or enforce the perimeter',
+  },
+  {
+    policy: "artifactregistry-repository-cmek",
+    title: "a repository with Google-managed encryption",
+    mutate: editResource("prod-images-containers-us-east1", (p) => delete p.kmsKeyName),
+    on: "prod-images-containers-us-east1",
+    message:
+      '[ENC-01] gcp:artifactregistry/repository:Repository "prod-images-containers-us-east1": repository containers uses Google-managed encryption. Fix: create it with kmsKeyName (a new repository: the key cannot be added)',
+  },
+  {
+    policy: "artifactregistry-repository-cmek",
+    title: "a repository naming another region's key",
+    mutate: editResource(
+      "prod-images-containers-us-east1",
+      (p) => (p.kmsKeyName = `${KMS}/us-central1/keyRings/platform/cryptoKeys/images`),
+    ),
+    on: "prod-images-containers-us-east1",
+    message:
+      '[ENC-01] gcp:artifactregistry/repository:Repository "prod-images-containers-us-east1": repository containers in us-east1 names a key in us-central1. Fix: use the us-east1 images key',
   },
 ];

@@ -1,3 +1,4 @@
+import { STATEFUL_TYPES } from "../../harness/preview/guard";
 import { ResourceChange } from "../../harness/preview/diff";
 import { previewAgainst } from "../../harness/preview/preview";
 import { Finding } from "../../harness/rehearsal/model";
@@ -70,7 +71,11 @@ export async function planFailover(
     replica: `${env}-${cluster}-${to}`,
     primary: `${env}-${cluster}-${from}`,
   }));
-  const stateful = changes.filter((c) => c.op === "replace" || c.op === "delete");
+  // Deleting anything, or replacing what holds data, is not a failover. Replacing a stateless
+  // resource is allowed: the database migration's script runs again on the new primary.
+  const stateful = changes.filter(
+    (c) => c.op === "delete" || (c.op === "replace" && c.type in STATEFUL_TYPES),
+  );
   const checks = [
     {
       check: "DR replicas designated",

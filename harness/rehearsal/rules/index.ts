@@ -11,6 +11,8 @@ import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
 import { projectCreatedFirst } from "./projectCreatedFirst";
 import { serviceAgentExists } from "./serviceAgentExists";
 import { serviceAgentRole } from "./serviceAgentRole";
+import { sqlDrDesignationApplied } from "./sqlDrDesignationApplied";
+import { sqlProvisionScriptPrerequisites } from "./sqlProvisionScriptPrerequisites";
 import { stackOutputsSecretFree } from "./stackOutputsSecretFree";
 import { workloadIdentityPool } from "./workloadIdentityPool";
 
@@ -28,6 +30,8 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   customResourceStatusAwaited,
   denyPolicyDeployer,
   fieldLimits,
+  sqlDrDesignationApplied,
+  sqlProvisionScriptPrerequisites,
   stackOutputsSecretFree,
   perimeterCrossings,
 ];
