@@ -17,7 +17,8 @@ export const CROSS_TENANT_FUNCTION = `public.${CROSS_TENANT_MARKER}`;
  * that its call is an auditable event. It is PL/pgSQL because the planner may inline a SQL
  * function (leaving no call to audit), not STRICT because a NULL argument would skip the call,
  * SECURITY INVOKER with a fixed search_path so that it runs nothing on anyone's behalf, and
- * executable by PUBLIC because every application role's guard calls it.
+ * executable by PUBLIC because every application role's guard calls it. Its body holds no
+ * semicolon, so no splitting of the script into statements can cut it.
  *
  * Run by `gcp.sql.ProvisionScript` (Cloud SQL Data API `executeSql`) on the primary, in the
  * application database, as an IAM user holding `cloudsqlsuperuser`; it is idempotent, so it can run
@@ -32,10 +33,6 @@ CREATE OR REPLACE FUNCTION ${CROSS_TENANT_FUNCTION}(actor_tenant text, target_te
   CALLED ON NULL INPUT
   SECURITY INVOKER
   SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-  RETURN;
-END
-$$;
+AS $$BEGIN END$$;
 GRANT EXECUTE ON FUNCTION ${CROSS_TENANT_FUNCTION}(text, text) TO PUBLIC;
 `;

@@ -41,6 +41,11 @@ export interface GkeClusterArgs {
   /** Weekly maintenance window start, UTC hour and day 1-7. @default { day: 7, hour: 3 } */
   maintenance?: { day: number; hour: number };
   labels: StandardLabels;
+  /**
+   * The provider creates objects that already exist by server-side apply instead of failing: for
+   * the one `up` that replaces it (kubernetesProviderTransition). @default false
+   */
+  upsertExistingObjects?: boolean;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -167,7 +172,17 @@ users:
       `${name}-k8s`,
       // `cluster` and `context` name the cluster in plain text, known at preview, so the policy
       // packs can tell which cluster each Kubernetes object lands on (NET-09).
-      { kubeconfig, cluster: args.clusterName, context: args.clusterName, enableServerSideApply: true },
+      // `clusterIdentifier`: only a new cluster replaces the provider (and every object it manages).
+      // Without it, pulumi-kubernetes replaces the provider whenever the kubeconfig's active
+      // cluster changes: switching endpoints, or a CA rotation (provider.go DiffConfig).
+      {
+        kubeconfig,
+        cluster: args.clusterName,
+        context: args.clusterName,
+        clusterIdentifier: cluster.id,
+        enableServerSideApply: true,
+        ...(args.upsertExistingObjects ? { upsertExistingObjects: true } : {}),
+      },
       { parent: this },
     );
     this.cluster = cluster;

@@ -3,7 +3,7 @@
  * policies read the same strings the program deploys. Filter syntax:
  * https://cloud.google.com/logging/docs/view/logging-query-language
  */
-import { CROSS_TENANT_FUNCTION } from "./auditMigration";
+import { CROSS_TENANT_MARKER } from "./auditMigration";
 
 /** The application audit log every service writes to (see docs/audit-logging.md). */
 export const APPLICATION_AUDIT_LOG = "qairopay-audit";
@@ -49,7 +49,10 @@ export function crossTenantFilter(project: string, instance: string): string {
     `logName="projects/${project}/logs/cloudaudit.googleapis.com%2Fdata_access"`,
     'protoPayload.request.@type="type.googleapis.com/google.cloud.sql.audit.v1.PgAuditEntry"',
     'protoPayload.request.auditClass="FUNCTION"',
-    `protoPayload.request.object="${CROSS_TENANT_FUNCTION}"`,
+    // `statement`, a field Google documents for PgAuditEntry (`object` is not among them); with the
+    // FUNCTION class it is the guard's call only: the migration's records are DDL and ROLE, and a
+    // cardholder instance's record of the guard's SELECT is READ.
+    `protoPayload.request.statement:"${CROSS_TENANT_MARKER}"`,
   ].join(" AND ");
 }
 

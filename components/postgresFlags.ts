@@ -39,6 +39,9 @@ const AUDIT_FLAGS: Record<DataClass, DatabaseFlag[]> = {
   cardholder: [
     { name: "pgaudit.log", value: "all" },
     { name: "pgaudit.log_relation", value: "on" },
+    // Catalog reads (drivers' type lookups, `\d`) hold no cardholder data; left on, `all` records
+    // every one of them, and pgAudit's records are buffered on the instance's disk (pg-audit page).
+    { name: "pgaudit.log_catalog", value: "off" },
   ],
 };
 

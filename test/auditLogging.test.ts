@@ -233,7 +233,7 @@ describe("alerting", () => {
       'resource.type="cloudsql_database" AND resource.labels.database_id="qp-prod-platform:prod-ledger-us-east1" AND ' +
         'logName="projects/qp-prod-platform/logs/cloudaudit.googleapis.com%2Fdata_access" AND ' +
         'protoPayload.request.@type="type.googleapis.com/google.cloud.sql.audit.v1.PgAuditEntry" AND ' +
-        'protoPayload.request.auditClass="FUNCTION" AND protoPayload.request.object="public.qairopay_cross_tenant_denied"',
+        'protoPayload.request.auditClass="FUNCTION" AND protoPayload.request.statement:"qairopay_cross_tenant_denied"',
     );
     expect(metric.inputs.filter).toBe(crossTenantFilter("qp-prod-platform", "prod-ledger-us-east1"));
     const crossTenant = ofType(prod, "gcp:logging/metric:Metric").filter((m) =>

@@ -21,7 +21,7 @@ describe("the cross-tenant filter (TEN-02) on pgAudit's Data Access entries", ()
         'logName="projects/qp-prod-platform/logs/cloudaudit.googleapis.com%2Fdata_access" AND ' +
         'protoPayload.request.@type="type.googleapis.com/google.cloud.sql.audit.v1.PgAuditEntry" AND ' +
         'protoPayload.request.auditClass="FUNCTION" AND ' +
-        'protoPayload.request.object="public.qairopay_cross_tenant_denied"',
+        'protoPayload.request.statement:"qairopay_cross_tenant_denied"',
     );
   });
 

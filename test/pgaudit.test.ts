@@ -108,6 +108,7 @@ describe("the Cloud SQL flags as postgresql.conf", () => {
       log_min_messages: "'warning'",
       log_error_verbosity: "'terse'",
       "pgaudit.log": "'all'",
+      "pgaudit.log_catalog": "'off'",
       "pgaudit.log_relation": "'on'",
     });
   });

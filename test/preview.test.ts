@@ -72,6 +72,56 @@ describe("the offline preview against a deployed state", () => {
     );
   });
 
+  describe("Kubernetes providers (pulumi-kubernetes replaces one whose active cluster changes)", () => {
+    /** The state before the providers carried clusterIdentifier, with the DNS endpoint in the kubeconfig. */
+    const beforeIdentifiers = (resources: CapturedResource[]) =>
+      clone(resources).map((r) => {
+        if (r.type !== "pulumi:providers:kubernetes") return r;
+        const inputs: Record<string, unknown> = {
+          ...r.inputs,
+          kubeconfig: String(r.inputs.kubeconfig).replace(
+            /server: [^\n]*\n[^\n]*certificate-authority-data:[^\n]*/,
+            "server: https://gke-dns.example",
+          ),
+        };
+        delete inputs.clusterIdentifier;
+        return { ...r, inputs };
+      });
+
+    test("an endpoint change on providers without clusterIdentifier: every object replaced, stopped", () => {
+      const errors = previewAgainst(beforeIdentifiers(prod), prod).findings.filter(
+        (f) => f.rule === "kubernetes-provider-replaced",
+      );
+      expect(errors.map((f) => [f.severity, shortUrn(f.urn)])).toEqual(
+        [
+          "prod-gke-us-central1-k8s",
+          "prod-gke-us-east1-k8s",
+          "prod-cde-gke-us-central1-k8s",
+          "prod-cde-gke-us-east1-k8s",
+        ].map((n) => ["error", n]),
+      );
+      expect(errors[0].message).toMatch(
+        /and it had no clusterIdentifier yet\), which deletes and re-creates the \d+ Kubernetes objects/,
+      );
+    });
+
+    test("the same change with kubernetesProviderTransition: upserted and retained, a warning", async () => {
+      const transition = (await planStack("prod", { kubernetesProviderTransition: true })).resources;
+      const found = previewAgainst(beforeIdentifiers(prod), transition).findings.filter(
+        (f) => f.rule === "kubernetes-provider-replaced",
+      );
+      expect(new Set(found.map((f) => f.severity))).toEqual(new Set(["warning"]));
+      expect(found).toHaveLength(4);
+    });
+
+    test("with clusterIdentifier in place, switching to the DNS endpoint (perimeter enforced) replaces nothing", async () => {
+      const enforced = (await planStack("prod", { perimeterEnforced: true })).resources;
+      expect(
+        previewAgainst(prod, enforced).findings.filter((f) => f.rule === "kubernetes-provider-replaced"),
+      ).toEqual([]);
+    });
+  });
+
   test("the same program against its own export: every resource unchanged", () => {
     const { changes, findings } = previewAgainst(prod, clone(prod));
     expect(new Set(changes.map((c) => c.op))).toEqual(new Set(["same"]));

@@ -5,6 +5,7 @@ import { REHEARSAL_RULES } from "../rehearsal/rules";
 import { StackFactInputs } from "../rehearsal/stackFacts";
 import { diffStates, ResourceChange } from "./diff";
 import { guardChanges } from "./guard";
+import { kubernetesProviderReplacements } from "./kubernetesProviders";
 
 export interface Preview {
   changes: ResourceChange[];
@@ -35,5 +36,5 @@ export function previewAgainst(
   const rehearsal = rehearseApply(after, facts, REHEARSAL_RULES, existing).filter(
     (f) => !untouched.has(f.urn),
   );
-  return { changes, findings: [...guard, ...rehearsal] };
+  return { changes, findings: [...guard, ...kubernetesProviderReplacements(before, after), ...rehearsal] };
 }

@@ -97,6 +97,12 @@ export const CONFIG_KEYS = {
       "Whether each Cloud SQL primary names its DR replica (advanced disaster recovery); false only for the first deployment of a new cluster.",
     default: true,
   },
+  kubernetesProviderTransition: {
+    type: "boolean",
+    description:
+      "For one `pulumi up` whose Kubernetes providers are replaced (stacks deployed before the providers carried clusterIdentifier, when the control-plane endpoint changes): the new providers upsert the existing objects and the old ones are forgotten, not deleted. Turn off afterwards.",
+    default: false,
+  },
   legacyImageRepositories: {
     type: "boolean",
     description:

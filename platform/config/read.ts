@@ -130,6 +130,7 @@ export function validateConfig(
     },
     maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
     images: { legacyRepositories: c.legacyImageRepositories },
+    kubernetesProviderTransition: c.kubernetesProviderTransition,
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
     intrusionDetectionRegions: c.intrusionDetectionRegions,
     egressFqdnAllowlist: c.egressFqdnAllowlist,

@@ -53,6 +53,7 @@ export const configSchema = z.object({
   sqlLogRetentionDays: int(1, 35),
   sqlDesignateDrReplica: z.boolean(),
   legacyImageRepositories: z.boolean(),
+  kubernetesProviderTransition: z.boolean(),
   maintenanceDay: int(1, 7),
   maintenanceHour: int(0, 23),
   redisMemorySizeGb: int(5, 300),

@@ -41,6 +41,8 @@ export interface PlatformConfig {
   maintenance: { day: number; hour: number };
   /** Artifact Registry: keep the pre-CMEK `images` repositories during their migration. */
   images: { legacyRepositories: boolean };
+  /** One `up` replacing the Kubernetes providers without deleting what they manage (docs/segmentation.md). */
+  kubernetesProviderTransition: boolean;
   redis: { memorySizeGb: number; replicaCount: number; version: string };
   intrusionDetectionRegions: Region[];
   /** Third-party hosts the platform VPC may reach on 443 (NET-08). */

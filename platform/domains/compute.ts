@@ -42,6 +42,8 @@ export function buildClusters(
   keys: Keys,
   networks: Networks,
 ): Compute {
+  if (config.kubernetesProviderTransition)
+    pulumi.runtime.registerStackTransformation(retainKubernetesObjects);
   const build = (project: ClusterProject) => clustersIn(project, config, f, keys, networks);
   const clusters = build("platform");
   const cdeClusters = build("cde");
@@ -56,6 +58,20 @@ export function buildClusters(
     dependsOn: Object.values(clusters).map((c) => c.cluster),
   });
   return { clusters, cdeClusters, fleet };
+}
+
+/**
+ * During kubernetesProviderTransition, a replaced provider's objects are forgotten instead of
+ * deleted: the new provider has upserted them (harness/preview/kubernetesProviders.ts).
+ */
+function retainKubernetesObjects(
+  args: pulumi.ResourceTransformationArgs,
+): pulumi.ResourceTransformationResult {
+  const object = args.type.startsWith("kubernetes:") && args.resource instanceof pulumi.CustomResource;
+  return {
+    props: args.props,
+    opts: object ? pulumi.mergeOptions(args.opts, { retainOnDelete: true }) : args.opts,
+  };
 }
 
 function clustersIn(
@@ -99,6 +115,7 @@ function clustersIn(
         bootDiskKey: keys.hierarchy.keyId(bootDisk, region),
         authorizedNetworks: config.gke.authorizedNetworks,
         dnsEndpointExternalTraffic: config.perimeter.enforced,
+        upsertExistingObjects: config.kubernetesProviderTransition,
         releaseChannel: config.gke.releaseChannel,
         maintenance: config.maintenance,
         labels,
