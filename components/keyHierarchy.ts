@@ -1,7 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
-import { Tenant } from "../platform/config/tenants";
 import { StandardLabels } from "../platform/labels";
 import {
   AgentRef,
@@ -13,7 +12,6 @@ import {
   ROTATION_PERIOD,
   STORE_KEYS,
   StoreKeyName,
-  tenantKekName,
 } from "./keyCatalogue";
 
 export interface KeyHierarchyArgs {
@@ -29,8 +27,6 @@ export interface KeyHierarchyArgs {
   regions: readonly Region[];
   /** The audit log's region: rings of scope "audit" exist only there. */
   auditRegion: Region;
-  /** Every tenant gets a KEK in every region (TEN-01). */
-  tenants: readonly Tenant[];
   /** Resolves the IAM member of a service agent named in the key catalogue. */
   agentMember: (agent: AgentRef) => pulumi.Input<string>;
   /** Base labels; `data-class` is set per ring. */
@@ -39,17 +35,14 @@ export interface KeyHierarchyArgs {
 
 /**
  * Both key hierarchies in the KMS project: per region, one ring per data class (see
- * keyCatalogue), the CMEK keys of the stores, a KEK per tenant, and the encrypter/decrypter
- * grant of each key to exactly the service agents that use it. Rings and keys are protected and
- * retained on delete: no deployment, not even a tenant's removal, destroys key material (ENC-05).
+ * keyCatalogue), the CMEK keys of the stores, and the encrypter/decrypter grant of each key to
+ * exactly the service agents that use it. Rings and keys are protected and retained on delete: no
+ * deployment destroys key material (ENC-05). The tenants' KEKs live in the tenant-kek rings but in
+ * stacks of their own, a shard of tenants each (tenantKeys/, docs/tenant-keys.md).
  */
 export class KeyHierarchy extends pulumi.ComponentResource {
   public readonly rings: Record<Region, Partial<Record<KeyRingClass, gcp.kms.KeyRing>>>;
   public readonly storeKeys: Record<StoreKeyName, Partial<Record<Region, gcp.kms.CryptoKey>>>;
-  /** Tenant KEKs by region and tenant id; complete once `tenantKeksRegistered` resolves. */
-  public readonly tenantKeks: Record<Region, Map<string, gcp.kms.CryptoKey>>;
-  /** Resolves when every tenant KEK has been registered (they are created in batches). */
-  public readonly tenantKeksRegistered: Promise<void>;
   /** The agent grants of each store key: a store depends on them so it is never created before its key is usable. */
   public readonly storeKeyGrants: Record<StoreKeyName, Partial<Record<Region, gcp.kms.CryptoKeyIAMMember[]>>>;
 
@@ -64,7 +57,6 @@ export class KeyHierarchy extends pulumi.ComponentResource {
       StoreKeyName,
       Partial<Record<Region, gcp.kms.CryptoKey>>
     >;
-    const tenantKeks = {} as Record<Region, Map<string, gcp.kms.CryptoKey>>;
     const storeKeyGrants = Object.fromEntries(STORE_KEYS.map((k) => [k.name, {}])) as Record<
       StoreKeyName,
       Partial<Record<Region, gcp.kms.CryptoKeyIAMMember[]>>
@@ -73,7 +65,6 @@ export class KeyHierarchy extends pulumi.ComponentResource {
       KEY_RINGS[ringClass].scope === "audit" ? [args.auditRegion] : args.regions;
     const allRegions = [...new Set([...args.regions, args.auditRegion])];
 
-    const newKeks: ((tenant: Tenant) => void)[] = [];
     const ringOf = (region: Region, ringClass: KeyRingClass): gcp.kms.KeyRing => {
       const ring = rings[region][ringClass];
       if (!ring) throw new Error(`${name}: no ${ringClass} key ring in ${region}`);
@@ -130,24 +121,9 @@ export class KeyHierarchy extends pulumi.ComponentResource {
             ),
         );
       }
-
-      if (!args.regions.includes(region)) continue;
-      tenantKeks[region] = new Map();
-      newKeks.push((tenant: Tenant) =>
-        tenantKeks[region].set(
-          tenant.id,
-          newKey(`${name}-${region}-kek-${tenant.id}`, tenantKekName(tenant.id), "tenant-kek", {
-            tenant: tenant.id,
-          }),
-        ),
-      );
     }
-    this.tenantKeksRegistered = registerInBatches(args.tenants, (tenant) =>
-      newKeks.forEach((create) => create(tenant)),
-    );
     this.rings = rings;
     this.storeKeys = storeKeys;
-    this.tenantKeks = tenantKeks;
     this.storeKeyGrants = storeKeyGrants;
     this.registerOutputs({ rings, storeKeys });
   }
@@ -170,24 +146,4 @@ export class KeyHierarchy extends pulumi.ComponentResource {
   grantsOf(key: StoreKeyName, region: Region): gcp.kms.CryptoKeyIAMMember[] {
     return this.storeKeyGrants[key][region] ?? [];
   }
-}
-
-/** Tenants per batch: large enough to keep the engine busy, small enough to bound memory. */
-export const KEK_BATCH_SIZE = 250;
-
-/**
- * Creates one batch of tenant KEKs at a time, letting each batch's registrations settle before
- * the next starts. Creating 20,000 keys at once keeps every one in flight together and needs
- * gigabytes; in batches the program's memory stays flat whatever the number of tenants.
- * `rpcKeepAlive` holds the program open until the last batch is registered.
- */
-function registerInBatches<T>(items: readonly T[], create: (item: T) => void): Promise<void> {
-  const done = pulumi.runtime.rpcKeepAlive();
-  const run = async () => {
-    for (let start = 0; start < items.length; start += KEK_BATCH_SIZE) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-      items.slice(start, start + KEK_BATCH_SIZE).forEach(create);
-    }
-  };
-  return run().finally(done);
 }

@@ -285,7 +285,14 @@ export class GcpMocks implements Mocks {
    * whose outputs a program cannot know (generated suffixes): so a plan previewed against that
    * stack (`rehearse --against`) names things as they are deployed.
    */
-  constructor(private readonly deployed: DeployedValues = new Map()) {}
+  /**
+   * @param stacks outputs of the stacks a program reads through `pulumi.StackReference`, by the
+   * name it references them with (the engine reads them from the backend; offline, from a plan).
+   */
+  constructor(
+    private readonly deployed: DeployedValues = new Map(),
+    private readonly stacks: Record<string, Record<string, unknown>> = {},
+  ) {}
 
   /** Every data-source call made, in order; a token the program should not call throws. */
   readonly calls: MockCallArgs[] = [];
@@ -299,6 +306,12 @@ export class GcpMocks implements Mocks {
   newResource(args: MockResourceArgs): MockResourceResult {
     const known = this.deployed.get(`${args.type}::${args.name}`);
     if (known) return { id: known.id, state: { ...args.inputs, ...known.outputs } };
+    if (args.type === "pulumi:pulumi:StackReference") {
+      const name = str(args.inputs.name);
+      const outputs = this.stacks[name];
+      if (!outputs) throw new Error(`stack reference ${name}: no such stack is known to this offline run`);
+      return { id: name, state: { name, outputs, secretOutputNames: [] } };
+    }
     const stateful = this.allocate(args);
     if (stateful) return stateful;
     const compute = computedByType[args.type];

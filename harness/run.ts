@@ -32,6 +32,35 @@ export async function runOffline(
   program: (config: PlatformConfig) => Record<string, unknown> = buildPlatform,
   deployed: CapturedResource[] = [],
 ): Promise<OfflineRun> {
+  const known = new Map(
+    deployed
+      .filter((r) => GENERATED.test(r.type))
+      .map((r) => [`${r.type}::${r.name}`, { id: r.id ?? "", outputs: r.outputs }]),
+  );
+  return runOfflineProgram({
+    project: PROJECT_NAME,
+    stackConfig,
+    mocks: new GcpMocks(known),
+    // readPlatformConfig throws ConfigError with nothing registered.
+    program: () => {
+      const config = readPlatformConfig();
+      return () => program(config);
+    },
+  });
+}
+
+export interface OfflineProgram {
+  /** The Pulumi project the program belongs to (the URNs' project). */
+  project: string;
+  stackConfig: StackConfig;
+  mocks: GcpMocks;
+  /** Reads and checks the configuration (throwing before anything registers), then returns the program. */
+  program: () => () => unknown;
+}
+
+/** Runs any Pulumi program of this repository engine-less (see runOffline). */
+export async function runOfflineProgram(run: OfflineProgram): Promise<OfflineRun> {
+  const stackConfig = run.stackConfig;
   pulumi.runtime.setAllConfig(stackConfig.values, stackConfig.secretKeys);
   // The SDK reads `new Error().stack` for every promise and resource (debug context, source
   // positions); under ts-node each read is source-mapped, which made a 20,000-key plan take
@@ -47,7 +76,7 @@ export async function runOffline(
     resourceClass.callsites = () => [];
   }
   try {
-    return await runProgram(stackConfig, program, deployed);
+    return await runProgram(run);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     resourceClass.callsites = callsites;
@@ -57,37 +86,22 @@ export async function runOffline(
 /** Generated values (random suffixes) a plan takes from the deployed stack when there is one. */
 const GENERATED = /^random:index\//;
 
-async function runProgram(
-  stackConfig: StackConfig,
-  program: (config: PlatformConfig) => Record<string, unknown>,
-  deployed: CapturedResource[],
-): Promise<OfflineRun> {
-  const known = new Map(
-    deployed
-      .filter((r) => GENERATED.test(r.type))
-      .map((r) => [`${r.type}::${r.name}`, { id: r.id ?? "", outputs: r.outputs }]),
-  );
-  const mocks = new GcpMocks(known);
+async function runProgram({ project, stackConfig, mocks, program }: OfflineProgram): Promise<OfflineRun> {
   const monitor = new CapturingMonitor(mocks);
-  installMonitor(monitor, stackConfig.stack);
-  const config = readPlatformConfig(); // throws ConfigError with nothing registered
-  await pulumi.runtime.runInPulumiStack(async () => program(config));
+  installMonitor(monitor, project, stackConfig.stack);
+  const body = program();
+  await pulumi.runtime.runInPulumiStack(async () => body() as Record<string, unknown>);
   await settings.waitForRPCs();
   // The root stack resource holds every Resource object of the run through its children (with
   // their outputs and promises): 450 MB at 10,000 tenants. The capture is complete, so let it go;
   // policy evaluation then works on a small heap.
   state.setStackResource(undefined);
-  return {
-    stack: stackConfig.stack,
-    project: PROJECT_NAME,
-    resources: monitor.captured,
-    calls: mocks.calls,
-  };
+  return { stack: stackConfig.stack, project, resources: monitor.captured, calls: mocks.calls };
 }
 
 /** What `setMocks` does, with our monitor in place of the stock one. */
-function installMonitor(monitor: CapturingMonitor, stack: string): void {
-  settings.setMockOptions(monitor, PROJECT_NAME, stack, false);
+function installMonitor(monitor: CapturingMonitor, project: string, stack: string): void {
+  settings.setMockOptions(monitor, project, stack, false);
   const store = state.getStore();
   store.supportsSecrets = true;
   store.supportsResourceReferences = true;

@@ -54,6 +54,13 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
       data.caches.map((c, i) => [regions[i], { host: c.host, port: c.port, serverCaCerts: c.serverCaCerts }]),
     ),
     secrets,
+    // What the tenant-key shard stacks read through their stack reference (tenantKeys/program.ts).
+    tenantKeys: {
+      environment: config.environment,
+      rings: Object.fromEntries(regions.map((r) => [r, keys.hierarchy.ringId("tenant-kek", r)])),
+      labels: foundation.labels("none"),
+      protect: foundation.protect,
+    },
     // What the apply rehearsal needs of a deployed stack's export (harness/rehearsal/stackFacts.ts).
     projectNumbers: foundation.projects.numbersById,
     // The projects' real ids (an ephemeral stack's carry a generation suffix), for the operational tools.

@@ -3,6 +3,7 @@ import { auditPolicies } from "./audit/policies";
 import { kubernetesPolicies } from "./kubernetes/policies";
 import { resiliencePolicies } from "./resilience/policies";
 import { securityPolicies } from "./security/policies";
+import { tenantKeyPolicies } from "./tenant-keys/policies";
 
 export interface PackDefinition {
   /** The name `pulumi preview --policy-pack` reports. */
@@ -20,3 +21,11 @@ export const PACKS: PackDefinition[] = [
   { name: "qairopay-audit", version: "0.1.0", dir: "audit", policies: auditPolicies },
   { name: "qairopay-kubernetes", version: "0.1.0", dir: "kubernetes", policies: kubernetesPolicies },
 ];
+
+/** The pack of the tenant-key shard stacks (`tenants plan`, `pulumi up` in tenant-keys/). */
+export const TENANT_KEY_PACK: PackDefinition = {
+  name: "qairopay-tenant-keys",
+  version: "0.1.0",
+  dir: "tenant-keys",
+  policies: tenantKeyPolicies,
+};

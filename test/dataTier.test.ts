@@ -36,8 +36,8 @@ describe("key hierarchy", () => {
   test("every key rotates every 90 days, waits 30 days to destroy, and is protected and retained", () => {
     const keys = ofType(prod, T.key);
     // Per serving region: 11 store keys (Secret Manager's, the cde clusters' and both projects'
-    // image keys included) and 5 tenant KEKs; plus the audit key.
-    expect(keys).toHaveLength(2 * (11 + 5) + 1);
+    // image keys included); plus the audit key. Tenant KEKs live in the shard stacks.
+    expect(keys).toHaveLength(2 * 11 + 1);
     for (const key of keys) {
       expect([
         key.name,
@@ -70,16 +70,13 @@ describe("key hierarchy", () => {
     );
   });
 
-  test("a KEK per tenant per region in the tenant-kek ring, labelled with the tenant", () => {
-    const keks = ofType(prod, T.key).filter((k) => (k.inputs.labels as Record<string, string>).tenant);
-    expect(keks.map((k) => [k.id, (k.inputs.labels as Record<string, string>).tenant])).toEqual(
-      ["us-central1", "us-east1"].flatMap((region) =>
-        ["acme-payments", "borealis-travel", "cedar-health", "dune-outfitters", "ember-energy"].map((t) => [
-          `projects/qp-prod-kms/locations/${region}/keyRings/tenant-kek/cryptoKeys/kek-${t}`,
-          t,
-        ]),
-      ),
-    );
+  test("the tenant-kek ring in every region, with no tenant KEK in the platform stack (test/tenantKeys.test.ts)", () => {
+    expect(ofType(prod, T.key).filter((k) => (k.inputs.labels as Record<string, string>).tenant)).toEqual([]);
+    expect(
+      ofType(prod, T.ring)
+        .filter((r) => r.inputs.name === "tenant-kek")
+        .map((r) => r.inputs.location),
+    ).toEqual(["us-central1", "us-east1"]);
   });
 
   test("each service agent is granted exactly the keys its service uses, key by key", () => {

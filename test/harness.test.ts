@@ -34,8 +34,8 @@ describe("engine-less harness", () => {
     expect(primary.propertyDependencies.encryptionKeyName).toEqual([
       "urn:pulumi:prod::qairopay-platform::qairopay:kms:KeyHierarchy$gcp:kms/cryptoKey:CryptoKey::prod-keys-us-central1-ledger-sql",
     ]);
-    const kek = named(prod, "prod-keys-us-east1-kek-acme-payments");
-    expect({ protect: kek.protect, retainOnDelete: kek.retainOnDelete }).toEqual({
+    const key = named(prod, "prod-keys-us-east1-ledger-sql");
+    expect({ protect: key.protect, retainOnDelete: key.retainOnDelete }).toEqual({
       protect: true,
       retainOnDelete: true,
     });
@@ -105,10 +105,10 @@ describe("engine-less harness", () => {
   });
 
   test("AnalyzeStack messages carry property dependencies as the engine sends them: only non-empty ones", () => {
-    const kek = named(prod, "prod-keys-us-central1-kek-acme-payments");
-    expect(Object.keys(kek.propertyDependencies)).toContain("labels");
+    const key = named(prod, "prod-keys-us-central1-ledger-sql");
+    expect(Object.keys(key.propertyDependencies)).toContain("labels");
     const [message] = analyzeStackRequest(
-      [kek],
+      [key],
       new Map(prod.resources.map((r) => [r.urn, r])),
     ).getResourcesList();
     const deps: Record<string, string[]> = {};
@@ -117,7 +117,7 @@ describe("engine-less harness", () => {
       .forEach((v: { getUrnsList(): string[] }, k: string) => (deps[k] = v.getUrnsList()));
     expect(deps).toEqual({
       keyRing: [
-        "urn:pulumi:prod::qairopay-platform::qairopay:kms:KeyHierarchy$gcp:kms/keyRing:KeyRing::prod-keys-us-central1-tenant-kek",
+        "urn:pulumi:prod::qairopay-platform::qairopay:kms:KeyHierarchy$gcp:kms/keyRing:KeyRing::prod-keys-us-central1-tenant-data",
       ],
     });
   });

@@ -2,17 +2,20 @@ import { Policy } from "@pulumi/policy";
 import { CapturedResource } from "../harness/model";
 import { readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
 import { evaluatePacks } from "../harness/policyEvaluator";
-import { PACKS } from "../policies/packs";
+import { PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { CASES } from "./cases/policyCases";
 import { removeResource, urnOf, violationsOf } from "./helpers/mutate";
-import { planStack } from "./helpers/plan";
+import { planStack, planTenantShard } from "./helpers/plan";
 
 let prod: CapturedResource[];
+let prodShard: CapturedResource[];
 beforeAll(async () => {
   prod = (await planStack("prod")).resources;
+  prodShard = (await planTenantShard("prod")).resources;
 });
 
-const ALL_POLICIES: Policy[] = PACKS.flatMap((p) => p.policies);
+// The platform's packs and the tenant-key shards' (which reuses some of theirs), each policy once.
+const ALL_POLICIES: Policy[] = [...new Set([...PACKS, TENANT_KEY_PACK].flatMap((p) => p.policies))];
 const byName = (name: string) => {
   const p = ALL_POLICIES.find((x) => x.name === name);
   if (!p) throw new Error(`no policy ${name}`);
@@ -39,7 +42,7 @@ describe("the untouched plans", () => {
 
 describe.each(CASES)("$policy catches $title", (c) => {
   test("with the exact message, on the offending resource", async () => {
-    const resources = c.mutate(prod);
+    const resources = c.mutate(c.against === "prod-shard-000" ? prodShard : prod);
     const found = await violationsOf(resources, c.policy);
     const policy = byName(c.policy);
     expect(found).toContainEqual(

@@ -16,6 +16,7 @@ const SOURCE_ROOTS = [
   "index.ts",
   "components",
   "platform",
+  "tenantKeys",
   "harness",
   "policies",
   "tools",

@@ -1,6 +1,6 @@
 import type { Policy } from "@pulumi/policy";
 import { CONTROLS, OUT_OF_SCOPE } from "../policies/controls";
-import { PACKS } from "../policies/packs";
+import { PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { CASES } from "../test/cases/policyCases";
 
 export interface PolicyRef {
@@ -9,9 +9,16 @@ export interface PolicyRef {
   policy: Policy;
 }
 
-/** Every policy with its pack, in pack order. */
+/** Every policy with its pack, in pack order; the tenant-key pack's own policies last (it reuses the others'). */
 export function allPolicies(): PolicyRef[] {
-  return PACKS.flatMap((pack) => pack.policies.map((policy) => ({ pack: pack.name, dir: pack.dir, policy })));
+  const platform = PACKS.flatMap((pack) =>
+    pack.policies.map((policy) => ({ pack: pack.name, dir: pack.dir, policy })),
+  );
+  const known = new Set(platform.map((p) => p.policy));
+  const shards = TENANT_KEY_PACK.policies
+    .filter((policy) => !known.has(policy))
+    .map((policy) => ({ pack: TENANT_KEY_PACK.name, dir: TENANT_KEY_PACK.dir, policy }));
+  return [...platform, ...shards];
 }
 
 export function policiesOf(controlId: string): PolicyRef[] {

@@ -53,6 +53,24 @@ export function validateTenantRegistry(
   return { tenants: problems.length ? [] : parsed.data.tenants, problems };
 }
 
+/** Reads a registry anywhere (`tenants plan --tenants-file`); a missing or unparsable file is a problem. */
+export function readTenantRegistryFile(filePath: string): { tenants: Tenant[]; problems: string[] } {
+  let text: string;
+  try {
+    text = fs.readFileSync(filePath, "utf8");
+  } catch {
+    return { tenants: [], problems: [`${filePath} cannot be read`] };
+  }
+  try {
+    return validateTenantRegistry(parseYaml(text, { maxAliasCount: -1 }), filePath);
+  } catch (err) {
+    return {
+      tenants: [],
+      problems: [`${filePath}: not valid YAML (${(err as Error).message.split("\n")[0]})`],
+    };
+  }
+}
+
 /** Reads `stacks/<file>`; a missing or unparsable file is a problem, not an exception. */
 export function readTenantRegistry(file: string): { tenants: Tenant[]; problems: string[] } {
   const source = `stacks/${file}`;

@@ -17,7 +17,6 @@ export function buildKeys(config: PlatformConfig, f: Foundation): Keys {
       project: ids.kms,
       regions: f.regions,
       auditRegion: config.audit.region,
-      tenants: config.tenants,
       agentMember: f.agentMember,
       labels: f.labels("none"),
       protect: f.protect,

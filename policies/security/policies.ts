@@ -24,7 +24,6 @@ import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
 import { sqlInstanceCmek } from "./sql-instance-cmek";
 import { storageBucketHardening } from "./storage-bucket-hardening";
 import { sqlInstancePrivateTls } from "./sql-instance-private-tls";
-import { tenantKekPerRegion } from "./kms-tenant-kek-per-region";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
@@ -40,7 +39,6 @@ export const securityPolicies: Policies = [
   kmsCardholderHsm,
   kmsCardholderKeyUsers,
   kmsAgentGrantsExact,
-  tenantKekPerRegion,
   sqlInstanceCmek,
   sqlInstancePrivateTls,
   sqlInstanceAuditFlags,

@@ -18,6 +18,8 @@ export interface PolicyCase {
   on: string;
   /** The violation message after the policy's description line. */
   message: string;
+  /** The plan the case mutates: prod's platform stack (default), or its tenant-key shard. */
+  against?: "prod" | "prod-shard-000";
 }
 
 /** Moves one Kubernetes object to another cluster: its provider becomes that cluster's. */
@@ -55,11 +57,11 @@ export const CASES: PolicyCase[] = [
   },
   {
     policy: "stateful-resource-protected",
-    title: "an unprotected KEK",
-    mutate: editResource("prod-keys-us-east1-kek-acme-payments", (_p, r) => (r.protect = false)),
-    on: "prod-keys-us-east1-kek-acme-payments",
+    title: "an unprotected key",
+    mutate: editResource("prod-keys-us-east1-ledger-sql", (_p, r) => (r.protect = false)),
+    on: "prod-keys-us-east1-ledger-sql",
     message:
-      '[RES-05, ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-kek-acme-payments": protect is false. Fix: add the resource option protect: true',
+      '[RES-05, ENC-05] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-east1-ledger-sql": protect is false. Fix: add the resource option protect: true',
   },
   {
     policy: "stateful-resource-protected",
@@ -143,6 +145,7 @@ export const CASES: PolicyCase[] = [
   {
     policy: "kms-tenant-kek-per-region",
     title: "a tenant's KEK removed from one region",
+    against: "prod-shard-000",
     mutate: removeResource("prod-keys-us-east1-kek-cedar-health"),
     on: "prod-keys-us-central1-kek-cedar-health",
     message:

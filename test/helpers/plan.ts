@@ -45,3 +45,18 @@ export const T = {
 export function sorted<T>(rows: T[]): T[] {
   return [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
+
+/**
+ * Plans the stack's first tenant-key shard (its registry's tenants, up to the default limit) as
+ * `tenants plan` does: the platform's outputs from its plan, through the shard's stack reference.
+ */
+export async function planTenantShard(stack: string): Promise<{ resources: CapturedResource[] }> {
+  const { configFromValues } = await import("../../platform/config/read");
+  const { platformFacts, defaultPlatformReference } = await import("../../tools/tenants/platformFacts");
+  const { loadShardSet } = await import("../../tools/tenants/shardSet");
+  const { planShard } = await import("../../tools/tenants/shardPlan");
+  const stackConfig = loadStack(stack);
+  const config = configFromValues(stackConfig.values, stack);
+  const facts = await platformFacts(config, stackConfig, defaultPlatformReference(stack));
+  return planShard(facts, loadShardSet(config).shards[0]);
+}

@@ -1,0 +1,80 @@
+/**
+ * Which tenant-key shard stack holds each tenant's KEKs. The assignment is state, not a function of
+ * the tenant list: a pure function of the ids cannot both keep every tenant where it is when others
+ * arrive or leave and keep every shard within its limit. So a ledger records each tenant's shard;
+ * a tenant keeps its shard for as long as it is registered, and a new tenant takes the first shard
+ * with room, in registry order. Onboarding one tenant therefore touches one shard.
+ */
+
+/** Tenants per shard unless the ledger says otherwise. */
+export const DEFAULT_SHARD_LIMIT = 1000;
+
+export interface ShardLedger {
+  /** Most tenants one shard may hold. */
+  limit: number;
+  /** Tenant id → shard number. */
+  assignments: Record<string, number>;
+}
+
+export interface ShardAssignment {
+  ledger: ShardLedger;
+  /** Tenant ids of each shard, by shard number (a shard may be empty after removals). */
+  shards: string[][];
+  /** Tenants placed by this assignment (not in the ledger before). */
+  added: string[];
+  /** Tenants in the ledger that are no longer registered (their keys stay, retained). */
+  removed: string[];
+}
+
+export class ShardLedgerError extends Error {}
+
+/**
+ * Assigns every registered tenant to a shard: ledger entries are kept as they are, new tenants
+ * fill the lowest-numbered shards with room. Fails, moving nothing, if the ledger cannot be honoured
+ * (a shard already over a lowered limit, a negative or non-integer shard number).
+ */
+export function assignShards(
+  tenantIds: readonly string[],
+  previous: ShardLedger | undefined,
+  limit: number = previous?.limit ?? DEFAULT_SHARD_LIMIT,
+): ShardAssignment {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new ShardLedgerError(`shard limit ${limit}: must be a positive integer`);
+  const registered = new Set(tenantIds);
+  if (registered.size !== tenantIds.length) throw new ShardLedgerError("the tenant list repeats an id");
+  const assignments: Record<string, number> = {};
+  const counts: number[] = [];
+  const removed: string[] = [];
+  for (const [tenant, shard] of Object.entries(previous?.assignments ?? {})) {
+    if (!Number.isInteger(shard) || shard < 0)
+      throw new ShardLedgerError(`ledger: tenant ${tenant} has shard ${String(shard)}, not a shard number`);
+    if (!registered.has(tenant)) {
+      removed.push(tenant);
+      continue;
+    }
+    assignments[tenant] = shard;
+    counts[shard] = (counts[shard] ?? 0) + 1;
+  }
+  const over = counts.findIndex((n) => (n ?? 0) > limit);
+  if (over >= 0)
+    throw new ShardLedgerError(
+      `shard ${over} holds ${counts[over]} tenants, over the limit of ${limit}: a limit can be raised, never lowered below a shard's size (tenants never move)`,
+    );
+  const added: string[] = [];
+  let next = 0;
+  for (const tenant of tenantIds) {
+    if (tenant in assignments) continue;
+    while ((counts[next] ?? 0) >= limit) next++;
+    assignments[tenant] = next;
+    counts[next] = (counts[next] ?? 0) + 1;
+    added.push(tenant);
+  }
+  const shards: string[][] = Array.from({ length: counts.length }, () => []);
+  for (const tenant of tenantIds) shards[assignments[tenant]].push(tenant);
+  return { ledger: { limit, assignments }, shards, added, removed };
+}
+
+/** The shard stack's name: `<platform stack>-shard-<nnn>`, sortable. */
+export function shardStackName(platformStack: string, shard: number): string {
+  return `${platformStack}-shard-${String(shard).padStart(3, "0")}`;
+}

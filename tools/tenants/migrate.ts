@@ -1,0 +1,65 @@
+import * as fs from "fs";
+import { DeploymentError, readDeployment } from "../../harness/readDeployment";
+import { runOffline } from "../../harness/run";
+import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
+import { Common, loadInputs } from "./inputs";
+import { migrationScript, planMoves, rehearseMigration } from "./migration";
+import { platformFacts } from "./platformFacts";
+import { planShard } from "./shardPlan";
+
+export interface MigrateOptions extends Common {
+  state: string;
+  out?: string;
+}
+
+/**
+ * `tenants migrate`: which KEKs of a deployed platform stack go to which shard, the `pulumi state
+ * move` commands, and the offline rehearsal that the move changes state only: afterwards the
+ * platform's preview deletes nothing and no shard's preview creates a key that exists.
+ */
+export async function runMigrate(opts: MigrateOptions): Promise<number> {
+  const { stackConfig, config, set, reference } = loadInputs(opts);
+  let state;
+  try {
+    state = readDeployment(opts.state);
+  } catch (err) {
+    if (err instanceof DeploymentError) failInput(err.message);
+    throw err;
+  }
+  const { moves, unassigned } = planMoves(state, set.shards);
+  const platformPlan = (await runOffline(stackConfig)).resources;
+  const facts = await platformFacts(config, stackConfig, reference);
+  const shardPlans = new Map<string, Awaited<ReturnType<typeof planShard>>["resources"]>();
+  for (const m of moves) shardPlans.set(m.shard.stack, (await planShard(facts, m.shard)).resources);
+  const rehearsal = rehearseMigration(state, platformPlan, moves, shardPlans);
+  const script = migrationScript(reference, moves);
+  if (opts.out) fs.writeFileSync(opts.out, script, { mode: 0o755 });
+  const problems = [
+    ...rehearsal.platform.map((c) => `platform: ${c.op} ${c.urn}`),
+    ...rehearsal.shards.flatMap((s) => [
+      ...s.created.map((u) => `${s.stack}: would create ${u}`),
+      ...s.changed.map((c) => `${s.stack}: ${c.op} ${c.urn} (${c.fields.join(", ")})`),
+    ]),
+    ...unassigned.map(
+      (u) => `${u}: the KEK of a tenant no longer registered; it stays in the platform stack (retained)`,
+    ),
+  ];
+  const result = {
+    moves: moves.map((m) => ({ stack: m.shard.stack, keys: m.urns.length })),
+    unassigned,
+    rehearsal,
+    script: opts.out ?? null,
+  };
+  process.stdout.write(
+    opts.json
+      ? JSON.stringify(result, null, 2) + "\n"
+      : `${moves.reduce((n, m) => n + m.urns.length, 0)} tenant KEKs move to ${moves.length} shard stacks:\n` +
+          moves.map((m) => `  ${m.shard.stack}: ${m.urns.length} keys\n`).join("") +
+          (problems.length
+            ? `Rehearsal: ${problems.length} problems\n${problems.map((p) => `  ${p}\n`).join("")}`
+            : "Rehearsal: after the move the platform's preview deletes nothing and the shards' previews create nothing that exists.\n") +
+          (opts.out ? `Script: ${opts.out}\n` : script),
+  );
+  const blocking = problems.length - unassigned.length;
+  return blocking > 0 ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+}
