@@ -13,7 +13,10 @@ interface CliResult {
 }
 
 /** Runs a CLI as npm does; asynchronous, so that a test's independent runs go side by side. */
-function run(tool: "plan" | "policy" | "rehearse" | "failover", args: string[]): Promise<CliResult> {
+function run(
+  tool: "plan" | "policy" | "rehearse" | "failover" | "tenants",
+  args: string[],
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join("tools", "launch.js"), tool, ...args], {
       cwd: ROOT,
@@ -351,5 +354,63 @@ describe("npm run plan", () => {
     expect(md.code).toBe(0);
     expect(md.stdout).toContain("### ✅ Policy audit of");
     expect(md.stdout).toContain("**0 mandatory, 0 advisory violations**");
+  });
+});
+
+describe("npm run tenants", () => {
+  test("plan --tenants-file <relative path> --json: every tenant's KEK in both regions, across shards of at most --limit", async () => {
+    const dir = fs.mkdtempSync(path.join(ROOT, ".tmp-tenants-"));
+    try {
+      const ids = ["t-a", "t-b", "t-c", "t-d", "t-e"];
+      fs.writeFileSync(
+        path.join(dir, "registry.yaml"),
+        `tenants:\n${ids.map((id) => `  - id: ${id}\n    displayName: ${id}\n`).join("")}`,
+      );
+      const relative = path.relative(ROOT, path.join(dir, "registry.yaml"));
+      const [planned, missing, text] = await Promise.all([
+        run("tenants", ["plan", "--stack", "prod", "--tenants-file", relative, "--limit", "2", "--json"]),
+        run("tenants", ["plan", "--stack", "prod", "--tenants-file", "no-such-registry.yaml"]),
+        run("tenants", ["plan", "--stack", "prod"]),
+      ]);
+      expect(planned.code).toBe(0);
+      const out = JSON.parse(planned.stdout);
+      expect(Object.keys(out)).toEqual(["shards", "coverage", "summary"]);
+      expect(out.shards.map((s: { stack: string; tenants: string[] }) => [s.stack, s.tenants])).toEqual([
+        ["prod-shard-000", ["t-a", "t-b"]],
+        ["prod-shard-001", ["t-c", "t-d"]],
+        ["prod-shard-002", ["t-e"]],
+      ]);
+      expect(Object.keys(out.shards[0])).toEqual([
+        "stack",
+        "tenants",
+        "resources",
+        "violations",
+        "rehearsal",
+      ]);
+      const keks = out.shards.flatMap(
+        (s: { resources: { type: string; inputs: { labels: { tenant: string }; keyRing: string } }[] }) =>
+          s.resources
+            .filter((r) => r.type === "gcp:kms/cryptoKey:CryptoKey")
+            .map((r) => `${r.inputs.labels.tenant}@${String(r.inputs.keyRing).split("/")[3]}`),
+      );
+      expect(keks.sort()).toEqual(ids.flatMap((t) => [`${t}@us-central1`, `${t}@us-east1`]));
+      expect(out.coverage).toEqual([]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain("no-such-registry.yaml cannot be read");
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(
+        "Cross-shard check: every tenant has a KEK in every serving region, in exactly one shard.",
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("up refuses a --confirm-stack that is not the stack, before anything else (exit 2)", async () => {
+    const result = await run("tenants", ["up", "--stack", "prod", "--confirm-stack", "staging"]);
+    expect([result.code, result.stderr.trim()]).toEqual([
+      2,
+      "error: --confirm-stack staging does not match --stack prod",
+    ]);
   });
 });

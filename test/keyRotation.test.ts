@@ -214,6 +214,7 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
         "  write quota 60/min per region, used at 90 %",
         "  us-central1: 5 keys, 10 writes at 54/min → 0.2 min",
         "  us-east1: 5 keys, 10 writes at 54/min → 0.2 min",
+        "  1 shard stacks: prod-shard-000 5 tenants / 10 keys",
         "Within budget: 0.2 min of 15 min.",
         "",
       ].join("\n"),
@@ -283,8 +284,12 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
     const outcome = JSON.parse(resumed.stdout) as {
       complete: boolean;
       regions: { alreadyRotated: number }[];
+      shards: { stack: string; keys: number; rotated: number; failed: number; missing: number }[];
     };
     expect(outcome.complete).toBe(true);
+    expect(outcome.shards).toEqual([
+      { stack: "prod-shard-000", keys: 10, rotated: 10, failed: 0, missing: 0 },
+    ]);
     // A kill between a create and its journal line can leave one spare version per key in flight (2 per region).
     const versions = emulator.keyNames().map((n) => emulator.key(n)?.versions ?? 0);
     expect(versions.every((v) => v === 2 || v === 3)).toBe(true);
@@ -347,3 +352,41 @@ function cli(args: string[], started?: (child: ReturnType<typeof spawn>) => void
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
 }
+
+describe("rotation figures per shard stack", () => {
+  test("failed and missing keys are counted against the shard of their tenant", () => {
+    const { outcomeByShard } = jest.requireActual("../tools/keyRotation/report");
+    const ring = "projects/p/locations/us-east1/keyRings/tenant-kek/cryptoKeys";
+    const outcome = {
+      rotationId: "r",
+      startedAt: "t",
+      writes: 0,
+      throttled: 0,
+      complete: false,
+      regions: [
+        {
+          region: "us-east1",
+          keys: 3,
+          rotatedNow: 1,
+          alreadyRotated: 0,
+          missing: [`${ring}/kek-b`],
+          failed: [{ key: `${ring}/kek-c`, error: "429" }],
+        },
+      ],
+    };
+    const shardOf = new Map([
+      ["a", "prod-shard-000"],
+      ["b", "prod-shard-000"],
+      ["c", "prod-shard-001"],
+    ]);
+    expect(
+      outcomeByShard(outcome, shardOf, [
+        { stack: "prod-shard-000", keys: 2 },
+        { stack: "prod-shard-001", keys: 1 },
+      ]),
+    ).toEqual([
+      { stack: "prod-shard-000", keys: 2, rotated: 1, failed: 0, missing: 1 },
+      { stack: "prod-shard-001", keys: 1, rotated: 0, failed: 1, missing: 0 },
+    ]);
+  });
+});

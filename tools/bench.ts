@@ -2,7 +2,9 @@
 // peak memory are measured as a user meets them.
 //   npm run bench                     install, start-up (plan vs SDK load, language host), prod plan,
 //                                     policy-only times, and each phase of npm test
-//   npm run bench -- --tenants 100,1000,10000   offline plan scaling with generated tenant registries
+//                                     and the tenant-key shards: `tenants plan` for 1,000, 10,000 and
+//                                     100,000 generated tenants against the prod plan of the same run
+//   npm run bench -- --tenants 1000,10000   only the tenant-key shard benchmark, for these counts
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -14,11 +16,18 @@ import { measureLanguageHostStart } from "./bench/languageHost";
 const ROOT = PROJECT_ROOT;
 const program = new Command("bench")
   .option("--runs <n>", "runs per measurement", "5")
-  .option("--tenants <list>", "tenant counts for the scaling benchmark (comma-separated)")
+  .option("--tenants <list>", "only the tenant-key benchmark, for these tenant counts (comma-separated)")
+  .option("--skip-tenants", "do not run the tenant-key benchmark")
   .option("--skip-tests", "do not time the test suite")
   .option("--skip-install", "do not time npm ci")
   .parse(process.argv);
-const opts = program.opts<{ runs: string; tenants?: string; skipTests?: boolean; skipInstall?: boolean }>();
+const opts = program.opts<{
+  runs: string;
+  tenants?: string;
+  skipTenants?: boolean;
+  skipTests?: boolean;
+  skipInstall?: boolean;
+}>();
 const runs = Number(opts.runs);
 
 interface Sample {
@@ -93,32 +102,8 @@ console.log(
   `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
 );
 
-if (opts.tenants) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-bench-"));
-  const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
-  for (const count of opts.tenants.split(",").map(Number)) {
-    const registry = `bench-tenants-${count}.yaml`;
-    const registryPath = path.join(ROOT, "stacks", registry);
-    const tenants = Array.from(
-      { length: count },
-      (_, i) => `  - id: tenant-${String(i).padStart(5, "0")}\n    displayName: Tenant ${i}\n`,
-    );
-    fs.writeFileSync(registryPath, `tenants:\n${tenants.join("")}`);
-    const stackFile = path.join(tmp, `Pulumi.bench${count}.yaml`);
-    fs.writeFileSync(stackFile, prod.replace(/tenantsFile: .*/, `tenantsFile: ${registry}`));
-    try {
-      const samples = Array.from({ length: runs }, () =>
-        measure([...planCommand, "--stack", `bench${count}`, "--stack-file", stackFile, "--json"]),
-      );
-      report(`offline plan + all packs, ${count} tenants`, samples);
-      policyEvaluation(stackFile, `bench${count}`, `policy evaluation only, ${count} tenants`);
-    } finally {
-      fs.rmSync(registryPath);
-    }
-  }
-} else {
-  void main();
-}
+if (opts.tenants) tenantKeyScaling(opts.tenants.split(",").map(Number));
+else void main();
 
 async function main(): Promise<void> {
   if (!opts.skipInstall) installTimes();
@@ -135,7 +120,63 @@ async function main(): Promise<void> {
     "policy audit of the prod export (npm run policy)",
     Array.from({ length: runs }, () => measure([...policyCommand, "--state", exported, "--json"])),
   );
+  if (!opts.skipTenants) tenantKeyScaling([1000, 10000, 100000]);
   if (!opts.skipTests) testPhaseTimes();
+}
+
+/**
+ * The tenant-key shards (issue #13): `tenants plan` over generated registries of each size, and the
+ * prod platform plan measured in the same run for the ratio; the platform plan again with the largest
+ * registry, to show its time does not grow with the tenants. Peak RSS is that of the largest single
+ * process (GNU time reports the maximum over the process and the children it waited for).
+ */
+function tenantKeyScaling(counts: number[]): void {
+  const tenantsCommand = scriptCommand("tenants");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-bench-tenants-"));
+  const platform = Array.from({ length: Math.min(runs, 3) }, () =>
+    measure([...planCommand, "--stack", "prod", "--json"]),
+  );
+  report("prod platform plan (for the ratios below)", platform);
+  const base = median(platform.map((p) => p.wallMs));
+  const targets: Record<number, number> = { 10000: 5, 100000: 50 };
+  for (const count of counts) {
+    const registry = path.join(tmp, `tenants-${count}.yaml`);
+    fs.writeFileSync(
+      registry,
+      `tenants:\n${Array.from({ length: count }, (_, i) => `  - id: tenant-${String(i).padStart(6, "0")}\n    displayName: Tenant ${i}\n`).join("")}`,
+    );
+    const n = count >= 100000 ? Math.min(runs, 2) : Math.min(runs, 3);
+    const samples = Array.from({ length: n }, () =>
+      measure([...tenantsCommand, "plan", "--stack", "prod", "--tenants-file", registry]),
+    );
+    report(`tenants plan, ${count} tenants (${Math.ceil(count / 1000)} shards)`, samples);
+    const ratio = median(samples.map((x) => x.wallMs)) / base;
+    console.log(
+      `${`  ratio to the prod plan`.padEnd(44)} ${ratio.toFixed(1)}x${targets[count] ? `  [target ${targets[count]}x]` : ""}  max process ${Math.max(...samples.map((x) => x.peakMb)).toFixed(0)} MB  [target 1024 MB]`,
+    );
+  }
+  // The platform plan with the largest registry as its own: only the KMS quota is sized from it.
+  const largest = Math.max(...counts);
+  const stacksCopy = path.join(ROOT, "stacks", `bench-tenants-${largest}.yaml`);
+  fs.copyFileSync(path.join(tmp, `tenants-${largest}.yaml`), stacksCopy);
+  const stackFile = path.join(tmp, "Pulumi.benchtenants.yaml");
+  fs.writeFileSync(
+    stackFile,
+    fs
+      .readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8")
+      .replace(/tenantsFile: .*/, `tenantsFile: bench-tenants-${largest}.yaml`),
+  );
+  try {
+    report(
+      `prod platform plan with ${largest} tenants registered`,
+      Array.from({ length: Math.min(runs, 3) }, () =>
+        measure([...planCommand, "--stack", "benchtenants", "--stack-file", stackFile, "--json"]),
+      ),
+    );
+  } finally {
+    fs.rmSync(stacksCopy);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** `npm ci` from the committed lockfile into a scratch directory (npm's cache warm, as on a CI runner that keeps it). */

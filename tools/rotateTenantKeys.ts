@@ -6,7 +6,9 @@ import { EXIT_OK, failInput, parseArguments, positiveNumber, writeOut } from "./
 import { accessTokenSource } from "./keyRotation/accessToken";
 import { JournalError, RotationJournal } from "./keyRotation/journal";
 import { KmsClient } from "./keyRotation/kmsClient";
-import { renderOutcome, renderPlan } from "./keyRotation/report";
+import { outcomeByShard, renderOutcome, renderPlan } from "./keyRotation/report";
+import { progress } from "./cli/progress";
+import { loadShardSet, ShardSetError } from "./tenants/shardSet";
 import { rotateTenantKeys } from "./keyRotation/rotateTenantKeys";
 import { planRotation, RotationPlan } from "./keyRotation/rotationPlan";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
@@ -84,29 +86,55 @@ async function main(): Promise<number> {
   if (!plan.withinBudget) {
     process.stderr.write(`warning: ${renderPlan(plan).split("\n").pop()}\n`);
   }
-  let lastReport = 0;
+  // One bar over every region's keys (cli-progress on a terminal, a line every 10 s otherwise).
+  const doneByRegion = new Map<string, number>();
+  const total = plan.regions.reduce((n, r) => n + r.expectedKeys.length, 0);
+  const bar = progress(`rotating tenant KEKs of ${opts.stack}`, total);
   try {
     const outcome = await rotateTenantKeys({
       plan,
       client,
       journal,
       concurrency: opts.concurrency,
-      onKeyRotated: (region, done, total) => {
-        if (Date.now() - lastReport < 2000 && done !== total) return;
-        lastReport = Date.now();
-        process.stderr.write(`${region}: ${done}/${total} keys rotated\n`);
+      onKeyRotated: (region, done) => {
+        doneByRegion.set(region, done);
+        bar.update(
+          [...doneByRegion.values()].reduce((a, b) => a + b, 0),
+          [...doneByRegion].map(([r, n]) => `${r} ${n}`).join(", "),
+        );
       },
     });
-    await writeOut(opts.json ? JSON.stringify(outcome, null, 2) + "\n" : renderOutcome(outcome) + "\n");
+    bar.stop();
+    const byShard = outcomeByShard(outcome, shardOfTenant, plan.shards);
+    await writeOut(
+      opts.json
+        ? JSON.stringify({ ...outcome, shards: byShard }, null, 2) + "\n"
+        : renderOutcome(outcome, byShard) + "\n",
+    );
     return outcome.complete ? EXIT_OK : EXIT_INCOMPLETE;
   } finally {
     release();
   }
 }
 
+let shardOfTenant = new Map<string, string>();
+
+/** The rotation plan, with the shard stacks the ledger assigns the registry's tenants to. */
 function loadPlan(opts: Options): RotationPlan {
   const config = loadPlatformConfig(opts.stack, opts.stackFile);
-  return planRotation(config, { writeQuotaPerMinute: opts.writeQuota, utilisation: opts.utilisation });
+  let shards;
+  try {
+    shards = loadShardSet(config).shards;
+  } catch (err) {
+    if (err instanceof ShardSetError) failInput(err.message);
+    throw err;
+  }
+  shardOfTenant = new Map(shards.flatMap((s) => s.tenants.map((t) => [t, s.stack] as const)));
+  return planRotation(
+    config,
+    { writeQuotaPerMinute: opts.writeQuota, utilisation: opts.utilisation },
+    shards,
+  );
 }
 
 function planJson(plan: RotationPlan) {

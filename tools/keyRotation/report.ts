@@ -13,6 +13,8 @@ export function renderPlan(plan: RotationPlan): string {
         `  ${r.region}: ${r.expectedKeys.length} keys, ${r.writes} writes at ` +
         `${Math.floor(r.pacedWritesPerMinute)}/min → ${minutes(r.projectedMinutes)}`,
     ),
+    `  ${plan.shards.length} shard stacks: ` +
+      plan.shards.map((s) => `${s.stack} ${s.tenants} tenants / ${s.keys} keys`).join("; "),
   ];
   lines.push(
     plan.withinBudget
@@ -23,7 +25,34 @@ export function renderPlan(plan: RotationPlan): string {
   return lines.join("\n");
 }
 
-export function renderOutcome(outcome: RotationOutcome): string {
+/** Per shard stack: its keys, and how many of them failed or were missing in this rotation. */
+export function outcomeByShard(
+  outcome: RotationOutcome,
+  shardOfTenant: Map<string, string>,
+  shards: { stack: string; keys: number }[],
+): { stack: string; keys: number; rotated: number; failed: number; missing: number }[] {
+  const tenantOf = (key: string) => /\/cryptoKeys\/kek-(.+)$/.exec(key)?.[1] ?? "";
+  const count = (keys: string[]) => {
+    const by = new Map<string, number>();
+    for (const key of keys) {
+      const stack = shardOfTenant.get(tenantOf(key)) ?? "(no shard)";
+      by.set(stack, (by.get(stack) ?? 0) + 1);
+    }
+    return by;
+  };
+  const failed = count(outcome.regions.flatMap((r) => r.failed.map((f) => f.key)));
+  const missing = count(outcome.regions.flatMap((r) => r.missing));
+  return shards.map((s) => {
+    const f = failed.get(s.stack) ?? 0;
+    const m = missing.get(s.stack) ?? 0;
+    return { stack: s.stack, keys: s.keys, rotated: s.keys - f - m, failed: f, missing: m };
+  });
+}
+
+export function renderOutcome(
+  outcome: RotationOutcome,
+  byShard: ReturnType<typeof outcomeByShard> = [],
+): string {
   const lines = [`Rotation ${outcome.rotationId} (since ${outcome.startedAt})`];
   for (const r of outcome.regions) {
     lines.push(
@@ -33,6 +62,8 @@ export function renderOutcome(outcome: RotationOutcome): string {
     for (const f of r.failed) lines.push(`    failed ${f.key}: ${f.error}`);
     for (const m of r.missing) lines.push(`    missing ${m} (in the tenant registry, not in KMS)`);
   }
+  for (const s of byShard)
+    lines.push(`  ${s.stack}: ${s.rotated}/${s.keys} keys rotated, ${s.failed} failed, ${s.missing} missing`);
   lines.push(`  ${outcome.writes} writes, ${outcome.throttled} throttled`);
   lines.push(
     outcome.complete

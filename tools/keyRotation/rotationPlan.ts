@@ -21,8 +21,17 @@ export interface RegionPlan {
   projectedMinutes: number;
 }
 
+/** The keys of one tenant-key shard stack (tenantKeys/shards.ts), across the regions. */
+export interface ShardKeys {
+  stack: string;
+  tenants: number;
+  keys: number;
+}
+
 export interface RotationPlan {
   stack: string;
+  /** The shard stacks the keys belong to, by the ledger: the rotation lists the rings, so it also reaches keys no shard declares. */
+  shards: ShardKeys[];
   project: string;
   budgetMinutes: number;
   writeQuotaPerMinute: number;
@@ -43,7 +52,13 @@ export interface PlanOptions {
 }
 
 /** What an emergency rotation of every tenant KEK of a stack involves, from its configuration alone. */
-export function planRotation(config: PlatformConfig, options: PlanOptions = {}): RotationPlan {
+export function planRotation(
+  config: PlatformConfig,
+  options: PlanOptions = {},
+  shards: { stack: string; tenants: string[] }[] = [
+    { stack: config.stack, tenants: config.tenants.map((t) => t.id) },
+  ],
+): RotationPlan {
   if (KEY_RINGS[TENANT_KEK_RING].scope !== "serving")
     throw new Error("tenant KEKs are expected in every serving region");
   const utilisation = options.utilisation ?? 0.9;
@@ -66,6 +81,11 @@ export function planRotation(config: PlatformConfig, options: PlanOptions = {}):
   const mostWrites = Math.max(...regions.map((r) => r.writes));
   return {
     stack: config.stack,
+    shards: shards.map((s) => ({
+      stack: s.stack,
+      tenants: s.tenants.length,
+      keys: s.tenants.length * regions.length,
+    })),
     project: config.projects.kms,
     budgetMinutes: EMERGENCY_ROTATION.budgetMinutes,
     writeQuotaPerMinute: quota,
