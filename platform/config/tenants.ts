@@ -57,33 +57,32 @@ export function validateTenantRegistry(
 
 /** Reads a registry anywhere (`tenants plan --tenants-file`); a missing or unparsable file is a problem. */
 export function readTenantRegistryFile(filePath: string): { tenants: Tenant[]; problems: string[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(filePath, "utf8");
-  } catch {
-    return { tenants: [], problems: [`${filePath} cannot be read`] };
-  }
-  try {
-    return validateTenantRegistry(load(text), filePath);
-  } catch (err) {
-    return {
-      tenants: [],
-      problems: [`${filePath}: not valid YAML (${(err as Error).message.split("\n")[0]})`],
-    };
-  }
+  return parseRegistry(filePath, filePath, `${filePath} cannot be read`);
 }
 
 /** Reads `stacks/<file>`; a missing or unparsable file is a problem, not an exception. */
 export function readTenantRegistry(file: string): { tenants: Tenant[]; problems: string[] } {
-  const source = `stacks/${file}`;
   if (path.basename(file) !== file) {
     return { tenants: [], problems: [`tenantsFile = "${file}": must be a file name inside stacks/`] };
   }
+  const source = `stacks/${file}`;
+  return parseRegistry(
+    path.join(STACKS_DIR, file),
+    source,
+    `tenantsFile = "${file}": ${source} cannot be read`,
+  );
+}
+
+function parseRegistry(
+  file: string,
+  source: string,
+  unreadable: string,
+): { tenants: Tenant[]; problems: string[] } {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(STACKS_DIR, file), "utf8");
+    text = fs.readFileSync(file, "utf8");
   } catch {
-    return { tenants: [], problems: [`tenantsFile = "${file}": ${source} cannot be read`] };
+    return { tenants: [], problems: [unreadable] };
   }
   try {
     return validateTenantRegistry(load(text), source);

@@ -55,7 +55,8 @@ function isCardholderPrincipal(member: string, cde: CardholderPrincipals): boole
 export const kmsCardholderKeyUsers = stackPolicy(
   {
     name: "kms-cardholder-key-users",
-    description: "No principal outside the cardholder-data environment can use a cardholder key.",
+    description:
+      "No principal outside the cardholder-data environment can use a cardholder key, by a grant on the key, its ring, or the project, folder or organisation above it.",
     controls: ["ENC-03"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -77,6 +78,50 @@ export const kmsCardholderKeyUsers = stackPolicy(
         });
       }
     }
+    // Above the keys: a key-using role on the KMS project, or on a folder or the organisation above
+    // it, reaches every key in it, cardholder keys included (IAM policies are inherited down the
+    // resource hierarchy: https://cloud.google.com/kms/docs/resource-hierarchy#inheritance).
+    const kmsProjects = new Set(
+      resources.filter((r) => r.type === "gcp:kms/keyRing:KeyRing").map((r) => String(r.props.project)),
+    );
+    for (const r of resources.filter((x) => HIERARCHY_GRANT_TYPES.includes(x.type))) {
+      if (!KEY_USING_ROLES.includes(String(r.props.role))) continue;
+      const project = r.type.startsWith("gcp:projects/") ? String(r.props.project) : undefined;
+      if (project !== undefined && !kmsProjects.has(project)) continue;
+      const scope = project
+        ? `project ${project}`
+        : r.type.startsWith("gcp:folder/")
+          ? `folder ${String(r.props.folder)}`
+          : `organization ${String(r.props.orgId)}`;
+      const members = r.props.members ? (r.props.members as string[]) : [String(r.props.member)];
+      for (const member of members)
+        findings.push({
+          urn: r.urn,
+          problem: `${member} holds ${String(r.props.role)} on ${scope}, which makes every key of the KMS project usable by it, cardholder keys included`,
+          fix: "grant key roles on individual keys (or the tenant-kek ring) only",
+        });
+    }
     return findings;
   },
 );
+
+/** IAM grants above the keys: on a project, a folder or the organisation. */
+const HIERARCHY_GRANT_TYPES = [
+  "gcp:projects/iAMMember:IAMMember",
+  "gcp:projects/iAMBinding:IAMBinding",
+  "gcp:folder/iAMMember:IAMMember",
+  "gcp:folder/iAMBinding:IAMBinding",
+  "gcp:organizations/iAMMember:IAMMember",
+  "gcp:organizations/iAMBinding:IAMBinding",
+];
+
+/** Predefined roles that encrypt or decrypt with keys (https://cloud.google.com/kms/docs/reference/permissions-and-roles). */
+const KEY_USING_ROLES = [
+  "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+  "roles/cloudkms.cryptoKeyEncrypter",
+  "roles/cloudkms.cryptoKeyDecrypter",
+  "roles/cloudkms.cryptoOperator",
+  "roles/cloudkms.cryptoKeyEncrypterDecrypterViaDelegation",
+  "roles/cloudkms.cryptoKeyDecrypterViaDelegation",
+  "roles/cloudkms.cryptoKeyEncrypterViaDelegation",
+];

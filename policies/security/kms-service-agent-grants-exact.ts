@@ -1,6 +1,6 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
-import { AgentKind, parseKeyId, parseKeyRingId, parseServiceAgent } from "../lib/gcp";
+import { AGENT_DOMAINS, AgentKind, parseKeyId, parseKeyRingId, parseServiceAgent } from "../lib/gcp";
 
 const KEY_USER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
 
@@ -43,6 +43,50 @@ const KEY_CONSUMERS: { type: string; agent: AgentKind; keys: (p: Record<string, 
   },
 ];
 
+/**
+ * The other direction: every key a resource names is granted to its project's agent of that service
+ * (Cloud SQL, for one, cannot start an instance whose key its agent cannot use). A project's number
+ * is read from its agents' addresses (`service-<number>@…`) or its Project resource; where it is
+ * unknown, any grant of the key to an agent of that service counts.
+ */
+function missingGrants(resources: PolicyResource[]): Finding[] {
+  const numbers = new Map<string, string>();
+  for (const r of resources) {
+    if (r.type === "gcp:organizations/project:Project" && r.props.number)
+      numbers.set(String(r.props.projectId), String(r.props.number));
+    if (r.type === "gcp:projects/serviceIdentity:ServiceIdentity") {
+      const number = /^serviceAccount:service-(\d+)@/.exec(String(r.props.member))?.[1];
+      if (number) numbers.set(String(r.props.project), number);
+    }
+  }
+  const granted = new Map<string, Set<string>>();
+  for (const r of resources.filter(
+    (x) => x.props.role === KEY_USER_ROLE && x.type.startsWith("gcp:kms/cryptoKeyIAM"),
+  )) {
+    const key = String(r.props.cryptoKeyId);
+    const members = r.props.members ? (r.props.members as string[]) : [String(r.props.member)];
+    granted.set(key, new Set([...(granted.get(key) ?? []), ...members]));
+  }
+  const findings: Finding[] = [];
+  for (const consumer of KEY_CONSUMERS) {
+    for (const r of resources.filter((x) => x.type === consumer.type)) {
+      for (const key of consumer.keys(r.props)) {
+        if (typeof key !== "string" || !parseKeyId(key)) continue;
+        const number = numbers.get(String(r.props.project));
+        const holders = [...(granted.get(key) ?? [])].map(parseServiceAgent);
+        const ok = holders.some((a) => a?.kind === consumer.agent && (!number || a.projectNumber === number));
+        if (!ok)
+          findings.push({
+            urn: r.urn,
+            problem: `the ${consumer.agent} agent of ${String(r.props.project)}${number ? ` (service-${number}@${AGENT_DOMAINS[consumer.agent]})` : ""} holds no ${KEY_USER_ROLE} on ${key}, which this resource encrypts with: the service cannot use the key`,
+            fix: "grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it",
+          });
+      }
+    }
+  }
+  return findings;
+}
+
 /** Keys each agent kind actually uses, from the resources in the stack. */
 export function keysUsedByAgent(resources: PolicyResource[]): Map<AgentKind, Set<string>> {
   const used = new Map<AgentKind, Set<string>>();
@@ -62,7 +106,7 @@ export const kmsAgentGrantsExact = stackPolicy(
   {
     name: "kms-service-agent-grants-exact",
     description:
-      "Each Google service agent holds cryptoKeyEncrypterDecrypter only on the individual keys its service uses, never on a key ring or project.",
+      "Each Google service agent holds cryptoKeyEncrypterDecrypter on exactly the individual keys its service uses: none missing, none extra, never on a key ring or project.",
     controls: ["ENC-08"],
     enforcementLevel: "mandatory",
     severity: "high",
@@ -71,7 +115,7 @@ export const kmsAgentGrantsExact = stackPolicy(
   },
   (resources) => {
     const used = keysUsedByAgent(resources);
-    const findings: Finding[] = [];
+    const findings: Finding[] = [...missingGrants(resources)];
     for (const r of resources) {
       if (r.props.role !== KEY_USER_ROLE) continue;
       const agent = parseServiceAgent(r.props.member);

@@ -99,6 +99,24 @@ export const CASES: PolicyCase[] = [
   },
   {
     policy: "kms-cardholder-key-users",
+    title: "a key-user role on the whole KMS project (every key, cardholder keys included)",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "ledger-decrypts-everything",
+      inputs: { project: "qp-prod-kms", role: "roles/cloudkms.cryptoKeyDecrypter", member: LEDGER_SA },
+    }),
+    on: "ledger-decrypts-everything",
+    message: `[ENC-03] gcp:projects/iAMMember:IAMMember "ledger-decrypts-everything": ${LEDGER_SA} holds roles/cloudkms.cryptoKeyDecrypter on project qp-prod-kms, which makes every key of the KMS project usable by it, cardholder keys included. Fix: grant key roles on individual keys (or the tenant-kek ring) only`,
+  },
+  {
+    policy: "kms-service-agent-grants-exact",
+    title: "a service agent's grant on the key its instance uses, removed",
+    mutate: removeResource("prod-keys-us-east1-ledger-sql-platform-cloud-sql"),
+    on: "prod-ledger-us-east1",
+    message: `[ENC-08] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-east1": the cloud-sql agent of qp-prod-platform (service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-cloud-sql.iam.gserviceaccount.com) holds no roles/cloudkms.cryptoKeyEncrypterDecrypter on ${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/ledger-sql, which this resource encrypts with: the service cannot use the key. Fix: grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it`,
+  },
+  {
+    policy: "kms-cardholder-key-users",
     title: "the ledger workload granted a cardholder key",
     mutate: addResource({
       type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
