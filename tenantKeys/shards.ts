@@ -2,8 +2,10 @@
  * Which tenant-key shard stack holds each tenant's KEKs. The assignment is state, not a function of
  * the tenant list: a pure function of the ids cannot both keep every tenant where it is when others
  * arrive or leave and keep every shard within its limit. So a ledger records each tenant's shard;
- * a tenant keeps its shard for as long as it is registered, and a new tenant takes the first shard
- * with room, in registry order. Onboarding one tenant therefore touches one shard.
+ * a tenant keeps its shard for good, and a new tenant takes the first shard with room, in registry
+ * order. Onboarding one tenant therefore touches one shard. A tenant removed from the registry stays
+ * in the ledger and in its shard, whose stack keeps declaring its keys: they are protected, so
+ * dropping them would fail every later update of the shard, and a KMS key name is never free again.
  */
 
 /** Tenants per shard unless the ledger says otherwise. */
@@ -18,20 +20,20 @@ export interface ShardLedger {
 
 export interface ShardAssignment {
   ledger: ShardLedger;
-  /** Tenant ids of each shard, by shard number (a shard may be empty after removals). */
+  /** Tenant ids of each shard, by shard number: registered ones in registry order, then retired ones. */
   shards: string[][];
   /** Tenants placed by this assignment (not in the ledger before). */
   added: string[];
-  /** Tenants in the ledger that are no longer registered (their keys stay, retained). */
+  /** Tenants in the ledger that are no longer registered: they keep their shard and their keys. */
   removed: string[];
 }
 
 export class ShardLedgerError extends Error {}
 
 /**
- * Assigns every registered tenant to a shard: ledger entries are kept as they are, new tenants
- * fill the lowest-numbered shards with room. Fails, moving nothing, if the ledger cannot be honoured
- * (a shard already over a lowered limit, a negative or non-integer shard number).
+ * Assigns every registered tenant to a shard: ledger entries are kept as they are (registered or
+ * not), new tenants fill the lowest-numbered shards with room. Fails, moving nothing, if the ledger
+ * cannot be honoured (a shard already over a lowered limit, a negative or non-integer shard number).
  */
 export function assignShards(
   tenantIds: readonly string[],
@@ -48,10 +50,7 @@ export function assignShards(
   for (const [tenant, shard] of Object.entries(previous?.assignments ?? {})) {
     if (!Number.isInteger(shard) || shard < 0)
       throw new ShardLedgerError(`ledger: tenant ${tenant} has shard ${String(shard)}, not a shard number`);
-    if (!registered.has(tenant)) {
-      removed.push(tenant);
-      continue;
-    }
+    if (!registered.has(tenant)) removed.push(tenant);
     assignments[tenant] = shard;
     counts[shard] = (counts[shard] ?? 0) + 1;
   }
@@ -70,7 +69,7 @@ export function assignShards(
     added.push(tenant);
   }
   const shards: string[][] = Array.from({ length: counts.length }, () => []);
-  for (const tenant of tenantIds) shards[assignments[tenant]].push(tenant);
+  for (const tenant of [...tenantIds, ...removed]) shards[assignments[tenant]].push(tenant);
   return { ledger: { limit, assignments }, shards, added, removed };
 }
 

@@ -8,7 +8,13 @@ import { loadStack } from "../harness/stackFile";
 import { configFromValues } from "../platform/config/read";
 import { TENANT_KEY_PACK } from "../policies/packs";
 import { kekResourceName } from "../tenantKeys/program";
-import { deployShards, isQuotaError, Journal, ShardStacks } from "../tools/tenants/deployShards";
+import {
+  deployShards,
+  isQuotaError,
+  Journal,
+  ShardDeployment,
+  ShardStacks,
+} from "../tools/tenants/deployShards";
 import { migrationScript, planMoves, rehearseMigration } from "../tools/tenants/migration";
 import { planAllShards } from "../tools/tenants/planAll";
 import { platformFacts } from "../tools/tenants/platformFacts";
@@ -142,7 +148,7 @@ describe("migration by `pulumi state move` (tenants migrate)", () => {
     const rehearsal = rehearseMigration(state, platformPlan, moves, new Map([["prod-shard-000", shardPlan]]));
     expect(rehearsal).toEqual({
       platform: [],
-      shards: [{ stack: "prod-shard-000", created: [], changed: [] }],
+      shards: [{ stack: "prod-shard-000", created: [], changed: [], provider: [] }],
     });
   });
 
@@ -169,14 +175,23 @@ describe("migration by `pulumi state move` (tenants migrate)", () => {
     ]);
   });
 
+  test("a shard whose provider is not configured as the platform's (the copied one) is reported", async () => {
+    const state = deployed();
+    const { moves } = planMoves(state, [shard0]);
+    const bare = (await planShard({ ...platform, gcpProject: undefined }, shard0)).resources;
+    expect(
+      rehearseMigration(state, platformPlan, moves, new Map([["prod-shard-000", bare]])).shards[0].provider,
+    ).toEqual(['project: "qp-prod-platform" → null']);
+  });
+
   test("the script moves each key by URN, quoted, into its shard stack", () => {
     const { moves } = planMoves(deployed(), [shard0]);
     const script = migrationScript(REF, moves);
     expect(script).toContain(
-      "pulumi -C tenant-keys stack init organization/qairopay-tenant-keys/prod-shard-000",
+      "pulumi -C tenant-keys stack select --create organization/qairopay-tenant-keys/prod-shard-000",
     );
     expect(script).toContain(
-      "pulumi state move --source organization/qairopay-platform/prod --dest organization/qairopay-tenant-keys/prod-shard-000 --yes",
+      "pulumi -C tenant-keys state move --source organization/qairopay-platform/prod --dest organization/qairopay-tenant-keys/prod-shard-000 --yes",
     );
     expect(script).toContain(
       "'urn:pulumi:prod::qairopay-platform::qairopay:kms:KeyHierarchy$gcp:kms/cryptoKey:CryptoKey::prod-keys-us-central1-kek-acme-payments'",
@@ -185,24 +200,23 @@ describe("migration by `pulumi state move` (tenants migrate)", () => {
 });
 
 describe("`tenants up`: shard stacks deployed with bounded concurrency, retries and a journal", () => {
-  const shards: ShardInput[] = [0, 1, 2, 3].map((i) => ({
+  const shards: ShardDeployment[] = [0, 1, 2, 3].map((i) => ({
     shard: i,
     stack: `prod-shard-00${i}`,
     tenants: [`t-${i}`],
+    config: {},
+    fingerprint: `f-${i}`,
   }));
   const journalFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tenants-up-")), "journal.json");
   const newJournal = (): Journal => ({ platformStack: REF, startedAt: "now", shards: {} });
 
   /** The Automation API's part, recorded: what a real stack would be asked, with scripted answers. */
-  function scripted(
-    answers: Record<string, (string | undefined)[]>,
-    deployed: Record<string, string[]> = {},
-  ) {
+  function scripted(answers: Record<string, (string | undefined)[]>, deployed: Record<string, string> = {}) {
     const calls: string[] = [];
     let inFlight = 0;
     let most = 0;
     const stacks: ShardStacks = {
-      deployedTenants: async (s) => deployed[s.stack],
+      lastFingerprint: async (s) => deployed[s.stack],
       up: async (s) => {
         calls.push(s.stack);
         inFlight++;
@@ -224,7 +238,7 @@ describe("`tenants up`: shard stacks deployed with bounded concurrency, retries 
         "prod-shard-001": ["googleapi: Error 429: Quota exceeded for quota metric 'Write requests'"],
         "prod-shard-002": ["permission denied"],
       },
-      { "prod-shard-003": ["t-3"] },
+      { "prod-shard-003": "f-3", "prod-shard-000": "an older fingerprint" },
     );
     const journal = newJournal();
     const outcomes = await deployShards(shards, stacks, {
@@ -265,6 +279,18 @@ describe("`tenants up`: shard stacks deployed with bounded concurrency, retries 
     });
     expect(resumed.calls).toEqual(["prod-shard-002"]);
     expect(outcomes.every((o) => o.status === "updated")).toBe(true);
+    // A shard whose tenants (so its fingerprint) changed since the journal was written is done again.
+    const changed = shards.map((s) =>
+      s.shard === 1 ? { ...s, tenants: ["t-1", "t-new"], fingerprint: "f-1b" } : s,
+    );
+    const again = scripted({});
+    await deployShards(changed, again.stacks, {
+      concurrency: 2,
+      attempts: 1,
+      journalFile: file,
+      journal: JSON.parse(fs.readFileSync(file, "utf8")),
+    });
+    expect(again.calls).toEqual(["prod-shard-001"]);
   });
 
   test("quota errors are recognised as Cloud KMS reports them, other errors are not", () => {

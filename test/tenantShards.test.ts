@@ -28,7 +28,10 @@ describe("tenant shard assignment", () => {
               if (t in before) expect(result.ledger.assignments[t]).toBe(before[t]);
               expect(result.shards[result.ledger.assignments[t]]).toContain(t);
             }
-            expect(Object.keys(result.ledger.assignments).sort()).toEqual([...tenants].sort());
+            // Every tenant ever registered keeps its entry (and its shard its keys).
+            expect(Object.keys(result.ledger.assignments).sort()).toEqual(
+              [...new Set([...Object.keys(before), ...tenants])].sort(),
+            );
             for (const shard of result.shards) expect(shard.length).toBeLessThanOrEqual(limit);
             // Onboarding touches only shards with room: each added tenant's shard was not full before.
             ledger = result.ledger;
@@ -54,12 +57,20 @@ describe("tenant shard assignment", () => {
     );
   });
 
-  test("one tenant onboarded touches one shard: the first with room, a removed tenant's slot included", () => {
-    const first = assignShards(ids(6), undefined, 3);
-    const afterRemoval = assignShards(["t-0", "t-2", "t-3", "t-4", "t-5"], first.ledger);
-    expect(afterRemoval.removed).toEqual(["t-1"]);
-    const onboarded = assignShards(["t-0", "t-2", "t-3", "t-4", "t-5", "new"], afterRemoval.ledger);
-    expect([onboarded.added, onboarded.ledger.assignments.new]).toEqual([["new"], 0]);
+  test("one tenant onboarded touches one shard; a removed tenant keeps its shard and its keys", () => {
+    const first = assignShards(ids(5), undefined, 3);
+    const afterRemoval = assignShards(["t-0", "t-2", "t-3", "t-4"], first.ledger);
+    expect([afterRemoval.removed, afterRemoval.shards]).toEqual([
+      ["t-1"],
+      [
+        ["t-0", "t-2", "t-1"],
+        ["t-3", "t-4"],
+      ],
+    ]);
+    const onboarded = assignShards(["t-0", "t-2", "t-3", "t-4", "new"], afterRemoval.ledger);
+    expect([onboarded.added, onboarded.ledger.assignments.new]).toEqual([["new"], 1]);
+    const back = assignShards(["t-0", "t-1", "t-2", "t-3", "t-4", "new"], onboarded.ledger);
+    expect([back.added, back.ledger.assignments["t-1"]]).toEqual([[], 0]);
   });
 
   test("a limit is never lowered below a shard's size, and bad ledgers are refused", () => {

@@ -122,12 +122,14 @@ let shardOfTenant = new Map<string, string>();
 /** The rotation plan, with the shard stacks the ledger assigns the registry's tenants to. */
 function loadPlan(opts: Options): RotationPlan {
   const config = loadPlatformConfig(opts.stack, opts.stackFile);
-  let shards;
+  // The shard figures are a report: a ledger problem must not stop an emergency rotation, which
+  // lists the rings themselves.
+  let shards = [{ shard: 0, stack: `${config.stack} (no ledger)`, tenants: config.tenants.map((t) => t.id) }];
   try {
     shards = loadShardSet(config).shards;
   } catch (err) {
-    if (err instanceof ShardSetError) failInput(err.message);
-    throw err;
+    if (!(err instanceof ShardSetError)) throw err;
+    process.stderr.write(`warning: no per-shard figures: ${err.message}\n`);
   }
   shardOfTenant = new Map(shards.flatMap((s) => s.tenants.map((t) => [t, s.stack] as const)));
   return planRotation(

@@ -27,7 +27,7 @@ const common = (cmd: Command) =>
     )
     .option(
       "--ledger <path>",
-      "the shard ledger (default: stacks/tenant-shards.<stack>.json for the stack's registry, none for --tenants-file)",
+      "the shard ledger (default: stacks/tenant-shards.<stack>.json; `plan --tenants-file` starts from none, `up` always continues the stack's)",
     )
     .option("--limit <n>", "tenants per shard (default: the ledger's, else 1000)", positiveNumber)
     .option(

@@ -1,12 +1,21 @@
 import * as fs from "fs";
 import { ShardInput } from "./shardPlan";
 
+/** A shard to deploy: its stack, tenants, the configuration to set and its fingerprint (fingerprint.ts). */
+export interface ShardDeployment extends ShardInput {
+  config: Record<string, string>;
+  fingerprint: string;
+}
+
 /** A shard stack as `tenants up` drives it; the Automation API implements it (automation.ts). */
 export interface ShardStacks {
-  /** The tenants the stack was last deployed with, or undefined if it does not exist or its last update failed. */
-  deployedTenants(shard: ShardInput): Promise<string[] | undefined>;
+  /**
+   * The fingerprint recorded by the stack's last update if that update succeeded, else undefined
+   * (no stack, no update, a failed or interrupted one).
+   */
+  lastFingerprint(shard: ShardDeployment): Promise<string | undefined>;
   /** Creates the stack if needed, sets its configuration, and runs `pulumi up` with the tenant-key pack. */
-  up(shard: ShardInput, onOutput: (text: string) => void): Promise<{ changes: Record<string, number> }>;
+  up(shard: ShardDeployment, onOutput: (text: string) => void): Promise<{ changes: Record<string, number> }>;
 }
 
 export type ShardStatus = "pending" | "unchanged" | "updated" | "failed";
@@ -18,6 +27,8 @@ export interface ShardOutcome {
   status: ShardStatus;
   attempts: number;
   seconds: number;
+  /** The shard's fingerprint when this outcome was recorded: a resume skips it only if it is unchanged. */
+  fingerprint: string;
   changes?: Record<string, number>;
   error?: string;
 }
@@ -28,9 +39,9 @@ export interface Journal {
   shards: Record<string, ShardOutcome>;
 }
 
-/** Cloud KMS answers 429 RESOURCE_EXHAUSTED when a project's request quota is used up. */
+/** Cloud KMS answers 429 RESOURCE_EXHAUSTED when a project's request quota is used up (as the provider reports it). */
 export function isQuotaError(message: string): boolean {
-  return /\b429\b|RESOURCE_EXHAUSTED|rateLimitExceeded|Quota exceeded/i.test(message);
+  return /Error 429|status(?: code)? 429|RESOURCE_EXHAUSTED|rateLimitExceeded|Quota exceeded/i.test(message);
 }
 
 export interface DeployOptions {
@@ -58,7 +69,7 @@ export function saveJournal(file: string, journal: Journal): void {
  * skips what is done. A shard whose stack already holds exactly its tenants is left alone.
  */
 export async function deployShards(
-  shards: ShardInput[],
+  shards: ShardDeployment[],
   stacks: ShardStacks,
   options: DeployOptions,
 ): Promise<ShardOutcome[]> {
@@ -67,18 +78,29 @@ export async function deployShards(
   const backoff = options.backoffMs ?? ((n) => 30_000 * 2 ** (n - 1) * (0.5 + Math.random()));
   const todo = shards.filter((s) => {
     const done = journal.shards[s.stack];
-    return !(done && (done.status === "updated" || done.status === "unchanged"));
+    const finished = done?.status === "updated" || done?.status === "unchanged";
+    return !(finished && done.fingerprint === s.fingerprint);
   });
   let finished = shards.length - todo.length;
   const record = (outcome: ShardOutcome) => {
     journal.shards[outcome.stack] = outcome;
     saveJournal(options.journalFile, journal);
   };
-  const runOne = async (shard: ShardInput): Promise<void> => {
+  const runOne = async (shard: ShardDeployment): Promise<void> => {
     const started = Date.now();
-    const base = { stack: shard.stack, shard: shard.shard, tenants: shard.tenants.length };
-    const deployed = await stacks.deployedTenants(shard);
-    if (deployed && sameTenants(deployed, shard.tenants)) {
+    const base = {
+      stack: shard.stack,
+      shard: shard.shard,
+      tenants: shard.tenants.length,
+      fingerprint: shard.fingerprint,
+    };
+    let deployed: string | undefined;
+    try {
+      deployed = await stacks.lastFingerprint(shard);
+    } catch {
+      deployed = undefined; // unknown: deploy it (an update of an unchanged shard changes nothing)
+    }
+    if (deployed === shard.fingerprint) {
       record({ ...base, status: "unchanged", attempts: 0, seconds: 0 });
     } else {
       for (let attempt = 1; ; attempt++) {
@@ -118,8 +140,4 @@ export async function deployShards(
   });
   await Promise.all(lanes);
   return shards.map((s) => journal.shards[s.stack]);
-}
-
-function sameTenants(a: string[], b: string[]): boolean {
-  return a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 }

@@ -3,7 +3,9 @@ import { DeploymentError, readDeployment } from "../../harness/readDeployment";
 import { runOffline } from "../../harness/run";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
 import { Common, loadInputs } from "./inputs";
-import { migrationScript, planMoves, rehearseMigration } from "./migration";
+import { isTenantKek, migrationScript, planMoves, rehearseMigration, tenantOf } from "./migration";
+import { defaultLedgerPath, writeLedger } from "./shardSet";
+import { assignShards, shardStackName } from "../../tenantKeys/shards";
 import { platformFacts } from "./platformFacts";
 import { planShard } from "./shardPlan";
 
@@ -26,22 +28,40 @@ export async function runMigrate(opts: MigrateOptions): Promise<number> {
     if (err instanceof DeploymentError) failInput(err.message);
     throw err;
   }
-  const { moves, unassigned } = planMoves(state, set.shards);
+  // Tenants whose KEKs the state holds but the registry no longer lists keep their keys too: they
+  // join the ledger as retired tenants of a shard, which keeps declaring their keys.
+  const registered = new Set(set.tenants);
+  const retired = [...new Set(state.filter(isTenantKek).map((r) => tenantOf(r)))].filter(
+    (t) => !registered.has(t) && !(t in set.assignment.ledger.assignments),
+  );
+  const assignment = assignShards([...set.tenants, ...retired], set.assignment.ledger);
+  const shards = assignment.shards
+    .map((tenants, shard) => ({ shard, stack: shardStackName(opts.stack, shard), tenants }))
+    .filter((s) => s.tenants.length > 0);
+  const { moves, unassigned } = planMoves(state, shards);
   const platformPlan = (await runOffline(stackConfig)).resources;
   const facts = await platformFacts(config, stackConfig, reference);
   const shardPlans = new Map<string, Awaited<ReturnType<typeof planShard>>["resources"]>();
   for (const m of moves) shardPlans.set(m.shard.stack, (await planShard(facts, m.shard)).resources);
   const rehearsal = rehearseMigration(state, platformPlan, moves, shardPlans);
   const script = migrationScript(reference, moves);
-  if (opts.out) fs.writeFileSync(opts.out, script, { mode: 0o755 });
+  // The script follows this assignment, so `tenants up` must too: it is recorded with the script.
+  const ledgerPath = opts.ledger ?? defaultLedgerPath(opts.stack);
+  if (opts.out) {
+    fs.writeFileSync(opts.out, script, { mode: 0o755 });
+    writeLedger(ledgerPath, assignment.ledger);
+  }
   const problems = [
     ...rehearsal.platform.map((c) => `platform: ${c.op} ${c.urn}`),
     ...rehearsal.shards.flatMap((s) => [
       ...s.created.map((u) => `${s.stack}: would create ${u}`),
       ...s.changed.map((c) => `${s.stack}: ${c.op} ${c.urn} (${c.fields.join(", ")})`),
+      ...s.provider.map(
+        (p) => `${s.stack}: its default gcp provider would change from the copied one (${p})`,
+      ),
     ]),
     ...unassigned.map(
-      (u) => `${u}: the KEK of a tenant no longer registered; it stays in the platform stack (retained)`,
+      (u) => `${u}: a tenant KEK without a tenant label the shards can place; it stays in the platform stack`,
     ),
   ];
   const result = {
@@ -49,6 +69,7 @@ export async function runMigrate(opts: MigrateOptions): Promise<number> {
     unassigned,
     rehearsal,
     script: opts.out ?? null,
+    ledger: opts.out ? ledgerPath : null,
   };
   process.stdout.write(
     opts.json

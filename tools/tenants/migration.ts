@@ -3,6 +3,7 @@ import { CapturedResource } from "../../harness/model";
 import { ResourceChange } from "../../harness/preview/diff";
 import { previewAgainst } from "../../harness/preview/preview";
 import { TENANT_KEYS_PROJECT } from "../../tenantKeys/config";
+import { qualifiedShardStack } from "./fingerprint";
 import { ShardInput } from "./shardPlan";
 
 const KEY = "gcp:kms/cryptoKey:CryptoKey";
@@ -11,6 +12,11 @@ const KEY = "gcp:kms/cryptoKey:CryptoKey";
 export function isTenantKek(r: CapturedResource): boolean {
   const labels = (plain(r.inputs) as { labels?: Record<string, string> }).labels;
   return r.type === KEY && !!labels?.tenant && /\/keyRings\/tenant-kek$/.test(String(r.inputs.keyRing));
+}
+
+/** The tenant a KEK belongs to, by its label. */
+export function tenantOf(r: CapturedResource): string {
+  return (plain(r.inputs) as { labels: Record<string, string> }).labels.tenant;
 }
 
 export interface ShardMove {
@@ -28,8 +34,7 @@ export function planMoves(
   const moves = new Map<number, ShardMove>();
   const unassigned: string[] = [];
   for (const r of platformState.filter(isTenantKek)) {
-    const tenant = (plain(r.inputs) as { labels: Record<string, string> }).labels.tenant;
-    const shard = shardOf.get(tenant);
+    const shard = shardOf.get(tenantOf(r));
     if (!shard) {
       unassigned.push(r.urn);
       continue;
@@ -43,8 +48,9 @@ export function planMoves(
 /**
  * What `pulumi state move` does to a resource: it leaves the source stack and lands at the root of
  * the destination stack, its parent becoming that stack (its URN changes stack, project and parent
- * type chain; its id, inputs and outputs do not), under the destination's default provider
- * (https://www.pulumi.com/docs/iac/cli/commands/pulumi_state_move/).
+ * type chain; its id, inputs and outputs do not), and its provider is copied along from the source
+ * (https://www.pulumi.com/docs/iac/cli/commands/pulumi_state_move/; pkg/cmd/pulumi/state/state_move.go).
+ * The shard's default provider therefore starts as the platform's: `providerChanges` compares them.
  */
 export function moveState(
   resource: CapturedResource,
@@ -52,7 +58,7 @@ export function moveState(
   shardState: CapturedResource[],
 ): CapturedResource {
   const root = shardState.find((r) => r.type === "pulumi:pulumi:Stack");
-  const provider = shardState.find((r) => r.type === "pulumi:providers:gcp" && r.name === "default");
+  const provider = shardState.find((r) => r.type === "pulumi:providers:gcp" && r.name.startsWith("default"));
   return {
     ...resource,
     urn: `urn:pulumi:${destStack}::${TENANT_KEYS_PROJECT}::${resource.type}::${resource.name}`,
@@ -66,8 +72,24 @@ export function moveState(
 export interface MigrationRehearsal {
   /** The platform's preview after the move: must delete (and replace) nothing. */
   platform: ResourceChange[];
-  /** Each shard's preview after the move: must create none of the keys that existed. */
-  shards: { stack: string; created: string[]; changed: ResourceChange[] }[];
+  /**
+   * Each shard's preview after the move: must create none of the keys that existed, change none,
+   * and find its default provider configured as the platform's (the one the move copied).
+   */
+  shards: { stack: string; created: string[]; changed: ResourceChange[]; provider: string[] }[];
+}
+
+/** Configuration keys of the default gcp provider that differ between the platform and a shard. */
+function providerChanges(platformState: CapturedResource[], shardPlan: CapturedResource[]): string[] {
+  const config = (rs: CapturedResource[]) => {
+    const p = rs.find((r) => r.type === "pulumi:providers:gcp" && r.name.startsWith("default"));
+    const inputs = (plain(p?.inputs ?? {}) ?? {}) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "version" && !k.startsWith("__")));
+  };
+  const [from, to] = [config(platformState), config(shardPlan)];
+  return [...new Set([...Object.keys(from), ...Object.keys(to)])]
+    .filter((k) => JSON.stringify(from[k]) !== JSON.stringify(to[k]))
+    .map((k) => `${k}: ${JSON.stringify(from[k] ?? null)} → ${JSON.stringify(to[k] ?? null)}`);
 }
 
 /**
@@ -97,27 +119,34 @@ export function rehearseMigration(
       stack: m.shard.stack,
       created: changes.filter((c) => c.op === "create" && !existing.has(c.urn)).map((c) => c.urn),
       changed: changes.filter((c) => c.op !== "same" && c.op !== "create"),
+      provider: providerChanges(platformState, plan),
     };
   });
   return { platform, shards };
 }
 
-/** The commands that perform the move, for the operator to run (and re-run: a moved resource is no longer in the source). */
+/**
+ * The commands that perform the move, run from the repository root. Each runs in tenant-keys/ (the
+ * destination's project: a fresh shard stack has no secrets manager yet, and state move then insists
+ * on the destination's project directory: state_move.go). Not re-runnable as it stands: a batch
+ * whose keys have all moved fails ("no resources found to move"); after an interruption, export the
+ * platform stack again and generate the script anew.
+ */
 export function migrationScript(platformReference: string, moves: ShardMove[]): string {
-  const org = platformReference.split("/").length === 3 ? platformReference.split("/")[0] : "organization";
   const lines = [
     "#!/usr/bin/env bash",
     "# Moves each tenant KEK from the platform stack to its shard stack: state only, no cloud change.",
-    "# Generated by `npm run tenants -- migrate`; run `npm run tenants -- up` afterwards.",
+    "# Generated by `npm run tenants -- migrate` from a `pulumi stack export`; if interrupted, export",
+    "# again and regenerate. Then: `pulumi up` of the platform stack, then `npm run tenants -- up`.",
     "set -euo pipefail",
-    'cd "$(dirname "$0")"',
+    'cd "$(git rev-parse --show-toplevel)"',
   ];
   for (const m of moves) {
-    const dest = `${org}/${TENANT_KEYS_PROJECT}/${m.shard.stack}`;
-    lines.push(`pulumi -C tenant-keys stack init ${dest} 2>/dev/null || true`);
+    const dest = qualifiedShardStack(platformReference, m.shard.stack);
+    lines.push(`pulumi -C tenant-keys stack select --create ${dest}`);
     for (let i = 0; i < m.urns.length; i += 100)
       lines.push(
-        `pulumi state move --source ${platformReference} --dest ${dest} --yes \\\n  ${m.urns
+        `pulumi -C tenant-keys state move --source ${platformReference} --dest ${dest} --yes \\\n  ${m.urns
           .slice(i, i + 100)
           .map((u) => `'${u}'`)
           .join(" \\\n  ")}`,

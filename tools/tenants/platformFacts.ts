@@ -28,5 +28,6 @@ export async function platformFacts(
     outputs,
     externallyEnabledApis: [`${config.projects.kms}/cloudkms.googleapis.com`],
     deployer: config.deployer.principal,
+    gcpProject: stackConfig.values["gcp:project"],
   };
 }

@@ -22,6 +22,8 @@ export interface PlatformFacts {
   /** `<kms project>/cloudkms.googleapis.com`: the platform enables Cloud KMS, not the shard. */
   externallyEnabledApis: string[];
   deployer?: string;
+  /** The platform stack's `gcp:project`: the shards' provider gets the same (`tenants up` sets it). */
+  gcpProject?: string;
 }
 
 export interface ShardPlan {
@@ -32,8 +34,13 @@ export interface ShardPlan {
 }
 
 /** The shard's stack configuration, as `tenants up` sets it (`qairopay-tenant-keys:*`). */
-export function shardConfigValues(platformStack: string, shard: ShardInput): Record<string, string> {
+export function shardConfigValues(
+  platformStack: string,
+  shard: ShardInput,
+  gcpProject?: string,
+): Record<string, string> {
   return {
+    ...(gcpProject ? { "gcp:project": gcpProject } : {}),
     [`${TENANT_KEYS_PROJECT}:platformStack`]: platformStack,
     [`${TENANT_KEYS_PROJECT}:shard`]: String(shard.shard),
     [`${TENANT_KEYS_PROJECT}:tenants`]: JSON.stringify(shard.tenants),
@@ -52,7 +59,11 @@ export async function planShard(platform: PlatformFacts, shard: ShardInput): Pro
     );
   const run = await runOfflineProgram({
     project: TENANT_KEYS_PROJECT,
-    stackConfig: { stack: shard.stack, values: shardConfigValues(platform.reference, shard), secretKeys: [] },
+    stackConfig: {
+      stack: shard.stack,
+      values: shardConfigValues(platform.reference, shard, platform.gcpProject),
+      secretKeys: [],
+    },
     mocks: new GcpMocks(new Map(), { [platform.reference]: platform.outputs }),
     program: () => {
       const config = readShardConfig();

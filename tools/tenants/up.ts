@@ -3,9 +3,11 @@ import * as path from "path";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
 import { progress } from "../cli/progress";
 import { acquireRunLock, RunLockError } from "../cli/runLock";
-import { automationShardStacks } from "./automation";
-import { deployShards, Journal, ShardStacks } from "./deployShards";
+import { automationShardStacks, platformTenantKeys } from "./automation";
+import { deployShards, Journal, ShardDeployment, ShardStacks } from "./deployShards";
+import { shardFingerprint } from "./fingerprint";
 import { Common, loadInputs } from "./inputs";
+import { shardConfigValues } from "./shardPlan";
 import { defaultLedgerPath, writeLedger } from "./shardSet";
 
 export interface UpOptions extends Common {
@@ -20,11 +22,16 @@ export interface UpOptions extends Common {
  * `tenants up`: records the assignment in the ledger first (so an interrupted run resumes with the
  * same shards), then creates and updates the shard stacks through the Automation API.
  */
-export async function runUp(opts: UpOptions, stacks?: ShardStacks): Promise<number> {
+export async function runUp(
+  opts: UpOptions,
+  stacks?: ShardStacks,
+  platformOutput?: () => Promise<unknown>,
+): Promise<number> {
   if (opts.confirmStack !== opts.stack)
     failInput(`--confirm-stack ${opts.confirmStack} does not match --stack ${opts.stack}`);
-  const { set, reference, config } = loadInputs(opts);
-  const ledgerPath = set.ledgerPath ?? opts.ledger ?? defaultLedgerPath(config.stack);
+  // Deploying continues the stack's own ledger, even with another registry: tenants never move.
+  const ledgerPath = opts.ledger ?? defaultLedgerPath(opts.stack);
+  const { set, reference, stackConfig } = loadInputs({ ...opts, ledger: ledgerPath });
   let journalFile: string;
   let journal: Journal;
   if (opts.resume) {
@@ -44,6 +51,12 @@ export async function runUp(opts: UpOptions, stacks?: ShardStacks): Promise<numb
     );
     journal = { platformStack: reference, startedAt: new Date().toISOString(), shards: {} };
   }
+  let tenantKeys: unknown;
+  try {
+    tenantKeys = await (platformOutput ?? (() => platformTenantKeys(reference)))();
+  } catch (err) {
+    failInput((err as Error).message);
+  }
   let release: () => void;
   try {
     release = acquireRunLock(ledgerPath);
@@ -53,10 +66,16 @@ export async function runUp(opts: UpOptions, stacks?: ShardStacks): Promise<numb
   }
   try {
     writeLedger(ledgerPath, set.assignment.ledger);
+    // The shards' provider gets the platform's default project, as the migrated keys' provider has it.
+    const gcpProject = stackConfig.values["gcp:project"];
+    const deployments: ShardDeployment[] = set.shards.map((shard) => {
+      const config = shardConfigValues(reference, shard, gcpProject);
+      return { ...shard, config, fingerprint: shardFingerprint(config, tenantKeys) };
+    });
     const bar = progress(`tenant-key shard stacks of ${opts.stack}`, set.shards.length, {
       intervalSeconds: 30,
     });
-    const outcomes = await deployShards(set.shards, stacks ?? automationShardStacks(reference), {
+    const outcomes = await deployShards(deployments, stacks ?? automationShardStacks(reference), {
       concurrency: opts.concurrency,
       attempts: opts.attempts,
       journalFile,
