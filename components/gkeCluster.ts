@@ -41,11 +41,6 @@ export interface GkeClusterArgs {
   /** Weekly maintenance window start, UTC hour and day 1-7. @default { day: 7, hour: 3 } */
   maintenance?: { day: number; hour: number };
   labels: StandardLabels;
-  /**
-   * The provider creates objects that already exist by server-side apply instead of failing: for
-   * the one `up` that replaces it (kubernetesProviderTransition). @default false
-   */
-  upsertExistingObjects?: boolean;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -181,7 +176,6 @@ users:
         context: args.clusterName,
         clusterIdentifier: cluster.id,
         enableServerSideApply: true,
-        ...(args.upsertExistingObjects ? { upsertExistingObjects: true } : {}),
       },
       { parent: this },
     );

@@ -303,3 +303,15 @@ describe("`tenants up`: shard stacks deployed with bounded concurrency, retries 
     ).toEqual([true, true, false]);
   });
 });
+
+describe("a shard's fingerprint (what `tenants up` compares with the last update)", () => {
+  test("the same inputs give the same fingerprint; its tenants or the platform's output change it", () => {
+    const { shardFingerprint } = jest.requireActual("../tools/tenants/fingerprint");
+    const config = { "qairopay-tenant-keys:tenants": '["a"]' };
+    const platformOutput = { rings: { "us-east1": "r" } };
+    const base = shardFingerprint(config, platformOutput);
+    expect(shardFingerprint({ ...config }, { ...platformOutput })).toBe(base);
+    expect(shardFingerprint({ "qairopay-tenant-keys:tenants": '["a","b"]' }, platformOutput)).not.toBe(base);
+    expect(shardFingerprint(config, { rings: { "us-east1": "other" } })).not.toBe(base);
+  });
+});

@@ -1,34 +1,32 @@
-import { parse as parseYaml } from "yaml";
 import { plain } from "../deployment";
 import { CapturedResource } from "../model";
 import { errorAt, Finding } from "../rehearsal/model";
 
 const PROVIDER = "pulumi:providers:kubernetes";
+const CLUSTER = "gcp:container/cluster:Cluster";
 
-type Kubeconfig = { clusters?: { name?: string; cluster?: Record<string, unknown> }[] };
-
-/** The active cluster entry of a provider's kubeconfig (its `cluster` input, else the first). */
-function activeCluster(inputs: Record<string, unknown>): string | undefined {
-  const text = inputs.kubeconfig;
-  if (typeof text !== "string") return undefined;
-  let config: Kubeconfig;
-  try {
-    config = parseYaml(text) as Kubeconfig;
-  } catch {
-    return undefined;
-  }
-  const entry = config.clusters?.find((c) => c.name === inputs.cluster) ?? config.clusters?.[0];
-  return entry ? JSON.stringify(entry.cluster ?? {}) : undefined;
+/**
+ * How the provider's kubeconfig reaches its cluster, read from the cluster's own inputs (the
+ * kubeconfig is a secret in an export, and its server and certificate are outputs the offline plan
+ * can only mock): the DNS endpoint while the IP endpoint is private, else the IP endpoint with the
+ * cluster's CA (components/gkeCluster.ts).
+ */
+function endpointMode(provider: CapturedResource, state: CapturedResource[]): "dns" | "ip" | undefined {
+  const cluster = state.find((r) => r.type === CLUSTER && r.parent === provider.parent);
+  if (!cluster) return undefined;
+  const config = (plain(cluster.inputs) as { privateClusterConfig?: { enablePrivateEndpoint?: boolean } })
+    .privateClusterConfig;
+  return config?.enablePrivateEndpoint === false ? "ip" : "dns";
 }
 
 /**
- * pulumi-kubernetes replaces a provider, and with it every object it manages, when the active
- * cluster of its kubeconfig changes (server, certificate) or the kubeconfig is unknown at preview,
- * unless `clusterIdentifier` is set and unchanged; adding the identifier does not count as set
- * ("We don't do this when adding or removing the identifier": provider/pkg/provider/provider.go,
- * DiffConfig). A replaced provider deletes the objects after re-creating them, and a create of an
- * object that exists fails unless the provider upserts (`upsertExistingObjects`). So a replacement
- * is safe only when the new provider upserts and every object it manages is retained on delete.
+ * pulumi-kubernetes replaces a provider, and with it every object it manages (a namespace takes its
+ * pods along), when the active cluster of its kubeconfig changes, unless `clusterIdentifier` was set
+ * before and is unchanged; adding the identifier is a plain update ("We don't do this when adding or
+ * removing the identifier": provider/pkg/provider/provider.go, DiffConfig). Retaining the objects
+ * does not help: the old objects' delete follows the state's `retainOnDelete`, not the program's
+ * (pulumi/pulumi#13428). So a stack whose providers have no identifier yet must gain it in an `up`
+ * that does not move the endpoint (kubernetesProviderTransition), and move the endpoint afterwards.
  */
 export function kubernetesProviderReplacements(
   before: CapturedResource[],
@@ -40,30 +38,24 @@ export function kubernetesProviderReplacements(
     const previous = old.get(provider.urn);
     if (!previous) continue;
     const [was, now] = [plain(previous.inputs), plain(provider.inputs)] as Record<string, unknown>[];
-    const identified = was.clusterIdentifier !== undefined && was.clusterIdentifier === now.clusterIdentifier;
-    const identifierChanged =
-      was.clusterIdentifier !== undefined &&
-      now.clusterIdentifier !== undefined &&
-      was.clusterIdentifier !== now.clusterIdentifier;
-    const clusterChanged = activeCluster(was) !== activeCluster(now);
-    if (identified || (!identifierChanged && !clusterChanged)) continue;
-    const managed = after.filter((r) => r.provider?.startsWith(`${provider.urn}::`));
-    const exposed = managed.filter((r) => !r.retainOnDelete);
-    // Provider inputs reach the engine as strings.
-    if (String(now.upsertExistingObjects) === "true" && exposed.length === 0) {
-      findings.push({
-        rule: "kubernetes-provider-replaced",
-        urn: provider.urn,
-        severity: "warning",
-        message: `${provider.name} is replaced (its cluster ${identifierChanged ? "identifier" : "endpoint or certificate"} changed); its ${managed.length} objects are upserted by the new provider and the old ones forgotten, not deleted (retainOnDelete). Turn kubernetesProviderTransition off after this \`up\`.`,
-      });
+    if (was.clusterIdentifier !== undefined) {
+      if (now.clusterIdentifier !== undefined && now.clusterIdentifier !== was.clusterIdentifier)
+        findings.push(
+          errorAt(
+            "kubernetes-provider-replaced",
+            provider,
+            "would be replaced: its clusterIdentifier changed (a new cluster), which deletes and re-creates every Kubernetes object it manages.",
+          ),
+        );
       continue;
     }
+    const [from, to] = [endpointMode(previous, before), endpointMode(provider, after)];
+    if (from === to) continue;
     findings.push(
       errorAt(
         "kubernetes-provider-replaced",
         provider,
-        `would be replaced (its kubeconfig's ${identifierChanged ? "clusterIdentifier" : "active cluster: endpoint or certificate"} changed${was.clusterIdentifier === undefined ? ", and it had no clusterIdentifier yet" : ""}), which deletes and re-creates the ${exposed.length} Kubernetes objects it manages (namespaces with every pod in them). Run this \`up\` once with kubernetesProviderTransition: true (the objects are upserted and retained, not deleted; docs/segmentation.md), then turn it off.`,
+        `would be replaced: its kubeconfig moves from the ${from ?? "unknown"} endpoint to the ${to ?? "unknown"} endpoint while the provider has no clusterIdentifier yet, which deletes and re-creates every Kubernetes object it manages (namespaces with their pods). Run one \`up\` with kubernetesProviderTransition: true first (the identifier is added, the endpoint kept), then this one (docs/segmentation.md).`,
       ),
     );
   }

@@ -100,7 +100,7 @@ export const CONFIG_KEYS = {
   kubernetesProviderTransition: {
     type: "boolean",
     description:
-      "For one `pulumi up` whose Kubernetes providers are replaced (stacks deployed before the providers carried clusterIdentifier, when the control-plane endpoint changes): the new providers upsert the existing objects and the old ones are forgotten, not deleted. Turn off afterwards.",
+      "For one `pulumi up` of a stack deployed before the Kubernetes providers carried clusterIdentifier: keeps the control plane's DNS endpoint as deployed, so that the providers gain the identifier without being replaced (which would delete every Kubernetes object). Turn off for the next `up`, which then changes the endpoint without replacing anything (docs/segmentation.md).",
     default: false,
   },
   legacyImageRepositories: {

@@ -41,7 +41,7 @@ export interface PlatformConfig {
   maintenance: { day: number; hour: number };
   /** Artifact Registry: keep the pre-CMEK `images` repositories during their migration. */
   images: { legacyRepositories: boolean };
-  /** One `up` replacing the Kubernetes providers without deleting what they manage (docs/segmentation.md). */
+  /** One `up` that gives the Kubernetes providers their clusterIdentifier with the endpoint unchanged (docs/segmentation.md). */
   kubernetesProviderTransition: boolean;
   redis: { memorySizeGb: number; replicaCount: number; version: string };
   intrusionDetectionRegions: Region[];

@@ -42,8 +42,6 @@ export function buildClusters(
   keys: Keys,
   networks: Networks,
 ): Compute {
-  if (config.kubernetesProviderTransition)
-    pulumi.runtime.registerStackTransformation(retainKubernetesObjects);
   const build = (project: ClusterProject) => clustersIn(project, config, f, keys, networks);
   const clusters = build("platform");
   const cdeClusters = build("cde");
@@ -58,20 +56,6 @@ export function buildClusters(
     dependsOn: Object.values(clusters).map((c) => c.cluster),
   });
   return { clusters, cdeClusters, fleet };
-}
-
-/**
- * During kubernetesProviderTransition, a replaced provider's objects are forgotten instead of
- * deleted: the new provider has upserted them (harness/preview/kubernetesProviders.ts).
- */
-function retainKubernetesObjects(
-  args: pulumi.ResourceTransformationArgs,
-): pulumi.ResourceTransformationResult {
-  const object = args.type.startsWith("kubernetes:") && args.resource instanceof pulumi.CustomResource;
-  return {
-    props: args.props,
-    opts: object ? pulumi.mergeOptions(args.opts, { retainOnDelete: true }) : args.opts,
-  };
 }
 
 function clustersIn(
@@ -114,8 +98,9 @@ function clustersIn(
         secretsKey: keys.hierarchy.keyId(secrets, region),
         bootDiskKey: keys.hierarchy.keyId(bootDisk, region),
         authorizedNetworks: config.gke.authorizedNetworks,
-        dnsEndpointExternalTraffic: config.perimeter.enforced,
-        upsertExistingObjects: config.kubernetesProviderTransition,
+        // kubernetesProviderTransition keeps the control plane as stacks deployed before
+        // clusterIdentifier had it (the DNS endpoint), so that its providers only gain the identifier.
+        dnsEndpointExternalTraffic: config.perimeter.enforced || config.kubernetesProviderTransition,
         releaseChannel: config.gke.releaseChannel,
         maintenance: config.maintenance,
         labels,

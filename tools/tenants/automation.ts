@@ -22,8 +22,9 @@ export function automationShardStacks(platformReference: string): ShardStacks {
       } catch {
         return undefined; // no such stack yet
       }
-      // The configuration the last update ran with, as the backend recorded it (not the local stack file).
-      const [last] = await stack.history(1);
+      // The configuration the newest *update* ran with, as the backend recorded it (not the local
+      // stack file, which `up` writes before it runs; not a refresh, which deploys nothing).
+      const last = (await stack.history(20)).find((u) => u.kind === "update");
       return last?.result === "succeeded" ? last.config?.[FINGERPRINT_KEY]?.value : undefined;
     },
     up: async (shard, onOutput) => {
@@ -56,8 +57,9 @@ export function automationShardStacks(platformReference: string): ShardStacks {
  */
 export async function platformTenantKeys(platformReference: string): Promise<unknown> {
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  const stack = await LocalWorkspace.selectStack({ stackName: platformReference, workDir: PROJECT_ROOT });
-  const output = (await stack.outputs()).tenantKeys?.value;
+  // stackOutputs passes --stack: the platform project's selected stack is left as the operator had it.
+  const workspace = await LocalWorkspace.create({ workDir: PROJECT_ROOT });
+  const output = (await workspace.stackOutputs(platformReference)).tenantKeys?.value;
   if (!output)
     throw new Error(
       `platform stack ${platformReference} has no tenantKeys output: run \`pulumi up\` on it first (after \`tenants migrate\` for a stack deployed before the shards)`,

@@ -4,22 +4,42 @@ import * as path from "path";
 import { PROJECT_ROOT } from "../../platform/paths";
 import { TENANT_KEYS_PROJECT } from "../../tenantKeys/config";
 
-/** The compiled sources a shard stack runs (its program and the key catalogue it reads). */
+/** What decides a shard's update: its program, what the program reads, and the policy pack `up` runs. */
+const PROGRAM_DIRS = ["bin/tenantKeys", "bin/policies/tenant-keys", "bin/policies/lib"];
 const PROGRAM_FILES = [
-  "bin/tenantKeys/index.js",
-  "bin/tenantKeys/config.js",
-  "bin/tenantKeys/program.js",
   "bin/components/keyCatalogue.js",
+  "bin/platform/config/tenants.js",
+  "bin/policies/security/kms-cryptokey-rotation.js",
+  "bin/policies/security/kms-cryptokey-retention.js",
+  "bin/policies/security/gcp-resource-region-residency.js",
+  "bin/policies/resilience/stateful-resource-protected.js",
 ];
+/** The SDK and provider versions the shards run with (package.json pins them exactly). */
+const PINNED = ["@pulumi/gcp", "@pulumi/pulumi", "@pulumi/policy"];
 
 /**
  * What a shard's last successful update must have had for the shard to be left alone: its
- * configuration, the program's code and the platform's `tenantKeys` output. Stored in the shard's
- * configuration, so the update history (`UpdateSummary.config`) records the one each update used.
+ * configuration, the program's and the pack's code, the pinned SDK and provider versions, and the
+ * platform's `tenantKeys` output. Stored in the shard's configuration, so the update history
+ * (`UpdateSummary.config`) records the one each update used.
  */
 export function shardFingerprint(config: Record<string, string>, platformOutput: unknown): string {
   const hash = createHash("sha256");
-  for (const file of PROGRAM_FILES) hash.update(fs.readFileSync(path.join(PROJECT_ROOT, file)));
+  const files = [
+    ...PROGRAM_DIRS.flatMap((dir) =>
+      fs
+        .readdirSync(path.join(PROJECT_ROOT, dir))
+        .filter((f) => f.endsWith(".js"))
+        .sort()
+        .map((f) => `${dir}/${f}`),
+    ),
+    ...PROGRAM_FILES,
+  ];
+  for (const file of files) hash.update(file).update(fs.readFileSync(path.join(PROJECT_ROOT, file)));
+  const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  hash.update(JSON.stringify(PINNED.map((name) => [name, pkg.dependencies[name]])));
   hash.update(JSON.stringify(Object.entries(config).sort()));
   hash.update(JSON.stringify(platformOutput ?? null));
   return hash.digest("hex").slice(0, 32);
