@@ -20,7 +20,8 @@ function run(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join("tools", "launch.js"), tool, ...args], {
       cwd: ROOT,
-      env: process.env,
+      // As `npm run` from the repository root: user paths resolve there (tools/tenants/inputs.ts).
+      env: { ...process.env, INIT_CWD: ROOT },
     });
     let stdout = "";
     let stderr = "";

@@ -1,3 +1,4 @@
+import * as path from "path";
 import { loadStack, readStackFile, StackFileError } from "../../harness/stackFile";
 import { ConfigError, configFromValues } from "../../platform/config/read";
 import { failInput } from "../cli/exitCodes";
@@ -15,8 +16,19 @@ export interface Common {
   json?: boolean;
 }
 
+/**
+ * A path the user gave, resolved where they ran `npm run` (npm runs scripts from the package root
+ * and passes the original directory as INIT_CWD).
+ */
+export function userPath(p: string): string;
+export function userPath(p: string | undefined): string | undefined;
+export function userPath(p: string | undefined): string | undefined {
+  return p === undefined ? undefined : path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+}
+
 /** The platform stack's configuration and the shard set; bad input exits with code 2. */
 export function loadInputs(opts: Common) {
+  opts = { ...opts, ledger: userPath(opts.ledger), stackFile: userPath(opts.stackFile) };
   try {
     const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
     const config = configFromValues(stackConfig.values, opts.stack);

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import { DeploymentError, readDeployment } from "../../harness/readDeployment";
 import { runOffline } from "../../harness/run";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
-import { Common, loadInputs } from "./inputs";
+import { Common, loadInputs, userPath } from "./inputs";
 import { isTenantKek, migrationScript, planMoves, rehearseMigration, tenantOf } from "./migration";
 import { defaultLedgerPath, writeLedger } from "./shardSet";
 import { assignShards, shardStackName } from "../../tenantKeys/shards";
@@ -23,7 +23,7 @@ export async function runMigrate(opts: MigrateOptions): Promise<number> {
   const { stackConfig, config, set, reference } = loadInputs(opts);
   let state;
   try {
-    state = readDeployment(opts.state);
+    state = readDeployment(userPath(opts.state));
   } catch (err) {
     if (err instanceof DeploymentError) failInput(err.message);
     throw err;
@@ -46,9 +46,9 @@ export async function runMigrate(opts: MigrateOptions): Promise<number> {
   const rehearsal = rehearseMigration(state, platformPlan, moves, shardPlans);
   const script = migrationScript(reference, moves);
   // The script follows this assignment, so `tenants up` must too: it is recorded with the script.
-  const ledgerPath = opts.ledger ?? defaultLedgerPath(opts.stack);
+  const ledgerPath = userPath(opts.ledger) ?? defaultLedgerPath(opts.stack);
   if (opts.out) {
-    fs.writeFileSync(opts.out, script, { mode: 0o755 });
+    fs.writeFileSync(userPath(opts.out), script, { mode: 0o755 });
     writeLedger(ledgerPath, assignment.ledger);
   }
   const problems = [

@@ -41,7 +41,11 @@ export interface ShardSetOptions {
 export function loadShardSet(config: PlatformConfig, options: ShardSetOptions = {}): ShardSet {
   let tenants = config.tenants.map((t) => t.id);
   if (options.tenantsFile) {
-    const registry = readTenantRegistryFile(path.resolve(options.tenantsFile));
+    // Relative to where the user ran `npm run` (npm runs scripts from the package root and passes
+    // the original directory as INIT_CWD).
+    const registry = readTenantRegistryFile(
+      path.resolve(process.env.INIT_CWD ?? process.cwd(), options.tenantsFile),
+    );
     if (registry.problems.length) throw new ShardSetError(registry.problems.join("\n"));
     tenants = registry.tenants.map((t) => t.id);
   }

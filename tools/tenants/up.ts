@@ -6,7 +6,7 @@ import { acquireRunLock, RunLockError } from "../cli/runLock";
 import { automationShardStacks, platformTenantKeys } from "./automation";
 import { deployShards, Journal, ShardDeployment, ShardStacks } from "./deployShards";
 import { shardFingerprint } from "./fingerprint";
-import { Common, loadInputs } from "./inputs";
+import { Common, loadInputs, userPath } from "./inputs";
 import { shardConfigValues } from "./shardPlan";
 import { defaultLedgerPath, writeLedger } from "./shardSet";
 
@@ -30,23 +30,23 @@ export async function runUp(
   if (opts.confirmStack !== opts.stack)
     failInput(`--confirm-stack ${opts.confirmStack} does not match --stack ${opts.stack}`);
   // Deploying continues the stack's own ledger, even with another registry: tenants never move.
-  const ledgerPath = opts.ledger ?? defaultLedgerPath(opts.stack);
+  const ledgerPath = userPath(opts.ledger) ?? defaultLedgerPath(opts.stack);
   const { set, reference, stackConfig } = loadInputs({ ...opts, ledger: ledgerPath });
   let journalFile: string;
   let journal: Journal;
   if (opts.resume) {
     try {
-      journal = JSON.parse(fs.readFileSync(opts.resume, "utf8")) as Journal;
+      journal = JSON.parse(fs.readFileSync(userPath(opts.resume), "utf8")) as Journal;
     } catch (err) {
       failInput(`--resume ${opts.resume}: ${(err as Error).message}`);
     }
     if (journal.platformStack !== reference)
       failInput(`--resume ${opts.resume}: the journal is of ${journal.platformStack}, not ${reference}`);
-    journalFile = opts.resume;
+    journalFile = userPath(opts.resume);
   } else {
-    fs.mkdirSync(opts.journalDir, { recursive: true });
+    fs.mkdirSync(userPath(opts.journalDir), { recursive: true });
     journalFile = path.join(
-      opts.journalDir,
+      userPath(opts.journalDir),
       `${opts.stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
     );
     journal = { platformStack: reference, startedAt: new Date().toISOString(), shards: {} };
