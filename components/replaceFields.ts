@@ -77,6 +77,19 @@ export function valueAtPath(object: Record<string, unknown>, dotted: string): un
  * its unlisted children update in place, so a listed path never matches its descendants.
  * Conditional replacements (GKE enableL4IlbSubsetting true to false, ...) are not listed.
  */
+/** An IAM member resource's ForceNew fields: its scope, role, member and condition (every `*_iam_member`). */
+function iamMemberFields(scope: string): string[] {
+  return [
+    scope,
+    "role",
+    "member",
+    "condition",
+    "condition.expression",
+    "condition.title",
+    "condition.description",
+  ];
+}
+
 export const IMMUTABLE_FIELDS: Record<string, string[]> = {
   // resource_sql_user.go, resource_sql_database.go, resource_sql_provision_script.go (ForceNew;
   // a changed script runs again on replacement, which is how a migration is re-applied).
@@ -296,42 +309,10 @@ export const IMMUTABLE_FIELDS: Record<string, string[]> = {
   ],
   "gcp:iam/denyPolicy:DenyPolicy": ["name", "parent"],
   "gcp:serviceaccount/account:Account": ["accountId", "project"],
-  "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": [
-    "cryptoKeyId",
-    "role",
-    "member",
-    "condition",
-    "condition.expression",
-    "condition.title",
-    "condition.description",
-  ],
-  "gcp:kms/keyRingIAMMember:KeyRingIAMMember": [
-    "keyRingId",
-    "role",
-    "member",
-    "condition",
-    "condition.expression",
-    "condition.title",
-    "condition.description",
-  ],
-  "gcp:projects/iAMMember:IAMMember": [
-    "project",
-    "role",
-    "member",
-    "condition",
-    "condition.expression",
-    "condition.title",
-    "condition.description",
-  ],
-  "gcp:serviceaccount/iAMMember:IAMMember": [
-    "serviceAccountId",
-    "role",
-    "member",
-    "condition",
-    "condition.expression",
-    "condition.title",
-    "condition.description",
-  ],
+  "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": iamMemberFields("cryptoKeyId"),
+  "gcp:kms/keyRingIAMMember:KeyRingIAMMember": iamMemberFields("keyRingId"),
+  "gcp:projects/iAMMember:IAMMember": iamMemberFields("project"),
+  "gcp:serviceaccount/iAMMember:IAMMember": iamMemberFields("serviceAccountId"),
   "gcp:gkehub/feature:Feature": ["location", "name", "project"],
   "gcp:binaryauthorization/policy:Policy": ["project"],
   "gcp:certificatemanager/certificate:Certificate": [
@@ -410,16 +391,7 @@ export const IMMUTABLE_FIELDS: Record<string, string[]> = {
     "replication.userManaged",
     "replication.userManaged.replicas.location",
   ],
-  "gcp:secretmanager/secretIamMember:SecretIamMember": [
-    "secretId",
-    "project",
-    "role",
-    "member",
-    "condition",
-    "condition.expression",
-    "condition.title",
-    "condition.description",
-  ],
+  "gcp:secretmanager/secretIamMember:SecretIamMember": ["project", ...iamMemberFields("secretId")],
   "gcp:secretmanager/secretVersion:SecretVersion": [
     "isSecretDataBase64",
     "project",

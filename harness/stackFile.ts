@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+// js-yaml, as the tenant registry: `plan` loads one YAML parser, not two. The core schema, as
+// YAML 1.2 and the `yaml` package read it: no timestamps turned into dates.
+import { CORE_SCHEMA, load } from "js-yaml";
 import { STACKS_DIR } from "../platform/config/tenants";
 
 /** A stack's configuration as the Pulumi CLI would hand it to the program. */
@@ -47,7 +49,7 @@ export function readStackFile(file: string, stack: string): StackConfig {
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = load(text, { schema: CORE_SCHEMA });
   } catch (err) {
     throw new StackFileError(
       `stack file ${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`,

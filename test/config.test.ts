@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import * as os from "os";
 import { parse } from "yaml";
 import { CONFIG_KEYS } from "../platform/config/keys";
 import { ConfigError, validateConfig } from "../platform/config/read";
@@ -155,5 +156,18 @@ describe("tenant registry", () => {
     expect(validateTenantRegistry({ tenants: [] }, "s").problems).toEqual([
       "s: tenants = []: lists no tenant",
     ]);
+  });
+});
+
+describe("the tenant registry's YAML", () => {
+  test("read with YAML 1.2's core schema: a date-like display name stays a string", () => {
+    const { readTenantRegistryFile } = jest.requireActual("../platform/config/tenants");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-"));
+    const file = path.join(dir, "tenants.yaml");
+    fs.writeFileSync(file, "tenants:\n  - id: founded\n    displayName: 2024-01-01\n");
+    expect(readTenantRegistryFile(file)).toEqual({
+      tenants: [{ id: "founded", displayName: "2024-01-01" }],
+      problems: [],
+    });
   });
 });

@@ -4,7 +4,7 @@ import { readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig
 import { evaluatePacks } from "../harness/policyEvaluator";
 import { PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { CASES } from "./cases/policyCases";
-import { removeResource, urnOf, violationsOf } from "./helpers/mutate";
+import { addResource, removeResource, urnOf, violationsOf } from "./helpers/mutate";
 import { planStack, planTenantShard } from "./helpers/plan";
 
 let prod: CapturedResource[];
@@ -80,6 +80,44 @@ describe("policy metadata", () => {
   test("policy names are unique across packs", () => {
     const names = ALL_POLICIES.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe("cardholder segmentation (NET-09): what the single-resource cases cannot show", () => {
+  test("cardholder workloads with no cde cluster in a region", async () => {
+    const found = await violationsOf(
+      removeResource("prod-cde-gke-us-east1-cluster")(prod),
+      "k8s-cardholder-segmentation",
+    );
+    expect(found.map((v) => v.message.split(": ").slice(1).join(": "))).toContainEqual(
+      "no cde cluster in us-east1 for the cardholder-class workloads. Fix: add a cde GkeCluster in us-east1",
+    );
+  });
+
+  test("a route out of the cde VPC anywhere but restricted.googleapis.com, and a VPN tunnel of the cde", async () => {
+    const withRoute = addResource({
+      type: "gcp:compute/route:Route",
+      name: "cde-out",
+      inputs: {
+        project: "qp-prod-cde",
+        name: "cde-out",
+        destRange: "0.0.0.0/0",
+        nextHopGateway: "default-internet-gateway",
+      },
+    })(prod);
+    const withVpn = addResource({
+      type: "gcp:compute/vPNTunnel:VPNTunnel",
+      name: "cde-vpn",
+      inputs: { project: "qp-prod-cde", name: "cde-vpn" },
+    })(prod);
+    const messages = [
+      ...(await violationsOf(withRoute, "compute-cde-network-segmentation")),
+      ...(await violationsOf(withVpn, "compute-cde-network-segmentation")),
+    ].map((v) => v.message.split("\n").pop());
+    expect(messages).toEqual([
+      '[NET-09] gcp:compute/route:Route "cde-out": route cde-out in the cardholder-data VPC sends 0.0.0.0/0 somewhere other than restricted.googleapis.com. Fix: remove the route',
+      '[NET-09] gcp:compute/vPNTunnel:VPNTunnel "cde-vpn": VPNTunnel cde-vpn joins the cardholder-data VPC to another network. Fix: remove it: the cde is reached only through Private Service Connect',
+    ]);
   });
 });
 

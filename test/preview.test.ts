@@ -114,6 +114,21 @@ describe("the offline preview against a deployed state", () => {
       expect(replaced(deployedBefore(prod), transition)).toEqual([]);
     });
 
+    test("a changed clusterIdentifier (a new cluster) replaces the provider: stopped", () => {
+      const moved = editResource(
+        "prod-gke-us-east1-k8s",
+        (p) => (p.clusterIdentifier = "projects/p/locations/l/clusters/other"),
+      )(prod);
+      expect(replaced(prod, moved).map((f) => [shortUrn(f.urn), f.message])).toEqual([
+        [
+          "prod-gke-us-east1-k8s",
+          expect.stringContaining(
+            "its clusterIdentifier changed (a new cluster), which deletes and re-creates every Kubernetes object",
+          ),
+        ],
+      ]);
+    });
+
     test("with clusterIdentifier in place, switching to the DNS endpoint (perimeter enforced) replaces nothing", async () => {
       const enforced = (await planStack("prod", { perimeterEnforced: true })).resources;
       expect(replaced(prod, enforced)).toEqual([]);

@@ -605,6 +605,28 @@ describe("sql-provision-script-prerequisites", () => {
       `${script}: database "qairopay" is created by nothing in this stack: the script fails to connect. Create it with gcp.sql.Database and depend on it.`,
     ]);
   });
+
+  test("a script not ordered after its instance; an instance outside the stack: a warning", () => {
+    const unordered = editResource("prod-ledger-migration-script", (_p, r) => {
+      r.dependencies = [];
+      r.propertyDependencies = {};
+      r.parent = undefined;
+    })(prod);
+    expect(messages(unordered)).toContain(
+      `${script}: nothing orders it after prod-ledger-us-central1, the instance it runs on. Depend on it.`,
+    );
+    const elsewhere = editResource(
+      "prod-ledger-migration-script",
+      (p) => (p.instance = "someone-elses"),
+    )(prod);
+    expect(findings(elsewhere, rule)).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message:
+          "prod-ledger-migration-script: instance someone-elses is not in this stack; the rehearsal cannot check its Data API access, IAM authentication or users.",
+      }),
+    ]);
+  });
 });
 
 describe("custom-resource-status-awaited", () => {

@@ -10,7 +10,7 @@ const WI_BINDINGS = ["gcp:serviceaccount/iAMMember:IAMMember", "gcp:serviceaccou
 const DATA_CLASS_LABEL = "qairopay.com/data-class";
 
 /** The GKE cluster a Kubernetes object lands on, from its provider's `cluster` (plain at preview). */
-function clusterOf(r: PolicyResource, clusters: PolicyResource[]): PolicyResource | undefined {
+function gkeClusterOf(r: PolicyResource, clusters: PolicyResource[]): PolicyResource | undefined {
   const name = r.provider?.props.cluster;
   return typeof name === "string" ? clusters.find((c) => c.props.name === name) : undefined;
 }
@@ -57,7 +57,7 @@ export const k8sCardholderSegmentation = stackPolicy(
     };
 
     for (const r of k8sObjects) {
-      const cluster = clusterOf(r, clusters);
+      const cluster = gkeClusterOf(r, clusters);
       const m = meta(r);
       const what = `${r.type.split(":").pop()} ${m.namespace ? `${m.namespace}/` : ""}${m.name}`;
       if (isCardholderObject(r)) {

@@ -4,8 +4,8 @@ import { runOffline } from "../../harness/run";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
 import { Common, loadInputs, userPath } from "./inputs";
 import { isTenantKek, migrationScript, planMoves, rehearseMigration, tenantOf } from "./migration";
-import { defaultLedgerPath, writeLedger } from "./shardSet";
-import { assignShards, shardStackName } from "../../tenantKeys/shards";
+import { defaultLedgerPath, shardsOf, writeLedger } from "./shardSet";
+import { assignShards } from "../../tenantKeys/shards";
 import { platformFacts } from "./platformFacts";
 import { planShard } from "./shardPlan";
 
@@ -35,9 +35,7 @@ export async function runMigrate(opts: MigrateOptions): Promise<number> {
     (t) => !registered.has(t) && !(t in set.assignment.ledger.assignments),
   );
   const assignment = assignShards([...set.tenants, ...retired], set.assignment.ledger);
-  const shards = assignment.shards
-    .map((tenants, shard) => ({ shard, stack: shardStackName(opts.stack, shard), tenants }))
-    .filter((s) => s.tenants.length > 0);
+  const shards = shardsOf(assignment, opts.stack);
   const { moves, unassigned } = planMoves(state, shards);
   const platformPlan = (await runOffline(stackConfig)).resources;
   const facts = await platformFacts(config, stackConfig, reference);

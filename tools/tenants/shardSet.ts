@@ -63,10 +63,15 @@ export function loadShardSet(config: PlatformConfig, options: ShardSetOptions = 
     if (err instanceof ShardLedgerError) throw new ShardSetError(`${ledgerPath ?? "shards"}: ${err.message}`);
     throw err;
   }
-  const shards = assignment.shards
-    .map((ids, shard) => ({ shard, stack: shardStackName(config.stack, shard), tenants: ids }))
-    .filter((s) => s.tenants.length > 0);
+  const shards = shardsOf(assignment, config.stack);
   return { tenants, assignment, shards, ledgerPath };
+}
+
+/** The non-empty shards of an assignment, as the stacks of a platform stack. */
+export function shardsOf(assignment: ShardAssignment, platformStack: string): ShardInput[] {
+  return assignment.shards
+    .map((tenants, shard) => ({ shard, stack: shardStackName(platformStack, shard), tenants }))
+    .filter((s) => s.tenants.length > 0);
 }
 
 function readLedger(file: string): ShardLedger | undefined {
