@@ -2,6 +2,7 @@ import { PlatformConfig } from "./config/types";
 import { buildClusters, buildKubernetes } from "./domains/compute";
 import { buildDataStores } from "./domains/data";
 import { buildFoundation } from "./domains/foundation";
+import { buildGuardrails } from "./domains/guardrails";
 import { buildKeys } from "./domains/keys";
 import { buildAlerting, buildAuditLogging } from "./domains/logging";
 import { buildNetworks } from "./domains/network";
@@ -12,7 +13,8 @@ import { buildWorkloads } from "./domains/workloads";
 /**
  * Builds the whole platform of one stack from its validated configuration; returns the stack
  * outputs. Each domain takes what the previous ones built, in the order the architecture reads:
- * projects and agents, keys, networks, data stores, clusters, identities, Kubernetes, logging.
+ * projects and agents, keys, networks, data stores, clusters, identities, Kubernetes, logging,
+ * then the perimeter and the organisation policies around it all.
  */
 export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
   const foundation = buildFoundation(config);
@@ -28,7 +30,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
   const secrets = buildSecrets(config, foundation, keys, data, workloads);
   const auditLog = buildAuditLogging(config, foundation, keys);
   buildAlerting(config, foundation, auditLog, data);
-  buildPerimeter(config, foundation, auditLog, [
+  const perimeter = buildPerimeter(config, foundation, auditLog, [
     keys.hierarchy,
     networks.platform,
     networks.cde,
@@ -40,6 +42,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     compute.fleet,
     ...kubernetes,
   ]);
+  buildGuardrails(config, foundation, perimeter);
 
   const regions = foundation.regions;
   return {

@@ -386,6 +386,18 @@ export const CONTROLS: Control[] = [
     implementedBy: ["platform/labels.ts"],
   },
   {
+    id: "GOV-03",
+    kind: "M",
+    text: "Every control that Google's Organization Policy Service can express is also enforced at run time by a built-in or custom constraint, and each custom constraint is evaluated offline against the plan before it is applied.",
+    implementedBy: [
+      "policies/org-constraints/customConstraints.ts",
+      "policies/org-constraints/builtInConstraints.ts",
+      "components/orgGuardrails.ts",
+      "platform/domains/guardrails.ts",
+      "harness/orgConstraints/evaluate.ts",
+    ],
+  },
+  {
     id: "GOV-04",
     kind: "T",
     text: "The first `pulumi up` of a fresh environment is rehearsed offline against Google Cloud's apply-time rules (API enablement, identities, ordering, deny policies, CRDs).",

@@ -66,6 +66,7 @@ describe("docs/controls.md and control coverage", () => {
       "K8S-04",
       "GOV-01",
       "GOV-02",
+      "GOV-03",
       "GOV-04",
     ]);
   });

@@ -423,6 +423,19 @@ describe("field-limits", () => {
   });
 });
 
+describe("field-limits of custom constraints", () => {
+  test("a condition over 1,000 characters and a name with a hyphen", () => {
+    const mutated = editResource("prod-guardrails-SqlInstanceCmek", (p) => {
+      p.condition = `${String(p.condition)} && ${"true && ".repeat(120)}true`;
+      p.name = "custom.qp-prod-sql";
+    })(prod);
+    expect(findings(mutated, "field-limits").map((f) => f.message)).toEqual([
+      expect.stringMatching(/name "custom.qp-prod-sql" does not match/),
+      expect.stringMatching(/condition ".*" has \d{4} characters, more than the 1000 the API accepts/),
+    ]);
+  });
+});
+
 describe("workload-identity-pool", () => {
   test("a Workload Identity binding before the first cluster", () => {
     const mutated = detach("prod-ledger-workload-workload-identity")(prod);
@@ -742,6 +755,60 @@ describe("deny-policy-deployer", () => {
     expect(findings(withoutOutputs, "deny-policy-deployer")).toEqual([
       expect.objectContaining({ severity: "warning", urn: urn(prod, "prod-logging-isolation-deny") }),
     ]);
+  });
+});
+
+describe("org-policy-dry-run-supported", () => {
+  test("a legacy constraint without dry-run, put in dry-run", () => {
+    const mutated = editResource("prod-guardrails-platform-sql.restrictPublicIp", (p) => {
+      p.dryRunSpec = p.spec;
+      delete p.spec;
+    })(prod);
+    expect(findings(mutated, "org-policy-dry-run-supported")).toEqual([
+      {
+        rule: "org-policy-dry-run-supported",
+        urn: urn(prod, "prod-guardrails-platform-sql.restrictPublicIp"),
+        severity: "error",
+        message: expect.stringMatching(/its dryRunSpec names sql.restrictPublicIp, which has no dry-run mode/),
+      },
+    ]);
+  });
+
+  test("custom, managed and the four legacy constraints are accepted", () => {
+    const dryRun = prod.filter((r) => r.type === "gcp:orgpolicy/policy:Policy" && r.inputs.dryRunSpec);
+    expect(dryRun.length).toBeGreaterThan(0);
+    expect(findings(prod, "org-policy-dry-run-supported")).toEqual([]);
+  });
+});
+
+describe("org-policy-ordering", () => {
+  test("a policy that does not wait for the custom constraint it names", () => {
+    const mutated = detach("prod-guardrails-cde-SqlInstanceCmek")(prod);
+    const found = findings(mutated, "org-policy-ordering");
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        urn: urn(prod, "prod-guardrails-cde-SqlInstanceCmek"),
+        message: expect.stringMatching(/names custom.qpProdSqlInstanceCmek, but does not wait for prod-guardrails-SqlInstanceCmek/),
+      }),
+    );
+  });
+
+  test("two org-policy objects created at the same time", () => {
+    // Detached, it also unchains everything after it: each is then concurrent with the first constraint.
+    const mutated = detach("prod-guardrails-SqlInstancePrivateTls")(prod);
+    expect(findings(mutated, "org-policy-ordering")[0]).toEqual(
+      expect.objectContaining({
+        urn: urn(prod, "prod-guardrails-SqlInstancePrivateTls"),
+        message: expect.stringMatching(/may be created at the same time as prod-guardrails-SqlInstanceCmek .*409/),
+      }),
+    );
+  });
+
+  test("a policy naming a custom constraint the stack does not define", () => {
+    const mutated = removeResource("prod-guardrails-StorageBucketCmekPrivate")(prod);
+    expect(findings(mutated, "org-policy-ordering").map((f) => f.message)).toContainEqual(
+      expect.stringMatching(/names custom.qpProdStorageBucketCmekPrivate, which no custom constraint of this stack defines/),
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { toDeployment } from "../harness/deployment";
 import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
+import { evaluateOrgConstraints, ORG_CONSTRAINTS_PACK } from "../harness/orgConstraints/evaluate";
 import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
@@ -63,12 +64,16 @@ async function main(): Promise<number> {
       failInput(err.message);
     throw err;
   }
-  const violations = await evaluatePacks(PACKS, run.resources, overrides);
+  // The custom constraints' CEL, run on the plan as Google would run it (GOV-03), beside the packs.
+  const violations = [
+    ...(await evaluatePacks(PACKS, run.resources, overrides)),
+    ...evaluateOrgConstraints(run.resources),
+  ];
   const rehearsal = rehearseApply(run.resources);
   if (opts.exportState)
     fs.writeFileSync(opts.exportState, JSON.stringify(toDeployment(run.resources), null, 2) + "\n");
 
-  const packNames = PACKS.map((p) => p.name);
+  const packNames = [...PACKS.map((p) => p.name), ORG_CONSTRAINTS_PACK];
   if (format === "json") {
     await writeOut(
       JSON.stringify(

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
 import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
+import { evaluateOrgConstraints, ORG_CONSTRAINTS_PACK } from "../harness/orgConstraints/evaluate";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import { PACKS } from "../policies/packs";
 import {
@@ -44,8 +45,8 @@ async function main(): Promise<number> {
     if (err instanceof DeploymentError || err instanceof PolicyConfigError) failInput(err.message);
     throw err;
   }
-  const violations = await evaluatePacks(PACKS, resources, overrides);
-  const packNames = PACKS.map((p) => p.name);
+  const violations = [...(await evaluatePacks(PACKS, resources, overrides)), ...evaluateOrgConstraints(resources)];
+  const packNames = [...PACKS.map((p) => p.name), ORG_CONSTRAINTS_PACK];
   if (format === "json") await writeOut(JSON.stringify({ violations }, null, 2) + "\n");
   else if (format === "markdown")
     await writeOut(renderMarkdown(`Policy audit of \`${opts.state}\``, violations, packNames) + "\n");

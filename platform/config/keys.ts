@@ -170,6 +170,23 @@ export const CONFIG_KEYS = {
       "Enforce the VPC Service Controls perimeter; false runs it in dry-run (violations logged only).",
     default: false,
   },
+  orgPolicyOrganizationId: {
+    type: "string",
+    description:
+      "Numeric id of the organisation that holds this stack's custom constraints (Google defines them only at an organisation; GOV-03).",
+  },
+  orgPolicyEnforced: {
+    type: "boolean",
+    description:
+      "Enforce the custom and managed constraints; false runs them in dry-run (violations logged only). Legacy built-in constraints have no dry-run and are enforced from the first up.",
+    default: false,
+  },
+  orgPolicyScope: {
+    type: "string",
+    description:
+      "Where the org policies are set: folder (the folder of the projects this stack creates) or projects (each of the four projects); empty picks folder when folderId is set, else projects.",
+    default: "",
+  },
   egressFqdnAllowlist: {
     type: "array",
     description:

@@ -135,6 +135,11 @@ export function validateConfig(
     intrusionDetectionRegions: c.intrusionDetectionRegions,
     egressFqdnAllowlist: c.egressFqdnAllowlist,
     perimeter: { accessPolicy: c.accessPolicy, enforced: c.perimeterEnforced },
+    orgPolicy: {
+      organizationId: c.orgPolicyOrganizationId,
+      scope: c.orgPolicyScope || (c.folderId ? "folder" : "projects"),
+      enforced: c.orgPolicyEnforced,
+    },
     gke: {
       releaseChannel: c.gkeReleaseChannel,
       authorizedNetworks: c.controlPlaneAuthorizedNetworks.map(

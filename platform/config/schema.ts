@@ -78,6 +78,9 @@ export const configSchema = z.object({
   intrusionDetectionRegions: z.array(region),
   accessPolicy: z.string().regex(/^\d{1,20}$/, { message: "must be a numeric access policy id" }),
   perimeterEnforced: z.boolean(),
+  orgPolicyOrganizationId: z.string().regex(/^\d{6,20}$/, { message: "must be a numeric organisation id" }),
+  orgPolicyEnforced: z.boolean(),
+  orgPolicyScope: z.enum(["", "folder", "projects"], { message: "must be folder, projects or empty" }),
   egressFqdnAllowlist: z.array(
     z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, {
       message: "must be a fully qualified host name",
@@ -174,6 +177,13 @@ export function crossKeyProblems(c: RawPlatformConfig): { key: string; message: 
     problems.push({
       key: "platformProjectId/cdeProjectId/kmsProjectId/loggingProjectId",
       message: `${JSON.stringify(long)} leave no room for the 5-character generation suffix of an ephemeral environment (30 characters at most)`,
+    });
+  }
+  if (c.orgPolicyScope === "folder" && !c.folderId) {
+    problems.push({
+      key: "orgPolicyScope",
+      message:
+        "is folder but folderId is empty: the narrowest scope of adopted projects is each project (orgPolicyScope: projects)",
     });
   }
   if (parent.length === 0 && c.billingAccount) {

@@ -49,6 +49,8 @@ export interface PlatformConfig {
   egressFqdnAllowlist: string[];
   /** VPC Service Controls: the organisation's access policy, and whether the perimeter is enforced. */
   perimeter: { accessPolicy: string; enforced: boolean };
+  /** Organization Policy (GOV-03): where custom constraints are defined, where policies are set, and whether enforced. */
+  orgPolicy: { organizationId: string; scope: "folder" | "projects"; enforced: boolean };
   gke: { releaseChannel: string; authorizedNetworks: { name: string; cidr: string }[] };
   gateway: { domain: string; configRegion: Region; drainedRegion?: Region };
   audit: { region: Region; retentionDays: number };

@@ -37,6 +37,10 @@ const DELETED_ON_DESTROY = [
   // The perimeter and its access level live in the organisation's access policy.
   "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
   "gcp:accesscontextmanager/accessLevel:AccessLevel",
+  // The custom constraints live in the organisation and the policies on the folder: a rebuild
+  // creates them again under the same names, so a destroy must delete them.
+  "gcp:orgpolicy/customConstraint:CustomConstraint",
+  "gcp:orgpolicy/policy:Policy",
 ];
 
 /**

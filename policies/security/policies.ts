@@ -19,6 +19,7 @@ import { dnsRestrictedGoogleApis } from "./dns-restricted-google-apis";
 import { redisInstanceHardening } from "./redis-instance-hardening";
 import { secretCmekRegions } from "./secretmanager-secret-cmek-regions";
 import { perimeterCoversProjects } from "./vpcsc-perimeter-covers-projects";
+import { orgPolicyGuardrailsApplied } from "./orgpolicy-guardrails-applied";
 import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
 import { sqlInstanceCmek } from "./sql-instance-cmek";
@@ -31,6 +32,7 @@ export const securityPolicies: Policies = [
   cdeNetworkSegmentation,
   repositoryScanning,
   perimeterCoversProjects,
+  orgPolicyGuardrailsApplied,
   secretCmekRegions,
   vpcEgressDefaultDeny,
   dnsRestrictedGoogleApis,

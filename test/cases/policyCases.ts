@@ -986,4 +986,27 @@ export const CASES: PolicyCase[] = [
     message:
       '[ENC-01] gcp:artifactregistry/repository:Repository "prod-images-containers-us-east1": repository containers in us-east1 names a key in us-central1. Fix: use the us-east1 images key',
   },
+  {
+    policy: "orgpolicy-guardrails-applied",
+    title: "a custom constraint weakened in the stack",
+    mutate: editResource("prod-guardrails-SqlInstancePrivateTls", (p) => (p.condition = "true")),
+    on: "prod-guardrails-SqlInstancePrivateTls",
+    message:
+      "[GOV-03] gcp:orgpolicy/customConstraint:CustomConstraint \"prod-guardrails-SqlInstancePrivateTls\": its condition differs from the catalogue's SqlInstancePrivateTls, so the offline evaluation does not judge what Google would. Fix: define it from the catalogue (policies/org-constraints/customConstraints.ts)",
+  },
+  {
+    policy: "orgpolicy-guardrails-applied",
+    title: "an org policy that enforces nothing",
+    mutate: editResource("prod-guardrails-cde-sql.restrictPublicIp", (p) => (p.spec = { rules: [{ enforce: "FALSE" }] })),
+    on: "prod-guardrails-cde-sql.restrictPublicIp",
+    message:
+      '[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-cde-sql.restrictPublicIp": it sets sql.restrictPublicIp without an enforcing rule, in spec or in dryRunSpec. Fix: set rules: [{ enforce: "TRUE" }] (or the list rule) in spec, or in dryRunSpec while trying it',
+  },
+  {
+    policy: "orgpolicy-guardrails-applied",
+    title: "a project governed without one of the constraints",
+    mutate: removeResource("prod-guardrails-kms-KmsKeyRotationRetention"),
+    on: "prod-guardrails-kms-SqlInstanceCmek",
+    message: `[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-kms-SqlInstanceCmek": projects/${KMS_NUMBER} is governed without KmsKeyRotationRetention. Fix: set every catalogue constraint on every scope (OrgGuardrails does)`,
+  },
 ];

@@ -34,6 +34,11 @@ export const API_FACTS: Record<string, ApiFact> = {
     callerApis: ["accesscontextmanager.googleapis.com"],
   },
   "gcp:artifactregistry/repository:Repository": { apis: ["artifactregistry.googleapis.com"] },
+  // Custom constraints live in the organisation, policies on a folder or project: the caller's
+  // quota project pays, and must have the API on ("The orgpolicy.googleapis.com API requires a
+  // quota project", terraform-google-org-policy issue 94).
+  "gcp:orgpolicy/customConstraint:CustomConstraint": { apis: [], callerApis: ["orgpolicy.googleapis.com"] },
+  "gcp:orgpolicy/policy:Policy": { apis: [], callerApis: ["orgpolicy.googleapis.com"] },
   "gcp:binaryauthorization/policy:Policy": { apis: ["binaryauthorization.googleapis.com"] },
   "gcp:certificatemanager/certificate:Certificate": certificateManager,
   "gcp:certificatemanager/certificateMap:CertificateMap": certificateManager,

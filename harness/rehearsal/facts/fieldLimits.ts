@@ -36,4 +36,33 @@ export const FIELD_LIMITS: FieldLimit[] = [
     url: "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts",
     quote: 'displayName "must be less than or equal to 100 UTF-8 bytes"',
   },
+  {
+    type: "gcp:orgpolicy/customConstraint:CustomConstraint",
+    field: "name",
+    maxLength: 70,
+    pattern: /^custom\.[A-Za-z0-9]+$/,
+    url: "https://cloud.google.com/resource-manager/docs/organization-policy/creating-managing-custom-constraints",
+    quote: "a custom constraint's name starts with custom., then letters and digits; at most 70 characters",
+  },
+  {
+    type: "gcp:orgpolicy/customConstraint:CustomConstraint",
+    field: "condition",
+    maxLength: 1000,
+    url: "https://cloud.google.com/resource-manager/docs/reference/orgpolicy/rest/v2/organizations.customConstraints",
+    quote: 'condition "The maximum length is 1000 characters."',
+  },
+  {
+    type: "gcp:orgpolicy/customConstraint:CustomConstraint",
+    field: "displayName",
+    maxLength: 200,
+    url: "https://cloud.google.com/resource-manager/docs/reference/orgpolicy/rest/v2/organizations.customConstraints",
+    quote: 'displayName "The max length of this field is 200 characters."',
+  },
+  {
+    type: "gcp:orgpolicy/customConstraint:CustomConstraint",
+    field: "description",
+    maxLength: 2000,
+    url: "https://cloud.google.com/resource-manager/docs/reference/orgpolicy/rest/v2/organizations.customConstraints",
+    quote: 'description "The max length of this field is 2000 characters."',
+  },
 ];

@@ -6,6 +6,7 @@ import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
 import { fieldLimits } from "./fieldLimits";
 import { logMetricPropagation } from "./logMetricPropagation";
+import { orgPolicyDryRunSupported, orgPolicyOrdering } from "./orgPolicyApplyRules";
 import { perimeterCrossings } from "./perimeterCrossings";
 import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
 import { projectCreatedFirst } from "./projectCreatedFirst";
@@ -34,4 +35,6 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   sqlProvisionScriptPrerequisites,
   stackOutputsSecretFree,
   perimeterCrossings,
+  orgPolicyDryRunSupported,
+  orgPolicyOrdering,
 ];

@@ -1,0 +1,128 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  BUILT_IN_CONSTRAINTS,
+  BuiltInConstraintSpec,
+  ConstraintValues,
+  ListRule,
+} from "../policies/org-constraints/builtInConstraints";
+import {
+  CUSTOM_CONSTRAINTS,
+  CustomConstraintSpec,
+  customConstraintName,
+} from "../policies/org-constraints/customConstraints";
+
+export interface OrgGuardrailsArgs {
+  /** The organisation that holds the custom constraints (Google defines them only there). */
+  organizationId: string;
+  /** Prefix of the constraints' names (`custom.qp<Environment>…`): each stack owns its own copies. */
+  environment: string;
+  /**
+   * Where the policies are set, each a resource name: `folders/<id>` for the folder of the
+   * projects the stack creates, or `projects/<number>` for each adopted project.
+   */
+  scopes: { key: string; name: pulumi.Input<string>; kind: "folder" | "project" }[];
+  /**
+   * Enforce the custom and managed constraints; otherwise they run in dry-run. Legacy built-in
+   * constraints have no dry-run and are always enforced.
+   * @default false
+   */
+  enforced?: boolean;
+  /** The stack's values the list constraints name (its KMS project, its regions). */
+  values: { kmsProject: pulumi.Input<string>; regions: readonly string[] };
+  /** @default CUSTOM_CONSTRAINTS */
+  customConstraints?: CustomConstraintSpec[];
+  /** @default BUILT_IN_CONSTRAINTS */
+  builtInConstraints?: BuiltInConstraintSpec[];
+}
+
+type Spec = gcp.types.input.orgpolicy.PolicySpec;
+
+function listRule(rule: ListRule): gcp.types.input.orgpolicy.PolicySpecRule {
+  if ("denyAll" in rule) return { denyAll: "TRUE" };
+  return { values: rule };
+}
+
+/**
+ * The Organization Policy side of GOV-03: the catalogue's custom constraints, defined in the
+ * organisation under this stack's names, and a policy per constraint on each scope the stack owns.
+ * Dry-run (`dryRunSpec`) where Google supports it until `enforced`; then `spec`. Every constraint
+ * and policy is created one after another: Google answers 409 to concurrent custom constraints or
+ * policies (terraform-provider-google issues 21297, 29271), and a policy naming a custom constraint
+ * that does not exist yet is NOT_FOUND. See docs/org-policy.md.
+ */
+export class OrgGuardrails extends pulumi.ComponentResource {
+  /** Every constraint the stack sets, by name (`custom.qpProd…` or a built-in's). */
+  public readonly constraints: string[];
+  public readonly policies: gcp.orgpolicy.Policy[] = [];
+
+  constructor(name: string, args: OrgGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:orgpolicy:OrgGuardrails", name, {}, opts);
+    const enforced = args.enforced ?? false;
+    let previous: pulumi.Resource | undefined;
+    const after = (): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: previous ? [previous] : [] });
+
+    const defined: {
+      key: string;
+      constraint: pulumi.Output<string>;
+      spec: Spec;
+      dryRun: boolean;
+      atCreationOnly?: boolean;
+    }[] = [];
+    for (const c of args.customConstraints ?? CUSTOM_CONSTRAINTS) {
+      const constraint: gcp.orgpolicy.CustomConstraint = new gcp.orgpolicy.CustomConstraint(
+        `${name}-${c.id}`,
+        {
+          parent: `organizations/${args.organizationId}`,
+          name: customConstraintName(args.environment, c.id),
+          displayName: c.displayName,
+          description: c.description,
+          resourceTypes: [c.resourceType],
+          methodTypes: c.methodTypes,
+          actionType: c.actionType,
+          condition: c.condition,
+        },
+        after(),
+      );
+      previous = constraint;
+      // The policy names the constraint through its output: it waits for the constraint to exist.
+      defined.push({ key: c.id, constraint: constraint.name, spec: { rules: [{ enforce: "TRUE" }] }, dryRun: true });
+    }
+    const values = pulumi.output(args.values.kmsProject).apply(
+      (kmsProject): ConstraintValues => ({ kmsProject, regions: args.values.regions }),
+    );
+    for (const b of args.builtInConstraints ?? BUILT_IN_CONSTRAINTS) {
+      const rule = b.rule;
+      defined.push({
+        key: b.constraint,
+        constraint: pulumi.output(b.constraint),
+        spec: { rules: rule ? [values.apply((v) => listRule(rule(v)))] : [{ enforce: "TRUE" }] },
+        dryRun: b.dryRun,
+        atCreationOnly: b.atCreationOnly,
+      });
+    }
+
+    for (const scope of args.scopes) {
+      for (const d of defined) {
+        if (d.atCreationOnly && scope.kind !== "folder") continue;
+        const inDryRun = d.dryRun && !enforced;
+        const policy: gcp.orgpolicy.Policy = new gcp.orgpolicy.Policy(
+          `${name}-${scope.key}-${d.key}`,
+          {
+            parent: scope.name,
+            name: pulumi.interpolate`${scope.name}/policies/${d.constraint}`,
+            ...(inDryRun ? { dryRunSpec: d.spec } : { spec: d.spec }),
+          },
+          after(),
+        );
+        previous = policy;
+        this.policies.push(policy);
+      }
+    }
+    this.constraints = [
+      ...(args.customConstraints ?? CUSTOM_CONSTRAINTS).map((c) => customConstraintName(args.environment, c.id)),
+      ...(args.builtInConstraints ?? BUILT_IN_CONSTRAINTS).map((b) => b.constraint),
+    ];
+    this.registerOutputs({ constraints: this.constraints, policies: this.policies });
+  }
+}

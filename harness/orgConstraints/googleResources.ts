@@ -1,0 +1,170 @@
+import { create } from "@bufbuild/protobuf";
+import { DurationSchema, type Duration } from "@bufbuild/protobuf/wkt";
+import { CapturedResource } from "../model";
+
+/**
+ * A planned resource as Google's Organization Policy Service sees it: the REST representation
+ * of the request (`resource.<field>` in a custom constraint), built from the provider's inputs
+ * with the provider's and the API's defaults where an input is left unset (terraform-provider-google
+ * schema defaults: ipv4_enabled true, availability_type ZONAL, transit_encryption_mode DISABLED, …).
+ * Only the fields the constraints read are modelled; durations become CEL durations, as Google
+ * types them (google.protobuf.Duration).
+ */
+export interface GoogleResource {
+  type: string;
+  resource: Record<string, unknown>;
+}
+
+type Inputs = Record<string, unknown>;
+type View = (i: Inputs) => Record<string, unknown>;
+
+const obj = (v: unknown): Inputs => (v && typeof v === "object" && !Array.isArray(v) ? (v as Inputs) : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** Drops undefined members, so `has()` is false for what the request leaves out. */
+function compact(value: Inputs): Inputs {
+  const out: Inputs = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && !isDuration(v) ? compact(v as Inputs) : v;
+  }
+  return out;
+}
+
+function isDuration(v: object): boolean {
+  return (v as { $typeName?: string }).$typeName === "google.protobuf.Duration";
+}
+
+/** "7776000s" or "1.5s" → a google.protobuf.Duration; anything else stays as given (and fails to compare). */
+export function duration(value: unknown): Duration | unknown {
+  const m = typeof value === "string" ? /^(\d+)(?:\.(\d{1,9}))?s$/.exec(value) : null;
+  if (!m) return value;
+  return create(DurationSchema, { seconds: BigInt(m[1]), nanos: Number((m[2] ?? "").padEnd(9, "0")) });
+}
+
+const sqlInstance: View = (i) => {
+  const s = obj(i.settings);
+  const ip = obj(s.ipConfiguration);
+  const backup = obj(s.backupConfiguration);
+  return {
+    name: i.name,
+    region: i.region,
+    databaseVersion: i.databaseVersion,
+    masterInstanceName: i.masterInstanceName,
+    diskEncryptionConfiguration: i.encryptionKeyName ? { kmsKeyName: i.encryptionKeyName } : undefined,
+    settings: {
+      availabilityType: s.availabilityType ?? "ZONAL",
+      deletionProtectionEnabled: s.deletionProtectionEnabled ?? false,
+      databaseFlags: list(s.databaseFlags).map((f) => ({ name: obj(f).name, value: obj(f).value })),
+      ipConfiguration: {
+        ipv4Enabled: ip.ipv4Enabled ?? true,
+        sslMode: ip.sslMode ?? "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
+        privateNetwork: ip.privateNetwork,
+        authorizedNetworks: list(ip.authorizedNetworks).map((n) => ({ name: obj(n).name, value: obj(n).value })),
+      },
+      backupConfiguration: {
+        enabled: backup.enabled ?? false,
+        pointInTimeRecoveryEnabled: backup.pointInTimeRecoveryEnabled ?? false,
+      },
+    },
+  };
+};
+
+const redisInstance: View = (i) => ({
+  name: i.name,
+  tier: i.tier,
+  locationId: i.locationId,
+  customerManagedKey: i.customerManagedKey,
+  transitEncryptionMode: i.transitEncryptionMode ?? "DISABLED",
+  authEnabled: i.authEnabled ?? false,
+  connectMode: i.connectMode ?? "DIRECT_PEERING",
+});
+
+const gkeCluster: View = (i) => {
+  const authorized = i.masterAuthorizedNetworksConfig ? obj(i.masterAuthorizedNetworksConfig) : undefined;
+  const defaults = obj(obj(i.clusterAutoscaling).autoProvisioningDefaults);
+  return {
+    name: i.name,
+    location: i.location,
+    autopilot: { enabled: i.enableAutopilot ?? false },
+    databaseEncryption: i.databaseEncryption ?? { state: "DECRYPTED" },
+    privateClusterConfig: i.privateClusterConfig,
+    binaryAuthorization: i.binaryAuthorization,
+    legacyAbac: { enabled: i.enableLegacyAbac ?? false },
+    masterAuthorizedNetworksConfig: authorized && {
+      enabled: true,
+      cidrBlocks: list(authorized.cidrBlocks).map((b) => ({
+        cidrBlock: obj(b).cidrBlock,
+        displayName: obj(b).displayName,
+      })),
+    },
+    autoscaling: { autoprovisioningNodePoolDefaults: { bootDiskKmsKey: defaults.bootDiskKmsKey } },
+  };
+};
+
+const cryptoKey: View = (i) => ({
+  purpose: i.purpose ?? "ENCRYPT_DECRYPT",
+  rotationPeriod: i.rotationPeriod === undefined ? undefined : duration(i.rotationPeriod),
+  // Cloud KMS's default when the request leaves it out: 30 days.
+  destroyScheduledDuration: duration(i.destroyScheduledDuration ?? "2592000s"),
+  versionTemplate: i.versionTemplate ?? { protectionLevel: "SOFTWARE" },
+});
+
+const rules = (v: unknown) =>
+  list(v).map((r) => ({ IPProtocol: obj(r).protocol, ports: obj(r).ports ?? undefined }));
+
+const firewall: View = (i) => ({
+  name: i.name,
+  direction: i.direction ?? "INGRESS",
+  sourceRanges: i.sourceRanges ?? [],
+  allowed: rules(i.allows),
+  denied: rules(i.denies),
+  disabled: i.disabled ?? false,
+  // The provider turns a log_config block into logConfig.enable = true.
+  logConfig: { enable: i.logConfig !== undefined },
+});
+
+const subnetwork: View = (i) => ({
+  name: i.name,
+  region: i.region,
+  purpose: i.purpose ?? "PRIVATE",
+  privateIpGoogleAccess: i.privateIpGoogleAccess ?? false,
+  logConfig: { enable: i.logConfig !== undefined },
+});
+
+const repository: View = (i) => ({
+  name: `projects/${String(i.project)}/locations/${String(i.location)}/repositories/${String(i.repositoryId)}`,
+  format: i.format,
+  kmsKeyName: i.kmsKeyName,
+});
+
+const bucket: View = (i) => ({
+  name: i.name,
+  location: i.location,
+  encryption: i.encryption,
+  iamConfiguration: {
+    uniformBucketLevelAccess: { enabled: i.uniformBucketLevelAccess ?? false },
+    publicAccessPrevention: i.publicAccessPrevention ?? "inherited",
+  },
+});
+
+/** Pulumi type → the resource type Google's custom constraints name, and its view. */
+export const GOOGLE_RESOURCES: Record<string, { type: string; view: View }> = {
+  "gcp:sql/databaseInstance:DatabaseInstance": { type: "sqladmin.googleapis.com/Instance", view: sqlInstance },
+  "gcp:redis/instance:Instance": { type: "redis.googleapis.com/Instance", view: redisInstance },
+  "gcp:container/cluster:Cluster": { type: "container.googleapis.com/Cluster", view: gkeCluster },
+  "gcp:kms/cryptoKey:CryptoKey": { type: "cloudkms.googleapis.com/CryptoKey", view: cryptoKey },
+  "gcp:compute/firewall:Firewall": { type: "compute.googleapis.com/Firewall", view: firewall },
+  "gcp:compute/subnetwork:Subnetwork": { type: "compute.googleapis.com/Subnetwork", view: subnetwork },
+  "gcp:artifactregistry/repository:Repository": {
+    type: "artifactregistry.googleapis.com/Repository",
+    view: repository,
+  },
+  "gcp:storage/bucket:Bucket": { type: "storage.googleapis.com/Bucket", view: bucket },
+};
+
+/** The planned resource as Google evaluates it, or undefined for a type no constraint reads. */
+export function googleResource(r: CapturedResource): GoogleResource | undefined {
+  const known = GOOGLE_RESOURCES[r.type];
+  return known && { type: known.type, resource: compact(known.view(r.inputs)) };
+}

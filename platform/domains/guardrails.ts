@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import { OrgGuardrails } from "../../components/orgGuardrails";
+import { PROJECT_ROLES } from "../../components/projects";
+import { PlatformConfig } from "../config/types";
+import { Foundation } from "./foundation";
+
+/**
+ * Organization Policy (GOV-03): the catalogue's constraints at the narrowest scope the stack owns —
+ * the folder of the projects it creates, or each adopted project. Set last, after everything they
+ * constrain exists, as the perimeter is: a constraint never stops a deployment half-way.
+ */
+export function buildGuardrails(config: PlatformConfig, f: Foundation, after: pulumi.Resource): OrgGuardrails {
+  const folderId = config.projectFactory?.folderId;
+  const scopes =
+    config.orgPolicy.scope === "folder" && folderId
+      ? [{ key: "folder", name: pulumi.output(`folders/${folderId}`), kind: "folder" as const }]
+      : PROJECT_ROLES.map((role) => ({
+          key: role,
+          name: pulumi.interpolate`projects/${f.projects.numbers[role]}`,
+          kind: "project" as const,
+        }));
+  return new OrgGuardrails(
+    `${f.env}-guardrails`,
+    {
+      organizationId: config.orgPolicy.organizationId,
+      environment: config.environment,
+      scopes,
+      enforced: config.orgPolicy.enforced,
+      values: { kmsProject: f.projects.ids.kms, regions: f.regions },
+    },
+    { dependsOn: [after] },
+  );
+}

@@ -1,0 +1,181 @@
+/**
+ * Google's built-in constraints this platform sets (GOV-03): what the Organization Policy
+ * Service enforces for every caller, not only for this repository's pull requests. Sources:
+ * https://cloud.google.com/resource-manager/docs/organization-policy/org-policy-constraints and
+ * cloud-foundation-fabric's `hardened` dataset (fast/stages/0-org-setup/datasets/hardened).
+ */
+export interface ConstraintValues {
+  kmsProject: string;
+  regions: readonly string[];
+}
+
+/** A list constraint's rule, as `gcp.orgpolicy.Policy` writes it (`denyAll` takes the string "TRUE"). */
+export type ListRule = { allowedValues: string[] } | { deniedValues: string[] } | { denyAll: true };
+
+export interface BuiltInConstraintSpec {
+  constraint: string;
+  /** A list constraint's rule; boolean constraints are simply enforced. */
+  rule?: (v: ConstraintValues) => ListRule;
+  /**
+   * Google accepts a dry-run policy for it: managed constraints (`*.managed.*`) and four legacy ones
+   * (https://cloud.google.com/resource-manager/docs/organization-policy/dry-run-policy, "Limitations";
+   * any other constraint in dryRunSpec is an error). The others are enforced from the first `up`,
+   * once the offline twin shows the plan complies.
+   */
+  dryRun: boolean;
+  /** Acts only when a project is created: set on the folder of created projects, not on adopted ones. */
+  atCreationOnly?: boolean;
+  controls: string[];
+  /** The CrossGuard policy that checks the same property offline. */
+  twin: string;
+  why: string;
+}
+
+export const BUILT_IN_CONSTRAINTS: BuiltInConstraintSpec[] = [
+  {
+    constraint: "gcp.restrictNonCmekServices",
+    // Only services whose every resource here carries a key; logging is left out: the projects'
+    // _Default buckets are Google's, and the audit bucket's key is checked by its twin.
+    rule: () => ({
+      deniedValues: [
+        "sqladmin.googleapis.com",
+        "redis.googleapis.com",
+        "container.googleapis.com",
+        "artifactregistry.googleapis.com",
+        "secretmanager.googleapis.com",
+        "storage.googleapis.com",
+      ],
+    }),
+    dryRun: false,
+    controls: ["ENC-01", "ENC-09"],
+    twin: "sql-instance-cmek",
+    why: "New Cloud SQL, Memorystore, GKE, Artifact Registry, Secret Manager and Storage resources need a CMEK key (https://cloud.google.com/kms/docs/cmek-org-policy).",
+  },
+  {
+    constraint: "gcp.restrictCmekCryptoKeyProjects",
+    rule: (v) => ({ allowedValues: [`projects/${v.kmsProject}`] }),
+    dryRun: false,
+    controls: ["ENC-01", "ENC-03"],
+    twin: "kms-service-agent-grants-exact",
+    why: "CMEK keys come only from the platform's own KMS project (https://cloud.google.com/kms/docs/cmek-org-policy).",
+  },
+  {
+    constraint: "gcp.resourceLocations",
+    // `global` stays allowed: DNS zones, the Gateway's certificate map and the projects' Google-owned
+    // log buckets are global resources; REG-01 is about regional ones.
+    rule: (v) => ({ allowedValues: [...v.regions.map((r) => `in:${r}-locations`), "global"] }),
+    dryRun: false,
+    controls: ["REG-01"],
+    twin: "gcp-resource-region-residency",
+    why: "Regional resources only in the serving regions.",
+  },
+  {
+    constraint: "gcp.restrictTLSVersion",
+    rule: () => ({ deniedValues: ["TLS_VERSION_1", "TLS_VERSION_1_1"] }),
+    dryRun: true,
+    controls: ["ENC-07"],
+    twin: "gateway-https-only-tls12",
+    why: "Google APIs of these projects refuse TLS below 1.2.",
+  },
+  {
+    constraint: "iam.managed.disableServiceAccountKeyCreation",
+    dryRun: true,
+    controls: ["IAM-03"],
+    twin: "iam-no-service-account-keys",
+    why: "No service-account key can be created (the managed constraint; orgpolicy v2 only).",
+  },
+  {
+    constraint: "iam.disableServiceAccountKeyUpload",
+    dryRun: false,
+    controls: ["IAM-03"],
+    twin: "iam-no-service-account-keys",
+    why: "No key material can be uploaded to a service account.",
+  },
+  {
+    constraint: "iam.automaticIamGrantsForDefaultServiceAccounts",
+    dryRun: false,
+    atCreationOnly: true,
+    controls: ["IAM-01"],
+    twin: "iam-no-basic-roles",
+    why: "Default service accounts of created projects get no Editor role when their API is enabled.",
+  },
+  {
+    constraint: "sql.restrictPublicIp",
+    dryRun: false,
+    controls: ["NET-01"],
+    twin: "sql-instance-private-tls",
+    why: "No Cloud SQL instance gets a public IP.",
+  },
+  {
+    constraint: "sql.restrictAuthorizedNetworks",
+    dryRun: false,
+    controls: ["NET-01"],
+    twin: "sql-instance-private-tls",
+    why: "No Cloud SQL instance takes authorized networks.",
+  },
+  {
+    constraint: "compute.vmExternalIpAccess",
+    rule: () => ({ denyAll: true }),
+    dryRun: false,
+    controls: ["NET-02"],
+    twin: "gke-cluster-hardening",
+    why: "No VM (GKE nodes included) gets an external IP.",
+  },
+  {
+    constraint: "compute.skipDefaultNetworkCreation",
+    dryRun: false,
+    atCreationOnly: true,
+    controls: ["NET-03", "NET-08"],
+    twin: "compute-firewall-ingress-restricted",
+    why: "Created projects get no default network (with its permissive firewall rules).",
+  },
+  {
+    constraint: "storage.uniformBucketLevelAccess",
+    dryRun: false,
+    controls: ["IAM-02"],
+    twin: "storage-bucket-hardening",
+    why: "Buckets have no object ACLs.",
+  },
+  {
+    constraint: "storage.publicAccessPrevention",
+    dryRun: false,
+    controls: ["IAM-02"],
+    twin: "storage-bucket-hardening",
+    why: "No bucket or object can be made public.",
+  },
+  {
+    constraint: "container.managed.enablePrivateNodes",
+    dryRun: true,
+    controls: ["NET-02"],
+    twin: "gke-cluster-hardening",
+    why: "GKE nodes are private (managed constraint).",
+  },
+  {
+    constraint: "container.managed.enableSecretsEncryption",
+    dryRun: true,
+    controls: ["ENC-01"],
+    twin: "gke-cluster-hardening",
+    why: "GKE application-layer secrets encryption with Cloud KMS (managed constraint).",
+  },
+  {
+    constraint: "container.managed.enableBinaryAuthorization",
+    dryRun: true,
+    controls: ["K8S-04"],
+    twin: "gke-cluster-hardening",
+    why: "Binary Authorization on every cluster (managed constraint).",
+  },
+  {
+    constraint: "container.managed.disableABAC",
+    dryRun: true,
+    controls: ["IAM-06"],
+    twin: "gke-cluster-hardening",
+    why: "No legacy ABAC (managed constraint).",
+  },
+  {
+    constraint: "container.managed.enableWorkloadIdentityFederation",
+    dryRun: true,
+    controls: ["IAM-03", "K8S-03"],
+    twin: "k8s-workload-identity-one-to-one",
+    why: "Workload Identity on every cluster (managed constraint).",
+  },
+];

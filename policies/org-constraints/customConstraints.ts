@@ -1,0 +1,265 @@
+/**
+ * Custom constraints of the Organization Policy Service: the run-time twins of CrossGuard
+ * policies (GOV-03). Each condition is CEL on Google's REST representation of the resource
+ * (`resource.<field>`, the fields listed on each service's "custom constraints" page), with
+ * `has()` before every optional field, so it reads the same under Google's evaluator and under
+ * the offline one (harness/orgConstraints), which evaluates the plan with a real CEL library.
+ * Conditions hold no stack-specific value: the same text is applied in every stack, and what
+ * `plan` evaluates is what `pulumi up` applies (policy `orgpolicy-guardrails-applied`).
+ */
+export type MethodType = "CREATE" | "UPDATE";
+
+export interface CustomConstraintSpec {
+  /** The constraint's name after `custom.qp<Env>` (each stack defines its own: names are per organisation; 70 characters at most). */
+  id: string;
+  /** The resource type Google evaluates the condition on. */
+  resourceType: string;
+  methodTypes: MethodType[];
+  /** ALLOW: the operation is allowed only if the condition holds; DENY: refused if it holds. */
+  actionType: "ALLOW" | "DENY";
+  condition: string;
+  displayName: string;
+  description: string;
+  controls: string[];
+  /** The CrossGuard policy that checks the same property on every pull request. */
+  twin: string;
+  /** Titles of the twin's failing cases (test/cases/policyCases.ts) this constraint denies as well. */
+  denies: string[];
+  /** Google's page for the resource type's custom constraints and supported fields. */
+  source: string;
+}
+
+const BOTH = ["CREATE", "UPDATE"] as MethodType[];
+
+/** A KMS key name in the resource's own region (ENC-02): `projects/<any>/locations/<region>/…`. */
+const keyInRegion = (key: string, region: string) =>
+  `${key}.matches('^projects/[^/]+/locations/' + ${region} + '/keyRings/')`;
+
+export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
+  {
+    id: "SqlInstanceCmek",
+    resourceType: "sqladmin.googleapis.com/Instance",
+    methodTypes: BOTH,
+    actionType: "ALLOW",
+    condition:
+      "has(resource.diskEncryptionConfiguration.kmsKeyName) && " +
+      keyInRegion("resource.diskEncryptionConfiguration.kmsKeyName", "resource.region"),
+    displayName: "Cloud SQL instances use a CMEK key of their own region",
+    description: "ENC-01, ENC-02: every Cloud SQL instance is encrypted with a customer-managed key in its region.",
+    controls: ["ENC-01", "ENC-02"],
+    twin: "sql-instance-cmek",
+    denies: ["a DR replica on Google-default encryption", "an instance encrypted with another region's key"],
+    source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
+  },
+  {
+    id: "SqlInstancePrivateTls",
+    resourceType: "sqladmin.googleapis.com/Instance",
+    methodTypes: BOTH,
+    actionType: "ALLOW",
+    condition:
+      "has(resource.settings.ipConfiguration.ipv4Enabled) && resource.settings.ipConfiguration.ipv4Enabled == false && " +
+      "has(resource.settings.ipConfiguration.sslMode) && " +
+      "resource.settings.ipConfiguration.sslMode in ['ENCRYPTED_ONLY', 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED']",
+    displayName: "Cloud SQL instances have no public IP and accept only encrypted connections",
+    description: "NET-01, ENC-07: Cloud SQL is reached over private service access only, with TLS.",
+    controls: ["NET-01", "ENC-07"],
+    twin: "sql-instance-private-tls",
+    denies: ["a public, unencrypted instance open to the internet"],
+    source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
+  },
+  {
+    id: "SqlInstanceIamAuthLogging",
+    resourceType: "sqladmin.googleapis.com/Instance",
+    methodTypes: BOTH,
+    actionType: "ALLOW",
+    condition:
+      "has(resource.settings.databaseFlags) && " +
+      "['cloudsql.iam_authentication', 'cloudsql.enable_pgaudit', 'log_connections', 'log_disconnections', 'log_checkpoints']" +
+      ".all(flag, resource.settings.databaseFlags.exists(f, f.name == flag && f.value == 'on'))",
+    displayName: "Cloud SQL instances authenticate with IAM and log connections",
+    description:
+      "IAM-05, LOG-06: IAM database authentication, pgAudit and connection logging are on in every instance.",
+    controls: ["IAM-05", "LOG-06"],
+    twin: "sql-instance-audit-flags",
+    denies: ["IAM database authentication switched off", "checkpoint logging switched off"],
+    source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
+  },
+  {
+    id: "SqlPrimaryResilience",
+    resourceType: "sqladmin.googleapis.com/Instance",
+    methodTypes: BOTH,
+    actionType: "ALLOW",
+    // A replica's backups belong to its primary (Google refuses them on a replica).
+    condition:
+      "(has(resource.masterInstanceName) && resource.masterInstanceName != '') || " +
+      "(has(resource.settings.availabilityType) && resource.settings.availabilityType == 'REGIONAL' && " +
+      "has(resource.settings.backupConfiguration.enabled) && resource.settings.backupConfiguration.enabled == true && " +
+      "has(resource.settings.backupConfiguration.pointInTimeRecoveryEnabled) && " +
+      "resource.settings.backupConfiguration.pointInTimeRecoveryEnabled == true)",
+    displayName: "Cloud SQL primaries are regional, backed up, with point-in-time recovery",
+    description: "RES-02: every Cloud SQL primary is REGIONAL with backups and point-in-time recovery.",
+    controls: ["RES-02"],
+    twin: "sql-instance-resilience",
+    denies: ["a zonal primary", "a primary without point-in-time recovery"],
+    source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
+  },
+  {
+    id: "RedisInstanceHardening",
+    resourceType: "redis.googleapis.com/Instance",
+    methodTypes: BOTH,
+    actionType: "ALLOW",
+    condition:
+      "has(resource.customerManagedKey) && resource.customerManagedKey != '' && " +
+      "has(resource.transitEncryptionMode) && resource.transitEncryptionMode == 'SERVER_AUTHENTICATION' && " +
+      "has(resource.authEnabled) && resource.authEnabled == true && " +
+      "has(resource.tier) && resource.tier == 'STANDARD_HA' && " +
+      "has(resource.connectMode) && resource.connectMode == 'PRIVATE_SERVICE_ACCESS'",
+    displayName: "Memorystore instances: CMEK, TLS, AUTH, STANDARD_HA, private service access",
+    description:
+      "ENC-01, ENC-07, IAM-05, RES-03, NET-01: Memorystore for Redis is CMEK-encrypted, TLS, AUTH, highly available and private.",
+    controls: ["ENC-01", "ENC-07", "IAM-05", "RES-03", "NET-01"],
+    twin: "redis-instance-hardening",
+    denies: ["Redis without TLS"],
+    source: "https://cloud.google.com/memorystore/docs/redis/custom-constraints",
+  },
+  {
+    id: "GkeClusterCmek",
+    resourceType: "container.googleapis.com/Cluster",
+    methodTypes: BOTH,
+    actionType: "ALLOW",
+    condition:
+      "has(resource.databaseEncryption.state) && resource.databaseEncryption.state == 'ENCRYPTED' && " +
+      "has(resource.databaseEncryption.keyName) && " +
+      keyInRegion("resource.databaseEncryption.keyName", "resource.location") +
+      " && has(resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey) && " +
+      keyInRegion("resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey", "resource.location"),
+    displayName: "GKE clusters encrypt secrets and node boot disks with CMEK keys of their region",
+    description: "ENC-01, ENC-02: application-layer secrets and Autopilot boot disks under the cluster region's keys.",
+    controls: ["ENC-01", "ENC-02"],
+    twin: "gke-cluster-hardening",
+    denies: ["boot disks encrypted with the other region's key"],
+    source: "https://cloud.google.com/kubernetes-engine/docs/how-to/custom-org-policies",
+  },
+  {
+    id: "GkeClusterHardening",
+    resourceType: "container.googleapis.com/Cluster",
+    methodTypes: BOTH,
+    actionType: "ALLOW",
+    condition:
+      "has(resource.autopilot.enabled) && resource.autopilot.enabled == true && " +
+      "has(resource.privateClusterConfig.enablePrivateNodes) && resource.privateClusterConfig.enablePrivateNodes == true && " +
+      "has(resource.binaryAuthorization.evaluationMode) && " +
+      "resource.binaryAuthorization.evaluationMode == 'PROJECT_SINGLETON_POLICY_ENFORCE' && " +
+      "!(has(resource.legacyAbac.enabled) && resource.legacyAbac.enabled == true) && " +
+      "!(has(resource.masterAuthorizedNetworksConfig.cidrBlocks) && " +
+      "resource.masterAuthorizedNetworksConfig.cidrBlocks.exists(b, b.cidrBlock == '0.0.0.0/0'))",
+    displayName: "GKE clusters: Autopilot, private nodes, Binary Authorization, no ABAC, closed control plane",
+    description: "NET-02, IAM-06, K8S-04, RES-01: every GKE cluster is a hardened Autopilot cluster with private nodes.",
+    controls: ["NET-02", "IAM-06", "K8S-04", "RES-01"],
+    twin: "gke-cluster-hardening",
+    denies: [
+      "a cluster with public nodes and Google-default secrets encryption",
+      "a control plane open to 0.0.0.0/0",
+      "Binary Authorization switched off",
+    ],
+    source: "https://cloud.google.com/kubernetes-engine/docs/how-to/custom-org-policies",
+  },
+  {
+    id: "KmsKeyRotationRetention",
+    resourceType: "cloudkms.googleapis.com/CryptoKey",
+    methodTypes: BOTH,
+    actionType: "ALLOW",
+    // Durations are typed (google.protobuf.Duration), so they compare as durations, as fabric's
+    // custom.cloudkmsAllowedRotationPeriod does. `name` is not an evaluable field of CryptoKey, so
+    // the cardholder ring's HSM rule (ENC-03) has no run-time twin: policy kms-cardholder-key-hsm.
+    condition:
+      "(has(resource.purpose) && resource.purpose != 'ENCRYPT_DECRYPT') || " +
+      "(has(resource.rotationPeriod) && resource.rotationPeriod <= duration('7776000s') && " +
+      "has(resource.destroyScheduledDuration) && resource.destroyScheduledDuration >= duration('2592000s'))",
+    displayName: "Symmetric keys rotate within 90 days and are destroyed no sooner than 30 days",
+    description: "ENC-04, ENC-05: rotationPeriod at most 7776000s, destroyScheduledDuration at least 2592000s.",
+    controls: ["ENC-04", "ENC-05"],
+    twin: "kms-cryptokey-rotation",
+    denies: ["a key rotating yearly", "a key destroyed after one day"],
+    source: "https://cloud.google.com/kms/docs/custom-org-policies",
+  },
+  {
+    id: "FirewallNoInternetIngress",
+    resourceType: "compute.googleapis.com/Firewall",
+    methodTypes: BOTH,
+    actionType: "DENY",
+    // Google's load balancer and health-check ranges are named ranges, never 0.0.0.0/0 (NET-03);
+    // a rule from 0.0.0.0/0 may only deny.
+    condition:
+      "has(resource.direction) && resource.direction == 'INGRESS' && has(resource.allowed) && size(resource.allowed) > 0 && " +
+      "has(resource.sourceRanges) && resource.sourceRanges.exists(r, r == '0.0.0.0/0')",
+    displayName: "No firewall rule admits the whole internet",
+    description: "NET-03: an ingress rule from 0.0.0.0/0 may only deny.",
+    controls: ["NET-03"],
+    twin: "compute-firewall-ingress-restricted",
+    denies: ["an added rule admitting SSH from the internet"],
+    source: "https://cloud.google.com/firewall/docs/custom-constraints",
+  },
+  {
+    id: "SubnetPrivateAccessFlowLogs",
+    resourceType: "compute.googleapis.com/Subnetwork",
+    // As fabric's custom.networkRequireSubnetPrivateGoogleAccess: CREATE only.
+    methodTypes: ["CREATE"],
+    actionType: "ALLOW",
+    // Proxy-only and Private Service Connect subnets carry no VM traffic: no flow logs, no PGA.
+    condition:
+      "(has(resource.purpose) && resource.purpose != 'PRIVATE') || " +
+      "(has(resource.privateIpGoogleAccess) && resource.privateIpGoogleAccess == true && " +
+      "has(resource.logConfig.enable) && resource.logConfig.enable == true)",
+    displayName: "Subnets have Private Google Access and flow logs",
+    description: "NET-04, LOG-06: every workload subnet has Private Google Access and VPC flow logs.",
+    controls: ["NET-04", "LOG-06"],
+    twin: "compute-subnetwork-flow-logs-pga",
+    denies: ["a subnet without flow logs"],
+    source: "https://cloud.google.com/vpc/docs/custom-constraints",
+  },
+  {
+    id: "ArtifactRegistryCmek",
+    resourceType: "artifactregistry.googleapis.com/Repository",
+    methodTypes: ["CREATE"],
+    actionType: "ALLOW",
+    // Google documents that a repository's CMEK can be required, not which fields name its location:
+    // the key's region (ENC-02) stays with the twin.
+    condition: "has(resource.kmsKeyName) && resource.kmsKeyName.startsWith('projects/')",
+    displayName: "Artifact Registry repositories use a CMEK key",
+    description: "ENC-01: every repository is created with a customer-managed key.",
+    controls: ["ENC-01"],
+    twin: "artifactregistry-repository-cmek",
+    denies: ["a repository with Google-managed encryption"],
+    source: "https://cloud.google.com/artifact-registry/docs/custom-constraints",
+  },
+  {
+    id: "StorageBucketCmekPrivate",
+    resourceType: "storage.googleapis.com/Bucket",
+    methodTypes: BOTH,
+    actionType: "ALLOW",
+    condition:
+      "has(resource.encryption.defaultKmsKeyName) && resource.encryption.defaultKmsKeyName != '' && " +
+      "has(resource.iamConfiguration.publicAccessPrevention) && resource.iamConfiguration.publicAccessPrevention == 'enforced'",
+    displayName: "Storage buckets use CMEK and prevent public access",
+    description: "ENC-01, IAM-02: every bucket has a default CMEK key and enforced public access prevention.",
+    controls: ["ENC-01", "IAM-02"],
+    twin: "storage-bucket-hardening",
+    denies: [
+      "an added bucket on Google-default encryption, open to public access",
+      "a bucket without public access prevention",
+    ],
+    source: "https://cloud.google.com/storage/docs/custom-constraints",
+  },
+];
+
+/** `custom.qpProdSqlInstanceCmek`: the name a stack's copy of a constraint has in the organisation. */
+export function customConstraintName(environment: string, id: string): string {
+  return `custom.qp${environment[0].toUpperCase()}${environment.slice(1)}${id}`;
+}
+
+/** The catalogue id of a constraint name of any stack (`custom.qpStagingX` → `X`), if it is one of ours. */
+export function customConstraintId(name: string): string | undefined {
+  const id = /^custom\.qp(?:Prod|Staging)([A-Za-z0-9]+)$/.exec(name)?.[1];
+  return CUSTOM_CONSTRAINTS.some((c) => c.id === id) ? id : undefined;
+}

@@ -1,0 +1,147 @@
+import { CapturedResource } from "../harness/model";
+import { evaluateOrgConstraints, ORG_CONSTRAINTS_PACK } from "../harness/orgConstraints/evaluate";
+import { duration, googleResource } from "../harness/orgConstraints/googleResources";
+import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
+import { CUSTOM_CONSTRAINTS, customConstraintName } from "../policies/org-constraints/customConstraints";
+import { CASES } from "./cases/policyCases";
+import { editResource, urnOf } from "./helpers/mutate";
+import { planStack } from "./helpers/plan";
+
+let prod: CapturedResource[];
+let staging: CapturedResource[];
+beforeAll(async () => {
+  prod = (await planStack("prod")).resources;
+  staging = (await planStack("staging")).resources;
+});
+
+const caseTitled = (title: string) => {
+  const c = CASES.find((x) => x.title === title);
+  if (!c) throw new Error(`no policy case "${title}"`);
+  return c;
+};
+
+describe("the clean plans", () => {
+  test("prod and staging: no custom constraint would refuse anything", () => {
+    expect(evaluateOrgConstraints(prod)).toEqual([]);
+    expect(evaluateOrgConstraints(staging)).toEqual([]);
+  });
+
+  test.each(CUSTOM_CONSTRAINTS.filter((c) => c.resourceType !== "storage.googleapis.com/Bucket"))(
+    "$id is evaluated on prod's resources of its type (it can fire)",
+    (c) => {
+      const evaluated = prod.filter((r) => r.custom && googleResource(r)?.type === c.resourceType);
+      expect(evaluated.length).toBeGreaterThan(0);
+    },
+  );
+});
+
+describe.each(CUSTOM_CONSTRAINTS)("$id denies what its twin $twin catches", (c) => {
+  test.each(c.denies)("%s", (title) => {
+    const policyCase = caseTitled(title);
+    const mutated = policyCase.mutate(prod);
+    const name = customConstraintName("prod", c.id);
+    const found = evaluateOrgConstraints(mutated).filter((v) => v.policyName === name);
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        policyPack: ORG_CONSTRAINTS_PACK,
+        urn: urnOf(mutated, policyCase.on),
+        // prod runs the custom constraints in dry-run: reported, not blocking.
+        enforcementLevel: "advisory",
+        message: expect.stringContaining(`[${c.controls.join(", ")}]`),
+      }),
+    );
+    expect(found.every((v) => v.urn === urnOf(mutated, policyCase.on))).toBe(true);
+  });
+});
+
+describe("enforcement follows the stack's org policies", () => {
+  const publicLedger = editResource("prod-ledger-us-central1", (p) => {
+    (p.settings as { ipConfiguration: { ipv4Enabled: boolean } }).ipConfiguration.ipv4Enabled = true;
+  });
+  const refusal = (resources: CapturedResource[]) =>
+    evaluateOrgConstraints(resources).find((v) => v.policyName === "custom.qpProdSqlInstancePrivateTls");
+
+  test("mandatory once the policies enforce the constraint", () => {
+    const enforced = publicLedger(prod).map((r) =>
+      r.type === "gcp:orgpolicy/policy:Policy" && r.inputs.dryRunSpec
+        ? { ...r, inputs: { ...r.inputs, spec: r.inputs.dryRunSpec, dryRunSpec: undefined } }
+        : r,
+    );
+    expect(refusal(enforced)).toMatchObject({
+      enforcementLevel: "mandatory",
+      message: expect.stringMatching(/Google would refuse it: it does not satisfy the ALLOW condition \(constraint enforced\)/),
+    });
+  });
+
+  test("staging enforces its own constraints from the start", () => {
+    const mutated = editResource("staging-ledger-us-central1", (p) => {
+      (p.settings as { ipConfiguration: { ipv4Enabled: boolean } }).ipConfiguration.ipv4Enabled = true;
+    })(staging);
+    expect(evaluateOrgConstraints(mutated)).toEqual([
+      expect.objectContaining({ policyName: "custom.qpStagingSqlInstancePrivateTls", enforcementLevel: "mandatory" }),
+    ]);
+  });
+
+  test("an export without the org policies still reports, as not applied", () => {
+    const without = publicLedger(prod).filter((r) => !r.type.startsWith("gcp:orgpolicy/"));
+    expect(refusal(without)).toMatchObject({
+      enforcementLevel: "advisory",
+      message: expect.stringContaining("(constraint not applied)"),
+    });
+  });
+});
+
+describe("the evaluator", () => {
+  test("a condition that cannot be evaluated on a resource is reported, not passed", () => {
+    const broken = { ...CUSTOM_CONSTRAINTS[0], id: "Broken", condition: "resource.noSuchField == 1" };
+    const found = evaluateOrgConstraints(prod, [broken]);
+    expect(found.length).toBe(prod.filter((r) => r.type === "gcp:sql/databaseInstance:DatabaseInstance").length);
+    expect(found[0].message).toMatch(/its condition cannot be evaluated on it \(.*noSuchField/);
+  });
+
+  test("durations compare as durations, as Google types them", () => {
+    const key = (rotationPeriod: string) =>
+      evaluateOrgConstraints(
+        editResource("prod-keys-us-central1-redis", (p) => (p.rotationPeriod = rotationPeriod))(prod),
+      ).filter((v) => v.policyName === "custom.qpProdKmsKeyRotationRetention");
+    expect(key("7776000s")).toEqual([]);
+    expect(key("7776000.5s")).toHaveLength(1);
+    expect(key("604800s")).toEqual([]);
+    expect(duration("90s")).toMatchObject({ seconds: 90n, nanos: 0 });
+  });
+
+  test("unset inputs read as the provider's defaults (a Memorystore instance without TLS or AUTH)", () => {
+    const mutated = editResource("prod-cache-us-east1-instance", (p) => {
+      delete p.transitEncryptionMode;
+      delete p.authEnabled;
+    })(prod);
+    expect(googleResource(mutated.find((r) => r.name === "prod-cache-us-east1-instance")!)?.resource).toMatchObject({
+      transitEncryptionMode: "DISABLED",
+      authEnabled: false,
+    });
+    expect(evaluateOrgConstraints(mutated).map((v) => v.policyName)).toEqual([
+      "custom.qpProdRedisInstanceHardening",
+    ]);
+  });
+});
+
+describe("the catalogue", () => {
+  test("every custom constraint names a twin policy and a case it denies", () => {
+    for (const c of CUSTOM_CONSTRAINTS) {
+      expect(c.denies.length).toBeGreaterThan(0);
+      for (const title of c.denies) expect(caseTitled(title).policy).toBeDefined();
+    }
+  });
+
+  test("built-in constraints with dry-run are the managed ones and the legacy four Google lists", () => {
+    expect(BUILT_IN_CONSTRAINTS.filter((b) => b.dryRun).map((b) => b.constraint)).toEqual([
+      "gcp.restrictTLSVersion",
+      "iam.managed.disableServiceAccountKeyCreation",
+      "container.managed.enablePrivateNodes",
+      "container.managed.enableSecretsEncryption",
+      "container.managed.enableBinaryAuthorization",
+      "container.managed.disableABAC",
+      "container.managed.enableWorkloadIdentityFederation",
+    ]);
+  });
+});
