@@ -60,7 +60,10 @@ export class OrgGuardrails extends pulumi.ComponentResource {
     super("qairopay:orgpolicy:OrgGuardrails", name, {}, opts);
     const enforced = args.enforced ?? false;
     let previous: pulumi.Resource | undefined;
-    const after = (): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: previous ? [previous] : [] });
+    const after = (): pulumi.CustomResourceOptions => ({
+      parent: this,
+      dependsOn: previous ? [previous] : [],
+    });
 
     const defined: {
       key: string;
@@ -86,11 +89,16 @@ export class OrgGuardrails extends pulumi.ComponentResource {
       );
       previous = constraint;
       // The policy names the constraint through its output: it waits for the constraint to exist.
-      defined.push({ key: c.id, constraint: constraint.name, spec: { rules: [{ enforce: "TRUE" }] }, dryRun: true });
+      defined.push({
+        key: c.id,
+        constraint: constraint.name,
+        spec: { rules: [{ enforce: "TRUE" }] },
+        dryRun: true,
+      });
     }
-    const values = pulumi.output(args.values.kmsProject).apply(
-      (kmsProject): ConstraintValues => ({ kmsProject, regions: args.values.regions }),
-    );
+    const values = pulumi
+      .output(args.values.kmsProject)
+      .apply((kmsProject): ConstraintValues => ({ kmsProject, regions: args.values.regions }));
     for (const b of args.builtInConstraints ?? BUILT_IN_CONSTRAINTS) {
       const rule = b.rule;
       defined.push({
@@ -120,7 +128,9 @@ export class OrgGuardrails extends pulumi.ComponentResource {
       }
     }
     this.constraints = [
-      ...(args.customConstraints ?? CUSTOM_CONSTRAINTS).map((c) => customConstraintName(args.environment, c.id)),
+      ...(args.customConstraints ?? CUSTOM_CONSTRAINTS).map((c) =>
+        customConstraintName(args.environment, c.id),
+      ),
       ...(args.builtInConstraints ?? BUILT_IN_CONSTRAINTS).map((b) => b.constraint),
     ];
     this.registerOutputs({ constraints: this.constraints, policies: this.policies });

@@ -352,6 +352,10 @@ export const IMMUTABLE_FIELDS: Record<string, string[]> = {
   // here, so a change of a replica's kmsKeyName (in place for the provider) also reads as a
   // replacement: the safe side, since adding or removing a region does replace every secret.
   "gcp:accesscontextmanager/accessLevel:AccessLevel": ["name", "parent"],
+  // Org policy (GOV-03): magic-modules mmv1/products/orgpolicy/CustomConstraint.yaml marks
+  // parent, name and resourceTypes immutable; Policy.yaml parent and name.
+  "gcp:orgpolicy/customConstraint:CustomConstraint": ["name", "parent", "resourceTypes"],
+  "gcp:orgpolicy/policy:Policy": ["name", "parent"],
   "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter": ["name", "parent", "perimeterType"],
   "gcp:compute/networkFirewallPolicy:NetworkFirewallPolicy": ["name", "policyType", "project"],
   "gcp:compute/networkFirewallPolicyAssociation:NetworkFirewallPolicyAssociation": [

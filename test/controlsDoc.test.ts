@@ -1,6 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CONTROLS } from "../policies/controls";
+import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
+import { CUSTOM_CONSTRAINTS } from "../policies/org-constraints/customConstraints";
+import { NO_CONSTRAINT } from "../policies/org-constraints/gaps";
+import { PCI_BY_CONTROL, PCI_REQUIREMENTS, pciNumber } from "../policies/pciDss";
 import { allPolicies, casesOf, policiesOf, renderControlsDoc } from "../tools/controlsDoc";
 
 const ROOT = path.join(__dirname, "..");
@@ -101,5 +105,37 @@ describe("docs/controls.md and control coverage", () => {
       for (const tag of policy.tags ?? [])
         expect([policy.name, tag, ids.has(tag)]).toEqual([policy.name, tag, true]);
     }
+  });
+});
+
+describe("run-time constraints and PCI DSS (GOV-03, #14)", () => {
+  test("every control has an org constraint or a recorded reason why none", () => {
+    const covered = new Set([
+      ...CUSTOM_CONSTRAINTS.flatMap((c) => c.controls),
+      ...BUILT_IN_CONSTRAINTS.flatMap((b) => b.controls),
+    ]);
+    const neither = CONTROLS.filter((c) => !covered.has(c.id) && !NO_CONSTRAINT[c.id]).map((c) => c.id);
+    expect(neither).toEqual([]);
+    // A reason recorded for a control that does not exist is a stale entry.
+    expect(Object.keys(NO_CONSTRAINT).filter((id) => !CONTROLS.some((c) => c.id === id))).toEqual([]);
+  });
+
+  test("every control names the PCI DSS v4.0.1 requirements it supports, each with its text", () => {
+    expect(CONTROLS.filter((c) => !PCI_BY_CONTROL[c.id]?.length).map((c) => c.id)).toEqual([]);
+    const numbers = Object.values(PCI_BY_CONTROL).flat().map(pciNumber);
+    expect(numbers.filter((n) => !PCI_REQUIREMENTS[n])).toEqual([]);
+    expect(numbers.every((n) => /^(A\d|\d{1,2})(\.\d+)+$/.test(n))).toBe(true);
+  });
+
+  test("docs/controls.md shows each control's constraints and the view by requirement", () => {
+    const doc = renderControlsDoc();
+    expect(doc).toContain(
+      "- Org constraints: `custom.qp<Env>SqlInstancePrivateTls` (custom, sqladmin.googleapis.com/Instance;",
+    );
+    expect(doc).toContain("- Org constraint: none — Log sinks are not resources custom constraints cover.");
+    expect(doc).toMatch(
+      /\| 3\.7\.4 \| Keys are changed at the end of their defined cryptoperiod\. \| ENC-04 \|/,
+    );
+    expect(doc).toContain("### Left to the application or the organisation");
   });
 });

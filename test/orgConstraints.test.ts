@@ -69,7 +69,9 @@ describe("enforcement follows the stack's org policies", () => {
     );
     expect(refusal(enforced)).toMatchObject({
       enforcementLevel: "mandatory",
-      message: expect.stringMatching(/Google would refuse it: it does not satisfy the ALLOW condition \(constraint enforced\)/),
+      message: expect.stringMatching(
+        /Google would refuse it: it does not satisfy the ALLOW condition \(constraint enforced\)/,
+      ),
     });
   });
 
@@ -78,7 +80,10 @@ describe("enforcement follows the stack's org policies", () => {
       (p.settings as { ipConfiguration: { ipv4Enabled: boolean } }).ipConfiguration.ipv4Enabled = true;
     })(staging);
     expect(evaluateOrgConstraints(mutated)).toEqual([
-      expect.objectContaining({ policyName: "custom.qpStagingSqlInstancePrivateTls", enforcementLevel: "mandatory" }),
+      expect.objectContaining({
+        policyName: "custom.qpStagingSqlInstancePrivateTls",
+        enforcementLevel: "mandatory",
+      }),
     ]);
   });
 
@@ -95,7 +100,9 @@ describe("the evaluator", () => {
   test("a condition that cannot be evaluated on a resource is reported, not passed", () => {
     const broken = { ...CUSTOM_CONSTRAINTS[0], id: "Broken", condition: "resource.noSuchField == 1" };
     const found = evaluateOrgConstraints(prod, [broken]);
-    expect(found.length).toBe(prod.filter((r) => r.type === "gcp:sql/databaseInstance:DatabaseInstance").length);
+    expect(found.length).toBe(
+      prod.filter((r) => r.type === "gcp:sql/databaseInstance:DatabaseInstance").length,
+    );
     expect(found[0].message).toMatch(/its condition cannot be evaluated on it \(.*noSuchField/);
   });
 
@@ -115,7 +122,9 @@ describe("the evaluator", () => {
       delete p.transitEncryptionMode;
       delete p.authEnabled;
     })(prod);
-    expect(googleResource(mutated.find((r) => r.name === "prod-cache-us-east1-instance")!)?.resource).toMatchObject({
+    expect(
+      googleResource(mutated.find((r) => r.name === "prod-cache-us-east1-instance")!)?.resource,
+    ).toMatchObject({
       transitEncryptionMode: "DISABLED",
       authEnabled: false,
     });

@@ -300,6 +300,9 @@ describe("pulumi destroy rehearsed", () => {
       "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
       "gcp:logging/folderSink:FolderSink",
       ...Array(4).fill("gcp:organizations/project:Project"),
+      // The organisation's custom constraints and the folder's policies: a rebuild creates them again.
+      ...Array(12).fill("gcp:orgpolicy/customConstraint:CustomConstraint"),
+      ...Array(30).fill("gcp:orgpolicy/policy:Policy"),
     ]);
   });
 

@@ -769,7 +769,9 @@ describe("org-policy-dry-run-supported", () => {
         rule: "org-policy-dry-run-supported",
         urn: urn(prod, "prod-guardrails-platform-sql.restrictPublicIp"),
         severity: "error",
-        message: expect.stringMatching(/its dryRunSpec names sql.restrictPublicIp, which has no dry-run mode/),
+        message: expect.stringMatching(
+          /its dryRunSpec names sql.restrictPublicIp, which has no dry-run mode/,
+        ),
       },
     ]);
   });
@@ -788,7 +790,9 @@ describe("org-policy-ordering", () => {
     expect(found).toContainEqual(
       expect.objectContaining({
         urn: urn(prod, "prod-guardrails-cde-SqlInstanceCmek"),
-        message: expect.stringMatching(/names custom.qpProdSqlInstanceCmek, but does not wait for prod-guardrails-SqlInstanceCmek/),
+        message: expect.stringMatching(
+          /names custom.qpProdSqlInstanceCmek, but does not wait for prod-guardrails-SqlInstanceCmek/,
+        ),
       }),
     );
   });
@@ -799,7 +803,9 @@ describe("org-policy-ordering", () => {
     expect(findings(mutated, "org-policy-ordering")[0]).toEqual(
       expect.objectContaining({
         urn: urn(prod, "prod-guardrails-SqlInstancePrivateTls"),
-        message: expect.stringMatching(/may be created at the same time as prod-guardrails-SqlInstanceCmek .*409/),
+        message: expect.stringMatching(
+          /may be created at the same time as prod-guardrails-SqlInstanceCmek .*409/,
+        ),
       }),
     );
   });
@@ -807,7 +813,9 @@ describe("org-policy-ordering", () => {
   test("a policy naming a custom constraint the stack does not define", () => {
     const mutated = removeResource("prod-guardrails-StorageBucketCmekPrivate")(prod);
     expect(findings(mutated, "org-policy-ordering").map((f) => f.message)).toContainEqual(
-      expect.stringMatching(/names custom.qpProdStorageBucketCmekPrivate, which no custom constraint of this stack defines/),
+      expect.stringMatching(
+        /names custom.qpProdStorageBucketCmekPrivate, which no custom constraint of this stack defines/,
+      ),
     );
   });
 });

@@ -2,6 +2,10 @@ import type { Policy } from "@pulumi/policy";
 import { CONTROLS, OUT_OF_SCOPE } from "../policies/controls";
 import { PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { CASES } from "../test/cases/policyCases";
+import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
+import { CUSTOM_CONSTRAINTS } from "../policies/org-constraints/customConstraints";
+import { NO_CONSTRAINT } from "../policies/org-constraints/gaps";
+import { PCI_BY_CONTROL, PCI_LEFT_TO_OTHERS, PCI_REQUIREMENTS, pciNumber } from "../policies/pciDss";
 
 export interface PolicyRef {
   pack: string;
@@ -31,6 +35,70 @@ export function casesOf(controlId: string) {
   return CASES.filter((c) => names.has(c.policy));
 }
 
+/** The run-time twins of a control (GOV-03): custom and built-in constraints, with their proofs. */
+export function constraintLines(controlId: string): string[] {
+  const custom = CUSTOM_CONSTRAINTS.filter((c) => c.controls.includes(controlId));
+  const builtIn = BUILT_IN_CONSTRAINTS.filter((b) => b.controls.includes(controlId));
+  if (!custom.length && !builtIn.length)
+    return [`- Org constraint: none — ${NO_CONSTRAINT[controlId] ?? "(no reason recorded)"}`];
+  const parts = [
+    ...custom.map(
+      (c) =>
+        `\`custom.qp<Env>${c.id}\` (custom, ${c.resourceType}; denies ${c.denies.map((t) => `“${t}”`).join(", ")} offline, as its twin \`${c.twin}\` does)`,
+    ),
+    ...builtIn.map(
+      (b) => `\`${b.constraint}\` (built-in${b.dryRun ? ", dry-run first" : ""}; twin \`${b.twin}\`)`,
+    ),
+  ];
+  const gap = NO_CONSTRAINT[controlId];
+  return [`- Org constraints: ${parts.join("; ")}${gap ? `. Not at run time: ${gap}` : ""}`];
+}
+
+const pciList = (refs: string[]) =>
+  refs.map((r) => (r.endsWith("~") ? `${pciNumber(r)} (in part)` : r)).join(", ");
+
+/** The view by PCI DSS requirement: each number, its text, and the controls supporting it. */
+function pciView(): string[] {
+  const byRequirement = new Map<string, string[]>();
+  for (const [control, refs] of Object.entries(PCI_BY_CONTROL))
+    for (const ref of refs) {
+      const n = pciNumber(ref);
+      byRequirement.set(n, [
+        ...(byRequirement.get(n) ?? []),
+        ref.endsWith("~") ? `${control} (in part)` : control,
+      ]);
+    }
+  const order = (n: string) => n.replace(/^A/, "99.").split(".").map(Number);
+  const sorted = [...byRequirement.keys()].sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++)
+      if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
+    return 0;
+  });
+  const lines = [
+    "## By PCI DSS v4.0.1 requirement",
+    "",
+    "What this platform covers, requirement by requirement (texts paraphrased from PCI DSS v4.0.1 as",
+    'ComplianceAsCode\'s `controls/pcidss_4.yml` transcribes it; see `policies/pciDss.ts`). "In part"',
+    "means the requirement needs more than the control: the rest is the application's or the organisation's.",
+    "",
+    "| Requirement | Text (paraphrased) | Controls |",
+    "|---|---|---|",
+  ];
+  for (const n of sorted)
+    lines.push(`| ${n} | ${PCI_REQUIREMENTS[n] ?? "—"} | ${byRequirement.get(n)?.join(", ")} |`);
+  lines.push(
+    "",
+    "### Left to the application or the organisation",
+    "",
+    "| Requirements | Owner | Why |",
+    "|---|---|---|",
+  );
+  for (const l of PCI_LEFT_TO_OTHERS) lines.push(`| ${l.requirements} | ${l.owner} | ${l.reason} |`);
+  lines.push("");
+  return lines;
+}
+
 /** docs/controls.md, generated from the catalogue, the policies' metadata and the test cases. */
 export function renderControlsDoc(): string {
   const lines = [
@@ -41,12 +109,17 @@ export function renderControlsDoc(): string {
     "Every control of the catalogue (`shared/controls.md`): the code that implements it, the policies that",
     "enforce it (M = mandatory, A = advisory) and the tests that prove each policy catches a violation",
     "(cases in `test/cases/policyCases.ts`, run by `test/policies.test.ts` against the `prod` plan). T controls",
-    "are proven by the tests and tools named.",
+    "are proven by the tests and tools named. Each control also names its run-time twin in Google's Organization",
+    "Policy Service (GOV-03, `policies/org-constraints/`; custom constraints are evaluated offline by `plan` and",
+    "`policy --state` as pack `org-constraints`, and `test/orgConstraints.test.ts` shows each denies its twin's",
+    "failing cases), or why it has none, and the PCI DSS v4.0.1 requirements it supports.",
     "",
   ];
   for (const control of CONTROLS) {
     lines.push(`## ${control.id}`, "", `**${control.kind}** — ${control.text}`, "");
     lines.push(`- Implemented by: ${control.implementedBy.map((f) => `\`${f}\``).join(", ") || "—"}`);
+    lines.push(...constraintLines(control.id));
+    lines.push(`- PCI DSS v4.0.1: ${pciList(PCI_BY_CONTROL[control.id] ?? []) || "—"}`);
     if (control.kind === "T") {
       const proofs = control.provenBy ?? [];
       lines.push(`- Proven by: ${proofs.length ? proofs.map((f) => `\`${f}\``).join(", ") : "—"}`);
@@ -60,6 +133,7 @@ export function renderControlsDoc(): string {
     }
     lines.push("");
   }
+  lines.push(...pciView());
   lines.push(
     "## Out of scope",
     "",

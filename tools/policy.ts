@@ -45,7 +45,10 @@ async function main(): Promise<number> {
     if (err instanceof DeploymentError || err instanceof PolicyConfigError) failInput(err.message);
     throw err;
   }
-  const violations = [...(await evaluatePacks(PACKS, resources, overrides)), ...evaluateOrgConstraints(resources)];
+  const violations = [
+    ...(await evaluatePacks(PACKS, resources, overrides)),
+    ...evaluateOrgConstraints(resources),
+  ];
   const packNames = [...PACKS.map((p) => p.name), ORG_CONSTRAINTS_PACK];
   if (format === "json") await writeOut(JSON.stringify({ violations }, null, 2) + "\n");
   else if (format === "markdown")

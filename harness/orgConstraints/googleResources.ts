@@ -60,7 +60,10 @@ const sqlInstance: View = (i) => {
         ipv4Enabled: ip.ipv4Enabled ?? true,
         sslMode: ip.sslMode ?? "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
         privateNetwork: ip.privateNetwork,
-        authorizedNetworks: list(ip.authorizedNetworks).map((n) => ({ name: obj(n).name, value: obj(n).value })),
+        authorizedNetworks: list(ip.authorizedNetworks).map((n) => ({
+          name: obj(n).name,
+          value: obj(n).value,
+        })),
       },
       backupConfiguration: {
         enabled: backup.enabled ?? false,
@@ -150,7 +153,10 @@ const bucket: View = (i) => ({
 
 /** Pulumi type → the resource type Google's custom constraints name, and its view. */
 export const GOOGLE_RESOURCES: Record<string, { type: string; view: View }> = {
-  "gcp:sql/databaseInstance:DatabaseInstance": { type: "sqladmin.googleapis.com/Instance", view: sqlInstance },
+  "gcp:sql/databaseInstance:DatabaseInstance": {
+    type: "sqladmin.googleapis.com/Instance",
+    view: sqlInstance,
+  },
   "gcp:redis/instance:Instance": { type: "redis.googleapis.com/Instance", view: redisInstance },
   "gcp:container/cluster:Cluster": { type: "container.googleapis.com/Cluster", view: gkeCluster },
   "gcp:kms/cryptoKey:CryptoKey": { type: "cloudkms.googleapis.com/CryptoKey", view: cryptoKey },

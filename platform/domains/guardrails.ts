@@ -9,7 +9,11 @@ import { Foundation } from "./foundation";
  * the folder of the projects it creates, or each adopted project. Set last, after everything they
  * constrain exists, as the perimeter is: a constraint never stops a deployment half-way.
  */
-export function buildGuardrails(config: PlatformConfig, f: Foundation, after: pulumi.Resource): OrgGuardrails {
+export function buildGuardrails(
+  config: PlatformConfig,
+  f: Foundation,
+  after: pulumi.Resource,
+): OrgGuardrails {
   const folderId = config.projectFactory?.folderId;
   const scopes =
     config.orgPolicy.scope === "folder" && folderId

@@ -45,7 +45,8 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
       "has(resource.diskEncryptionConfiguration.kmsKeyName) && " +
       keyInRegion("resource.diskEncryptionConfiguration.kmsKeyName", "resource.region"),
     displayName: "Cloud SQL instances use a CMEK key of their own region",
-    description: "ENC-01, ENC-02: every Cloud SQL instance is encrypted with a customer-managed key in its region.",
+    description:
+      "ENC-01, ENC-02: every Cloud SQL instance is encrypted with a customer-managed key in its region.",
     controls: ["ENC-01", "ENC-02"],
     twin: "sql-instance-cmek",
     denies: ["a DR replica on Google-default encryption", "an instance encrypted with another region's key"],
@@ -132,9 +133,13 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
       "has(resource.databaseEncryption.keyName) && " +
       keyInRegion("resource.databaseEncryption.keyName", "resource.location") +
       " && has(resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey) && " +
-      keyInRegion("resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey", "resource.location"),
+      keyInRegion(
+        "resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey",
+        "resource.location",
+      ),
     displayName: "GKE clusters encrypt secrets and node boot disks with CMEK keys of their region",
-    description: "ENC-01, ENC-02: application-layer secrets and Autopilot boot disks under the cluster region's keys.",
+    description:
+      "ENC-01, ENC-02: application-layer secrets and Autopilot boot disks under the cluster region's keys.",
     controls: ["ENC-01", "ENC-02"],
     twin: "gke-cluster-hardening",
     denies: ["boot disks encrypted with the other region's key"],
@@ -153,8 +158,10 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
       "!(has(resource.legacyAbac.enabled) && resource.legacyAbac.enabled == true) && " +
       "!(has(resource.masterAuthorizedNetworksConfig.cidrBlocks) && " +
       "resource.masterAuthorizedNetworksConfig.cidrBlocks.exists(b, b.cidrBlock == '0.0.0.0/0'))",
-    displayName: "GKE clusters: Autopilot, private nodes, Binary Authorization, no ABAC, closed control plane",
-    description: "NET-02, IAM-06, K8S-04, RES-01: every GKE cluster is a hardened Autopilot cluster with private nodes.",
+    displayName:
+      "GKE clusters: Autopilot, private nodes, Binary Authorization, no ABAC, closed control plane",
+    description:
+      "NET-02, IAM-06, K8S-04, RES-01: every GKE cluster is a hardened Autopilot cluster with private nodes.",
     controls: ["NET-02", "IAM-06", "K8S-04", "RES-01"],
     twin: "gke-cluster-hardening",
     denies: [
@@ -177,7 +184,8 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
       "(has(resource.rotationPeriod) && resource.rotationPeriod <= duration('7776000s') && " +
       "has(resource.destroyScheduledDuration) && resource.destroyScheduledDuration >= duration('2592000s'))",
     displayName: "Symmetric keys rotate within 90 days and are destroyed no sooner than 30 days",
-    description: "ENC-04, ENC-05: rotationPeriod at most 7776000s, destroyScheduledDuration at least 2592000s.",
+    description:
+      "ENC-04, ENC-05: rotationPeriod at most 7776000s, destroyScheduledDuration at least 2592000s.",
     controls: ["ENC-04", "ENC-05"],
     twin: "kms-cryptokey-rotation",
     denies: ["a key rotating yearly", "a key destroyed after one day"],

@@ -9,7 +9,8 @@ const CUSTOM_CONSTRAINT = "gcp:orgpolicy/customConstraint:CustomConstraint";
 type Rule = { enforce?: string; denyAll?: string; values?: unknown };
 const rulesOf = (spec: unknown): Rule[] => (spec as { rules?: Rule[] } | undefined)?.rules ?? [];
 /** A rule that constrains: enforce TRUE (boolean and custom), a value list or denyAll (list). */
-const enforcing = (rule: Rule) => rule.enforce === "TRUE" || rule.denyAll === "TRUE" || rule.values !== undefined;
+const enforcing = (rule: Rule) =>
+  rule.enforce === "TRUE" || rule.denyAll === "TRUE" || rule.values !== undefined;
 const constraintOf = (p: PolicyResource) => String(p.props.name ?? "").split("/policies/")[1] ?? "";
 const sameSet = (a: unknown, b: string[]) =>
   Array.isArray(a) && a.length === b.length && b.every((x) => a.includes(x));

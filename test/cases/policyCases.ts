@@ -992,12 +992,15 @@ export const CASES: PolicyCase[] = [
     mutate: editResource("prod-guardrails-SqlInstancePrivateTls", (p) => (p.condition = "true")),
     on: "prod-guardrails-SqlInstancePrivateTls",
     message:
-      "[GOV-03] gcp:orgpolicy/customConstraint:CustomConstraint \"prod-guardrails-SqlInstancePrivateTls\": its condition differs from the catalogue's SqlInstancePrivateTls, so the offline evaluation does not judge what Google would. Fix: define it from the catalogue (policies/org-constraints/customConstraints.ts)",
+      '[GOV-03] gcp:orgpolicy/customConstraint:CustomConstraint "prod-guardrails-SqlInstancePrivateTls": its condition differs from the catalogue\'s SqlInstancePrivateTls, so the offline evaluation does not judge what Google would. Fix: define it from the catalogue (policies/org-constraints/customConstraints.ts)',
   },
   {
     policy: "orgpolicy-guardrails-applied",
     title: "an org policy that enforces nothing",
-    mutate: editResource("prod-guardrails-cde-sql.restrictPublicIp", (p) => (p.spec = { rules: [{ enforce: "FALSE" }] })),
+    mutate: editResource(
+      "prod-guardrails-cde-sql.restrictPublicIp",
+      (p) => (p.spec = { rules: [{ enforce: "FALSE" }] }),
+    ),
     on: "prod-guardrails-cde-sql.restrictPublicIp",
     message:
       '[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-cde-sql.restrictPublicIp": it sets sql.restrictPublicIp without an enforcing rule, in spec or in dryRunSpec. Fix: set rules: [{ enforce: "TRUE" }] (or the list rule) in spec, or in dryRunSpec while trying it',

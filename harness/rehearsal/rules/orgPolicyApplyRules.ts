@@ -4,7 +4,8 @@ import { errorAt, Finding, label, RehearsalRule } from "../model";
 
 const POLICY = "gcp:orgpolicy/policy:Policy";
 const CUSTOM_CONSTRAINT = "gcp:orgpolicy/customConstraint:CustomConstraint";
-const constraintOf = (policy: CapturedResource) => String(policy.inputs.name ?? "").split("/policies/")[1] ?? "";
+const constraintOf = (policy: CapturedResource) =>
+  String(policy.inputs.name ?? "").split("/policies/")[1] ?? "";
 const isOrgPolicyObject = (r: CapturedResource) => r.type === POLICY || r.type === CUSTOM_CONSTRAINT;
 
 /**
@@ -32,10 +33,14 @@ export const orgPolicyDryRunSupported: RehearsalRule = {
   id: "org-policy-dry-run-supported",
   description:
     "A policy's dryRunSpec names a custom, a managed or one of the four legacy constraints that have dry-run; any other is refused.",
-  sources: ["https://cloud.google.com/resource-manager/docs/organization-policy/dry-run-policy (Limitations)"],
+  sources: [
+    "https://cloud.google.com/resource-manager/docs/organization-policy/dry-run-policy (Limitations)",
+  ],
   check(ctx) {
     return ctx.resources
-      .filter((r) => r.type === POLICY && r.inputs.dryRunSpec !== undefined && !acceptsDryRun(constraintOf(r)))
+      .filter(
+        (r) => r.type === POLICY && r.inputs.dryRunSpec !== undefined && !acceptsDryRun(constraintOf(r)),
+      )
       .map((r) =>
         errorAt(
           this.id,
