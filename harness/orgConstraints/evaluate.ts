@@ -1,6 +1,7 @@
 import { celEnv, isCelError, parse, plan, type CelResult } from "@bufbuild/cel";
 import {
   CUSTOM_CONSTRAINTS,
+  constraintOfPolicy,
   CustomConstraintSpec,
   customConstraintId,
   customConstraintName,
@@ -39,7 +40,7 @@ function modes(resources: CapturedResource[]): Map<string, Mode> {
   const out = new Map<string, Mode>();
   for (const r of resources) {
     if (r.type !== ORG_POLICY) continue;
-    const id = customConstraintId(String(r.inputs.name ?? "").split("/policies/")[1] ?? "");
+    const id = customConstraintId(constraintOfPolicy(r.inputs.name));
     if (!id) continue;
     const enforced = rulesOf(r.inputs.spec).some((rule) => rule.enforce === "TRUE");
     const dryRun = rulesOf(r.inputs.dryRunSpec).some((rule) => rule.enforce === "TRUE");

@@ -1,5 +1,5 @@
 import { Finding, stackPolicy } from "../lib/define";
-import { auditBuckets, SINK_TYPES } from "./audit";
+import { auditBuckets, bucketDestination, SINK_TYPES } from "./audit";
 
 const PROJECT_GRANT_TYPES = [
   "gcp:projects/iAMMember:IAMMember",
@@ -17,7 +17,7 @@ export const loggingProjectIsolation = stackPolicy(
   {
     name: "logging-project-isolation",
     description:
-      "Only sink writer identities (limited to the audit bucket) and the auditors' group hold roles in the logging project, and a deny policy protects it.",
+      "Only sink writer identities (limited to the audit bucket) and the auditors' group hold roles in the logging project, every other project's sink writer holds its grant, and a deny policy protects it.",
     controls: ["LOG-01"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -59,6 +59,30 @@ export const loggingProjectIsolation = stackPolicy(
             });
           }
         }
+      }
+      // Exactly, both ways: a sink from another project whose writer holds no grant delivers nothing
+      // (https://cloud.google.com/logging/docs/export/configure_export_v2#dest-auth). A writer not
+      // known yet (a preview of a new sink) is judged on the next run.
+      for (const sink of resources.filter(
+        (r) =>
+          r.type === "gcp:logging/projectSink:ProjectSink" &&
+          r.props.project !== project &&
+          r.props.destination === bucketDestination(bucket),
+      )) {
+        const writer = String(sink.props.writerIdentity ?? "");
+        const granted = resources.some(
+          (g) =>
+            g.type === "gcp:projects/iAMMember:IAMMember" &&
+            g.props.project === project &&
+            g.props.member === writer &&
+            g.props.role === "roles/logging.bucketWriter",
+        );
+        if (writer.startsWith("serviceAccount:") && !granted)
+          findings.push({
+            urn: sink.urn,
+            problem: `its writer ${writer} holds no roles/logging.bucketWriter in logging project ${project}: the sink delivers nothing to the audit bucket`,
+            fix: "grant the sink's writerIdentity roles/logging.bucketWriter with a condition on the audit bucket (components/auditLog.ts does)",
+          });
       }
       const parent = encodeURIComponent(`cloudresourcemanager.googleapis.com/projects/${project}`);
       if (

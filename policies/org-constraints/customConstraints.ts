@@ -271,3 +271,8 @@ export function customConstraintId(name: string): string | undefined {
   const id = /^custom\.qp(?:Prod|Staging)([A-Za-z0-9]+)$/.exec(name)?.[1];
   return CUSTOM_CONSTRAINTS.some((c) => c.id === id) ? id : undefined;
 }
+
+/** The constraint an org policy sets, from its name `<parent>/policies/<constraint>`. */
+export function constraintOfPolicy(policyName: unknown): string {
+  return String(policyName ?? "").split("/policies/")[1] ?? "";
+}

@@ -1,7 +1,11 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { BUILT_IN_CONSTRAINTS } from "../org-constraints/builtInConstraints";
-import { CUSTOM_CONSTRAINTS, customConstraintId } from "../org-constraints/customConstraints";
+import {
+  constraintOfPolicy,
+  CUSTOM_CONSTRAINTS,
+  customConstraintId,
+} from "../org-constraints/customConstraints";
 
 const POLICY = "gcp:orgpolicy/policy:Policy";
 const CUSTOM_CONSTRAINT = "gcp:orgpolicy/customConstraint:CustomConstraint";
@@ -11,7 +15,7 @@ const rulesOf = (spec: unknown): Rule[] => (spec as { rules?: Rule[] } | undefin
 /** A rule that constrains: enforce TRUE (boolean and custom), a value list or denyAll (list). */
 const enforcing = (rule: Rule) =>
   rule.enforce === "TRUE" || rule.denyAll === "TRUE" || rule.values !== undefined;
-const constraintOf = (p: PolicyResource) => String(p.props.name ?? "").split("/policies/")[1] ?? "";
+const constraintOf = (p: PolicyResource) => constraintOfPolicy(p.props.name);
 const sameSet = (a: unknown, b: string[]) =>
   Array.isArray(a) && a.length === b.length && b.every((x) => a.includes(x));
 

@@ -1012,4 +1012,11 @@ export const CASES: PolicyCase[] = [
     on: "prod-guardrails-kms-SqlInstanceCmek",
     message: `[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-kms-SqlInstanceCmek": projects/${KMS_NUMBER} is governed without KmsKeyRotationRetention. Fix: set every catalogue constraint on every scope (OrgGuardrails does)`,
   },
+  {
+    policy: "logging-project-isolation",
+    title: "a sink whose writer lost its grant on the audit bucket",
+    mutate: removeResource("prod-audit-log-kms-writer"),
+    on: "prod-audit-log-kms",
+    message: `[LOG-01] gcp:logging/projectSink:ProjectSink "prod-audit-log-kms": its writer serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds no roles/logging.bucketWriter in logging project qp-prod-logging: the sink delivers nothing to the audit bucket. Fix: grant the sink's writerIdentity roles/logging.bucketWriter with a condition on the audit bucket (components/auditLog.ts does)`,
+  },
 ];

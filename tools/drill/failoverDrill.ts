@@ -159,9 +159,11 @@ async function checkGuards(primary: Instance, replica: Instance, maxLagSeconds: 
     problems.push(`${replica.name} is not a streaming replica (wal receiver: ${target.status ?? "none"})`);
   } else passed.push(`${replica.name} is a streaming replica`);
   // Replay lag as the replica sees it: how old its last replayed commit is while commits flow.
+  // clock_timestamp(), not now(): now() is the transaction's start, which a commit replayed a moment
+  // later is younger than (a negative lag, printed "-0.00 s").
   const [lag] = await query<{ s: number | null }>(
     replica,
-    "SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS s",
+    "SELECT greatest(0, extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()))::float8 AS s",
   );
   const lagSeconds = lag.s ?? Infinity;
   if (lagSeconds > maxLagSeconds) {

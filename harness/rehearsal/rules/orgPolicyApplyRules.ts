@@ -1,11 +1,10 @@
-import { customConstraintId } from "../../../policies/org-constraints/customConstraints";
+import { constraintOfPolicy, customConstraintId } from "../../../policies/org-constraints/customConstraints";
 import { CapturedResource } from "../../model";
 import { errorAt, Finding, label, RehearsalRule } from "../model";
 
 const POLICY = "gcp:orgpolicy/policy:Policy";
 const CUSTOM_CONSTRAINT = "gcp:orgpolicy/customConstraint:CustomConstraint";
-const constraintOf = (policy: CapturedResource) =>
-  String(policy.inputs.name ?? "").split("/policies/")[1] ?? "";
+const constraintOf = (policy: CapturedResource) => constraintOfPolicy(policy.inputs.name);
 const isOrgPolicyObject = (r: CapturedResource) => r.type === POLICY || r.type === CUSTOM_CONSTRAINT;
 
 /**
