@@ -127,6 +127,41 @@ describe("npm run plan", () => {
     );
   });
 
+  test("`policy --state` runs the custom constraints as Google would: advisory in dry-run, mandatory once enforced", async () => {
+    type Entry = { urn: string; type: string; inputs: Record<string, Record<string, unknown>> };
+    const state = JSON.parse(fs.readFileSync(exported, "utf8"));
+    const ledger = state.deployment.resources.find((r: Entry) => r.urn.endsWith("::prod-ledger-us-central1"));
+    (ledger.inputs.settings.ipConfiguration as Record<string, unknown>).ipv4Enabled = true;
+    const mutated = path.join(tmp, "public-ledger.json");
+    fs.writeFileSync(mutated, JSON.stringify(state));
+    const constraintOf = (stdout: string) =>
+      JSON.parse(stdout).violations.filter((v: { policyPack: string }) => v.policyPack === "org-constraints");
+    const dryRun = await run("policy", ["--state", mutated, "--json"]);
+    expect(dryRun.code).toBe(1);
+    expect(constraintOf(dryRun.stdout)).toEqual([
+      expect.objectContaining({
+        policyName: "custom.qpProdSqlInstancePrivateTls",
+        enforcementLevel: "advisory",
+        urn: ledger.urn,
+      }),
+    ]);
+
+    for (const r of state.deployment.resources as Entry[])
+      if (r.type === "gcp:orgpolicy/policy:Policy" && r.inputs.dryRunSpec) {
+        r.inputs.spec = r.inputs.dryRunSpec;
+        delete r.inputs.dryRunSpec;
+      }
+    const enforced = path.join(tmp, "public-ledger-enforced.json");
+    fs.writeFileSync(enforced, JSON.stringify(state));
+    const result = await run("policy", ["--state", enforced, "--json"]);
+    expect(constraintOf(result.stdout)).toEqual([
+      expect.objectContaining({
+        policyName: "custom.qpProdSqlInstancePrivateTls",
+        enforcementLevel: "mandatory",
+      }),
+    ]);
+  });
+
   test("a stack file with a wrong type, a foreign region and a missing key: exit 2, every key named, no stack trace", async () => {
     const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
     const bad = prod

@@ -302,7 +302,7 @@ describe("pulumi destroy rehearsed", () => {
       ...Array(4).fill("gcp:organizations/project:Project"),
       // The organisation's custom constraints and the folder's policies: a rebuild creates them again.
       ...Array(12).fill("gcp:orgpolicy/customConstraint:CustomConstraint"),
-      ...Array(30).fill("gcp:orgpolicy/policy:Policy"),
+      ...Array(31).fill("gcp:orgpolicy/policy:Policy"),
     ]);
   });
 

@@ -85,6 +85,16 @@ export const BUILT_IN_CONSTRAINTS: BuiltInConstraintSpec[] = [
     why: "No service-account key can be created (the managed constraint; orgpolicy v2 only).",
   },
   {
+    // The legacy twin as well: organisations created since 2024-05-03 enforce it by default
+    // (https://cloud.google.com/resource-manager/docs/secure-by-default-organizations), older
+    // ones may not, and it has no dry-run; the plan holds no key, so enforcing it is safe.
+    constraint: "iam.disableServiceAccountKeyCreation",
+    dryRun: false,
+    controls: ["IAM-03"],
+    twin: "iam-no-service-account-keys",
+    why: "No service-account key can be created (legacy constraint).",
+  },
+  {
     constraint: "iam.disableServiceAccountKeyUpload",
     dryRun: false,
     controls: ["IAM-03"],
