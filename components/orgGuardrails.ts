@@ -18,6 +18,12 @@ export interface OrgGuardrailsArgs {
   /** Prefix of the constraints' names (`custom.qp<Environment>…`): each stack owns its own copies. */
   environment: string;
   /**
+   * An ephemeral environment's generation, appended to the constraints' names: a rebuild cannot
+   * take a deleted constraint's name again.
+   * @default none
+   */
+  generation?: pulumi.Input<string>;
+  /**
    * Where the policies are set, each a resource name: `folders/<id>` for the folder of the
    * projects the stack creates, or `projects/<number>` for each adopted project.
    */
@@ -36,7 +42,7 @@ export interface OrgGuardrailsArgs {
   builtInConstraints?: BuiltInConstraintSpec[];
 }
 
-type Spec = gcp.types.input.orgpolicy.PolicySpec;
+type Spec = pulumi.Input<gcp.types.input.orgpolicy.PolicySpec>;
 
 function listRule(rule: ListRule): gcp.types.input.orgpolicy.PolicySpecRule {
   if ("denyAll" in rule) return { denyAll: "TRUE" };
@@ -52,8 +58,6 @@ function listRule(rule: ListRule): gcp.types.input.orgpolicy.PolicySpecRule {
  * that does not exist yet is NOT_FOUND. See docs/org-policy.md.
  */
 export class OrgGuardrails extends pulumi.ComponentResource {
-  /** Every constraint the stack sets, by name (`custom.qpProd…` or a built-in's). */
-  public readonly constraints: string[];
   public readonly policies: gcp.orgpolicy.Policy[] = [];
 
   constructor(name: string, args: OrgGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -77,7 +81,9 @@ export class OrgGuardrails extends pulumi.ComponentResource {
         `${name}-${c.id}`,
         {
           parent: `organizations/${args.organizationId}`,
-          name: customConstraintName(args.environment, c.id),
+          name: pulumi
+            .output(args.generation ?? "")
+            .apply((g) => customConstraintName(args.environment, c.id, g)),
           displayName: c.displayName,
           description: c.description,
           resourceTypes: [c.resourceType],
@@ -104,7 +110,14 @@ export class OrgGuardrails extends pulumi.ComponentResource {
       defined.push({
         key: b.constraint,
         constraint: pulumi.output(b.constraint),
-        spec: { rules: rule ? [values.apply((v) => listRule(rule(v)))] : [{ enforce: "TRUE" }] },
+        spec: rule
+          ? values.apply((v) => {
+              const r = rule(v);
+              // A deny list adds to what the organisation denies above; it never replaces it
+              // (without inheritFromParent a project's list policy is the new root).
+              return { rules: [listRule(r)], ...("deniedValues" in r ? { inheritFromParent: true } : {}) };
+            })
+          : { rules: [{ enforce: "TRUE" }] },
         dryRun: b.dryRun,
         atCreationOnly: b.atCreationOnly,
       });
@@ -127,12 +140,6 @@ export class OrgGuardrails extends pulumi.ComponentResource {
         this.policies.push(policy);
       }
     }
-    this.constraints = [
-      ...(args.customConstraints ?? CUSTOM_CONSTRAINTS).map((c) =>
-        customConstraintName(args.environment, c.id),
-      ),
-      ...(args.builtInConstraints ?? BUILT_IN_CONSTRAINTS).map((b) => b.constraint),
-    ];
-    this.registerOutputs({ constraints: this.constraints, policies: this.policies });
+    this.registerOutputs({ policies: this.policies });
   }
 }

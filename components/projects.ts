@@ -110,6 +110,8 @@ export class PlatformProjects extends pulumi.ComponentResource {
   public readonly numbers: Record<ProjectRole, pulumi.Output<string>>;
   /** Project id → project number, for service-agent addresses and the stack outputs. */
   public readonly numbersById: pulumi.Output<Record<string, string>>;
+  /** The generation suffix of an ephemeral environment (renewed by each rebuild); absent otherwise. */
+  public readonly generation?: pulumi.Output<string>;
   /** The enabled APIs of each project: resources that use a project depend on these. */
   public readonly services: Record<ProjectRole, gcp.projects.Service[]>;
   /** The same enablements by API name, for what needs one API in particular. */
@@ -166,6 +168,7 @@ export class PlatformProjects extends pulumi.ComponentResource {
     }
     this.ids = ids;
     this.numbers = numbers;
+    this.generation = generation;
     this.numbersById = pulumi
       .all(PROJECT_ROLES.map((role) => pulumi.all([ids[role], numbers[role]])))
       .apply((pairs) => Object.fromEntries(pairs));

@@ -3,10 +3,12 @@ import { DurationSchema, type Duration } from "@bufbuild/protobuf/wkt";
 import { CapturedResource } from "../model";
 
 /**
- * A planned resource as Google's Organization Policy Service sees it: the REST representation
- * of the request (`resource.<field>` in a custom constraint), built from the provider's inputs
- * with the provider's and the API's defaults where an input is left unset (terraform-provider-google
- * schema defaults: ipv4_enabled true, availability_type ZONAL, transit_encryption_mode DISABLED, …).
+ * A planned resource as Google's Organization Policy Service sees it on CREATE: the REST body the
+ * provider sends (`resource.<field>` in a custom constraint), built from the provider's inputs the
+ * way terraform-provider-google builds its request — with its schema defaults where an input is
+ * left unset (ipv4_enabled true, availability_type ZONAL, transit_encryption_mode DISABLED, …), and
+ * without what it never sends (a GKE cluster's output-only `location`; Cloud KMS's server-side
+ * default of destroyScheduledDuration).
  * Only the fields the constraints read are modelled; durations become CEL durations, as Google
  * types them (google.protobuf.Duration).
  */
@@ -21,7 +23,12 @@ type View = (i: Inputs) => Record<string, unknown>;
 const obj = (v: unknown): Inputs => (v && typeof v === "object" && !Array.isArray(v) ? (v as Inputs) : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** Drops undefined members, so `has()` is false for what the request leaves out. */
+/**
+ * Drops undefined members, so `has()` is false for what the request leaves out. Nested messages
+ * the request leaves out are given as `{}` by the views: Google evaluates protobuf messages, where
+ * an unset message reads as an empty one and `has(a.b.c)` is false, whereas on a JSON map a
+ * missing `a.b` is an error.
+ */
 function compact(value: Inputs): Inputs {
   const out: Inputs = {};
   for (const [k, v] of Object.entries(value)) {
@@ -51,7 +58,7 @@ const sqlInstance: View = (i) => {
     region: i.region,
     databaseVersion: i.databaseVersion,
     masterInstanceName: i.masterInstanceName,
-    diskEncryptionConfiguration: i.encryptionKeyName ? { kmsKeyName: i.encryptionKeyName } : undefined,
+    diskEncryptionConfiguration: { kmsKeyName: i.encryptionKeyName },
     settings: {
       availabilityType: s.availabilityType ?? "ZONAL",
       deletionProtectionEnabled: s.deletionProtectionEnabled ?? false,
@@ -83,24 +90,33 @@ const redisInstance: View = (i) => ({
   connectMode: i.connectMode ?? "DIRECT_PEERING",
 });
 
+/**
+ * The cluster the provider creates (magic-modules resource_container_cluster.go.tmpl): the region
+ * is in the request URL, not the body; private nodes go out as networkConfig.defaultEnablePrivateNodes,
+ * and privateClusterConfig only when it names a masterIpv4CidrBlock.
+ */
 const gkeCluster: View = (i) => {
   const authorized = i.masterAuthorizedNetworksConfig ? obj(i.masterAuthorizedNetworksConfig) : undefined;
   const defaults = obj(obj(i.clusterAutoscaling).autoProvisioningDefaults);
+  const privateCluster = obj(i.privateClusterConfig);
   return {
     name: i.name,
-    location: i.location,
     autopilot: { enabled: i.enableAutopilot ?? false },
     databaseEncryption: i.databaseEncryption ?? { state: "DECRYPTED" },
-    privateClusterConfig: i.privateClusterConfig,
-    binaryAuthorization: i.binaryAuthorization,
+    networkConfig: { defaultEnablePrivateNodes: privateCluster.enablePrivateNodes },
+    privateClusterConfig: privateCluster.masterIpv4CidrBlock ? privateCluster : {},
+    binaryAuthorization: i.binaryAuthorization ?? {},
     legacyAbac: { enabled: i.enableLegacyAbac ?? false },
-    masterAuthorizedNetworksConfig: authorized && {
-      enabled: true,
-      cidrBlocks: list(authorized.cidrBlocks).map((b) => ({
-        cidrBlock: obj(b).cidrBlock,
-        displayName: obj(b).displayName,
-      })),
-    },
+    masterAuthorizedNetworksConfig:
+      authorized === undefined
+        ? {}
+        : {
+            enabled: true,
+            cidrBlocks: list(authorized.cidrBlocks).map((b) => ({
+              cidrBlock: obj(b).cidrBlock,
+              displayName: obj(b).displayName,
+            })),
+          },
     autoscaling: { autoprovisioningNodePoolDefaults: { bootDiskKmsKey: defaults.bootDiskKmsKey } },
   };
 };
@@ -108,9 +124,9 @@ const gkeCluster: View = (i) => {
 const cryptoKey: View = (i) => ({
   purpose: i.purpose ?? "ENCRYPT_DECRYPT",
   rotationPeriod: i.rotationPeriod === undefined ? undefined : duration(i.rotationPeriod),
-  // Cloud KMS's default when the request leaves it out: 30 days.
-  destroyScheduledDuration: duration(i.destroyScheduledDuration ?? "2592000s"),
-  versionTemplate: i.versionTemplate ?? { protectionLevel: "SOFTWARE" },
+  destroyScheduledDuration:
+    i.destroyScheduledDuration === undefined ? undefined : duration(i.destroyScheduledDuration),
+  versionTemplate: i.versionTemplate ?? {},
 });
 
 const rules = (v: unknown) =>
@@ -118,7 +134,7 @@ const rules = (v: unknown) =>
 
 const firewall: View = (i) => ({
   name: i.name,
-  direction: i.direction ?? "INGRESS",
+  direction: i.direction,
   sourceRanges: i.sourceRanges ?? [],
   allowed: rules(i.allows),
   denied: rules(i.denies),
@@ -144,7 +160,7 @@ const repository: View = (i) => ({
 const bucket: View = (i) => ({
   name: i.name,
   location: i.location,
-  encryption: i.encryption,
+  encryption: i.encryption ?? {},
   iamConfiguration: {
     uniformBucketLevelAccess: { enabled: i.uniformBucketLevelAccess ?? false },
     publicAccessPrevention: i.publicAccessPrevention ?? "inherited",

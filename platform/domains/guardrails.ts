@@ -28,6 +28,7 @@ export function buildGuardrails(
     {
       organizationId: config.orgPolicy.organizationId,
       environment: config.environment,
+      generation: f.projects.generation,
       scopes,
       enforced: config.orgPolicy.enforced,
       values: { kmsProject: f.projects.ids.kms, regions: f.regions },

@@ -34,8 +34,10 @@ export interface BuiltInConstraintSpec {
 export const BUILT_IN_CONSTRAINTS: BuiltInConstraintSpec[] = [
   {
     constraint: "gcp.restrictNonCmekServices",
-    // Only services whose every resource here carries a key; logging is left out: the projects'
-    // _Default buckets are Google's, and the audit bucket's key is checked by its twin.
+    // Only services whose every resource here carries a key. Left out: logging (the projects'
+    // _Default buckets are Google's; the audit bucket's key is checked by its twin) and storage
+    // (no dry-run here, and adopted projects may hold buckets this stack does not know; new buckets
+    // are held to CMEK by custom.qp<Env>StorageBucketCmekPrivate, which has one).
     rule: () => ({
       deniedValues: [
         "sqladmin.googleapis.com",
@@ -43,17 +45,17 @@ export const BUILT_IN_CONSTRAINTS: BuiltInConstraintSpec[] = [
         "container.googleapis.com",
         "artifactregistry.googleapis.com",
         "secretmanager.googleapis.com",
-        "storage.googleapis.com",
       ],
     }),
     dryRun: false,
     controls: ["ENC-01", "ENC-09"],
     twin: "sql-instance-cmek",
-    why: "New Cloud SQL, Memorystore, GKE, Artifact Registry, Secret Manager and Storage resources need a CMEK key (https://cloud.google.com/kms/docs/cmek-org-policy).",
+    why: "New Cloud SQL, Memorystore, GKE, Artifact Registry and Secret Manager resources need a CMEK key (https://cloud.google.com/kms/docs/cmek-org-policy).",
   },
   {
     constraint: "gcp.restrictCmekCryptoKeyProjects",
-    rule: (v) => ({ allowedValues: [`projects/${v.kmsProject}`] }),
+    // Google's documented forms: `under:projects/ID`, `under:folders/ID`, `under:organizations/ID`.
+    rule: (v) => ({ allowedValues: [`under:projects/${v.kmsProject}`] }),
     dryRun: false,
     controls: ["ENC-01", "ENC-03"],
     twin: "kms-service-agent-grants-exact",

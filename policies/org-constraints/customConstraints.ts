@@ -1,9 +1,13 @@
 /**
  * Custom constraints of the Organization Policy Service: the run-time twins of CrossGuard
- * policies (GOV-03). Each condition is CEL on Google's REST representation of the resource
+ * policies (GOV-03). Each condition is CEL on Google's REST representation of the request
  * (`resource.<field>`, the fields listed on each service's "custom constraints" page), with
  * `has()` before every optional field, so it reads the same under Google's evaluator and under
  * the offline one (harness/orgConstraints), which evaluates the plan with a real CEL library.
+ * Two shapes, by what the provider sends: ALLOW (the request must carry the good value) only on
+ * CREATE, where the provider sends the whole resource; DENY (a bad value present) on UPDATE too,
+ * where it sends only what changes (e.g. Cloud SQL's update carries `settings` alone; Redis, KMS and
+ * Storage patch with an update mask), so an ALLOW would refuse every unrelated update.
  * Conditions hold no stack-specific value: the same text is applied in every stack, and what
  * `plan` evaluates is what `pulumi up` applies (policy `orgpolicy-guardrails-applied`).
  */
@@ -39,10 +43,11 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
   {
     id: "SqlInstanceCmek",
     resourceType: "sqladmin.googleapis.com/Instance",
-    methodTypes: BOTH,
+    // The key cannot change after creation; the update request has no diskEncryptionConfiguration.
+    methodTypes: ["CREATE"],
     actionType: "ALLOW",
     condition:
-      "has(resource.diskEncryptionConfiguration.kmsKeyName) && " +
+      "has(resource.diskEncryptionConfiguration.kmsKeyName) && has(resource.region) && " +
       keyInRegion("resource.diskEncryptionConfiguration.kmsKeyName", "resource.region"),
     displayName: "Cloud SQL instances use a CMEK key of their own region",
     description:
@@ -88,7 +93,8 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
   {
     id: "SqlPrimaryResilience",
     resourceType: "sqladmin.googleapis.com/Instance",
-    methodTypes: BOTH,
+    // masterInstanceName tells a replica, and only the create request carries it.
+    methodTypes: ["CREATE"],
     actionType: "ALLOW",
     // A replica's backups belong to its primary (Google refuses them on a replica).
     condition:
@@ -107,7 +113,8 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
   {
     id: "RedisInstanceHardening",
     resourceType: "redis.googleapis.com/Instance",
-    methodTypes: BOTH,
+    // An update patches the changed fields only (customerManagedKey and tier never among them).
+    methodTypes: ["CREATE"],
     actionType: "ALLOW",
     condition:
       "has(resource.customerManagedKey) && resource.customerManagedKey != '' && " +
@@ -127,19 +134,20 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     id: "GkeClusterCmek",
     resourceType: "container.googleapis.com/Cluster",
     methodTypes: BOTH,
-    actionType: "ALLOW",
+    actionType: "DENY",
+    // `location` is output-only (the provider puts the region in the URL), so the keys are held
+    // to one serving region together; their presence is container.managed.enableSecretsEncryption's
+    // and gcp.restrictNonCmekServices'.
     condition:
-      "has(resource.databaseEncryption.state) && resource.databaseEncryption.state == 'ENCRYPTED' && " +
-      "has(resource.databaseEncryption.keyName) && " +
-      keyInRegion("resource.databaseEncryption.keyName", "resource.location") +
-      " && has(resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey) && " +
-      keyInRegion(
-        "resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey",
-        "resource.location",
-      ),
-    displayName: "GKE clusters encrypt secrets and node boot disks with CMEK keys of their region",
+      "has(resource.databaseEncryption.keyName) && has(resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey) && " +
+      "!['us-central1', 'us-east1'].exists(l, " +
+      keyInRegion("resource.databaseEncryption.keyName", "l") +
+      " && " +
+      keyInRegion("resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey", "l") +
+      ")",
+    displayName: "GKE clusters encrypt secrets and node boot disks with CMEK keys of one serving region",
     description:
-      "ENC-01, ENC-02: application-layer secrets and Autopilot boot disks under the cluster region's keys.",
+      "ENC-01, ENC-02: application-layer secrets and Autopilot boot disks under keys of the same serving region.",
     controls: ["ENC-01", "ENC-02"],
     twin: "gke-cluster-hardening",
     denies: ["boot disks encrypted with the other region's key"],
@@ -149,19 +157,23 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     id: "GkeClusterHardening",
     resourceType: "container.googleapis.com/Cluster",
     methodTypes: BOTH,
-    actionType: "ALLOW",
+    actionType: "DENY",
+    // Explicit bad values; a cluster leaving them out is refused by the managed constraints
+    // (enablePrivateNodes, enableBinaryAuthorization, disableABAC). Private nodes: this provider
+    // sends networkConfig.defaultEnablePrivateNodes, and privateClusterConfig only with a
+    // masterIpv4CidrBlock (magic-modules resource_container_cluster.go.tmpl).
     condition:
-      "has(resource.autopilot.enabled) && resource.autopilot.enabled == true && " +
-      "has(resource.privateClusterConfig.enablePrivateNodes) && resource.privateClusterConfig.enablePrivateNodes == true && " +
-      "has(resource.binaryAuthorization.evaluationMode) && " +
-      "resource.binaryAuthorization.evaluationMode == 'PROJECT_SINGLETON_POLICY_ENFORCE' && " +
-      "!(has(resource.legacyAbac.enabled) && resource.legacyAbac.enabled == true) && " +
-      "!(has(resource.masterAuthorizedNetworksConfig.cidrBlocks) && " +
+      "(has(resource.autopilot.enabled) && resource.autopilot.enabled == false) || " +
+      "(has(resource.networkConfig.defaultEnablePrivateNodes) && resource.networkConfig.defaultEnablePrivateNodes == false) || " +
+      "(has(resource.privateClusterConfig.enablePrivateNodes) && resource.privateClusterConfig.enablePrivateNodes == false) || " +
+      "(has(resource.binaryAuthorization.evaluationMode) && " +
+      "resource.binaryAuthorization.evaluationMode != 'PROJECT_SINGLETON_POLICY_ENFORCE') || " +
+      "(has(resource.legacyAbac.enabled) && resource.legacyAbac.enabled == true) || " +
+      "(has(resource.masterAuthorizedNetworksConfig.cidrBlocks) && " +
       "resource.masterAuthorizedNetworksConfig.cidrBlocks.exists(b, b.cidrBlock == '0.0.0.0/0'))",
     displayName:
       "GKE clusters: Autopilot, private nodes, Binary Authorization, no ABAC, closed control plane",
-    description:
-      "NET-02, IAM-06, K8S-04, RES-01: every GKE cluster is a hardened Autopilot cluster with private nodes.",
+    description: "NET-02, IAM-06, K8S-04, RES-01: no GKE cluster turns off the platform's hardening.",
     controls: ["NET-02", "IAM-06", "K8S-04", "RES-01"],
     twin: "gke-cluster-hardening",
     denies: [
@@ -175,15 +187,15 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     id: "KmsKeyRotationRetention",
     resourceType: "cloudkms.googleapis.com/CryptoKey",
     methodTypes: BOTH,
-    actionType: "ALLOW",
-    // Durations are typed (google.protobuf.Duration), so they compare as durations, as fabric's
-    // custom.cloudkmsAllowedRotationPeriod does. `name` is not an evaluable field of CryptoKey, so
-    // the cardholder ring's HSM rule (ENC-03) has no run-time twin: policy kms-cardholder-key-hsm.
+    actionType: "DENY",
+    // As fabric's custom.cloudkmsAllowedRotationPeriod: durations are typed
+    // (google.protobuf.Duration) and compare as durations. A key created without rotation is the
+    // twin's to catch. `name` is not an evaluable field of CryptoKey, so the cardholder ring's HSM
+    // rule (ENC-03) has no run-time twin: policy kms-cardholder-key-hsm.
     condition:
-      "(has(resource.purpose) && resource.purpose != 'ENCRYPT_DECRYPT') || " +
-      "(has(resource.rotationPeriod) && resource.rotationPeriod <= duration('7776000s') && " +
-      "has(resource.destroyScheduledDuration) && resource.destroyScheduledDuration >= duration('2592000s'))",
-    displayName: "Symmetric keys rotate within 90 days and are destroyed no sooner than 30 days",
+      "(has(resource.rotationPeriod) && resource.rotationPeriod > duration('7776000s')) || " +
+      "(has(resource.destroyScheduledDuration) && resource.destroyScheduledDuration < duration('2592000s'))",
+    displayName: "Keys rotate within 90 days and are destroyed no sooner than 30 days",
     description:
       "ENC-04, ENC-05: rotationPeriod at most 7776000s, destroyScheduledDuration at least 2592000s.",
     controls: ["ENC-04", "ENC-05"],
@@ -199,7 +211,7 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     // Google's load balancer and health-check ranges are named ranges, never 0.0.0.0/0 (NET-03);
     // a rule from 0.0.0.0/0 may only deny.
     condition:
-      "has(resource.direction) && resource.direction == 'INGRESS' && has(resource.allowed) && size(resource.allowed) > 0 && " +
+      "(!has(resource.direction) || resource.direction == 'INGRESS') && has(resource.allowed) && size(resource.allowed) > 0 && " +
       "has(resource.sourceRanges) && resource.sourceRanges.exists(r, r == '0.0.0.0/0')",
     displayName: "No firewall rule admits the whole internet",
     description: "NET-03: an ingress rule from 0.0.0.0/0 may only deny.",
@@ -244,7 +256,8 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
   {
     id: "StorageBucketCmekPrivate",
     resourceType: "storage.googleapis.com/Bucket",
-    methodTypes: BOTH,
+    // A bucket update patches what changes.
+    methodTypes: ["CREATE"],
     actionType: "ALLOW",
     condition:
       "has(resource.encryption.defaultKmsKeyName) && resource.encryption.defaultKmsKeyName != '' && " +
@@ -261,14 +274,18 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
   },
 ];
 
-/** `custom.qpProdSqlInstanceCmek`: the name a stack's copy of a constraint has in the organisation. */
-export function customConstraintName(environment: string, id: string): string {
-  return `custom.qp${environment[0].toUpperCase()}${environment.slice(1)}${id}`;
+/**
+ * `custom.qpProdSqlInstanceCmek`: the name a stack's copy of a constraint has in the organisation.
+ * An ephemeral environment's names carry its generation (`…SqlInstanceCmekG1a2b`): Google does not
+ * let a deleted custom constraint's name be used again, and a rebuild would need it.
+ */
+export function customConstraintName(environment: string, id: string, generation = ""): string {
+  return `custom.qp${environment[0].toUpperCase()}${environment.slice(1)}${id}${generation ? `G${generation}` : ""}`;
 }
 
-/** The catalogue id of a constraint name of any stack (`custom.qpStagingX` → `X`), if it is one of ours. */
+/** The catalogue id of a constraint name of any stack (`custom.qpStagingXG1a2b` → `X`), if it is one of ours. */
 export function customConstraintId(name: string): string | undefined {
-  const id = /^custom\.qp(?:Prod|Staging)([A-Za-z0-9]+)$/.exec(name)?.[1];
+  const id = /^custom\.qp(?:Prod|Staging)([A-Za-z0-9]+?)(?:G[0-9a-f]{4})?$/.exec(name)?.[1];
   return CUSTOM_CONSTRAINTS.some((c) => c.id === id) ? id : undefined;
 }
 
