@@ -138,13 +138,12 @@ describe("npm run plan", () => {
       JSON.parse(stdout).violations.filter((v: { policyPack: string }) => v.policyPack === "org-constraints");
     const dryRun = await run("policy", ["--state", mutated, "--json"]);
     expect(dryRun.code).toBe(1);
-    expect(constraintOf(dryRun.stdout)).toEqual([
-      expect.objectContaining({
-        policyName: "custom.qpProdSqlInstancePrivateTls",
-        enforcementLevel: "advisory",
-        urn: ledger.urn,
-      }),
-    ]);
+    // Refused on create (ALLOW: private and TLS) and on any update that sets it (DENY).
+    expect(constraintOf(dryRun.stdout)).toEqual(
+      ["custom.qpProdSqlInstancePrivateTls", "custom.qpProdSqlInstanceTlsKept"].map((policyName) =>
+        expect.objectContaining({ policyName, enforcementLevel: "advisory", urn: ledger.urn }),
+      ),
+    );
 
     for (const r of state.deployment.resources as Entry[])
       if (r.type === "gcp:orgpolicy/policy:Policy" && r.inputs.dryRunSpec) {
@@ -154,12 +153,11 @@ describe("npm run plan", () => {
     const enforced = path.join(tmp, "public-ledger-enforced.json");
     fs.writeFileSync(enforced, JSON.stringify(state));
     const result = await run("policy", ["--state", enforced, "--json"]);
-    expect(constraintOf(result.stdout)).toEqual([
-      expect.objectContaining({
-        policyName: "custom.qpProdSqlInstancePrivateTls",
-        enforcementLevel: "mandatory",
-      }),
-    ]);
+    expect(constraintOf(result.stdout)).toEqual(
+      ["custom.qpProdSqlInstancePrivateTls", "custom.qpProdSqlInstanceTlsKept"].map((policyName) =>
+        expect.objectContaining({ policyName, enforcementLevel: "mandatory" }),
+      ),
+    );
   });
 
   test("a stack file with a wrong type, a foreign region and a missing key: exit 2, every key named, no stack trace", async () => {

@@ -81,13 +81,15 @@ describe("enforcement follows the stack's org policies", () => {
     const mutated = editResource("staging-ledger-us-central1", (p) => {
       (p.settings as { ipConfiguration: { ipv4Enabled: boolean } }).ipConfiguration.ipv4Enabled = true;
     })(staging);
-    expect(evaluateOrgConstraints(mutated)).toEqual([
-      expect.objectContaining({
-        // Staging's names carry its generation: a rebuild cannot reuse a deleted constraint's name.
-        policyName: expect.stringMatching(/^custom\.qpStagingSqlInstancePrivateTlsG[0-9a-f]{4}$/),
-        enforcementLevel: "mandatory",
-      }),
-    ]);
+    // Staging's names carry its generation: a rebuild cannot reuse a deleted constraint's name.
+    expect(evaluateOrgConstraints(mutated)).toEqual(
+      ["SqlInstancePrivateTls", "SqlInstanceTlsKept"].map((id) =>
+        expect.objectContaining({
+          policyName: expect.stringMatching(new RegExp(`^custom\\.qpStaging${id}G[0-9a-f]{4}$`)),
+          enforcementLevel: "mandatory",
+        }),
+      ),
+    );
   });
 
   test("an export without the org policies still reports, as not applied", () => {

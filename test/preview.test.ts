@@ -244,6 +244,18 @@ describe("the offline preview against a deployed state", () => {
     expect(rules).toContainEqual(["name-reuse", "tenant-kek-east"]);
   });
 
+  test("a custom constraint's resource type changed: its replacement would take a name Google never gives back", () => {
+    const after = editResource(
+      "prod-guardrails-StorageBucketCmekPrivate",
+      (p) => (p.resourceTypes = ["storage.googleapis.com/Object"]),
+    )(prod);
+    const { changes, findings } = previewAgainst(prod, after);
+    expect(changes.find((c) => shortUrn(c.urn) === "prod-guardrails-StorageBucketCmekPrivate")?.op).toBe(
+      "replace",
+    );
+    expect(errors(findings)).toContainEqual(["name-reuse", "prod-guardrails-StorageBucketCmekPrivate"]);
+  });
+
   test("a resource added with no path to what it needs is rehearsed; what already exists is not", () => {
     const root = prod.find((x) => x.type === "pulumi:pulumi:Stack")?.urn;
     const after = clone(prod).map((r) =>
@@ -301,8 +313,8 @@ describe("pulumi destroy rehearsed", () => {
       "gcp:logging/folderSink:FolderSink",
       ...Array(4).fill("gcp:organizations/project:Project"),
       // The organisation's custom constraints and the folder's policies: a rebuild creates them again.
-      ...Array(12).fill("gcp:orgpolicy/customConstraint:CustomConstraint"),
-      ...Array(31).fill("gcp:orgpolicy/policy:Policy"),
+      ...Array(16).fill("gcp:orgpolicy/customConstraint:CustomConstraint"),
+      ...Array(35).fill("gcp:orgpolicy/policy:Policy"),
     ]);
   });
 

@@ -101,12 +101,13 @@ const gkeCluster: View = (i) => {
   const privateCluster = obj(i.privateClusterConfig);
   return {
     name: i.name,
-    autopilot: { enabled: i.enableAutopilot ?? false },
+    // Plain proto3 bools: false is the unset default, which has() reads as absent.
+    autopilot: i.enableAutopilot === true ? { enabled: true } : {},
     databaseEncryption: i.databaseEncryption ?? { state: "DECRYPTED" },
-    networkConfig: { defaultEnablePrivateNodes: privateCluster.enablePrivateNodes },
+    networkConfig: privateCluster.enablePrivateNodes === true ? { defaultEnablePrivateNodes: true } : {},
     privateClusterConfig: privateCluster.masterIpv4CidrBlock ? privateCluster : {},
     binaryAuthorization: i.binaryAuthorization ?? {},
-    legacyAbac: { enabled: i.enableLegacyAbac ?? false },
+    legacyAbac: i.enableLegacyAbac === true ? { enabled: true } : {},
     masterAuthorizedNetworksConfig:
       authorized === undefined
         ? {}

@@ -29,7 +29,10 @@ export const STATEFUL_TYPES: Record<string, string> = {
  * projects: an id "Cannot be in use or previously used; this includes deleted projects"
  * (https://cloud.google.com/resource-manager/reference/rest/v3/projects). Cloud SQL instance names
  * are reusable at once ("The deleted instance name can be reused immediately":
- * https://cloud.google.com/sql/docs/postgres/delete-instance), so they are not listed.
+ * https://cloud.google.com/sql/docs/postgres/delete-instance), so they are not listed. Custom
+ * constraints: "You can't create another custom constraint with the same name as a deleted custom
+ * constraint" (https://cloud.google.com/binary-authorization/docs/cv-org-policy); their
+ * resourceTypes force a replacement (magic-modules mmv1/products/orgpolicy/CustomConstraint.yaml).
  */
 export const UNREUSABLE_NAMES: Record<string, { key: (i: Record<string, unknown>) => string; why: string }> =
   {
@@ -44,6 +47,10 @@ export const UNREUSABLE_NAMES: Record<string, { key: (i: Record<string, unknown>
     "gcp:organizations/project:Project": {
       key: (i) => String(i.projectId),
       why: "a deleted project's id can never be used again",
+    },
+    "gcp:orgpolicy/customConstraint:CustomConstraint": {
+      key: (i) => `${i.parent}/${i.name}`,
+      why: "a deleted custom constraint's name can never be used again (give the constraint a new id)",
     },
   };
 

@@ -43,6 +43,9 @@ export const AGENT_DOMAINS = {
   logging: "gcp-sa-logging.iam.gserviceaccount.com",
   storage: "gs-project-accounts.iam.gserviceaccount.com",
   "artifact-registry": "gcp-sa-artifactregistry.iam.gserviceaccount.com",
+  // Secret Manager encrypts each replica with its key as this agent
+  // (https://cloud.google.com/secret-manager/docs/cmek).
+  "secret-manager": "gcp-sa-secretmanager.iam.gserviceaccount.com",
 } as const;
 
 export type AgentKind = keyof typeof AGENT_DOMAINS;

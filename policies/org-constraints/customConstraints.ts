@@ -8,8 +8,10 @@
  * CREATE, where the provider sends the whole resource; DENY (a bad value present) on UPDATE too,
  * where it sends only what changes (e.g. Cloud SQL's update carries `settings` alone; Redis, KMS and
  * Storage patch with an update mask), so an ALLOW would refuse every unrelated update.
- * Conditions hold no stack-specific value: the same text is applied in every stack, and what
- * `plan` evaluates is what `pulumi up` applies (policy `orgpolicy-guardrails-applied`).
+ * Conditions hold no stack-specific value (beyond REG-01's two regions): the same text is applied
+ * in every stack, and what `plan` evaluates is what `pulumi up` applies (policy
+ * `orgpolicy-guardrails-applied`). A DENY never tests a plain proto3 bool for false: Google reads
+ * an unset bool as false and `has()` of it as false, so such a clause could never fire.
  */
 export type MethodType = "CREATE" | "UPDATE";
 
@@ -60,7 +62,7 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
   {
     id: "SqlInstancePrivateTls",
     resourceType: "sqladmin.googleapis.com/Instance",
-    methodTypes: BOTH,
+    methodTypes: ["CREATE"],
     actionType: "ALLOW",
     condition:
       "has(resource.settings.ipConfiguration.ipv4Enabled) && resource.settings.ipConfiguration.ipv4Enabled == false && " +
@@ -74,9 +76,26 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
   },
   {
-    id: "SqlInstanceIamAuthLogging",
+    id: "SqlInstanceTlsKept",
     resourceType: "sqladmin.googleapis.com/Instance",
     methodTypes: BOTH,
+    actionType: "DENY",
+    // ipv4Enabled is a BoolValue (a wrapper): an explicit true is visible to has().
+    condition:
+      "(has(resource.settings.ipConfiguration.ipv4Enabled) && resource.settings.ipConfiguration.ipv4Enabled == true) || " +
+      "(has(resource.settings.ipConfiguration.sslMode) && " +
+      "resource.settings.ipConfiguration.sslMode == 'ALLOW_UNENCRYPTED_AND_ENCRYPTED')",
+    displayName: "No Cloud SQL change opens a public IP or unencrypted connections",
+    description: "NET-01, ENC-07: no create or update sets a public IP or accepts unencrypted connections.",
+    controls: ["NET-01", "ENC-07"],
+    twin: "sql-instance-private-tls",
+    denies: ["a public, unencrypted instance open to the internet"],
+    source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
+  },
+  {
+    id: "SqlInstanceIamAuthLogging",
+    resourceType: "sqladmin.googleapis.com/Instance",
+    methodTypes: ["CREATE"],
     actionType: "ALLOW",
     condition:
       "has(resource.settings.databaseFlags) && " +
@@ -85,6 +104,24 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     displayName: "Cloud SQL instances authenticate with IAM and log connections",
     description:
       "IAM-05, LOG-06: IAM database authentication, pgAudit and connection logging are on in every instance.",
+    controls: ["IAM-05", "LOG-06"],
+    twin: "sql-instance-audit-flags",
+    denies: ["IAM database authentication switched off", "checkpoint logging switched off"],
+    source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
+  },
+  {
+    id: "SqlInstanceFlagsKept",
+    resourceType: "sqladmin.googleapis.com/Instance",
+    methodTypes: BOTH,
+    actionType: "DENY",
+    // A request that sets flags sets the whole list (the provider's update, gcloud's --database-flags).
+    condition:
+      "has(resource.settings.databaseFlags) && " +
+      "!['cloudsql.iam_authentication', 'cloudsql.enable_pgaudit', 'log_connections', 'log_disconnections', 'log_checkpoints']" +
+      ".all(flag, resource.settings.databaseFlags.exists(f, f.name == flag && f.value == 'on'))",
+    displayName: "No Cloud SQL change drops IAM authentication or connection logging",
+    description:
+      "IAM-05, LOG-06: a request that sets database flags keeps IAM authentication, pgAudit and connection logging on.",
     controls: ["IAM-05", "LOG-06"],
     twin: "sql-instance-audit-flags",
     denies: ["IAM database authentication switched off", "checkpoint logging switched off"],
@@ -108,6 +145,20 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     controls: ["RES-02"],
     twin: "sql-instance-resilience",
     denies: ["a zonal primary", "a primary without point-in-time recovery"],
+    source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
+  },
+  {
+    id: "SqlInstanceRegionalKept",
+    resourceType: "sqladmin.googleapis.com/Instance",
+    methodTypes: BOTH,
+    actionType: "DENY",
+    // Primaries and DR replicas alike are REGIONAL here: a replica takes over as a primary.
+    condition: "has(resource.settings.availabilityType) && resource.settings.availabilityType == 'ZONAL'",
+    displayName: "No Cloud SQL instance is made zonal",
+    description: "RES-02: no create or update makes a Cloud SQL instance ZONAL.",
+    controls: ["RES-02"],
+    twin: "sql-instance-resilience",
+    denies: ["a zonal primary"],
     source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
   },
   {
@@ -154,33 +205,43 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     source: "https://cloud.google.com/kubernetes-engine/docs/how-to/custom-org-policies",
   },
   {
+    id: "GkeClusterAutopilotPrivate",
+    resourceType: "container.googleapis.com/Cluster",
+    // Both are fixed at creation; this provider sends private nodes as
+    // networkConfig.defaultEnablePrivateNodes, and privateClusterConfig only with a
+    // masterIpv4CidrBlock (magic-modules resource_container_cluster.go.tmpl).
+    methodTypes: ["CREATE"],
+    actionType: "ALLOW",
+    condition:
+      "has(resource.autopilot.enabled) && resource.autopilot.enabled == true && " +
+      "((has(resource.networkConfig.defaultEnablePrivateNodes) && resource.networkConfig.defaultEnablePrivateNodes == true) || " +
+      "(has(resource.privateClusterConfig.enablePrivateNodes) && resource.privateClusterConfig.enablePrivateNodes == true))",
+    displayName: "GKE clusters are Autopilot clusters with private nodes",
+    description: "RES-01, NET-02: every GKE cluster is created as Autopilot with private nodes.",
+    controls: ["RES-01", "NET-02"],
+    twin: "gke-cluster-hardening",
+    denies: ["a cluster with public nodes and Google-default secrets encryption"],
+    source: "https://cloud.google.com/kubernetes-engine/docs/how-to/custom-org-policies",
+  },
+  {
     id: "GkeClusterHardening",
     resourceType: "container.googleapis.com/Cluster",
     methodTypes: BOTH,
     actionType: "DENY",
     // Explicit bad values; a cluster leaving them out is refused by the managed constraints
-    // (enablePrivateNodes, enableBinaryAuthorization, disableABAC). Private nodes: this provider
-    // sends networkConfig.defaultEnablePrivateNodes, and privateClusterConfig only with a
-    // masterIpv4CidrBlock (magic-modules resource_container_cluster.go.tmpl).
+    // (enableBinaryAuthorization, disableABAC).
     condition:
-      "(has(resource.autopilot.enabled) && resource.autopilot.enabled == false) || " +
-      "(has(resource.networkConfig.defaultEnablePrivateNodes) && resource.networkConfig.defaultEnablePrivateNodes == false) || " +
-      "(has(resource.privateClusterConfig.enablePrivateNodes) && resource.privateClusterConfig.enablePrivateNodes == false) || " +
       "(has(resource.binaryAuthorization.evaluationMode) && " +
       "resource.binaryAuthorization.evaluationMode != 'PROJECT_SINGLETON_POLICY_ENFORCE') || " +
       "(has(resource.legacyAbac.enabled) && resource.legacyAbac.enabled == true) || " +
       "(has(resource.masterAuthorizedNetworksConfig.cidrBlocks) && " +
       "resource.masterAuthorizedNetworksConfig.cidrBlocks.exists(b, b.cidrBlock == '0.0.0.0/0'))",
-    displayName:
-      "GKE clusters: Autopilot, private nodes, Binary Authorization, no ABAC, closed control plane",
-    description: "NET-02, IAM-06, K8S-04, RES-01: no GKE cluster turns off the platform's hardening.",
-    controls: ["NET-02", "IAM-06", "K8S-04", "RES-01"],
+    displayName: "GKE clusters keep Binary Authorization, no ABAC and a closed control plane",
+    description:
+      "IAM-06, K8S-04: no GKE cluster turns off Binary Authorization, turns on ABAC or opens its control plane.",
+    controls: ["IAM-06", "K8S-04"],
     twin: "gke-cluster-hardening",
-    denies: [
-      "a cluster with public nodes and Google-default secrets encryption",
-      "a control plane open to 0.0.0.0/0",
-      "Binary Authorization switched off",
-    ],
+    denies: ["a control plane open to 0.0.0.0/0", "Binary Authorization switched off"],
     source: "https://cloud.google.com/kubernetes-engine/docs/how-to/custom-org-policies",
   },
   {

@@ -37,6 +37,18 @@ const KEY_CONSUMERS: { type: string; agent: AgentKind; keys: (p: Record<string, 
     keys: (p) => [p.kmsKeyName],
   },
   {
+    type: "gcp:secretmanager/secret:Secret",
+    agent: "secret-manager",
+    keys: (p) =>
+      (
+        (
+          p.replication as {
+            userManaged?: { replicas?: { customerManagedEncryption?: { kmsKeyName?: unknown } }[] };
+          }
+        )?.userManaged?.replicas ?? []
+      ).map((r) => r.customerManagedEncryption?.kmsKeyName),
+  },
+  {
     type: "gcp:storage/bucket:Bucket",
     agent: "storage",
     keys: (p) => [(p.encryption as { defaultKmsKeyName?: unknown } | undefined)?.defaultKmsKeyName],

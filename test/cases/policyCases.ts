@@ -1019,4 +1019,20 @@ export const CASES: PolicyCase[] = [
     on: "prod-audit-log-kms",
     message: `[LOG-01] gcp:logging/projectSink:ProjectSink "prod-audit-log-kms": its writer serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds no roles/logging.bucketWriter in logging project qp-prod-logging: the sink delivers nothing to the audit bucket. Fix: grant the sink's writerIdentity roles/logging.bucketWriter with a condition on the audit bucket (components/auditLog.ts does)`,
   },
+  {
+    policy: "kms-service-agent-grants-exact",
+    title: "a secret replica under a key Secret Manager's agent cannot use",
+    mutate: editResource("prod-secrets-pagerduty-service-key", (p) => {
+      const replicas = (
+        p.replication as {
+          userManaged: {
+            replicas: { location: string; customerManagedEncryption: { kmsKeyName: string } }[];
+          };
+        }
+      ).userManaged.replicas;
+      replicas[1].customerManagedEncryption.kmsKeyName = `${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/redis`;
+    }),
+    on: "prod-secrets-pagerduty-service-key",
+    message: `[ENC-08] gcp:secretmanager/secret:Secret "prod-secrets-pagerduty-service-key": the secret-manager agent of qp-prod-platform (service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-secretmanager.iam.gserviceaccount.com) holds no roles/cloudkms.cryptoKeyEncrypterDecrypter on ${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/redis, which this resource encrypts with: the service cannot use the key. Fix: grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it`,
+  },
 ];
