@@ -36,9 +36,9 @@ export interface AuditLogArgs {
 /**
  * The append-only audit log: a locked, CMEK-encrypted log bucket in the logging project, and
  * the sinks that route every platform project's audit logs (or, where an organisation or folder
- * is configured, one aggregated sink) into it. Each sink writes as its own unique identity, and
- * each identity may write to this one bucket only: `roles/logging.bucketWriter` on the logging
- * project under a condition naming the bucket (LOG-01, LOG-03).
+ * is configured, one aggregated sink) into it. Each project's sink writes as that project's Logging
+ * service account (its writerIdentity), and each identity may write to this one bucket only:
+ * `roles/logging.bucketWriter` on the logging project under a condition naming the bucket (LOG-01, LOG-03).
  */
 export class AuditLog extends pulumi.ComponentResource {
   public readonly bucket: gcp.logging.ProjectBucketConfig;

@@ -105,7 +105,12 @@ const gkeCluster: View = (i) => {
     autopilot: i.enableAutopilot === true ? { enabled: true } : {},
     databaseEncryption: i.databaseEncryption ?? { state: "DECRYPTED" },
     networkConfig: privateCluster.enablePrivateNodes === true ? { defaultEnablePrivateNodes: true } : {},
-    privateClusterConfig: privateCluster.masterIpv4CidrBlock ? privateCluster : {},
+    privateClusterConfig: privateCluster.masterIpv4CidrBlock
+      ? {
+          masterIpv4CidrBlock: privateCluster.masterIpv4CidrBlock,
+          enablePrivateNodes: privateCluster.enablePrivateNodes,
+        }
+      : {},
     binaryAuthorization: i.binaryAuthorization ?? {},
     legacyAbac: i.enableLegacyAbac === true ? { enabled: true } : {},
     masterAuthorizedNetworksConfig:

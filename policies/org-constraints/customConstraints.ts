@@ -6,7 +6,8 @@
  * the offline one (harness/orgConstraints), which evaluates the plan with a real CEL library.
  * Two shapes, by what the provider sends: ALLOW (the request must carry the good value) only on
  * CREATE, where the provider sends the whole resource; DENY (a bad value present) on UPDATE too,
- * where it sends only what changes (e.g. Cloud SQL's update carries `settings` alone; Redis, KMS and
+ * where it sends only what changes (e.g. Cloud SQL's update carries `settings` and a few top-level
+ * fields, never the key or the primary's name, and some settings go out in their own patches; Redis, KMS and
  * Storage patch with an update mask), so an ALLOW would refuse every unrelated update.
  * Conditions hold no stack-specific value (beyond REG-01's two regions): the same text is applied
  * in every stack, and what `plan` evaluates is what `pulumi up` applies (policy
@@ -207,9 +208,10 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
   {
     id: "GkeClusterAutopilotPrivate",
     resourceType: "container.googleapis.com/Cluster",
-    // Both are fixed at creation; this provider sends private nodes as
-    // networkConfig.defaultEnablePrivateNodes, and privateClusterConfig only with a
-    // masterIpv4CidrBlock (magic-modules resource_container_cluster.go.tmpl).
+    // Autopilot is fixed at creation; private nodes can be switched off later (the provider sends
+    // desiredDefaultEnablePrivateNodes), which container.managed.enablePrivateNodes refuses. On
+    // create this provider sends private nodes as networkConfig.defaultEnablePrivateNodes, and
+    // privateClusterConfig only with a masterIpv4CidrBlock (magic-modules resource_container_cluster.go.tmpl).
     methodTypes: ["CREATE"],
     actionType: "ALLOW",
     condition:
