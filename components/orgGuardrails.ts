@@ -2,15 +2,10 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import {
   BUILT_IN_CONSTRAINTS,
-  BuiltInConstraintSpec,
   ConstraintValues,
   ListRule,
 } from "../policies/org-constraints/builtInConstraints";
-import {
-  CUSTOM_CONSTRAINTS,
-  CustomConstraintSpec,
-  customConstraintName,
-} from "../policies/org-constraints/customConstraints";
+import { CUSTOM_CONSTRAINTS, customConstraintName } from "../policies/org-constraints/customConstraints";
 
 export interface OrgGuardrailsArgs {
   /** The organisation that holds the custom constraints (Google defines them only there). */
@@ -36,10 +31,6 @@ export interface OrgGuardrailsArgs {
   enforced?: boolean;
   /** The stack's values the list constraints name (its KMS project, its regions). */
   values: { kmsProject: pulumi.Input<string>; regions: readonly string[] };
-  /** @default CUSTOM_CONSTRAINTS */
-  customConstraints?: CustomConstraintSpec[];
-  /** @default BUILT_IN_CONSTRAINTS */
-  builtInConstraints?: BuiltInConstraintSpec[];
 }
 
 type Spec = pulumi.Input<gcp.types.input.orgpolicy.PolicySpec>;
@@ -76,7 +67,7 @@ export class OrgGuardrails extends pulumi.ComponentResource {
       dryRun: boolean;
       atCreationOnly?: boolean;
     }[] = [];
-    for (const c of args.customConstraints ?? CUSTOM_CONSTRAINTS) {
+    for (const c of CUSTOM_CONSTRAINTS) {
       const constraint: gcp.orgpolicy.CustomConstraint = new gcp.orgpolicy.CustomConstraint(
         `${name}-${c.id}`,
         {
@@ -105,7 +96,7 @@ export class OrgGuardrails extends pulumi.ComponentResource {
     const values = pulumi
       .output(args.values.kmsProject)
       .apply((kmsProject): ConstraintValues => ({ kmsProject, regions: args.values.regions }));
-    for (const b of args.builtInConstraints ?? BUILT_IN_CONSTRAINTS) {
+    for (const b of BUILT_IN_CONSTRAINTS) {
       const rule = b.rule;
       defined.push({
         key: b.constraint,

@@ -43,5 +43,9 @@ export function capturedResource(
 export const isCloudResource = (r: CapturedResource): boolean =>
   r.custom && !r.type.startsWith("pulumi:providers:");
 
+/** The stack a URN belongs to (`urn:pulumi:<stack>::…`). */
+export const stackOfUrn = (urn: string | undefined): string | undefined =>
+  /^urn:pulumi:([^:]+)::/.exec(urn ?? "")?.[1];
+
 /** The resource name a URN ends with, for messages. */
 export const shortUrn = (urn: string): string => urn.split("::").pop() ?? urn;

@@ -4,7 +4,7 @@ import { duration, googleResource } from "../harness/orgConstraints/googleResour
 import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
 import { CUSTOM_CONSTRAINTS, customConstraintName } from "../policies/org-constraints/customConstraints";
 import { CASES } from "./cases/policyCases";
-import { editResource, urnOf } from "./helpers/mutate";
+import { editResource, removeResource, urnOf, violationsOf } from "./helpers/mutate";
 import { planStack } from "./helpers/plan";
 
 let prod: CapturedResource[];
@@ -157,5 +157,103 @@ describe("the catalogue", () => {
       "container.managed.disableABAC",
       "container.managed.enableWorkloadIdentityFederation",
     ]);
+  });
+});
+
+describe("OrgGuardrails as each stack applies it", () => {
+  const policies = (resources: CapturedResource[]) =>
+    resources.filter((r) => r.type === "gcp:orgpolicy/policy:Policy");
+  const named = (resources: CapturedResource[], name: string) => {
+    const r = resources.find((x) => x.name === name);
+    if (!r) throw new Error(`no resource ${name}`);
+    return r.inputs;
+  };
+
+  test("prod: each of its four projects, custom and managed constraints in dry-run, legacy ones enforced", () => {
+    const prodPolicies = policies(prod);
+    expect(new Set(prodPolicies.map((p) => String(p.inputs.parent).replace(/\d+$/, "N")))).toEqual(
+      new Set(["projects/N"]),
+    );
+    expect(new Set(prodPolicies.map((p) => p.inputs.parent)).size).toBe(4);
+    // 16 custom + 19 built-in, less the two that act only when a project is created.
+    expect(prodPolicies.length).toBe(4 * (CUSTOM_CONSTRAINTS.length + BUILT_IN_CONSTRAINTS.length - 2));
+    expect(named(prod, "prod-guardrails-cde-SqlInstanceCmek")).toMatchObject({
+      name: expect.stringMatching(/^projects\/\d+\/policies\/custom\.qpProdSqlInstanceCmek$/),
+      dryRunSpec: { rules: [{ enforce: "TRUE" }] },
+    });
+    expect(named(prod, "prod-guardrails-cde-SqlInstanceCmek").spec).toBeUndefined();
+    expect(named(prod, "prod-guardrails-cde-container.managed.enablePrivateNodes")).toMatchObject({
+      dryRunSpec: { rules: [{ enforce: "TRUE" }] },
+    });
+    expect(named(prod, "prod-guardrails-cde-sql.restrictPublicIp")).toMatchObject({
+      spec: { rules: [{ enforce: "TRUE" }] },
+    });
+    expect(prod.some((r) => r.name === "prod-guardrails-cde-compute.skipDefaultNetworkCreation")).toBe(false);
+  });
+
+  test("staging: its folder, everything enforced, the creation-time constraints included, its generation in the names", () => {
+    const stagingPolicies = policies(staging);
+    expect(new Set(stagingPolicies.map((p) => p.inputs.parent))).toEqual(new Set(["folders/538201947712"]));
+    expect(stagingPolicies.length).toBe(CUSTOM_CONSTRAINTS.length + BUILT_IN_CONSTRAINTS.length);
+    expect(stagingPolicies.every((p) => p.inputs.spec && p.inputs.dryRunSpec === undefined)).toBe(true);
+    expect(named(staging, "staging-guardrails-SqlInstanceCmek").name).toMatch(
+      /^custom\.qpStagingSqlInstanceCmekG[0-9a-f]{4}$/,
+    );
+    expect(named(staging, "staging-guardrails-folder-compute.skipDefaultNetworkCreation")).toMatchObject({
+      spec: { rules: [{ enforce: "TRUE" }] },
+    });
+  });
+
+  test("list constraints: deny lists add to the organisation's, allow lists name the stack's own KMS project and regions", () => {
+    expect(named(staging, "staging-guardrails-folder-gcp.restrictNonCmekServices").spec).toEqual({
+      inheritFromParent: true,
+      rules: [
+        {
+          values: {
+            deniedValues: [
+              "sqladmin.googleapis.com",
+              "redis.googleapis.com",
+              "container.googleapis.com",
+              "artifactregistry.googleapis.com",
+              "secretmanager.googleapis.com",
+            ],
+          },
+        },
+      ],
+    });
+    // Staging's KMS project carries the generation suffix: the real id, not the configured one.
+    expect(named(staging, "staging-guardrails-folder-gcp.restrictCmekCryptoKeyProjects").spec).toEqual({
+      rules: [
+        { values: { allowedValues: [expect.stringMatching(/^under:projects\/qp-stg-kms-[0-9a-f]{4}$/)] } },
+      ],
+    });
+    expect(named(prod, "prod-guardrails-kms-gcp.resourceLocations").spec).toEqual({
+      rules: [{ values: { allowedValues: ["in:us-central1-locations", "in:us-east1-locations", "global"] } }],
+    });
+    expect(named(prod, "prod-guardrails-kms-compute.vmExternalIpAccess").spec).toEqual({
+      rules: [{ denyAll: "TRUE" }],
+    });
+  });
+});
+
+describe("orgpolicy-guardrails-applied, on the stack as a whole", () => {
+  test("a custom constraint the stack no longer defines", async () => {
+    const mutated = removeResource("prod-guardrails-FirewallNoInternetIngress")(prod);
+    expect(
+      (await violationsOf(mutated, "orgpolicy-guardrails-applied")).map((v) => v.message),
+    ).toContainEqual(
+      expect.stringContaining(
+        "[GOV-03] stack: custom constraint FirewallNoInternetIngress (NET-03) is not defined.",
+      ),
+    );
+  });
+
+  test("a stack with no organisation policy at all", async () => {
+    const mutated = prod.filter((r) => !r.type.startsWith("gcp:orgpolicy/"));
+    const found = await violationsOf(mutated, "orgpolicy-guardrails-applied");
+    expect(found.map((v) => v.message)).toContainEqual(
+      expect.stringContaining("[GOV-03] stack: no organisation policy governs the stack's projects."),
+    );
+    expect(found.every((v) => v.enforcementLevel === "mandatory")).toBe(true);
   });
 });

@@ -36,7 +36,7 @@ export function casesOf(controlId: string) {
 }
 
 /** The run-time twins of a control (GOV-03): custom and built-in constraints, with their proofs. */
-export function constraintLines(controlId: string): string[] {
+function constraintLines(controlId: string): string[] {
   const custom = CUSTOM_CONSTRAINTS.filter((c) => c.controls.includes(controlId));
   const builtIn = BUILT_IN_CONSTRAINTS.filter((b) => b.controls.includes(controlId));
   if (!custom.length && !builtIn.length)
@@ -68,13 +68,8 @@ function pciView(): string[] {
         ref.endsWith("~") ? `${control} (in part)` : control,
       ]);
     }
-  const order = (n: string) => n.replace(/^A/, "99.").split(".").map(Number);
-  const sorted = [...byRequirement.keys()].sort((a, b) => {
-    const [x, y] = [order(a), order(b)];
-    for (let i = 0; i < Math.max(x.length, y.length); i++)
-      if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
-    return 0;
-  });
+  // Numeric collation: 3.5.1 before 3.5.1.3 before 3.10; Appendix A after the numbered requirements.
+  const sorted = [...byRequirement.keys()].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
   const lines = [
     "## By PCI DSS v4.0.1 requirement",
     "",

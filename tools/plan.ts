@@ -2,12 +2,11 @@ import * as fs from "fs";
 import { Command } from "commander";
 import { toDeployment } from "../harness/deployment";
 import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
-import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
-import { evaluateOrgConstraints, ORG_CONSTRAINTS_PACK } from "../harness/orgConstraints/evaluate";
+import { isMandatory } from "../harness/policyEvaluator";
+import { evaluateStackPolicies, REPORTED_PACKS } from "../harness/stackPolicies";
 import { runOffline } from "../harness/run";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
-import { PACKS } from "../policies/packs";
 import {
   EXIT_MANDATORY_VIOLATION,
   parseArguments,
@@ -64,16 +63,12 @@ async function main(): Promise<number> {
       failInput(err.message);
     throw err;
   }
-  // The custom constraints' CEL, run on the plan as Google would run it (GOV-03), beside the packs.
-  const violations = [
-    ...(await evaluatePacks(PACKS, run.resources, overrides)),
-    ...evaluateOrgConstraints(run.resources),
-  ];
+  const violations = await evaluateStackPolicies(run.resources, overrides);
   const rehearsal = rehearseApply(run.resources);
   if (opts.exportState)
     fs.writeFileSync(opts.exportState, JSON.stringify(toDeployment(run.resources), null, 2) + "\n");
 
-  const packNames = [...PACKS.map((p) => p.name), ORG_CONSTRAINTS_PACK];
+  const packNames = REPORTED_PACKS;
   if (format === "json") {
     await writeOut(
       JSON.stringify(

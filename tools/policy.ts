@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
-import { evaluatePacks, isMandatory } from "../harness/policyEvaluator";
-import { evaluateOrgConstraints, ORG_CONSTRAINTS_PACK } from "../harness/orgConstraints/evaluate";
+import { isMandatory } from "../harness/policyEvaluator";
+import { evaluateStackPolicies, REPORTED_PACKS } from "../harness/stackPolicies";
+import { stackOfUrn } from "../harness/model";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
-import { PACKS } from "../policies/packs";
 import {
   EXIT_MANDATORY_VIOLATION,
   parseArguments,
@@ -38,18 +38,15 @@ async function main(): Promise<number> {
   try {
     resources = readDeployment(opts.state);
     // As `plan` does: the export's own stack (from its URNs) brings its policy configuration.
-    const stack = /^urn:pulumi:([^:]+)::/.exec(resources[0]?.urn ?? "")?.[1];
+    const stack = stackOfUrn(resources[0]?.urn);
     const policyConfig = opts.policyConfig ?? (stack ? stackPolicyConfigFile(stack) : undefined);
     if (policyConfig) overrides = readPolicyConfig(policyConfig);
   } catch (err) {
     if (err instanceof DeploymentError || err instanceof PolicyConfigError) failInput(err.message);
     throw err;
   }
-  const violations = [
-    ...(await evaluatePacks(PACKS, resources, overrides)),
-    ...evaluateOrgConstraints(resources),
-  ];
-  const packNames = [...PACKS.map((p) => p.name), ORG_CONSTRAINTS_PACK];
+  const violations = await evaluateStackPolicies(resources, overrides);
+  const packNames = REPORTED_PACKS;
   if (format === "json") await writeOut(JSON.stringify({ violations }, null, 2) + "\n");
   else if (format === "markdown")
     await writeOut(renderMarkdown(`Policy audit of \`${opts.state}\``, violations, packNames) + "\n");

@@ -6,7 +6,7 @@ import {
   customConstraintId,
   customConstraintName,
 } from "../../policies/org-constraints/customConstraints";
-import { CapturedResource, shortUrn } from "../model";
+import { CapturedResource, shortUrn, stackOfUrn } from "../model";
 import { Violation } from "../policyEvaluator";
 import { googleResource } from "./googleResources";
 
@@ -24,11 +24,11 @@ type Evaluator = (bindings: { resource: Record<string, unknown> }) => CelResult;
  * not parse is a defect of the catalogue and throws.
  */
 const compiled = new Map<string, Evaluator>();
-function evaluatorOf(c: CustomConstraintSpec): Evaluator {
-  let run = compiled.get(c.id);
+function evaluatorOf(condition: string): Evaluator {
+  let run = compiled.get(condition);
   if (!run) {
-    run = plan(celEnv(), parse(c.condition)) as Evaluator;
-    compiled.set(c.id, run);
+    run = plan(celEnv(), parse(condition)) as Evaluator;
+    compiled.set(condition, run);
   }
   return run;
 }
@@ -64,10 +64,6 @@ function namesOf(resources: CapturedResource[]): Map<string, string> {
   return names;
 }
 
-function stackOf(resources: CapturedResource[]): string {
-  return /^urn:pulumi:([^:]+)::/.exec(resources[0]?.urn ?? "")?.[1] ?? "prod";
-}
-
 /**
  * Runs every custom constraint's CEL condition on the planned resources of its type, as Google
  * would on their CREATE or UPDATE. A violation is mandatory when the stack enforces the constraint,
@@ -80,7 +76,7 @@ export function evaluateOrgConstraints(
 ): Violation[] {
   const mode = modes(resources);
   const names = namesOf(resources);
-  const stack = stackOf(resources);
+  const stack = stackOfUrn(resources[0]?.urn) ?? "prod";
   const violations: Violation[] = [];
   const views = resources.flatMap((r) => {
     const g = r.custom ? googleResource(r) : undefined;
@@ -91,7 +87,7 @@ export function evaluateOrgConstraints(
     const applied = mode.get(c.id) ?? "not applied";
     for (const { r, g } of views) {
       if (g.type !== c.resourceType) continue;
-      const result = evaluatorOf(c)({ resource: g.resource });
+      const result = evaluatorOf(c.condition)({ resource: g.resource });
       const refused = isCelError(result)
         ? `its condition cannot be evaluated on it (${result.message})`
         : (c.actionType === "ALLOW") !== (result === true)

@@ -1,4 +1,4 @@
-import { create } from "@bufbuild/protobuf";
+import { fromJson } from "@bufbuild/protobuf";
 import { DurationSchema, type Duration } from "@bufbuild/protobuf/wkt";
 import { CapturedResource } from "../model";
 
@@ -9,8 +9,8 @@ import { CapturedResource } from "../model";
  * left unset (ipv4_enabled true, availability_type ZONAL, transit_encryption_mode DISABLED, …), and
  * without what it never sends (a GKE cluster's output-only `location`; Cloud KMS's server-side
  * default of destroyScheduledDuration).
- * Only the fields the constraints read are modelled; durations become CEL durations, as Google
- * types them (google.protobuf.Duration).
+ * Only the fields the constraints read are modelled (and each resource's name, for reading);
+ * durations become CEL durations, as Google types them (google.protobuf.Duration).
  */
 export interface GoogleResource {
   type: string;
@@ -42,11 +42,13 @@ function isDuration(v: object): boolean {
   return (v as { $typeName?: string }).$typeName === "google.protobuf.Duration";
 }
 
-/** "7776000s" or "1.5s" → a google.protobuf.Duration; anything else stays as given (and fails to compare). */
+/** "7776000s" → a google.protobuf.Duration (its JSON form); anything else stays as given (and fails to compare). */
 export function duration(value: unknown): Duration | unknown {
-  const m = typeof value === "string" ? /^(\d+)(?:\.(\d{1,9}))?s$/.exec(value) : null;
-  if (!m) return value;
-  return create(DurationSchema, { seconds: BigInt(m[1]), nanos: Number((m[2] ?? "").padEnd(9, "0")) });
+  try {
+    return fromJson(DurationSchema, value as string);
+  } catch {
+    return value;
+  }
 }
 
 const sqlInstance: View = (i) => {
@@ -56,21 +58,14 @@ const sqlInstance: View = (i) => {
   return {
     name: i.name,
     region: i.region,
-    databaseVersion: i.databaseVersion,
     masterInstanceName: i.masterInstanceName,
     diskEncryptionConfiguration: { kmsKeyName: i.encryptionKeyName },
     settings: {
       availabilityType: s.availabilityType ?? "ZONAL",
-      deletionProtectionEnabled: s.deletionProtectionEnabled ?? false,
       databaseFlags: list(s.databaseFlags).map((f) => ({ name: obj(f).name, value: obj(f).value })),
       ipConfiguration: {
         ipv4Enabled: ip.ipv4Enabled ?? true,
         sslMode: ip.sslMode ?? "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
-        privateNetwork: ip.privateNetwork,
-        authorizedNetworks: list(ip.authorizedNetworks).map((n) => ({
-          name: obj(n).name,
-          value: obj(n).value,
-        })),
       },
       backupConfiguration: {
         enabled: backup.enabled ?? false,
@@ -83,7 +78,6 @@ const sqlInstance: View = (i) => {
 const redisInstance: View = (i) => ({
   name: i.name,
   tier: i.tier,
-  locationId: i.locationId,
   customerManagedKey: i.customerManagedKey,
   transitEncryptionMode: i.transitEncryptionMode ?? "DISABLED",
   authEnabled: i.authEnabled ?? false,
@@ -117,11 +111,7 @@ const gkeCluster: View = (i) => {
       authorized === undefined
         ? {}
         : {
-            enabled: true,
-            cidrBlocks: list(authorized.cidrBlocks).map((b) => ({
-              cidrBlock: obj(b).cidrBlock,
-              displayName: obj(b).displayName,
-            })),
+            cidrBlocks: list(authorized.cidrBlocks).map((b) => ({ cidrBlock: obj(b).cidrBlock })),
           },
     autoscaling: { autoprovisioningNodePoolDefaults: { bootDiskKmsKey: defaults.bootDiskKmsKey } },
   };
@@ -135,42 +125,30 @@ const cryptoKey: View = (i) => ({
   versionTemplate: i.versionTemplate ?? {},
 });
 
-const rules = (v: unknown) =>
-  list(v).map((r) => ({ IPProtocol: obj(r).protocol, ports: obj(r).ports ?? undefined }));
-
 const firewall: View = (i) => ({
   name: i.name,
   direction: i.direction,
   sourceRanges: i.sourceRanges ?? [],
-  allowed: rules(i.allows),
-  denied: rules(i.denies),
-  disabled: i.disabled ?? false,
-  // The provider turns a log_config block into logConfig.enable = true.
-  logConfig: { enable: i.logConfig !== undefined },
+  allowed: list(i.allows).map((r) => ({ IPProtocol: obj(r).protocol, ports: obj(r).ports ?? undefined })),
 });
 
 const subnetwork: View = (i) => ({
   name: i.name,
-  region: i.region,
   purpose: i.purpose ?? "PRIVATE",
   privateIpGoogleAccess: i.privateIpGoogleAccess ?? false,
+  // The provider turns a log_config block into logConfig.enable = true.
   logConfig: { enable: i.logConfig !== undefined },
 });
 
 const repository: View = (i) => ({
   name: `projects/${String(i.project)}/locations/${String(i.location)}/repositories/${String(i.repositoryId)}`,
-  format: i.format,
   kmsKeyName: i.kmsKeyName,
 });
 
 const bucket: View = (i) => ({
   name: i.name,
-  location: i.location,
   encryption: i.encryption ?? {},
-  iamConfiguration: {
-    uniformBucketLevelAccess: { enabled: i.uniformBucketLevelAccess ?? false },
-    publicAccessPrevention: i.publicAccessPrevention ?? "inherited",
-  },
+  iamConfiguration: { publicAccessPrevention: i.publicAccessPrevention ?? "inherited" },
 });
 
 /** Pulumi type → the resource type Google's custom constraints name, and its view. */
