@@ -87,6 +87,22 @@ export function rangesOverlap(a: string, b: string): boolean {
   return aBase < bBase + size(bPrefix) && bBase < aBase + size(aPrefix);
 }
 
+/** The RFC 1918 blocks, the only ranges GKE accepts as authorized networks of a private endpoint. */
+export const RFC1918_BLOCKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/** Whether a CIDR lies wholly inside one RFC 1918 block (a /7 that starts at 10.0.0.0 does not). */
+export function isRfc1918(value: string): boolean {
+  try {
+    const [base, prefix] = parseNetwork(value);
+    return RFC1918_BLOCKS.some((block) => {
+      const [blockBase, blockPrefix] = parseNetwork(block);
+      return prefix >= blockPrefix && base - (base % size(blockPrefix)) === blockBase;
+    });
+  } catch {
+    return false;
+  }
+}
+
 export function parseNetwork(value: string): [number, number] {
   const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
   const bytes = address.toByteArray();

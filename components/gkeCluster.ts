@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
 import { StandardLabels } from "../platform/labels";
+import { isRfc1918 } from "./addressPlan";
 
 export interface GkeClusterArgs {
   /**
@@ -21,8 +22,19 @@ export interface GkeClusterArgs {
   /** Application-layer secrets key and node boot-disk key, both of this region (ENC-01, ENC-02). */
   secretsKey: pulumi.Input<string>;
   bootDiskKey: pulumi.Input<string>;
-  /** Networks allowed to reach the control plane's IP endpoint (IAM-06). */
+  /**
+   * The operators' and CI's networks (IAM-06): the way to the IP endpoint while it is public. With a
+   * private endpoint only their RFC 1918 ranges stay (GKE refuses any other, see
+   * `controlPlaneNetworks`); the public ones then reach the DNS endpoint through the perimeter's
+   * access level instead.
+   */
   authorizedNetworks: { name: string; cidr: string }[];
+  /**
+   * The cluster's own node and Pod ranges. Authorized networks are enforced on the internal endpoint
+   * too (`privateEndpointEnforcementEnabled`), so these are named explicitly: nodes and in-cluster
+   * controllers reach the control plane, and no other VM of the VPC does.
+   */
+  clusterRanges: { name: string; cidr: string }[];
   /**
    * How operators and the deployer reach the control plane (IAM-06). `true`: through the
    * IAM-authorised DNS endpoint, with the IP endpoint private. Authorized networks do not apply to
@@ -45,6 +57,24 @@ export interface GkeClusterArgs {
 }
 
 const RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
+/**
+ * The authorized networks of a control plane (IAM-06): the cluster's own ranges and the operators'
+ * networks, minus, when the IP endpoint is private, every range outside RFC 1918. GKE refuses a
+ * private endpoint with any other: "Invalid master authorized networks: network … is not a reserved
+ * network, which is required for private endpoints" (terraform-google-kubernetes-engine#153), and
+ * cannot drop them altogether ("Master authorized networks must be enabled if private endpoint is
+ * enabled", magic-modules PR #8338); rehearsal rule `gke-private-endpoint-networks`.
+ */
+export function controlPlaneNetworks(
+  operators: { name: string; cidr: string }[],
+  clusterRanges: { name: string; cidr: string }[],
+  privateEndpoint: boolean,
+): { displayName: string; cidrBlock: string }[] {
+  return [...clusterRanges, ...operators]
+    .filter((n) => !privateEndpoint || isRfc1918(n.cidr))
+    .map((n) => ({ displayName: n.name, cidrBlock: n.cidr }));
+}
 
 /**
  * One regional GKE Autopilot cluster: private nodes, a control plane reached only through its
@@ -79,15 +109,21 @@ export class GkeCluster extends pulumi.ComponentResource {
         subnetwork: args.subnetwork,
         ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
         // One way in at a time (dnsEndpointExternalTraffic): the DNS endpoint behind an enforced
-        // perimeter, or else the IP endpoint from the named networks only.
+        // perimeter, or else the IP endpoint from the named networks only. The IP endpoint stays on
+        // for the nodes (private when the DNS endpoint is the way in).
         privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: viaDns },
         controlPlaneEndpointsConfig: {
           dnsEndpointConfig: { allowExternalTraffic: viaDns },
           ipEndpointsConfig: { enabled: true },
         },
         masterAuthorizedNetworksConfig: {
-          cidrBlocks: args.authorizedNetworks.map((n) => ({ displayName: n.name, cidrBlock: n.cidr })),
+          cidrBlocks: controlPlaneNetworks(args.authorizedNetworks, args.clusterRanges, viaDns),
           gcpPublicCidrsAccessEnabled: false,
+          // "Whether authorized networks is enforced on the private endpoint or not. Defaults to
+          // false" (magic-modules resource_container_cluster.go.tmpl): off, any VM of the VPC reaches
+          // the internal endpoint. The provider sends it with DesiredControlPlaneEndpointsConfig, an
+          // in-place update (expandMasterAuthorizedNetworksConfig).
+          privateEndpointEnforcementEnabled: true,
         },
         enableLegacyAbac: false,
         masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },

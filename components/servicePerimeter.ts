@@ -2,8 +2,11 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * The data services the perimeter restricts (NET-07): everything the platform keeps data in or
- * keys with, and the services that could export it (https://cloud.google.com/vpc-service-controls/docs/supported-products).
+ * The services the perimeter restricts (NET-07): everything the platform keeps data in or keys with,
+ * the services that could export it, and every other API the projects enable that VPC Service
+ * Controls supports (policy `vpcsc-perimeter-restricts-enabled-apis` holds the two together, from the
+ * fact table policies/lib/vpcScSupportedServices.ts). With `vpcAccessibleServices` limited to
+ * RESTRICTED-SERVICES, a supported API left out is also unreachable from inside the VPCs.
  */
 export const RESTRICTED_SERVICES = [
   "sqladmin.googleapis.com",
@@ -13,9 +16,17 @@ export const RESTRICTED_SERVICES = [
   // With container.googleapis.com, what puts the clusters' DNS endpoints behind the perimeter
   // (https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation).
   "kubernetesmetadata.googleapis.com",
+  // Node disks and their snapshots: without it, a disk of a cde node can be snapshotted or
+  // imaged into a project outside the perimeter.
+  "compute.googleapis.com",
+  // Autopilot image streaming reads layers through the Container File System API; left out, the
+  // enforced perimeter refuses it and pods fall back or fail to pull.
+  "containerfilesystem.googleapis.com",
   "secretmanager.googleapis.com",
   "logging.googleapis.com",
   "storage.googleapis.com",
+  // The logging project enables BigQuery (log analytics); a dataset there is data too.
+  "bigquery.googleapis.com",
   "artifactregistry.googleapis.com",
   "monitoring.googleapis.com",
   // Workload Identity: the GKE metadata server exchanges pod tokens through Security Token Service
@@ -23,11 +34,20 @@ export const RESTRICTED_SERVICES = [
   // be among them or no pod gets a Google token (https://cloud.google.com/vpc-service-controls/docs/supported-products).
   "sts.googleapis.com",
   "iamcredentials.googleapis.com",
+  "iam.googleapis.com",
+  "cloudresourcemanager.googleapis.com",
   // Artifact Registry's readers: "services that need Artifact Registry must also be in the
   // perimeter", naming Artifact Analysis and Binary Authorization
   // (https://cloud.google.com/artifact-registry/docs/securing-with-vpc-sc).
   "containeranalysis.googleapis.com",
   "binaryauthorization.googleapis.com",
+  // The fleet, multi-cluster Services' Traffic Director and the private zones: enabled in the
+  // platform and cde projects and supported; their dry-run violations are read before enforcing
+  // (docs/perimeter.md).
+  "gkehub.googleapis.com",
+  "trafficdirector.googleapis.com",
+  "dns.googleapis.com",
+  "ids.googleapis.com",
 ];
 
 export interface ServicePerimeterArgs {
@@ -39,8 +59,14 @@ export interface ServicePerimeterArgs {
   projectNumbers: pulumi.Input<string>[];
   /** Networks operators and CI reach Google APIs from (name=CIDR, as the clusters' authorized networks). */
   operatorNetworks: { name: string; cidr: string }[];
-  /** The identity that runs `pulumi up` (an IAM member). */
+  /** The identity that runs `pulumi up` (an IAM member): the apply identity. */
   deployer: string;
+  /**
+   * The read-only identity CI previews the stack with (the plan identity), admitted like the
+   * deployer and from the same named networks only.
+   * @default none
+   */
+  previewer?: string;
   /**
    * Writer identities of aggregated (folder, organisation) log sinks, which write into the logging
    * project from outside the perimeter and need an ingress rule
@@ -58,8 +84,8 @@ export interface ServicePerimeterArgs {
 /**
  * A VPC Service Controls perimeter around the four projects (NET-07): one regular perimeter
  * restricting the data services, reachable only from inside its own networks (through
- * restricted.googleapis.com), by the deployer, and from the operators' and CI's networks through
- * an access level; aggregated log sinks may write into it. Dry-run first (`spec` with
+ * restricted.googleapis.com) and from the operators' and CI's networks through a named access
+ * level, the CI identities included; aggregated log sinks may write into it. Dry-run first (`spec` with
  * `useExplicitDryRunSpec`), enforced (`status`) by a stack switch. See docs/perimeter.md.
  */
 export class ServicePerimeter extends pulumi.ComponentResource {
@@ -68,6 +94,8 @@ export class ServicePerimeter extends pulumi.ComponentResource {
   constructor(name: string, args: ServicePerimeterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:perimeter:ServicePerimeter", name, {}, opts);
     const parent = `accessPolicies/${args.accessPolicy}`;
+    // Networks only: an access level that also matched the deployer's identity (`members`) would
+    // admit it from anywhere, which is what a stolen CI token needs.
     const level = new gcp.accesscontextmanager.AccessLevel(
       `${name}-operators`,
       {
@@ -76,13 +104,7 @@ export class ServicePerimeter extends pulumi.ComponentResource {
         title: `${args.namePrefix} QairoPay operators and CI`,
         basic: {
           combiningFunction: "OR",
-          conditions: [
-            { ipSubnetworks: args.operatorNetworks.map((n) => n.cidr) },
-            // Access-level members are users and service accounts only ("Using groups is not
-            // supported yet", magic-modules AccessLevel.yaml); a group deployer enters through the
-            // ingress rule below, whose identities may be groups.
-            ...(args.deployer.startsWith("group:") ? [] : [{ members: [args.deployer] }]),
-          ],
+          conditions: [{ ipSubnetworks: args.operatorNetworks.map((n) => n.cidr) }],
         },
       },
       { parent: this },
@@ -92,23 +114,34 @@ export class ServicePerimeter extends pulumi.ComponentResource {
       restrictedServices: RESTRICTED_SERVICES,
       accessLevels: [level.name],
       vpcAccessibleServices: { enableRestriction: true, allowedServices: ["RESTRICTED-SERVICES"] },
-      ingressPolicies: pulumi.all(args.outsideWriters ?? []).apply((writers) => [
-        {
-          ingressFrom: { identities: [args.deployer], sources: [{ accessLevel: "*" }] },
-          ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
-        },
-        ...(writers.length
-          ? [
-              {
-                ingressFrom: { identities: writers, sources: [{ accessLevel: "*" }] },
-                ingressTo: {
-                  resources: ["*"],
-                  operations: [{ serviceName: "logging.googleapis.com", methodSelectors: [{ method: "*" }] }],
+      ingressPolicies: pulumi
+        .all([level.name, pulumi.all(args.outsideWriters ?? [])])
+        .apply(([levelName, writers]) => [
+          // The CI identities, from the named networks only (never `accessLevel: "*"`): a stolen
+          // deployer token is useless outside the operators' and CI's networks.
+          {
+            ingressFrom: {
+              identities: [args.deployer, ...(args.previewer ? [args.previewer] : [])],
+              sources: [{ accessLevel: levelName }],
+            },
+            ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+          },
+          ...(writers.length
+            ? [
+                {
+                  // Sink writers are Google's, not callers from a network: any source, Cloud Logging only
+                  // (https://cloud.google.com/logging/docs/export/configure_export_v2#vpc-sc).
+                  ingressFrom: { identities: writers, sources: [{ accessLevel: "*" }] },
+                  ingressTo: {
+                    resources: ["*"],
+                    operations: [
+                      { serviceName: "logging.googleapis.com", methodSelectors: [{ method: "*" }] },
+                    ],
+                  },
                 },
-              },
-            ]
-          : []),
-      ]),
+              ]
+            : []),
+        ]),
     };
     this.perimeter = new gcp.accesscontextmanager.ServicePerimeter(
       `${name}-perimeter`,

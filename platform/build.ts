@@ -69,6 +69,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     // The projects' real ids (an ephemeral stack's carry a generation suffix), for the operational tools.
     projectIds: foundation.projects.ids,
     deployerPrincipal: config.deployer.principal,
+    previewPrincipal: config.deployer.previewPrincipal ?? "",
     externallyEnabledApis: config.deployer.externallyEnabledApis,
   };
 }

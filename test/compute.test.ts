@@ -100,16 +100,34 @@ describe("GKE Autopilot clusters", () => {
       ...new Set(ofType(enforced, CLUSTER).map((c) => JSON.stringify(c.inputs.privateClusterConfig))),
     ]).toEqual(['{"enablePrivateEndpoint":true,"enablePrivateNodes":true}']);
     expect(kubeconfig(enforced)).not.toContain("certificate-authority-data:");
+    // A private endpoint takes RFC 1918 networks only (gke-private-endpoint-networks): the operators'
+    // public addresses reach the DNS endpoint through the perimeter's access level instead.
+    expect(
+      (named(enforced, "prod-cde-gke-us-east1-cluster").inputs as Record<string, unknown>)
+        .masterAuthorizedNetworksConfig,
+    ).toEqual({
+      cidrBlocks: [
+        { displayName: "nodes", cidrBlock: "10.76.16.0/20" },
+        { displayName: "pods", cidrBlock: "10.73.0.0/16" },
+      ],
+      gcpPublicCidrsAccessEnabled: false,
+      privateEndpointEnforcementEnabled: true,
+    });
   });
 
   test("the control plane: named authorized networks only, private nodes, and no legacy auth", () => {
     const c = named(prod, "prod-gke-us-east1-cluster").inputs as Record<string, unknown>;
+    // The cluster's own node and Pod ranges are named because the networks govern the internal
+    // endpoint too (privateEndpointEnforcementEnabled): no other VM of the VPC reaches it.
     expect(c.masterAuthorizedNetworksConfig).toEqual({
       cidrBlocks: [
+        { displayName: "nodes", cidrBlock: "10.68.16.0/20" },
+        { displayName: "pods", cidrBlock: "10.65.0.0/16" },
         { displayName: "ops-vpn", cidrBlock: "203.0.113.0/28" },
         { displayName: "ci-runners", cidrBlock: "198.51.100.32/27" },
       ],
       gcpPublicCidrsAccessEnabled: false,
+      privateEndpointEnforcementEnabled: true,
     });
     // Dry-run perimeter: the IP endpoint is the way in, from the authorized networks only.
     expect(c.privateClusterConfig).toEqual({ enablePrivateNodes: true, enablePrivateEndpoint: false });

@@ -740,7 +740,7 @@ describe("secrets (ENC-09)", () => {
 });
 
 describe("service perimeter (NET-07)", () => {
-  test("prod: dry-run around its four projects, the data services restricted, the deployer let in", () => {
+  test("prod: dry-run around its four projects, the data services restricted, the CI identities let in from the named networks only", () => {
     const [perimeter] = ofType(prod, "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter");
     expect(perimeter.inputs).toMatchObject({
       parent: "accessPolicies/847362519014",
@@ -762,6 +762,8 @@ describe("service perimeter (NET-07)", () => {
         "iamcredentials.googleapis.com",
         "containeranalysis.googleapis.com",
         "binaryauthorization.googleapis.com",
+        "compute.googleapis.com",
+        "containerfilesystem.googleapis.com",
       ]),
     );
     expect(status.vpcAccessibleServices).toEqual({
@@ -771,31 +773,33 @@ describe("service perimeter (NET-07)", () => {
     expect(status.ingressPolicies).toEqual([
       {
         ingressFrom: {
-          identities: ["serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com"],
-          sources: [{ accessLevel: "*" }],
+          identities: [
+            "serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com",
+            "serviceAccount:prod-plan@qp-platform-ci.iam.gserviceaccount.com",
+          ],
+          sources: [{ accessLevel: "accessPolicies/847362519014/accessLevels/prod_qairopay_operators" }],
         },
         ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
       },
     ]);
+    // Networks only: a `members` condition would let the deployer's token in from anywhere.
     const [level] = ofType(prod, "gcp:accesscontextmanager/accessLevel:AccessLevel");
     expect((level.inputs.basic as { conditions: unknown[] }).conditions).toEqual([
       { ipSubnetworks: ["203.0.113.0/28", "198.51.100.32/27"] },
-      { members: ["serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com"] },
     ]);
   });
 
-  test("a group deployer: left out of the access level (which takes no groups), let in by the ingress rule", async () => {
+  test("a group deployer: let in by the ingress rule (identities take groups), from the named networks", async () => {
     const group = "group:prod-deployers@qairopay.com";
     const withGroup = await planStack("prod", { deployerPrincipal: group });
-    const [level] = ofType(withGroup, "gcp:accesscontextmanager/accessLevel:AccessLevel");
-    expect((level.inputs.basic as { conditions: unknown[] }).conditions).toEqual([
-      { ipSubnetworks: ["203.0.113.0/28", "198.51.100.32/27"] },
-    ]);
     const [perimeter] = ofType(withGroup, "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter");
     const ingress = (
       perimeter.inputs.spec as { ingressPolicies: { ingressFrom: { identities: string[] } }[] }
     ).ingressPolicies;
-    expect(ingress[0].ingressFrom.identities).toEqual([group]);
+    expect(ingress[0].ingressFrom.identities).toEqual([
+      group,
+      "serviceAccount:prod-plan@qp-platform-ci.iam.gserviceaccount.com",
+    ]);
   });
 
   test("perimeterEnforced moves the same configuration from the dry-run spec to the enforced status", async () => {

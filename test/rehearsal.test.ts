@@ -177,6 +177,8 @@ describe("api-enabled", () => {
     expect(found).toEqual([
       ["project-created-first", "error", bucket.urn],
       ["api-enabled", "error", bucket.urn],
+      // Staging enforces its constraints, and a bucket without CMEK is one they refuse.
+      ["org-policy-enforced-denies", "error", bucket.urn],
     ]);
   });
 

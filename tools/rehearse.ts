@@ -6,6 +6,7 @@ import { previewAgainst } from "../harness/preview/preview";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import { Finding, rehearseApply } from "../harness/rehearsal/rehearse";
 import { runOffline } from "../harness/run";
+import { rehearseFlipCommand } from "./rehearseFlip";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
 import {
@@ -35,6 +36,12 @@ const program = new Command("rehearse")
   .option("--against <file>", "the deployed state (`pulumi stack export`): preview the changes against it")
   .option("--destroy", "rehearse `pulumi destroy` of the stack, and the rebuild that follows it")
   .option(
+    "--flip <key=value>",
+    "with --stack: rehearse a configuration change (repeatable): the stack planned with the value changed, previewed against its current plan and rehearsed (docs/rehearsal.md)",
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
+  .option(
     "--deployer <member>",
     "the IAM member that runs `pulumi up` (default: the stack's deployerPrincipal config or output)",
   )
@@ -52,6 +59,7 @@ interface Options {
   state?: string;
   against?: string;
   destroy?: boolean;
+  flip: string[];
   deployer?: string;
   json?: boolean;
   format: string;
@@ -61,6 +69,10 @@ function validate(opts: Options): void {
   if (!opts.stack === !opts.state) failInput("give exactly one of --stack <name> or --state <file>");
   if (opts.stackFile && !opts.stack) failInput("--stack-file goes with --stack");
   if (opts.against && opts.destroy) failInput("--against and --destroy are separate rehearsals: give one");
+  if (opts.flip.length && !opts.stack)
+    failInput("--flip goes with --stack: it plans the stack with the value changed");
+  if (opts.flip.length && (opts.against || opts.destroy))
+    failInput("--flip is a rehearsal of its own: give it without --against or --destroy");
   if (opts.deployer && !/^(serviceAccount|group|user):\S+@\S+$/.test(opts.deployer))
     failInput(
       `--deployer ${opts.deployer}: must be an IAM member serviceAccount:EMAIL, group:EMAIL or user:EMAIL`,
@@ -89,6 +101,8 @@ async function main(): Promise<number> {
   if (stop !== undefined) return stop;
   const opts = program.opts<Options>();
   validate(opts);
+  const format = opts.json ? "json" : opts.format;
+  if (opts.flip.length) return rehearseFlipCommand({ ...opts, stack: opts.stack as string, format });
   const { resources, deployed } = await load(opts);
   const facts = { deployer: opts.deployer };
   let findings: Finding[];
@@ -97,7 +111,6 @@ async function main(): Promise<number> {
   else if (opts.destroy) ({ findings, changes } = rehearseDestroy(resources, facts));
   else findings = rehearseApply(resources, facts);
 
-  const format = opts.json ? "json" : opts.format;
   const subject = opts.state ?? `stack "${opts.stack}"`;
   if (format === "json") {
     const out = changes ? { findings, changes: changes.map(jsonChange) } : { findings };

@@ -66,6 +66,11 @@ export class ApplyOrder {
     return this.memo.get(urn) ?? new Set();
   }
 
+  /** Whether the resource exists before anything starts (an update of a deployed stack). */
+  isExisting(urn: string): boolean {
+    return this.existing.has(urn);
+  }
+
   /** True when `before` has finished by the time `after` starts. */
   precedes(before: string, after: string): boolean {
     return this.existing.has(before) || this.ancestors(after).has(before);

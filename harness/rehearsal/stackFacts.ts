@@ -4,6 +4,7 @@ import { plain } from "../deployment";
 /** Stack outputs that carry what the rehearsal needs beyond the registrations (see buildPlatform). */
 export const FACT_OUTPUTS = {
   deployer: "deployerPrincipal",
+  previewer: "previewPrincipal",
   projectNumbers: "projectNumbers",
   externallyEnabledApis: "externallyEnabledApis",
 } as const;
@@ -12,6 +13,8 @@ export const FACT_OUTPUTS = {
 export interface StackFacts {
   /** The principal that runs `pulumi up` (`serviceAccount:…`, `group:…`, `user:…`), when known. */
   deployer?: string;
+  /** The read-only identity CI previews the stack with (`serviceAccount:…`), when configured. */
+  previewer?: string;
   /** `<project id>/<service>` enabled outside this stack in projects it adopts. */
   externallyEnabledApis: Set<string>;
   /** Project number → project id. */
@@ -24,6 +27,7 @@ export interface StackFacts {
 
 export interface StackFactInputs {
   deployer?: string;
+  previewer?: string;
   externallyEnabledApis?: string[];
   projectNumbers?: Record<string, string>;
 }
@@ -66,12 +70,14 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
   for (const [projectId, number] of Object.entries(declaredNumbers))
     projectNumbers.set(String(number), projectId);
   const deployer = given.deployer ?? (stackOutputs[FACT_OUTPUTS.deployer] as string | undefined);
+  const previewer = given.previewer ?? (stackOutputs[FACT_OUTPUTS.previewer] as string | undefined);
   const external =
     given.externallyEnabledApis ??
     (stackOutputs[FACT_OUTPUTS.externallyEnabledApis] as string[] | undefined) ??
     [];
   return {
     deployer: deployer || undefined,
+    previewer: previewer || undefined,
     externallyEnabledApis: new Set(external),
     projectNumbers,
     createdProjects,

@@ -243,6 +243,12 @@ export const CONFIG_KEYS = {
     description:
       "IAM member that runs `pulumi up` (serviceAccount:, group: or user:): the only identity besides break-glass that the logging project's deny policy lets administer it.",
   },
+  previewPrincipal: {
+    type: "string",
+    description:
+      "IAM service account (serviceAccount:EMAIL) that CI previews this stack with: the read-only plan identity of ci-identities/, admitted into the perimeter from the operators' access level like the deployer; empty for none (docs/ci.md).",
+    default: "",
+  },
   externallyEnabledApis: {
     type: "array",
     description:

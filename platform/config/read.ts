@@ -159,7 +159,11 @@ export function validateConfig(
       pagerDutyServiceKey: c.pagerDutyServiceKey ? pulumi.secret(c.pagerDutyServiceKey) : undefined,
     },
     groups: { auditors: c.auditorsGroup, breakGlass: c.breakGlassGroup },
-    deployer: { principal: c.deployerPrincipal, externallyEnabledApis: c.externallyEnabledApis },
+    deployer: {
+      principal: c.deployerPrincipal,
+      previewPrincipal: c.previewPrincipal || undefined,
+      externallyEnabledApis: c.externallyEnabledApis,
+    },
     ephemeral: c.ephemeral,
   };
 }

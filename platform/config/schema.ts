@@ -99,6 +99,15 @@ export const configSchema = z.object({
   deployerPrincipal: z.string().regex(/^(serviceAccount|group|user):[^@\s:]+@[a-z0-9.-]+\.[a-z]{2,}$/, {
     message: "must be an IAM member serviceAccount:EMAIL, group:EMAIL or user:EMAIL",
   }),
+  previewPrincipal: z.union(
+    [
+      z.literal(""),
+      z
+        .string()
+        .regex(/^serviceAccount:[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9.-]+\.iam\.gserviceaccount\.com$/),
+    ],
+    { message: "must be empty or serviceAccount:NAME@PROJECT.iam.gserviceaccount.com" },
+  ),
   externallyEnabledApis: z.array(
     z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z0-9-]+(\.[a-z0-9-]+)*\.googleapis\.com$/, {
       message: "must be <project id>/<service>, e.g. qp-prod-platform/dns.googleapis.com",

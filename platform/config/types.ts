@@ -56,8 +56,11 @@ export interface PlatformConfig {
   audit: { region: Region; retentionDays: number };
   alerting: { emails: string[]; pagerDutyServiceKey?: pulumi.Output<string>; drReplicaLagSeconds: number };
   groups: { auditors: string; breakGlass: string };
-  /** Who runs `pulumi up`, and what its projects' owners enabled outside the stack. */
-  deployer: { principal: string; externallyEnabledApis: string[] };
+  /**
+   * Who runs `pulumi up` (`principal`, the apply identity), who previews in CI (`previewPrincipal`,
+   * the read-only plan identity), and what the projects' owners enabled outside the stack.
+   */
+  deployer: { principal: string; previewPrincipal?: string; externallyEnabledApis: string[] };
   /** Destroyed and rebuilt (staging): nothing protected, project ids with a generation suffix. */
   ephemeral: boolean;
 }

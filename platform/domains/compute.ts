@@ -58,6 +58,20 @@ export function buildClusters(
   return { clusters, cdeClusters, fleet };
 }
 
+/** A cluster's own node and Pod ranges, from the address plan (authorised on its internal endpoint). */
+function clusterRangesOf(
+  networks: Networks,
+  project: ClusterProject,
+  region: Region,
+): { name: string; cidr: string }[] {
+  const ranges = networks.plan[project].regions[region];
+  if (!ranges) throw new Error(`no ${project} address ranges in ${region}`);
+  return [
+    { name: "nodes", cidr: ranges.nodes },
+    { name: "pods", cidr: ranges.pods },
+  ];
+}
+
 function clustersIn(
   project: ClusterProject,
   config: PlatformConfig,
@@ -98,6 +112,7 @@ function clustersIn(
         secretsKey: keys.hierarchy.keyId(secrets, region),
         bootDiskKey: keys.hierarchy.keyId(bootDisk, region),
         authorizedNetworks: config.gke.authorizedNetworks,
+        clusterRanges: clusterRangesOf(networks, project, region),
         // kubernetesProviderTransition keeps the control plane as stacks deployed before
         // clusterIdentifier had it (the DNS endpoint), so that its providers only gain the identifier.
         dnsEndpointExternalTraffic: config.perimeter.enforced || config.kubernetesProviderTransition,

@@ -21,6 +21,7 @@ export function buildPerimeter(
       projectNumbers: PROJECT_ROLES.map((role) => f.projects.numbers[role]),
       operatorNetworks: config.gke.authorizedNetworks,
       deployer: config.deployer.principal,
+      previewer: config.deployer.previewPrincipal,
       outsideWriters: aggregated ? auditLog.writerIdentities : [],
       enforced: config.perimeter.enforced,
     },

@@ -6,6 +6,7 @@ import { gatewayHttpsTls } from "./gateway-https-only-tls12";
 import { gkeActiveActive } from "./gke-active-active";
 import { gkeClusterHardening } from "./gke-cluster-hardening";
 import { gkeDnsEndpointPerimeter } from "./gke-dns-endpoint-perimeter";
+import { gkeInternalEndpointAuthorized } from "./gke-internal-endpoint-authorized";
 import { k8sCardholderSegmentation } from "./k8s-cardholder-segmentation";
 import { gkeEgressNat } from "./gke-private-egress-nat";
 import { idsPerRegion } from "./ids-endpoint-per-region";
@@ -19,6 +20,7 @@ export const kubernetesPolicies: Policies = [
   gkeClusterHardening,
   gkeActiveActive,
   gkeDnsEndpointPerimeter,
+  gkeInternalEndpointAuthorized,
   k8sCardholderSegmentation,
   gkeEgressNat,
   k8sNamespacePsa,

@@ -19,6 +19,8 @@ import { dnsRestrictedGoogleApis } from "./dns-restricted-google-apis";
 import { redisInstanceHardening } from "./redis-instance-hardening";
 import { secretCmekRegions } from "./secretmanager-secret-cmek-regions";
 import { perimeterCoversProjects } from "./vpcsc-perimeter-covers-projects";
+import { perimeterIngressNamedSources } from "./vpcsc-perimeter-ingress-named-sources";
+import { perimeterRestrictsEnabledApis } from "./vpcsc-perimeter-restricts-enabled-apis";
 import { orgPolicyGuardrailsApplied } from "./orgpolicy-guardrails-applied";
 import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
@@ -32,6 +34,8 @@ export const securityPolicies: Policies = [
   cdeNetworkSegmentation,
   repositoryScanning,
   perimeterCoversProjects,
+  perimeterRestrictsEnabledApis,
+  perimeterIngressNamedSources,
   orgPolicyGuardrailsApplied,
   secretCmekRegions,
   vpcEgressDefaultDeny,

@@ -1,5 +1,6 @@
 import { mockProjectNumber } from "../../harness/gcpMocks";
 import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
+import { PERIMETER_ACCESS_CASES } from "./perimeterAccessCases";
 
 /**
  * One case per way a control can be broken: a mutation of the prod plan, the policy that must
@@ -1035,4 +1036,5 @@ export const CASES: PolicyCase[] = [
     on: "prod-secrets-pagerduty-service-key",
     message: `[ENC-08] gcp:secretmanager/secret:Secret "prod-secrets-pagerduty-service-key": the secret-manager agent of qp-prod-platform (service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-secretmanager.iam.gserviceaccount.com) holds no roles/cloudkms.cryptoKeyEncrypterDecrypter on ${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/redis, which this resource encrypts with: the service cannot use the key. Fix: grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it`,
   },
+  ...PERIMETER_ACCESS_CASES,
 ];

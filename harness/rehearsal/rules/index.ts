@@ -5,8 +5,11 @@ import { crdInstalled } from "./crdInstalled";
 import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
 import { fieldLimits } from "./fieldLimits";
+import { gkePrivateEndpointNetworks } from "./gkePrivateEndpointNetworks";
 import { logMetricPropagation } from "./logMetricPropagation";
 import { orgPolicyDryRunSupported, orgPolicyOrdering } from "./orgPolicyApplyRules";
+import { orgPolicyEnforcedDenies } from "./orgPolicyEnforcedDenies";
+import { perimeterCiReachable } from "./perimeterCiReachable";
 import { perimeterCrossings } from "./perimeterCrossings";
 import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
 import { projectCreatedFirst } from "./projectCreatedFirst";
@@ -35,6 +38,9 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   sqlProvisionScriptPrerequisites,
   stackOutputsSecretFree,
   perimeterCrossings,
+  perimeterCiReachable,
+  gkePrivateEndpointNetworks,
   orgPolicyDryRunSupported,
   orgPolicyOrdering,
+  orgPolicyEnforcedDenies,
 ];

@@ -47,7 +47,9 @@ export const perimeterCrossings: RehearsalRule = {
       const admitted = new Set(
         (config.ingressPolicies ?? []).flatMap((p) => p.ingressFrom?.identities ?? []),
       );
-      const needed = new Set<string>(ctx.stack.deployer ? [ctx.stack.deployer] : []);
+      const needed = new Set<string>(
+        [ctx.stack.deployer, ctx.stack.previewer].filter((m): m is string => !!m),
+      );
       for (const sink of ctx.resources.filter((r) => SINKS.includes(r.type))) {
         const from = projectOf(sink, ctx.stack);
         if (isInside(from) || !isInside(destinationProject(sink))) continue;

@@ -1,0 +1,81 @@
+import { Finding, stackPolicy } from "../lib/define";
+
+const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
+const ACCESS_LEVEL = "gcp:accesscontextmanager/accessLevel:AccessLevel";
+/** The one service an ingress rule may open from any source: aggregated log sinks' writers are Google's. */
+const ANY_SOURCE_SERVICES = ["logging.googleapis.com"];
+
+interface Ingress {
+  ingressFrom?: {
+    identities?: string[];
+    identityType?: string;
+    sources?: { accessLevel?: string; resource?: string }[];
+  };
+  ingressTo?: { operations?: { serviceName?: string }[] };
+}
+interface Condition {
+  ipSubnetworks?: string[];
+  members?: string[];
+  regions?: string[];
+  devicePolicy?: unknown;
+  requiredAccessLevels?: string[];
+}
+
+export const perimeterIngressNamedSources = stackPolicy(
+  {
+    name: "vpcsc-perimeter-ingress-named-sources",
+    description:
+      "The perimeter admits identities from outside only from named access levels: no ingress rule beyond Cloud Logging takes any source (`*`) or no source, and no access level admits an identity wherever it connects from.",
+    controls: ["NET-07"],
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps:
+      "Give each ingress rule sources: [{ accessLevel: <the operators' access level> }] (components/servicePerimeter.ts), and build access levels from networks, never from members alone.",
+  },
+  (resources) => {
+    const findings: Finding[] = [];
+    for (const level of resources.filter((r) => r.type === ACCESS_LEVEL)) {
+      const basic = level.props.basic as { combiningFunction?: string; conditions?: Condition[] } | undefined;
+      const conditions = basic?.conditions ?? [];
+      const anywhere = conditions.filter(
+        (c) =>
+          (c.members ?? []).length > 0 &&
+          !(c.ipSubnetworks ?? []).length &&
+          !(c.regions ?? []).length &&
+          !c.devicePolicy &&
+          !(c.requiredAccessLevels ?? []).length,
+      );
+      // Conditions combine with AND by default: a members-only condition then narrows the others,
+      // unless it is all there is. With OR it stands on its own.
+      const or = basic?.combiningFunction === "OR";
+      if (anywhere.length && (or || anywhere.length === conditions.length))
+        findings.push({
+          urn: level.urn,
+          problem: `access level ${String(level.props.name)} admits ${anywhere.flatMap((c) => c.members ?? []).join(", ")} from any network (a members condition with no network)`,
+          fix: "drop the members condition: admit identities with an ingress rule from this level's networks",
+        });
+    }
+    for (const p of resources.filter((r) => r.type === PERIMETER)) {
+      const config = (p.props.status ?? p.props.spec ?? {}) as { ingressPolicies?: Ingress[] };
+      (config.ingressPolicies ?? []).forEach((ingress, i) => {
+        const services = (ingress.ingressTo?.operations ?? []).map((o) => String(o.serviceName));
+        if (services.length && services.every((s) => ANY_SOURCE_SERVICES.includes(s))) return;
+        const sources = ingress.ingressFrom?.sources ?? [];
+        const who =
+          ingress.ingressFrom?.identityType ??
+          ((ingress.ingressFrom?.identities ?? []).join(", ") || "nobody");
+        // A named access level, or a project whose networks the call comes from; never `*`.
+        const named =
+          sources.length > 0 &&
+          sources.every((s) => (s.accessLevel && s.accessLevel !== "*") || (!s.accessLevel && s.resource));
+        if (!named)
+          findings.push({
+            urn: p.urn,
+            problem: `ingress rule ${i + 1} admits ${who} to ${services.join(", ") || "no service"} from ${sources.length ? JSON.stringify(sources) : "no source"}: a stolen token of that identity works from anywhere`,
+            fix: "set sources to the operators' access level only",
+          });
+      });
+    }
+    return findings;
+  },
+);

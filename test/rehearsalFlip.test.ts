@@ -1,0 +1,322 @@
+import { spawn } from "child_process";
+import * as path from "path";
+import { FlipInputError, parseFlips } from "../harness/flip/configFlip";
+import { rehearseFlip } from "../harness/flip/rehearseFlip";
+import { CapturedResource } from "../harness/model";
+import { rehearseApply } from "../harness/rehearsal/rehearse";
+import { gkePrivateEndpointNetworks } from "../harness/rehearsal/rules/gkePrivateEndpointNetworks";
+import { orgPolicyEnforcedDenies } from "../harness/rehearsal/rules/orgPolicyEnforcedDenies";
+import { perimeterCiReachable } from "../harness/rehearsal/rules/perimeterCiReachable";
+import { loadStack } from "../harness/stackFile";
+import { editResource } from "./helpers/mutate";
+import { planStack } from "./helpers/plan";
+
+const ROOT = path.join(__dirname, "..");
+const DEPLOYER = "serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com";
+const PLAN = "serviceAccount:prod-plan@qp-platform-ci.iam.gserviceaccount.com";
+
+let enforced: CapturedResource[];
+let orgEnforced: CapturedResource[];
+beforeAll(async () => {
+  enforced = (await planStack("prod", { perimeterEnforced: true })).resources;
+  orgEnforced = (await planStack("prod", { orgPolicyEnforced: true })).resources;
+});
+
+const by = (rule: { id: string }, resources: CapturedResource[], existing = new Set<string>()) =>
+  rehearseApply(resources, {}, [rule as never], existing).map((f) => [f.severity, f.message]);
+
+const CLUSTERS = [
+  "prod-gke-us-central1-cluster",
+  "prod-gke-us-east1-cluster",
+  "prod-cde-gke-us-central1-cluster",
+  "prod-cde-gke-us-east1-cluster",
+];
+
+describe("gke-private-endpoint-networks (issue #21: enforcing the perimeter failed on every cluster)", () => {
+  test("the enforced plan: private endpoints with the clusters' own RFC 1918 ranges only", () => {
+    expect(by(gkePrivateEndpointNetworks, enforced)).toEqual([]);
+  });
+
+  test("the operators' public networks kept on a private endpoint, as before the change: every cluster refused", () => {
+    const withPublic = CLUSTERS.reduce(
+      (rs, name) =>
+        editResource(name, (p) => {
+          (p.masterAuthorizedNetworksConfig as { cidrBlocks: unknown[] }).cidrBlocks.push(
+            { displayName: "ops-vpn", cidrBlock: "203.0.113.0/28" },
+            { displayName: "ci-runners", cidrBlock: "198.51.100.32/27" },
+          );
+        })(rs),
+      enforced,
+    );
+    const found = by(gkePrivateEndpointNetworks, withPublic);
+    expect(found).toHaveLength(4);
+    expect(found[3]).toEqual([
+      "error",
+      'prod-cde-gke-us-east1-cluster (gcp:container/cluster:Cluster): the control plane of prod-cde-us-east1 has a private endpoint and authorized networks outside RFC 1918 (ops-vpn=203.0.113.0/28, ci-runners=198.51.100.32/27): GKE refuses it ("network … is not a reserved network, which is required for private endpoints"). Reach a private control plane through its DNS endpoint from the perimeter\'s access level, and keep only RFC 1918 ranges here (components/gkeCluster.ts controlPlaneNetworks).',
+    ]);
+  });
+
+  test("a range that merely starts inside RFC 1918 (10.0.0.0/7) is outside it", () => {
+    const wide = editResource("prod-gke-us-east1-cluster", (p) => {
+      (p.masterAuthorizedNetworksConfig as { cidrBlocks: unknown[] }).cidrBlocks.push({
+        displayName: "wide",
+        cidrBlock: "10.0.0.0/7",
+      });
+    })(enforced);
+    expect(by(gkePrivateEndpointNetworks, wide).map(([, m]) => m.split(":")[0])).toEqual([
+      "prod-gke-us-east1-cluster (gcp",
+    ]);
+  });
+
+  test("authorized networks dropped from a private endpoint", () => {
+    const dropped = editResource("prod-gke-us-east1-cluster", (p) => {
+      delete p.masterAuthorizedNetworksConfig;
+    })(enforced);
+    expect(by(gkePrivateEndpointNetworks, dropped)).toEqual([
+      [
+        "error",
+        'prod-gke-us-east1-cluster (gcp:container/cluster:Cluster): the control plane of prod-us-east1 has a private endpoint and no authorized networks: GKE refuses it ("Master authorized networks must be enabled if private endpoint is enabled"). Keep masterAuthorizedNetworksConfig with the cluster\'s own RFC 1918 ranges.',
+      ],
+    ]);
+  });
+
+  test("a public endpoint may list public networks (dry-run)", async () => {
+    const prod = (await planStack("prod")).resources;
+    expect(by(gkePrivateEndpointNetworks, prod)).toEqual([]);
+  });
+});
+
+describe("perimeter-ci-reachable", () => {
+  const perimeterEdit = (edit: (status: Record<string, unknown>) => void) =>
+    editResource("prod-perimeter-perimeter", (p) => edit(p.status as Record<string, unknown>));
+  const facts = { deployer: DEPLOYER, previewer: PLAN };
+  const findings = (resources: CapturedResource[]) =>
+    rehearseApply(resources, facts, [perimeterCiReachable]).map((f) => [f.severity, f.message]);
+
+  test("the enforced perimeter lets the deployer and the CI preview identity in", () => {
+    expect(findings(enforced)).toEqual([]);
+  });
+
+  test("no access level and no ingress rule: both locked out by the enforcement they deploy", () => {
+    const locked = perimeterEdit((s) => {
+      s.accessLevels = [];
+      s.ingressPolicies = [];
+    })(enforced);
+    expect(findings(locked)).toEqual([
+      [
+        "error",
+        `prod-perimeter-perimeter (gcp:accesscontextmanager/servicePerimeter:ServicePerimeter): is enforced and the deployer ${DEPLOYER} reaches it by no access level of the perimeter and no ingress rule that names it from an access level of the plan to every service: the next \`pulumi up\` is refused (VPC Service Controls), and the perimeter that would let it back in is the one refusing it. Admit it from the operators' access level (components/servicePerimeter.ts).`,
+      ],
+      [
+        "error",
+        `prod-perimeter-perimeter (gcp:accesscontextmanager/servicePerimeter:ServicePerimeter): is enforced and the CI preview identity ${PLAN} reaches it by no access level of the perimeter and no ingress rule that names it from an access level of the plan to every service: the next \`pulumi preview\` is refused (VPC Service Controls), and the perimeter that would let it back in is the one refusing it. Admit it from the operators' access level (components/servicePerimeter.ts).`,
+      ],
+    ]);
+  });
+
+  test("an ingress rule from an access level the plan does not define, or to one service only, lets nobody in", () => {
+    const misnamed = perimeterEdit((s) => {
+      s.accessLevels = [];
+      const rule = (s.ingressPolicies as { ingressFrom: { sources: { accessLevel: string }[] } }[])[0];
+      rule.ingressFrom.sources = [{ accessLevel: "accessPolicies/847362519014/accessLevels/typo" }];
+    })(enforced);
+    const narrow = perimeterEdit((s) => {
+      s.accessLevels = [];
+      const rule = (s.ingressPolicies as { ingressTo: { operations: unknown[] } }[])[0];
+      rule.ingressTo.operations = [{ serviceName: "storage.googleapis.com" }];
+    })(enforced);
+    expect(findings(misnamed).map(([s]) => s)).toEqual(["error", "error"]);
+    expect(findings(narrow).map(([s]) => s)).toEqual(["error", "error"]);
+  });
+
+  test("the perimeter's own access level alone admits them (any caller from its networks)", () => {
+    const levelOnly = perimeterEdit((s) => {
+      s.ingressPolicies = [];
+    })(enforced);
+    expect(findings(levelOnly)).toEqual([]);
+  });
+
+  test("a dry-run perimeter is not judged; an unknown deployer is a warning", async () => {
+    const prod = (await planStack("prod")).resources;
+    const locked = editResource("prod-perimeter-perimeter", (p) => {
+      (p.spec as Record<string, unknown>).ingressPolicies = [];
+      (p.spec as Record<string, unknown>).accessLevels = [];
+    })(prod);
+    expect(findings(locked)).toEqual([]);
+    const unknown = rehearseApply(
+      enforced.filter((r) => r.type !== "pulumi:pulumi:Stack"),
+      {},
+      [perimeterCiReachable],
+    );
+    expect(unknown.map((f) => f.severity)).toEqual(["warning"]);
+  });
+});
+
+describe("org-policy-enforced-denies", () => {
+  const LEDGER = "prod-ledger-us-east1";
+  const everything = () => new Set(orgEnforced.map((r) => r.urn));
+
+  test("prod with its constraints enforced: nothing refused", () => {
+    expect(by(orgPolicyEnforcedDenies, orgEnforced)).toEqual([]);
+  });
+
+  test("an update that opens unencrypted connections is refused by a constraint that judges updates", () => {
+    const unencrypted = editResource(LEDGER, (p) => {
+      const ip = (p.settings as { ipConfiguration: Record<string, unknown> }).ipConfiguration;
+      ip.sslMode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED";
+    })(orgEnforced);
+    const found = by(orgPolicyEnforcedDenies, unencrypted, everything());
+    expect(found).toHaveLength(1);
+    expect(found[0][1]).toContain(
+      `"${LEDGER}" (sqladmin.googleapis.com/Instance): Google would refuse it: it matches the DENY condition (constraint enforced).`,
+    );
+    expect(found[0][1]).toContain("is enforced: the create or update is refused at apply time");
+  });
+
+  test("a CREATE-only constraint refuses a new instance without CMEK, not an existing one", () => {
+    const noKey = editResource(LEDGER, (p) => {
+      delete p.encryptionKeyName;
+    })(orgEnforced);
+    expect(by(orgPolicyEnforcedDenies, noKey).map(([s]) => s)).toContain("error");
+    expect(by(orgPolicyEnforcedDenies, noKey, everything())).toEqual([]);
+  });
+
+  test("in dry-run the same resource is not an apply error", async () => {
+    const prod = (await planStack("prod")).resources;
+    const unencrypted = editResource(LEDGER, (p) => {
+      (p.settings as { ipConfiguration: Record<string, unknown> }).ipConfiguration.sslMode =
+        "ALLOW_UNENCRYPTED_AND_ENCRYPTED";
+    })(prod);
+    expect(by(orgPolicyEnforcedDenies, unencrypted)).toEqual([]);
+  });
+});
+
+describe("--flip: a configuration change rehearsed like a failover (issue #21)", () => {
+  const prod = () => loadStack("prod");
+
+  test.each([
+    [
+      ["nope=1"],
+      "--flip nope=1: nope is not a configuration key of qairopay-platform (Pulumi.yaml lists them)",
+    ],
+    [["perimeterEnforced"], "--flip perimeterEnforced: give KEY=VALUE, e.g. perimeterEnforced=true"],
+    [
+      ["perimeterEnforced=yes"],
+      "--flip perimeterEnforced=yes: perimeterEnforced is a boolean, give true or false",
+    ],
+    [["maintenanceHour=three"], "--flip maintenanceHour=three: maintenanceHour is an integer"],
+    [["orgPolicyEnforced=false"], "--flip orgPolicyEnforced=false: stack prod already has it"],
+    [
+      ["pagerDutyServiceKey=x"],
+      "--flip pagerDutyServiceKey: a secret is not flipped on the command line; edit the stack file",
+    ],
+    [
+      ["perimeterEnforced=true", "qairopay-platform:perimeterEnforced=true"],
+      "--flip perimeterEnforced: given twice",
+    ],
+    [["egressFqdnAllowlist=[1]"], "--flip egressFqdnAllowlist=[1]: egressFqdnAllowlist is a list of strings"],
+  ])("refused before anything is planned: %j", (args, message) => {
+    expect(() => parseFlips(args, prod())).toThrow(new FlipInputError(message));
+  });
+
+  test("values are passed as the CLI passes them; a default counts as the current value", () => {
+    expect(
+      parseFlips(
+        [
+          "perimeterEnforced=true",
+          "egressFqdnAllowlist=events.pagerduty.com, api.example.com",
+          "drainedRegion=us-east1",
+        ],
+        prod(),
+      ),
+    ).toEqual([
+      { key: "perimeterEnforced", from: "false", to: "true" },
+      { key: "egressFqdnAllowlist", from: "[]", to: '["events.pagerduty.com","api.example.com"]' },
+      { key: "drainedRegion", from: "", to: "us-east1" },
+    ]);
+  });
+
+  test("perimeterEnforced=true on prod: the clusters and the perimeter change in place, nothing is refused", async () => {
+    const flip = await rehearseFlip(prod(), parseFlips(["perimeterEnforced=true"], prod()));
+    expect(flip.findings).toEqual([]);
+    expect(
+      flip.changes.filter((c) => c.op !== "same").map((c) => [c.op, c.urn.split("::").pop(), c.fields]),
+    ).toEqual([
+      ...CLUSTERS.map((name) => [
+        "update",
+        name,
+        [
+          "controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic",
+          "masterAuthorizedNetworksConfig.cidrBlocks",
+          "privateClusterConfig.enablePrivateEndpoint",
+        ],
+      ]),
+      ["update", "prod-perimeter-perimeter", ["spec", "status", "useExplicitDryRunSpec"]],
+    ]);
+  });
+
+  test("orgPolicyEnforced=true on prod: only the org policies change, and no resource is refused", async () => {
+    const flip = await rehearseFlip(prod(), parseFlips(["orgPolicyEnforced=true"], prod()));
+    expect(flip.findings).toEqual([]);
+    const changed = flip.changes.filter((c) => c.op !== "same");
+    expect(changed.length).toBeGreaterThan(0);
+    expect(new Set(changed.map((c) => `${c.op} ${c.type}`))).toEqual(
+      new Set(["update gcp:orgpolicy/policy:Policy"]),
+    );
+  });
+
+  test("a flip that replaces what holds data is refused by the guard", async () => {
+    const flip = await rehearseFlip(prod(), parseFlips(["addressSpace=10.96.0.0/12"], prod()));
+    expect(flip.findings.filter((f) => f.severity === "error").map((f) => f.rule)).toContain(
+      "stateful-replace",
+    );
+  });
+});
+
+describe("npm run rehearse -- --flip", () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join("tools", "launch.js"), "rehearse", ...args], {
+        cwd: ROOT,
+        env: { ...process.env, INIT_CWD: ROOT },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  test("--stack prod --flip perimeterEnforced=true and --flip orgPolicyEnforced=true are clean (exit 0)", async () => {
+    const [perimeter, orgPolicy] = await Promise.all([
+      run(["--stack", "prod", "--flip", "perimeterEnforced=true", "--json"]),
+      run(["--stack", "prod", "--flip", "orgPolicyEnforced=true"]),
+    ]);
+    expect(perimeter.code).toBe(0);
+    const out = JSON.parse(perimeter.stdout);
+    expect(Object.keys(out)).toEqual(["flips", "findings", "changes"]);
+    expect(out.flips).toEqual([{ key: "qairopay-platform:perimeterEnforced", from: "false", to: "true" }]);
+    expect(out.findings).toEqual([]);
+    expect(orgPolicy.code).toBe(0);
+    expect(orgPolicy.stdout).toContain('Rehearsed the flip of stack "prod": orgPolicyEnforced: false → true');
+    expect(orgPolicy.stdout).toContain(
+      "Guard and apply rehearsal of the flipped stack: 0 errors, 0 warnings",
+    );
+  });
+
+  test("bad input exits 2 with a message: a value the program refuses, a flip of an export", async () => {
+    const [refused, onState] = await Promise.all([
+      run(["--stack", "prod", "--flip", "primaryRegion=europe-west1"]),
+      run(["--state", "prod.json", "--flip", "perimeterEnforced=true"]),
+    ]);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      'error: the flipped configuration is refused by the program:\nThe stack configuration has 1 problem:\n  - qairopay-platform:primaryRegion = "europe-west1": must be one of us-central1, us-east1\n',
+    ]);
+    expect([onState.code, onState.stderr]).toEqual([
+      2,
+      "error: --flip goes with --stack: it plans the stack with the value changed\n",
+    ]);
+  });
+});
