@@ -3,7 +3,13 @@ import pulumi from "@pulumi/eslint-plugin";
 
 // Type information is expensive (a TypeScript program over the project); only the Pulumi rules
 // need it, to tell an Output from a string, and Outputs are built only in the program itself.
-const PROGRAM_FILES = ["index.ts", "components/**/*.ts", "platform/**/*.ts", "tenantKeys/**/*.ts"];
+const PROGRAM_FILES = [
+  "index.ts",
+  "components/**/*.ts",
+  "platform/**/*.ts",
+  "tenantKeys/**/*.ts",
+  "ciIdentities/**/*.ts",
+];
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "bin/**", "coverage/**", "**/*.js", "**/*.mjs"] },

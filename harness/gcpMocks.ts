@@ -66,6 +66,15 @@ const computedByType: Record<string, Computed> = {
     id: `${str(i.keyRingId)}/${str(i.role)}/${str(i.member)}`,
     outputs: { etag: "BwXmock=" },
   }),
+  // Workload Identity Federation names pools by project number (ci-identities/).
+  "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": (i) => {
+    const name = `projects/${mockProjectNumber(str(i.project))}/locations/global/workloadIdentityPools/${str(i.workloadIdentityPoolId)}`;
+    return { id: name, outputs: { name, state: "ACTIVE" } };
+  },
+  "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": (i) => {
+    const name = `projects/${mockProjectNumber(str(i.project))}/locations/global/workloadIdentityPools/${str(i.workloadIdentityPoolId)}/providers/${str(i.workloadIdentityPoolProviderId)}`;
+    return { id: name, outputs: { name, state: "ACTIVE" } };
+  },
   "gcp:serviceaccount/account:Account": (i) => {
     const email = `${str(i.accountId)}@${str(i.project)}.iam.gserviceaccount.com`;
     return {

@@ -131,6 +131,18 @@ export const CONTROLS: Control[] = [
     implementedBy: ["components/gkeCluster.ts"],
   },
   {
+    id: "IAM-08",
+    kind: "M",
+    text: "The platform is previewed and deployed by separate CI identities: a read-only plan identity and a per-stack apply identity that only the deploy workflow's approved environment can use, each federated only to this repository's branch and named workflows, holding exactly the roles in code, and admitted into the perimeter only from a named access level.",
+    implementedBy: [
+      "ciIdentities/program.ts",
+      "ciIdentities/roles.ts",
+      "components/githubFederation.ts",
+      "components/pipelineIdentity.ts",
+      "components/servicePerimeter.ts",
+    ],
+  },
+  {
     id: "TEN-01",
     kind: "M",
     text: "Every tenant has its own key-encryption key in every region, in the tenant key ring.",
@@ -403,6 +415,18 @@ export const CONTROLS: Control[] = [
     text: "The first `pulumi up` of a fresh environment is rehearsed offline against Google Cloud's apply-time rules (API enablement, identities, ordering, deny policies, CRDs).",
     implementedBy: ["harness/rehearsal/rehearse.ts", "tools/rehearse.ts", "tools/plan.ts"],
     provenBy: ["test/rehearsal.test.ts", "test/cli.test.ts", "docs/rehearsal.md"],
+  },
+  {
+    id: "GOV-05",
+    kind: "T",
+    text: "Pull-request code never runs with cloud or backend credentials: its jobs get no OIDC token and no secret, the privileged preview runs the base branch's program and policy packs on the pull request's plan as data, every action is pinned by commit, and no report step hides its own failure.",
+    implementedBy: [
+      ".github/workflows/pull-request.yml",
+      ".github/workflows/pull-request-preview.yml",
+      ".github/workflows/deploy.yml",
+      "tools/ci/workflowSecurity.ts",
+    ],
+    provenBy: ["test/workflows.test.ts", "docs/ci.md"],
   },
 ];
 

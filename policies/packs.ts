@@ -1,5 +1,6 @@
 import { Policies } from "@pulumi/policy";
 import { auditPolicies } from "./audit/policies";
+import { ciIdentityPolicies } from "./ci-identities/policies";
 import { kubernetesPolicies } from "./kubernetes/policies";
 import { resiliencePolicies } from "./resilience/policies";
 import { securityPolicies } from "./security/policies";
@@ -28,4 +29,12 @@ export const TENANT_KEY_PACK: PackDefinition = {
   version: "0.1.0",
   dir: "tenant-keys",
   policies: tenantKeyPolicies,
+};
+
+/** The pack of the CI identities stacks (`pulumi up` in ci-identities/, docs/ci.md). */
+export const CI_IDENTITY_PACK: PackDefinition = {
+  name: "qairopay-ci-identities",
+  version: "0.1.0",
+  dir: "ci-identities",
+  policies: ciIdentityPolicies,
 };

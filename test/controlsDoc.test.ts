@@ -35,6 +35,7 @@ describe("docs/controls.md and control coverage", () => {
       "IAM-04",
       "IAM-05",
       "IAM-06",
+      "IAM-08",
       "TEN-01",
       "TEN-02",
       "LOG-01",
@@ -72,6 +73,7 @@ describe("docs/controls.md and control coverage", () => {
       "GOV-02",
       "GOV-03",
       "GOV-04",
+      "GOV-05",
     ]);
   });
 

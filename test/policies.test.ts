@@ -2,20 +2,27 @@ import { Policy } from "@pulumi/policy";
 import { CapturedResource } from "../harness/model";
 import { readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
 import { evaluatePacks } from "../harness/policyEvaluator";
-import { PACKS, TENANT_KEY_PACK } from "../policies/packs";
+import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
+import { planCiIdentities } from "../tools/ciIdentitiesPlan";
 import { CASES } from "./cases/policyCases";
 import { addResource, removeResource, urnOf, violationsOf } from "./helpers/mutate";
 import { planStack, planTenantShard } from "./helpers/plan";
 
 let prod: CapturedResource[];
 let prodShard: CapturedResource[];
+let ciProd: CapturedResource[];
 beforeAll(async () => {
   prod = (await planStack("prod")).resources;
   prodShard = (await planTenantShard("prod")).resources;
+  ciProd = (await planCiIdentities("prod")).resources;
 });
 
-// The platform's packs and the tenant-key shards' (which reuses some of theirs), each policy once.
-const ALL_POLICIES: Policy[] = [...new Set([...PACKS, TENANT_KEY_PACK].flatMap((p) => p.policies))];
+// The platform's packs, the tenant-key shards' and the CI identities' (which reuse some), each policy once.
+const ALL_POLICIES: Policy[] = [
+  ...new Set([...PACKS, TENANT_KEY_PACK, CI_IDENTITY_PACK].flatMap((p) => p.policies)),
+];
+const planOf = (against: string | undefined) =>
+  against === "prod-shard-000" ? prodShard : against === "ci-identities-prod" ? ciProd : prod;
 const byName = (name: string) => {
   const p = ALL_POLICIES.find((x) => x.name === name);
   if (!p) throw new Error(`no policy ${name}`);
@@ -42,7 +49,7 @@ describe("the untouched plans", () => {
 
 describe.each(CASES)("$policy catches $title", (c) => {
   test("with the exact message, on the offending resource", async () => {
-    const resources = c.mutate(c.against === "prod-shard-000" ? prodShard : prod);
+    const resources = c.mutate(planOf(c.against));
     const found = await violationsOf(resources, c.policy);
     const policy = byName(c.policy);
     expect(found).toContainEqual(

@@ -17,6 +17,7 @@ const SOURCE_ROOTS = [
   "components",
   "platform",
   "tenantKeys",
+  "ciIdentities",
   "harness",
   "policies",
   "tools",

@@ -1,6 +1,6 @@
 import type { Policy } from "@pulumi/policy";
 import { CONTROLS, OUT_OF_SCOPE } from "../policies/controls";
-import { PACKS, TENANT_KEY_PACK } from "../policies/packs";
+import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { CASES } from "../test/cases/policyCases";
 import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
 import { CUSTOM_CONSTRAINTS } from "../policies/org-constraints/customConstraints";
@@ -13,16 +13,18 @@ export interface PolicyRef {
   policy: Policy;
 }
 
-/** Every policy with its pack, in pack order; the tenant-key pack's own policies last (it reuses the others'). */
+/** Every policy with its pack, in pack order; the tenant-key and CI identities packs' own policies last (they reuse the others'). */
 export function allPolicies(): PolicyRef[] {
   const platform = PACKS.flatMap((pack) =>
     pack.policies.map((policy) => ({ pack: pack.name, dir: pack.dir, policy })),
   );
   const known = new Set(platform.map((p) => p.policy));
-  const shards = TENANT_KEY_PACK.policies
-    .filter((policy) => !known.has(policy))
-    .map((policy) => ({ pack: TENANT_KEY_PACK.name, dir: TENANT_KEY_PACK.dir, policy }));
-  return [...platform, ...shards];
+  const others = [TENANT_KEY_PACK, CI_IDENTITY_PACK].flatMap((pack) =>
+    pack.policies
+      .filter((policy) => !known.has(policy))
+      .map((policy) => ({ pack: pack.name, dir: pack.dir, policy })),
+  );
+  return [...platform, ...others];
 }
 
 export function policiesOf(controlId: string): PolicyRef[] {

@@ -38,4 +38,7 @@ export const NO_CONSTRAINT: Record<string, string> = {
     "Labels differ per resource type; no single custom constraint covers them, and a missing label is advisory.",
   "GOV-03": "This control is the constraints themselves.",
   "GOV-04": "A rehearsal, not a resource property.",
+  "GOV-05": "A property of the repository's workflows, not of a Google resource.",
+  "IAM-08":
+    "Which roles a CI identity holds and which tokens its pool accepts are IAM policy and provider settings; iam.workloadIdentityPoolProviders can list allowed issuers only, not pin a repository, branch or workflow.",
 };

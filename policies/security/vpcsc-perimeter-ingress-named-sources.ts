@@ -26,7 +26,7 @@ export const perimeterIngressNamedSources = stackPolicy(
     name: "vpcsc-perimeter-ingress-named-sources",
     description:
       "The perimeter admits identities from outside only from named access levels: no ingress rule beyond Cloud Logging takes any source (`*`) or no source, and no access level admits an identity wherever it connects from.",
-    controls: ["NET-07"],
+    controls: ["NET-07", "IAM-08"],
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:

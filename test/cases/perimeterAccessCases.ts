@@ -43,7 +43,7 @@ export const PERIMETER_ACCESS_CASES: PolicyCase[] = [
       ingressOf(p)[0].ingressFrom.sources = [{ accessLevel: "*" }];
     }),
     on: PERIMETER,
-    message: `[NET-07] ${PERIMETER_TYPE}: ingress rule 1 admits ${DEPLOYER}, ${PLAN} to * from [{"accessLevel":"*"}]: a stolen token of that identity works from anywhere. Fix: set sources to the operators' access level only`,
+    message: `[NET-07, IAM-08] ${PERIMETER_TYPE}: ingress rule 1 admits ${DEPLOYER}, ${PLAN} to * from [{"accessLevel":"*"}]: a stolen token of that identity works from anywhere. Fix: set sources to the operators' access level only`,
   },
   {
     policy: "vpcsc-perimeter-ingress-named-sources",
@@ -52,7 +52,7 @@ export const PERIMETER_ACCESS_CASES: PolicyCase[] = [
       delete ingressOf(p)[0].ingressFrom.sources;
     }),
     on: PERIMETER,
-    message: `[NET-07] ${PERIMETER_TYPE}: ingress rule 1 admits ${DEPLOYER}, ${PLAN} to * from no source: a stolen token of that identity works from anywhere. Fix: set sources to the operators' access level only`,
+    message: `[NET-07, IAM-08] ${PERIMETER_TYPE}: ingress rule 1 admits ${DEPLOYER}, ${PLAN} to * from no source: a stolen token of that identity works from anywhere. Fix: set sources to the operators' access level only`,
   },
   {
     policy: "vpcsc-perimeter-ingress-named-sources",
@@ -62,7 +62,7 @@ export const PERIMETER_ACCESS_CASES: PolicyCase[] = [
       (p.basic as { conditions: unknown[] }).conditions.push({ members: [DEPLOYER] });
     }),
     on: "prod-perimeter-operators",
-    message: `[NET-07] gcp:accesscontextmanager/accessLevel:AccessLevel "prod-perimeter-operators": access level accessPolicies/847362519014/accessLevels/prod_qairopay_operators admits ${DEPLOYER} from any network (a members condition with no network). Fix: drop the members condition: admit identities with an ingress rule from this level's networks`,
+    message: `[NET-07, IAM-08] gcp:accesscontextmanager/accessLevel:AccessLevel "prod-perimeter-operators": access level accessPolicies/847362519014/accessLevels/prod_qairopay_operators admits ${DEPLOYER} from any network (a members condition with no network). Fix: drop the members condition: admit identities with an ingress rule from this level's networks`,
   },
   {
     policy: "gke-internal-endpoint-authorized",

@@ -1,5 +1,6 @@
 import { mockProjectNumber } from "../../harness/gcpMocks";
 import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
+import { CI_IDENTITY_CASES } from "./ciIdentityCases";
 import { PERIMETER_ACCESS_CASES } from "./perimeterAccessCases";
 
 /**
@@ -19,8 +20,8 @@ export interface PolicyCase {
   on: string;
   /** The violation message after the policy's description line. */
   message: string;
-  /** The plan the case mutates: prod's platform stack (default), or its tenant-key shard. */
-  against?: "prod" | "prod-shard-000";
+  /** The plan the case mutates: prod's platform stack (default), its tenant-key shard, or its CI identities. */
+  against?: "prod" | "prod-shard-000" | "ci-identities-prod";
 }
 
 /** Moves one Kubernetes object to another cluster: its provider becomes that cluster's. */
@@ -1037,4 +1038,5 @@ export const CASES: PolicyCase[] = [
     message: `[ENC-08] gcp:secretmanager/secret:Secret "prod-secrets-pagerduty-service-key": the secret-manager agent of qp-prod-platform (service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-secretmanager.iam.gserviceaccount.com) holds no roles/cloudkms.cryptoKeyEncrypterDecrypter on ${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/redis, which this resource encrypts with: the service cannot use the key. Fix: grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it`,
   },
   ...PERIMETER_ACCESS_CASES,
+  ...CI_IDENTITY_CASES,
 ];

@@ -1,6 +1,6 @@
 import { CapturedResource, capturedResource } from "../../harness/model";
 import { evaluatePacks, Violation } from "../../harness/policyEvaluator";
-import { PACKS, TENANT_KEY_PACK } from "../../policies/packs";
+import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../../policies/packs";
 
 export type Mutation = (resources: CapturedResource[]) => CapturedResource[];
 
@@ -52,7 +52,9 @@ export function addResource(
  */
 export async function violationsOf(resources: CapturedResource[], policyName?: string): Promise<Violation[]> {
   if (!policyName) return evaluatePacks(PACKS, resources);
-  const pack = [...PACKS, TENANT_KEY_PACK].find((p) => p.policies.some((x) => x.name === policyName));
+  const pack = [...PACKS, TENANT_KEY_PACK, CI_IDENTITY_PACK].find((p) =>
+    p.policies.some((x) => x.name === policyName),
+  );
   if (!pack) throw new Error(`no policy ${policyName}`);
   const only = { ...pack, policies: pack.policies.filter((x) => x.name === policyName) };
   return (await evaluatePacks([only], resources)).filter((v) => v.policyName === policyName);

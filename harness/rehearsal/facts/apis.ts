@@ -90,6 +90,17 @@ export const API_FACTS: Record<string, ApiFact> = {
   },
   "gcp:projects/iAMAuditConfig:IAMAuditConfig": resourceManager,
   "gcp:projects/iAMMember:IAMMember": resourceManager,
+  // The CI identities stack (ci-identities/): grants above the project level are the caller's calls
+  // to Resource Manager (folders, organisations), Access Context Manager and Cloud Billing.
+  "gcp:folder/iAMMember:IAMMember": resourceManager,
+  "gcp:organizations/iAMMember:IAMMember": resourceManager,
+  "gcp:accesscontextmanager/accessPolicyIamMember:AccessPolicyIamMember": {
+    apis: [],
+    callerApis: ["accesscontextmanager.googleapis.com"],
+  },
+  "gcp:billing/accountIamMember:AccountIamMember": { apis: [], callerApis: ["cloudbilling.googleapis.com"] },
+  "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": iam,
+  "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": iam,
   "gcp:projects/service:Service": { apis: [], callerApis: ["serviceusage.googleapis.com"] },
   "gcp:projects/serviceIdentity:ServiceIdentity": { apis: [], callerApis: ["serviceusage.googleapis.com"] },
   "gcp:redis/instance:Instance": { apis: ["redis.googleapis.com"] },
