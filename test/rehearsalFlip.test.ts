@@ -1,5 +1,8 @@
 import { spawn } from "child_process";
+import * as fc from "fast-check";
 import * as path from "path";
+import { isRfc1918 } from "../components/addressPlan";
+import { controlPlaneNetworks } from "../components/gkeCluster";
 import { FlipInputError, parseFlips } from "../harness/flip/configFlip";
 import { rehearseFlip } from "../harness/flip/rehearseFlip";
 import { CapturedResource } from "../harness/model";
@@ -31,6 +34,42 @@ const CLUSTERS = [
   "prod-cde-gke-us-central1-cluster",
   "prod-cde-gke-us-east1-cluster",
 ];
+
+describe("controlPlaneNetworks and isRfc1918 (components)", () => {
+  test("RFC 1918 is three blocks, each wholly inside", () => {
+    expect(
+      [
+        "10.0.0.0/8",
+        "10.64.0.0/12",
+        "172.16.0.0/12",
+        "172.32.0.0/16",
+        "192.168.4.0/24",
+        "10.0.0.0/7",
+        "203.0.113.0/28",
+        "nonsense",
+      ].map(isRfc1918),
+    ).toEqual([true, true, true, false, true, false, false, false]);
+  });
+
+  test("a private endpoint keeps exactly the RFC 1918 networks, a public one keeps all, the cluster's own first", () => {
+    const octet = fc.integer({ min: 0, max: 255 });
+    const network = fc
+      .tuple(octet, octet, fc.integer({ min: 8, max: 30 }))
+      .map(([a, b, prefix]) => ({ name: `n${a}-${b}`, cidr: `${a}.${b}.0.0/${prefix}` }));
+    fc.assert(
+      fc.property(
+        fc.array(network, { maxLength: 6 }),
+        fc.array(network, { maxLength: 3 }),
+        (operators, own) => {
+          const all = [...own, ...operators].map((n) => n.cidr);
+          const privateOnes = controlPlaneNetworks(operators, own, true).map((b) => b.cidrBlock);
+          expect(privateOnes).toEqual(all.filter(isRfc1918));
+          expect(controlPlaneNetworks(operators, own, false).map((b) => b.cidrBlock)).toEqual(all);
+        },
+      ),
+    );
+  });
+});
 
 describe("gke-private-endpoint-networks (issue #21: enforcing the perimeter failed on every cluster)", () => {
   test("the enforced plan: private endpoints with the clusters' own RFC 1918 ranges only", () => {
