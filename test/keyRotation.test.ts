@@ -141,15 +141,16 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
 
   test("rotates every key of both regions once, paced under the quota, and records each step", async () => {
     const config = withTenants(60);
-    // A 2-second "minute": the pacing is exercised at 54 writes per window against a limit of 60.
-    // The emulator shares the client's event loop, so it timestamps a write when it gets to it, not
-    // when it was sent; the 10 % headroom must absorb that stall (200 ms here; a 1-second window
-    // left 100 ms, which a loaded two-core machine exceeded).
+    // A 4-second "minute": the pacing is exercised at 54 writes per window against a limit of 60.
+    // The emulator shares the client's event loop, so it stamps a write when it gets to it, not when
+    // it was sent; a stall that delays the first writes of a window more than the last compresses
+    // them, and the 10 % headroom must absorb that (400 ms here; 1- and 2-second windows left 100
+    // and 200 ms, which a loaded two-core machine exceeded).
     const plan = planRotation(config, { writeQuotaPerMinute: 60 });
-    await startEmulator(60, 2000);
+    await startEmulator(60, 4000);
     seed(plan, keyIdsOf(config));
     const j = journal(plan);
-    const outcome = await rotateTenantKeys({ plan, client: client(plan), journal: j, windowMs: 2000 });
+    const outcome = await rotateTenantKeys({ plan, client: client(plan), journal: j, windowMs: 4000 });
 
     expect(outcome.complete).toBe(true);
     expect(
