@@ -5,6 +5,7 @@ import { crdInstalled } from "./crdInstalled";
 import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
 import { fieldLimits } from "./fieldLimits";
+import { iamGrantPropagation } from "./iamGrantPropagation";
 import { logMetricPropagation } from "./logMetricPropagation";
 import { orgPolicyDryRunSupported, orgPolicyOrdering } from "./orgPolicyApplyRules";
 import { perimeterCrossings } from "./perimeterCrossings";
@@ -13,6 +14,7 @@ import { projectCreatedFirst } from "./projectCreatedFirst";
 import { serviceAgentExists } from "./serviceAgentExists";
 import { serviceAgentRole } from "./serviceAgentRole";
 import { sqlDrDesignationApplied } from "./sqlDrDesignationApplied";
+import { sqlMigrationRuns } from "./sqlMigrationRuns";
 import { sqlProvisionScriptPrerequisites } from "./sqlProvisionScriptPrerequisites";
 import { stackOutputsSecretFree } from "./stackOutputsSecretFree";
 import { workloadIdentityPool } from "./workloadIdentityPool";
@@ -25,6 +27,7 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   serviceAgentRole,
   workloadIdentityPool,
   cmekGrantBeforeUse,
+  iamGrantPropagation,
   privateServiceAccessFirst,
   logMetricPropagation,
   crdInstalled,
@@ -33,6 +36,7 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   fieldLimits,
   sqlDrDesignationApplied,
   sqlProvisionScriptPrerequisites,
+  sqlMigrationRuns,
   stackOutputsSecretFree,
   perimeterCrossings,
   orgPolicyDryRunSupported,
