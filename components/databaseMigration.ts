@@ -122,10 +122,13 @@ export class DatabaseMigration extends pulumi.ComponentResource {
     const script = pulumi
       .all(args.workloads.map((w) => pulumi.output(w.email).apply(serviceAccountDatabaseUser)))
       .apply((roles) =>
-        databaseMigrationScript({
-          workloads: roles.map((role, i) => ({ role, schema: workloadSchema(args.workloads[i].name) })),
-          withoutSuperuser: viaDataApi ? [] : [iamDatabaseUser(args.deployer).name],
-        }),
+        databaseMigrationScript(
+          {
+            workloads: roles.map((role, i) => ({ role, schema: workloadSchema(args.workloads[i].name) })),
+            withoutSuperuser: viaDataApi ? [] : [iamDatabaseUser(args.deployer).name],
+          },
+          viaDataApi ? "data-api" : "psql",
+        ),
       );
     const prerequisites = [database, deployer, ...this.workloadUsers, ...(args.dependsOn ?? [])];
     if (args.runner.kind === "data-api") {

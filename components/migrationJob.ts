@@ -174,6 +174,10 @@ export class MigrationJob extends pulumi.ComponentResource {
       },
       inNs,
     );
+    if (!images) {
+      this.registerOutputs({});
+      return;
+    }
     const scriptMap = new k8s.core.v1.ConfigMap(
       `${name}-script`,
       {
@@ -183,10 +187,6 @@ export class MigrationJob extends pulumi.ComponentResource {
       },
       inNs,
     );
-    if (!images) {
-      this.registerOutputs({});
-      return;
-    }
 
     // The window opens when everything else the Job needs exists, and only a new migration (or
     // `--replace`) opens another: an Offset is computed once, on create.

@@ -309,6 +309,8 @@ export const IMMUTABLE_FIELDS: Record<string, string[]> = {
   ],
   "gcp:iam/denyPolicy:DenyPolicy": ["name", "parent"],
   "gcp:serviceaccount/account:Account": ["accountId", "project"],
+  // resourcemanager/resource_google_project_iam_custom_role.go: role_id and project ForceNew.
+  "gcp:projects/iAMCustomRole:IAMCustomRole": ["roleId", "project"],
   "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": iamMemberFields("cryptoKeyId"),
   "gcp:kms/keyRingIAMMember:KeyRingIAMMember": iamMemberFields("keyRingId"),
   "gcp:projects/iAMMember:IAMMember": iamMemberFields("project"),

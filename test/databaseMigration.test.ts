@@ -25,14 +25,20 @@ beforeAll(async () => {
 
 const dataApi = (run: OfflineRun, instance: string) =>
   (named(run, instance).inputs.settings as { dataApiAccess?: string }).dataApiAccess;
-const ledgerScript = databaseMigrationScript({
-  workloads: [{ role: "ledger-workload@qp-prod-platform.iam", schema: "ledger" }],
-  withoutSuperuser: [],
-});
-const cardVaultScript = databaseMigrationScript({
-  workloads: [{ role: "card-vault-workload@qp-prod-cde.iam", schema: "card_vault" }],
-  withoutSuperuser: ["prod-deployer@qp-platform-ci.iam"],
-});
+const ledgerScript = databaseMigrationScript(
+  {
+    workloads: [{ role: "ledger-workload@qp-prod-platform.iam", schema: "ledger" }],
+    withoutSuperuser: [],
+  },
+  "data-api",
+);
+const cardVaultScript = databaseMigrationScript(
+  {
+    workloads: [{ role: "card-vault-workload@qp-prod-cde.iam", schema: "card_vault" }],
+    withoutSuperuser: ["prod-deployer@qp-platform-ci.iam"],
+  },
+  "psql",
+);
 
 describe("the Data API: the ledger's migration path, never the cardholder database's", () => {
   test("card-vault's instances refuse it explicitly (the field is Optional+Computed: unset keeps what the instance has)", () => {

@@ -64,15 +64,18 @@ describe("failover by configuration (RES-04)", () => {
       .map((r) => r.name)
       .sort();
     // Besides the instances, the migration follows the primary: its script runs again there; the
-    // database and the deployer's user replicated with the data and ignore the change.
+    // database and the users replicated with the data and ignore the change. (Card-vault's Job,
+    // which follows it too, exists once its images are configured: test/databaseMigration.test.ts.)
     expect(changed).toEqual([
+      "prod-card-vault-migration-card-vault-user",
       "prod-card-vault-migration-database",
       "prod-card-vault-migration-deployer",
-      "prod-card-vault-migration-script",
+      "prod-card-vault-migration-migrator-user",
       "prod-card-vault-us-central1",
       "prod-card-vault-us-east1",
       "prod-ledger-migration-database",
       "prod-ledger-migration-deployer",
+      "prod-ledger-migration-ledger-user",
       "prod-ledger-migration-script",
       "prod-ledger-us-central1",
       "prod-ledger-us-east1",

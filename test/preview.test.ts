@@ -150,8 +150,8 @@ describe("the offline preview against a deployed state", () => {
         ["update", "prod-card-vault-us-east1"],
         ["update", "prod-ledger-us-central1"],
         ["update", "prod-ledger-us-east1"],
-        // An idempotent script replaced is the script run again on the new primary (its delete does nothing).
-        ["replace", "prod-card-vault-migration-script"],
+        // An idempotent script replaced is the script run again on the new primary (its delete does
+        // nothing); card-vault's runs in its cluster (a Job, once its images are configured).
         ["replace", "prod-ledger-migration-script"],
       ].sort(),
     );

@@ -910,7 +910,9 @@ describe("iam-grant-propagation", () => {
         "iam-grant-propagation",
       );
       expect(found.map((f) => f.urn)).toEqual([urn(withImages, "prod-card-vault-migration-job-job")]);
-      expect(found[0].message).toMatch(/but nothing orders it after prod-card-vault-(migration-job-login|migrator-workload-identity)/);
+      expect(found[0].message).toMatch(
+        /but nothing orders it after prod-card-vault-(migration-job-login|migrator-workload-identity)/,
+      );
     });
   });
 });

@@ -64,8 +64,8 @@ export class LocalPostgres {
     return runAsServerOwner(program, args, this.binDir);
   }
 
-  /** A new primary with WAL archiving into `archiveDir`. */
-  initPrimary(name: string, port: number): Instance {
+  /** A new primary with WAL archiving into `archiveDir`, and any `settings` of the caller's. */
+  initPrimary(name: string, port: number, settings: Record<string, string> = {}): Instance {
     const instance = { name, dataDir: path.join(this.workDir, name), port };
     this.run("initdb", ["--data-checksums", "-U", "postgres", "--auth=trust", "-D", instance.dataDir]);
     this.appendConfig(instance, {
@@ -80,6 +80,7 @@ export class LocalPostgres {
       // Time-based WAL segment switches keep the archive close to the present, as Cloud SQL's PITR does.
       archive_timeout: "1",
       fsync: "on",
+      ...settings,
     });
     this.start(instance);
     return instance;
