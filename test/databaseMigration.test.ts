@@ -2,7 +2,9 @@ import { databaseMigrationScript } from "../components/databaseAccess";
 import { APPLICATION_DATABASE, iamDatabaseUser } from "../components/databaseMigration";
 import { loginWindowCondition, migrationVersion } from "../components/migrationJob";
 import type { OfflineRun } from "../harness/run";
+import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { validateKubernetesObject } from "./helpers/kubernetesSchemas";
+import { violationsOf } from "./helpers/mutate";
 import { named, ofType, planStack } from "./helpers/plan";
 
 // Where each cluster's migration runs, as whom, and what it leaves reachable (issue: the cardholder
@@ -230,6 +232,11 @@ describe("card-vault's migration: a Job in the cde cluster, as a migrator whose 
     expect((job.inputs.metadata as { name: string }).name).not.toBe(
       (named(withImages, "prod-card-vault-migration-job-job").inputs.metadata as { name: string }).name,
     );
+  });
+
+  test("with the images configured every pack passes and the rehearsal finds nothing, not even the pending-migration warning", async () => {
+    expect(await violationsOf(withImages.resources)).toEqual([]);
+    expect(rehearseApply(withImages.resources)).toEqual([]);
   });
 
   test("the images are pinned by digest, and both or neither", async () => {
