@@ -4,10 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { APPLICATION_DATABASE } from "./databaseAccess";
-import { PSA_RESTRICTED } from "./kubernetesBaseline";
-import { RESTRICTED_GOOGLE_APIS_RANGE } from "./network";
+import { BASE_EGRESS, PSA_RESTRICTED } from "./kubernetesBaseline";
 import { IAM_PROPAGATION_WAIT } from "./propagation";
-import { METADATA_SERVER } from "./workloads";
 
 /** The namespace the migration runs in: no workload's, so no workload's pods can use its service account. */
 export const MIGRATION_NAMESPACE = "database-migration";
@@ -122,12 +120,8 @@ export class MigrationJob extends pulumi.ComponentResource {
       },
       inNs,
     );
-    // DNS and Workload Identity tokens (metadata server), the Admin API the proxy asks for its
-    // certificate (restricted VIP), and the instance's private IP on the proxy port: nothing else.
-    const dns = [
-      { protocol: "UDP", port: 53 },
-      { protocol: "TCP", port: 53 },
-    ];
+    // What every pod may reach (DNS, Workload Identity tokens, the Admin API the proxy asks for
+    // its certificate), and the instance's private IP on the proxy port: nothing else.
     new k8s.networking.v1.NetworkPolicy(
       `${name}-egress`,
       {
@@ -136,23 +130,7 @@ export class MigrationJob extends pulumi.ComponentResource {
           podSelector: {},
           policyTypes: ["Egress"],
           egress: [
-            {
-              to: [
-                {
-                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                },
-              ],
-              ports: dns,
-            },
-            {
-              to: [{ ipBlock: { cidr: METADATA_SERVER } }],
-              ports: [...dns, { protocol: "TCP", port: 80 }, { protocol: "TCP", port: 988 }],
-            },
-            {
-              to: [{ ipBlock: { cidr: RESTRICTED_GOOGLE_APIS_RANGE } }],
-              ports: [{ protocol: "TCP", port: 443 }],
-            },
+            ...BASE_EGRESS,
             {
               to: [{ ipBlock: { cidr: args.privateServiceAccess } }],
               ports: [{ protocol: "TCP", port: CLOUD_SQL_PROXY_PORT }],

@@ -377,7 +377,6 @@ describe("Kubernetes baseline", () => {
       new Set([
         "v1/Namespace",
         "v1/ServiceAccount",
-        "v1/ConfigMap",
         "v1/Service",
         "v1/ResourceQuota",
         "v1/LimitRange",
