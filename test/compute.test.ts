@@ -377,6 +377,8 @@ describe("Kubernetes baseline", () => {
       new Set([
         "v1/Namespace",
         "v1/ServiceAccount",
+        "v1/ConfigMap",
+        "batch/v1/Job",
         "v1/Service",
         "v1/ResourceQuota",
         "v1/LimitRange",

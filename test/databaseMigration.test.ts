@@ -20,7 +20,8 @@ let withImages: OfflineRun;
 let failedOver: OfflineRun;
 beforeAll(async () => {
   // One at a time: a plan runs the program in this process's Pulumi runtime.
-  prod = await planStack("prod");
+  // Prod's own stack file names its images; these plans pin other digests, or none.
+  prod = await planStack("prod", { sqlMigrationProxyImage: undefined, sqlMigrationClientImage: undefined });
   withImages = await planStack("prod", WITH_IMAGES);
   failedOver = await planStack("prod", { ...WITH_IMAGES, primaryRegion: "us-east1" });
 });
@@ -243,7 +244,7 @@ describe("card-vault's migration: a Job in the cde cluster, as a migrator whose 
     await expect(planStack("prod", { sqlMigrationProxyImage: "cloud-sql-proxy:2.14" })).rejects.toThrow(
       "sqlMigrationProxyImage",
     );
-    await expect(planStack("prod", { sqlMigrationProxyImage: PROXY })).rejects.toThrow(
+    await expect(planStack("prod", { sqlMigrationClientImage: undefined })).rejects.toThrow(
       "set both (the migration Job needs the proxy and the client) or neither",
     );
   });

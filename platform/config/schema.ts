@@ -19,7 +19,8 @@ const int = (min: number, max: number) =>
 
 /** An image in the project's own repository, pinned by digest (a tag could be moved under an admitted name). */
 const migrationImage = z.string().regex(/^([a-z0-9]+([._/-][a-z0-9]+)*@sha256:[0-9a-f]{64})?$/, {
-  message: "must be empty or an image path in the containers repository pinned by digest, e.g. cloud-sql-proxy@sha256:<64 hex>",
+  message:
+    "must be empty or an image path in the containers repository pinned by digest, e.g. cloud-sql-proxy@sha256:<64 hex>",
 });
 
 const supernet = z.string().refine(isSupernet, {
