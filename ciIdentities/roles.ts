@@ -113,6 +113,9 @@ export const APPLY_RESOURCE_ROLES: { role: string; types: string[] }[] = [
     types: ["gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMAuditConfig:IAMAuditConfig"],
   },
   { role: "roles/iam.denyAdmin", types: ["gcp:iam/denyPolicy:DenyPolicy"] },
+  // The workloads' database-login custom role: "Role Administrator (roles/iam.roleAdmin): Provides
+  // access to all custom roles in the project and the organization" (roles-permissions/iam).
+  { role: "roles/iam.roleAdmin", types: ["gcp:projects/iAMCustomRole:IAMCustomRole"] },
 ];
 
 /**

@@ -25,14 +25,19 @@ export const CROSS_TENANT_FUNCTION = `public.${CROSS_TENANT_MARKER}`;
  * on every change. `CREATE OR REPLACE` needs the function's owner: the script must keep running as
  * the same database user.
  */
-export const AUDIT_MIGRATION = `CREATE EXTENSION IF NOT EXISTS pgaudit;
-CREATE OR REPLACE FUNCTION ${CROSS_TENANT_FUNCTION}(actor_tenant text, target_tenant text)
+/** The marker function itself; `CREATE OR REPLACE` needs its owner (or a member of the owner's role). */
+export const MARKER_FUNCTION_SQL = `CREATE OR REPLACE FUNCTION ${CROSS_TENANT_FUNCTION}(actor_tenant text, target_tenant text)
   RETURNS void
   LANGUAGE plpgsql
   VOLATILE
   CALLED ON NULL INPUT
   SECURITY INVOKER
   SET search_path = pg_catalog, pg_temp
-AS $$BEGIN END$$;
-GRANT EXECUTE ON FUNCTION ${CROSS_TENANT_FUNCTION}(text, text) TO PUBLIC;
+AS $$BEGIN END$$`;
+
+export const MARKER_GRANT_SQL = `GRANT EXECUTE ON FUNCTION ${CROSS_TENANT_FUNCTION}(text, text) TO PUBLIC`;
+
+export const AUDIT_MIGRATION = `CREATE EXTENSION IF NOT EXISTS pgaudit;
+${MARKER_FUNCTION_SQL};
+${MARKER_GRANT_SQL};
 `;

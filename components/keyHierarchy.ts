@@ -1,5 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
+import { grantPropagation } from "./propagation";
 import { Region } from "../platform/config/regions";
 import { StandardLabels } from "../platform/labels";
 import {
@@ -45,6 +47,12 @@ export class KeyHierarchy extends pulumi.ComponentResource {
   public readonly storeKeys: Record<StoreKeyName, Partial<Record<Region, gcp.kms.CryptoKey>>>;
   /** The agent grants of each store key: a store depends on them so it is never created before its key is usable. */
   public readonly storeKeyGrants: Record<StoreKeyName, Partial<Record<Region, gcp.kms.CryptoKeyIAMMember[]>>>;
+  /**
+   * Finishes once the agent grants have propagated (IAM_PROPAGATION_WAIT after the last one): Cloud
+   * SQL, GKE, Artifact Registry, Secret Manager and the others check the key grant on create and the
+   * provider does not retry their 403 (components/propagation.ts).
+   */
+  public readonly grantsPropagated: time.Sleep;
 
   constructor(name: string, args: KeyHierarchyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:kms:KeyHierarchy", name, {}, opts);
@@ -63,6 +71,7 @@ export class KeyHierarchy extends pulumi.ComponentResource {
     >;
     const ringRegions = (ringClass: KeyRingClass): readonly Region[] =>
       KEY_RINGS[ringClass].scope === "audit" ? [args.auditRegion] : args.regions;
+    const grantNames: string[] = [];
     const allRegions = [...new Set([...args.regions, args.auditRegion])];
 
     const ringOf = (region: Region, ringClass: KeyRingClass): gcp.kms.KeyRing => {
@@ -108,20 +117,25 @@ export class KeyHierarchy extends pulumi.ComponentResource {
       for (const spec of STORE_KEYS.filter((k) => ringRegions(k.ring).includes(region))) {
         const key = newKey(`${name}-${region}-${spec.name}`, spec.name, spec.ring, { store: spec.name });
         storeKeys[spec.name][region] = key;
-        storeKeyGrants[spec.name][region] = (spec.agents as readonly AgentRef[]).map(
-          (agent) =>
-            new gcp.kms.CryptoKeyIAMMember(
-              `${name}-${region}-${spec.name}-${agent.project}-${agent.service}`,
-              {
-                cryptoKeyId: key.id,
-                role: KEY_USER_ROLE,
-                member: args.agentMember(agent),
-              },
-              { parent: this },
-            ),
-        );
+        storeKeyGrants[spec.name][region] = (spec.agents as readonly AgentRef[]).map((agent) => {
+          const grantName = `${name}-${region}-${spec.name}-${agent.project}-${agent.service}`;
+          grantNames.push(grantName);
+          return new gcp.kms.CryptoKeyIAMMember(
+            grantName,
+            {
+              cryptoKeyId: key.id,
+              role: KEY_USER_ROLE,
+              member: args.agentMember(agent),
+            },
+            { parent: this },
+          );
+        });
       }
     }
+    const allGrants = Object.values(storeKeyGrants).flatMap((byRegion) => Object.values(byRegion).flat());
+    this.grantsPropagated = grantPropagation(`${name}-agent-grants-propagated`, allGrants, grantNames, {
+      parent: this,
+    });
     this.rings = rings;
     this.storeKeys = storeKeys;
     this.storeKeyGrants = storeKeyGrants;
@@ -142,8 +156,12 @@ export class KeyHierarchy extends pulumi.ComponentResource {
     return ring.id;
   }
 
-  /** The agent grants of a store key in a region (empty where the key does not exist). */
-  grantsOf(key: StoreKeyName, region: Region): gcp.kms.CryptoKeyIAMMember[] {
-    return this.storeKeyGrants[key][region] ?? [];
+  /**
+   * What a store encrypted with a key waits for: the key's agent grants in the region (none where
+   * the key does not exist), and their propagation.
+   */
+  grantsOf(key: StoreKeyName, region: Region): pulumi.Resource[] {
+    const grants = this.storeKeyGrants[key][region] ?? [];
+    return grants.length ? [...grants, this.grantsPropagated] : [];
   }
 }

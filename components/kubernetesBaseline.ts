@@ -21,6 +21,38 @@ export const PSA_RESTRICTED = {
   "pod-security.kubernetes.io/warn-version": "latest",
 };
 
+/**
+ * What every pod may reach: the cluster's DNS, the GKE metadata server (Workload Identity token
+ * requests, and DNS with Cloud DNS), and Google APIs through the restricted VIP.
+ */
+export const BASE_EGRESS = [
+  {
+    to: [
+      {
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+      },
+    ],
+    ports: [
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+    ],
+  },
+  {
+    to: [{ ipBlock: { cidr: METADATA_SERVER } }],
+    ports: [
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+      { protocol: "TCP", port: 80 },
+      { protocol: "TCP", port: 988 },
+    ],
+  },
+  {
+    to: [{ ipBlock: { cidr: RESTRICTED_GOOGLE_APIS_RANGE } }],
+    ports: [{ protocol: "TCP", port: 443 }],
+  },
+];
+
 export const NAMESPACE_QUOTA = {
   "requests.cpu": "64",
   "requests.memory": "256Gi",
@@ -96,34 +128,7 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
           spec: {
             podSelector: {},
             policyTypes: ["Egress"],
-            egress: [
-              {
-                to: [
-                  {
-                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                    podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                  },
-                ],
-                ports: [
-                  { protocol: "UDP", port: 53 },
-                  { protocol: "TCP", port: 53 },
-                ],
-              },
-              {
-                // The GKE metadata server answers Workload Identity token requests (and DNS with Cloud DNS).
-                to: [{ ipBlock: { cidr: METADATA_SERVER } }],
-                ports: [
-                  { protocol: "UDP", port: 53 },
-                  { protocol: "TCP", port: 53 },
-                  { protocol: "TCP", port: 80 },
-                  { protocol: "TCP", port: 988 },
-                ],
-              },
-              {
-                to: [{ ipBlock: { cidr: RESTRICTED_GOOGLE_APIS_RANGE } }],
-                ports: [{ protocol: "TCP", port: 443 }],
-              },
-            ],
+            egress: BASE_EGRESS,
           },
         },
         inNs,

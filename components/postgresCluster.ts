@@ -2,7 +2,6 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
 import { StandardLabels } from "../platform/labels";
-import { DatabaseMigration } from "./databaseMigration";
 import { postgresFlags } from "./postgresFlags";
 
 export interface PostgresClusterArgs {
@@ -43,10 +42,15 @@ export interface PostgresClusterArgs {
   designateDrReplica?: boolean;
   labels: StandardLabels;
   /**
-   * Database-side code the deployer applies to the primary's application database on every change
-   * of it (DatabaseMigration: the Cloud SQL Data API, as the deployer's IAM database user).
+   * Whether the Cloud SQL Data API (`executeSql`) may reach the instances: it "allows authorized
+   * users to access the instance from the public internet" (https://cloud.google.com/sql/docs/postgres/executesql-instance),
+   * so only a tenant-class cluster migrated through it (DatabaseMigration's `data-api` runner) turns
+   * it on; cardholder-class instances never do (policy sql-instance-cardholder-no-data-api). Set
+   * explicitly either way: the provider's field is Optional+Computed, so leaving it out keeps
+   * whatever the instance has (resource_sql_database_instance.go.tmpl `data_api_access`).
+   * @default false
    */
-  migration?: { script: string; description: string; deployer: string };
+  dataApi?: boolean;
   /** Resources the instances must wait for (key grants, service networking). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -104,9 +108,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
             diskType: "PD_SSD",
             diskAutoresize: true,
             deletionProtectionEnabled: args.protect ?? true,
-            // The platform's migration runs through the Data API (DatabaseMigration); on both
-            // instances, so that it can run on whichever is primary.
-            dataApiAccess: "ALLOW_DATA_API",
+            // On both instances alike, so that a migration can run on whichever is primary.
+            dataApiAccess: args.dataApi ? "ALLOW_DATA_API" : "DISALLOW_DATA_API",
             ipConfiguration: {
               ipv4Enabled: false,
               privateNetwork: args.network,
@@ -158,18 +161,6 @@ export class PostgresCluster extends pulumi.ComponentResource {
     >;
     this.primary = primary;
     this.drReplica = drReplica;
-    if (args.migration)
-      new DatabaseMigration(
-        `${name}-migration`,
-        {
-          project: args.project,
-          instance: primary.name,
-          ...args.migration,
-          // Not while the replica is being created from the primary (one operation at a time).
-          dependsOn: [primary, drReplica],
-        },
-        { parent: this },
-      );
     this.primaryConnectionName = primary.connectionName;
     this.registerOutputs({ instances: this.instances, primaryConnectionName: this.primaryConnectionName });
   }

@@ -25,6 +25,24 @@ export interface ReplaceFields {
 }
 
 export const REPLACE_FIELDS: Record<string, ReplaceFields> = {
+  // pulumi-kubernetes provider/pkg/provider/diff.go forceNewProperties: .metadata.name and
+  // .metadata.namespace always; a Job's completions, parallelism, selector and template; a
+  // ConfigMap's data while ConfigMaps are not mutable (the provider's default) or it is immutable.
+  "kubernetes:batch/v1:Job": {
+    always: [
+      "metadata.name",
+      "metadata.namespace",
+      "spec.completions",
+      "spec.parallelism",
+      "spec.selector",
+      "spec.template",
+    ],
+  },
+  "kubernetes:core/v1:ConfigMap": { always: ["metadata.name", "metadata.namespace", "data", "binaryData"] },
+  // @pulumiverse/time: triggers "when changed, will trigger a new base timestamp value" (Offset) and
+  // "will run any creation or destroy delays again" (Sleep): a new resource.
+  "time:index/offset:Offset": { always: ["triggers"] },
+  "time:index/sleep:Sleep": { always: ["triggers"] },
   "gcp:sql/databaseInstance:DatabaseInstance": {
     always: ["name", "project", "region", "encryptionKeyName", "settings.collation", "replicaConfiguration"],
     switchover: ["masterInstanceName"],
@@ -309,6 +327,8 @@ export const IMMUTABLE_FIELDS: Record<string, string[]> = {
   ],
   "gcp:iam/denyPolicy:DenyPolicy": ["name", "parent"],
   "gcp:serviceaccount/account:Account": ["accountId", "project"],
+  // resourcemanager/resource_google_project_iam_custom_role.go: role_id and project ForceNew.
+  "gcp:projects/iAMCustomRole:IAMCustomRole": ["roleId", "project"],
   "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": iamMemberFields("cryptoKeyId"),
   "gcp:kms/keyRingIAMMember:KeyRingIAMMember": iamMemberFields("keyRingId"),
   "gcp:projects/iAMMember:IAMMember": iamMemberFields("project"),

@@ -2,8 +2,41 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { KEY_USER_ROLE } from "./keyCatalogue";
 
-/** Data-plane roles a workload may hold on its project (IAM-04): connect and log in, nothing more. */
-export const WORKLOAD_PROJECT_ROLES = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"];
+/**
+ * The custom role a workload signs in to Cloud SQL with (IAM-04): the three permissions of
+ * https://cloud.google.com/sql/docs/postgres/iam-logins ("roles/cloudsql.instanceUser … contains the
+ * … cloudsql.instances.login permission"; the Auth Proxy and connectors need
+ * "cloudsql.instances.connect", and read the instance with cloudsql.instances.get). Not the
+ * predefined roles: roles/cloudsql.instanceUser and roles/cloudsql.client carry more (Google lists
+ * instanceUser among the roles that may run `executeSql`, the Data API's internet path).
+ */
+export const DATABASE_LOGIN_ROLE_ID = "qairopayDatabaseLogin";
+export const DATABASE_LOGIN_PERMISSIONS = [
+  "cloudsql.instances.connect",
+  "cloudsql.instances.get",
+  "cloudsql.instances.login",
+] as const;
+
+/** The project's database-login custom role; grant its `name` (`projects/<p>/roles/<id>`). */
+export function databaseLoginRole(
+  name: string,
+  project: pulumi.Input<string>,
+  opts?: pulumi.CustomResourceOptions,
+): gcp.projects.IAMCustomRole {
+  return new gcp.projects.IAMCustomRole(
+    name,
+    {
+      project,
+      roleId: DATABASE_LOGIN_ROLE_ID,
+      title: "QairoPay database login",
+      description:
+        "Connect to and sign in to Cloud SQL instances with IAM database authentication; nothing else.",
+      permissions: [...DATABASE_LOGIN_PERMISSIONS],
+      stage: "GA",
+    },
+    opts,
+  );
+}
 
 export interface WorkloadAccountArgs {
   /** Project the workload's data lives in; its Google service account is created there. */
@@ -11,6 +44,10 @@ export interface WorkloadAccountArgs {
   /** Service account id (6-30 characters). */
   accountId: string;
   displayName: string;
+  /**
+   * The database-login custom role (databaseLoginRole) to hold on the project, unless the account
+   * signs in only under a condition its owner grants itself (the migrator's window). */
+  databaseLoginRole?: pulumi.Input<string>;
   /**
    * Key rings the workload may encrypt and decrypt with (the whole ring: every key, present and
    * future), by a stable label such as the region, which names the grant.
@@ -36,8 +73,8 @@ export interface WorkloadAccountArgs {
 }
 
 /**
- * The Google service account of one workload, with only data-plane roles: Cloud SQL client and
- * IAM login on its own project, and encrypt/decrypt on the keys it uses for envelope encryption.
+ * The Google service account of one workload, with only data-plane roles: Cloud SQL connect and
+ * IAM login on its own project (the database-login custom role), and encrypt/decrypt on the keys it uses for envelope encryption.
  * It has no keys: workloads authenticate through Workload Identity (IAM-03).
  */
 export class WorkloadAccount extends pulumi.ComponentResource {
@@ -58,13 +95,12 @@ export class WorkloadAccount extends pulumi.ComponentResource {
       },
       child,
     );
-    for (const role of WORKLOAD_PROJECT_ROLES) {
+    if (args.databaseLoginRole !== undefined)
       new gcp.projects.IAMMember(
-        `${name}-${role.split("/")[1]}`,
-        { project: args.project, role, member: account.member },
+        `${name}-database-login`,
+        { project: args.project, role: args.databaseLoginRole, member: account.member },
         child,
       );
-    }
     for (const [label, keyRingId] of Object.entries(args.keyRings ?? {})) {
       new gcp.kms.KeyRingIAMMember(
         `${name}-keyring-${label}`,

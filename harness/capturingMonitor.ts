@@ -72,6 +72,7 @@ export class CapturingMonitor extends MockMonitor {
         ignoreChanges: req.getIgnorechangesList(),
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        ...aliasesOf(req),
       };
       this.captured.push(record);
       if (type === ROOT_STACK_TYPE) this.stackResource = record;
@@ -159,4 +160,17 @@ function packageConfig(pkg: string): Record<string, unknown> {
       .filter(([k]) => k.startsWith(`${pkg}:`))
       .map(([k, v]) => [k.slice(pkg.length + 1), v]),
   );
+}
+
+/** The `aliases` option as sent: a URN, or a spec's parent (and name or type where it changed). */
+function aliasesOf(req: any): { aliases?: string[] } {
+  const aliases = (req.getAliasesList?.() ?? []).map((a: any) => {
+    const spec = a.getSpec?.();
+    if (!spec) return a.getUrn();
+    const parent = spec.getNoparent() ? "no parent" : `parent ${spec.getParenturn() || "(unchanged)"}`;
+    return [parent, spec.getName() && `name ${spec.getName()}`, spec.getType() && `type ${spec.getType()}`]
+      .filter(Boolean)
+      .join(", ");
+  });
+  return aliases.length ? { aliases } : {};
 }

@@ -87,6 +87,18 @@ const computedByType: Record<string, Computed> = {
       },
     };
   },
+  "gcp:projects/iAMCustomRole:IAMCustomRole": (i) => ({
+    id: `projects/${str(i.project)}/roles/${str(i.roleId)}`,
+    outputs: { name: `projects/${str(i.project)}/roles/${str(i.roleId)}`, deleted: false },
+  }),
+  // An Offset is computed once, from the time it is created: a fixed instant keeps plans comparable.
+  "time:index/offset:Offset": (i) => ({
+    id: "2026-01-01T00:00:00Z",
+    outputs: {
+      baseRfc3339: "2026-01-01T00:00:00Z",
+      rfc3339: `2026-01-01T${String(Number(i.offsetHours ?? 0)).padStart(2, "0")}:00:00Z`,
+    },
+  }),
   "gcp:compute/network:Network": (i) => ({
     id: `projects/${str(i.project)}/global/networks/${str(i.name)}`,
     outputs: { selfLink: `${COMPUTE}/projects/${str(i.project)}/global/networks/${str(i.name)}` },

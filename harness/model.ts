@@ -19,6 +19,8 @@ export interface CapturedResource {
   ignoreChanges: string[];
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
+  /** The `aliases` option, where given: where the resource's state was before it moved. */
+  aliases?: string[];
 }
 
 /** A registration with every option at the engine's default; `fields` sets the rest. */

@@ -4,6 +4,7 @@ import { buildDataStores } from "./domains/data";
 import { buildFoundation } from "./domains/foundation";
 import { buildGuardrails } from "./domains/guardrails";
 import { buildKeys } from "./domains/keys";
+import { buildDatabaseMigrations } from "./domains/migrations";
 import { buildAlerting, buildAuditLogging } from "./domains/logging";
 import { buildNetworks } from "./domains/network";
 import { buildPerimeter } from "./domains/perimeter";
@@ -13,7 +14,8 @@ import { buildWorkloads } from "./domains/workloads";
 /**
  * Builds the whole platform of one stack from its validated configuration; returns the stack
  * outputs. Each domain takes what the previous ones built, in the order the architecture reads:
- * projects and agents, keys, networks, data stores, clusters, identities, Kubernetes, logging,
+ * projects and agents, keys, networks, data stores, clusters, identities, Kubernetes, the
+ * databases' users and migrations, logging,
  * then the perimeter and the organisation policies around it all.
  */
 export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
@@ -27,6 +29,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     ledger: workloads.ledger.email,
     "card-vault": workloads.cardVault.email,
   });
+  const migrations = buildDatabaseMigrations(config, foundation, data, workloads, compute, networks);
   const secrets = buildSecrets(config, foundation, keys, data, workloads);
   const auditLog = buildAuditLogging(config, foundation, keys);
   buildAlerting(config, foundation, auditLog, data);
@@ -36,6 +39,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     networks.cde,
     data.ledger,
     data.cardVault,
+    ...migrations,
     ...data.caches,
     ...Object.values(compute.clusters),
     ...Object.values(compute.cdeClusters),

@@ -116,13 +116,17 @@ export const CONTROLS: Control[] = [
     id: "IAM-04",
     kind: "M",
     text: "Application service accounts hold only data-plane roles on the resources they use.",
-    implementedBy: ["components/workloadAccounts.ts"],
+    implementedBy: ["components/workloadAccounts.ts", "components/databaseAccess.ts"],
   },
   {
     id: "IAM-05",
     kind: "M",
     text: "Cloud SQL IAM database authentication is on; Memorystore AUTH is on.",
-    implementedBy: ["components/postgresFlags.ts", "components/redisCache.ts"],
+    implementedBy: [
+      "components/postgresFlags.ts",
+      "components/databaseMigration.ts",
+      "components/redisCache.ts",
+    ],
   },
   {
     id: "IAM-06",
@@ -155,11 +159,12 @@ export const CONTROLS: Control[] = [
     implementedBy: [
       "components/postgresFlags.ts",
       "components/auditMigration.ts",
+      "components/databaseAccess.ts",
       "components/databaseMigration.ts",
       "components/logFilters.ts",
       "components/securityAlerts.ts",
     ],
-    provenBy: ["test/pgaudit.test.ts", "test/crossTenantFilter.test.ts"],
+    provenBy: ["test/pgaudit.test.ts", "test/crossTenantFilter.test.ts", "test/databaseAccess.test.ts"],
   },
   {
     id: "LOG-01",
@@ -271,7 +276,9 @@ export const CONTROLS: Control[] = [
       "platform/domains/compute.ts",
       "components/privateServicePath.ts",
       "components/workloads.ts",
+      "components/migrationJob.ts",
       "docs/segmentation.md",
+      "docs/database-migration.md",
     ],
   },
   {

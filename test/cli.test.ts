@@ -303,8 +303,20 @@ describe("npm run plan", () => {
     expect(out.findings).toEqual([]);
     expect(
       out.changes.filter((c: { op: string }) => c.op !== "same").map((c: { op: string }) => c.op),
-      // The four instances in place; the two migration scripts run again on the new primaries.
-    ).toEqual(["update", "update", "update", "update", "replace", "replace"]);
+      // The four instances in place; the ledger's migration script runs again on its new primary,
+      // card-vault's Job, script, login window, grant and wait are new ones there.
+    ).toEqual([
+      "update",
+      "update",
+      "update",
+      "update",
+      "replace",
+      "replace",
+      "replace",
+      "replace",
+      "replace",
+      "replace",
+    ]);
     expect(Object.keys(out.changes[0])).toEqual(["urn", "op", "fields"]);
 
     const state = JSON.parse(fs.readFileSync(exported, "utf8"));

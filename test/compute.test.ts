@@ -193,7 +193,11 @@ describe("Kubernetes baseline", () => {
     (region) => {
       for (const [objects, expected] of [
         [inCluster(prod, region), ["gateway", "ledger"]],
-        [inCdeCluster(prod, region), ["card-vault"]],
+        // card-vault's database migration runs in the primary region's cde cluster only.
+        [
+          inCdeCluster(prod, region),
+          region === "us-central1" ? ["card-vault", "database-migration"] : ["card-vault"],
+        ],
       ] as const) {
         const namespaces = kind(objects, "Namespace");
         expect(namespaces.map((n) => meta(n).name).sort()).toEqual(expected);
@@ -293,6 +297,11 @@ describe("Kubernetes baseline", () => {
           "roles/iam.workloadIdentityUser",
           "serviceAccount:qp-prod-cde.svc.id.goog[card-vault/card-vault]",
         ],
+        [
+          "projects/qp-prod-cde/serviceAccounts/card-vault-migrator@qp-prod-cde.iam.gserviceaccount.com",
+          "roles/iam.workloadIdentityUser",
+          "serviceAccount:qp-prod-cde.svc.id.goog[database-migration/migrator]",
+        ],
       ]),
     );
     for (const region of REGIONS) {
@@ -312,6 +321,9 @@ describe("Kubernetes baseline", () => {
         sorted([
           ["ledger", "ledger", "ledger-workload@qp-prod-platform.iam.gserviceaccount.com"],
           ["card-vault", "card-vault", "card-vault-workload@qp-prod-cde.iam.gserviceaccount.com"],
+          ...(region === "us-central1"
+            ? [["database-migration", "migrator", "card-vault-migrator@qp-prod-cde.iam.gserviceaccount.com"]]
+            : []),
         ]),
       );
     }
@@ -383,6 +395,8 @@ describe("Kubernetes baseline", () => {
       new Set([
         "v1/Namespace",
         "v1/ServiceAccount",
+        "v1/ConfigMap",
+        "batch/v1/Job",
         "v1/Service",
         "v1/ResourceQuota",
         "v1/LimitRange",

@@ -1,5 +1,4 @@
-import { AUDIT_MIGRATION } from "../components/auditMigration";
-import { APPLICATION_DATABASE, iamDatabaseUser } from "../components/databaseMigration";
+import { iamDatabaseUser } from "../components/databaseMigration";
 import { mockProjectNumber } from "../harness/gcpMocks";
 import { LABEL_FIELDS } from "../policies/security/gcp-resource-standard-labels";
 import type { OfflineRun } from "../harness/run";
@@ -185,28 +184,32 @@ describe("key hierarchy", () => {
     const workloadGrants = ofType(prod, "gcp:projects/iAMMember:IAMMember").filter((g) =>
       String(g.inputs.member).includes("-workload@"),
     );
+    // The database-login custom role, not roles/cloudsql.client or instanceUser (which may run executeSql).
     expect(workloadGrants.map((g) => [g.inputs.project, g.inputs.role, g.inputs.member])).toEqual([
       [
         "qp-prod-platform",
-        "roles/cloudsql.client",
-        "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com",
-      ],
-      [
-        "qp-prod-platform",
-        "roles/cloudsql.instanceUser",
+        "projects/qp-prod-platform/roles/qairopayDatabaseLogin",
         "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com",
       ],
       [
         "qp-prod-cde",
-        "roles/cloudsql.client",
-        "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
-      ],
-      [
-        "qp-prod-cde",
-        "roles/cloudsql.instanceUser",
+        "projects/qp-prod-cde/roles/qairopayDatabaseLogin",
         "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
       ],
     ]);
+    expect(
+      ofType(prod, "gcp:projects/iAMCustomRole:IAMCustomRole").map((r) => [
+        r.inputs.project,
+        r.inputs.roleId,
+        r.inputs.permissions,
+      ]),
+    ).toEqual(
+      ["qp-prod-platform", "qp-prod-cde"].map((p) => [
+        p,
+        "qairopayDatabaseLogin",
+        ["cloudsql.instances.connect", "cloudsql.instances.get", "cloudsql.instances.login"],
+      ]),
+    );
   });
 });
 
@@ -323,35 +326,7 @@ describe("Postgres clusters", () => {
   });
 });
 
-describe("the database-side migration (TEN-02)", () => {
-  test("pgAudit and the marker function, run on each primary by the deployer through the Data API", () => {
-    for (const [cluster, project] of [
-      ["ledger", "qp-prod-platform"],
-      ["card-vault", "qp-prod-cde"],
-    ]) {
-      const script = named(prod, `prod-${cluster}-migration-script`);
-      expect(script.inputs).toMatchObject({
-        project,
-        instance: `prod-${cluster}-us-central1`,
-        database: APPLICATION_DATABASE,
-        script: AUDIT_MIGRATION,
-      });
-      expect(named(prod, `prod-${cluster}-migration-deployer`).inputs).toEqual({
-        project,
-        instance: `prod-${cluster}-us-central1`,
-        name: "prod-deployer@qp-platform-ci.iam",
-        type: "CLOUD_IAM_SERVICE_ACCOUNT",
-        databaseRoles: ["cloudsqlsuperuser"],
-        deletionPolicy: "ABANDON",
-      });
-      for (const region of ["us-central1", "us-east1"])
-        expect(
-          (named(prod, `prod-${cluster}-${region}`).inputs.settings as { dataApiAccess: string })
-            .dataApiAccess,
-        ).toBe("ALLOW_DATA_API");
-    }
-  });
-
+describe("the database-side migration (TEN-02): test/databaseMigration.test.ts", () => {
   test("a deployer principal Cloud SQL cannot sign in as is refused", () => {
     expect(iamDatabaseUser("user:alice@example.com")).toEqual({
       name: "alice@example.com",

@@ -2,6 +2,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { setTimeout as sleep } from "timers/promises";
+import { Client } from "pg";
+import { CROSS_TENANT_FUNCTION } from "../components/auditMigration";
 import { DrillRefused, drillPassed, runFailoverDrill } from "../tools/drill/failoverDrill";
 import { Instance, LocalPostgres, query, withLocalPostgres } from "../tools/drill/localPostgres";
 import { RestoreReport, restorePassed, runRestoreRehearsal } from "../tools/drill/restoreRehearsal";
@@ -37,7 +39,41 @@ describe("failover drills on real PostgreSQL (RES-07)", () => {
     expect(report.rto.seconds).toBeLessThan(60);
     expect(report.phantomRows).toBe(0);
     expect(report.committedDuringDrill).toBeGreaterThan(100);
+    // The workload's IAM role and grants, made on the old primary, replicated and working on the new.
+    expect(report.databaseAccess).toEqual({ workloadWorks: true, drift: [] });
     expect(report.passed).toBe(true);
+  });
+
+  test("the marker function dropped before the failover: the drill's drift check finds it on the new primary and fails", async () => {
+    const report = await withLocalPostgres((pg) =>
+      runFailoverDrill(pg, {
+        mode: "failover",
+        regions: REGIONS,
+        ...objectives,
+        ...quick,
+        beforeSwitch: async (primary) => {
+          const client = new Client({
+            host: "127.0.0.1",
+            port: primary.port,
+            user: "postgres",
+            database: "qairopay",
+          });
+          await client.connect();
+          await client.query(`DROP FUNCTION ${CROSS_TENANT_FUNCTION}(text, text)`);
+          await client.query('REVOKE USAGE, CREATE ON SCHEMA ledger FROM "ledger-workload@drill.iam"');
+          await client.end();
+          await sleep(1000); // replicated before the primary is killed
+        },
+      }),
+    );
+    expect(report.databaseAccess).toEqual({
+      workloadWorks: false,
+      drift: [
+        `the marker function ${CROSS_TENANT_FUNCTION}(text, text) is missing`,
+        "workload role ledger-workload@drill.iam may not use and create in schema ledger",
+      ],
+    });
+    expect(report.passed).toBe(false);
   });
 
   test("region lost while replication was cut: the commits the replica never got are counted as lost", async () => {
@@ -148,6 +184,7 @@ describe("drill verdicts", () => {
     phantomRows: 0,
     committedDuringDrill: 500,
     reprotectSeconds: 1,
+    databaseAccess: { workloadWorks: true, drift: [] as string[] },
   };
   test.each([
     ["within objectives", drill, true],
@@ -168,6 +205,19 @@ describe("drill verdicts", () => {
     ],
     ["RTO over the objective", { ...drill, rto: { seconds: 61, objectiveSeconds: 60 } }, false],
     ["a phantom row", { ...drill, phantomRows: 1 }, false],
+    [
+      "the workload cannot sign in on the new primary",
+      { ...drill, databaseAccess: { workloadWorks: false, drift: [] } },
+      false,
+    ],
+    [
+      "the migration drifted",
+      {
+        ...drill,
+        databaseAccess: { workloadWorks: true, drift: ["the pgaudit extension is not installed"] },
+      },
+      false,
+    ],
   ])("failover drill: %s", (_case, report, passed) => {
     expect(drillPassed(report)).toBe(passed);
   });

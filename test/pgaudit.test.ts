@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { Client } from "pg";
 import { AUDIT_MIGRATION, CROSS_TENANT_FUNCTION } from "../components/auditMigration";
+import { APPLICATION_DATABASE, databaseMigrationScript } from "../components/databaseAccess";
 import { crossTenantFilter } from "../components/logFilters";
 import { postgresFlags } from "../components/postgresFlags";
 import { LocalPostgres } from "../tools/drill/localPostgres";
@@ -163,6 +164,36 @@ describe.each(Object.keys(CLASSES) as Class[])(
     /** An INSERT's pgAudit record from its class on; log_relation names the table on cardholder instances. */
     const writeRecord = (statementAndParameter: string) =>
       `WRITE,INSERT,${dataClass === "cardholder" ? "TABLE,public.cards" : ","},${statementAndParameter}`;
+
+    test("the whole migration (audit, workloads' access, drift check) is audited and never pages: no record of it matches the cross-tenant filter", async () => {
+      const server = servers[dataClass];
+      await as(server, "postgres", async (c) => {
+        await c.query(`CREATE ROLE "${dataClass}-workload@qp-prod.iam" LOGIN`);
+        await c.query(`CREATE DATABASE ${APPLICATION_DATABASE}`);
+      });
+      const from = server.readLog().length;
+      const client = await server.connect("postgres", APPLICATION_DATABASE);
+      try {
+        const script = databaseMigrationScript(
+          {
+            workloads: [{ role: `${dataClass}-workload@qp-prod.iam`, schema: "app_data" }],
+            withoutSuperuser: [],
+          },
+          "data-api",
+        );
+        await client.query(script);
+        await client.query(script);
+      } finally {
+        await client.end();
+      }
+      const records = pgauditRecords(server.readLog().slice(from));
+      const classes = new Set(records.map((r) => r.auditClass));
+      // Grants are ROLE records, the extension, function and schema DDL; no FUNCTION record at all
+      // (a DO block would be one, carrying the marker's name in its statement, and would page).
+      expect(classes).toEqual(new Set(["ROLE", "DDL"]));
+      const entries = records.map((r) => dataAccessEntry(r, project, instance));
+      expect(entries.filter((e) => matchesFilter(crossTenantFilter(project, instance), e))).toEqual([]);
+    });
 
     test("TEN-02: the migration applies twice; the guard's call as an application role is a FUNCTION record the cross-tenant filter matches, and nothing else is", async () => {
       const server = servers[dataClass];

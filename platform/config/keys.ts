@@ -97,6 +97,18 @@ export const CONFIG_KEYS = {
       "Whether each Cloud SQL primary names its DR replica (advanced disaster recovery); false only for the first deployment of a new cluster.",
     default: true,
   },
+  sqlMigrationProxyImage: {
+    type: "string",
+    description:
+      "The Cloud SQL Auth Proxy image of the cardholder database's migration Job, by digest, in the cluster project's `containers` repository of the primary region (e.g. cloud-sql-proxy@sha256:...); empty until the image pipeline has mirrored it, and then the migration does not run (docs/database-migration.md).",
+    default: "",
+  },
+  sqlMigrationClientImage: {
+    type: "string",
+    description:
+      "The PostgreSQL client (psql) image of the cardholder database's migration Job, by digest, in the same repository (e.g. postgres@sha256:...); set together with sqlMigrationProxyImage.",
+    default: "",
+  },
   kubernetesProviderTransition: {
     type: "boolean",
     description:

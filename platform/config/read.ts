@@ -127,6 +127,10 @@ export function validateConfig(
       backupRetentionCount: c.sqlBackupRetentionCount,
       logRetentionDays: c.sqlLogRetentionDays,
       designateDrReplica: c.sqlDesignateDrReplica,
+      migrationImages:
+        c.sqlMigrationProxyImage && c.sqlMigrationClientImage
+          ? { proxy: c.sqlMigrationProxyImage, client: c.sqlMigrationClientImage }
+          : undefined,
     },
     maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
     images: { legacyRepositories: c.legacyImageRepositories },

@@ -17,6 +17,12 @@ const int = (min: number, max: number) =>
     .min(min, { message: `must be between ${min} and ${max}` })
     .max(max, { message: `must be between ${min} and ${max}` });
 
+/** An image in the project's own repository, pinned by digest (a tag could be moved under an admitted name). */
+const migrationImage = z.string().regex(/^([a-z0-9]+([._/-][a-z0-9]+)*@sha256:[0-9a-f]{64})?$/, {
+  message:
+    "must be empty or an image path in the containers repository pinned by digest, e.g. cloud-sql-proxy@sha256:<64 hex>",
+});
+
 const supernet = z.string().refine(isSupernet, {
   message: "must be a private IPv4 CIDR block (RFC 1918) of prefix length /12 or shorter, e.g. 10.64.0.0/12",
 });
@@ -52,6 +58,8 @@ export const configSchema = z.object({
   sqlBackupRetentionCount: int(7, 365),
   sqlLogRetentionDays: int(1, 35),
   sqlDesignateDrReplica: z.boolean(),
+  sqlMigrationProxyImage: migrationImage,
+  sqlMigrationClientImage: migrationImage,
   legacyImageRepositories: z.boolean(),
   kubernetesProviderTransition: z.boolean(),
   maintenanceDay: int(1, 7),
@@ -193,6 +201,12 @@ export function crossKeyProblems(c: RawPlatformConfig): { key: string; message: 
       key: "orgPolicyScope",
       message:
         "is folder but folderId is empty: the narrowest scope of adopted projects is each project (orgPolicyScope: projects)",
+    });
+  }
+  if (Boolean(c.sqlMigrationProxyImage) !== Boolean(c.sqlMigrationClientImage)) {
+    problems.push({
+      key: "sqlMigrationProxyImage/sqlMigrationClientImage",
+      message: "set both (the migration Job needs the proxy and the client) or neither",
     });
   }
   if (parent.length === 0 && c.billingAccount) {

@@ -37,6 +37,8 @@ export interface PlatformConfig {
     backupRetentionCount: number;
     logRetentionDays: number;
     designateDrReplica: boolean;
+    /** The cardholder migration Job's images, relative to the cluster project's `containers` repository; absent until mirrored. */
+    migrationImages?: { proxy: string; client: string };
   };
   maintenance: { day: number; hour: number };
   /** Artifact Registry: keep the pre-CMEK `images` repositories during their migration. */

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AUDIT_MIGRATION } from "../../components/auditMigration";
 import { PostgresCluster } from "../../components/postgresCluster";
 import { RedisCache } from "../../components/redisCache";
 import { Region } from "../config/regions";
@@ -33,12 +32,6 @@ export function buildDataStores(
     designateDrReplica: config.sql.designateDrReplica,
     maintenance: config.maintenance,
     protect: f.protect,
-    // pgAudit and the tenant guard's marker function (TEN-02) in every application database.
-    migration: {
-      script: AUDIT_MIGRATION,
-      description: "pgAudit and the cross-tenant marker function (TEN-02)",
-      deployer: config.deployer.principal,
-    },
   };
   const perRegion = (key: "ledger-sql" | "card-vault-sql") =>
     Object.fromEntries(regions.map((r) => [r, k.keyId(key, r)])) as Record<Region, pulumi.Output<string>>;
@@ -51,6 +44,8 @@ export function buildDataStores(
     network: networks.platform.network.id,
     allocatedIpRange: networks.platform.privateServiceAccessRangeName,
     labels: f.labels("tenant"),
+    // The ledger's migration runs through the Data API (docs/database-migration.md).
+    dataApi: true,
     dependsOn: [networks.platform.privateServiceAccess, ...grants("ledger-sql"), ...f.ready.platform],
   });
   const cardVault = new PostgresCluster(`${env}-card-vault`, {
@@ -61,6 +56,8 @@ export function buildDataStores(
     network: networks.cde.network.id,
     allocatedIpRange: networks.cde.privateServiceAccessRangeName,
     labels: f.labels("cardholder"),
+    // No internet path to cardholder data (NET-09): its migration runs in the cde cluster.
+    dataApi: false,
     dependsOn: [networks.cde.privateServiceAccess, ...grants("card-vault-sql"), ...f.ready.cde],
   });
   const caches = regions.map(

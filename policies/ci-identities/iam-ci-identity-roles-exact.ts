@@ -28,6 +28,7 @@ const PLATFORM_ROLES = [
   "roles/iam.serviceAccountAdmin",
   "roles/resourcemanager.projectIamAdmin",
   "roles/iam.denyAdmin",
+  "roles/iam.roleAdmin",
 ];
 
 type ScopeKind = "project" | "folder" | "organization" | "accessPolicy" | "billingAccount";

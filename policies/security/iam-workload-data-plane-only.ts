@@ -1,9 +1,24 @@
-import { anyResourcePolicy } from "../lib/define";
+import { anyResourcePolicy, Finding } from "../lib/define";
 
-/** Roles an application service account may hold (IAM-04): use data, never administer it. */
+/**
+ * The custom role workloads sign in to Cloud SQL with, and all it may grant: the permissions of
+ * https://cloud.google.com/sql/docs/postgres/iam-logins (login; connect for the Auth Proxy and
+ * connectors; get, which they read the instance with).
+ */
+export const DATABASE_LOGIN_ROLE_ID = "qairopayDatabaseLogin";
+export const DATABASE_LOGIN_PERMISSIONS = [
+  "cloudsql.instances.connect",
+  "cloudsql.instances.get",
+  "cloudsql.instances.login",
+];
+
+/**
+ * Roles an application service account may hold (IAM-04): use data, never administer it. Cloud
+ * SQL's sign-in is the database-login custom role (connect, get, login), not the predefined
+ * roles/cloudsql.client or roles/cloudsql.instanceUser, which carry more: Google lists instanceUser
+ * among the roles that may call `executeSql`, the Data API's path from the internet.
+ */
 export const DATA_PLANE_ROLES = [
-  "roles/cloudsql.client",
-  "roles/cloudsql.instanceUser",
   "roles/cloudkms.cryptoKeyEncrypterDecrypter",
   "roles/redis.dbConnectionUser",
   "roles/logging.logWriter",
@@ -11,6 +26,11 @@ export const DATA_PLANE_ROLES = [
   "roles/cloudtrace.agent",
   "roles/artifactregistry.reader",
 ];
+
+/** `projects/<p>/roles/qairopayDatabaseLogin`: the custom role, in any project. */
+const DATABASE_LOGIN_ROLE = new RegExp(
+  `^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/roles/${DATABASE_LOGIN_ROLE_ID}$`,
+);
 
 const IAM_MEMBER_TYPES = [
   "gcp:projects/iAMMember:IAMMember",
@@ -36,13 +56,28 @@ export const iamWorkloadDataPlaneOnly = anyResourcePolicy(
     controls: ["IAM-04"],
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: `Grant application service accounts only ${DATA_PLANE_ROLES.join(", ")}.`,
+    remediationSteps: `Grant application service accounts only ${DATA_PLANE_ROLES.join(", ")}, or the ${DATABASE_LOGIN_ROLE_ID} custom role with exactly ${DATABASE_LOGIN_PERMISSIONS.join(", ")}.`,
   },
-  (resource) => {
+  (resource): Finding[] => {
+    // The custom role is a data-plane role only while it holds the three sign-in permissions.
+    if (resource.type === "gcp:projects/iAMCustomRole:IAMCustomRole") {
+      if (resource.props.roleId !== DATABASE_LOGIN_ROLE_ID) return [];
+      const extra = ((resource.props.permissions as string[] | undefined) ?? []).filter(
+        (p) => !DATABASE_LOGIN_PERMISSIONS.includes(p),
+      );
+      return extra.length
+        ? [
+            {
+              problem: `the workloads' database-login role ${DATABASE_LOGIN_ROLE_ID} also grants ${extra.join(", ")}`,
+              fix: `keep only ${DATABASE_LOGIN_PERMISSIONS.join(", ")}`,
+            },
+          ]
+        : [];
+    }
     if (!IAM_MEMBER_TYPES.includes(resource.type)) return [];
     const member = String(resource.props.member);
     const role = String(resource.props.role);
-    return isApplicationAccount(member) && !DATA_PLANE_ROLES.includes(role)
+    return isApplicationAccount(member) && !DATA_PLANE_ROLES.includes(role) && !DATABASE_LOGIN_ROLE.test(role)
       ? [
           {
             problem: `application account ${member} is granted ${role}`,

@@ -24,6 +24,7 @@ import { perimeterRestrictsEnabledApis } from "./vpcsc-perimeter-restricts-enabl
 import { orgPolicyGuardrailsApplied } from "./orgpolicy-guardrails-applied";
 import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
+import { sqlInstanceCardholderNoDataApi } from "./sql-instance-cardholder-no-data-api";
 import { sqlInstanceCmek } from "./sql-instance-cmek";
 import { storageBucketHardening } from "./storage-bucket-hardening";
 import { sqlInstancePrivateTls } from "./sql-instance-private-tls";
@@ -47,6 +48,7 @@ export const securityPolicies: Policies = [
   kmsAgentGrantsExact,
   sqlInstanceCmek,
   sqlInstancePrivateTls,
+  sqlInstanceCardholderNoDataApi,
   sqlInstanceAuditFlags,
   redisInstanceHardening,
   storageBucketHardening,

@@ -332,6 +332,77 @@ export const CASES: PolicyCase[] = [
     message: `[IAM-04] gcp:projects/iAMMember:IAMMember "ledger-admin": application account ${LEDGER_SA} is granted roles/cloudsql.admin. Fix: grant a data-plane role instead`,
   },
   {
+    policy: "iam-workload-data-plane-only",
+    title:
+      "a workload given the predefined Cloud SQL Instance User role (it may run executeSql) instead of the login role",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "ledger-instance-user",
+      inputs: { project: "qp-prod-platform", role: "roles/cloudsql.instanceUser", member: LEDGER_SA },
+    }),
+    on: "ledger-instance-user",
+    message: `[IAM-04] gcp:projects/iAMMember:IAMMember "ledger-instance-user": application account ${LEDGER_SA} is granted roles/cloudsql.instanceUser. Fix: grant a data-plane role instead`,
+  },
+  {
+    policy: "iam-workload-data-plane-only",
+    title: "the workloads' login role widened with executeSql",
+    mutate: editResource("prod-cde-database-login", (p) =>
+      (p.permissions as string[]).push("cloudsql.instances.executeSql"),
+    ),
+    on: "prod-cde-database-login",
+    message:
+      '[IAM-04] gcp:projects/iAMCustomRole:IAMCustomRole "prod-cde-database-login": the workloads\' database-login role qairopayDatabaseLogin also grants cloudsql.instances.executeSql. Fix: keep only cloudsql.instances.connect, cloudsql.instances.get, cloudsql.instances.login',
+  },
+  {
+    policy: "sql-instance-cardholder-no-data-api",
+    title: "the cardholder primary opened to the Data API",
+    mutate: editResource(
+      "prod-card-vault-us-central1",
+      (p) => (settings(p).dataApiAccess = "ALLOW_DATA_API" as never),
+    ),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[NET-09] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": settings.dataApiAccess is "ALLOW_DATA_API" on an instance that holds cardholder data (it is labelled data-class=cardholder): executeSql reaches it from the public internet. Fix: set settings.dataApiAccess: "DISALLOW_DATA_API"',
+  },
+  {
+    policy: "sql-instance-cardholder-no-data-api",
+    title:
+      "the Data API setting left unset on the cardholder replica (the provider keeps what the instance has)",
+    mutate: editResource("prod-card-vault-us-east1", (p) => delete settings(p).dataApiAccess),
+    on: "prod-card-vault-us-east1",
+    message:
+      '[NET-09] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-east1": settings.dataApiAccess is unset on an instance that holds cardholder data (it is labelled data-class=cardholder): the provider reads the field as Optional+Computed and keeps whatever the instance has, ALLOW_DATA_API included. Fix: set settings.dataApiAccess: "DISALLOW_DATA_API"',
+  },
+  {
+    policy: "sql-instance-cardholder-no-data-api",
+    title: "the cardholder primary relabelled tenant, then opened (its key still says cardholder)",
+    mutate: editResource("prod-card-vault-us-central1", (p) => {
+      settings(p).userLabels = { ...settings(p).userLabels, "data-class": "tenant" } as never;
+      settings(p).dataApiAccess = "ALLOW_DATA_API" as never;
+    }),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[NET-09] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": settings.dataApiAccess is "ALLOW_DATA_API" on an instance that holds cardholder data (it is encrypted with a cardholder key): executeSql reaches it from the public internet. Fix: set settings.dataApiAccess: "DISALLOW_DATA_API"',
+  },
+  {
+    policy: "sql-instance-cardholder-no-data-api",
+    title: "a second instance in the cde project, labelled tenant with a tenant key, open to the Data API",
+    mutate: addResource({
+      type: "gcp:sql/databaseInstance:DatabaseInstance",
+      name: "cde-side-door",
+      inputs: {
+        project: "qp-prod-cde",
+        name: "cde-side-door",
+        region: "us-central1",
+        encryptionKeyName: `${KMS}/us-central1/keyRings/tenant-data/cryptoKeys/ledger-sql`,
+        settings: { dataApiAccess: "ALLOW_DATA_API", userLabels: { "data-class": "tenant" } },
+      },
+    }),
+    on: "cde-side-door",
+    message:
+      '[NET-09] gcp:sql/databaseInstance:DatabaseInstance "cde-side-door": settings.dataApiAccess is "ALLOW_DATA_API" on an instance that holds cardholder data (its project qp-prod-cde holds cardholder data): executeSql reaches it from the public internet. Fix: set settings.dataApiAccess: "DISALLOW_DATA_API"',
+  },
+  {
     policy: "gcp-resource-standard-labels",
     title: "a cache without its owner label",
     mutate: editResource(

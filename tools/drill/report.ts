@@ -12,6 +12,7 @@ export function renderDrill(r: DrillReport): string {
     `  RTO ${s(r.rto.seconds)} to the first commit on ${r.to} — objective ${s(r.rto.objectiveSeconds)}: ${verdict(r.rto.seconds <= r.rto.objectiveSeconds)}`,
     `  ${r.committedDuringDrill} commits during the drill, ${r.phantomRows} phantom rows`,
     `  ${r.from} rewound and streaming from ${r.to} after ${s(r.reprotectSeconds)}`,
+    `  database on ${r.to}: the workload's IAM role ${r.databaseAccess.workloadWorks ? "signs in and works" : "CANNOT work"}; drift check: ${r.databaseAccess.drift.length ? r.databaseAccess.drift.join("; ") : "none"}`,
   ].join("\n");
 }
 

@@ -107,6 +107,7 @@ export const API_FACTS: Record<string, ApiFact> = {
   "gcp:secretmanager/secret:Secret": { apis: ["secretmanager.googleapis.com"] },
   "gcp:secretmanager/secretVersion:SecretVersion": { apis: ["secretmanager.googleapis.com"] },
   "gcp:secretmanager/secretIamMember:SecretIamMember": { apis: ["secretmanager.googleapis.com"] },
+  "gcp:projects/iAMCustomRole:IAMCustomRole": iam,
   "gcp:serviceaccount/account:Account": iam,
   "gcp:serviceaccount/iAMMember:IAMMember": iam,
   "gcp:servicenetworking/connection:Connection": { apis: ["servicenetworking.googleapis.com"] },

@@ -23,4 +23,14 @@ export const PROPAGATION_SECONDS = {
    * (provider/pkg/await/await.go: WithMaxRetries(5), backoff factor 2 from 1 s).
    */
   fleetFeatureToCrds: 150,
+  /**
+   * An IAM grant (a role on a project, key or service account) is effective only after it
+   * propagates: "Change a policy … Typically 2 minutes, potentially 7 minutes or longer"
+   * (https://cloud.google.com/iam/docs/access-change-propagation). The provider retries only
+   * network errors, 429/500/502/503 and 409 "operation in progress"
+   * (transport/error_retry_predicates.go defaultErrorRetryPredicates); Cloud SQL's instance adds
+   * only IsSqlOperationInProgressError, Artifact Registry's repository and Secret Manager's
+   * secret none, so the 400/403 of a key grant not yet in effect fails the create at once.
+   */
+  iamGrant: 420,
 } as const;

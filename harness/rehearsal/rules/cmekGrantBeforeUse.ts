@@ -5,7 +5,7 @@ import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 /** Where each CMEK-encrypted type names its key, and whose service agent encrypts with it. */
-const CMEK_USES: Record<string, { path: string; agentDomain: string }[]> = {
+export const CMEK_USES: Record<string, { path: string; agentDomain: string }[]> = {
   "gcp:sql/databaseInstance:DatabaseInstance": [
     { path: "encryptionKeyName", agentDomain: "gcp-sa-cloud-sql.iam.gserviceaccount.com" },
   ],
@@ -48,7 +48,12 @@ export function valuesAt(value: unknown, path: string[]): unknown[] {
 }
 
 /** Grants of encrypt/decrypt on `key` (or its ring) to an agent of `domain` serving `project`. */
-function keyGrants(ctx: RehearsalContext, key: string, domain: string, project: string): CapturedResource[] {
+export function keyGrants(
+  ctx: RehearsalContext,
+  key: string,
+  domain: string,
+  project: string,
+): CapturedResource[] {
   const ring = key.replace(/\/cryptoKeys\/[^/]+$/, "");
   return ctx.resources.filter((g) => {
     const target = g.inputs.cryptoKeyId ?? g.inputs.keyRingId;

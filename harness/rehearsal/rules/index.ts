@@ -6,6 +6,7 @@ import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
 import { fieldLimits } from "./fieldLimits";
 import { gkePrivateEndpointNetworks } from "./gkePrivateEndpointNetworks";
+import { iamGrantPropagation } from "./iamGrantPropagation";
 import { logMetricPropagation } from "./logMetricPropagation";
 import { orgPolicyDryRunSupported, orgPolicyOrdering } from "./orgPolicyApplyRules";
 import { orgPolicyEnforcedDenies } from "./orgPolicyEnforcedDenies";
@@ -16,6 +17,7 @@ import { projectCreatedFirst } from "./projectCreatedFirst";
 import { serviceAgentExists } from "./serviceAgentExists";
 import { serviceAgentRole } from "./serviceAgentRole";
 import { sqlDrDesignationApplied } from "./sqlDrDesignationApplied";
+import { sqlMigrationRuns } from "./sqlMigrationRuns";
 import { sqlProvisionScriptPrerequisites } from "./sqlProvisionScriptPrerequisites";
 import { stackOutputsSecretFree } from "./stackOutputsSecretFree";
 import { workloadIdentityPool } from "./workloadIdentityPool";
@@ -28,6 +30,7 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   serviceAgentRole,
   workloadIdentityPool,
   cmekGrantBeforeUse,
+  iamGrantPropagation,
   privateServiceAccessFirst,
   logMetricPropagation,
   crdInstalled,
@@ -36,6 +39,7 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   fieldLimits,
   sqlDrDesignationApplied,
   sqlProvisionScriptPrerequisites,
+  sqlMigrationRuns,
   stackOutputsSecretFree,
   perimeterCrossings,
   perimeterCiReachable,

@@ -1,0 +1,121 @@
+import { CapturedResource } from "../../model";
+import { plain } from "../../deployment";
+import { PROPAGATION_SECONDS } from "../facts/propagation";
+import { grantMembers, isGrant, projectName, waitBetween } from "../lookup";
+import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
+import { CMEK_USES, keyGrants, valuesAt } from "./cmekGrantBeforeUse";
+
+const JOB = "kubernetes:batch/v1:Job";
+const KSA = "kubernetes:core/v1:ServiceAccount";
+
+/** A use of fresh grants: the resource, and the grants it acts on. */
+interface Use {
+  user: CapturedResource;
+  grants: CapturedResource[];
+  what: string;
+  /** Whether an unordered grant is this rule's to report (a key grant's order is cmek-grant-before-use's). */
+  ordersItself: boolean;
+}
+
+/** Each CMEK-encrypted resource and the key grants of the agent that encrypts for it. */
+function keyUses(ctx: RehearsalContext): Use[] {
+  const uses: Use[] = [];
+  for (const r of ctx.resources) {
+    const project = projectName(ctx, r) ?? "";
+    for (const use of CMEK_USES[r.type] ?? []) {
+      for (const key of valuesAt(plain(r.inputs), use.path.split("."))) {
+        if (typeof key !== "string" || !key) continue;
+        const grants = keyGrants(ctx, key, use.agentDomain, project);
+        if (grants.length)
+          uses.push({ user: r, grants, what: `its agent's grant on ${key}`, ordersItself: false });
+      }
+    }
+  }
+  return uses;
+}
+
+/**
+ * Each Job and the grants to the Google service account its pods run as (the KSA's
+ * `iam.gke.io/gcp-service-account`): roles to the account and the Workload Identity binding.
+ */
+function jobUses(ctx: RehearsalContext): Use[] {
+  const uses: Use[] = [];
+  for (const job of ctx.resources.filter((r) => r.type === JOB)) {
+    const metadata = plain(job.inputs.metadata) as { namespace?: string };
+    const pod = (plain(job.inputs.spec) as { template?: { spec?: { serviceAccountName?: string } } }).template
+      ?.spec;
+    const ksa = ctx.resources.find((k) => {
+      const m = plain(k.inputs.metadata) as { name?: string; namespace?: string };
+      return (
+        k.type === KSA &&
+        k.provider === job.provider &&
+        m.namespace === metadata.namespace &&
+        m.name === pod?.serviceAccountName
+      );
+    });
+    const gsa = (plain(ksa?.inputs.metadata) as { annotations?: Record<string, string> } | undefined)
+      ?.annotations?.["iam.gke.io/gcp-service-account"];
+    if (!gsa) continue;
+    const asGsa = `serviceAccount:${gsa}`;
+    const asKsa = `[${String(metadata.namespace)}/${String(pod?.serviceAccountName)}]`;
+    const grants = ctx.resources.filter(
+      (g) =>
+        isGrant(g) &&
+        grantMembers(g).some(
+          (m) => m === asGsa || (m.endsWith(asKsa) && String(g.inputs.serviceAccountId).endsWith(`/${gsa}`)),
+        ),
+    );
+    if (grants.length)
+      uses.push({
+        user: job,
+        grants,
+        what: `the grants to ${gsa}, which its pods run as`,
+        ordersItself: true,
+      });
+  }
+  return uses;
+}
+
+/**
+ * A fresh IAM grant is used only after it propagates: a `time.Sleep` of at least the propagation
+ * time between the grant and the first resource that acts on it (a CMEK-encrypted store, whose
+ * agent's key grant Google checks on create; a Job, whose pods sign in as the granted account).
+ */
+export const iamGrantPropagation: RehearsalRule = {
+  id: "iam-grant-propagation",
+  description: `A resource that acts on a grant this stack creates (a CMEK store on its agent's key grant, a Job on its service account's roles) is created at least ${PROPAGATION_SECONDS.iamGrant / 60} minutes after the grant (a time.Sleep between them): IAM changes take up to 7 minutes to propagate and the provider does not retry a permission error.`,
+  sources: [
+    "https://cloud.google.com/iam/docs/access-change-propagation",
+    "magic-modules mmv1/third_party/terraform/transport/error_retry_predicates.go (defaultErrorRetryPredicates)",
+    "magic-modules mmv1/third_party/terraform/services/sql/resource_sql_database_instance.go.tmpl (IsSqlOperationInProgressError only)",
+  ],
+  check(ctx) {
+    const findings: Finding[] = [];
+    const need = PROPAGATION_SECONDS.iamGrant;
+    for (const { user, grants, what, ordersItself } of [...keyUses(ctx), ...jobUses(ctx)]) {
+      const unordered = grants.find((g) => !ctx.order.precedes(g.urn, user.urn));
+      if (unordered && ordersItself) {
+        findings.push({
+          rule: this.id,
+          urn: user.urn,
+          severity: "error",
+          message: `${label(user)} acts on ${what}, but nothing orders it after ${unordered.name}: its pods can start before the grant exists. Depend on the grant, through a time.Sleep of at least ${need}s.`,
+        });
+        continue;
+      }
+      const ordered = grants.filter((g) => ctx.order.precedes(g.urn, user.urn));
+      const short = ordered
+        .map((g) => ({ g, waited: waitBetween(ctx, g.urn, user.urn) }))
+        .filter(({ waited }) => waited < need);
+      if (!short.length) continue;
+      const { g, waited } = short[0];
+      findings.push({
+        rule: this.id,
+        urn: user.urn,
+        severity: "error",
+        message: `${label(user)} acts on ${what} (${g.name}) ${waited}s after it is granted: IAM grants take up to 7 minutes to take effect and the create fails on the permission error. Put a time.Sleep of at least ${need}s (createDuration) after the batch of grants and depend on it.`,
+      });
+    }
+    return findings;
+  },
+};
