@@ -29,7 +29,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
   });
   const secrets = buildSecrets(config, foundation, keys, data, workloads);
   const auditLog = buildAuditLogging(config, foundation, keys);
-  buildAlerting(config, foundation, auditLog, data);
+  buildAlerting(config, foundation, auditLog, data, keys.hierarchy.keyId("audit-log", config.audit.region));
   const perimeter = buildPerimeter(config, foundation, auditLog, [
     keys.hierarchy,
     networks.platform,

@@ -725,14 +725,16 @@ describe("crd-installed", () => {
 });
 
 describe("deny-policy-deployer", () => {
-  test("a deployer the deny policy does not exempt is locked out of everything it manages there", () => {
-    const found = rehearseApply(prod, {
-      deployer: "serviceAccount:someone-else@qp-platform-ci.iam.gserviceaccount.com",
-    }).filter((f) => f.rule === "deny-policy-deployer");
+  const someoneElse = "serviceAccount:someone-else@qp-platform-ci.iam.gserviceaccount.com";
+
+  test("a deployer the logging project's deny policy does not exempt is locked out of everything it manages there", () => {
+    const found = rehearseApply(prod, { deployer: someoneElse }).filter(
+      (f) =>
+        f.rule === "deny-policy-deployer" && f.message.includes("where prod-logging-isolation-deny denies"),
+    );
     expect(found.map((f) => f.urn).sort()).toEqual(
       [
-        "prod-logging-isolation-auditors-viewer",
-        "prod-logging-isolation-auditors-privateLogViewer",
+        "prod-logging-isolation-auditors-viewAccessor",
         "prod-data-access-logging",
         "prod-audit-log-bucket",
         "prod-audit-log-logging",
@@ -748,13 +750,61 @@ describe("deny-policy-deployer", () => {
     );
   });
 
-  test("an export whose deployer is unknown gets a warning", () => {
+  test("the audit-trail guard without the deployer: its sinks, audit configs, IAM grants and key grants in each project", () => {
+    const found = rehearseApply(prod, { deployer: someoneElse }).filter(
+      (f) =>
+        f.rule === "deny-policy-deployer" && f.message.includes("where prod-audit-trail-guard-kms denies"),
+    );
+    const names = found.map((f) => prod.find((r) => r.urn === f.urn)?.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "prod-audit-log-kms",
+        "prod-data-access-kms",
+        "prod-keys-us-central1-audit-log-logging-logging",
+        "prod-keys-us-east1-card-vault-sql-cde-cloud-sql",
+      ]),
+    );
+    expect(
+      found.find((f) => f.urn === urn(prod, "prod-keys-us-central1-audit-log-logging-logging"))?.message,
+    ).toBe(
+      "prod-keys-us-central1-audit-log-logging-logging (gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember) is managed in qp-prod-kms, where prod-audit-trail-guard-kms denies serviceAccount:someone-else@qp-platform-ci.iam.gserviceaccount.com (the deployer) cloudkms.googleapis.com/cryptoKeys.setIamPolicy: its create, update or delete fails with 403. Add the deployer to the rule's exceptionPrincipals, or move the operation out of that scope.",
+    );
+  });
+
+  test("a deny policy on a folder covers the projects created in it and the folder's own sink", () => {
+    const found = rehearseApply(staging, { deployer: someoneElse }).filter(
+      (f) =>
+        f.rule === "deny-policy-deployer" &&
+        f.message.includes("where staging-audit-trail-guard-folder denies"),
+    );
+    const names = new Set(found.map((f) => staging.find((r) => r.urn === f.urn)?.name));
+    for (const name of [
+      "staging-audit-log-folder",
+      "staging-data-access-platform",
+      "staging-data-access-cde",
+    ])
+      expect(names).toContain(name);
+    expect(found.find((f) => f.urn === urn(staging, "staging-audit-log-folder"))?.message).toContain(
+      "is managed in folders/538201947712, where staging-audit-trail-guard-folder denies",
+    );
+  });
+
+  test("an export whose deployer is unknown gets a warning on every deny policy", () => {
     const withoutOutputs = clone(prod).map((r) =>
       r.type === "pulumi:pulumi:Stack" ? { ...r, outputs: {} } : r,
     );
-    expect(findings(withoutOutputs, "deny-policy-deployer")).toEqual([
-      expect.objectContaining({ severity: "warning", urn: urn(prod, "prod-logging-isolation-deny") }),
-    ]);
+    expect(
+      findings(withoutOutputs, "deny-policy-deployer")
+        .map((f) => [f.severity, f.urn])
+        .sort(),
+    ).toEqual(
+      [
+        "prod-logging-isolation-deny",
+        ...["platform", "cde", "kms", "logging"].map((p) => `prod-audit-trail-guard-${p}`),
+      ]
+        .map((n) => ["warning", urn(prod, n)])
+        .sort(),
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { mockProjectNumber } from "../../harness/gcpMocks";
 import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
+import { AUDIT_TRAIL_CASES } from "./auditTrailCases";
 
 /**
  * One case per way a control can be broken: a mutation of the prod plan, the policy that must
@@ -422,14 +423,14 @@ export const CASES: PolicyCase[] = [
       inputs: { project: "qp-prod-logging", role: "roles/logging.logWriter", member: LEDGER_SA },
     }),
     on: "ledger-writes-logs",
-    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "ledger-writes-logs": ${LEDGER_SA} holds roles/logging.logWriter in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here`,
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "ledger-writes-logs": ${LEDGER_SA} holds roles/logging.logWriter in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket's view) belong here`,
   },
   {
     policy: "logging-project-isolation",
     title: "a sink writer whose bucket condition was dropped",
     mutate: editResource("prod-audit-log-kms-writer", (p) => delete p.condition),
     on: "prod-audit-log-kms-writer",
-    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "prod-audit-log-kms-writer": serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds roles/logging.bucketWriter in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here`,
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "prod-audit-log-kms-writer": serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds roles/logging.bucketWriter in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket's view) belong here`,
   },
   {
     policy: "logging-project-isolation",
@@ -437,7 +438,7 @@ export const CASES: PolicyCase[] = [
     mutate: removeResource("prod-logging-isolation-deny"),
     on: "prod-audit-log-bucket",
     message:
-      '[LOG-01] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": logging project qp-prod-logging has no IAM deny policy. Fix: add the deny policy of components/loggingIsolation.ts',
+      '[LOG-01] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": the IAM deny policies of logging project qp-prod-logging leave a gap: logging.googleapis.com/buckets.delete is not denied; logging.googleapis.com/buckets.update is not denied; logging.googleapis.com/buckets.undelete is not denied; logging.googleapis.com/logEntries.create is not denied. Fix: keep the deny policy of components/loggingIsolation.ts: bucket, sink and IAM administration denied to all but the deployer and break-glass, direct log writes to all but the sink writers',
   },
   {
     policy: "logging-sink-every-project",
@@ -1035,4 +1036,5 @@ export const CASES: PolicyCase[] = [
     on: "prod-secrets-pagerduty-service-key",
     message: `[ENC-08] gcp:secretmanager/secret:Secret "prod-secrets-pagerduty-service-key": the secret-manager agent of qp-prod-platform (service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-secretmanager.iam.gserviceaccount.com) holds no roles/cloudkms.cryptoKeyEncrypterDecrypter on ${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/redis, which this resource encrypts with: the service cannot use the key. Fix: grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it`,
   },
+  ...AUDIT_TRAIL_CASES,
 ];
