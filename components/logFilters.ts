@@ -126,3 +126,15 @@ export function auditKeyFilters(keyId: string): Record<string, { description: st
     },
   };
 }
+
+/**
+ * A pod created with Binary Authorization's break-glass label (K8S-04): "To enable breakglass, you
+ * add a label field to the Pod specification with a break-glass policy flag", and "a breakglass
+ * event is automatically logged to Cloud Audit Logs" (https://cloud.google.com/binary-authorization/docs/using-breakglass).
+ * The label is `image-policy.k8s.io/break-glass` (older clusters read the `alpha.` annotation of the
+ * same name): matched as text, so either form is caught. Pod creation is an Admin Activity entry of
+ * the cluster's Kubernetes audit log, always written.
+ */
+export function breakGlassPodFilter(): string {
+  return 'resource.type="k8s_cluster" AND protoPayload.methodName="io.k8s.core.v1.pods.create" AND "image-policy.k8s.io/break-glass"';
+}

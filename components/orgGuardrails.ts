@@ -116,7 +116,8 @@ export class OrgGuardrails extends pulumi.ComponentResource {
 
     for (const scope of args.scopes) {
       for (const d of defined) {
-        if (d.atCreationOnly && scope.kind !== "folder") continue;
+        // Creation-time constraints: only where projects are created, and set before them (CreationGuardrails).
+        if (d.atCreationOnly) continue;
         const inDryRun = d.dryRun && !enforced;
         const policy: gcp.orgpolicy.Policy = new gcp.orgpolicy.Policy(
           `${name}-${scope.key}-${d.key}`,

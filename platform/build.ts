@@ -70,5 +70,6 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     projectIds: foundation.projects.ids,
     deployerPrincipal: config.deployer.principal,
     externallyEnabledApis: config.deployer.externallyEnabledApis,
+    defaultServiceAccountsDeprivileged: config.deployer.defaultServiceAccountsDeprivileged,
   };
 }

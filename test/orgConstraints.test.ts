@@ -155,6 +155,7 @@ describe("the catalogue", () => {
       "container.managed.enableSecretsEncryption",
       "container.managed.enableBinaryAuthorization",
       "container.managed.disableABAC",
+      "container.managed.disallowDefaultComputeServiceAccount",
       "container.managed.enableWorkloadIdentityFederation",
     ]);
   });
@@ -175,7 +176,7 @@ describe("OrgGuardrails as each stack applies it", () => {
       new Set(["projects/N"]),
     );
     expect(new Set(prodPolicies.map((p) => p.inputs.parent)).size).toBe(4);
-    // 16 custom + 19 built-in, less the two that act only when a project is created.
+    // Every custom and built-in constraint, less the two that act only when a project is created.
     expect(prodPolicies.length).toBe(4 * (CUSTOM_CONSTRAINTS.length + BUILT_IN_CONSTRAINTS.length - 2));
     expect(named(prod, "prod-guardrails-cde-SqlInstanceCmek")).toMatchObject({
       name: expect.stringMatching(/^projects\/\d+\/policies\/custom\.qpProdSqlInstanceCmek$/),

@@ -6,6 +6,7 @@ export const FACT_OUTPUTS = {
   deployer: "deployerPrincipal",
   projectNumbers: "projectNumbers",
   externallyEnabledApis: "externallyEnabledApis",
+  defaultServiceAccountsDeprivileged: "defaultServiceAccountsDeprivileged",
 } as const;
 
 /** Facts about the stack that are not in any one resource: who deploys, which projects are whose. */
@@ -14,6 +15,8 @@ export interface StackFacts {
   deployer?: string;
   /** `<project id>/<service>` enabled outside this stack in projects it adopts. */
   externallyEnabledApis: Set<string>;
+  /** Adopted projects whose Compute Engine default service account was stripped of its roles outside the stack. */
+  defaultServiceAccountsDeprivileged: Set<string>;
   /** Project number → project id. */
   projectNumbers: Map<string, string>;
   /** Project ids this stack creates (`gcp:organizations/project:Project`). */
@@ -25,6 +28,7 @@ export interface StackFacts {
 export interface StackFactInputs {
   deployer?: string;
   externallyEnabledApis?: string[];
+  defaultServiceAccountsDeprivileged?: string[];
   projectNumbers?: Record<string, string>;
 }
 
@@ -70,9 +74,14 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
     given.externallyEnabledApis ??
     (stackOutputs[FACT_OUTPUTS.externallyEnabledApis] as string[] | undefined) ??
     [];
+  const deprivileged =
+    given.defaultServiceAccountsDeprivileged ??
+    (stackOutputs[FACT_OUTPUTS.defaultServiceAccountsDeprivileged] as string[] | undefined) ??
+    [];
   return {
     deployer: deployer || undefined,
     externallyEnabledApis: new Set(external),
+    defaultServiceAccountsDeprivileged: new Set(deprivileged),
     projectNumbers,
     createdProjects,
     providerProjects,

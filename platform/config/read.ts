@@ -129,7 +129,12 @@ export function validateConfig(
       designateDrReplica: c.sqlDesignateDrReplica,
     },
     maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
-    images: { legacyRepositories: c.legacyImageRepositories },
+    images: {
+      legacyRepositories: c.legacyImageRepositories,
+      pipeline: c.imagePipelinePrincipal,
+      attestationEnforced: c.imageAttestationEnforced,
+    },
+    identity: { workspaceCustomerId: c.workspaceCustomerId, vpcPeeringAllowlist: c.vpcPeeringAllowlist },
     kubernetesProviderTransition: c.kubernetesProviderTransition,
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
     intrusionDetectionRegions: c.intrusionDetectionRegions,
@@ -159,7 +164,11 @@ export function validateConfig(
       pagerDutyServiceKey: c.pagerDutyServiceKey ? pulumi.secret(c.pagerDutyServiceKey) : undefined,
     },
     groups: { auditors: c.auditorsGroup, breakGlass: c.breakGlassGroup },
-    deployer: { principal: c.deployerPrincipal, externallyEnabledApis: c.externallyEnabledApis },
+    deployer: {
+      principal: c.deployerPrincipal,
+      externallyEnabledApis: c.externallyEnabledApis,
+      defaultServiceAccountsDeprivileged: c.defaultServiceAccountsDeprivileged,
+    },
     ephemeral: c.ephemeral,
   };
 }

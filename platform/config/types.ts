@@ -39,8 +39,6 @@ export interface PlatformConfig {
     designateDrReplica: boolean;
   };
   maintenance: { day: number; hour: number };
-  /** Artifact Registry: keep the pre-CMEK `images` repositories during their migration. */
-  images: { legacyRepositories: boolean };
   /** One `up` that gives the Kubernetes providers their clusterIdentifier with the endpoint unchanged (docs/segmentation.md). */
   kubernetesProviderTransition: boolean;
   redis: { memorySizeGb: number; replicaCount: number; version: string };
@@ -56,8 +54,16 @@ export interface PlatformConfig {
   audit: { region: Region; retentionDays: number };
   alerting: { emails: string[]; pagerDutyServiceKey?: pulumi.Output<string>; drReplicaLagSeconds: number };
   groups: { auditors: string; breakGlass: string };
-  /** Who runs `pulumi up`, and what its projects' owners enabled outside the stack. */
-  deployer: { principal: string; externallyEnabledApis: string[] };
+  /** Who runs `pulumi up`, and what its projects' owners did outside the stack (APIs enabled, default accounts deprivileged). */
+  deployer: {
+    principal: string;
+    externallyEnabledApis: string[];
+    defaultServiceAccountsDeprivileged: string[];
+  };
+  /** The image pipeline (sole writer and signer) and whether attestations are required (K8S-04). */
+  images: { legacyRepositories: boolean; pipeline: string; attestationEnforced: boolean };
+  /** Organisation guardrails' values: who IAM policies may name, which networks the VPCs may peer with. */
+  identity: { workspaceCustomerId: string; vpcPeeringAllowlist: string[] };
   /** Destroyed and rebuilt (staging): nothing protected, project ids with a generation suffix. */
   ephemeral: boolean;
 }

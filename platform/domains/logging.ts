@@ -5,6 +5,7 @@ import { DataAccessAudit } from "../../components/dataAccessAudit";
 import {
   auditKeyFilters,
   auditTrailFilters,
+  breakGlassPodFilter,
   crossTenantFilter,
   securityEventFilters,
 } from "../../components/logFilters";
@@ -162,6 +163,11 @@ export function buildAlerting(
             filter: projectId.apply((project) => crossTenantFilter(project, instance)),
           })),
           ...auditTrailAlerts(),
+          {
+            id: "binauthz-break-glass",
+            description: "A pod was created with Binary Authorization's break-glass label.",
+            filter: breakGlassPodFilter(),
+          },
         ],
         replicaLag: [
           {

@@ -4,6 +4,7 @@ import { loggingBucketLocked } from "./logging-bucket-locked-cmek";
 import { loggingDataAccessAudit } from "./logging-data-access-audit-config";
 import { loggingProjectIsolation } from "./logging-project-isolation";
 import { loggingSinkEveryProject } from "./logging-sink-every-project";
+import { monitoringBreakGlassAlert } from "./monitoring-binauthz-breakglass-alert";
 import { monitoringAuditTrailAlerts } from "./monitoring-audit-trail-alerts";
 import { monitoringSecurityAlerts } from "./monitoring-security-event-alerts";
 import { sqlCrossTenantAlert } from "./sql-instance-cross-tenant-alert";
@@ -17,5 +18,6 @@ export const auditPolicies: Policies = [
   loggingAuditTrailDeny,
   monitoringSecurityAlerts,
   monitoringAuditTrailAlerts,
+  monitoringBreakGlassAlert,
   sqlCrossTenantAlert,
 ];

@@ -1,4 +1,5 @@
 import { Policies } from "@pulumi/policy";
+import { binaryAuthorizationAttestation } from "./binaryauthorization-policy-attestation";
 import { computeSslPolicy } from "./compute-ssl-policy-tls12-modern";
 import { serviceAppProtocol } from "./k8s-service-app-protocol";
 import { gatewayCloudArmor } from "./gateway-backend-cloud-armor";
@@ -17,6 +18,7 @@ import { k8sWorkloadIdentity } from "./k8s-workload-identity-one-to-one";
 export const kubernetesPolicies: Policies = [
   serviceAppProtocol,
   gkeClusterHardening,
+  binaryAuthorizationAttestation,
   gkeActiveActive,
   gkeDnsEndpointPerimeter,
   k8sCardholderSegmentation,

@@ -184,6 +184,15 @@ export const BUILT_IN_CONSTRAINTS: BuiltInConstraintSpec[] = [
     why: "No legacy ABAC (managed constraint).",
   },
   {
+    // fabric's hardened dataset (fast/stages/0-org-setup/datasets/hardened: "Enforce that GKE
+    // cluster nodes are assigned with the least privileged service accounts", CIS GKE 5.2.1).
+    constraint: "container.managed.disallowDefaultComputeServiceAccount",
+    dryRun: true,
+    controls: ["IAM-01"],
+    twin: "gke-cluster-hardening",
+    why: "GKE nodes never run as the Compute Engine default service account (managed constraint).",
+  },
+  {
     constraint: "container.managed.enableWorkloadIdentityFederation",
     dryRun: true,
     controls: ["IAM-03", "K8S-03"],

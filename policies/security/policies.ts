@@ -1,6 +1,7 @@
 import { Policies } from "@pulumi/policy";
 import { repositoryScanning } from "./artifactregistry-repository-scanning";
 import { repositoryCmek } from "./artifactregistry-repository-cmek";
+import { repositoryWriters } from "./artifactregistry-repository-writers";
 import { iamNoBasicRoles } from "./iam-no-basic-roles";
 import { iamNoPublicPrincipals } from "./iam-no-public-principals";
 import { iamNoServiceAccountKeys } from "./iam-no-service-account-keys";
@@ -29,6 +30,7 @@ import { sqlInstancePrivateTls } from "./sql-instance-private-tls";
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
   repositoryCmek,
+  repositoryWriters,
   cdeNetworkSegmentation,
   repositoryScanning,
   perimeterCoversProjects,

@@ -1,6 +1,7 @@
 import { mockProjectNumber } from "../../harness/gcpMocks";
 import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
 import { AUDIT_TRAIL_CASES } from "./auditTrailCases";
+import { SUPPLY_CHAIN_CASES } from "./supplyChainCases";
 
 /**
  * One case per way a control can be broken: a mutation of the prod plan, the policy that must
@@ -501,7 +502,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-gke-us-east1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": privateClusterConfig.enablePrivateNodes is false. Fix: set privateClusterConfig.enablePrivateNodes: true',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": privateClusterConfig.enablePrivateNodes is false. Fix: set privateClusterConfig.enablePrivateNodes: true',
   },
   {
     policy: "gke-cluster-hardening",
@@ -514,7 +515,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-gke-us-central1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": the control plane is reachable from the internet (0.0.0.0/0 or no authorized networks on a public endpoint). Fix: use a private endpoint and named authorized networks',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": the control plane is reachable from the internet (0.0.0.0/0 or no authorized networks on a public endpoint). Fix: use a private endpoint and named authorized networks',
   },
   {
     policy: "gke-cluster-hardening",
@@ -525,7 +526,7 @@ export const CASES: PolicyCase[] = [
     ),
     on: "prod-gke-us-central1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": binaryAuthorization.evaluationMode is "DISABLED". Fix: set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": binaryAuthorization.evaluationMode is "DISABLED". Fix: set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE',
   },
   {
     policy: "gke-cluster-hardening",
@@ -539,7 +540,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-gke-us-east1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey is in us-central1 but the cluster is in us-east1. Fix: use the key of us-east1',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey is in us-central1 but the cluster is in us-east1. Fix: use the key of us-east1',
   },
   {
     policy: "gke-active-active",
@@ -704,7 +705,7 @@ export const CASES: PolicyCase[] = [
     ),
     on: "prod-gke-us-central1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": releaseChannel.channel is "UNSPECIFIED". Fix: enrol the cluster in the RAPID, REGULAR or STABLE channel',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": releaseChannel.channel is "UNSPECIFIED". Fix: enrol the cluster in the RAPID, REGULAR or STABLE channel',
   },
   {
     policy: "compute-vpc-egress-default-deny",
@@ -1037,4 +1038,5 @@ export const CASES: PolicyCase[] = [
     message: `[ENC-08] gcp:secretmanager/secret:Secret "prod-secrets-pagerduty-service-key": the secret-manager agent of qp-prod-platform (service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-secretmanager.iam.gserviceaccount.com) holds no roles/cloudkms.cryptoKeyEncrypterDecrypter on ${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/redis, which this resource encrypts with: the service cannot use the key. Fix: grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it`,
   },
   ...AUDIT_TRAIL_CASES,
+  ...SUPPLY_CHAIN_CASES,
 ];

@@ -3,9 +3,11 @@ import { apiEnabled } from "./apiEnabled";
 import { cmekGrantBeforeUse } from "./cmekGrantBeforeUse";
 import { crdInstalled } from "./crdInstalled";
 import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
+import { defaultComputeAccountDeprivileged } from "./defaultComputeAccountDeprivileged";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
 import { fieldLimits } from "./fieldLimits";
 import { logMetricPropagation } from "./logMetricPropagation";
+import { nodeServiceAccountReady } from "./nodeServiceAccountReady";
 import { orgPolicyDryRunSupported, orgPolicyOrdering } from "./orgPolicyApplyRules";
 import { perimeterCrossings } from "./perimeterCrossings";
 import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
@@ -24,6 +26,8 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   serviceAgentExists,
   serviceAgentRole,
   workloadIdentityPool,
+  nodeServiceAccountReady,
+  defaultComputeAccountDeprivileged,
   cmekGrantBeforeUse,
   privateServiceAccessFirst,
   logMetricPropagation,
