@@ -11,6 +11,7 @@ import { k8sCardholderSegmentation } from "./k8s-cardholder-segmentation";
 import { gkeEgressNat } from "./gke-private-egress-nat";
 import { idsPerRegion } from "./ids-endpoint-per-region";
 import { k8sDefaultDeny } from "./k8s-namespace-default-deny";
+import { k8sPrivateServiceEndpointCallers } from "./k8s-private-service-endpoint-callers";
 import { k8sNamespacePsa } from "./k8s-namespace-psa-restricted";
 import { k8sWorkloadIdentity } from "./k8s-workload-identity-one-to-one";
 
@@ -25,6 +26,7 @@ export const kubernetesPolicies: Policies = [
   gkeEgressNat,
   k8sNamespacePsa,
   k8sDefaultDeny,
+  k8sPrivateServiceEndpointCallers,
   k8sWorkloadIdentity,
   gatewayHttpsTls,
   gatewayCloudArmor,

@@ -17,6 +17,7 @@ import { cdeNetworkSegmentation } from "./compute-cde-network-segmentation";
 import { networkSubnetLogging } from "./compute-subnetwork-flow-logs-pga";
 import { vpcEgressDefaultDeny } from "./compute-vpc-egress-default-deny";
 import { dnsRestrictedGoogleApis } from "./dns-restricted-google-apis";
+import { dnsResponsePolicyAllowlist } from "./dns-response-policy-allowlist";
 import { redisInstanceHardening } from "./redis-instance-hardening";
 import { secretCmekRegions } from "./secretmanager-secret-cmek-regions";
 import { perimeterCoversProjects } from "./vpcsc-perimeter-covers-projects";
@@ -38,6 +39,7 @@ export const securityPolicies: Policies = [
   secretCmekRegions,
   vpcEgressDefaultDeny,
   dnsRestrictedGoogleApis,
+  dnsResponsePolicyAllowlist,
   kmsCryptoKeyRotation,
   kmsCryptoKeyRetention,
   kmsCardholderHsm,

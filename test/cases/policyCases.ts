@@ -1,6 +1,7 @@
 import { mockProjectNumber } from "../../harness/gcpMocks";
 import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
 import { AUDIT_TRAIL_CASES } from "./auditTrailCases";
+import { NETWORK_CASES } from "./networkCases";
 import { SUPPLY_CHAIN_CASES } from "./supplyChainCases";
 
 /**
@@ -1039,4 +1040,5 @@ export const CASES: PolicyCase[] = [
   },
   ...AUDIT_TRAIL_CASES,
   ...SUPPLY_CHAIN_CASES,
+  ...NETWORK_CASES,
 ];
