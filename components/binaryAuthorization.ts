@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { Region } from "../platform/config/regions";
 import { StandardLabels } from "../platform/labels";
 
@@ -21,6 +22,9 @@ export function admittedImagePatterns(project: string, regions: readonly Region[
   const repositories = legacy ? [IMAGE_REPOSITORY, LEGACY_IMAGE_REPOSITORY] : [IMAGE_REPOSITORY];
   return repositories.flatMap((repo) => regions.map((r) => `${r}-docker.pkg.dev/${project}/${repo}/**`));
 }
+
+/** How long a new IAM grant takes to be usable, typically (the deployer's read of the public keys). */
+export const GRANT_PROPAGATION = "120s";
 
 /** The note and attestor of each project's reviewed images. */
 export const ATTESTOR_NAME = "qairopay-reviewed";
@@ -144,8 +148,15 @@ export class ImageAdmission extends pulumi.ComponentResource {
         );
       keyGrant("roles/cloudkms.signerVerifier", args.publisher, "publisher");
       const viewer = keyGrant("roles/cloudkms.publicKeyViewer", args.deployer, "deployer");
+      // "Access changes typically propagate within 2 minutes" (https://cloud.google.com/iam/docs/access-change-propagation),
+      // and the data source retries nothing but a key still being generated: the first read waits.
+      const readable = new time.Sleep(
+        `${name}-signing-key-${region}-readable`,
+        { createDuration: GRANT_PROPAGATION, triggers: { grant: viewer.id } },
+        { parent: this, dependsOn: [viewer] },
+      );
       const version = gcp.kms.getKMSCryptoKeyVersionOutput(
-        { cryptoKey: pulumi.all([keyId, viewer.etag]).apply(([id]) => id) },
+        { cryptoKey: pulumi.all([keyId, readable.id]).apply(([id]) => id) },
         child,
       );
       return version.apply((v) => ({
