@@ -169,3 +169,34 @@ describe("the configuration keys of the hardening (a bad value stops the program
     );
   });
 });
+
+describe("requiring attestations on a deployed stack (the preview guard)", () => {
+  test("in the same update that creates the attestor: refused; after a transition up with it: allowed", async () => {
+    // A stack deployed before attestations: no attestor, note or signing grants, the repositories by name.
+    const transition = (await planStack("prod", { imageAttestationEnforced: false })).resources;
+    const beforeAttestors = transition.filter(
+      (r) =>
+        !/^gcp:(binaryauthorization\/attestor|containeranalysis\/note)/.test(r.type) &&
+        !r.name.includes("-signing-key-"),
+    );
+    const direct = previewAgainst(beforeAttestors, prod);
+    expect(
+      direct.findings
+        .filter((f) => f.rule === "attestation-before-signing")
+        .map((f) => [f.severity, shortUrn(f.urn)])
+        .sort(),
+    ).toEqual([
+      ["error", "prod-cde-images-policy"],
+      ["error", "prod-images-policy"],
+    ]);
+    expect(direct.findings.find((f) => f.rule === "attestation-before-signing")?.message).toContain(
+      "Deploy with imageAttestationEnforced: false first, sign the running images, then enforce",
+    );
+    // The transition up created the attestors; enforcing afterwards is an ordinary update.
+    const enforce = previewAgainst(transition, prod);
+    expect(enforce.findings.filter((f) => f.rule === "attestation-before-signing")).toEqual([]);
+    expect(enforce.changes.find((c) => shortUrn(c.urn) === "prod-images-policy")).toMatchObject({
+      op: "update",
+    });
+  });
+});
