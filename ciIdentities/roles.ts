@@ -77,8 +77,27 @@ export const APPLY_RESOURCE_ROLES: { role: string; types: string[] }[] = [
       "gcp:secretmanager/secretIamMember:SecretIamMember",
     ],
   },
-  { role: "roles/artifactregistry.admin", types: ["gcp:artifactregistry/repository:Repository"] },
+  {
+    role: "roles/artifactregistry.admin",
+    types: [
+      "gcp:artifactregistry/repository:Repository",
+      "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+    ],
+  },
   { role: "roles/binaryauthorization.policyEditor", types: ["gcp:binaryauthorization/policy:Policy"] },
+  {
+    role: "roles/binaryauthorization.attestorsAdmin",
+    types: [
+      "gcp:binaryauthorization/attestor:Attestor",
+      "gcp:binaryauthorization/attestorIamMember:AttestorIamMember",
+    ],
+  },
+  {
+    // The attestor's note and its IAM: containeranalysis.notes.setIamPolicy is in
+    // roles/containeranalysis.admin, not in .editor (roles-permissions/containeranalysis).
+    role: "roles/containeranalysis.admin",
+    types: ["gcp:containeranalysis/note:Note", "gcp:containeranalysis/noteIamMember:NoteIamMember"],
+  },
   {
     role: "roles/certificatemanager.editor",
     types: [
@@ -88,7 +107,15 @@ export const APPLY_RESOURCE_ROLES: { role: string; types: string[] }[] = [
       "gcp:certificatemanager/dnsAuthorization:DnsAuthorization",
     ],
   },
-  { role: "roles/dns.admin", types: ["gcp:dns/managedZone:ManagedZone", "gcp:dns/recordSet:RecordSet"] },
+  {
+    role: "roles/dns.admin",
+    types: [
+      "gcp:dns/managedZone:ManagedZone",
+      "gcp:dns/recordSet:RecordSet",
+      "gcp:dns/responsePolicy:ResponsePolicy",
+      "gcp:dns/responsePolicyRule:ResponsePolicyRule",
+    ],
+  },
   { role: "roles/ids.admin", types: ["gcp:cloudids/endpoint:Endpoint"] },
   {
     role: "roles/logging.configWriter",
@@ -156,7 +183,14 @@ export const APPLY_CREATION_ROLES = [
  * to client-side diffs: pulumi-kubernetes provider/pkg/provider/provider.go). Plus reading the org
  * policies and the access policy, as the preview of those objects does.
  */
-export const PLAN_RESOURCE_ROLES = ["roles/browser", "roles/logging.viewer", "roles/container.viewer"];
+// The attestors' public keys are read at preview (gcp.kms.getKMSCryptoKeyVersion), which needs
+// cloudkms.cryptoKeyVersions.viewPublicKey: roles/cloudkms.publicKeyViewer.
+export const PLAN_RESOURCE_ROLES = [
+  "roles/browser",
+  "roles/logging.viewer",
+  "roles/container.viewer",
+  "roles/cloudkms.publicKeyViewer",
+];
 export const PLAN_ORGANIZATION_ROLES = ["roles/orgpolicy.policyViewer"];
 export const PLAN_ACCESS_POLICY_ROLES = ["roles/accesscontextmanager.policyReader"];
 

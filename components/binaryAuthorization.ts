@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { Region } from "../platform/config/regions";
 import { StandardLabels } from "../platform/labels";
 
@@ -12,11 +13,23 @@ export const IMAGE_REPOSITORY = "containers";
  */
 export const LEGACY_IMAGE_REPOSITORY = "images";
 
-/** Image patterns Binary Authorization admits: the project's own repositories, one per region. */
+/**
+ * The project's own repositories, one per region, as Binary Authorization name patterns: admitted
+ * by name only while a deployed stack's running images are being attested (attestationEnforced
+ * false); by name alone, whoever can push could run code.
+ */
 export function admittedImagePatterns(project: string, regions: readonly Region[], legacy = false): string[] {
   const repositories = legacy ? [IMAGE_REPOSITORY, LEGACY_IMAGE_REPOSITORY] : [IMAGE_REPOSITORY];
   return repositories.flatMap((repo) => regions.map((r) => `${r}-docker.pkg.dev/${project}/${repo}/**`));
 }
+
+/** How long a new IAM grant takes to be usable, typically (the deployer's read of the public keys). */
+export const GRANT_PROPAGATION = "120s";
+
+/** The note and attestor of each project's reviewed images. */
+export const ATTESTOR_NAME = "qairopay-reviewed";
+/** Roles that can push or delete images (https://cloud.google.com/artifact-registry/docs/access-control#roles). */
+export const IMAGE_WRITER_ROLE = "roles/artifactregistry.writer";
 
 export interface ImageAdmissionArgs {
   /**
@@ -33,21 +46,42 @@ export interface ImageAdmissionArgs {
   encryptionKeys: Record<Region, pulumi.Input<string>>;
   /** Keep (and admit) the pre-CMEK `images` repositories during their migration. @default false */
   legacyRepositories?: boolean;
+  /** IAM members that pull images (the project's node service account), by a stable label: reader on each repository. */
+  readers: Record<string, pulumi.Input<string>>;
+  /**
+   * The image pipeline's identity (an IAM member): the only writer of the repositories, and the
+   * only signer of attestations, after review.
+   */
+  publisher: string;
+  /** The attestor's signing keys (ASYMMETRIC_SIGN, HSM), one per serving region; version 1 of each signs. */
+  signingKeys: Record<Region, pulumi.Input<string>>;
+  /** The identity that runs `pulumi up`: it reads the signing keys' public keys for the attestor. */
+  deployer: string;
+  /**
+   * Require the attestor's signature on every image but Google's system images. `false` only for
+   * the `up` that adds the attestor to a deployed stack, while the running images are signed: the
+   * repositories stay admitted by name meanwhile (docs/artifact-registry.md).
+   * @default true
+   */
+  attestationEnforced?: boolean;
   labels: StandardLabels;
 }
 
 /**
- * The platform's image supply: an Artifact Registry Docker repository per region, and the
- * project's Binary Authorization policy, which the clusters enforce
- * (PROJECT_SINGLETON_POLICY_ENFORCE, K8S-04): deny by default, admit only images from those
- * repositories, plus the Google-maintained system images GKE itself runs
- * (globalPolicyEvaluationMode ENABLE).
+ * The platform's image supply: an Artifact Registry Docker repository per region, written only by
+ * the image pipeline and read by the nodes, and the project's Binary Authorization policy, which the
+ * clusters enforce (PROJECT_SINGLETON_POLICY_ENFORCE, K8S-04): every image needs an attestation of
+ * the project's attestor, signed after review with an HSM key in Cloud KMS, and only Google's system
+ * images are exempt (globalPolicyEvaluationMode ENABLE). Pushing to a repository is not enough to
+ * run: whoever can push still cannot sign.
  */
 export class ImageAdmission extends pulumi.ComponentResource {
   public readonly policy: gcp.binaryauthorization.Policy;
+  public readonly attestor: gcp.binaryauthorization.Attestor;
 
   constructor(name: string, args: ImageAdmissionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:gke:ImageAdmission", name, {}, opts);
+    const child = { parent: this };
     for (const region of args.regions) {
       const common = {
         project: args.project,
@@ -59,37 +93,150 @@ export class ImageAdmission extends pulumi.ComponentResource {
         labels: args.labels,
       };
       const options = { parent: this, protect: args.protect ?? true };
-      new gcp.artifactregistry.Repository(
-        `${name}-${IMAGE_REPOSITORY}-${region}`,
-        { ...common, repositoryId: IMAGE_REPOSITORY, kmsKeyName: args.encryptionKeys[region] },
-        options,
-      );
+      const repositories = [
+        new gcp.artifactregistry.Repository(
+          `${name}-${IMAGE_REPOSITORY}-${region}`,
+          { ...common, repositoryId: IMAGE_REPOSITORY, kmsKeyName: args.encryptionKeys[region] },
+          options,
+        ),
+      ];
       // The pre-CMEK repository keeps its Pulumi name, so the state keeps it while it is listed.
       if (args.legacyRepositories)
-        new gcp.artifactregistry.Repository(
-          `${name}-${region}`,
-          { ...common, repositoryId: LEGACY_IMAGE_REPOSITORY },
-          options,
+        repositories.push(
+          new gcp.artifactregistry.Repository(
+            `${name}-${region}`,
+            { ...common, repositoryId: LEGACY_IMAGE_REPOSITORY },
+            options,
+          ),
         );
+      for (const repository of repositories) {
+        const grant = (key: string, role: string, member: pulumi.Input<string>) =>
+          new gcp.artifactregistry.RepositoryIamMember(
+            `${name}-${region}-${repository === repositories[0] ? IMAGE_REPOSITORY : LEGACY_IMAGE_REPOSITORY}-${key}`,
+            { project: args.project, location: region, repository: repository.name, role, member },
+            child,
+          );
+        grant("publisher", IMAGE_WRITER_ROLE, args.publisher);
+        for (const [label, reader] of Object.entries(args.readers))
+          grant(`${label}-reader`, "roles/artifactregistry.reader", reader);
+      }
     }
+
+    // The attestor: a Container Analysis note its attestations attach to, and the public half of
+    // each signing key, read from KMS (the provider's sample: public_key[0].pem and .algorithm,
+    // id = the version's `//cloudkms.googleapis.com/v1/...` name). Reading a public key needs
+    // cloudkms.cryptoKeyVersions.viewPublicKey, which roles/cloudkms.admin does not hold: the
+    // deployer gets publicKeyViewer on these keys first, and the reads wait for it.
+    const note = new gcp.containeranalysis.Note(
+      `${name}-note`,
+      {
+        project: args.project,
+        name: ATTESTOR_NAME,
+        attestationAuthority: {
+          hint: { humanReadableName: "Images reviewed and signed by the image pipeline" },
+        },
+      },
+      child,
+    );
+    const publicKeys = args.regions.map((region) => {
+      const keyId = args.signingKeys[region];
+      const keyGrant = (role: string, member: string, key: string) =>
+        new gcp.kms.CryptoKeyIAMMember(
+          `${name}-signing-key-${region}-${key}`,
+          { cryptoKeyId: keyId, role, member },
+          child,
+        );
+      keyGrant("roles/cloudkms.signerVerifier", args.publisher, "publisher");
+      const viewer = keyGrant("roles/cloudkms.publicKeyViewer", args.deployer, "deployer");
+      // "Access changes typically propagate within 2 minutes" (https://cloud.google.com/iam/docs/access-change-propagation),
+      // and the data source retries nothing but a key still being generated: the first read waits.
+      const readable = new time.Sleep(
+        `${name}-signing-key-${region}-readable`,
+        { createDuration: GRANT_PROPAGATION, triggers: { grant: viewer.id } },
+        { parent: this, dependsOn: [viewer] },
+      );
+      const version = gcp.kms.getKMSCryptoKeyVersionOutput(
+        { cryptoKey: pulumi.all([keyId, readable.id]).apply(([id]) => id) },
+        child,
+      );
+      return version.apply((v) => ({
+        id: v.id,
+        pkixPublicKey: { publicKeyPem: v.publicKeys[0].pem, signatureAlgorithm: v.publicKeys[0].algorithm },
+      }));
+    });
+    const attestor = new gcp.binaryauthorization.Attestor(
+      `${name}-attestor`,
+      {
+        project: args.project,
+        name: ATTESTOR_NAME,
+        description: "Signs images that passed review; its keys are HSM keys in Cloud KMS.",
+        attestationAuthorityNote: { noteReference: note.name, publicKeys },
+      },
+      child,
+    );
+    // Binary Authorization reads attestations as the attestor's delegation account, which "must"
+    // be granted occurrences viewer on the note (magic-modules products/binaryauthorization/Attestor.yaml,
+    // delegationServiceAccountEmail); without it every image would be refused.
+    const readable = new gcp.containeranalysis.NoteIamMember(
+      `${name}-note-verifier`,
+      {
+        project: args.project,
+        note: note.name,
+        role: "roles/containeranalysis.notes.occurrences.viewer",
+        member: attestor.attestationAuthorityNote.apply(
+          (n) => `serviceAccount:${n.delegationServiceAccountEmail ?? ""}`,
+        ),
+      },
+      child,
+    );
+    new gcp.containeranalysis.NoteIamMember(
+      `${name}-note-publisher`,
+      {
+        project: args.project,
+        note: note.name,
+        role: "roles/containeranalysis.notes.attacher",
+        member: args.publisher,
+      },
+      child,
+    );
+    new gcp.binaryauthorization.AttestorIamMember(
+      `${name}-attestor-publisher`,
+      {
+        project: args.project,
+        attestor: attestor.name,
+        role: "roles/binaryauthorization.attestorsViewer",
+        member: args.publisher,
+      },
+      child,
+    );
+
+    const enforced = args.attestationEnforced ?? true;
     this.policy = new gcp.binaryauthorization.Policy(
       `${name}-policy`,
       {
         project: args.project,
-        description: "Only QairoPay images from the platform's Artifact Registry, and GKE system images.",
+        description: enforced
+          ? "Only images attested by the project's attestor, and GKE system images."
+          : "Transition: the project's repositories by name while their running images are attested.",
         globalPolicyEvaluationMode: "ENABLE",
-        admissionWhitelistPatterns: pulumi.output(args.projectId).apply((id) =>
-          admittedImagePatterns(id, args.regions, args.legacyRepositories).map((namePattern) => ({
-            namePattern,
-          })),
-        ),
-        defaultAdmissionRule: {
-          evaluationMode: "ALWAYS_DENY",
-          enforcementMode: "ENFORCED_BLOCK_AND_AUDIT_LOG",
-        },
+        admissionWhitelistPatterns: enforced
+          ? []
+          : pulumi.output(args.projectId).apply((id) =>
+              admittedImagePatterns(id, args.regions, args.legacyRepositories).map((namePattern) => ({
+                namePattern,
+              })),
+            ),
+        defaultAdmissionRule: enforced
+          ? {
+              evaluationMode: "REQUIRE_ATTESTATION",
+              requireAttestationsBies: [attestor.id],
+              enforcementMode: "ENFORCED_BLOCK_AND_AUDIT_LOG",
+            }
+          : { evaluationMode: "ALWAYS_DENY", enforcementMode: "ENFORCED_BLOCK_AND_AUDIT_LOG" },
       },
-      { parent: this },
+      { parent: this, dependsOn: [readable] },
     );
-    this.registerOutputs({ policy: this.policy });
+    this.attestor = attestor;
+    this.registerOutputs({ policy: this.policy, attestor });
   }
 }

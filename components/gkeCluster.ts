@@ -19,6 +19,14 @@ export interface GkeClusterArgs {
   /** VPC and this region's subnet (with `pods` and `services` secondary ranges). */
   network: pulumi.Input<string>;
   subnetwork: pulumi.Input<string>;
+  /**
+   * E-mail of the service account the nodes run as (NodeServiceAccount), never the Compute Engine
+   * default. Autopilot takes it from the auto-provisioning defaults; changing it is an update
+   * (`service_account` is not ForceNew: magic-modules resource_container_cluster.go.tmpl, sent as
+   * DesiredClusterAutoscaling), and "only affects the service accounts on the future nodepools"
+   * (terraform-provider-google issue 27081): nodes already running keep theirs until replaced.
+   */
+  nodeServiceAccount: pulumi.Input<string>;
   /** Application-layer secrets key and node boot-disk key, both of this region (ENC-01, ENC-02). */
   secretsKey: pulumi.Input<string>;
   bootDiskKey: pulumi.Input<string>;
@@ -77,10 +85,11 @@ export function controlPlaneNetworks(
 }
 
 /**
- * One regional GKE Autopilot cluster: private nodes, a control plane reached only through its
- * DNS endpoint (IAM-authorised) or from named networks, CMEK for secrets and boot disks, Binary
- * Authorization enforced, fleet registration, security posture, Gateway API, full logging and
- * monitoring, a maintenance window and deletion protection. `provider` deploys into it.
+ * One regional GKE Autopilot cluster: private nodes running as a dedicated service account, a
+ * control plane reached only through its DNS endpoint (IAM-authorised) or from named networks,
+ * CMEK for secrets and boot disks, Binary Authorization enforced, fleet registration, security
+ * posture, Gateway API, full logging and monitoring, a maintenance window and deletion protection.
+ * `provider` deploys into it.
  */
 export class GkeCluster extends pulumi.ComponentResource {
   public readonly cluster: gcp.container.Cluster;
@@ -131,7 +140,12 @@ export class GkeCluster extends pulumi.ComponentResource {
         databaseEncryption: { state: "ENCRYPTED", keyName: args.secretsKey },
         // Autopilot takes the boot-disk key from the auto-provisioning defaults
         // (gcloud container clusters create-auto --boot-disk-kms-key).
-        clusterAutoscaling: { autoProvisioningDefaults: { bootDiskKmsKey: args.bootDiskKey } },
+        clusterAutoscaling: {
+          autoProvisioningDefaults: {
+            bootDiskKmsKey: args.bootDiskKey,
+            serviceAccount: args.nodeServiceAccount,
+          },
+        },
         binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
         workloadIdentityConfig: { workloadPool: pulumi.interpolate`${args.project}.svc.id.goog` },
         fleet: { project: args.project },

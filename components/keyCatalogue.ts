@@ -14,6 +14,9 @@ export const KEY_RINGS = {
   platform: { dataClass: "none", protectionLevel: "SOFTWARE", scope: "serving" },
   // The audit log lives in one fixed region; its ring exists only there.
   audit: { dataClass: "none", protectionLevel: "SOFTWARE", scope: "audit" },
+  // Binary Authorization attestors' signing keys (K8S-04), HSM: a ring of their own, so that the
+  // image pipeline that signs is never granted anything on a data key (ENC-03).
+  attestation: { dataClass: "none", protectionLevel: "HSM", scope: "serving" },
 } as const satisfies Record<
   string,
   { dataClass: DataClass; protectionLevel: "SOFTWARE" | "HSM"; scope: "serving" | "audit" }
@@ -60,6 +63,21 @@ export const STORE_KEYS = [
 ] as const satisfies readonly StoreKeySpec[];
 
 export type StoreKeyName = (typeof STORE_KEYS)[number]["name"];
+
+/**
+ * Asymmetric signing keys of each project's Binary Authorization attestor, in the attestation ring
+ * of every serving region. The algorithm is the one the provider's own attestor sample signs with
+ * (magic-modules samples/services/binaryauthorization/binary_authorization_attestor_kms.tf.tmpl:
+ * purpose ASYMMETRIC_SIGN, RSA_SIGN_PKCS1_4096_SHA512, its public key's algorithm passed to the
+ * attestor as is). Asymmetric keys do not rotate automatically (ENC-04 is about symmetric keys):
+ * a new version is a new attestor public key.
+ */
+export const SIGNING_KEYS = [
+  { name: "image-attestor", project: "platform" },
+  { name: "cde-image-attestor", project: "cde" },
+] as const satisfies readonly { name: string; project: ProjectRole }[];
+export type SigningKeyName = (typeof SIGNING_KEYS)[number]["name"];
+export const SIGNING_ALGORITHM = "RSA_SIGN_PKCS1_4096_SHA512";
 
 /** KMS rotation ceiling (ENC-04) and the destroy delay floor (ENC-05). */
 export const ROTATION_PERIOD = "7776000s";

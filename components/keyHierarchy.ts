@@ -12,6 +12,9 @@ import {
   KEY_USER_ROLE,
   KeyRingClass,
   ROTATION_PERIOD,
+  SIGNING_ALGORITHM,
+  SIGNING_KEYS,
+  SigningKeyName,
   STORE_KEYS,
   StoreKeyName,
 } from "./keyCatalogue";
@@ -45,6 +48,8 @@ export interface KeyHierarchyArgs {
 export class KeyHierarchy extends pulumi.ComponentResource {
   public readonly rings: Record<Region, Partial<Record<KeyRingClass, gcp.kms.KeyRing>>>;
   public readonly storeKeys: Record<StoreKeyName, Partial<Record<Region, gcp.kms.CryptoKey>>>;
+  /** The attestors' signing keys (SIGNING_KEYS), per region. */
+  public readonly signingKeys: Record<SigningKeyName, Partial<Record<Region, gcp.kms.CryptoKey>>>;
   /** The agent grants of each store key: a store depends on them so it is never created before its key is usable. */
   public readonly storeKeyGrants: Record<StoreKeyName, Partial<Record<Region, gcp.kms.CryptoKeyIAMMember[]>>>;
   /**
@@ -132,20 +137,50 @@ export class KeyHierarchy extends pulumi.ComponentResource {
         });
       }
     }
+    const signingKeys = Object.fromEntries(SIGNING_KEYS.map((k) => [k.name, {}])) as Record<
+      SigningKeyName,
+      Partial<Record<Region, gcp.kms.CryptoKey>>
+    >;
+    for (const region of args.regions)
+      for (const spec of SIGNING_KEYS)
+        signingKeys[spec.name][region] = new gcp.kms.CryptoKey(
+          `${name}-${region}-${spec.name}`,
+          {
+            name: spec.name,
+            keyRing: ringOf(region, "attestation").id,
+            purpose: "ASYMMETRIC_SIGN",
+            destroyScheduledDuration: DESTROY_SCHEDULED_DURATION,
+            deletionPolicy: protect ? "PREVENT" : "DELETE",
+            versionTemplate: {
+              algorithm: SIGNING_ALGORITHM,
+              protectionLevel: KEY_RINGS.attestation.protectionLevel,
+            },
+            labels: { ...args.labels, "data-class": KEY_RINGS.attestation.dataClass, signer: spec.project },
+          },
+          keep,
+        );
     const allGrants = Object.values(storeKeyGrants).flatMap((byRegion) => Object.values(byRegion).flat());
     this.grantsPropagated = grantPropagation(`${name}-agent-grants-propagated`, allGrants, grantNames, {
       parent: this,
     });
     this.rings = rings;
     this.storeKeys = storeKeys;
+    this.signingKeys = signingKeys;
     this.storeKeyGrants = storeKeyGrants;
-    this.registerOutputs({ rings, storeKeys });
+    this.registerOutputs({ rings, storeKeys, signingKeys });
   }
 
   /** The id of a store key in a region, for a resource's `encryptionKeyName`-style field. */
   keyId(key: StoreKeyName, region: Region): pulumi.Output<string> {
     const cryptoKey = this.storeKeys[key][region];
     if (!cryptoKey) throw new Error(`store key ${key} does not exist in ${region}`);
+    return cryptoKey.id;
+  }
+
+  /** The id of an attestor's signing key in a region. */
+  signingKeyId(key: SigningKeyName, region: Region): pulumi.Output<string> {
+    const cryptoKey = this.signingKeys[key][region];
+    if (!cryptoKey) throw new Error(`signing key ${key} does not exist in ${region}`);
     return cryptoKey.id;
   }
 

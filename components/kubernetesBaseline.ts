@@ -91,6 +91,7 @@ export interface KubernetesBaselineArgs {
 /**
  * The baseline every workload lands on, in one cluster: a namespace per workload (and the
  * Gateway's) enforcing Pod Security `restricted`; default-deny ingress and egress NetworkPolicies
+ * (in the `default` namespace too)
  * with explicit allows for DNS and the metadata server, Google APIs, the Gateway's front ends, and
  * the workload's own Cloud SQL and Memorystore ranges (K8S-02); one Kubernetes service account per
  * workload, bound through Workload Identity to its Google service account (K8S-03); quotas and
@@ -153,6 +154,17 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
 
     if (args.hostsGateway ?? true)
       namespaceWithPolicies(GATEWAY_NAMESPACE, { "qairopay.com/role": "gateway" });
+    // The `default` namespace exists in every cluster and takes whatever is deployed without one:
+    // it denies all traffic too, so a stray pod there reaches neither the private services nor the
+    // Private Service Connect endpoint (K8S-02, NET-09).
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-default-ns-default-deny`,
+      {
+        metadata: { name: "default-deny-all", namespace: "default" },
+        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      },
+      k,
+    );
     const psc = args.privateServiceConnect ?? {};
 
     for (const w of args.workloads) {

@@ -82,3 +82,59 @@ export function securityEventFilters(
     },
   };
 }
+
+/**
+ * Changes that cut a project's audit trail, alerted on from the project's own logs (not from the
+ * audit bucket, which a deleted or disabled sink no longer feeds). These calls are Admin Activity
+ * entries, which the project's `_Required` sink keeps whatever happens to ours: "you cannot modify
+ * the _Required sink or exclude logs from it"
+ * (https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions).
+ */
+export function auditTrailFilters(): Record<string, { description: string; filter: string }> {
+  return {
+    "audit-sink-change": {
+      description: "A log sink or exclusion of this project was created, changed or deleted.",
+      // A sink's own exclusions and `disabled` change through UpdateSink; the Exclusion methods
+      // are the _Default sink's (https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions).
+      filter:
+        'protoPayload.serviceName="logging.googleapis.com" AND protoPayload.methodName=~"ConfigServiceV2\\.(CreateSink|UpdateSink|DeleteSink|CreateExclusion|UpdateExclusion|DeleteExclusion)"',
+    },
+    "audit-config-change": {
+      description: "The Data Access audit configuration of this project changed.",
+      // CIS Google Cloud Foundations Benchmark 2.5 ("log metric filter and alerts for audit
+      // configuration changes"): audit configs are part of the IAM policy.
+      filter:
+        'protoPayload.methodName="SetIamPolicy" AND protoPayload.serviceData.policyDelta.auditConfigDeltas:*',
+    },
+  };
+}
+
+/**
+ * Changes to the audit log's key (LOG-05): a disabled or destroyed version, or a revoked grant,
+ * makes the locked bucket unwritable and unreadable. Alerted on from the KMS project's own logs.
+ */
+export function auditKeyFilters(keyId: string): Record<string, { description: string; filter: string }> {
+  const onKey = `protoPayload.serviceName="cloudkms.googleapis.com" AND protoPayload.resourceName:"${keyId}"`;
+  return {
+    "audit-key-state-change": {
+      description: "A version of the audit log's key was disabled, changed or scheduled for destruction.",
+      filter: `${onKey} AND (protoPayload.methodName="DestroyCryptoKeyVersion" OR protoPayload.methodName="UpdateCryptoKeyVersion")`,
+    },
+    "audit-key-iam-change": {
+      description: "The IAM policy of the audit log's key changed.",
+      filter: `${onKey} AND protoPayload.methodName="SetIamPolicy"`,
+    },
+  };
+}
+
+/**
+ * A pod created with Binary Authorization's break-glass label (K8S-04): "To enable breakglass, you
+ * add a label field to the Pod specification with a break-glass policy flag", and "a breakglass
+ * event is automatically logged to Cloud Audit Logs" (https://cloud.google.com/binary-authorization/docs/using-breakglass).
+ * The label is `image-policy.k8s.io/break-glass` (older clusters read the `alpha.` annotation of the
+ * same name): matched as text, so either form is caught. Pod creation is an Admin Activity entry of
+ * the cluster's Kubernetes audit log, always written.
+ */
+export function breakGlassPodFilter(): string {
+  return 'resource.type="k8s_cluster" AND protoPayload.methodName="io.k8s.core.v1.pods.create" AND "image-policy.k8s.io/break-glass"';
+}

@@ -2,8 +2,25 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
 
-/** Read-only roles of the auditors' group on the logging project. */
-export const AUDITOR_ROLES = ["roles/logging.viewer", "roles/logging.privateLogViewer"];
+/**
+ * The auditors' one role: read the audit bucket's logs through its `_AllLogs` view, which Cloud
+ * Logging creates for every bucket. Granted on the project under a condition naming the view:
+ * "Principals with the role of roles/logging.viewAccessor on a Google Cloud project can access
+ * views and logs in any log bucket in the project", unless an IAM condition limits it to one view
+ * (https://cloud.google.com/logging/docs/logs-views). No project-wide logging.viewer or
+ * privateLogViewer: those read every log of the logging project, not only the audit bucket.
+ */
+export const AUDITOR_ROLE = "roles/logging.viewAccessor";
+export const AUDIT_VIEW_ID = "_AllLogs";
+
+/** The IAM condition that limits the auditors to the audit bucket's view. */
+export function auditViewCondition(project: string, location: string, bucketId: string) {
+  return {
+    title: `only-${bucketId}-view`,
+    description: `Read only the ${bucketId} log bucket, through its ${AUDIT_VIEW_ID} view.`,
+    expression: `resource.name == "projects/${project}/locations/${location}/buckets/${bucketId}/views/${AUDIT_VIEW_ID}"`,
+  };
+}
 
 /**
  * What nobody but the deployer and the break-glass group may do in the logging project
@@ -22,7 +39,12 @@ export const DENIED_ADMIN_PERMISSIONS = [
   "cloudresourcemanager.googleapis.com/projects.setIamPolicy",
 ];
 
-/** Writing log entries directly: nobody but the sink writers and break-glass, not even the deployer. */
+/**
+ * Writing log entries directly: nobody but the sink writers, not even the deployer or break-glass.
+ * An entry written into the logging project's own `qairopay-audit` log would be routed into the
+ * locked bucket and kept for its whole retention; deny conditions cannot name a log (they test
+ * resource tags only: https://cloud.google.com/iam/docs/deny-overview), so no one is exempt.
+ */
 export const DENIED_WRITE_PERMISSIONS = ["logging.googleapis.com/logEntries.create"];
 
 /** Every permission the deny policy takes away from someone. */
@@ -49,7 +71,7 @@ export interface LoggingIsolationArgs {
   bucketId: string;
   /** Google group with read-only access to the audit log. */
   auditorsGroup: string;
-  /** Google group exempt from the deny policy, for emergencies. */
+  /** Google group exempt from the deny on administration, for emergencies (never from the deny on writes). */
   breakGlassGroup: string;
   /** Sink writer identities (`serviceAccount:...`), exempt from the deny on log writes. */
   writerIdentities: pulumi.Input<string>[];
@@ -59,23 +81,28 @@ export interface LoggingIsolationArgs {
 
 /**
  * Keeps the logging project to itself (LOG-01): the auditors' group is the only principal
- * granted anything besides the sink writers, and an IAM deny policy stops everyone else,
- * whatever roles they may come to hold, from writing log entries directly (all but the sink
- * writers) and from administering buckets and sinks or changing IAM (all but the deployer).
- * Break-glass is exempt from both.
+ * granted anything besides the sink writers, and may read the audit bucket only; an IAM deny
+ * policy stops everyone else, whatever roles they may come to hold, from writing log entries
+ * directly (all but the sink writers, break-glass included) and from administering buckets and
+ * sinks or changing IAM (all but the deployer and break-glass).
  */
 export class LoggingIsolation extends pulumi.ComponentResource {
   public readonly denyPolicy: gcp.iam.DenyPolicy;
 
   constructor(name: string, args: LoggingIsolationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:logging:LoggingIsolation", name, {}, opts);
-    for (const role of AUDITOR_ROLES) {
-      new gcp.projects.IAMMember(
-        `${name}-auditors-${role.split(".")[1]}`,
-        { project: args.loggingProject, role, member: `group:${args.auditorsGroup}` },
-        { parent: this },
-      );
-    }
+    new gcp.projects.IAMMember(
+      `${name}-auditors-viewAccessor`,
+      {
+        project: args.loggingProject,
+        role: AUDITOR_ROLE,
+        member: `group:${args.auditorsGroup}`,
+        condition: pulumi
+          .output(args.loggingProject)
+          .apply((project) => auditViewCondition(project, args.region, args.bucketId)),
+      },
+      { parent: this },
+    );
     const breakGlass = denyPrincipal(`group:${args.breakGlassGroup}`);
     this.denyPolicy = new gcp.iam.DenyPolicy(
       `${name}-deny`,
@@ -102,7 +129,7 @@ export class LoggingIsolation extends pulumi.ComponentResource {
               deniedPrincipals: ["principalSet://goog/public:all"],
               exceptionPrincipals: pulumi
                 .all(args.writerIdentities)
-                .apply((writers) => [...writers.map(denyPrincipal), breakGlass]),
+                .apply((writers) => writers.map(denyPrincipal)),
               deniedPermissions: DENIED_WRITE_PERMISSIONS,
             },
           },

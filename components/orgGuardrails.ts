@@ -29,8 +29,8 @@ export interface OrgGuardrailsArgs {
    * @default false
    */
   enforced?: boolean;
-  /** The stack's values the list constraints name (its KMS project, its regions). */
-  values: { kmsProject: pulumi.Input<string>; regions: readonly string[] };
+  /** The stack's values the list and managed constraints name (its KMS project, regions, identities, peers). */
+  values: Omit<ConstraintValues, "kmsProject"> & { kmsProject: pulumi.Input<string> };
 }
 
 type Spec = pulumi.Input<gcp.types.input.orgpolicy.PolicySpec>;
@@ -95,9 +95,10 @@ export class OrgGuardrails extends pulumi.ComponentResource {
     }
     const values = pulumi
       .output(args.values.kmsProject)
-      .apply((kmsProject): ConstraintValues => ({ kmsProject, regions: args.values.regions }));
+      .apply((kmsProject): ConstraintValues => ({ ...args.values, kmsProject }));
     for (const b of BUILT_IN_CONSTRAINTS) {
       const rule = b.rule;
+      const parameters = b.parameters;
       defined.push({
         key: b.constraint,
         constraint: pulumi.output(b.constraint),
@@ -108,7 +109,11 @@ export class OrgGuardrails extends pulumi.ComponentResource {
               // (without inheritFromParent a project's list policy is the new root).
               return { rules: [listRule(r)], ...("deniedValues" in r ? { inheritFromParent: true } : {}) };
             })
-          : { rules: [{ enforce: "TRUE" }] },
+          : parameters
+            ? values.apply((v) => ({
+                rules: [{ enforce: "TRUE", parameters: JSON.stringify(parameters(v)) }],
+              }))
+            : { rules: [{ enforce: "TRUE" }] },
         dryRun: b.dryRun,
         atCreationOnly: b.atCreationOnly,
       });
@@ -116,7 +121,8 @@ export class OrgGuardrails extends pulumi.ComponentResource {
 
     for (const scope of args.scopes) {
       for (const d of defined) {
-        if (d.atCreationOnly && scope.kind !== "folder") continue;
+        // Creation-time constraints: only where projects are created, and set before them (CreationGuardrails).
+        if (d.atCreationOnly) continue;
         const inDryRun = d.dryRun && !enforced;
         const policy: gcp.orgpolicy.Policy = new gcp.orgpolicy.Policy(
           `${name}-${scope.key}-${d.key}`,

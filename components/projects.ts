@@ -23,6 +23,8 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "multiclusteringress.googleapis.com",
     "trafficdirector.googleapis.com",
     "binaryauthorization.googleapis.com",
+    // The attestor's note, to which signed attestations attach (Binary Authorization, K8S-04).
+    "containeranalysis.googleapis.com",
     "artifactregistry.googleapis.com",
     "containersecurity.googleapis.com",
     "dns.googleapis.com",
@@ -52,6 +54,7 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "iamcredentials.googleapis.com",
     "gkehub.googleapis.com",
     "binaryauthorization.googleapis.com",
+    "containeranalysis.googleapis.com",
     "artifactregistry.googleapis.com",
     "containerscanning.googleapis.com",
     "containersecurity.googleapis.com",

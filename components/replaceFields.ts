@@ -416,6 +416,21 @@ export const IMMUTABLE_FIELDS: Record<string, string[]> = {
     "replication.userManaged.replicas.location",
   ],
   "gcp:secretmanager/secretIamMember:SecretIamMember": ["project", ...iamMemberFields("secretId")],
+  // mmv1/products/containeranalysis/Note.yaml and binaryauthorization/Attestor.yaml (name, and the
+  // attestor's noteReference: "This field may not be updated"); a new public key is an update.
+  "gcp:containeranalysis/note:Note": ["name", "project"],
+  "gcp:containeranalysis/noteIamMember:NoteIamMember": ["project", ...iamMemberFields("note")],
+  "gcp:binaryauthorization/attestor:Attestor": ["name", "project", "attestationAuthorityNote.noteReference"],
+  "gcp:binaryauthorization/attestorIamMember:AttestorIamMember": ["project", ...iamMemberFields("attestor")],
+  "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": [
+    "project",
+    "location",
+    ...iamMemberFields("repository"),
+  ],
+  // mmv1/products/dns/ResponsePolicy.yaml (responsePolicyName) and ResponsePolicyRule.yaml
+  // (ruleName; the policy it belongs to is part of its URL).
+  "gcp:dns/responsePolicy:ResponsePolicy": ["responsePolicyName", "project"],
+  "gcp:dns/responsePolicyRule:ResponsePolicyRule": ["ruleName", "responsePolicy", "project"],
   "gcp:secretmanager/secretVersion:SecretVersion": [
     "isSecretDataBase64",
     "project",

@@ -15,6 +15,12 @@ export interface LogAlertSpec {
   id: string;
   description: string;
   filter: pulumi.Input<string>;
+  /**
+   * Count the project's own logs even where the component reads a bucket (`bucketName`): for
+   * events that cut the routing into that bucket, which the bucket would never see.
+   * @default false
+   */
+  projectLogs?: boolean;
 }
 
 export interface SecurityAlertsArgs {
@@ -90,7 +96,7 @@ export class SecurityAlerts extends pulumi.ComponentResource {
             name: `qairopay/${alert.id}`,
             description: alert.description,
             filter: alert.filter,
-            bucketName: args.bucketName,
+            bucketName: alert.projectLogs ? undefined : args.bucketName,
             metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
           },
           child,

@@ -75,6 +75,18 @@ const computedByType: Record<string, Computed> = {
     const name = `projects/${mockProjectNumber(str(i.project))}/locations/global/workloadIdentityPools/${str(i.workloadIdentityPoolId)}/providers/${str(i.workloadIdentityPoolProviderId)}`;
     return { id: name, outputs: { name, state: "ACTIVE" } };
   },
+  "gcp:containeranalysis/note:Note": (i) => ({ id: `projects/${str(i.project)}/notes/${str(i.name)}` }),
+  // Binary Authorization reads attestations as the project's service agent
+  // (https://cloud.google.com/iam/docs/service-agents: gcp-sa-binaryauthorization).
+  "gcp:binaryauthorization/attestor:Attestor": (i) => ({
+    id: `projects/${str(i.project)}/attestors/${str(i.name)}`,
+    outputs: {
+      attestationAuthorityNote: {
+        ...(i.attestationAuthorityNote as Inputs),
+        delegationServiceAccountEmail: `service-${mockProjectNumber(str(i.project))}@gcp-sa-binaryauthorization.iam.gserviceaccount.com`,
+      },
+    },
+  }),
   "gcp:serviceaccount/account:Account": (i) => {
     const email = `${str(i.accountId)}@${str(i.project)}.iam.gserviceaccount.com`;
     return {
@@ -238,8 +250,11 @@ Object.assign(computedByType, {
   "gcp:dns/managedZone:ManagedZone": (i: Inputs) => ({
     id: `projects/${str(i.project)}/managedZones/${str(i.name)}`,
   }),
+  // `name` is the repository's short id ("The name of the repository, for example: repo1":
+  // magic-modules products/artifactregistry/Repository.yaml).
   "gcp:artifactregistry/repository:Repository": (i: Inputs) => ({
     id: `projects/${str(i.project)}/locations/${str(i.location)}/repositories/${str(i.repositoryId)}`,
+    outputs: { name: str(i.repositoryId) },
   }),
   "gcp:serviceaccount/iAMMember:IAMMember": (i: Inputs) => ({
     id: `${str(i.serviceAccountId)}/${str(i.role)}/${str(i.member)}`,
@@ -283,6 +298,28 @@ Object.assign(computedByType, {
 
 /** Data sources the program is allowed to call, answered as the provider would. */
 const callsByToken: Record<string, (inputs: Inputs) => Inputs> = {
+  // A signing key's version 1 (data_source_google_kms_crypto_key_version.go: id
+  // `//cloudkms.googleapis.com/v1/<key>/cryptoKeyVersions/<n>`, the public key as PEM).
+  "gcp:kms/getKMSCryptoKeyVersion:getKMSCryptoKeyVersion": (i) => {
+    const key = str(i.cryptoKey);
+    const version = Number(i.version ?? 1);
+    const algorithm = "RSA_SIGN_PKCS1_4096_SHA512";
+    return {
+      cryptoKey: key,
+      version,
+      id: `//cloudkms.googleapis.com/v1/${key}/cryptoKeyVersions/${version}`,
+      name: `${key}/cryptoKeyVersions/${version}`,
+      algorithm,
+      protectionLevel: "HSM",
+      state: "ENABLED",
+      publicKeys: [
+        {
+          algorithm,
+          pem: `-----BEGIN PUBLIC KEY-----\n${hashId(key)}\n-----END PUBLIC KEY-----\n`,
+        },
+      ],
+    };
+  },
   "gcp:organizations/getProject:getProject": (i) => ({
     projectId: str(i.projectId),
     number: mockProjectNumber(str(i.projectId)),

@@ -32,7 +32,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
   const migrations = buildDatabaseMigrations(config, foundation, data, workloads, compute, networks);
   const secrets = buildSecrets(config, foundation, keys, data, workloads);
   const auditLog = buildAuditLogging(config, foundation, keys);
-  buildAlerting(config, foundation, auditLog, data);
+  buildAlerting(config, foundation, auditLog, data, keys.hierarchy.keyId("audit-log", config.audit.region));
   const perimeter = buildPerimeter(config, foundation, auditLog, [
     keys.hierarchy,
     networks.platform,
@@ -75,5 +75,6 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     deployerPrincipal: config.deployer.principal,
     previewPrincipal: config.deployer.previewPrincipal ?? "",
     externallyEnabledApis: config.deployer.externallyEnabledApis,
+    defaultServiceAccountsDeprivileged: config.deployer.defaultServiceAccountsDeprivileged,
   };
 }

@@ -1,6 +1,7 @@
 import { mockProjectNumber } from "../harness/gcpMocks";
 import type { OfflineRun } from "../harness/run";
 import { auditSinkFilter, crossTenantFilter } from "../components/logFilters";
+import { AUDIT_TRAIL_DENIED } from "../components/auditTrailGuard";
 import { DENIED_ADMIN_PERMISSIONS, DENIED_PERMISSIONS } from "../components/loggingIsolation";
 import { named, ofType, planStack, sorted } from "./helpers/plan";
 
@@ -96,13 +97,21 @@ describe("routing, per-project shape (prod)", () => {
           "roles/logging.bucketWriter",
           loggingAgent(p),
         ]),
-        ["roles/logging.viewer", "group:audit-readers@qairopay.com"],
-        ["roles/logging.privateLogViewer", "group:audit-readers@qairopay.com"],
+        ["roles/logging.viewAccessor", "group:audit-readers@qairopay.com"],
       ]),
     );
   });
 
-  test("the deny policy: administration by the deployer and break-glass only, direct log writes by the sink writers and break-glass only", () => {
+  test("the auditors read the audit bucket's view only, not the logging project's other logs", () => {
+    expect(named(prod, "prod-logging-isolation-auditors-viewAccessor").inputs.condition).toEqual({
+      title: "only-audit-log-view",
+      description: "Read only the audit-log log bucket, through its _AllLogs view.",
+      expression:
+        'resource.name == "projects/qp-prod-logging/locations/us-central1/buckets/audit-log/views/_AllLogs"',
+    });
+  });
+
+  test("the deny policy: administration by the deployer and break-glass only, direct log writes by the sink writers only", () => {
     const deny = named(prod, "prod-logging-isolation-deny");
     expect(deny.inputs.parent).toBe("cloudresourcemanager.googleapis.com%2Fprojects%2Fqp-prod-logging");
     const [admin, write] = (deny.inputs.rules as { denyRule: Record<string, string[]> }[]).map(
@@ -123,7 +132,6 @@ describe("routing, per-project shape (prod)", () => {
           (p) =>
             `principal://iam.googleapis.com/projects/-/serviceAccounts/service-${mockProjectNumber(p)}@gcp-sa-logging.iam.gserviceaccount.com`,
         ),
-        "principalSet://goog/group/break-glass@qairopay.com",
       ]),
     );
     expect(deny.protect).toBe(true);
@@ -175,7 +183,6 @@ describe("routing, aggregated shape (staging, folder configured)", () => {
     )[1].denyRule;
     expect(rule.exceptionPrincipals).toEqual([
       "principal://iam.googleapis.com/projects/-/serviceAccounts/service-folder-538201947712@gcp-sa-logging.iam.gserviceaccount.com",
-      "principalSet://goog/group/break-glass@qairopay.com",
     ]);
   });
 });
@@ -200,10 +207,93 @@ describe("routing, aggregated shape (organisation configured)", () => {
   });
 });
 
+describe("the audit trail outside the logging project", () => {
+  const DEPLOYER =
+    "principal://iam.googleapis.com/projects/-/serviceAccounts/prod-deployer@qp-platform-ci.iam.gserviceaccount.com";
+  const BREAK_GLASS = "principalSet://goog/group/break-glass@qairopay.com";
+  const expectedRules = [
+    AUDIT_TRAIL_DENIED.routing,
+    AUDIT_TRAIL_DENIED.auditConfig,
+    AUDIT_TRAIL_DENIED.auditKey,
+  ];
+
+  test("prod: a deny policy on each of its four projects, everyone denied but the deployer and break-glass", () => {
+    const denies = ofType(prod, "gcp:iam/denyPolicy:DenyPolicy").filter((d) =>
+      d.name.startsWith("prod-audit-trail"),
+    );
+    expect(sorted(denies.map((d) => decodeURIComponent(String(d.inputs.parent))))).toEqual(
+      sorted(
+        ["platform", "cde", "kms", "logging"].map(
+          (p) => `cloudresourcemanager.googleapis.com/projects/qp-prod-${p}`,
+        ),
+      ),
+    );
+    for (const deny of denies) {
+      expect(deny.inputs.name).toBe("protect-audit-trail");
+      expect(deny.protect).toBe(true);
+      const rules = (deny.inputs.rules as { denyRule: Record<string, unknown> }[]).map((r) => r.denyRule);
+      expect(rules).toEqual(
+        expectedRules.map((permissions) => ({
+          deniedPrincipals: ["principalSet://goog/public:all"],
+          exceptionPrincipals: [DEPLOYER, BREAK_GLASS],
+          deniedPermissions: [...permissions],
+        })),
+      );
+    }
+  });
+
+  test("staging: one deny policy on the folder of the projects it creates, with staging's deployer", () => {
+    const denies = ofType(staging, "gcp:iam/denyPolicy:DenyPolicy").filter((d) =>
+      d.name.startsWith("staging-audit-trail"),
+    );
+    expect(denies.map((d) => [d.name, d.inputs.parent, d.protect])).toEqual([
+      [
+        "staging-audit-trail-guard-folder",
+        "cloudresourcemanager.googleapis.com%2Ffolders%2F538201947712",
+        false,
+      ],
+    ]);
+    const rule = (denies[0].inputs.rules as { denyRule: Record<string, unknown> }[])[0].denyRule;
+    expect(rule.exceptionPrincipals).toEqual([
+      "principal://iam.googleapis.com/projects/-/serviceAccounts/staging-deployer@qp-platform-ci.iam.gserviceaccount.com",
+      BREAK_GLASS,
+    ]);
+  });
+
+  test("every project alerts from its own logs on sink, exclusion and audit-config changes; the KMS project on the audit key", () => {
+    const metrics = ofType(prod, "gcp:logging/metric:Metric").filter((m) =>
+      String(m.inputs.name).includes("/audit-"),
+    );
+    expect(
+      sorted(metrics.map((m) => [m.inputs.project, m.inputs.name, m.inputs.bucketName ?? null])),
+    ).toEqual(
+      sorted([
+        ...["platform", "cde", "kms", "logging"].flatMap((p) =>
+          ["qairopay/audit-sink-change", "qairopay/audit-config-change"].map((n) => [
+            `qp-prod-${p}`,
+            n,
+            null,
+          ]),
+        ),
+        ["qp-prod-kms", "qairopay/audit-key-state-change", null],
+        ["qp-prod-kms", "qairopay/audit-key-iam-change", null],
+      ]),
+    );
+    expect(named(prod, "prod-kms-alerts-audit-key-state-change").inputs.filter).toBe(
+      'protoPayload.serviceName="cloudkms.googleapis.com" AND ' +
+        'protoPayload.resourceName:"projects/qp-prod-kms/locations/us-central1/keyRings/audit/cryptoKeys/audit-log" AND ' +
+        '(protoPayload.methodName="DestroyCryptoKeyVersion" OR protoPayload.methodName="UpdateCryptoKeyVersion")',
+    );
+    expect(named(prod, "prod-card-vault-alerts-audit-config-change").inputs.filter).toBe(
+      'protoPayload.methodName="SetIamPolicy" AND protoPayload.serviceData.policyDelta.auditConfigDeltas:*',
+    );
+  });
+});
+
 describe("alerting", () => {
   test("log-based metrics on the audit bucket with an alert policy each, notifying every channel", () => {
     const metrics = ofType(prod, "gcp:logging/metric:Metric").filter(
-      (m) => m.inputs.project === "qp-prod-logging",
+      (m) => m.inputs.project === "qp-prod-logging" && m.inputs.bucketName !== undefined,
     );
     expect(metrics.map((m) => m.inputs.name).sort()).toEqual([
       "qairopay/cloudsql-failover",

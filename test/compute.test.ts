@@ -76,9 +76,11 @@ describe("GKE Autopilot clusters", () => {
       { project: "qp-prod-cde" },
     ]);
     expect((c.resourceLabels as Record<string, string>)["data-class"]).toBe("cardholder");
-    expect(named(prod, "prod-cde-images-policy").inputs.admissionWhitelistPatterns).toEqual(
-      REGIONS.map((r) => ({ namePattern: `${r}-docker.pkg.dev/qp-prod-cde/containers/**` })),
-    );
+    // Its own attestor, and no image admitted by name (issue 29: whoever could push ran code).
+    expect(named(prod, "prod-cde-images-policy").inputs).toMatchObject({
+      admissionWhitelistPatterns: [],
+      defaultAdmissionRule: { requireAttestationsBies: ["projects/qp-prod-cde/attestors/qairopay-reviewed"] },
+    });
   });
 
   test("one way to the control plane: the IP endpoint from named networks, or the DNS endpoint behind an enforced perimeter (IAM-06)", async () => {
@@ -163,10 +165,31 @@ describe("GKE Autopilot clusters", () => {
     );
   });
 
-  test("Binary Authorization admits only the platform's repositories and GKE's system images", () => {
+  test("Binary Authorization admits only images its attestor signed, and GKE's system images", async () => {
     const policy = named(prod, "prod-images-policy").inputs;
     expect(policy).toMatchObject({
       globalPolicyEvaluationMode: "ENABLE",
+      defaultAdmissionRule: {
+        evaluationMode: "REQUIRE_ATTESTATION",
+        requireAttestationsBies: ["projects/qp-prod-platform/attestors/qairopay-reviewed"],
+        enforcementMode: "ENFORCED_BLOCK_AND_AUDIT_LOG",
+      },
+      admissionWhitelistPatterns: [],
+    });
+    const attestor = named(prod, "prod-images-attestor").inputs.attestationAuthorityNote as {
+      noteReference: string;
+      publicKeys: { id: string; pkixPublicKey: { signatureAlgorithm: string } }[];
+    };
+    expect(attestor.noteReference).toBe("qairopay-reviewed");
+    expect(attestor.publicKeys.map((k) => [k.id, k.pkixPublicKey.signatureAlgorithm])).toEqual(
+      REGIONS.map((r) => [
+        `//cloudkms.googleapis.com/v1/projects/qp-prod-kms/locations/${r}/keyRings/attestation/cryptoKeys/image-attestor/cryptoKeyVersions/1`,
+        "RSA_SIGN_PKCS1_4096_SHA512",
+      ]),
+    );
+    // While a deployed stack's running images are being signed: the repositories by name, as before.
+    const transition = await planStack("prod", { imageAttestationEnforced: false });
+    expect(named(transition, "prod-images-policy").inputs).toMatchObject({
       defaultAdmissionRule: {
         evaluationMode: "ALWAYS_DENY",
         enforcementMode: "ENFORCED_BLOCK_AND_AUDIT_LOG",
@@ -203,8 +226,14 @@ describe("Kubernetes baseline", () => {
         expect(namespaces.map((n) => meta(n).name).sort()).toEqual(expected);
         for (const ns of namespaces) expect(meta(ns).labels).toMatchObject(PSA_RESTRICTED);
         const denies = kind(objects, "NetworkPolicy").filter((p) => meta(p).name === "default-deny-all");
+        // The `default` namespace denies too (issue 29): stray pods land there.
         expect(sorted(denies.map((p) => [meta(p).namespace, p.inputs.spec]))).toEqual(
-          sorted(expected.map((ns) => [ns, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }])),
+          sorted(
+            [...expected, "default"].map((ns) => [
+              ns,
+              { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+            ]),
+          ),
         );
       }
     },
@@ -284,7 +313,9 @@ describe("Kubernetes baseline", () => {
   });
 
   test("Workload Identity: each workload's KSA and its Google service account are bound one to one", () => {
-    const bindings = ofType(prod, "gcp:serviceaccount/iAMMember:IAMMember");
+    const bindings = ofType(prod, "gcp:serviceaccount/iAMMember:IAMMember").filter(
+      (b) => b.inputs.role === "roles/iam.workloadIdentityUser",
+    );
     expect(sorted(bindings.map((b) => [b.inputs.serviceAccountId, b.inputs.role, b.inputs.member]))).toEqual(
       sorted([
         [
@@ -374,8 +405,12 @@ describe("Kubernetes baseline", () => {
       ...cmek("qp-prod-cde", "cardholder", "cde-images"),
     ];
     expect(repositories(prod)).toEqual(sorted(expected));
-    // While images move, the pre-CMEK repositories stay, and Binary Authorization admits both.
-    const legacy = await planStack("prod", { legacyImageRepositories: true });
+    // While images move, the pre-CMEK repositories stay; while running images are being attested,
+    // Binary Authorization admits both by name.
+    const legacy = await planStack("prod", {
+      legacyImageRepositories: true,
+      imageAttestationEnforced: false,
+    });
     expect(repositories(legacy)).toEqual(
       sorted([
         ...expected,

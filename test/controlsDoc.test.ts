@@ -134,7 +134,9 @@ describe("run-time constraints and PCI DSS (GOV-03, #14)", () => {
     expect(doc).toContain(
       "- Org constraints: `custom.qp<Env>SqlInstancePrivateTls` (custom, sqladmin.googleapis.com/Instance;",
     );
-    expect(doc).toContain("- Org constraint: none — Log sinks are not resources custom constraints cover.");
+    expect(doc).toContain(
+      "- Org constraint: none — Log sinks are not resources custom constraints cover; the sinks are held at run time by the audit-trail IAM deny policy (components/auditTrailGuard.ts).",
+    );
     expect(doc).toMatch(
       /\| 3\.7\.4 \| Keys are changed at the end of their defined cryptoperiod\. \| ENC-04 \|/,
     );

@@ -23,20 +23,36 @@ const redisAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@cloud-redis.iam.gserviceaccount.com`;
 
 describe("key hierarchy", () => {
-  test("four rings per serving region, separated by data class, and the audit ring only in the audit region", () => {
+  test("five rings per serving region, separated by data class and use, and the audit ring only in the audit region", () => {
     const ring = (region: string, name: string) =>
       `projects/qp-prod-kms/locations/${region}/keyRings/${name}`;
+    // The attestation ring holds the Binary Authorization attestors' signing keys (issue 29).
     expect(ofType(prod, T.ring).map((r) => r.id)).toEqual([
-      ...["tenant-kek", "tenant-data", "cardholder", "platform", "audit"].map((n) => ring("us-central1", n)),
-      ...["tenant-kek", "tenant-data", "cardholder", "platform"].map((n) => ring("us-east1", n)),
+      ...["tenant-kek", "tenant-data", "cardholder", "platform", "audit", "attestation"].map((n) =>
+        ring("us-central1", n),
+      ),
+      ...["tenant-kek", "tenant-data", "cardholder", "platform", "attestation"].map((n) =>
+        ring("us-east1", n),
+      ),
     ]);
   });
 
   test("every key rotates every 90 days, waits 30 days to destroy, and is protected and retained", () => {
-    const keys = ofType(prod, T.key);
+    const keys = ofType(prod, T.key).filter((k) => k.inputs.purpose === "ENCRYPT_DECRYPT");
     // Per serving region: 11 store keys (Secret Manager's, the cde clusters' and both projects'
     // image keys included); plus the audit key. Tenant KEKs live in the shard stacks.
     expect(keys).toHaveLength(2 * 11 + 1);
+    // The attestors' signing keys: asymmetric, so no automatic rotation, but the same retention.
+    const signing = ofType(prod, T.key).filter((k) => k.inputs.purpose !== "ENCRYPT_DECRYPT");
+    expect(
+      signing.map((k) => [
+        k.inputs.purpose,
+        k.inputs.rotationPeriod ?? null,
+        k.inputs.destroyScheduledDuration,
+        k.inputs.deletionPolicy,
+        k.protect,
+      ]),
+    ).toEqual(Array(4).fill(["ASYMMETRIC_SIGN", null, "2592000s", "PREVENT", true]));
     for (const key of keys) {
       expect([
         key.name,
@@ -49,7 +65,7 @@ describe("key hierarchy", () => {
     }
   });
 
-  test("cardholder keys are HSM, all others software", () => {
+  test("cardholder keys and the attestors' signing keys are HSM, all others software", () => {
     const levels = Object.fromEntries(
       ofType(prod, T.key).map((k) => [
         k.id,
@@ -59,13 +75,21 @@ describe("key hierarchy", () => {
     expect(
       Object.entries(levels)
         .filter(([, level]) => level === "HSM")
-        .map(([id]) => id),
+        .map(([id]) => id)
+        .sort(),
     ).toEqual(
-      ["us-central1", "us-east1"].flatMap((r) =>
-        ["card-vault-sql", "card-vault-pan", "cde-gke-secrets", "cde-gke-boot-disk", "cde-images"].map(
-          (k) => `projects/qp-prod-kms/locations/${r}/keyRings/cardholder/cryptoKeys/${k}`,
+      [
+        ...["us-central1", "us-east1"].flatMap((r) =>
+          ["card-vault-sql", "card-vault-pan", "cde-gke-secrets", "cde-gke-boot-disk", "cde-images"].map(
+            (k) => `projects/qp-prod-kms/locations/${r}/keyRings/cardholder/cryptoKeys/${k}`,
+          ),
         ),
-      ),
+        ...["us-central1", "us-east1"].flatMap((r) =>
+          ["image-attestor", "cde-image-attestor"].map(
+            (k) => `projects/qp-prod-kms/locations/${r}/keyRings/attestation/cryptoKeys/${k}`,
+          ),
+        ),
+      ].sort(),
     );
   });
 
@@ -117,6 +141,21 @@ describe("key hierarchy", () => {
           "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
           role,
         ],
+        // The attestors' keys: the image pipeline signs, the deployer reads the public halves.
+        ...["us-central1", "us-east1"].flatMap((r) =>
+          ["image-attestor", "cde-image-attestor"].flatMap((k) => [
+            [
+              `${r}/keyRings/attestation/cryptoKeys/${k}`,
+              "serviceAccount:image-pipeline@qp-platform-ci.iam.gserviceaccount.com",
+              "roles/cloudkms.signerVerifier",
+            ],
+            [
+              `${r}/keyRings/attestation/cryptoKeys/${k}`,
+              "serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com",
+              "roles/cloudkms.publicKeyViewer",
+            ],
+          ]),
+        ),
       ]),
     );
     expect(ofType(prod, T.identity).map((i) => [i.inputs.project, i.inputs.service])).toEqual([
@@ -634,9 +673,9 @@ describe("private Google access and intrusion detection", () => {
 describe("projects and labels", () => {
   test("APIs are enabled and never disabled on destroy", () => {
     const services = ofType(prod, T.service);
-    // 22 platform (with Certificate Manager, Cloud IDS, Secret Manager, Container Scanning), 15 cde
-    // (with Cloud DNS, and its clusters' seven), 5 kms, 6 logging.
-    expect(services.length).toBe(48);
+    // 23 platform (with Certificate Manager, Cloud IDS, Secret Manager, Container Scanning, Container
+    // Analysis), 16 cde (with Cloud DNS, and its clusters' eight), 5 kms, 6 logging.
+    expect(services.length).toBe(50);
     expect(
       services.every(
         (s) => s.inputs.disableOnDestroy === false && s.inputs.disableDependentServices === false,

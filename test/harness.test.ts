@@ -3,7 +3,7 @@ import { analyzeStackRequest } from "../harness/policyEvaluator";
 import { runOffline } from "../harness/run";
 import { loadStack, toStackConfig } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
-import { named, planStack, withOverrides } from "./helpers/plan";
+import { named, planStack, sorted, withOverrides } from "./helpers/plan";
 import type { OfflineRun } from "../harness/run";
 
 let prod: OfflineRun;
@@ -59,7 +59,22 @@ describe("engine-less harness", () => {
       role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
       member: `serviceAccount:service-${mockProjectNumber("qp-prod-cde")}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
     });
-    expect(prod.calls.map((c) => [c.token, c.inputs.projectId ?? c.inputs.project])).toEqual([
+    // The attestors' public keys are read from KMS: version 1 of each signing key.
+    const signingKeys = (project: string) =>
+      ["us-central1", "us-east1"].flatMap((r) =>
+        ["image-attestor", "cde-image-attestor"].map((k) => [
+          "gcp:kms/getKMSCryptoKeyVersion:getKMSCryptoKeyVersion",
+          `projects/${project}/locations/${r}/keyRings/attestation/cryptoKeys/${k}`,
+        ]),
+      );
+    const byInput = (c: { token: string; inputs: Record<string, unknown> }) => [
+      c.token,
+      c.inputs.projectId ?? c.inputs.project ?? c.inputs.cryptoKey,
+    ];
+    expect(
+      sorted(prod.calls.map(byInput).filter((c) => String(c[0]).includes("getKMSCryptoKeyVersion"))),
+    ).toEqual(sorted(signingKeys("qp-prod-kms")));
+    expect(prod.calls.map(byInput).filter((c) => !String(c[0]).includes("getKMSCryptoKeyVersion"))).toEqual([
       ["gcp:organizations/getProject:getProject", "qp-prod-platform"],
       ["gcp:organizations/getProject:getProject", "qp-prod-cde"],
       ["gcp:organizations/getProject:getProject", "qp-prod-kms"],
@@ -163,9 +178,11 @@ describe("engine-less harness", () => {
       projects.every((p) => p.inputs.autoCreateNetwork === false && p.inputs.deletionPolicy === "DELETE"),
     ).toBe(true);
     // Created projects need no look-up; the logging CMEK account always comes from a data source.
-    expect(staging.calls.map((c) => [c.token, c.inputs.project])).toEqual([
-      ["gcp:logging/getProjectCmekSettings:getProjectCmekSettings", `qp-stg-logging-${suffix}`],
-    ]);
+    expect(
+      staging.calls
+        .filter((c) => !c.token.includes("getKMSCryptoKeyVersion"))
+        .map((c) => [c.token, c.inputs.project]),
+    ).toEqual([["gcp:logging/getProjectCmekSettings:getProjectCmekSettings", `qp-stg-logging-${suffix}`]]);
   });
 
   test("a stack that is not ephemeral creates protected projects with the ids it is given", async () => {

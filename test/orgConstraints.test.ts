@@ -151,10 +151,12 @@ describe("the catalogue", () => {
     expect(BUILT_IN_CONSTRAINTS.filter((b) => b.dryRun).map((b) => b.constraint)).toEqual([
       "gcp.restrictTLSVersion",
       "iam.managed.disableServiceAccountKeyCreation",
+      "iam.managed.allowedPolicyMembers",
       "container.managed.enablePrivateNodes",
       "container.managed.enableSecretsEncryption",
       "container.managed.enableBinaryAuthorization",
       "container.managed.disableABAC",
+      "container.managed.disallowDefaultComputeServiceAccount",
       "container.managed.enableWorkloadIdentityFederation",
     ]);
   });
@@ -175,7 +177,7 @@ describe("OrgGuardrails as each stack applies it", () => {
       new Set(["projects/N"]),
     );
     expect(new Set(prodPolicies.map((p) => p.inputs.parent)).size).toBe(4);
-    // 16 custom + 19 built-in, less the two that act only when a project is created.
+    // Every custom and built-in constraint, less the two that act only when a project is created.
     expect(prodPolicies.length).toBe(4 * (CUSTOM_CONSTRAINTS.length + BUILT_IN_CONSTRAINTS.length - 2));
     expect(named(prod, "prod-guardrails-cde-SqlInstanceCmek")).toMatchObject({
       name: expect.stringMatching(/^projects\/\d+\/policies\/custom\.qpProdSqlInstanceCmek$/),
@@ -204,7 +206,7 @@ describe("OrgGuardrails as each stack applies it", () => {
     });
   });
 
-  test("list constraints: deny lists add to the organisation's, allow lists name the stack's own KMS project and regions", () => {
+  test("list constraints: deny lists add to the organisation's, allow lists name the stack's own KMS project and regions", async () => {
     expect(named(staging, "staging-guardrails-folder-gcp.restrictNonCmekServices").spec).toEqual({
       inheritFromParent: true,
       rules: [
@@ -232,6 +234,28 @@ describe("OrgGuardrails as each stack applies it", () => {
     });
     expect(named(prod, "prod-guardrails-kms-compute.vmExternalIpAccess").spec).toEqual({
       rules: [{ denyAll: "TRUE" }],
+    });
+    // No peering beyond those that exist (private services access) unless the stack lists one.
+    expect(named(prod, "prod-guardrails-cde-compute.restrictVpcPeering").spec).toEqual({
+      rules: [{ denyAll: "TRUE" }],
+    });
+    const peered = await planStack("prod", {
+      vpcPeeringAllowlist: ["projects/a1b2c3d4e5-tp/global/networks/servicenetworking"],
+    });
+    expect(named(peered.resources, "prod-guardrails-cde-compute.restrictVpcPeering").spec).toEqual({
+      rules: [{ values: { allowedValues: ["projects/a1b2c3d4e5-tp/global/networks/servicenetworking"] } }],
+    });
+    // Domain restricted sharing, managed and dry-run in prod: the customer's identities and the organisation.
+    expect(named(prod, "prod-guardrails-platform-iam.managed.allowedPolicyMembers").dryRunSpec).toEqual({
+      rules: [
+        {
+          enforce: "TRUE",
+          parameters: JSON.stringify({
+            allowedMemberSubjects: ["is:C03k8q2xz"],
+            allowedPrincipalSets: ["//cloudresourcemanager.googleapis.com/organizations/418726350912"],
+          }),
+        },
+      ],
     });
   });
 });

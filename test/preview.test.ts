@@ -1,5 +1,7 @@
 import { CapturedResource, isCloudResource, shortUrn } from "../harness/model";
 import { IMMUTABLE_FIELDS, REPLACE_FIELDS } from "../components/replaceFields";
+import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
+import { CUSTOM_CONSTRAINTS } from "../policies/org-constraints/customConstraints";
 import { rehearseDestroy } from "../harness/preview/destroy";
 import { diffStates } from "../harness/preview/diff";
 import { changesFromEngineEvents } from "../harness/preview/engineEvents";
@@ -96,12 +98,12 @@ describe("the offline preview against a deployed state", () => {
 
     test("moving the endpoint of providers without clusterIdentifier would replace every object: stopped", () => {
       const errors = replaced(deployedBefore(prod), prod);
-      expect(errors.map((f) => [f.severity, shortUrn(f.urn)])).toEqual(
+      expect(errors.map((f) => [f.severity, shortUrn(f.urn)]).sort()).toEqual(
         [
-          "prod-gke-us-central1-k8s",
-          "prod-gke-us-east1-k8s",
           "prod-cde-gke-us-central1-k8s",
           "prod-cde-gke-us-east1-k8s",
+          "prod-gke-us-central1-k8s",
+          "prod-gke-us-east1-k8s",
         ].map((n) => ["error", n]),
       );
       expect(errors[0].message).toMatch(
@@ -326,11 +328,13 @@ describe("pulumi destroy rehearsed", () => {
     ).toEqual([
       "gcp:accesscontextmanager/accessLevel:AccessLevel",
       "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
+      // The deny policies: the audit trail's on the folder, and the logging project's own.
+      ...Array(2).fill("gcp:iam/denyPolicy:DenyPolicy"),
       "gcp:logging/folderSink:FolderSink",
       ...Array(4).fill("gcp:organizations/project:Project"),
       // The organisation's custom constraints and the folder's policies: a rebuild creates them again.
-      ...Array(16).fill("gcp:orgpolicy/customConstraint:CustomConstraint"),
-      ...Array(35).fill("gcp:orgpolicy/policy:Policy"),
+      ...Array(CUSTOM_CONSTRAINTS.length).fill("gcp:orgpolicy/customConstraint:CustomConstraint"),
+      ...Array(CUSTOM_CONSTRAINTS.length + BUILT_IN_CONSTRAINTS.length).fill("gcp:orgpolicy/policy:Policy"),
     ]);
   });
 

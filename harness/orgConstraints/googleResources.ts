@@ -113,7 +113,16 @@ const gkeCluster: View = (i) => {
         : {
             cidrBlocks: list(authorized.cidrBlocks).map((b) => ({ cidrBlock: obj(b).cidrBlock })),
           },
-    autoscaling: { autoprovisioningNodePoolDefaults: { bootDiskKmsKey: defaults.bootDiskKmsKey } },
+    // The provider sends service_account "default" when it is unset (its schema Default), and the
+    // whole auto-provisioning defaults only when the block is there.
+    autoscaling: i.clusterAutoscaling
+      ? {
+          autoprovisioningNodePoolDefaults: {
+            bootDiskKmsKey: defaults.bootDiskKmsKey,
+            serviceAccount: defaults.serviceAccount ?? "default",
+          },
+        }
+      : {},
   };
 };
 

@@ -55,6 +55,8 @@ export const UNREUSABLE_NAMES: Record<string, { key: (i: Record<string, unknown>
   };
 
 const LOGGING_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig";
+const BINAUTHZ_POLICY = "gcp:binaryauthorization/policy:Policy";
+const ATTESTOR = "gcp:binaryauthorization/attestor:Attestor";
 
 export interface GuardContext {
   /** URNs that something depends on (in either state): a VPC with dependants is stateful. */
@@ -63,7 +65,8 @@ export interface GuardContext {
 
 /**
  * What must never reach `pulumi up`: replacing or deleting a stateful resource, changing a
- * locked log bucket, and taking a name Google does not give back. One pure function for the offline preview (`rehearse --against`) and for the engine
+ * locked log bucket, taking a name Google does not give back, and requiring attestations nothing
+ * running can have yet. One pure function for the offline preview (`rehearse --against`) and for the engine
  * events of a real preview (`failover --execute`).
  */
 export function guardChanges(changes: ResourceChange[], context: GuardContext): Finding[] {
@@ -105,6 +108,26 @@ export function guardChanges(changes: ResourceChange[], context: GuardContext): 
         "in-place-rejected",
         c,
         `would lose its customer-managed key: "After a log bucket is created, you can't reconfigure the log bucket to change or remove CMEK" (https://cloud.google.com/logging/docs/routing/managed-encryption-storage), so the update fails.`,
+      );
+  }
+
+  // Requiring attestations of an attestor that this same update creates: nothing running can have
+  // been signed by it yet, so every pod GKE starts afterwards (a reschedule, a node upgrade) is
+  // refused. A fresh stack creates its policy with it, which is fine: nothing runs yet.
+  const requiresAttestation = (inputs?: Record<string, unknown>) =>
+    (inputs?.defaultAdmissionRule as { evaluationMode?: string } | undefined)?.evaluationMode ===
+    "REQUIRE_ATTESTATION";
+  for (const c of changes) {
+    if (c.type !== BINAUTHZ_POLICY || c.op !== "update") continue;
+    if (!requiresAttestation(c.newInputs) || requiresAttestation(c.oldInputs)) continue;
+    const created = changes.find(
+      (a) => a.type === ATTESTOR && a.op === "create" && a.newInputs?.project === c.newInputs?.project,
+    );
+    if (created)
+      error(
+        "attestation-before-signing",
+        c,
+        `would require attestations of ${shortUrn(created.urn)}, which this same update creates: no image running in project ${String(c.newInputs?.project)} can be signed by it yet, and Binary Authorization would refuse every pod started afterwards. Deploy with imageAttestationEnforced: false first, sign the running images, then enforce (docs/artifact-registry.md).`,
       );
   }
 

@@ -7,6 +7,7 @@ export const FACT_OUTPUTS = {
   previewer: "previewPrincipal",
   projectNumbers: "projectNumbers",
   externallyEnabledApis: "externallyEnabledApis",
+  defaultServiceAccountsDeprivileged: "defaultServiceAccountsDeprivileged",
 } as const;
 
 /** Facts about the stack that are not in any one resource: who deploys, which projects are whose. */
@@ -17,6 +18,8 @@ export interface StackFacts {
   previewer?: string;
   /** `<project id>/<service>` enabled outside this stack in projects it adopts. */
   externallyEnabledApis: Set<string>;
+  /** Adopted projects whose Compute Engine default service account was stripped of its roles outside the stack. */
+  defaultServiceAccountsDeprivileged: Set<string>;
   /** Project number → project id. */
   projectNumbers: Map<string, string>;
   /** Project ids this stack creates (`gcp:organizations/project:Project`). */
@@ -29,6 +32,7 @@ export interface StackFactInputs {
   deployer?: string;
   previewer?: string;
   externallyEnabledApis?: string[];
+  defaultServiceAccountsDeprivileged?: string[];
   projectNumbers?: Record<string, string>;
 }
 
@@ -75,10 +79,15 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
     given.externallyEnabledApis ??
     (stackOutputs[FACT_OUTPUTS.externallyEnabledApis] as string[] | undefined) ??
     [];
+  const deprivileged =
+    given.defaultServiceAccountsDeprivileged ??
+    (stackOutputs[FACT_OUTPUTS.defaultServiceAccountsDeprivileged] as string[] | undefined) ??
+    [];
   return {
     deployer: deployer || undefined,
     previewer: previewer || undefined,
     externallyEnabledApis: new Set(external),
+    defaultServiceAccountsDeprivileged: new Set(deprivileged),
     projectNumbers,
     createdProjects,
     providerProjects,

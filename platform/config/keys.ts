@@ -261,6 +261,34 @@ export const CONFIG_KEYS = {
       "IAM service account (serviceAccount:EMAIL) that CI previews this stack with: the read-only plan identity of ci-identities/, admitted into the perimeter from the operators' access level like the deployer; empty for none (docs/ci.md).",
     default: "",
   },
+  imagePipelinePrincipal: {
+    type: "string",
+    description:
+      "IAM member (serviceAccount:EMAIL) of the image pipeline: the only writer of the Artifact Registry repositories and the only signer of Binary Authorization attestations, after review.",
+  },
+  imageAttestationEnforced: {
+    type: "boolean",
+    description:
+      "Admit only images attested by the project's attestor (and Google's system images). false only for the up that adds the attestor to a stack whose running images are not yet attested; see docs/artifact-registry.md.",
+    default: true,
+  },
+  defaultServiceAccountsDeprivileged: {
+    type: "array",
+    description:
+      "Adopted projects (ids) whose Compute Engine default service account no longer holds Editor or any other role, done outside this stack (docs/segmentation.md); the apply rehearsal reports the others as an external prerequisite.",
+    default: [],
+  },
+  workspaceCustomerId: {
+    type: "string",
+    description:
+      "Google Workspace or Cloud Identity customer id (C0xxxxxxx) of the organisation: the only principals the iam.managed.allowedPolicyMembers constraint lets IAM policies name.",
+  },
+  vpcPeeringAllowlist: {
+    type: "array",
+    description:
+      "Networks the stack's VPCs may peer with under compute.restrictVpcPeering (projects/<tenant project>/global/networks/servicenetworking of a private services access peering); empty denies every new peering.",
+    default: [],
+  },
   externallyEnabledApis: {
     type: "array",
     description:

@@ -133,7 +133,12 @@ export function validateConfig(
           : undefined,
     },
     maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
-    images: { legacyRepositories: c.legacyImageRepositories },
+    images: {
+      legacyRepositories: c.legacyImageRepositories,
+      pipeline: c.imagePipelinePrincipal,
+      attestationEnforced: c.imageAttestationEnforced,
+    },
+    identity: { workspaceCustomerId: c.workspaceCustomerId, vpcPeeringAllowlist: c.vpcPeeringAllowlist },
     kubernetesProviderTransition: c.kubernetesProviderTransition,
     redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
     intrusionDetectionRegions: c.intrusionDetectionRegions,
@@ -167,6 +172,7 @@ export function validateConfig(
       principal: c.deployerPrincipal,
       previewPrincipal: c.previewPrincipal || undefined,
       externallyEnabledApis: c.externallyEnabledApis,
+      defaultServiceAccountsDeprivileged: c.defaultServiceAccountsDeprivileged,
     },
     ephemeral: c.ephemeral,
   };

@@ -116,6 +116,27 @@ export const configSchema = z.object({
     ],
     { message: "must be empty or serviceAccount:NAME@PROJECT.iam.gserviceaccount.com" },
   ),
+  imagePipelinePrincipal: z
+    .string()
+    .regex(
+      /^serviceAccount:[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/,
+      {
+        message:
+          "must be serviceAccount:NAME@PROJECT.iam.gserviceaccount.com (one service account, never a group or user)",
+      },
+    ),
+  imageAttestationEnforced: z.boolean(),
+  defaultServiceAccountsDeprivileged: z.array(projectId),
+  workspaceCustomerId: z.string().regex(/^C[0-9a-z]{6,12}$/, {
+    message: "must be a Google Workspace / Cloud Identity customer id such as C0abc1234",
+  }),
+  vpcPeeringAllowlist: z.array(
+    z
+      .string()
+      .regex(/^projects\/[a-z][a-z0-9-]{4,61}[a-z0-9]\/global\/networks\/[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+        message: "must be projects/<project>/global/networks/<network>",
+      }),
+  ),
   externallyEnabledApis: z.array(
     z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z0-9-]+(\.[a-z0-9-]+)*\.googleapis\.com$/, {
       message: "must be <project id>/<service>, e.g. qp-prod-platform/dns.googleapis.com",
@@ -207,6 +228,13 @@ export function crossKeyProblems(c: RawPlatformConfig): { key: string; message: 
     problems.push({
       key: "sqlMigrationProxyImage/sqlMigrationClientImage",
       message: "set both (the migration Job needs the proxy and the client) or neither",
+    });
+  }
+  const strangers = c.defaultServiceAccountsDeprivileged.filter((p) => !ids.includes(p));
+  if (strangers.length) {
+    problems.push({
+      key: "defaultServiceAccountsDeprivileged",
+      message: `${JSON.stringify(strangers)} are not projects of this stack (${ids.join(", ")})`,
     });
   }
   if (parent.length === 0 && c.billingAccount) {

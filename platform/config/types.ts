@@ -41,8 +41,6 @@ export interface PlatformConfig {
     migrationImages?: { proxy: string; client: string };
   };
   maintenance: { day: number; hour: number };
-  /** Artifact Registry: keep the pre-CMEK `images` repositories during their migration. */
-  images: { legacyRepositories: boolean };
   /** One `up` that gives the Kubernetes providers their clusterIdentifier with the endpoint unchanged (docs/segmentation.md). */
   kubernetesProviderTransition: boolean;
   redis: { memorySizeGb: number; replicaCount: number; version: string };
@@ -60,9 +58,19 @@ export interface PlatformConfig {
   groups: { auditors: string; breakGlass: string };
   /**
    * Who runs `pulumi up` (`principal`, the apply identity), who previews in CI (`previewPrincipal`,
-   * the read-only plan identity), and what the projects' owners enabled outside the stack.
+   * the read-only plan identity), and what the projects' owners did outside the stack (APIs
+   * enabled, default accounts deprivileged).
    */
-  deployer: { principal: string; previewPrincipal?: string; externallyEnabledApis: string[] };
+  deployer: {
+    principal: string;
+    previewPrincipal?: string;
+    externallyEnabledApis: string[];
+    defaultServiceAccountsDeprivileged: string[];
+  };
+  /** The image pipeline (sole writer and signer) and whether attestations are required (K8S-04). */
+  images: { legacyRepositories: boolean; pipeline: string; attestationEnforced: boolean };
+  /** Organisation guardrails' values: who IAM policies may name, which networks the VPCs may peer with. */
+  identity: { workspaceCustomerId: string; vpcPeeringAllowlist: string[] };
   /** Destroyed and rebuilt (staging): nothing protected, project ids with a generation suffix. */
   ephemeral: boolean;
 }

@@ -3,6 +3,7 @@ import { ImageAdmission } from "../../components/binaryAuthorization";
 import { FleetFeatures } from "../../components/fleetFeatures";
 import { GatewayEdge } from "../../components/gatewayEdge";
 import { GkeCluster } from "../../components/gkeCluster";
+import { NodeServiceAccount } from "../../components/nodeServiceAccount";
 import { KubernetesBaseline } from "../../components/kubernetesBaseline";
 import { MultiClusterGateway } from "../../components/multiClusterGateway";
 import { gatewayWorkloads, workloadsIn } from "../../components/workloads";
@@ -25,8 +26,18 @@ type ClusterProject = "platform" | "cde";
 
 /** Each project's cluster keys: the platform's in the platform ring, the cde's with the cardholder keys. */
 const CLUSTER_KEYS = {
-  platform: { secrets: "gke-secrets", bootDisk: "gke-boot-disk", images: "images" },
-  cde: { secrets: "cde-gke-secrets", bootDisk: "cde-gke-boot-disk", images: "cde-images" },
+  platform: {
+    secrets: "gke-secrets",
+    bootDisk: "gke-boot-disk",
+    images: "images",
+    signing: "image-attestor",
+  },
+  cde: {
+    secrets: "cde-gke-secrets",
+    bootDisk: "cde-gke-boot-disk",
+    images: "cde-images",
+    signing: "cde-image-attestor",
+  },
 } as const;
 
 /**
@@ -82,7 +93,12 @@ function clustersIn(
   const { env, regions, projects } = f;
   const labels = f.labels(project === "cde" ? "cardholder" : "none");
   const prefix = project === "cde" ? `${env}-cde` : env;
-  const { secrets, bootDisk, images: imageKey } = CLUSTER_KEYS[project];
+  const { secrets, bootDisk, images: imageKey, signing } = CLUSTER_KEYS[project];
+  const nodes = new NodeServiceAccount(
+    `${prefix}-gke-nodes`,
+    { project: projects.ids[project], deployer: config.deployer.principal },
+    { dependsOn: f.ready[project] },
+  );
   const images = new ImageAdmission(
     `${prefix}-images`,
     {
@@ -94,6 +110,13 @@ function clustersIn(
       ) as Record<Region, pulumi.Output<string>>,
       // Only the platform's repositories predate CMEK; the cde's are new.
       legacyRepositories: project === "platform" && config.images.legacyRepositories,
+      readers: { nodes: nodes.member },
+      publisher: config.images.pipeline,
+      signingKeys: Object.fromEntries(
+        regions.map((r) => [r, keys.hierarchy.signingKeyId(signing, r)]),
+      ) as Record<Region, pulumi.Output<string>>,
+      deployer: config.deployer.principal,
+      attestationEnforced: config.images.attestationEnforced,
       labels,
       protect: f.protect,
     },
@@ -109,6 +132,7 @@ function clustersIn(
         region,
         network: networks[project].network.id,
         subnetwork: subnet.id,
+        nodeServiceAccount: nodes.email,
         secretsKey: keys.hierarchy.keyId(secrets, region),
         bootDiskKey: keys.hierarchy.keyId(bootDisk, region),
         authorizedNetworks: config.gke.authorizedNetworks,
@@ -124,6 +148,7 @@ function clustersIn(
           ...keys.hierarchy.grantsOf(secrets, region),
           ...keys.hierarchy.grantsOf(bootDisk, region),
           images.policy,
+          ...nodes.ready,
           ...f.ready[project],
         ],
       });

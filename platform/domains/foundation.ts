@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentRef } from "../../components/keyCatalogue";
+import { CreationGuardrails } from "../../components/creationGuardrails";
 import { PlatformProjects } from "../../components/projects";
 import { ProjectAgent, ServiceAgents } from "../../components/serviceAgents";
 import { ALLOWED_REGIONS, Region } from "../config/regions";
@@ -34,6 +35,9 @@ const DELETED_ON_DESTROY = [
   "gcp:organizations/project:Project",
   "gcp:logging/folderSink:FolderSink",
   "gcp:logging/organizationSink:OrganizationSink",
+  // The audit trail's deny policy may sit on the folder (AuditTrailGuard), where a rebuild would
+  // meet its name again; a project's own deny policies go with the project either way.
+  "gcp:iam/denyPolicy:DenyPolicy",
   // The perimeter and its access level live in the organisation's access policy.
   "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
   "gcp:accesscontextmanager/accessLevel:AccessLevel",
@@ -69,13 +73,26 @@ export function buildFoundation(config: PlatformConfig): Foundation {
   const env = config.environment;
   const labels = (dataClass: "tenant" | "cardholder" | "none") => standardLabels(config, dataClass);
   const protect = !config.ephemeral;
-  const projects = new PlatformProjects(env, {
-    projectIds: config.projects,
-    factory: config.projectFactory,
-    labels: labels("none"),
-    protect,
-    generationSuffix: config.ephemeral,
-  });
+  const folderId = config.projectFactory?.folderId;
+  // Constraints that act when a project is created go on its folder first (CreationGuardrails).
+  const creationGuardrails =
+    config.orgPolicy.scope === "folder" && folderId
+      ? new CreationGuardrails(`${env}-guardrails-folder`, {
+          folder: `folders/${folderId}`,
+          formerParent: `${env}-guardrails`,
+        })
+      : undefined;
+  const projects = new PlatformProjects(
+    env,
+    {
+      projectIds: config.projects,
+      factory: config.projectFactory,
+      labels: labels("none"),
+      protect,
+      generationSuffix: config.ephemeral,
+    },
+    { dependsOn: creationGuardrails ? [creationGuardrails] : [] },
+  );
   const agents = {
     platform: agentsFor(env, projects, "platform", [
       "cloud-sql",

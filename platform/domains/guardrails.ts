@@ -31,7 +31,13 @@ export function buildGuardrails(
       generation: f.projects.generation,
       scopes,
       enforced: config.orgPolicy.enforced,
-      values: { kmsProject: f.projects.ids.kms, regions: f.regions },
+      values: {
+        kmsProject: f.projects.ids.kms,
+        regions: f.regions,
+        organizationId: config.orgPolicy.organizationId,
+        workspaceCustomerId: config.identity.workspaceCustomerId,
+        vpcPeeringAllowlist: config.identity.vpcPeeringAllowlist,
+      },
     },
     { dependsOn: [after] },
   );

@@ -1,9 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AUDIT_BUCKET_ID, AuditLog, AuditLogSources } from "../../components/auditLog";
+import { AuditTrailGuard } from "../../components/auditTrailGuard";
 import { DataAccessAudit } from "../../components/dataAccessAudit";
-import { crossTenantFilter, securityEventFilters } from "../../components/logFilters";
+import {
+  auditKeyFilters,
+  auditTrailFilters,
+  breakGlassPodFilter,
+  crossTenantFilter,
+  securityEventFilters,
+} from "../../components/logFilters";
 import { LoggingIsolation } from "../../components/loggingIsolation";
 import { PROJECT_ROLES } from "../../components/projects";
+import { LogAlertSpec } from "../../components/securityAlerts";
 import { SecurityAlerts } from "../../components/securityAlerts";
 import { PlatformConfig } from "../config/types";
 import { standardLabels } from "../labels";
@@ -47,7 +55,40 @@ export function buildAuditLogging(config: PlatformConfig, f: Foundation, keys: K
     protect: f.protect,
   });
   new DataAccessAudit(`${env}-data-access`, { projects: projects.ids });
+  new AuditTrailGuard(`${env}-audit-trail-guard`, {
+    scopes: auditTrailScopes(config, f),
+    deployer: config.deployer.principal,
+    breakGlassGroup: config.groups.breakGlass,
+    protect: f.protect,
+  });
   return auditLog;
+}
+
+/**
+ * Where the audit trail's deny policy goes: the narrowest scope the stack owns, as for its org
+ * policies (`orgPolicyScope`): the folder of the projects it creates, or each adopted project.
+ */
+export function auditTrailScopes(
+  config: PlatformConfig,
+  f: Foundation,
+): { key: string; name: pulumi.Input<string> }[] {
+  const folderId = config.projectFactory?.folderId;
+  return config.orgPolicy.scope === "folder" && folderId
+    ? [{ key: "folder", name: `folders/${folderId}` }]
+    : PROJECT_ROLES.map((role) => ({
+        key: role,
+        name: pulumi.interpolate`projects/${f.projects.ids[role]}`,
+      }));
+}
+
+/** The audit-trail alerts of one project, read from its own logs (see auditTrailFilters). */
+function auditTrailAlerts(extra: Record<string, { description: string; filter: pulumi.Input<string> }> = {}) {
+  return Object.entries({ ...auditTrailFilters(), ...extra }).map(([id, e]): LogAlertSpec => ({
+    id,
+    description: e.description,
+    filter: e.filter,
+    projectLogs: true,
+  }));
 }
 
 /** Security and resilience alerts (LOG-07, TEN-02): channels, log-based metrics, alert policies. */
@@ -56,6 +97,7 @@ export function buildAlerting(
   f: Foundation,
   auditLog: AuditLog,
   data: DataStores,
+  auditKeyId: pulumi.Output<string>,
 ): void {
   const { env, projects } = f;
   const ids = projects.ids;
@@ -74,13 +116,34 @@ export function buildAlerting(
       ...common,
       project: ids.logging,
       bucketName: auditLog.bucket.name,
-      logAlerts: Object.entries(events).map(([id, e]) => ({
-        id,
-        description: e.description,
-        filter: ids.logging.apply((project) => securityEventFilters(project)[id].filter),
-      })),
+      logAlerts: [
+        ...Object.entries(events).map(([id, e]) => ({
+          id,
+          description: e.description,
+          filter: ids.logging.apply((project) => securityEventFilters(project)[id].filter),
+        })),
+        ...auditTrailAlerts(),
+      ],
     },
     { dependsOn: f.ready.logging },
+  );
+  // The KMS project has no workload alerts: only its audit trail and the audit log's key.
+  const keyFilters = (id: string) => auditKeyId.apply((key) => auditKeyFilters(key)[id].filter);
+  new SecurityAlerts(
+    `${env}-kms-alerts`,
+    {
+      ...common,
+      project: ids.kms,
+      logAlerts: auditTrailAlerts(
+        Object.fromEntries(
+          Object.entries(auditKeyFilters("")).map(([id, e]) => [
+            id,
+            { description: e.description, filter: keyFilters(id) },
+          ]),
+        ),
+      ),
+    },
+    { dependsOn: f.ready.kms },
   );
   for (const [key, cluster, role] of [
     ["ledger", data.ledger, "platform"],
@@ -93,11 +156,19 @@ export function buildAlerting(
       {
         ...common,
         project: ids[role],
-        logAlerts: instanceNames.map((instance) => ({
-          id: `cross-tenant-${instance}`,
-          description: `Cross-tenant access attempt refused on ${instance}.`,
-          filter: projectId.apply((project) => crossTenantFilter(project, instance)),
-        })),
+        logAlerts: [
+          ...instanceNames.map((instance) => ({
+            id: `cross-tenant-${instance}`,
+            description: `Cross-tenant access attempt refused on ${instance}.`,
+            filter: projectId.apply((project) => crossTenantFilter(project, instance)),
+          })),
+          ...auditTrailAlerts(),
+          {
+            id: "binauthz-break-glass",
+            description: "A pod was created with Binary Authorization's break-glass label.",
+            filter: breakGlassPodFilter(),
+          },
+        ],
         replicaLag: [
           {
             id: `${env}-${key}`,

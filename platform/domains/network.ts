@@ -1,4 +1,5 @@
 import { AddressPlan, planAddresses } from "../../components/addressPlan";
+import { DnsEgressAllowlist } from "../../components/dnsEgressAllowlist";
 import { EgressFirewall } from "../../components/egressFirewall";
 import { IntrusionDetection } from "../../components/intrusionDetection";
 import { PrivateNetwork } from "../../components/network";
@@ -58,6 +59,17 @@ export function buildNetworks(config: PlatformConfig, f: Foundation): Networks {
         }),
         privateServiceAccess: { range: ranges.privateServiceAccess, ports: [...ports] },
         fqdnAllowlist: [...fqdns],
+      },
+      { dependsOn: f.ready[key] },
+    );
+    // The same allowlist for names: what the firewall does not govern, the resolver (NET-08).
+    new DnsEgressAllowlist(
+      `${env}-${key}-dns-egress`,
+      {
+        project: projects.ids[key],
+        networkName: `${env}-${key}`,
+        network: net.network.id,
+        hosts: [...fqdns],
       },
       { dependsOn: f.ready[key] },
     );

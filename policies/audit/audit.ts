@@ -40,3 +40,60 @@ export function missingSinkTerms(filter: unknown): string[] {
   const text = typeof filter === "string" ? filter : "";
   return REQUIRED_SINK_TERMS.filter((t) => !text.includes(t));
 }
+
+/** A rule of an IAM deny policy, as `gcp.iam.DenyPolicy` takes it. */
+export interface DenyRule {
+  deniedPrincipals?: string[];
+  exceptionPrincipals?: string[];
+  deniedPermissions?: string[];
+  exceptionPermissions?: string[];
+  denialCondition?: unknown;
+}
+
+export const EVERYONE = "principalSet://goog/public:all";
+
+export function denyRules(policies: PolicyResource[]): DenyRule[] {
+  return policies.flatMap((d) =>
+    ((d.props.rules ?? []) as { denyRule?: DenyRule }[]).map((r) => r.denyRule ?? {}),
+  );
+}
+
+/**
+ * Why an exception list is wider than "the deployer and break-glass": anyone at all, a set of
+ * principals (a domain, a project's or pool's identities), or more than one single identity or
+ * group (the deployer is one identity: a group as deployer would let each member act).
+ */
+export function widenedExceptions(exceptions: string[]): string | undefined {
+  const identities = exceptions.filter(
+    (p) =>
+      p.startsWith("principal://iam.googleapis.com/projects/-/serviceAccounts/") ||
+      p.startsWith("principal://goog/subject/"),
+  );
+  const groups = exceptions.filter((p) => p.startsWith("principalSet://goog/group/"));
+  const other = exceptions.filter((p) => !identities.includes(p) && !groups.includes(p));
+  if (other.length) return `excepts ${other.join(", ")}`;
+  if (identities.length > 1) return `excepts ${identities.length} identities`;
+  if (groups.length > 1) return `excepts ${groups.length} groups`;
+  return undefined;
+}
+
+/**
+ * Whether some rule denies `permission` to everyone, unconditionally, with no exception wider than
+ * `narrow` allows: undefined when one does, else why not (no rule names it, or the first reason
+ * each rule that names it falls short).
+ */
+export function denialGap(
+  rules: DenyRule[],
+  permission: string,
+  narrow: (exceptions: string[]) => string | undefined = widenedExceptions,
+): string | undefined {
+  const naming = rules.filter((r) => (r.deniedPermissions ?? []).includes(permission));
+  if (!naming.length) return `${permission} is not denied`;
+  const why = naming.map((rule) => {
+    if (!(rule.deniedPrincipals ?? []).includes(EVERYONE)) return "denies named principals only";
+    if (rule.denialCondition) return "denies only under a condition";
+    if ((rule.exceptionPermissions ?? []).includes(permission)) return "lists it as an exception";
+    return narrow(rule.exceptionPrincipals ?? []);
+  });
+  return why.every((w) => w !== undefined) ? `${permission}: the rule ${why[0]}` : undefined;
+}

@@ -1,17 +1,37 @@
 import { Finding, stackPolicy } from "../lib/define";
-import { auditBuckets, bucketDestination, SINK_TYPES } from "./audit";
+import { auditBuckets, bucketDestination, denialGap, denyRules, SINK_TYPES } from "./audit";
 
 const PROJECT_GRANT_TYPES = [
   "gcp:projects/iAMMember:IAMMember",
   "gcp:projects/iAMBinding:IAMBinding",
   "gcp:projects/iAMPolicy:IAMPolicy",
 ];
-/** Read-only roles the auditors' group may hold. */
-export const AUDITOR_ROLES = [
-  "roles/logging.viewer",
-  "roles/logging.privateLogViewer",
-  "roles/logging.viewAccessor",
+/** Administration of the audit bucket and its routing (see components/loggingIsolation.ts). */
+export const ADMIN_PERMISSIONS = [
+  "logging.googleapis.com/buckets.delete",
+  "logging.googleapis.com/buckets.update",
+  "logging.googleapis.com/buckets.undelete",
+  "logging.googleapis.com/sinks.create",
+  "logging.googleapis.com/sinks.update",
+  "logging.googleapis.com/sinks.delete",
+  "cloudresourcemanager.googleapis.com/projects.setIamPolicy",
 ];
+
+/**
+ * The auditors' one role, on the audit bucket only: roles/logging.viewAccessor under a condition
+ * naming one of the bucket's views (https://cloud.google.com/logging/docs/logs-views). Project-wide
+ * viewer roles read every log of the logging project, not only the audit bucket.
+ */
+export const AUDITOR_ROLE = "roles/logging.viewAccessor";
+
+/** The view a condition limits a grant to, when it is `resource.name == "…/buckets/B/views/V"` alone. */
+export function conditionView(expression: string): { bucket: string; view: string } | undefined {
+  const m =
+    /^resource\.name\s*==\s*"projects\/[^/"]+\/locations\/[^/"]+\/buckets\/([^/"]+)\/views\/([^/"]+)"$/.exec(
+      expression.trim(),
+    );
+  return m ? { bucket: m[1], view: m[2] } : undefined;
+}
 
 export const loggingProjectIsolation = stackPolicy(
   {
@@ -50,12 +70,20 @@ export const loggingProjectIsolation = stackPolicy(
             writers.has(member) &&
             role === "roles/logging.bucketWriter" &&
             condition.includes(`buckets/${String(bucket.props.bucketId)}`);
-          const isAuditor = member.startsWith("group:") && AUDITOR_ROLES.includes(role);
+          const view = conditionView(condition);
+          const isAuditor =
+            member.startsWith("group:") &&
+            role === AUDITOR_ROLE &&
+            view?.bucket === String(bucket.props.bucketId);
           if (!isWriter && !isAuditor) {
+            const unlimited =
+              writers.has(member) || (member.startsWith("group:") && role === AUDITOR_ROLE)
+                ? " without a condition limiting it to the audit bucket"
+                : "";
             findings.push({
               urn: grant.urn,
-              problem: `${member} holds ${role} in logging project ${project}${writers.has(member) ? " without a condition limiting it to the audit bucket" : ""}`,
-              fix: "remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here",
+              problem: `${member} holds ${role} in logging project ${project}${unlimited}`,
+              fix: "remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket's view) belong here",
             });
           }
         }
@@ -84,21 +112,43 @@ export const loggingProjectIsolation = stackPolicy(
             fix: "grant the sink's writerIdentity roles/logging.bucketWriter with a condition on the audit bucket (components/auditLog.ts does)",
           });
       }
-      const parent = encodeURIComponent(`cloudresourcemanager.googleapis.com/projects/${project}`);
-      if (
-        !resources.some(
-          (r) =>
-            r.type === "gcp:iam/denyPolicy:DenyPolicy" &&
-            (r.props.parent === parent ||
-              decodeURIComponent(String(r.props.parent)) === decodeURIComponent(parent)),
-        )
-      ) {
+      const parent = `cloudresourcemanager.googleapis.com/projects/${project}`;
+      const denies = resources.filter(
+        (r) =>
+          r.type === "gcp:iam/denyPolicy:DenyPolicy" && decodeURIComponent(String(r.props.parent)) === parent,
+      );
+      const rules = denyRules(denies);
+      // Administration: denied to everyone but one identity (the deployer) and one group (break-glass).
+      const adminGaps = ADMIN_PERMISSIONS.map((p) => denialGap(rules, p)).filter((g) => g !== undefined);
+      // Direct log writes: denied to everyone but the sink writers. Anyone else (break-glass
+      // included) could forge entries that the locked bucket then keeps for its whole retention.
+      const writerPrincipals = new Set(
+        [...writers].map(
+          (w) =>
+            `principal://iam.googleapis.com/projects/-/serviceAccounts/${w.replace(/^serviceAccount:/, "")}`,
+        ),
+      );
+      const writeGap = denialGap(rules, "logging.googleapis.com/logEntries.create", (exceptions) => {
+        const others = exceptions.filter((p) => !writerPrincipals.has(p));
+        return others.length
+          ? `excepts ${others.join(", ")}, who could forge entries the locked bucket keeps`
+          : undefined;
+      });
+      const gaps = [...adminGaps, ...(writeGap ? [writeGap] : [])];
+      // On the policy whose rule falls short, or on the bucket when no rule names the permission.
+      const culprit = denies.find((d) =>
+        gaps.some((g) =>
+          denyRules([d]).some((r) => (r.deniedPermissions ?? []).some((p) => g.startsWith(`${p}:`))),
+        ),
+      );
+      if (gaps.length)
         findings.push({
-          urn: bucket.urn,
-          problem: `logging project ${project} has no IAM deny policy`,
-          fix: "add the deny policy of components/loggingIsolation.ts",
+          urn: (culprit ?? bucket).urn,
+          problem: denies.length
+            ? `the IAM deny policies of logging project ${project} leave a gap: ${gaps.join("; ")}`
+            : `logging project ${project} has no IAM deny policy`,
+          fix: "keep the deny policy of components/loggingIsolation.ts: bucket, sink and IAM administration denied to all but the deployer and break-glass, direct log writes to all but the sink writers",
         });
-      }
     }
     return findings;
   },

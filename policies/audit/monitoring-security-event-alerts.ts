@@ -10,15 +10,22 @@ export const REQUIRED_EVENTS: Record<string, string[]> = {
   "Cloud SQL failover": ["failover"],
 };
 
-/** Log-based metrics that an alert policy actually watches. */
+/**
+ * Log-based metrics that an alert policy actually watches: one of the metric's own project, since
+ * a policy reads the metrics of its project and the same metric name recurs in every project.
+ */
 export function alertedMetrics(resources: PolicyResource[]): PolicyResource[] {
   const policies = resources
     .filter((r) => r.type === "gcp:monitoring/alertPolicy:AlertPolicy")
-    .map((r) => JSON.stringify(r.props.conditions ?? []));
+    .map((r) => ({ project: r.props.project, conditions: JSON.stringify(r.props.conditions ?? []) }));
   return resources.filter(
     (r) =>
       r.type === "gcp:logging/metric:Metric" &&
-      policies.some((p) => p.includes(`logging.googleapis.com/user/${String(r.props.name)}`)),
+      policies.some(
+        (p) =>
+          p.project === r.props.project &&
+          p.conditions.includes(`logging.googleapis.com/user/${String(r.props.name)}`),
+      ),
   );
 }
 
@@ -36,7 +43,10 @@ export const monitoringSecurityAlerts = stackPolicy(
   (resources) => {
     const anchor = auditBuckets(resources)[0];
     if (!anchor) return [];
-    const filters = alertedMetrics(resources).map((m) => String(m.props.filter));
+    // A metric narrowed to one resource (the audit key's, say) does not watch the event in general.
+    const filters = alertedMetrics(resources)
+      .map((m) => String(m.props.filter))
+      .filter((f) => !f.includes("protoPayload.resourceName"));
     const findings: Finding[] = [];
     for (const [event, terms] of Object.entries(REQUIRED_EVENTS)) {
       if (!filters.some((f) => terms.every((t) => f.includes(t)))) {

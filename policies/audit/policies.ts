@@ -1,8 +1,11 @@
 import { Policies } from "@pulumi/policy";
+import { loggingAuditTrailDeny } from "./logging-audit-trail-deny";
 import { loggingBucketLocked } from "./logging-bucket-locked-cmek";
 import { loggingDataAccessAudit } from "./logging-data-access-audit-config";
 import { loggingProjectIsolation } from "./logging-project-isolation";
 import { loggingSinkEveryProject } from "./logging-sink-every-project";
+import { monitoringBreakGlassAlert } from "./monitoring-binauthz-breakglass-alert";
+import { monitoringAuditTrailAlerts } from "./monitoring-audit-trail-alerts";
 import { monitoringSecurityAlerts } from "./monitoring-security-event-alerts";
 import { sqlCrossTenantAlert } from "./sql-instance-cross-tenant-alert";
 
@@ -12,6 +15,9 @@ export const auditPolicies: Policies = [
   loggingProjectIsolation,
   loggingSinkEveryProject,
   loggingDataAccessAudit,
+  loggingAuditTrailDeny,
   monitoringSecurityAlerts,
+  monitoringAuditTrailAlerts,
+  monitoringBreakGlassAlert,
   sqlCrossTenantAlert,
 ];

@@ -19,6 +19,8 @@ const PLATFORM_ROLES = [
   "roles/secretmanager.admin",
   "roles/artifactregistry.admin",
   "roles/binaryauthorization.policyEditor",
+  "roles/binaryauthorization.attestorsAdmin",
+  "roles/containeranalysis.admin",
   "roles/certificatemanager.editor",
   "roles/dns.admin",
   "roles/ids.admin",
@@ -29,6 +31,13 @@ const PLATFORM_ROLES = [
   "roles/resourcemanager.projectIamAdmin",
   "roles/iam.denyAdmin",
   "roles/iam.roleAdmin",
+];
+
+const PLAN_ROLES = [
+  "roles/browser",
+  "roles/logging.viewer",
+  "roles/container.viewer",
+  "roles/cloudkms.publicKeyViewer",
 ];
 
 type ScopeKind = "project" | "folder" | "organization" | "accessPolicy" | "billingAccount";
@@ -45,8 +54,8 @@ const EXPECTED: Record<Identity, Record<ScopeKind, string[]>> = {
     billingAccount: ["roles/billing.user"],
   },
   plan: {
-    project: ["roles/browser", "roles/logging.viewer", "roles/container.viewer"],
-    folder: ["roles/browser", "roles/logging.viewer", "roles/container.viewer"],
+    project: PLAN_ROLES,
+    folder: PLAN_ROLES,
     organization: ["roles/orgpolicy.policyViewer"],
     accessPolicy: ["roles/accesscontextmanager.policyReader"],
     billingAccount: [],

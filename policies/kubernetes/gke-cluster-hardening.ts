@@ -15,8 +15,8 @@ export const gkeClusterHardening = resourcePolicy<Cluster>(
   {
     name: "gke-cluster-hardening",
     description:
-      "Every GKE cluster is Autopilot on a release channel with Workload Identity, private nodes, a control plane closed to the internet, no legacy authentication, CMEK of its region for secrets and boot disks, Binary Authorization enforced (deletion protection: stateful-resource-protected).",
-    controls: ["IAM-06", "NET-02", "ENC-01", "ENC-02", "K8S-04", "RES-05", "IAM-03"],
+      "Every GKE cluster is Autopilot on a release channel with Workload Identity, private nodes running as a dedicated service account, a control plane closed to the internet, no legacy authentication, CMEK of its region for secrets and boot disks, Binary Authorization enforced (deletion protection: stateful-resource-protected).",
+    controls: ["IAM-06", "NET-02", "ENC-01", "ENC-02", "K8S-04", "RES-05", "IAM-03", "IAM-01"],
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps: "Build clusters with components/gkeCluster.ts; do not override its security settings.",
@@ -76,6 +76,21 @@ export const gkeClusterHardening = resourcePolicy<Cluster>(
       findings.push({
         problem: "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled is true",
         fix: "set it to false",
+      });
+    }
+    // Nodes run as a dedicated service account, never the Compute Engine default (CIS GKE 5.2.1):
+    // in an adopted project it may hold Editor. Unset, the provider sends "default" (magic-modules
+    // resource_container_cluster.go.tmpl: service_account Default "default"), which GKE reads as
+    // that account.
+    const nodeAccount = get(c, "clusterAutoscaling.autoProvisioningDefaults.serviceAccount");
+    if (
+      typeof nodeAccount !== "string" ||
+      nodeAccount === "default" ||
+      nodeAccount.endsWith("-compute@developer.gserviceaccount.com")
+    ) {
+      findings.push({
+        problem: `nodes run as the Compute Engine default service account (clusterAutoscaling.autoProvisioningDefaults.serviceAccount is ${JSON.stringify(nodeAccount ?? null)})`,
+        fix: "set it to the project's node service account (NodeServiceAccount), which holds roles/container.defaultNodeServiceAccount only",
       });
     }
     for (const [path, what] of [

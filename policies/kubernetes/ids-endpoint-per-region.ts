@@ -1,5 +1,6 @@
 import { Finding, stackPolicy } from "../lib/define";
 import { ALLOWED_REGIONS } from "../lib/gcp";
+import { isCardholderCluster } from "./gke-active-active";
 
 export const idsPerRegion = stackPolicy(
   {
@@ -24,7 +25,11 @@ export const idsPerRegion = stackPolicy(
     for (const region of ALLOWED_REGIONS.filter((r) => clusters.some((c) => c.props.location === r))) {
       if (!endpoints.includes(region) || !mirrored.includes(region)) {
         findings.push({
-          urn: clusters.find((c) => c.props.location === region)?.urn,
+          // On the platform's cluster of the region (IDS inspects the platform VPC), whatever the order.
+          urn: (
+            clusters.find((c) => c.props.location === region && !isCardholderCluster(c)) ??
+            clusters.find((c) => c.props.location === region)
+          )?.urn,
           problem: `no Cloud IDS endpoint and packet mirroring in ${region}`,
           fix: `add ${region} to intrusionDetectionRegions`,
         });

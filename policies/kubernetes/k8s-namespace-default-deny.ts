@@ -23,7 +23,7 @@ export const k8sDefaultDeny = stackPolicy(
   {
     name: "k8s-namespace-default-deny",
     description:
-      "Every application namespace, in every cluster, has a NetworkPolicy denying all ingress and egress by default.",
+      "Every application namespace, and the default namespace, in every cluster, has a NetworkPolicy denying all ingress and egress by default.",
     controls: ["K8S-02"],
     enforcementLevel: "mandatory",
     severity: "high",
@@ -33,7 +33,22 @@ export const k8sDefaultDeny = stackPolicy(
   (resources) => {
     const policies = ofKind(resources, "NetworkPolicy");
     const findings: Finding[] = [];
-    for (const ns of ofKind(resources, "Namespace").filter((n) => isApplicationNamespace(meta(n).name))) {
+    // `default` exists in every cluster without a Namespace object: it takes any workload deployed
+    // without a namespace, so every cluster the stack manages denies there too.
+    const namespaces = ofKind(resources, "Namespace").filter((n) => isApplicationNamespace(meta(n).name));
+    for (const cluster of [...new Set(namespaces.map(clusterOf))]) {
+      const denies = policies.some(
+        (p) =>
+          clusterOf(p) === cluster && meta(p).namespace === "default" && isDefaultDeny(p.props.spec as Spec),
+      );
+      if (!denies)
+        findings.push({
+          urn: namespaces.find((n) => clusterOf(n) === cluster)?.urn,
+          problem: `the default namespace of its cluster has no default-deny NetworkPolicy: a pod deployed there reaches anything the VPC does`,
+          fix: "add default-deny-all in the default namespace (KubernetesBaseline)",
+        });
+    }
+    for (const ns of namespaces) {
       const denies = policies.some(
         (p) =>
           clusterOf(p) === clusterOf(ns) &&

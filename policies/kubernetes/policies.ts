@@ -1,4 +1,5 @@
 import { Policies } from "@pulumi/policy";
+import { binaryAuthorizationAttestation } from "./binaryauthorization-policy-attestation";
 import { computeSslPolicy } from "./compute-ssl-policy-tls12-modern";
 import { serviceAppProtocol } from "./k8s-service-app-protocol";
 import { gatewayCloudArmor } from "./gateway-backend-cloud-armor";
@@ -11,6 +12,7 @@ import { k8sCardholderSegmentation } from "./k8s-cardholder-segmentation";
 import { gkeEgressNat } from "./gke-private-egress-nat";
 import { idsPerRegion } from "./ids-endpoint-per-region";
 import { k8sDefaultDeny } from "./k8s-namespace-default-deny";
+import { k8sPrivateServiceEndpointCallers } from "./k8s-private-service-endpoint-callers";
 import { k8sNamespacePsa } from "./k8s-namespace-psa-restricted";
 import { k8sWorkloadIdentity } from "./k8s-workload-identity-one-to-one";
 
@@ -18,6 +20,7 @@ import { k8sWorkloadIdentity } from "./k8s-workload-identity-one-to-one";
 export const kubernetesPolicies: Policies = [
   serviceAppProtocol,
   gkeClusterHardening,
+  binaryAuthorizationAttestation,
   gkeActiveActive,
   gkeDnsEndpointPerimeter,
   gkeInternalEndpointAuthorized,
@@ -25,6 +28,7 @@ export const kubernetesPolicies: Policies = [
   gkeEgressNat,
   k8sNamespacePsa,
   k8sDefaultDeny,
+  k8sPrivateServiceEndpointCallers,
   k8sWorkloadIdentity,
   gatewayHttpsTls,
   gatewayCloudArmor,

@@ -7,6 +7,11 @@
 export interface ConstraintValues {
   kmsProject: string;
   regions: readonly string[];
+  /** The organisation holding the stack's projects, and its Cloud Identity / Workspace customer id. */
+  organizationId: string;
+  workspaceCustomerId: string;
+  /** Networks the VPCs may peer with (servicenetworking's of a private services access peering). */
+  vpcPeeringAllowlist: readonly string[];
 }
 
 /** A list constraint's rule, as `gcp.orgpolicy.Policy` writes it (`denyAll` takes the string "TRUE"). */
@@ -16,6 +21,8 @@ export interface BuiltInConstraintSpec {
   constraint: string;
   /** A list constraint's rule; boolean constraints are simply enforced. */
   rule?: (v: ConstraintValues) => ListRule;
+  /** A managed constraint's parameters (`rules[].parameters`, JSON), enforced with them. */
+  parameters?: (v: ConstraintValues) => Record<string, unknown>;
   /**
    * Google accepts a dry-run policy for it: managed constraints (`*.managed.*`) and four legacy ones
    * (https://cloud.google.com/resource-manager/docs/organization-policy/dry-run-policy, "Limitations";
@@ -95,6 +102,38 @@ export const BUILT_IN_CONSTRAINTS: BuiltInConstraintSpec[] = [
     controls: ["IAM-03"],
     twin: "iam-no-service-account-keys",
     why: "No service-account key can be created (legacy constraint).",
+  },
+  {
+    // Domain restricted sharing, the managed variant: dry-runnable (the legacy
+    // iam.allowedPolicyMemberDomains is not), and the legacy one "doesn't let you configure
+    // exceptions": granting a role to a service agent needs it disabled first
+    // (https://cloud.google.com/resource-manager/docs/organization-policy/domain-restricted-sharing),
+    // which this stack does on every new key. Parameters as in fabric's hardened dataset
+    // (fast/stages/0-org-setup/datasets/hardened/organization/org-policies/iam.yaml): the Workspace
+    // customer's identities and the organisation's principal set.
+    constraint: "iam.managed.allowedPolicyMembers",
+    parameters: (v) => ({
+      allowedMemberSubjects: [`is:${v.workspaceCustomerId}`],
+      allowedPrincipalSets: [`//cloudresourcemanager.googleapis.com/organizations/${v.organizationId}`],
+    }),
+    dryRun: true,
+    controls: ["IAM-02"],
+    twin: "iam-no-public-principals",
+    why: "IAM policies name only principals of the organisation's own Cloud Identity customer (CIS GCP 1.1).",
+  },
+  {
+    // "This policy will block connections from Google-managed services ... that use Private Service
+    // Access, as they peer from an external Google-owned network. To allow these essential services
+    // to peer, you must explicitly add Google's servicenetworking network" as
+    // projects/<google-project-id>/global/networks/servicenetworking (fabric's hardened dataset
+    // README). Not retroactive: the peerings that exist stay; with no allowlist, no new peering at all.
+    constraint: "compute.restrictVpcPeering",
+    rule: (v) =>
+      v.vpcPeeringAllowlist.length ? { allowedValues: [...v.vpcPeeringAllowlist] } : { denyAll: true },
+    dryRun: false,
+    controls: ["NET-09"],
+    twin: "compute-cde-network-segmentation",
+    why: "No VPC of the stack, the cde's above all, peers with any network but private services access.",
   },
   {
     constraint: "iam.disableServiceAccountKeyUpload",
@@ -182,6 +221,15 @@ export const BUILT_IN_CONSTRAINTS: BuiltInConstraintSpec[] = [
     controls: ["IAM-06"],
     twin: "gke-cluster-hardening",
     why: "No legacy ABAC (managed constraint).",
+  },
+  {
+    // fabric's hardened dataset (fast/stages/0-org-setup/datasets/hardened: "Enforce that GKE
+    // cluster nodes are assigned with the least privileged service accounts", CIS GKE 5.2.1).
+    constraint: "container.managed.disallowDefaultComputeServiceAccount",
+    dryRun: true,
+    controls: ["IAM-01"],
+    twin: "gke-cluster-hardening",
+    why: "GKE nodes never run as the Compute Engine default service account (managed constraint).",
   },
   {
     constraint: "container.managed.enableWorkloadIdentityFederation",

@@ -247,6 +247,46 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     source: "https://cloud.google.com/kubernetes-engine/docs/how-to/custom-org-policies",
   },
   {
+    id: "GkeNodeServiceAccount",
+    resourceType: "container.googleapis.com/Cluster",
+    // The create request carries the auto-provisioning defaults whole; "default" is what the
+    // provider sends for an unset account, and GKE reads it as the Compute Engine default.
+    methodTypes: ["CREATE"],
+    actionType: "ALLOW",
+    condition:
+      "has(resource.autoscaling.autoprovisioningNodePoolDefaults.serviceAccount) && " +
+      "resource.autoscaling.autoprovisioningNodePoolDefaults.serviceAccount != 'default' && " +
+      "!resource.autoscaling.autoprovisioningNodePoolDefaults.serviceAccount.endsWith('-compute@developer.gserviceaccount.com')",
+    displayName: "GKE nodes run as a dedicated service account",
+    description: "IAM-01: GKE nodes never run as the Compute Engine default service account (CIS GKE 5.2.1).",
+    controls: ["IAM-01"],
+    twin: "gke-cluster-hardening",
+    denies: [
+      "nodes running as the Compute Engine default service account",
+      "nodes without a service account",
+    ],
+    source: "https://cloud.google.com/kubernetes-engine/docs/how-to/custom-org-policies",
+  },
+  {
+    id: "GkeNodeServiceAccountKept",
+    resourceType: "container.googleapis.com/Cluster",
+    methodTypes: BOTH,
+    actionType: "DENY",
+    condition:
+      "has(resource.autoscaling.autoprovisioningNodePoolDefaults.serviceAccount) && " +
+      "(resource.autoscaling.autoprovisioningNodePoolDefaults.serviceAccount == 'default' || " +
+      "resource.autoscaling.autoprovisioningNodePoolDefaults.serviceAccount.endsWith('-compute@developer.gserviceaccount.com'))",
+    displayName: "No GKE change moves nodes back to the default service account",
+    description: "IAM-01: no create or update sets GKE nodes' service account to the Compute Engine default.",
+    controls: ["IAM-01"],
+    twin: "gke-cluster-hardening",
+    denies: [
+      "nodes running as the Compute Engine default service account",
+      "nodes without a service account",
+    ],
+    source: "https://cloud.google.com/kubernetes-engine/docs/how-to/custom-org-policies",
+  },
+  {
     id: "KmsKeyRotationRetention",
     resourceType: "cloudkms.googleapis.com/CryptoKey",
     methodTypes: BOTH,

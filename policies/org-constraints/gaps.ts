@@ -14,8 +14,10 @@ export const NO_CONSTRAINT: Record<string, string> = {
   "TEN-02": "Log-based metrics and alert policies are not resources custom constraints cover.",
   "LOG-01": "The logging project's isolation is an IAM deny policy already enforced by Google at run time.",
   "LOG-02": "A locked bucket cannot be unlocked: Google enforces it once set.",
-  "LOG-03": "Log sinks are not resources custom constraints cover.",
-  "LOG-04": "Audit configuration is part of the IAM policy, not covered by custom constraints.",
+  "LOG-03":
+    "Log sinks are not resources custom constraints cover; the sinks are held at run time by the audit-trail IAM deny policy (components/auditTrailGuard.ts).",
+  "LOG-04":
+    "Audit configuration is part of the IAM policy, not covered by custom constraints; changing it is denied at run time by the audit-trail IAM deny policy.",
   "LOG-05":
     "Log buckets are not covered by custom constraints; gcp.restrictNonCmekServices for logging needs the organisation's log settings (left out on purpose).",
   "LOG-07": "Alerting is not a resource property.",

@@ -25,6 +25,11 @@ export const DATA_PLANE_ROLES = [
   "roles/monitoring.metricWriter",
   "roles/cloudtrace.agent",
   "roles/artifactregistry.reader",
+  // GKE nodes: write their logs and metrics (https://cloud.google.com/kubernetes-engine/docs/how-to/creating-an-autopilot-cluster).
+  "roles/container.defaultNodeServiceAccount",
+  // Attestations: sign with an asymmetric key, or read its public half; neither administers the key.
+  "roles/cloudkms.signerVerifier",
+  "roles/cloudkms.publicKeyViewer",
 ];
 
 /** `projects/<p>/roles/qairopayDatabaseLogin`: the custom role, in any project. */

@@ -1,6 +1,7 @@
 import { Policies } from "@pulumi/policy";
 import { repositoryScanning } from "./artifactregistry-repository-scanning";
 import { repositoryCmek } from "./artifactregistry-repository-cmek";
+import { repositoryWriters } from "./artifactregistry-repository-writers";
 import { iamNoBasicRoles } from "./iam-no-basic-roles";
 import { iamNoPublicPrincipals } from "./iam-no-public-principals";
 import { iamNoServiceAccountKeys } from "./iam-no-service-account-keys";
@@ -16,6 +17,7 @@ import { cdeNetworkSegmentation } from "./compute-cde-network-segmentation";
 import { networkSubnetLogging } from "./compute-subnetwork-flow-logs-pga";
 import { vpcEgressDefaultDeny } from "./compute-vpc-egress-default-deny";
 import { dnsRestrictedGoogleApis } from "./dns-restricted-google-apis";
+import { dnsResponsePolicyAllowlist } from "./dns-response-policy-allowlist";
 import { redisInstanceHardening } from "./redis-instance-hardening";
 import { secretCmekRegions } from "./secretmanager-secret-cmek-regions";
 import { perimeterCoversProjects } from "./vpcsc-perimeter-covers-projects";
@@ -32,6 +34,7 @@ import { sqlInstancePrivateTls } from "./sql-instance-private-tls";
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
   repositoryCmek,
+  repositoryWriters,
   cdeNetworkSegmentation,
   repositoryScanning,
   perimeterCoversProjects,
@@ -41,6 +44,7 @@ export const securityPolicies: Policies = [
   secretCmekRegions,
   vpcEgressDefaultDeny,
   dnsRestrictedGoogleApis,
+  dnsResponsePolicyAllowlist,
   kmsCryptoKeyRotation,
   kmsCryptoKeyRetention,
   kmsCardholderHsm,

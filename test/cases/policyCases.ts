@@ -2,6 +2,9 @@ import { mockProjectNumber } from "../../harness/gcpMocks";
 import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
 import { CI_IDENTITY_CASES } from "./ciIdentityCases";
 import { PERIMETER_ACCESS_CASES } from "./perimeterAccessCases";
+import { AUDIT_TRAIL_CASES } from "./auditTrailCases";
+import { NETWORK_CASES } from "./networkCases";
+import { SUPPLY_CHAIN_CASES } from "./supplyChainCases";
 
 /**
  * One case per way a control can be broken: a mutation of the prod plan, the policy that must
@@ -495,14 +498,14 @@ export const CASES: PolicyCase[] = [
       inputs: { project: "qp-prod-logging", role: "roles/logging.logWriter", member: LEDGER_SA },
     }),
     on: "ledger-writes-logs",
-    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "ledger-writes-logs": ${LEDGER_SA} holds roles/logging.logWriter in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here`,
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "ledger-writes-logs": ${LEDGER_SA} holds roles/logging.logWriter in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket's view) belong here`,
   },
   {
     policy: "logging-project-isolation",
     title: "a sink writer whose bucket condition was dropped",
     mutate: editResource("prod-audit-log-kms-writer", (p) => delete p.condition),
     on: "prod-audit-log-kms-writer",
-    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "prod-audit-log-kms-writer": serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds roles/logging.bucketWriter in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here`,
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "prod-audit-log-kms-writer": serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds roles/logging.bucketWriter in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket's view) belong here`,
   },
   {
     policy: "logging-project-isolation",
@@ -510,7 +513,7 @@ export const CASES: PolicyCase[] = [
     mutate: removeResource("prod-logging-isolation-deny"),
     on: "prod-audit-log-bucket",
     message:
-      '[LOG-01] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": logging project qp-prod-logging has no IAM deny policy. Fix: add the deny policy of components/loggingIsolation.ts',
+      '[LOG-01] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": the IAM deny policies of logging project qp-prod-logging leave a gap: logging.googleapis.com/buckets.delete is not denied; logging.googleapis.com/buckets.update is not denied; logging.googleapis.com/buckets.undelete is not denied; logging.googleapis.com/logEntries.create is not denied. Fix: keep the deny policy of components/loggingIsolation.ts: bucket, sink and IAM administration denied to all but the deployer and break-glass, direct log writes to all but the sink writers',
   },
   {
     policy: "logging-sink-every-project",
@@ -573,7 +576,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-gke-us-east1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": privateClusterConfig.enablePrivateNodes is false. Fix: set privateClusterConfig.enablePrivateNodes: true',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": privateClusterConfig.enablePrivateNodes is false. Fix: set privateClusterConfig.enablePrivateNodes: true',
   },
   {
     policy: "gke-cluster-hardening",
@@ -586,7 +589,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-gke-us-central1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": the control plane is reachable from the internet (0.0.0.0/0 or no authorized networks on a public endpoint). Fix: use a private endpoint and named authorized networks',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": the control plane is reachable from the internet (0.0.0.0/0 or no authorized networks on a public endpoint). Fix: use a private endpoint and named authorized networks',
   },
   {
     policy: "gke-cluster-hardening",
@@ -597,7 +600,7 @@ export const CASES: PolicyCase[] = [
     ),
     on: "prod-gke-us-central1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": binaryAuthorization.evaluationMode is "DISABLED". Fix: set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": binaryAuthorization.evaluationMode is "DISABLED". Fix: set binaryAuthorization.evaluationMode: PROJECT_SINGLETON_POLICY_ENFORCE',
   },
   {
     policy: "gke-cluster-hardening",
@@ -611,7 +614,7 @@ export const CASES: PolicyCase[] = [
     }),
     on: "prod-gke-us-east1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey is in us-central1 but the cluster is in us-east1. Fix: use the key of us-east1',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-east1-cluster": clusterAutoscaling.autoProvisioningDefaults.bootDiskKmsKey is in us-central1 but the cluster is in us-east1. Fix: use the key of us-east1',
   },
   {
     policy: "gke-active-active",
@@ -776,7 +779,7 @@ export const CASES: PolicyCase[] = [
     ),
     on: "prod-gke-us-central1-cluster",
     message:
-      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": releaseChannel.channel is "UNSPECIFIED". Fix: enrol the cluster in the RAPID, REGULAR or STABLE channel',
+      '[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster "prod-gke-us-central1-cluster": releaseChannel.channel is "UNSPECIFIED". Fix: enrol the cluster in the RAPID, REGULAR or STABLE channel',
   },
   {
     policy: "compute-vpc-egress-default-deny",
@@ -1110,4 +1113,7 @@ export const CASES: PolicyCase[] = [
   },
   ...PERIMETER_ACCESS_CASES,
   ...CI_IDENTITY_CASES,
+  ...AUDIT_TRAIL_CASES,
+  ...SUPPLY_CHAIN_CASES,
+  ...NETWORK_CASES,
 ];

@@ -153,6 +153,8 @@ export const MODULE_APIS: Record<string, string> = {
   cloudtasks: "cloudtasks.googleapis.com",
   compute: "compute.googleapis.com",
   container: "container.googleapis.com",
+  // Notes and their IAM (Binary Authorization attestors' notes): ContainerAnalysisBasePath.
+  containeranalysis: "containeranalysis.googleapis.com",
   dns: "dns.googleapis.com",
   filestore: "file.googleapis.com",
   gkehub: "gkehub.googleapis.com",

@@ -7,17 +7,24 @@
  * https://cloud.google.com/iam/docs/deny-permissions-support).
  */
 const setIamPolicy = ["cloudresourcemanager.googleapis.com/projects.setIamPolicy"];
+const sinks = [
+  "logging.googleapis.com/sinks.create",
+  "logging.googleapis.com/sinks.update",
+  "logging.googleapis.com/sinks.delete",
+];
 
 export const LIFECYCLE_PERMISSIONS: Record<string, string[]> = {
   "gcp:projects/iAMMember:IAMMember": setIamPolicy,
   "gcp:projects/iAMBinding:IAMBinding": setIamPolicy,
   "gcp:projects/iAMPolicy:IAMPolicy": setIamPolicy,
   "gcp:projects/iAMAuditConfig:IAMAuditConfig": setIamPolicy,
-  "gcp:logging/projectSink:ProjectSink": [
-    "logging.googleapis.com/sinks.create",
-    "logging.googleapis.com/sinks.update",
-    "logging.googleapis.com/sinks.delete",
-  ],
+  "gcp:logging/projectSink:ProjectSink": sinks,
+  "gcp:logging/folderSink:FolderSink": sinks,
+  // Key grants read-modify-write the key's own policy (magic-modules services/kms/iam_kms_crypto_key.go.tmpl: setIamPolicy).
+  "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": ["cloudkms.googleapis.com/cryptoKeys.setIamPolicy"],
+  // An unprotected key's deletion destroys its versions (deletionPolicy DELETE:
+  // magic-modules custom_delete/kms_crypto_key.tmpl clearCryptoKeyVersions).
+  "gcp:kms/cryptoKey:CryptoKey": ["cloudkms.googleapis.com/cryptoKeyVersions.destroy"],
   "gcp:logging/projectBucketConfig:ProjectBucketConfig": [
     "logging.googleapis.com/buckets.create",
     "logging.googleapis.com/buckets.update",

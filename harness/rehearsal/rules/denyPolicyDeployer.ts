@@ -1,7 +1,8 @@
 import { ALL_PRINCIPALS, LIFECYCLE_PERMISSIONS, v2Principal } from "../facts/permissions";
 import { projectName } from "../lookup";
-import { Finding, label, RehearsalRule } from "../model";
+import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
+import { CapturedResource } from "../../model";
 
 const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
 
@@ -11,6 +12,25 @@ interface DenyRule {
   deniedPermissions?: string[];
   exceptionPermissions?: string[];
   denialCondition?: unknown;
+}
+
+/**
+ * What a deny policy's attachment point covers ("the principals in the policy can't use the
+ * specified permissions to access the resource, or any of the resource's descendants":
+ * https://cloud.google.com/iam/docs/deny-overview): a project and what lives in it, or a folder,
+ * its sinks and the projects the stack creates in it.
+ */
+function covers(ctx: RehearsalContext, policy: CapturedResource): (r: CapturedResource) => boolean {
+  const parent = decodeURIComponent(String(plain(policy.inputs.parent) ?? ""));
+  const folder = /\/folders\/(\d+)$/.exec(parent)?.[1];
+  if (!folder) {
+    const scope = projectName(ctx, policy);
+    return (r) => scope !== undefined && projectName(ctx, r) === scope;
+  }
+  const inFolder = new Set(
+    [...ctx.stack.createdProjects].filter(([, p]) => String(p.inputs.folderId) === folder).map(([id]) => id),
+  );
+  return (r) => String(plain(r.inputs.folder) ?? "") === folder || inFolder.has(projectName(ctx, r) ?? "");
 }
 
 /** A deny policy must not stop the identity that deploys the stack from managing what it deploys there. */
@@ -26,7 +46,7 @@ export const denyPolicyDeployer: RehearsalRule = {
   check(ctx) {
     const findings: Finding[] = [];
     for (const policy of ctx.resources.filter((r) => r.type === DENY_TYPE)) {
-      const scope = projectName(ctx, policy);
+      const inScope = covers(ctx, policy);
       if (!ctx.stack.deployer) {
         findings.push({
           rule: this.id,
@@ -51,8 +71,14 @@ export const denyPolicyDeployer: RehearsalRule = {
             if (!(rule.exceptionPermissions ?? []).includes(p)) denied.add(p);
       }
       if (!denied.size) continue;
+      const scope =
+        projectName(ctx, policy) ??
+        decodeURIComponent(String(plain(policy.inputs.parent) ?? "")).replace(
+          "cloudresourcemanager.googleapis.com/",
+          "",
+        );
       for (const r of ctx.resources) {
-        if (r.urn === policy.urn || projectName(ctx, r) !== scope) continue;
+        if (r.urn === policy.urn || !inScope(r)) continue;
         const blocked = (LIFECYCLE_PERMISSIONS[r.type] ?? []).filter((p) => denied.has(p));
         if (blocked.length)
           findings.push({

@@ -3,11 +3,13 @@ import { apiEnabled } from "./apiEnabled";
 import { cmekGrantBeforeUse } from "./cmekGrantBeforeUse";
 import { crdInstalled } from "./crdInstalled";
 import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
+import { defaultComputeAccountDeprivileged } from "./defaultComputeAccountDeprivileged";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
 import { fieldLimits } from "./fieldLimits";
 import { gkePrivateEndpointNetworks } from "./gkePrivateEndpointNetworks";
 import { iamGrantPropagation } from "./iamGrantPropagation";
 import { logMetricPropagation } from "./logMetricPropagation";
+import { nodeServiceAccountReady } from "./nodeServiceAccountReady";
 import { orgPolicyDryRunSupported, orgPolicyOrdering } from "./orgPolicyApplyRules";
 import { orgPolicyEnforcedDenies } from "./orgPolicyEnforcedDenies";
 import { perimeterCiReachable } from "./perimeterCiReachable";
@@ -29,6 +31,8 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   serviceAgentExists,
   serviceAgentRole,
   workloadIdentityPool,
+  nodeServiceAccountReady,
+  defaultComputeAccountDeprivileged,
   cmekGrantBeforeUse,
   iamGrantPropagation,
   privateServiceAccessFirst,

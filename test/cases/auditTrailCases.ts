@@ -1,0 +1,186 @@
+import { addResource, editResource, removeResource } from "../helpers/mutate";
+import type { PolicyCase } from "./policyCases";
+
+/**
+ * The audit trail outside the logging project, and the auditors' reach inside it (issue 29,
+ * items 3 and 9): each way to cut the trail or widen who may, as a mutation of the prod plan.
+ */
+type Rule = { description: string; denyRule: Record<string, unknown> };
+const rules = (p: Record<string, unknown>) => p.rules as Rule[];
+const ruleOf = (p: Record<string, unknown>, permission: string) => {
+  const rule = rules(p).find((r) => (r.denyRule.deniedPermissions as string[]).includes(permission));
+  if (!rule) throw new Error(`no rule denies ${permission}`);
+  return rule.denyRule;
+};
+const AUDITORS = "group:audit-readers@qairopay.com";
+
+export const AUDIT_TRAIL_CASES: PolicyCase[] = [
+  {
+    policy: "logging-audit-trail-deny",
+    title: "a project without the audit-trail deny policy (removed)",
+    mutate: removeResource("prod-audit-trail-guard-cde"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": in project qp-prod-cde, logging.googleapis.com/sinks.create is not denied; logging.googleapis.com/sinks.update is not denied; logging.googleapis.com/sinks.delete is not denied; cloudresourcemanager.googleapis.com/projects.setIamPolicy is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "logging-audit-trail-deny",
+    title: "a deny that misses the key's disabling (cryptoKeyVersions.update)",
+    mutate: editResource("prod-audit-trail-guard-kms", (p) => {
+      const rule = ruleOf(p, "cloudkms.googleapis.com/cryptoKeyVersions.update");
+      rule.deniedPermissions = (rule.deniedPermissions as string[]).filter(
+        (x) => !x.endsWith("cryptoKeyVersions.update"),
+      );
+    }),
+    on: "prod-audit-trail-guard-kms",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-kms": in project qp-prod-kms, cloudkms.googleapis.com/cryptoKeyVersions.update is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "logging-audit-trail-deny",
+    title: "the sink rule's exception widened to any principal",
+    mutate: editResource("prod-audit-trail-guard-platform", (p) => {
+      const rule = ruleOf(p, "logging.googleapis.com/sinks.delete");
+      rule.exceptionPrincipals = [
+        ...(rule.exceptionPrincipals as string[]),
+        "principalSet://goog/public:all",
+      ];
+    }),
+    on: "prod-audit-trail-guard-platform",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.create: the rule excepts principalSet://goog/public:all; logging.googleapis.com/sinks.update: the rule excepts principalSet://goog/public:all; logging.googleapis.com/sinks.delete: the rule excepts principalSet://goog/public:all: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "logging-audit-trail-deny",
+    title: "the audit-config rule's exception widened to a second group",
+    mutate: editResource("prod-audit-trail-guard-cde", (p) => {
+      const rule = ruleOf(p, "cloudresourcemanager.googleapis.com/projects.setIamPolicy");
+      rule.exceptionPrincipals = [
+        ...(rule.exceptionPrincipals as string[]),
+        "principalSet://goog/group/platform-admins@qairopay.com",
+      ];
+    }),
+    on: "prod-audit-trail-guard-cde",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, cloudresourcemanager.googleapis.com/projects.setIamPolicy: the rule excepts 2 groups: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "logging-audit-trail-deny",
+    title: "sink deletion carved out as an exception permission (excluded)",
+    mutate: editResource("prod-audit-trail-guard-platform", (p) => {
+      ruleOf(p, "logging.googleapis.com/sinks.delete").exceptionPermissions = [
+        "logging.googleapis.com/sinks.delete",
+      ];
+    }),
+    on: "prod-audit-trail-guard-platform",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.delete: the rule lists it as an exception: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "logging-audit-trail-deny",
+    title: "the key rule denied only under a tag condition (switched off)",
+    mutate: editResource("prod-audit-trail-guard-kms", (p) => {
+      ruleOf(p, "cloudkms.googleapis.com/cryptoKeys.setIamPolicy").denialCondition = {
+        title: "tagged",
+        expression: "resource.matchTag('418726350912/guard', 'on')",
+      };
+    }),
+    on: "prod-audit-trail-guard-kms",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-kms": in project qp-prod-kms, cloudkms.googleapis.com/cryptoKeyVersions.destroy: the rule denies only under a condition; cloudkms.googleapis.com/cryptoKeyVersions.update: the rule denies only under a condition; cloudkms.googleapis.com/cryptoKeys.setIamPolicy: the rule denies only under a condition: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "logging-audit-trail-deny",
+    title: "the deny narrowed to one named principal instead of everyone",
+    mutate: editResource("prod-audit-trail-guard-cde", (p) => {
+      ruleOf(p, "logging.googleapis.com/sinks.update").deniedPrincipals = [
+        "principal://goog/subject/intern@qairopay.com",
+      ];
+    }),
+    on: "prod-audit-trail-guard-cde",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, logging.googleapis.com/sinks.create: the rule denies named principals only; logging.googleapis.com/sinks.update: the rule denies named principals only; logging.googleapis.com/sinks.delete: the rule denies named principals only: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "monitoring-audit-trail-alerts",
+    title: "a project without a sink-change alert (removed)",
+    mutate: removeResource("prod-card-vault-alerts-audit-sink-change"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": project qp-prod-cde has no alerted log-based metric on its own logs for sink or exclusion change. Fix: add one (a metric on the audit bucket does not see the sink that stops feeding it)',
+  },
+  {
+    policy: "monitoring-audit-trail-alerts",
+    title: "the audit key's alert moved onto the audit bucket (bypassed: the bucket no longer sees it)",
+    mutate: editResource(
+      "prod-kms-alerts-audit-key-state-change",
+      (p) => (p.bucketName = "projects/qp-prod-logging/locations/us-central1/buckets/audit-log"),
+    ),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": project qp-prod-kms has no alerted log-based metric on its own logs for audit key disabled or destroyed. Fix: add one (a metric on the audit bucket does not see the sink that stops feeding it)',
+  },
+  {
+    policy: "monitoring-audit-trail-alerts",
+    title: "an audit-config metric no alert policy watches",
+    mutate: removeResource("prod-ledger-alerts-audit-config-change-alert"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": project qp-prod-platform has no alerted log-based metric on its own logs for audit config change. Fix: add one (a metric on the audit bucket does not see the sink that stops feeding it)',
+  },
+  {
+    policy: "monitoring-audit-trail-alerts",
+    title: "the key IAM alert watching another key",
+    mutate: editResource("prod-kms-alerts-audit-key-iam-change", (p) => {
+      p.filter = String(p.filter).replace("cryptoKeys/audit-log", "cryptoKeys/redis");
+    }),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": project qp-prod-kms has no alerted log-based metric on its own logs for audit key IAM change. Fix: add one (a metric on the audit bucket does not see the sink that stops feeding it)',
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "the auditors given project-wide roles/logging.viewer (widened; CIS GCP 2.x least privilege)",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "auditors-see-everything",
+      inputs: { project: "qp-prod-logging", role: "roles/logging.viewer", member: AUDITORS },
+    }),
+    on: "auditors-see-everything",
+    message:
+      '[LOG-01] gcp:projects/iAMMember:IAMMember "auditors-see-everything": group:audit-readers@qairopay.com holds roles/logging.viewer in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket\'s view) belong here',
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "the auditors' view access without its bucket condition",
+    mutate: editResource("prod-logging-isolation-auditors-viewAccessor", (p) => delete p.condition),
+    on: "prod-logging-isolation-auditors-viewAccessor",
+    message:
+      '[LOG-01] gcp:projects/iAMMember:IAMMember "prod-logging-isolation-auditors-viewAccessor": group:audit-readers@qairopay.com holds roles/logging.viewAccessor in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket\'s view) belong here',
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "the auditors' view access moved to the _Default bucket",
+    mutate: editResource("prod-logging-isolation-auditors-viewAccessor", (p) => {
+      const c = p.condition as { expression: string };
+      c.expression = c.expression.replace("buckets/audit-log/", "buckets/_Default/");
+    }),
+    on: "prod-logging-isolation-auditors-viewAccessor",
+    message:
+      '[LOG-01] gcp:projects/iAMMember:IAMMember "prod-logging-isolation-auditors-viewAccessor": group:audit-readers@qairopay.com holds roles/logging.viewAccessor in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket\'s view) belong here',
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "break-glass excepted from the deny on direct log writes",
+    mutate: editResource("prod-logging-isolation-deny", (p) => {
+      const rule = ruleOf(p, "logging.googleapis.com/logEntries.create");
+      rule.exceptionPrincipals = [
+        ...(rule.exceptionPrincipals as string[]),
+        "principalSet://goog/group/break-glass@qairopay.com",
+      ];
+    }),
+    on: "prod-logging-isolation-deny",
+    message:
+      '[LOG-01] gcp:iam/denyPolicy:DenyPolicy "prod-logging-isolation-deny": the IAM deny policies of logging project qp-prod-logging leave a gap: logging.googleapis.com/logEntries.create: the rule excepts principalSet://goog/group/break-glass@qairopay.com, who could forge entries the locked bucket keeps. Fix: keep the deny policy of components/loggingIsolation.ts: bucket, sink and IAM administration denied to all but the deployer and break-glass, direct log writes to all but the sink writers',
+  },
+];
