@@ -88,7 +88,7 @@ async function main(): Promise<number> {
   let config;
   try {
     stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
-    config = configFromValues(stackConfig.values, opts.stack);
+    config = configFromValues(stackConfig.values, opts.stack, stackConfig.secretKeys);
   } catch (err) {
     if (err instanceof StackFileError || err instanceof ConfigError) failInput(err.message);
     throw err;

@@ -31,7 +31,7 @@ export function loadInputs(opts: Common) {
   opts = { ...opts, ledger: userPath(opts.ledger), stackFile: userPath(opts.stackFile) };
   try {
     const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
-    const config = configFromValues(stackConfig.values, opts.stack);
+    const config = configFromValues(stackConfig.values, opts.stack, stackConfig.secretKeys);
     const set = loadShardSet(config, {
       tenantsFile: opts.tenantsFile,
       ledger: opts.ledger,
