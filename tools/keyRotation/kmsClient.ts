@@ -90,6 +90,16 @@ export class KmsClient {
     return { cryptoKeys, serverTime: first.serverTime };
   }
 
+  /** A key by its full name, or undefined if Cloud KMS has no such key (404). */
+  async getCryptoKey(name: string): Promise<CryptoKey | undefined> {
+    try {
+      return (await this.call("GET", `/v1/${name}`)).body as CryptoKey;
+    } catch (err) {
+      if (err instanceof KmsApiError && err.httpStatus === 404) return undefined;
+      throw err;
+    }
+  }
+
   /** A new, enabled version (software keys are generated synchronously). */
   async createVersion(key: string, pacing?: WritePacing): Promise<CryptoKeyVersion> {
     this.writes++;
