@@ -187,15 +187,17 @@ describe("migration by `pulumi state move` (tenants migrate)", () => {
     ).toEqual(['project: "qp-prod-platform" → null']);
   });
 
-  test("the script moves each key by URN, quoted, into its shard stack", () => {
+  test("the script moves each shard in one `state move`, each key by URN, quoted, into its shard stack created with the platform's secrets provider", () => {
     const { moves } = planMoves(deployed(), [shard0]);
-    const script = migrationScript(REF, moves);
+    const provider = "gcpkms://projects/qp-prod-kms/locations/global/keyRings/pulumi/cryptoKeys/state";
+    const script = migrationScript(REF, moves, provider);
     expect(script).toContain(
-      "pulumi -C tenant-keys stack select --create organization/qairopay-tenant-keys/prod-shard-000",
+      `pulumi -C tenant-keys stack select --create organization/qairopay-tenant-keys/prod-shard-000 --secrets-provider '${provider}'`,
     );
     expect(script).toContain(
-      "pulumi -C tenant-keys state move --source organization/qairopay-platform/prod --dest organization/qairopay-tenant-keys/prod-shard-000 --yes",
+      `pulumi -C tenant-keys state move --source 'organization/qairopay-platform/prod' --dest "$dest" --yes "$@"`,
     );
+    expect(script.match(/^move /gm)).toHaveLength(1);
     expect(script).toContain(
       "'urn:pulumi:prod::qairopay-platform::qairopay:kms:KeyHierarchy$gcp:kms/cryptoKey:CryptoKey::prod-keys-us-central1-kek-acme-payments'",
     );

@@ -54,6 +54,10 @@ function parseArgs(argv) {
       positional.push(...argv.slice(i + 1));
       break;
     }
+    if (arg === "-C") {
+      add("cwd", argv[++i]);
+      continue;
+    }
     if (arg.startsWith("--")) {
       const [name, inline] = arg.slice(2).split(/=(.*)/s);
       if (inline !== undefined) add(name, inline);
@@ -90,6 +94,8 @@ async function main(argv) {
 
 async function dispatch(args) {
   const [command, sub] = args.positional;
+  // -C/--cwd: run as if started in that directory (pkg/cmd/pulumi/pulumi.go).
+  if (args.flag("cwd")) process.chdir(args.flag("cwd"));
   const cwd = process.cwd();
   const current = () => workspace.project(cwd).name;
   const ref = () => {
@@ -131,33 +137,20 @@ async function dispatch(args) {
 function stackCommand(sub, args, cwd, ref, out) {
   switch (sub) {
     case "select": {
-      const r = ref();
+      const r = args.flag("stack")
+        ? ref()
+        : backend.parseRef(args.positional[2], workspace.project(cwd).name);
+      if (backend.exists(r)) return 0;
+      // stack_select.go: --create initialises a missing stack (with --secrets-provider).
+      if (args.flag("create") === "true") return initStack(r, args, cwd);
       // pkg/backend/diy: a missing stack is "no stack named '<name>' found", which the Automation
       // API classifies as StackNotFoundError (automation/errors.ts).
-      if (!backend.exists(r)) throw new CliError(`no stack named '${backend.fq(r)}' found`, 6);
-      return 0;
+      throw new CliError(`no stack named '${backend.fq(r)}' found`, 6);
     }
     case "init": {
       const r = backend.parseRef(args.positional[2], workspace.project(cwd).name);
       if (backend.exists(r)) throw new CliError(`stack '${backend.fq(r)}' already exists`);
-      const provider = args.flag("secrets-provider") || "default";
-      const doc = workspace.readStackFile(cwd, r);
-      if (provider === "default" || provider === "passphrase") {
-        // The diy backend's default secrets manager is the passphrase one, which cannot ask for
-        // a passphrase non-interactively (pkg/secrets/passphrase/manager.go).
-        if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE)
-          throw new CliError(
-            "passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables",
-          );
-        doc.encryptionsalt = "v1:c2FsdA==:v1:bm9uY2UxMjM0NTY=:Y2lwaGVydGV4dA==";
-      } else {
-        // A cloud KMS provider writes its URL and the data key it wrapped (pkg/secrets/cloud/manager.go).
-        doc.secretsprovider = provider;
-        doc.encryptedkey = Buffer.from(`wrapped-by ${provider}`).toString("base64");
-      }
-      workspace.writeStackFile(cwd, r, doc);
-      backend.writeCheckpoint(r, backend.emptyDeployment(provider === "default" ? "passphrase" : "cloud"));
-      return 0;
+      return initStack(r, args, cwd);
     }
     case "export": {
       const latest = backend.readCheckpoint(ref()).checkpoint.latest;
@@ -205,6 +198,28 @@ function stackCommand(sub, args, cwd, ref, out) {
     default:
       throw new CliError(`unknown command "stack ${sub}"`, 2);
   }
+}
+
+/** `pulumi stack init` on a self-managed backend, with the stack's secrets provider. */
+function initStack(r, args, cwd) {
+  const provider = args.flag("secrets-provider") || "default";
+  const doc = workspace.readStackFile(cwd, r);
+  if (provider === "default" || provider === "passphrase") {
+    // The diy backend's default secrets manager is the passphrase one, which cannot ask for
+    // a passphrase non-interactively (pkg/secrets/passphrase/manager.go).
+    if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE)
+      throw new CliError(
+        "passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables",
+      );
+    doc.encryptionsalt = "v1:c2FsdA==:v1:bm9uY2UxMjM0NTY=:Y2lwaGVydGV4dA==";
+  } else {
+    // A cloud KMS provider writes its URL and the data key it wrapped (pkg/secrets/cloud/manager.go).
+    doc.secretsprovider = provider;
+    doc.encryptedkey = Buffer.from(`wrapped-by ${provider}`).toString("base64");
+  }
+  workspace.writeStackFile(cwd, r, doc);
+  backend.writeCheckpoint(r, backend.emptyDeployment(provider === "default" ? "passphrase" : "cloud"));
+  return 0;
 }
 
 function configCommand(sub, args, cwd, ref, out) {
