@@ -23,9 +23,31 @@ const { CliError } = backend;
  *   the resource is created again.
  */
 async function run(kind, args, cwd, ref) {
+  // The signal handlers come first, so that a signal during start-up is a cancellation too.
+  const state = { cancelled: false };
+  const dryRun = kind === "preview";
+  let signals = 0;
+  const onSignal = (signal) => {
+    signals++;
+    const name = signal === "SIGTERM" ? "SIGTERM" : "^C";
+    if (signals === 1) {
+      const again = signal === "SIGTERM" ? "send SIGTERM again" : "press ^C again";
+      process.stdout.write(
+        `${name} received; cancelling. If you would like to terminate immediately, ${again}.\n` +
+          (dryRun
+            ? ""
+            : "Note that terminating immediately may lead to orphaned resources and other inconsistencies.\n"),
+      );
+      state.cancelled = true;
+    } else {
+      process.stdout.write(`${name} received; terminating\n`);
+      process.exit(1);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   const project = workspace.project(cwd).name;
   if (!backend.exists(ref)) throw new CliError(`no stack named '${backend.fq(ref)}' found`, 6);
-  const dryRun = kind === "preview";
   const label = kind === "refresh" ? "refresh" : dryRun ? "preview" : "update";
   const release = dryRun ? () => undefined : backend.lock(ref);
   let sink;
@@ -49,7 +71,9 @@ async function run(kind, args, cwd, ref) {
     args,
     config,
     latest,
-    cancelled: false,
+    get cancelled() {
+      return state.cancelled;
+    },
     changes: {},
     emit: (event) => sink.send({ sequence: sequence++, timestamp: Math.floor(Date.now() / 1000), ...event }),
     diag: (severity, message, urn) => {
@@ -63,27 +87,6 @@ async function run(kind, args, cwd, ref) {
     },
     count: (op) => (ctx.changes[op] = (ctx.changes[op] || 0) + 1),
   };
-
-  let signals = 0;
-  const onSignal = (signal) => {
-    signals++;
-    const name = signal === "SIGTERM" ? "SIGTERM" : "^C";
-    if (signals === 1) {
-      const again = signal === "SIGTERM" ? "send SIGTERM again" : "press ^C again";
-      process.stdout.write(
-        `${name} received; cancelling. If you would like to terminate immediately, ${again}.\n` +
-          (dryRun
-            ? ""
-            : "Note that terminating immediately may lead to orphaned resources and other inconsistencies.\n"),
-      );
-      ctx.cancelled = true;
-    } else {
-      process.stdout.write(`${name} received; terminating\n`);
-      process.exit(1);
-    }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
 
   ctx.emit({
     preludeEvent: {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "timers/promises";
+import { describeFetchError } from "../cli/http";
 
 /**
  * The few Cloud KMS REST calls an emergency rotation needs (https://cloud.google.com/kms/docs/reference/rest):
@@ -151,7 +152,7 @@ export class KmsClient {
       });
     } catch (err) {
       // Connection reset or refused: the call may or may not have happened; the caller re-checks.
-      throw new KmsApiError(`${method} ${path}: ${(err as Error).message}`, 0, true);
+      throw new KmsApiError(`${method} ${path}: ${describeFetchError(err)}`, 0, true);
     }
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as unknown) : {};
