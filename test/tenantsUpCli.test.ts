@@ -195,6 +195,27 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(fs.readdirSync(lockDir)).toEqual(["other.json"]);
   });
 
+  test("a new shard stack gets the platform stack's secrets provider, not the backend's passphrase default", async () => {
+    const s = setUp();
+    const provider = "gcpkms://projects/qp-prod-kms/locations/global/keyRings/pulumi/cryptoKeys/state";
+    const platformFile = path.join(s.checkout, "stacks", "Pulumi.prod.yaml");
+    fs.appendFileSync(platformFile, `secretsprovider: ${provider}\nencryptedkey: CiQAbm90LWEtcmVhbC1rZXk=\n`);
+    const run = startTool(
+      s.checkout,
+      "tenants",
+      ["up", "--stack", "prod", "--confirm-stack", "prod", "--kms-endpoint", endpoint, "--json"],
+      // No passphrase: a stack created with the passphrase default would fail.
+      { ...s.env, PULUMI_CONFIG_PASSPHRASE: "" },
+    );
+    expect(await run.done).toBe(0);
+    expect(doubleCalls(s.checkout).find((argv) => argv[0] === "stack" && argv[1] === "init")).toEqual(
+      expect.arrayContaining(["--secrets-provider", provider]),
+    );
+    expect(
+      fs.readFileSync(path.join(s.checkout, "tenant-keys", "Pulumi.prod-shard-000.yaml"), "utf8"),
+    ).toContain(`secretsprovider: ${provider}`);
+  });
+
   test("without the Pulumi CLI: exit 2 and what to install or set, not `spawn pulumi ENOENT`", async () => {
     const s = setUp();
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-pulumi-"));
