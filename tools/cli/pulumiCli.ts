@@ -47,7 +47,7 @@ async function load(): Promise<PulumiCommand> {
   } catch (err) {
     const where = root ? `${path.join(root, "bin", "pulumi")} (${PULUMI_ROOT_ENV})` : "`pulumi` on PATH";
     throw new PulumiCliMissing(
-      `the Pulumi CLI is needed and ${where} cannot be run (${firstLine(err)}): install it ` +
+      `the Pulumi CLI is needed and ${where} cannot be run (${cliErrors(err).split("\n")[0]}): install it ` +
         `(https://www.pulumi.com/docs/iac/download-install/) and put it on PATH, or set ${PULUMI_ROOT_ENV} ` +
         "to the directory that holds bin/pulumi",
     );
@@ -130,9 +130,16 @@ export function runningCliProcesses(): ChildProcess[] {
   return [...running];
 }
 
-const firstLine = (err: unknown) =>
-  (err instanceof Error ? err.message : String(err))
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l && !/^(code|stdout|err\?):/.test(l))
-    .map((l) => l.replace(/^stderr:\s*/, ""))[0] ?? "no output";
+/**
+ * The CLI's own error lines from an Automation API error (whose message dumps the whole command
+ * result: code, stdout, stderr): its `error: …` lines and the lock lines under them, else its last
+ * lines. What an operator needs, without the rest.
+ */
+export function cliErrors(err: unknown): string {
+  const text = (err as { message?: string } | undefined)?.message ?? String(err);
+  const lines = text.split("\n").map((l) => l.replace(/^\s*stderr:\s*/, "").trim());
+  const errors = lines.filter((l) => /^error: /.test(l) || / created by .+ \(pid \d+\)/.test(l));
+  return (errors.length ? errors : lines.filter((l) => l && !/^(code|stdout|err\?):/.test(l)).slice(-3)).join(
+    "\n",
+  );
+}

@@ -5,10 +5,11 @@ import * as fs from "fs";
 import { PACKS } from "../../policies/packs";
 import { PROJECT_ROOT } from "../../platform/paths";
 import { stackPolicyConfigFile } from "../../harness/policyConfig";
-import { pulumiCommand } from "../cli/pulumiCli";
+import { cliErrors, pulumiCommand } from "../cli/pulumiCli";
 import { setStackConfigValue } from "../cli/stackFileEdit";
 import { lockedBy } from "../cli/stackState";
 import { FailoverStack } from "./execute";
+import { FailoverInputError } from "./plan";
 
 /**
  * The stack through Pulumi's Automation API: a LocalWorkspace on this project (its Pulumi.yaml,
@@ -24,7 +25,9 @@ export async function automationStack(
   const stack = await LocalWorkspace.selectStack(
     { stackName, workDir },
     { pulumiCommand: await pulumiCommand() },
-  );
+  ).catch((err) => {
+    throw new FailoverInputError(`stack ${stackName}: ${cliErrors(err)}`);
+  });
   const policyPacks = PACKS.map((p) => path.join(PROJECT_ROOT, "policies", p.dir));
   const config = stackPolicyConfigFile(stackName);
   const policyPackConfigs = config ? policyPacks.map(() => config) : undefined;

@@ -5,6 +5,7 @@ import { changesFromEngineEvents } from "../../harness/preview/engineEvents";
 import { guardChanges } from "../../harness/preview/guard";
 import { errorAt, Finding } from "../../harness/rehearsal/model";
 import { Interrupted } from "../cli/cancellation";
+import { cliErrors } from "../cli/pulumiCli";
 import { pendingOperations, pendingRecoveryCommands } from "../cli/stackState";
 import { FailoverPlan } from "./plan";
 
@@ -279,7 +280,7 @@ async function pulumiPreflight(stack: FailoverStack, signal: AbortSignal, log: (
   } catch (err) {
     if (signal.aborted) throw new Interrupted("cancelled during the preflight preview: nothing has changed");
     throw new FailoverRefused(
-      `preflight: pulumi preview of the current configuration failed: ${cliErrorLines(err)}`,
+      `preflight: pulumi preview of the current configuration failed: ${cliErrors(err).split("\n").join("\n  ")}`,
     );
   }
   const { findings } = judge(events);
@@ -333,18 +334,10 @@ async function watchedUp(
         "cancelled during up: Pulumi finished the steps in flight and recorded the state",
       );
     throw new FailoverRefused(
-      `up failed: ${cliErrorLines(err)}; the journal stays open: fix the cause and run the same command again (the preview is judged again first)`,
+      `up failed: ${cliErrors(err).split("\n").join("\n  ")}; the journal stays open: fix the cause and run the same command again (the preview is judged again first)`,
     );
   }
   return findings;
-}
-
-/** The CLI's own error lines from an Automation API error. */
-function cliErrorLines(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  const lines = text.split("\n").map((l) => l.replace(/^\s*stderr:\s*/, "").trim());
-  const errors = lines.filter((l) => /^error: /.test(l) || / created by .+ \(pid \d+\)/.test(l));
-  return (errors.length ? errors : lines.filter(Boolean).slice(-3)).join("\n  ");
 }
 
 /** The switchovers' projects as deployed: an ephemeral stack's ids carry a generation suffix (stack output projectIds). */

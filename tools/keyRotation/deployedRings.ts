@@ -1,6 +1,6 @@
 import { PROJECT_ROOT } from "../../platform/paths";
 import { Region } from "../../platform/config/regions";
-import { pulumiCommand } from "../cli/pulumiCli";
+import { cliErrors, pulumiCommand } from "../cli/pulumiCli";
 import { TENANT_KEK_RING_ID, tenantKekRing } from "./rotationPlan";
 
 /** The rings cannot be read; the message says how to name the project instead. */
@@ -25,11 +25,7 @@ export async function deployedRings(
   try {
     outputs = await workspace.stackOutputs(stack);
   } catch (err) {
-    const said = String((err as Error).message)
-      .split("\n")
-      .map((l) => l.replace(/^\s*stderr:\s*/, "").trim())
-      .find((l) => l.startsWith("error: "));
-    throw new DeployedRingsError(`cannot read the outputs of stack ${stack}${said ? ` (${said})` : ""}`);
+    throw new DeployedRingsError(`cannot read the outputs of stack ${stack} (${cliErrors(err)})`);
   }
   const rings = (outputs.tenantKeys?.value as { rings?: Record<string, string> } | undefined)?.rings;
   const kms = (outputs.projectIds?.value as { kms?: string } | undefined)?.kms;

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { load as loadYaml } from "js-yaml";
 import { PROJECT_ROOT } from "../../platform/paths";
-import { pulumiCommand, pulumiVersion, runPulumi } from "../cli/pulumiCli";
+import { cliErrors, pulumiCommand, pulumiVersion, runPulumi } from "../cli/pulumiCli";
 import { lockedBy, pendingOperations, PendingOperation } from "../cli/stackState";
 import { DeployedShard, ShardDeployment, ShardDiagnostic, ShardStacks, ShardUpFailure } from "./deployShards";
 import { FINGERPRINT_KEY, qualifiedShardStack } from "./fingerprint";
@@ -81,7 +81,9 @@ export function automationShardStacks(platformReference: string, options: ShardS
           if (!locked || !options.cancelStaleUpdate) throw locked ?? err;
           options.log(`${name}: cancelling the update that holds its lock (--cancel-stale-update)`);
           await stack.cancel();
-          return what();
+          return what().catch((again) => {
+            throw lockedBy(again, name) ?? again;
+          });
         }
       };
       await withLock(() => recoverPending(stack, name));
@@ -180,7 +182,12 @@ export async function platformTenantKeys(platformReference: string): Promise<unk
     workDir: PROJECT_ROOT,
     pulumiCommand: await pulumiCommand(),
   });
-  const output = (await workspace.stackOutputs(platformReference)).tenantKeys?.value;
+  let output: unknown;
+  try {
+    output = (await workspace.stackOutputs(platformReference)).tenantKeys?.value;
+  } catch (err) {
+    throw new Error(`cannot read the outputs of platform stack ${platformReference}: ${cliErrors(err)}`);
+  }
   if (!output)
     throw new Error(
       `platform stack ${platformReference} has no tenantKeys output: run \`pulumi up\` on it first (after \`tenants migrate\` for a stack deployed before the shards)`,

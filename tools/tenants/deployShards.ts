@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { cliErrors } from "../cli/pulumiCli";
 import { StackLocked } from "../cli/stackState";
 import { ShardInput } from "./shardPlan";
 
@@ -50,18 +51,10 @@ export class ShardUpFailure extends Error {
     super(
       diagnostics.length
         ? diagnostics.map((d) => (d.urn ? `${d.urn}: ${d.message}` : d.message)).join("\n")
-        : cliError(cause),
+        : cliErrors(cause),
     );
     this.name = "ShardUpFailure";
   }
-}
-
-/** The CLI's own error lines from an Automation API error (its stderr), not the whole command dump. */
-function cliError(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  const lines = text.split("\n").map((l) => l.replace(/^\s*stderr:\s*/, "").trim());
-  const errors = lines.filter((l) => /^error: /.test(l));
-  return (errors.length ? errors : lines.filter(Boolean).slice(-3)).join("\n");
 }
 
 /**
