@@ -7,6 +7,8 @@ import {
   doubleBackend,
   doubleCalls,
   doubleEnv,
+  holdLock,
+  lockFiles,
   scratchCheckout,
   startTool,
   ToolRun,
@@ -168,20 +170,7 @@ describe("`failover --execute` against the Pulumi CLI's failure modes", () => {
 
   test("a held lock stops the run at preflight: exit 4, the holder named, no switchover requested, the stack file untouched", async () => {
     const s = setUp({ preview: [unchanged], up: [applied] });
-    const lockDir = path.join(
-      s.checkout,
-      "backend",
-      ".pulumi",
-      "locks",
-      "organization",
-      "qairopay-platform",
-      "prod",
-    );
-    fs.mkdirSync(lockDir, { recursive: true });
-    fs.writeFileSync(
-      path.join(lockDir, "ci.json"),
-      JSON.stringify({ pid: 4242, username: "ci", hostname: "runner-7", timestamp: "2026-05-04T10:00:00Z" }),
-    );
+    holdLock(s.checkout, "qairopay-platform", "prod", { pid: 4242, username: "ci", hostname: "runner-7" });
     const run = s.failover();
     expect(await run.done).toBe(4);
     expect(run.stderr()).toContain("refused: stack prod is locked by another update; nothing was changed.");
@@ -216,16 +205,7 @@ describe("`failover --execute` against the Pulumi CLI's failure modes", () => {
     );
     expect(s.journal().outcome).toBeUndefined();
     expect(s.journal().done.map((d: { step: string }) => d.step)).not.toContain("up");
-    const lockDir = path.join(
-      s.checkout,
-      "backend",
-      ".pulumi",
-      "locks",
-      "organization",
-      "qairopay-platform",
-      "prod",
-    );
-    expect(fs.existsSync(lockDir) ? fs.readdirSync(lockDir) : []).toEqual([]);
+    expect(lockFiles(s.checkout, "qairopay-platform", "prod")).toEqual([]);
 
     const resumed = s.failover();
     expect(await resumed.done).toBe(0);

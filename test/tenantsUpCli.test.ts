@@ -6,6 +6,8 @@ import {
   doubleBackend,
   doubleCalls,
   doubleEnv,
+  holdLock,
+  lockFiles,
   scratchCheckout,
   startTool,
   until,
@@ -71,18 +73,7 @@ function setUp(scenario: unknown = {}) {
         "utf8",
       ),
     ).checkpoint.latest;
-  const locks = () => {
-    const dir = path.join(
-      checkout,
-      "backend",
-      ".pulumi",
-      "locks",
-      "organization",
-      "qairopay-tenant-keys",
-      "prod-shard-000",
-    );
-    return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-  };
+  const locks = () => lockFiles(checkout, "qairopay-tenant-keys", "prod-shard-000");
   return { checkout, env, up, setScenario, shardState, locks };
 }
 
@@ -165,25 +156,11 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
 
   test("a lock held by another operator's running update: a clear message, exit 4, nothing changed", async () => {
     const s = setUp();
-    const lockDir = path.join(
-      s.checkout,
-      "backend",
-      ".pulumi",
-      "locks",
-      "organization",
-      "qairopay-tenant-keys",
-      "prod-shard-000",
-    );
-    fs.mkdirSync(lockDir, { recursive: true });
-    fs.writeFileSync(
-      path.join(lockDir, "other.json"),
-      JSON.stringify({
-        pid: process.pid,
-        username: "alice",
-        hostname: "ops-laptop",
-        timestamp: "2026-05-04T10:00:00Z",
-      }),
-    );
+    holdLock(s.checkout, "qairopay-tenant-keys", "prod-shard-000", {
+      pid: process.pid,
+      username: "alice",
+      hostname: "ops-laptop",
+    });
     // The shard stack exists (an earlier run): only its lock is in the way.
     doubleBackend.seedStack(path.join(s.checkout, "backend"), "qairopay-tenant-keys", "prod-shard-000");
     const run = s.up();
@@ -192,7 +169,7 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(shard.status).toBe("locked");
     expect(shard.error).toContain("created by alice@ops-laptop (pid");
     expect(keyCount()).toBe(0);
-    expect(fs.readdirSync(lockDir)).toEqual(["other.json"]);
+    expect(s.locks()).toEqual(["held.json"]);
   });
 
   test("a new shard stack gets the platform stack's secrets provider, not the backend's passphrase default", async () => {

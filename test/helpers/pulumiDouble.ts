@@ -35,6 +35,32 @@ export function scratchCheckout(): string {
   return dir;
 }
 
+/** Where the scripted backend keeps a stack's lock files (pkg/backend/diy/lock.go's layout). */
+export function lockDir(checkout: string, project: string, stack: string): string {
+  return path.join(checkout, "backend", ".pulumi", "locks", "organization", project, stack);
+}
+
+/** The lock files a stack has now. */
+export function lockFiles(checkout: string, project: string, stack: string): string[] {
+  const dir = lockDir(checkout, project, stack);
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+/** A lock held by another operator's update, as the backend writes it: `<id>.json` with its holder. */
+export function holdLock(
+  checkout: string,
+  project: string,
+  stack: string,
+  holder: { pid: number; username: string; hostname: string },
+): void {
+  const dir = lockDir(checkout, project, stack);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "held.json"),
+    JSON.stringify({ ...holder, timestamp: "2026-05-04T10:00:00Z" }),
+  );
+}
+
 /** The environment that points a tool at the scripted CLI and the checkout's backend. */
 export function doubleEnv(checkout: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
