@@ -5,12 +5,14 @@ import { evaluatePacks } from "../harness/policyEvaluator";
 import { PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { CASES } from "./cases/policyCases";
 import { addResource, removeResource, urnOf, violationsOf } from "./helpers/mutate";
-import { planStack, planTenantShard } from "./helpers/plan";
+import { runOffline } from "../harness/run";
+import { planStack, planTenantShard, prodAsOperated } from "./helpers/plan";
 
 let prod: CapturedResource[];
 let prodShard: CapturedResource[];
 beforeAll(async () => {
-  prod = (await planStack("prod")).resources;
+  // With the PagerDuty key set, as prod runs: the Secret Manager cases need its secret.
+  prod = (await runOffline(prodAsOperated())).resources;
   prodShard = (await planTenantShard("prod")).resources;
 });
 

@@ -27,6 +27,14 @@ export function withSecret(config: StackConfig, key: string, value: string): Sta
   };
 }
 
+/**
+ * Prod as it is operated: with the secret an operator sets through the stack's secrets provider
+ * (`pulumi config set --secret`, docs/operations.md), which the committed stack file does not hold.
+ */
+export function prodAsOperated(): StackConfig {
+  return withSecret(loadStack("prod"), "pagerDutyServiceKey", "offline-placeholder:pagerDutyServiceKey");
+}
+
 export function ofType(run: { resources: CapturedResource[] }, type: string): CapturedResource[] {
   return run.resources.filter((r) => r.type === type);
 }

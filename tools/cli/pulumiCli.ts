@@ -94,8 +94,10 @@ async function load(): Promise<PulumiCommand> {
         running.delete(child);
         signal?.removeEventListener("abort", cancel);
         const exit = code ?? (killedBy ? -1 : 0);
-        if (exit === 0) resolve(new CommandResult(stdout, stderr, 0));
-        else reject(createCommandError(new CommandResult(stdout, stderr, exit)));
+        if (exit === 0) return resolve(new CommandResult(stdout, stderr, 0));
+        // Killed by a signal, the CLI could say nothing: say what happened.
+        const said = killedBy ? `${stderr}error: pulumi was killed by ${killedBy}\n` : stderr;
+        reject(createCommandError(new CommandResult(stdout, said, exit)));
       });
     });
   }
