@@ -15,7 +15,8 @@ import {
   rollbackFailover,
 } from "../tools/failover/execute";
 import { FailoverPlan, planFailover, PRIMARY_REGION_KEY } from "../tools/failover/plan";
-import { StackLocked } from "../tools/cli/stackState";
+import { cliErrors } from "../tools/cli/pulumiCli";
+import { lockedBy, StackLocked } from "../tools/cli/stackState";
 import { failoverPreview, failoverPreviewWithReplacement, stepEvent } from "./fixtures/engineEvents";
 
 let plan: FailoverPlan;
@@ -526,5 +527,34 @@ describe("the Cloud SQL client over real HTTP", () => {
     await expect(sql.isPrimary("p", "db")).rejects.toThrow(
       `GET http://127.0.0.1:${port}/v1/projects/p/instances/db: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`,
     );
+  });
+});
+
+describe("the CLI's own words from an Automation API error", () => {
+  // The SDK's own classes, as our CLI runner builds its errors (tools/cli/pulumiCli.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CommandResult } = require("@pulumi/pulumi/automation/cmd");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createCommandError } = require("@pulumi/pulumi/automation/errors");
+
+  test("an error that is the first line of stdout, lock lines on stderr, and a silent CLI are all told", () => {
+    const first = createCommandError(
+      new CommandResult("    error: googleapi: Error 409: operation in progress\n", "", 1),
+    );
+    expect(cliErrors(first)).toBe("error: googleapi: Error 409: operation in progress");
+    const locked = createCommandError(
+      new CommandResult(
+        "",
+        "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  gs://b/.pulumi/locks/organization/p/prod/x.json: created by ci@runner (pid 7) at 2026-05-04T10:00:00Z\n",
+        255,
+      ),
+    );
+    expect(locked.name).toBe("ConcurrentUpdateError");
+    expect(cliErrors(locked).split("\n")).toEqual([
+      "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.",
+      "gs://b/.pulumi/locks/organization/p/prod/x.json: created by ci@runner (pid 7) at 2026-05-04T10:00:00Z",
+    ]);
+    expect(lockedBy(locked, "prod")?.message).toContain("created by ci@runner (pid 7)");
+    expect(cliErrors(createCommandError(new CommandResult("", "", 1)))).toBe("");
   });
 });

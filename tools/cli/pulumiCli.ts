@@ -139,9 +139,11 @@ export function runningCliProcesses(): ChildProcess[] {
  */
 export function cliErrors(err: unknown): string {
   const text = (err as { message?: string } | undefined)?.message ?? String(err);
-  const lines = text.split("\n").map((l) => l.replace(/^\s*stderr:\s*/, "").trim());
+  // CommandResult.toString(): "code: <n>\n stdout: <stdout>\n stderr: <stderr>\n err?: <error>".
+  const lines = text
+    .split("\n")
+    .filter((l) => !/^\s*(code: -?\d+|err\?:.*)\s*$/.test(l))
+    .map((l) => l.replace(/^\s*(stdout|stderr):\s*/, "").trim());
   const errors = lines.filter((l) => /^error: /.test(l) || / created by .+ \(pid \d+\)/.test(l));
-  return (errors.length ? errors : lines.filter((l) => l && !/^(code|stdout|err\?):/.test(l)).slice(-3)).join(
-    "\n",
-  );
+  return (errors.length ? errors : lines.filter(Boolean).slice(-3)).join("\n");
 }

@@ -6,7 +6,7 @@ import { guardChanges } from "../../harness/preview/guard";
 import { errorAt, Finding } from "../../harness/rehearsal/model";
 import { Interrupted } from "../cli/cancellation";
 import { cliErrors } from "../cli/pulumiCli";
-import { pendingOperations, pendingRecoveryCommands } from "../cli/stackState";
+import { pendingOperations, pendingRecoveryCommands, StackLocked } from "../cli/stackState";
 import { FailoverPlan } from "./plan";
 
 /** The stack operations a failover needs; the Automation API implements them (automation.ts). */
@@ -333,6 +333,7 @@ async function watchedUp(
       throw new Interrupted(
         "cancelled during up: Pulumi finished the steps in flight and recorded the state",
       );
+    if (err instanceof StackLocked) throw err;
     throw new FailoverRefused(
       `up failed: ${cliErrors(err).split("\n").join("\n  ")}; the journal stays open: fix the cause and run the same command again (the preview is judged again first)`,
     );
