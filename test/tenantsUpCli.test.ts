@@ -88,6 +88,11 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(await first.done).toBe(1);
     const report = JSON.parse(first.stdout());
     expect(report.shards[0]).toMatchObject({ stack: "prod-shard-000", status: "failed" });
+    expect(report.shards[0].error).toContain("error: pulumi was killed by SIGKILL");
+    // Engine parallelism is bounded (--parallel, default 4).
+    expect(doubleCalls(s.checkout).find((argv) => argv[0] === "up")).toEqual(
+      expect.arrayContaining(["--parallel", "4"]),
+    );
     // Three keys exist in Cloud KMS; the state holds two and a pending create of the third; the lock stays.
     expect(keyCount()).toBe(3);
     expect(keysOf(s.shardState())).toHaveLength(2);
