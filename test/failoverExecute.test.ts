@@ -34,6 +34,7 @@ interface FakeOptions {
   pending?: unknown[];
   locked?: boolean;
   failPreflightPreview?: string;
+  failGuardedPreview?: string;
 }
 
 /** A stack that answers as the Automation API would, replaying recorded engine event streams. */
@@ -63,6 +64,7 @@ function fakeStack(
       calls.push("preview");
       const events = previews[Math.min(previewCount++, previews.length - 1)];
       if (previewCount === 1 && opts.failPreflightPreview) throw new Error(opts.failPreflightPreview);
+      if (previewCount > 1 && opts.failGuardedPreview) throw new Error(opts.failGuardedPreview);
       events.forEach(onEvent);
     },
     up: async (onEvent, signal) => {
@@ -260,6 +262,27 @@ describe("failover --execute, online path (recorded engine events)", () => {
     const fixed = fakeStack(calls);
     fixed.config[PRIMARY_REGION_KEY] = "us-east1";
     expect((await executeFailover({ ...options, stack: fixed })).outcome).toBe("completed");
+    expect(calls).toEqual(["preview", "up"]);
+  });
+
+  test("a guarded preview that fails after the switchovers: refused with the CLI's error, the journal open, nothing switched twice on the re-run", async () => {
+    const calls: string[] = [];
+    const journalFile = tmp();
+    const sql = fakeSql(calls);
+    const options = { plan, reason: "drill", sql, journalFile, maxLagSeconds: 60, log: quiet };
+    await expect(
+      executeFailover({
+        ...options,
+        stack: fakeStack(calls, { failGuardedPreview: "stderr: error: could not load plugin kubernetes" }),
+      }),
+    ).rejects.toThrow(
+      "preview failed: error: could not load plugin kubernetes; the journal stays open: fix the cause and run the same command again",
+    );
+    expect(JSON.parse(fs.readFileSync(journalFile, "utf8")).outcome).toBeUndefined();
+    calls.length = 0;
+    const stack = fakeStack(calls);
+    stack.config[PRIMARY_REGION_KEY] = "us-east1";
+    expect((await executeFailover({ ...options, stack })).outcome).toBe("completed");
     expect(calls).toEqual(["preview", "up"]);
   });
 

@@ -212,7 +212,10 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
       try {
         await sql.waitForOperation(s.project, operation, signal);
       } catch (err) {
-        if (!signal.aborted) throw err;
+        if (!signal.aborted)
+          throw new FailoverRefused(
+            `the switchover of ${s.replica}: ${(err as Error).message}; the journal stays open: check the instance in Cloud SQL and run the same command again`,
+          );
         throw new Interrupted(
           `the switchover of ${s.replica} goes on in Cloud SQL (operation ${operation}); run the same command again to follow it`,
         );
@@ -228,7 +231,15 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
   if (!done("up")) {
     stopIfCancelled("the guarded preview");
     const events: EngineEvent[] = [];
-    await stack.preview((e) => events.push(e), signal);
+    try {
+      await stack.preview((e) => events.push(e), signal);
+    } catch (err) {
+      if (signal.aborted)
+        throw new Interrupted("cancelled during the guarded preview: nothing changed since the switchovers");
+      throw new FailoverRefused(
+        `preview failed: ${cliErrors(err).split("\n").join("\n  ")}; the journal stays open: fix the cause and run the same command again`,
+      );
+    }
     const judged = judge(events);
     if (judged.findings.some((f) => f.severity === "error")) return blocked(judged.findings, "preview");
     if (!done("preview")) record("preview");
