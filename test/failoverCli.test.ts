@@ -9,12 +9,14 @@ import {
   doubleEnv,
   holdLock,
   lockFiles,
+  removeCheckouts,
   scratchCheckout,
   startTool,
   ToolRun,
   until,
 } from "./helpers/pulumiDouble";
 
+afterAll(removeCheckouts);
 jest.setTimeout(180_000);
 
 /**

@@ -195,13 +195,15 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
   test("throttled by a quota lower than planned: backs off, retries and still completes", async () => {
     const config = withTenants(20);
     const plan = planRotation(config, { writeQuotaPerMinute: 600 });
-    await startEmulator(20, 200);
+    // The real quota: 5 writes a (one-second) window, far below the 540 the run paces itself to,
+    // so the run is throttled even on a machine too loaded to send 100 writes a second.
+    await startEmulator(5, 1000);
     seed(plan, keyIdsOf(config));
     const outcome = await rotateTenantKeys({
       plan,
       client: client(plan),
       journal: journal(plan),
-      windowMs: 200,
+      windowMs: 1000,
     });
 
     expect(emulator.stats.throttled).toBeGreaterThan(0);

@@ -3,9 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { toDeployment } from "../harness/deployment";
 import { planStack } from "./helpers/plan";
-import { DOUBLE_ROOT, doubleEnv, scratchCheckout, startTool } from "./helpers/pulumiDouble";
+import { DOUBLE_ROOT, doubleEnv, removeCheckouts, scratchCheckout, startTool } from "./helpers/pulumiDouble";
 import before from "./fixtures/prod-tenant-keks-before-shards.json";
 
+afterAll(removeCheckouts);
 jest.setTimeout(120_000);
 
 /**

@@ -8,6 +8,7 @@ import {
   doubleEnv,
   holdLock,
   lockFiles,
+  removeCheckouts,
   scratchCheckout,
   startTool,
   until,
@@ -18,6 +19,7 @@ import {
  * real HTTP (harness/kmsEmulator.ts), which the scripted provider creates keys in: an interrupted
  * shard, a lost runner, a held lock, Ctrl-C, and the re-runs that recover from each.
  */
+afterAll(removeCheckouts);
 jest.setTimeout(120_000);
 const TOKEN = "kms-token";
 const RINGS = {

@@ -23,8 +23,16 @@ export const doubleBackend: {
  * packs, with node_modules linked. Tools started from it take it as their project root, so stack
  * files, ledgers, journals and shard stack files are written there, never in the working tree.
  */
+const checkouts: string[] = [];
+
+/** Removes the checkouts this test file made (call in afterAll). */
+export function removeCheckouts(): void {
+  for (const dir of checkouts.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export function scratchCheckout(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-checkout-"));
+  checkouts.push(dir);
   for (const entry of ["Pulumi.yaml", "package.json", "stacks", "tenant-keys", "policies", "bin"])
     fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), {
       recursive: true,
