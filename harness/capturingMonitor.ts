@@ -35,7 +35,11 @@ export class CapturingMonitor extends MockMonitor {
       const provider = custom
         ? req.getProvider() || this.defaultProvider(type)
         : req.getProvider() || undefined;
+      const parent: string = req.getParent();
+      const urn = engineUrn(parent, type, name);
       const result = await this.mocks.newResource({
+        // The URN too: mocks seeded from a deployed stack answer by it (harness/deployedSeed.ts).
+        urn,
         type,
         name,
         // Mocks see plain values, as a provider does after decrypting.
@@ -43,9 +47,7 @@ export class CapturingMonitor extends MockMonitor {
         provider,
         custom,
         id: req.getImportid(),
-      });
-      const parent: string = req.getParent();
-      const urn = engineUrn(parent, type, name);
+      } as Parameters<Mocks["newResource"]>[0]);
       const outputs = reapplySecrets(inputs, result.state, req.getAdditionalsecretoutputsList());
       const serialized = await rpc.serializeProperties("", outputs);
       // Only registerResourceOutputs reads this map back; the capture holds the state itself.

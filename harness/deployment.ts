@@ -8,6 +8,13 @@ const pulumiVersion: string = require("@pulumi/pulumi/package.json").version;
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/**
+ * What a secret of a `pulumi stack export` (without `--show-secrets`) holds offline: the state has
+ * only its ciphertext, which only the stack's secrets provider can decrypt. A comparison treats it
+ * as unchanged (harness/preview/diff.ts): nothing offline can tell otherwise.
+ */
+export const UNDECRYPTED_SECRET = "[secret: ciphertext not decrypted]";
+
 /** Secret envelopes unwrapped, as a provider sees values after decrypting; for reading, never for printing. */
 export function plain(value: unknown): unknown {
   if (value && typeof value === "object") {

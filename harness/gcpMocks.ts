@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type { MockCallArgs, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime";
+import { DeployedSeed, EMPTY_SEED } from "./deployedSeed";
 
 /**
  * Mocks that answer as the Google provider would, so that references between resources carry
@@ -30,18 +31,26 @@ export const SERVICE_AGENT_DOMAINS: Record<string, string> = {
 };
 
 type Inputs = Record<string, unknown>;
-type Computed = (inputs: Inputs, name: string) => { id: string; outputs?: Inputs };
+/** What a resource's id and outputs are, given its inputs, its name and the project numbers in play. */
+type Computed = (
+  inputs: Inputs,
+  name: string,
+  projectNumber: (projectId: string) => string,
+) => {
+  id: string;
+  outputs?: Inputs;
+};
 
 const str = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
 
 const computedByType: Record<string, Computed> = {
-  "gcp:organizations/project:Project": (i) => ({
+  "gcp:organizations/project:Project": (i, _n, num) => ({
     id: `projects/${str(i.projectId)}`,
-    outputs: { number: mockProjectNumber(str(i.projectId)) },
+    outputs: { number: num(str(i.projectId)) },
   }),
   "gcp:projects/service:Service": (i) => ({ id: `${str(i.project)}/${str(i.service)}` }),
-  "gcp:projects/serviceIdentity:ServiceIdentity": (i) => {
-    const email = `service-${mockProjectNumber(str(i.project))}@${SERVICE_AGENT_DOMAINS[str(i.service)]}`;
+  "gcp:projects/serviceIdentity:ServiceIdentity": (i, _n, num) => {
+    const email = `service-${num(str(i.project))}@${SERVICE_AGENT_DOMAINS[str(i.service)]}`;
     return {
       id: `projects/${str(i.project)}/services/${str(i.service)}`,
       outputs: { email, member: `serviceAccount:${email}` },
@@ -142,13 +151,13 @@ const computedByType: Record<string, Computed> = {
     id: `${str(i.network)}:${str(i.service)}`,
     outputs: { peering: "servicenetworking-googleapis-com" },
   }),
-  "gcp:sql/databaseInstance:DatabaseInstance": (i) => ({
+  "gcp:sql/databaseInstance:DatabaseInstance": (i, _n, num) => ({
     id: str(i.name),
     outputs: {
       connectionName: `${str(i.project)}:${str(i.region)}:${str(i.name)}`,
       privateIpAddress: "10.255.0.3",
       selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${str(i.project)}/instances/${str(i.name)}`,
-      serviceAccountEmailAddress: `p${mockProjectNumber(str(i.project))}-mock@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+      serviceAccountEmailAddress: `p${num(str(i.project))}-mock@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
     },
   }),
   "gcp:redis/instance:Instance": (i) => ({
@@ -175,10 +184,10 @@ Object.assign(computedByType, {
   }),
   // Sink writer identities: the logging service agent of the sink's parent
   // (https://cloud.google.com/logging/docs/export/configure_export_v2#dest-auth).
-  "gcp:logging/projectSink:ProjectSink": (i: Inputs) => ({
+  "gcp:logging/projectSink:ProjectSink": (i: Inputs, _n: string, num: (id: string) => string) => ({
     id: `projects/${str(i.project)}/sinks/${str(i.name)}`,
     outputs: {
-      writerIdentity: `serviceAccount:service-${mockProjectNumber(str(i.project))}@gcp-sa-logging.iam.gserviceaccount.com`,
+      writerIdentity: `serviceAccount:service-${num(str(i.project))}@gcp-sa-logging.iam.gserviceaccount.com`,
     },
   }),
   "gcp:logging/folderSink:FolderSink": (i: Inputs) => ({
@@ -297,7 +306,10 @@ Object.assign(computedByType, {
 });
 
 /** Data sources the program is allowed to call, answered as the provider would. */
-const callsByToken: Record<string, (inputs: Inputs) => Inputs> = {
+const callsByToken: Record<
+  string,
+  (inputs: Inputs, seed: DeployedSeed, num: (id: string) => string) => Inputs
+> = {
   // A signing key's version 1 (data_source_google_kms_crypto_key_version.go: id
   // `//cloudkms.googleapis.com/v1/<key>/cryptoKeyVersions/<n>`, the public key as PEM).
   "gcp:kms/getKMSCryptoKeyVersion:getKMSCryptoKeyVersion": (i) => {
@@ -320,37 +332,39 @@ const callsByToken: Record<string, (inputs: Inputs) => Inputs> = {
       ],
     };
   },
-  "gcp:organizations/getProject:getProject": (i) => ({
+  "gcp:organizations/getProject:getProject": (i, _s, num) => ({
     projectId: str(i.projectId),
-    number: mockProjectNumber(str(i.projectId)),
+    number: num(str(i.projectId)),
     name: str(i.projectId),
     id: `projects/${str(i.projectId)}`,
   }),
-  "gcp:logging/getProjectCmekSettings:getProjectCmekSettings": (i) => ({
+  "gcp:logging/getProjectCmekSettings:getProjectCmekSettings": (i, seed, num) => ({
     project: str(i.project),
     name: `projects/${str(i.project)}/cmekSettings`,
-    serviceAccountId: `service-${mockProjectNumber(str(i.project))}@gcp-sa-logging.iam.gserviceaccount.com`,
+    serviceAccountId:
+      seed.loggingCmekAccounts.get(str(i.project)) ??
+      `service-${num(str(i.project))}@gcp-sa-logging.iam.gserviceaccount.com`,
     id: `projects/${str(i.project)}/cmekSettings`,
   }),
 };
 
-/** Outputs a deployed stack already holds, by `type::name`: generated values a plan must not invent anew. */
-export type DeployedValues = Map<string, { id: string; outputs: Record<string, unknown> }>;
-
 export class GcpMocks implements Mocks {
   /**
-   * @param deployed values of the deployed stack to answer with instead of mocks, for the types
-   * whose outputs a program cannot know (generated suffixes): so a plan previewed against that
-   * stack (`rehearse --against`) names things as they are deployed.
-   */
-  /**
+   * @param seed what a deployed stack already holds (harness/deployedSeed.ts): each resource's id
+   * and outputs by URN, the project numbers, the Logging CMEK accounts. The engine answers a
+   * preview with the deployed state, so a plan previewed against a stack (`rehearse --against`)
+   * sees what Google computed, not what the mocks would invent.
    * @param stacks outputs of the stacks a program reads through `pulumi.StackReference`, by the
    * name it references them with (the engine reads them from the backend; offline, from a plan).
    */
   constructor(
-    private readonly deployed: DeployedValues = new Map(),
+    private readonly seed: DeployedSeed = EMPTY_SEED,
     private readonly stacks: Record<string, Record<string, unknown>> = {},
   ) {}
+
+  /** A project's number: the deployed one when the seed knows it, else the deterministic mock. */
+  private readonly projectNumber = (projectId: string): string =>
+    this.seed.projectNumbers.get(projectId) ?? mockProjectNumber(projectId);
 
   /** Every data-source call made, in order; a token the program should not call throws. */
   readonly calls: MockCallArgs[] = [];
@@ -361,9 +375,10 @@ export class GcpMocks implements Mocks {
     { project: string; region: string; range: string; used: number }
   >();
 
-  newResource(args: MockResourceArgs): MockResourceResult {
-    const known = this.deployed.get(`${args.type}::${args.name}`);
-    if (known) return { id: known.id, state: { ...args.inputs, ...known.outputs } };
+  newResource(args: MockResourceArgs & { urn?: string }): MockResourceResult {
+    const known = args.urn ? this.seed.byUrn.get(args.urn) : undefined;
+    // The provider's planned state: the program's inputs over what the deployed resource computed.
+    if (known) return { id: known.id, state: { ...known.outputs, ...args.inputs } };
     if (args.type === "pulumi:pulumi:StackReference") {
       const name = str(args.inputs.name);
       const outputs = this.stacks[name];
@@ -374,7 +389,7 @@ export class GcpMocks implements Mocks {
     if (stateful) return stateful;
     const compute = computedByType[args.type];
     if (compute) {
-      const { id, outputs } = compute(args.inputs, args.name);
+      const { id, outputs } = compute(args.inputs, args.name, this.projectNumber);
       return { id, state: { ...args.inputs, ...outputs } };
     }
     return { id: args.custom === false ? "" : `${str(args.inputs.name) || args.name}`, state: args.inputs };
@@ -390,7 +405,7 @@ export class GcpMocks implements Mocks {
   private allocate(args: MockResourceArgs): MockResourceResult | undefined {
     const i = args.inputs;
     if (args.type === "gcp:compute/subnetwork:Subnetwork") {
-      const result = computedByType[args.type](i, args.name);
+      const result = computedByType[args.type](i, args.name, this.projectNumber);
       const subnet = { project: str(i.project), region: str(i.region), range: str(i.ipCidrRange), used: 0 };
       this.subnets.set(result.id, subnet);
       this.subnets.set(str(i.name), subnet);
@@ -424,6 +439,6 @@ export class GcpMocks implements Mocks {
       );
     }
     this.calls.push(args);
-    return answer(args.inputs);
+    return answer(args.inputs, this.seed, this.projectNumber);
   }
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "timers/promises";
 
 /**
  * A local Cloud KMS REST endpoint for the calls the key rotation makes (list keys, create a version,
- * update the primary), answering as the API does (https://cloud.google.com/kms/docs/reference/rest),
+ * update the primary) and the provider makes for a key (create, get), answering as the API does (https://cloud.google.com/kms/docs/reference/rest),
  * including its quota: writes and reads per quota project (`x-goog-user-project`) and location over
  * a sliding window, refused with 429 RESOURCE_EXHAUSTED beyond the limit. Real HTTP, so the tool is
  * exercised exactly as against Google; only the service behind it is local.
@@ -36,6 +36,8 @@ export interface KmsEmulatorStats {
   reads: number;
   writes: number;
   throttled: number;
+  /** Keys created (cryptoKeys.create accepted). */
+  creates: number;
   /** Most writes accepted within any one window, per quota project and location. */
   peakWritesPerWindow: number;
 }
@@ -45,7 +47,13 @@ export class KmsEmulator {
   private readonly keys = new Map<string, Key>();
   private readonly recent = new Map<string, { times: number[]; head: number }>();
   private readonly windowMs: number;
-  public readonly stats: KmsEmulatorStats = { reads: 0, writes: 0, throttled: 0, peakWritesPerWindow: 0 };
+  public readonly stats: KmsEmulatorStats = {
+    reads: 0,
+    writes: 0,
+    throttled: 0,
+    creates: 0,
+    peakWritesPerWindow: 0,
+  };
   /** Called after each accepted write with the running count (tests interrupt a run here). */
   public onWrite?: (writes: number) => void;
 
@@ -114,6 +122,26 @@ export class KmsEmulator {
     if (req.method === "GET" && (match = /^(.+\/keyRings\/[^/]+)\/cryptoKeys$/.exec(path))) {
       this.stats.reads++;
       return send(200, this.list(match[1], url.searchParams));
+    }
+    if (req.method === "GET" && (match = /^(.+\/keyRings\/[^/]+\/cryptoKeys\/[^/:]+)$/.exec(path))) {
+      this.stats.reads++;
+      const key = this.keys.get(match[1]);
+      if (!key) return fail(404, "NOT_FOUND", `${match[1]} not found.`);
+      return send(200, this.keyJson(match[1], key));
+    }
+    // cryptoKeys.create: a name that exists is refused, and a key's name is never free again
+    // ("Deleted CryptoKey names can't be reused", projects.locations.keyRings.cryptoKeys).
+    if (isWrite && (match = /^(.+\/keyRings\/[^/]+)\/cryptoKeys$/.exec(path))) {
+      const name = `${match[1]}/cryptoKeys/${url.searchParams.get("cryptoKeyId") ?? ""}`;
+      if (this.keys.has(name)) return fail(409, "ALREADY_EXISTS", `CryptoKey ${name} already exists.`);
+      const key: Key = {
+        versions: [{ id: 1, createTime: new Date().toISOString(), state: "ENABLED" }],
+        primary: 1,
+      };
+      this.keys.set(name, key);
+      this.stats.creates++;
+      this.wrote();
+      return send(200, this.keyJson(name, key));
     }
     if (isWrite && (match = /^(.+\/cryptoKeys\/[^/:]+)\/cryptoKeyVersions$/.exec(path))) {
       const key = this.keys.get(match[1]);

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { z } from "zod";
-import { SECRET_SIG, SECRET_SIG_KEY } from "./deployment";
+import { SECRET_SIG, SECRET_SIG_KEY, UNDECRYPTED_SECRET } from "./deployment";
 import { CapturedResource } from "./model";
 
 export class DeploymentError extends Error {}
@@ -23,8 +23,12 @@ const resourceSchema = z.object({
   deleteBeforeReplace: z.boolean().optional(),
 });
 
+// Version 4 is what the CLI writes when the deployment uses newer state features (its `features`
+// list), 3 otherwise; both share the DeploymentV3 shape (pkg/resource/stack/deployment.go,
+// DeploymentSchemaVersionLatest = 4; sdk/go/common/apitype/core.go).
 const deploymentSchema = z.object({
-  version: z.literal(3, { message: "must be 3 (pulumi stack export format)" }),
+  version: z.union([z.literal(3), z.literal(4)], { message: "must be 3 or 4 (pulumi stack export format)" }),
+  features: z.array(z.string()).optional(),
   deployment: z.object({
     manifest: z.record(z.string(), z.unknown()).optional(),
     resources: z.array(resourceSchema).optional(),
@@ -77,12 +81,15 @@ export function parseDeployment(json: unknown, source: string): CapturedResource
   }));
 }
 
-/** State secrets (`plaintext`, or `ciphertext` we cannot decrypt) become runtime secrets the analyzer understands. */
+/**
+ * State secrets become runtime secrets the analyzer understands: `plaintext` (an export made with
+ * `--show-secrets`) as its value, `ciphertext` (without it) as UNDECRYPTED_SECRET.
+ */
 function fromStateSecrets(value: unknown): never {
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
     if (record[SECRET_SIG_KEY] === SECRET_SIG) {
-      let inner: unknown = "[secret]";
+      let inner: unknown = UNDECRYPTED_SECRET;
       if (typeof record.plaintext === "string") {
         try {
           inner = JSON.parse(record.plaintext);

@@ -6,6 +6,7 @@ import { PROJECT_NAME } from "../platform/config/keys";
 import { readPlatformConfig } from "../platform/config/read";
 import { PlatformConfig } from "../platform/config/types";
 import { CapturingMonitor } from "./capturingMonitor";
+import { seedFromDeployment } from "./deployedSeed";
 import { GcpMocks } from "./gcpMocks";
 import { CapturedResource } from "./model";
 import { StackConfig } from "./stackFile";
@@ -32,15 +33,11 @@ export async function runOffline(
   program: (config: PlatformConfig) => Record<string, unknown> = buildPlatform,
   deployed: CapturedResource[] = [],
 ): Promise<OfflineRun> {
-  const known = new Map(
-    deployed
-      .filter((r) => GENERATED.test(r.type))
-      .map((r) => [`${r.type}::${r.name}`, { id: r.id ?? "", outputs: r.outputs }]),
-  );
   return runOfflineProgram({
     project: PROJECT_NAME,
     stackConfig,
-    mocks: new GcpMocks(known),
+    // Against a deployed stack, the values only Google knows are the deployed ones.
+    mocks: new GcpMocks(seedFromDeployment(deployed)),
     // readPlatformConfig throws ConfigError with nothing registered.
     program: () => {
       const config = readPlatformConfig();
@@ -82,9 +79,6 @@ export async function runOfflineProgram(run: OfflineProgram): Promise<OfflineRun
     resourceClass.callsites = callsites;
   }
 }
-
-/** Generated values (random suffixes) a plan takes from the deployed stack when there is one. */
-const GENERATED = /^random:index\//;
 
 async function runProgram({ project, stackConfig, mocks, program }: OfflineProgram): Promise<OfflineRun> {
   const monitor = new CapturingMonitor(mocks);

@@ -4,6 +4,7 @@ import * as path from "path";
 // YAML 1.2 and the `yaml` package read it: no timestamps turned into dates.
 import { CORE_SCHEMA, load } from "js-yaml";
 import { STACKS_DIR } from "../platform/config/tenants";
+import { secretsMetadataProblem } from "./cliStackConfig";
 
 /** A stack's configuration as the Pulumi CLI would hand it to the program. */
 export interface StackConfig {
@@ -59,6 +60,9 @@ export function readStackFile(file: string, stack: string): StackConfig {
   if (typeof config !== "object" || Array.isArray(config)) {
     throw new StackFileError(`stack file ${file}: "config" must be a map of keys to values`);
   }
+  // A ciphertext no secrets provider could have made fails `pulumi up` at once: fail here too.
+  const forged = secretsMetadataProblem(doc as Record<string, unknown>);
+  if (forged) throw new StackFileError(`stack file ${file}: ${forged}`);
   return toStackConfig(stack, config as Record<string, unknown>);
 }
 

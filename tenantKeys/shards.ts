@@ -11,6 +11,18 @@
 /** Tenants per shard unless the ledger says otherwise. */
 export const DEFAULT_SHARD_LIMIT = 1000;
 
+/**
+ * Most tenants one shard may hold: its configuration must fit in one argument and in one
+ * environment string of the CLI's processes. `tenants up` sets the tenant list as one argument of
+ * `pulumi config set-all`, and the Node.js language host hands the program its whole configuration
+ * in one environment variable, PULUMI_CONFIG (sdk/nodejs/cmd/pulumi-language-nodejs/main.go; the
+ * policy pack gets it the same way); Linux refuses any single argument or environment string
+ * longer than MAX_ARG_STRLEN, 131,072 bytes (execve(2): E2BIG). A tenant id is at most 40
+ * characters (TENANT_ID_PATTERN), 45 bytes in PULUMI_CONFIG (quoted, escaped, a comma): 2,500
+ * tenants take 112,500 bytes, leaving room for the shard's other keys (test/tenantShards.test.ts).
+ */
+export const MAX_SHARD_LIMIT = 2500;
+
 export interface ShardLedger {
   /** Most tenants one shard may hold. */
   limit: number;
@@ -42,6 +54,10 @@ export function assignShards(
 ): ShardAssignment {
   if (!Number.isInteger(limit) || limit < 1)
     throw new ShardLedgerError(`shard limit ${limit}: must be a positive integer`);
+  if (limit > MAX_SHARD_LIMIT)
+    throw new ShardLedgerError(
+      `shard limit ${limit}: at most ${MAX_SHARD_LIMIT}, so that a shard's configuration fits in one argument and one environment variable of the Pulumi CLI (131,072 bytes on Linux)`,
+    );
   const registered = new Set(tenantIds);
   if (registered.size !== tenantIds.length) throw new ShardLedgerError("the tenant list repeats an id");
   const assignments: Record<string, number> = {};

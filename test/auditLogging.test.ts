@@ -1,9 +1,10 @@
 import { mockProjectNumber } from "../harness/gcpMocks";
-import type { OfflineRun } from "../harness/run";
+import { OfflineRun, runOffline } from "../harness/run";
+import { loadStack } from "../harness/stackFile";
 import { auditSinkFilter, crossTenantFilter } from "../components/logFilters";
 import { AUDIT_TRAIL_DENIED } from "../components/auditTrailGuard";
 import { DENIED_ADMIN_PERMISSIONS, DENIED_PERMISSIONS } from "../components/loggingIsolation";
-import { named, ofType, planStack, sorted } from "./helpers/plan";
+import { named, ofType, planStack, sorted, withSecret } from "./helpers/plan";
 
 let prod: OfflineRun;
 let staging: OfflineRun;
@@ -314,7 +315,8 @@ describe("alerting", () => {
       comparison: "COMPARISON_GT",
       thresholdValue: 0,
     });
-    expect((policy.inputs.notificationChannels as string[]).length).toBe(3);
+    // The two e-mail channels; PagerDuty joins once its key is set (the next test).
+    expect((policy.inputs.notificationChannels as string[]).length).toBe(2);
   });
 
   test("a cross-tenant alert for every database instance, on the guard's pgaudit marker in its Data Access log", () => {
@@ -348,11 +350,23 @@ describe("alerting", () => {
     expect(condition.thresholdValue).toBe(60);
   });
 
-  test("the PagerDuty key stays a secret", () => {
-    const pagerduty = named(prod, "prod-logging-alerts-pagerduty");
+  test("the PagerDuty key, set by the operator as a secret, stays a secret; without it there is no paging channel", async () => {
+    // The committed stack files hold no secret: the operator sets it through the stack's secrets
+    // provider (docs/operations.md), which the offline run sees as a secure key.
+    const withKey = await runOffline(withSecret(loadStack("prod"), "pagerDutyServiceKey", "pd-key-1"));
+    const pagerduty = named(withKey, "prod-logging-alerts-pagerduty");
     expect(pagerduty.inputs.sensitiveLabels).toEqual({
       "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
-      value: { serviceKey: "offline-placeholder:pagerDutyServiceKey" },
+      value: { serviceKey: "pd-key-1" },
     });
+    const policy = named(withKey, "prod-logging-alerts-kms-key-disable-or-destroy-alert");
+    expect((policy.inputs.notificationChannels as string[]).length).toBe(3);
+    expect(prod.resources.filter((r) => r.name.endsWith("-pagerduty"))).toEqual([]);
+  });
+
+  test("a PagerDuty key in plaintext is refused before anything registers, in the CLI's words", async () => {
+    await expect(planStack("prod", { pagerDutyServiceKey: "pd-key-1" })).rejects.toThrow(
+      "qairopay-platform:pagerDutyServiceKey: must be encrypted as it's secret: remove it from the stack file and set it with `pulumi config set --secret pagerDutyServiceKey <value>`",
+    );
   });
 });

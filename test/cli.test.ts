@@ -476,4 +476,12 @@ describe("npm run tenants", () => {
       "error: --confirm-stack staging does not match --stack prod",
     ]);
   });
+
+  test("--platform-stack must be fully qualified: a short name would resolve in the shards' own project (exit 2)", async () => {
+    const result = await run("tenants", ["plan", "--stack", "prod", "--platform-stack", "prod"]);
+    expect([result.code, result.stderr.trim()]).toEqual([
+      2,
+      "error: --platform-stack prod: give it fully qualified, <org>/qairopay-platform/<stack> (a short name would resolve in the shards' own project)",
+    ]);
+  });
 });

@@ -14,6 +14,8 @@ import { renderPlan } from "../tools/keyRotation/report";
 import { rotateTenantKeys } from "../tools/keyRotation/rotateTenantKeys";
 import { planRotation, RotationPlan } from "../tools/keyRotation/rotationPlan";
 import { acquireRunLock } from "../tools/cli/runLock";
+import { ACCESS_TOKEN_ENV, accessTokenSource } from "../tools/keyRotation/accessToken";
+import { DOUBLE_ROOT, doubleBackend } from "./helpers/pulumiDouble";
 import { named, ofType, planStack } from "./helpers/plan";
 
 const TOKEN = "test-token";
@@ -194,13 +196,15 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
   test("throttled by a quota lower than planned: backs off, retries and still completes", async () => {
     const config = withTenants(20);
     const plan = planRotation(config, { writeQuotaPerMinute: 600 });
-    await startEmulator(20, 200);
+    // The real quota: 5 writes a (one-second) window, far below the 540 the run paces itself to,
+    // so the run is throttled even on a machine too loaded to send 100 writes a second.
+    await startEmulator(5, 1000);
     seed(plan, keyIdsOf(config));
     const outcome = await rotateTenantKeys({
       plan,
       client: client(plan),
       journal: journal(plan),
-      windowMs: 200,
+      windowMs: 1000,
     });
 
     expect(emulator.stats.throttled).toBeGreaterThan(0);
@@ -250,6 +254,42 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
     ]);
     expect(noReason.stderr).toBe("error: --execute needs --reason (the incident or ticket reference)\n");
     expect(emulator.stats).toMatchObject({ reads: 0, writes: 0 });
+  });
+
+  test("staging: the keys are found in the deployed KMS project (its generation suffix from the stack's outputs), not the configured one", async () => {
+    const config = configFromValues(loadStack("staging").values, "staging");
+    await startEmulator(6_000, 60_000);
+    for (const ring of Object.values(ringsOf("qp-stg-kms-7c1e")))
+      emulator.seed(ring, keyIdsOf(config), longAgo);
+    const common = ["--stack", "staging", "--execute", "--confirm-stack", "staging", "--reason", "INC-9"];
+    const run = await cli([...common, "--endpoint", endpoint, "--journal-dir", dir, "--json"]);
+    expect(run.code).toBe(0);
+    const outcome = JSON.parse(run.stdout) as {
+      complete: boolean;
+      regions: { region: string; keys: number; rotatedNow: number; missing: string[] }[];
+    };
+    expect(outcome.complete).toBe(true);
+    expect(outcome.regions.map((r) => [r.region, r.keys, r.rotatedNow, r.missing])).toEqual([
+      ["us-central1", config.tenants.length, config.tenants.length, []],
+      ["us-east1", config.tenants.length, config.tenants.length, []],
+    ]);
+    expect(
+      emulator
+        .keyNames()
+        .every((n) => n.startsWith("projects/qp-stg-kms-7c1e/") && emulator.key(n)?.versions === 2),
+    ).toBe(true);
+    // Without the stack's outputs (its backend unreachable): a clear refusal, or the project named by hand.
+    const unreachable = await cli([...common, "--endpoint", endpoint, "--journal-dir", tmpDir()], undefined, {
+      PULUMI_BACKEND_URL: `file://${tmpDir()}`,
+    });
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain("--kms-project <the deployed KMS project id>");
+    const byHand = await cli(
+      [...common, "--endpoint", endpoint, "--journal-dir", tmpDir(), "--kms-project", "qp-stg-kms-7c1e"],
+      undefined,
+      { PULUMI_BACKEND_URL: `file://${tmpDir()}` },
+    );
+    expect(byHand.code).toBe(0);
   });
 
   test("the CLI killed mid-rotation is finished by --resume without rotating any key twice over", async () => {
@@ -306,6 +346,41 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
   });
 });
 
+describe("the access token (gcloud)", () => {
+  const script = (body: string) => {
+    const file = path.join(tmpDir(), "gcloud");
+    fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return file;
+  };
+  const saved = process.env[ACCESS_TOKEN_ENV];
+  beforeEach(() => delete process.env[ACCESS_TOKEN_ENV]);
+  afterEach(() =>
+    saved === undefined ? delete process.env[ACCESS_TOKEN_ENV] : (process.env[ACCESS_TOKEN_ENV] = saved),
+  );
+
+  test("a gcloud that hangs (not logged in, waiting on a prompt) times out and says what to run", async () => {
+    const token = accessTokenSource({ gcloud: script("sleep 30"), timeoutMs: 300 });
+    await expect(token()).rejects.toThrow(
+      /did not answer within 0\.3 s; log in with `gcloud auth login` \(an account with the roles the tool needs\), or set QAIROPAY_KMS_ACCESS_TOKEN$/,
+    );
+  });
+
+  test("a gcloud that fails passes on what it said; a missing gcloud is named", async () => {
+    const failing = accessTokenSource({
+      gcloud: script(
+        'echo "ERROR: (gcloud.auth.print-access-token) You do not currently have an active account selected." >&2; exit 1',
+      ),
+    });
+    await expect(failing()).rejects.toThrow(
+      "failed (ERROR: (gcloud.auth.print-access-token) You do not currently have an active account selected.)",
+    );
+    await expect(accessTokenSource({ gcloud: path.join(tmpDir(), "none") })()).rejects.toThrow(
+      /is not installed or not on PATH/,
+    );
+    expect(await accessTokenSource({ gcloud: script("echo ya29.token") })()).toBe("ya29.token");
+  });
+});
+
 describe("run lock and journal", () => {
   test("a live owner blocks a second run; a dead owner's lock is taken over", () => {
     const file = path.join(tmpDir(), "r.jsonl");
@@ -341,11 +416,41 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI as operators do (npm run rotate-keys), against the emulator. */
-function cli(args: string[], started?: (child: ReturnType<typeof spawn>) => void): Promise<CliResult> {
+/**
+ * The deployed platform stacks, as the scripted `pulumi` (test/pulumiDouble) answers for them: the
+ * rotation reads each stack's rings from its outputs. Staging's KMS project carries a generation
+ * suffix, as an ephemeral stack's does.
+ */
+const BACKEND = fs.mkdtempSync(path.join(os.tmpdir(), "rotation-backend-"));
+const ringsOf = (project: string) => ({
+  "us-central1": `projects/${project}/locations/us-central1/keyRings/tenant-kek`,
+  "us-east1": `projects/${project}/locations/us-east1/keyRings/tenant-kek`,
+});
+doubleBackend.seedStack(BACKEND, "qairopay-platform", "prod", {
+  outputs: { tenantKeys: { environment: "prod", rings: ringsOf("qp-prod-kms") } },
+});
+doubleBackend.seedStack(BACKEND, "qairopay-platform", "staging", {
+  outputs: {
+    tenantKeys: { environment: "staging", rings: ringsOf("qp-stg-kms-7c1e") },
+    projectIds: { kms: "qp-stg-kms-7c1e" },
+  },
+});
+
+/** Runs the CLI as operators do (npm run rotate-keys), against the emulator and the scripted CLI. */
+function cli(
+  args: string[],
+  started?: (child: ReturnType<typeof spawn>) => void,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const child = spawn(process.execPath, ["tools/launch.js", "rotateTenantKeys", ...args], {
     cwd: path.join(__dirname, ".."),
-    env: { ...process.env, QAIROPAY_KMS_ACCESS_TOKEN: TOKEN },
+    env: {
+      ...process.env,
+      QAIROPAY_KMS_ACCESS_TOKEN: TOKEN,
+      QAIROPAY_PULUMI_ROOT: DOUBLE_ROOT,
+      PULUMI_BACKEND_URL: `file://${BACKEND}`,
+      ...env,
+    },
   });
   started?.(child);
   let stdout = "";

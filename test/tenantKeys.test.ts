@@ -9,11 +9,14 @@ import { configFromValues } from "../platform/config/read";
 import { TENANT_KEY_PACK } from "../policies/packs";
 import { kekResourceName } from "../tenantKeys/program";
 import {
+  DeployedShard,
   deployShards,
-  isQuotaError,
+  isKmsQuotaDiagnostic,
   Journal,
   ShardDeployment,
+  ShardDiagnostic,
   ShardStacks,
+  ShardUpFailure,
 } from "../tools/tenants/deployShards";
 import { migrationScript, planMoves, rehearseMigration } from "../tools/tenants/migration";
 import { planAllShards } from "../tools/tenants/planAll";
@@ -184,15 +187,17 @@ describe("migration by `pulumi state move` (tenants migrate)", () => {
     ).toEqual(['project: "qp-prod-platform" → null']);
   });
 
-  test("the script moves each key by URN, quoted, into its shard stack", () => {
+  test("the script moves each shard in one `state move`, each key by URN, quoted, into its shard stack created with the platform's secrets provider", () => {
     const { moves } = planMoves(deployed(), [shard0]);
-    const script = migrationScript(REF, moves);
+    const provider = "gcpkms://projects/qp-prod-kms/locations/global/keyRings/pulumi/cryptoKeys/state";
+    const script = migrationScript(REF, moves, provider);
     expect(script).toContain(
-      "pulumi -C tenant-keys stack select --create organization/qairopay-tenant-keys/prod-shard-000",
+      `pulumi -C tenant-keys stack select --create organization/qairopay-tenant-keys/prod-shard-000 --secrets-provider '${provider}'`,
     );
     expect(script).toContain(
-      "pulumi -C tenant-keys state move --source organization/qairopay-platform/prod --dest organization/qairopay-tenant-keys/prod-shard-000 --yes",
+      `pulumi -C tenant-keys state move --source 'organization/qairopay-platform/prod' --dest "$dest" --yes "$@"`,
     );
+    expect(script.match(/^move /gm)).toHaveLength(1);
     expect(script).toContain(
       "'urn:pulumi:prod::qairopay-platform::qairopay:kms:KeyHierarchy$gcp:kms/cryptoKey:CryptoKey::prod-keys-us-central1-kek-acme-payments'",
     );
@@ -210,35 +215,57 @@ describe("`tenants up`: shard stacks deployed with bounded concurrency, retries 
   const journalFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tenants-up-")), "journal.json");
   const newJournal = (): Journal => ({ platformStack: REF, startedAt: "now", shards: {} });
 
+  const KMS_URN =
+    "urn:pulumi:prod-shard-001::qairopay-tenant-keys::gcp:kms/cryptoKey:CryptoKey::prod-keys-us-east1-kek-t-1";
+  type Answer = string | ShardDiagnostic;
+  const succeeded = (fingerprint: string, tenants?: string[]): DeployedShard => ({
+    kind: "update",
+    result: "succeeded",
+    fingerprint,
+    tenants,
+  });
+
   /** The Automation API's part, recorded: what a real stack would be asked, with scripted answers. */
-  function scripted(answers: Record<string, (string | undefined)[]>, deployed: Record<string, string> = {}) {
+  function scripted(answers: Record<string, Answer[]>, deployed: Record<string, DeployedShard> = {}) {
     const calls: string[] = [];
     let inFlight = 0;
     let most = 0;
     const stacks: ShardStacks = {
-      lastFingerprint: async (s) => deployed[s.stack],
+      cliVersion: async () => "3.248.0",
+      lastDeployment: async (s) => deployed[s.stack],
       up: async (s) => {
         calls.push(s.stack);
         inFlight++;
         most = Math.max(most, inFlight);
         await new Promise((r) => setTimeout(r, 5));
         inFlight--;
-        const error = (answers[s.stack] ?? []).shift();
-        if (error) throw new Error(error);
+        const answer = (answers[s.stack] ?? []).shift();
+        if (answer)
+          throw new ShardUpFailure(
+            s.stack,
+            [typeof answer === "string" ? { message: answer } : answer],
+            undefined,
+          );
         return { changes: { create: 2 } };
       },
     };
     return { stacks, calls, most: () => most };
   }
 
-  test("unchanged shards are left alone; a 429 is retried; another error fails the shard; at most `concurrency` at once", async () => {
+  test("unchanged shards are left alone; a Cloud KMS 429 is retried; another error fails the shard with its diagnostic; at most `concurrency` at once", async () => {
     const file = journalFile();
     const { stacks, calls, most } = scripted(
       {
-        "prod-shard-001": ["googleapi: Error 429: Quota exceeded for quota metric 'Write requests'"],
+        "prod-shard-001": [
+          {
+            urn: KMS_URN,
+            message:
+              "1 error occurred:\n\t* Error creating CryptoKey: googleapi: Error 429: Quota exceeded for quota metric 'Write requests'",
+          },
+        ],
         "prod-shard-002": ["permission denied"],
       },
-      { "prod-shard-003": "f-3", "prod-shard-000": "an older fingerprint" },
+      { "prod-shard-003": succeeded("f-3"), "prod-shard-000": succeeded("an older fingerprint") },
     );
     const journal = newJournal();
     const outcomes = await deployShards(shards, stacks, {
@@ -259,6 +286,67 @@ describe("`tenants up`: shard stacks deployed with bounded concurrency, retries 
     expect(JSON.parse(fs.readFileSync(file, "utf8")).shards["prod-shard-002"].error).toBe(
       "permission denied",
     );
+  });
+
+  test("only the newest history entry counts: after a refresh, a failed update or a destroy the shard is updated again", async () => {
+    const deployed: Record<string, DeployedShard> = {
+      "prod-shard-000": { ...succeeded("f-0"), kind: "refresh" },
+      "prod-shard-001": { ...succeeded("f-1"), result: "failed" },
+      "prod-shard-002": { ...succeeded("f-2"), kind: "destroy" },
+      "prod-shard-003": succeeded("f-3"),
+    };
+    const { stacks, calls } = scripted({}, deployed);
+    await deployShards(shards, stacks, {
+      concurrency: 1,
+      attempts: 1,
+      journalFile: journalFile(),
+      journal: newJournal(),
+    });
+    expect(calls).toEqual(["prod-shard-000", "prod-shard-001", "prod-shard-002"]);
+  });
+
+  test("two operators, one shard: a run that would remove a deployed tenant is refused and changes nothing (in staging too)", async () => {
+    // Another operator's run added t-9 to shard 0; this checkout's ledger does not have it yet.
+    const { stacks, calls } = scripted({}, { "prod-shard-000": succeeded("f-other", ["t-0", "t-9"]) });
+    const outcomes = await deployShards(shards, stacks, {
+      concurrency: 1,
+      attempts: 1,
+      journalFile: journalFile(),
+      journal: newJournal(),
+    });
+    expect(outcomes[0]).toMatchObject({ stack: "prod-shard-000", status: "refused" });
+    expect(outcomes[0].error).toMatch(
+      /^refused: the shard's deployed configuration holds t-9, which this run would remove/,
+    );
+    expect(calls).not.toContain("prod-shard-000");
+  });
+
+  test("a 429 that is not Cloud KMS's (the state file's own write rate on GCS) is not retried as a quota error", async () => {
+    const stateWrite: ShardDiagnostic = {
+      message:
+        "post-step event returned an error: failed to save snapshot: googleapi: Error 429: The rate of change requests to the object exceeds the rate limit., rateLimitExceeded",
+    };
+    expect(isKmsQuotaDiagnostic(stateWrite)).toBe(false);
+    expect(isKmsQuotaDiagnostic({ ...stateWrite, urn: KMS_URN })).toBe(false);
+    expect(isKmsQuotaDiagnostic({ urn: KMS_URN, message: "googleapi: Error 429: Quota exceeded" })).toBe(
+      true,
+    );
+    expect(
+      isKmsQuotaDiagnostic({
+        urn: KMS_URN.replace("gcp:kms/cryptoKey:CryptoKey", "gcp:storage/bucket:Bucket"),
+        message: "Error 429",
+      }),
+    ).toBe(false);
+    const { stacks, calls } = scripted({ "prod-shard-001": [stateWrite] });
+    const outcomes = await deployShards(shards.slice(1, 2), stacks, {
+      concurrency: 1,
+      attempts: 5,
+      journalFile: journalFile(),
+      journal: newJournal(),
+      sleep: async () => undefined,
+    });
+    expect(calls).toEqual(["prod-shard-001"]);
+    expect(outcomes[0].status).toBe("failed");
   });
 
   test("a resumed run does only what the journal has not done", async () => {
@@ -293,25 +381,50 @@ describe("`tenants up`: shard stacks deployed with bounded concurrency, retries 
     expect(again.calls).toEqual(["prod-shard-001"]);
   });
 
-  test("quota errors are recognised as Cloud KMS reports them, other errors are not", () => {
-    expect(
-      [
-        "Error 429: Too Many Requests",
-        "RESOURCE_EXHAUSTED: Quota exceeded",
-        "Error 403: permission denied",
-      ].map(isQuotaError),
-    ).toEqual([true, true, false]);
+  test("once cancelled (Ctrl-C), no further shard starts", async () => {
+    const controller = new AbortController();
+    const { stacks, calls } = scripted({});
+    const slow: ShardStacks = {
+      ...stacks,
+      up: async (s, out) => {
+        controller.abort();
+        return stacks.up(s, out);
+      },
+    };
+    const outcomes = await deployShards(shards, slow, {
+      concurrency: 1,
+      attempts: 1,
+      journalFile: journalFile(),
+      journal: newJournal(),
+      signal: controller.signal,
+    });
+    expect(calls).toEqual(["prod-shard-000"]);
+    expect(outcomes.map((o) => o.status)).toEqual(["updated", "pending", "pending", "pending"]);
   });
 });
 
 describe("a shard's fingerprint (what `tenants up` compares with the last update)", () => {
-  test("the same inputs give the same fingerprint; its tenants or the platform's output change it", () => {
+  test("the same inputs give the same fingerprint; its tenants, the platform's output or the CLI's version change it", () => {
     const { shardFingerprint } = jest.requireActual("../tools/tenants/fingerprint");
     const config = { "qairopay-tenant-keys:tenants": '["a"]' };
     const platformOutput = { rings: { "us-east1": "r" } };
-    const base = shardFingerprint(config, platformOutput);
-    expect(shardFingerprint({ ...config }, { ...platformOutput })).toBe(base);
-    expect(shardFingerprint({ "qairopay-tenant-keys:tenants": '["a","b"]' }, platformOutput)).not.toBe(base);
-    expect(shardFingerprint(config, { rings: { "us-east1": "other" } })).not.toBe(base);
+    const base = shardFingerprint(config, platformOutput, "3.248.0");
+    expect(shardFingerprint({ ...config }, { ...platformOutput }, "3.248.0")).toBe(base);
+    expect(
+      shardFingerprint({ "qairopay-tenant-keys:tenants": '["a","b"]' }, platformOutput, "3.248.0"),
+    ).not.toBe(base);
+    expect(shardFingerprint(config, { rings: { "us-east1": "other" } }, "3.248.0")).not.toBe(base);
+    expect(shardFingerprint(config, platformOutput, "3.260.0")).not.toBe(base);
   });
+
+  test.each(["tenant-keys/index.js", "tenant-keys/Pulumi.yaml", "policies/tenant-keys/PulumiPolicy.yaml"])(
+    "it changes when %s changes (what `pulumi up` starts in tenant-keys/, and the pack's own files)",
+    (file) => {
+      const { shardFingerprint } = jest.requireActual("../tools/tenants/fingerprint");
+      const config = { "qairopay-tenant-keys:tenants": '["a"]' };
+      const base = shardFingerprint(config, {}, "3.248.0");
+      const read = (f: string) => (f === file ? "changed" : fs.readFileSync(path.join(__dirname, "..", f)));
+      expect(shardFingerprint(config, {}, "3.248.0", read)).not.toBe(base);
+    },
+  );
 });

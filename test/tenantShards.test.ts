@@ -1,5 +1,7 @@
 import * as fc from "fast-check";
-import { assignShards, ShardLedger, shardStackName } from "../tenantKeys/shards";
+import { TENANT_ID_PATTERN } from "../platform/config/tenants";
+import { assignShards, MAX_SHARD_LIMIT, ShardLedger, shardStackName } from "../tenantKeys/shards";
+import { shardConfigValues } from "../tools/tenants/shardPlan";
 
 const ids = (n: number, prefix = "t") => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
@@ -83,6 +85,23 @@ describe("tenant shard assignment", () => {
     );
     expect(() => assignShards(["a", "a"], undefined)).toThrow("the tenant list repeats an id");
     expect(() => assignShards(["a"], undefined, 0)).toThrow("shard limit 0: must be a positive integer");
+  });
+
+  test("a full shard of the longest tenant ids fits the CLI's argument and environment limits; a larger limit is refused", () => {
+    // The longest id TENANT_ID_PATTERN allows: 40 characters.
+    const longest = Array.from({ length: MAX_SHARD_LIMIT }, (_, i) => `t${String(i).padStart(39, "0")}`);
+    expect(longest.every((t) => TENANT_ID_PATTERN.test(t) && t.length === 40)).toBe(true);
+    const shard = { shard: 999, stack: "staging-shard-999", tenants: longest };
+    const config = shardConfigValues("organization/qairopay-platform/staging", shard, "qp-stg-platform-abcd");
+    const MAX_ARG_STRLEN = 131_072; // execve(2)
+    // What the language host puts in the program's environment (PULUMI_CONFIG), and the largest
+    // argument of `pulumi config set-all` (--plaintext key=value).
+    expect(Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(config)}`)).toBeLessThan(MAX_ARG_STRLEN);
+    for (const [k, v] of Object.entries(config))
+      expect(Buffer.byteLength(`${k}=${v}`)).toBeLessThan(MAX_ARG_STRLEN);
+    expect(() => assignShards(ids(3), undefined, MAX_SHARD_LIMIT + 1)).toThrow(
+      `shard limit ${MAX_SHARD_LIMIT + 1}: at most ${MAX_SHARD_LIMIT}`,
+    );
   });
 
   test("shard stack names sort with their numbers", () => {

@@ -6,7 +6,18 @@ import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError, configFromValues } from "../platform/config/read";
 import { ALLOWED_REGIONS, Region } from "../platform/config/regions";
 import { PROJECT_ROOT } from "../platform/paths";
-import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, parseArguments, writeOut } from "./cli/exitCodes";
+import { Cancellation, EXIT_INTERRUPTED, Interrupted, trapSignals } from "./cli/cancellation";
+import {
+  EXIT_LOCKED,
+  EXIT_MANDATORY_VIOLATION,
+  EXIT_OK,
+  failInput,
+  parseArguments,
+  writeOut,
+} from "./cli/exitCodes";
+import { PulumiCliMissing } from "./cli/pulumiCli";
+import { setStackConfigValue } from "./cli/stackFileEdit";
+import { StackLocked } from "./cli/stackState";
 import { jsonChange, renderChangesText, renderRehearsalText } from "./cli/rehearsalReport";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { automationStack } from "./failover/automation";
@@ -27,6 +38,16 @@ const program = new Command("failover")
   .option("--confirm-stack <name>", "the stack name again, for --execute and --rollback")
   .option("--reason <text>", "why (an incident or drill reference), recorded in the journal")
   .option("--json", "print JSON")
+  .option(
+    "--sql-endpoint <url>",
+    "Cloud SQL Admin API base URL (an emulator)",
+    "https://sqladmin.googleapis.com/v1",
+  )
+  .option(
+    "--monitoring-endpoint <url>",
+    "Cloud Monitoring API base URL (an emulator)",
+    "https://monitoring.googleapis.com/v3",
+  )
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -39,6 +60,8 @@ interface Options {
   confirmStack?: string;
   reason?: string;
   json?: boolean;
+  sqlEndpoint: string;
+  monitoringEndpoint: string;
 }
 
 const journalFile = (stack: string) => path.join(PROJECT_ROOT, ".failovers", `${stack}.json`);
@@ -46,6 +69,13 @@ const journalFile = (stack: string) => path.join(PROJECT_ROOT, ".failovers", `${
 /** A failover of this stack was started and not finished: its journal has no outcome. */
 function unfinished(journal: string): boolean {
   return fs.existsSync(journal) && !JSON.parse(fs.readFileSync(journal, "utf8")).outcome;
+}
+
+/** The region an unfinished failover to `to` started from, if there is one. */
+function startedFrom(journal: string, to: string | undefined): string | undefined {
+  if (!to || !unfinished(journal)) return undefined;
+  const prior = JSON.parse(fs.readFileSync(journal, "utf8")) as { from: string; to: string };
+  return prior.to === to ? prior.from : undefined;
 }
 
 /** Whether git has no uncommitted change to the stack file (outside a git checkout: assumed so). */
@@ -88,19 +118,34 @@ async function main(): Promise<number> {
   let config;
   try {
     stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
-    config = configFromValues(stackConfig.values, opts.stack);
+    // Resuming: the stack file may already say the target region (the configuration step is done);
+    // the failover is still planned from the region it started from.
+    const resumed = startedFrom(journalFile(opts.stack), opts.to);
+    if (resumed)
+      stackConfig = { ...stackConfig, values: { ...stackConfig.values, [PRIMARY_REGION_KEY]: resumed } };
+    config = configFromValues(stackConfig.values, opts.stack, stackConfig.secretKeys);
   } catch (err) {
     if (err instanceof StackFileError || err instanceof ConfigError) failInput(err.message);
     throw err;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const journal = journalFile(opts.stack);
+  const stackFile = opts.stackFile ?? path.join("stacks", `Pulumi.${opts.stack}.yaml`);
   let release: (() => void) | undefined;
+  let cancellation: Cancellation | undefined;
   try {
     if (opts.rollback) {
-      release = acquireRunLock(journalFile(opts.stack));
+      if (!unfinished(journal)) {
+        log(`refused: nothing to roll back: no failover of stack ${opts.stack} is unfinished (${journal})`);
+        return EXIT_MANDATORY_VIOLATION;
+      }
+      release = acquireRunLock(journal);
       const report = await rollbackFailover(
-        await automationStack(opts.stack),
-        journalFile(opts.stack),
+        {
+          setConfig: async (key, value) =>
+            setStackConfigValue(path.resolve(PROJECT_ROOT, stackFile), key, value),
+        },
+        journal,
         PRIMARY_REGION_KEY,
         log,
       );
@@ -126,22 +171,27 @@ async function main(): Promise<number> {
       log("refused: the offline plan fails its checks; nothing was changed");
       return EXIT_MANDATORY_VIOLATION;
     }
-    release = acquireRunLock(journalFile(opts.stack));
-    const stackFile = opts.stackFile ?? path.join("stacks", `Pulumi.${opts.stack}.yaml`);
-    if (!unfinished(journalFile(opts.stack)) && !committed(stackFile)) {
+    release = acquireRunLock(journal);
+    if (!unfinished(journal) && !committed(stackFile)) {
       log(
         `refused: ${stackFile} has uncommitted changes; the failover edits it, and the change must be reviewable on its own`,
       );
       return EXIT_MANDATORY_VIOLATION;
     }
+    cancellation = trapSignals(log);
     const report: FailoverReport = await executeFailover({
       plan,
       reason: opts.reason as string,
       stack: await automationStack(opts.stack),
-      sql: cloudSqlClient({ accessToken: accessTokenSource() }),
-      journalFile: journalFile(opts.stack),
+      sql: cloudSqlClient({
+        accessToken: accessTokenSource(),
+        sqlAdmin: opts.sqlEndpoint,
+        monitoring: opts.monitoringEndpoint,
+      }),
+      journalFile: journal,
       maxLagSeconds: config.alerting.drReplicaLagSeconds,
       log,
+      signal: cancellation.signal,
     });
     await writeOut(
       opts.json
@@ -156,13 +206,25 @@ async function main(): Promise<number> {
       );
     return report.outcome === "completed" ? EXIT_OK : EXIT_MANDATORY_VIOLATION;
   } catch (err) {
-    if (err instanceof FailoverInputError || err instanceof RunLockError) failInput(err.message);
+    if (err instanceof FailoverInputError || err instanceof RunLockError || err instanceof PulumiCliMissing)
+      failInput(err.message);
+    if (err instanceof Interrupted || cancellation?.reason) {
+      log(
+        `interrupted: ${(err as Error).message}. The journal ${journal} records what is done: run the same command again to continue.`,
+      );
+      return EXIT_INTERRUPTED;
+    }
+    if (err instanceof StackLocked) {
+      log(`refused: ${err.message}`);
+      return EXIT_LOCKED;
+    }
     if (err instanceof FailoverRefused) {
       log(`refused: ${err.message}`);
       return EXIT_MANDATORY_VIOLATION;
     }
     throw err;
   } finally {
+    cancellation?.dispose();
     release?.();
   }
 }

@@ -4,19 +4,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../platform/paths";
 import { parseDocument } from "yaml";
-import { CONFIG_KEYS, ConfigKeySpec } from "../platform/config/keys";
+import { projectConfigSection } from "../platform/config/projectFile";
 
 const file = path.join(PROJECT_ROOT, "Pulumi.yaml");
 const doc = parseDocument(fs.readFileSync(file, "utf8"));
-const config: Record<string, unknown> = {};
-for (const [key, spec] of Object.entries(CONFIG_KEYS) as [string, ConfigKeySpec][]) {
-  config[key] = {
-    type: spec.type,
-    ...(spec.type === "array" ? { items: { type: "string" } } : {}),
-    description: spec.description,
-    ...(spec.secret ? { secret: true } : {}),
-    ...(spec.default !== undefined ? { default: spec.default } : {}),
-  };
-}
-doc.set("config", doc.createNode(config));
+doc.set("config", doc.createNode(projectConfigSection()));
 fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));

@@ -10,7 +10,10 @@ import { outcomeByShard, renderOutcome, renderPlan } from "./keyRotation/report"
 import { progress } from "./cli/progress";
 import { loadShardSet, ShardSetError } from "./tenants/shardSet";
 import { rotateTenantKeys } from "./keyRotation/rotateTenantKeys";
-import { planRotation, RotationPlan } from "./keyRotation/rotationPlan";
+import { planRotation, RotationPlan, tenantKekRing } from "./keyRotation/rotationPlan";
+import { DeployedRingsError, deployedRings } from "./keyRotation/deployedRings";
+import { PulumiCliMissing } from "./cli/pulumiCli";
+import { Region } from "../platform/config/regions";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { loadPlatformConfig } from "./cli/stackConfig";
 
@@ -37,6 +40,10 @@ const program = new Command("rotate-tenant-keys")
   .option("--utilisation <share>", "share of the quota to use", positiveNumber, 0.9)
   .option("--concurrency <n>", "keys in flight per region", positiveNumber, 16)
   .option("--endpoint <url>", "Cloud KMS endpoint", "https://cloudkms.googleapis.com")
+  .option(
+    "--kms-project <id>",
+    "with --execute: the KMS project as deployed, when the stack's outputs cannot be read (default: the stack output tenantKeys, via the Pulumi CLI)",
+  )
   .option("--json", "print JSON instead of text")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -53,6 +60,7 @@ interface Options {
   utilisation: number;
   concurrency: number;
   endpoint: string;
+  kmsProject?: string;
   json?: boolean;
 }
 
@@ -61,13 +69,16 @@ async function main(): Promise<number> {
   if (stop !== undefined) return stop;
   const opts = program.opts<Options>();
   if (opts.utilisation > 1) failInput("--utilisation must be at most 1");
-  const plan = loadPlan(opts);
+  if (opts.kmsProject && !opts.execute) failInput("--kms-project goes with --execute");
   if (!opts.execute) {
+    const plan = loadPlan(opts);
     await writeOut(opts.json ? JSON.stringify(planJson(plan), null, 2) + "\n" : renderPlan(plan) + "\n");
     return plan.withinBudget ? EXIT_OK : EXIT_INCOMPLETE;
   }
   if (opts.confirmStack !== opts.stack) failInput(`--execute needs --confirm-stack ${opts.stack}`);
   if (!opts.reason?.trim()) failInput("--execute needs --reason (the incident or ticket reference)");
+  // The rings as deployed: an ephemeral stack's KMS project id carries a generation suffix.
+  const plan = loadPlan(opts, await deployed(opts));
 
   const client = new KmsClient({
     endpoint: opts.endpoint,
@@ -120,7 +131,7 @@ async function main(): Promise<number> {
 let shardOfTenant = new Map<string, string>();
 
 /** The rotation plan, with the shard stacks the ledger assigns the registry's tenants to. */
-function loadPlan(opts: Options): RotationPlan {
+function loadPlan(opts: Options, rings?: Record<Region, string>): RotationPlan {
   const config = loadPlatformConfig(opts.stack, opts.stackFile);
   // The shard figures are a report: a ledger problem must not stop an emergency rotation, which
   // lists the rings themselves.
@@ -134,9 +145,29 @@ function loadPlan(opts: Options): RotationPlan {
   shardOfTenant = new Map(shards.flatMap((s) => s.tenants.map((t) => [t, s.stack] as const)));
   return planRotation(
     config,
-    { writeQuotaPerMinute: opts.writeQuota, utilisation: opts.utilisation },
+    { writeQuotaPerMinute: opts.writeQuota, utilisation: opts.utilisation, rings },
     shards,
   );
+}
+
+/** The rings of the deployed stack (its outputs), or of the project the operator names. */
+async function deployed(opts: Options): Promise<Record<Region, string>> {
+  const regions = loadPlatformConfig(opts.stack, opts.stackFile).regions;
+  if (opts.kmsProject) {
+    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(opts.kmsProject))
+      failInput(`--kms-project ${opts.kmsProject}: not a Google Cloud project id`);
+    return Object.fromEntries(regions.map((r) => [r, tenantKekRing(opts.kmsProject as string, r)])) as Record<
+      Region,
+      string
+    >;
+  }
+  try {
+    return await deployedRings(opts.stack, regions);
+  } catch (err) {
+    if (err instanceof DeployedRingsError || err instanceof PulumiCliMissing)
+      failInput(`${err.message} (or give --kms-project <the deployed KMS project id>)`);
+    throw err;
+  }
 }
 
 function planJson(plan: RotationPlan) {

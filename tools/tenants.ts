@@ -28,7 +28,7 @@ const common = (cmd: Command) =>
     .option("--limit <n>", "tenants per shard (default: the ledger's, else 1000)", positiveNumber)
     .option(
       "--platform-stack <ref>",
-      "how the shards reference the platform stack (default: organization/qairopay-platform/<stack>)",
+      "the platform stack, fully qualified <org>/qairopay-platform/<stack> (default: organization/qairopay-platform/<stack>, a self-managed backend's name)",
     )
     .option("--json", "print JSON");
 
@@ -57,6 +57,21 @@ common(program.command("up"))
   .option("--attempts <n>", "tries per shard when Cloud KMS answers 429 (quota)", positiveNumber, 5)
   .option("--resume <journal>", "continue an interrupted run recorded in this journal")
   .option("--journal-dir <dir>", "where run journals are kept", ".tenant-keys")
+  .option(
+    "--parallel <n>",
+    "resource operations at once within one shard (`pulumi up --parallel`; the CLI's default is 4 per core)",
+    positiveNumber,
+    4,
+  )
+  .option(
+    "--cancel-stale-update",
+    "if a shard stack is locked by an update that no longer runs, `pulumi cancel` it first (never done without this flag)",
+  )
+  .option(
+    "--kms-endpoint <url>",
+    "Cloud KMS endpoint, to check whether a key whose create was interrupted exists",
+    "https://cloudkms.googleapis.com",
+  )
   .action(async (opts) => {
     process.exitCode = await runUp(opts);
   });

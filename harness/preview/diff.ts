@@ -1,6 +1,6 @@
 import { CapturedResource, isCloudResource } from "../model";
 import { IMMUTABLE_FIELDS, REPLACE_FIELDS } from "../../components/replaceFields";
-import { plain } from "../deployment";
+import { plain, UNDECRYPTED_SECRET } from "../deployment";
 
 export type ChangeOp = "create" | "update" | "replace" | "delete" | "same";
 
@@ -31,6 +31,8 @@ export function changedPaths(before: unknown, after: unknown, prefix = ""): stri
       .sort();
     return keys.flatMap((k) => changedPaths(before[k], after[k], prefix ? `${prefix}.${k}` : k));
   }
+  // A deployed secret offline is only ciphertext: nothing says it changed.
+  if (before === UNDECRYPTED_SECRET) return [];
   const normalise = (v: unknown) => (v === undefined ? null : v);
   return JSON.stringify(normalise(before)) === JSON.stringify(normalise(after)) ? [] : [prefix];
 }

@@ -1,5 +1,6 @@
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 import { ChangeOp, ResourceChange } from "./diff";
+import { KUBERNETES_PROVIDER } from "./guard";
 
 /** The engine's step operations in the guard's terms: both halves of a replacement are a replace. */
 const OPS: Partial<Record<OpType, ChangeOp>> = {
@@ -24,8 +25,10 @@ export function changesFromEngineEvents(events: EngineEvent[]): ResourceChange[]
   for (const event of events) {
     const meta = event.resourcePreEvent?.metadata;
     const op = meta && OPS[meta.op];
-    if (!meta || !op || meta.type.startsWith("pulumi:providers:") || meta.type === "pulumi:pulumi:Stack")
-      continue;
+    // Providers are steps too; the Kubernetes ones matter to the guard (their replacement
+    // re-creates every object they manage), the others carry no state.
+    const provider = meta?.type.startsWith("pulumi:providers:") && meta.type !== KUBERNETES_PROVIDER;
+    if (!meta || !op || provider || meta.type === "pulumi:pulumi:Stack") continue;
     // A replacement comes as several steps (with delete-before-replace, the delete-replaced one
     // first, carrying no keys): merge them, so the replace keeps the keys that force it.
     const prior = byUrn.get(meta.urn);

@@ -57,6 +57,7 @@ export const UNREUSABLE_NAMES: Record<string, { key: (i: Record<string, unknown>
 const LOGGING_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig";
 const BINAUTHZ_POLICY = "gcp:binaryauthorization/policy:Policy";
 const ATTESTOR = "gcp:binaryauthorization/attestor:Attestor";
+export const KUBERNETES_PROVIDER = "pulumi:providers:kubernetes";
 
 export interface GuardContext {
   /** URNs that something depends on (in either state): a VPC with dependants is stateful. */
@@ -77,6 +78,14 @@ export function guardChanges(changes: ResourceChange[], context: GuardContext): 
     c.type in STATEFUL_TYPES && (c.type !== "gcp:compute/network:Network" || context.dependedOn.has(c.urn));
 
   for (const c of changes) {
+    // A real preview's events carry the providers' own steps (the offline diff compares their
+    // kubeconfigs instead: kubernetesProviders.ts).
+    if (c.type === KUBERNETES_PROVIDER && c.op === "replace")
+      error(
+        "kubernetes-provider-replaced",
+        c,
+        `would be replaced${c.replaceFields.length ? ` (${c.replaceFields.join(", ")} changed)` : ""}, which deletes and re-creates every Kubernetes object it manages (namespaces with their pods): pulumi-kubernetes provider/pkg/provider/provider.go, DiffConfig.`,
+      );
     if (c.op === "replace" && stateful(c))
       error(
         "stateful-replace",

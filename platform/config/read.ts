@@ -31,11 +31,24 @@ type RawValues = Partial<Record<ConfigKey, string>>;
  * before failing, and nothing is registered before this returns.
  */
 export function readPlatformConfig(): PlatformConfig {
-  return configFromValues(pulumi.runtime.allConfig(), pulumi.getStack());
+  const all = pulumi.runtime.allConfig();
+  return configFromValues(all, pulumi.getStack(), Object.keys(all).filter(isConfigSecret));
 }
 
-/** The config of a stack from `namespace:key` strings, as the CLI passes them (also used by tools). */
-export function configFromValues(all: Record<string, string>, stack: string): PlatformConfig {
+// The SDK's own record of which keys the CLI passed as secrets (PULUMI_CONFIG_SECRET_KEYS).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const isConfigSecret: (key: string) => boolean = require("@pulumi/pulumi/runtime/config").isConfigSecret;
+
+/**
+ * The config of a stack from `namespace:key` strings, as the CLI passes them (also used by tools).
+ * `secretKeys`, the keys that were `secure:` in the stack file, lets a secret key given in
+ * plaintext be refused (secretProblems).
+ */
+export function configFromValues(
+  all: Record<string, string>,
+  stack: string,
+  secretKeys: readonly string[] = [],
+): PlatformConfig {
   const raw: RawValues = {};
   for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
     const value = all[`${PROJECT_NAME}:${key}`];
@@ -45,7 +58,24 @@ export function configFromValues(all: Record<string, string>, stack: string): Pl
     .filter((k) => k.startsWith(`${PROJECT_NAME}:`))
     .map((k) => k.slice(PROJECT_NAME.length + 1))
     .filter((k) => !(k in CONFIG_KEYS));
-  return validateConfig(raw, stack, unknown, providerConfigProblems(all));
+  return validateConfig(raw, stack, unknown, [
+    ...providerConfigProblems(all),
+    ...secretProblems(raw, new Set(secretKeys)),
+  ]);
+}
+
+/**
+ * Secret keys (keys.ts `secret: true`) holding a plaintext value. Pulumi.yaml cannot flag an
+ * optional secret (platform/config/projectFile.ts), so the program refuses what the CLI would
+ * refuse for a flagged one, in the CLI's words (pkg/workspace/config.go, validateStackConfigValue).
+ */
+export function secretProblems(raw: RawValues, secretKeys: ReadonlySet<string>): string[] {
+  return (Object.entries(CONFIG_KEYS) as [ConfigKey, ConfigKeySpec][])
+    .filter(([key, spec]) => spec.secret && raw[key] && !secretKeys.has(`${PROJECT_NAME}:${key}`))
+    .map(
+      ([key]) =>
+        `${PROJECT_NAME}:${key}: must be encrypted as it's secret: remove it from the stack file and set it with \`pulumi config set --secret ${key} <value>\` (docs/operations.md)`,
+    );
 }
 
 /** Problems with the keys of other namespaces the program relies on (`gcp:project`, ...). */

@@ -17,6 +17,24 @@ export function withOverrides(config: StackConfig, overrides: Record<string, unk
   return { ...config, values };
 }
 
+/** A stack configuration with a secret set as an operator would (`pulumi config set --secret`): a secure key. */
+export function withSecret(config: StackConfig, key: string, value: string): StackConfig {
+  const full = `qairopay-platform:${key}`;
+  return {
+    ...config,
+    values: { ...config.values, [full]: value },
+    secretKeys: [...config.secretKeys.filter((k) => k !== full), full],
+  };
+}
+
+/**
+ * Prod as it is operated: with the secret an operator sets through the stack's secrets provider
+ * (`pulumi config set --secret`, docs/operations.md), which the committed stack file does not hold.
+ */
+export function prodAsOperated(): StackConfig {
+  return withSecret(loadStack("prod"), "pagerDutyServiceKey", "offline-placeholder:pagerDutyServiceKey");
+}
+
 export function ofType(run: { resources: CapturedResource[] }, type: string): CapturedResource[] {
   return run.resources.filter((r) => r.type === type);
 }

@@ -4,6 +4,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 export const EXIT_OK = 0;
 export const EXIT_MANDATORY_VIOLATION = 1;
 export const EXIT_BAD_INPUT = 2;
+/** The operational tools: another update holds a stack's lock; nothing was changed on that stack. */
+export const EXIT_LOCKED = 4;
 
 /** Prints a clear message (no stack trace) and exits with the bad-input code. */
 export function failInput(message: string): never {

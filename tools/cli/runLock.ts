@@ -1,20 +1,22 @@
 import * as fs from "fs";
+import * as path from "path";
 
 /**
  * An exclusive lock file `<target>.lock` holding the owner's pid. A lock left by a killed run is
  * recognised (no such process) and taken over, so an interrupted tool can be re-run.
  */
 export function acquireRunLock(target: string): () => void {
-  const path = `${target}.lock`;
+  const lock = `${target}.lock`;
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(path, String(process.pid), { flag: "wx" });
-      return () => fs.rmSync(path, { force: true });
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(lock, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const owner = Number(fs.readFileSync(path, "utf8"));
+      const owner = Number(fs.readFileSync(lock, "utf8"));
       if (isAlive(owner)) throw new RunLockError(`${target} is being run by process ${owner}`);
-      fs.rmSync(path, { force: true });
+      fs.rmSync(lock, { force: true });
     }
   }
   throw new RunLockError(`cannot lock ${target}`);

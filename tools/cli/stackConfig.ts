@@ -7,7 +7,7 @@ import { failInput } from "./exitCodes";
 export function loadPlatformConfig(stack: string, stackFile?: string): PlatformConfig {
   try {
     const stackConfig = stackFile ? readStackFile(stackFile, stack) : loadStack(stack);
-    return configFromValues(stackConfig.values, stack);
+    return configFromValues(stackConfig.values, stack, stackConfig.secretKeys);
   } catch (err) {
     if (err instanceof StackFileError || err instanceof ConfigError) failInput(err.message);
     throw err;

@@ -1,31 +1,71 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import * as path from "path";
+import { load as loadYaml } from "js-yaml";
+import * as fs from "fs";
 import { PACKS } from "../../policies/packs";
 import { PROJECT_ROOT } from "../../platform/paths";
 import { stackPolicyConfigFile } from "../../harness/policyConfig";
+import { cliErrors, pulumiCommand } from "../cli/pulumiCli";
+import { setStackConfigValue } from "../cli/stackFileEdit";
+import { lockedBy } from "../cli/stackState";
 import { FailoverStack } from "./execute";
+import { FailoverInputError } from "./plan";
 
 /**
  * The stack through Pulumi's Automation API: a LocalWorkspace on this project (its Pulumi.yaml,
  * stackConfigDir and credentials as the CLI has them), previews and updates run with every
  * policy pack and the stack's policy configuration, as the pull-request workflow runs them.
  */
-export async function automationStack(stackName: string): Promise<FailoverStack> {
+export async function automationStack(
+  stackName: string,
+  workDir: string = PROJECT_ROOT,
+): Promise<FailoverStack> {
   // Loaded on demand: the offline plan needs none of it.
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  const stack = await LocalWorkspace.selectStack({ stackName, workDir: PROJECT_ROOT });
+  const stack = await LocalWorkspace.selectStack(
+    { stackName, workDir },
+    { pulumiCommand: await pulumiCommand() },
+  ).catch((err) => {
+    throw new FailoverInputError(`stack ${stackName}: ${cliErrors(err)}`);
+  });
   const policyPacks = PACKS.map((p) => path.join(PROJECT_ROOT, "policies", p.dir));
   const config = stackPolicyConfigFile(stackName);
   const policyPackConfigs = config ? policyPacks.map(() => config) : undefined;
+  const project = (loadYaml(fs.readFileSync(path.join(workDir, "Pulumi.yaml"), "utf8")) ?? {}) as {
+    name: string;
+    stackConfigDir?: string;
+  };
+  const shortName = stackName.split("/").pop() as string;
+  const stackFile = path.join(workDir, project.stackConfigDir ?? "", `Pulumi.${shortName}.yaml`);
+  const rethrowLock = (err: unknown): never => {
+    throw lockedBy(err, stackName) ?? err;
+  };
   return {
-    getConfig: async (key) => (await stack.getConfig(key)).value,
-    setConfig: (key, value) => stack.setConfig(key, { value }),
-    preview: async (onEvent: (e: EngineEvent) => void) => {
-      // Refreshed: the state must show the switchover before the provider plans the roles in place.
-      await stack.preview({ onEvent, policyPacks, policyPackConfigs, diff: true, refresh: true });
+    name: stackName,
+    exportState: () => stack.exportStack(),
+    probeLock: async () => {
+      // A refresh of the root Stack resource alone: it takes the lock (a preview does not, on a
+      // self-managed backend) and writes the state back unchanged; no provider is called.
+      const root = `urn:pulumi:${shortName}::${project.name}::pulumi:pulumi:Stack::${project.name}-${shortName}`;
+      await stack.refresh({ target: [root], color: "never" }).catch(rethrowLock);
     },
-    up: async (onEvent: (e: EngineEvent) => void) => {
-      await stack.up({ onEvent, policyPacks, policyPackConfigs, refresh: true });
+    setConfig: async (key, value) => setStackConfigValue(stackFile, key, value),
+    preview: async (onEvent: (e: EngineEvent) => void, signal: AbortSignal) => {
+      // Refreshed: the state must show the switchover before the provider plans the roles in place.
+      await stack.preview({
+        onEvent,
+        signal,
+        policyPacks,
+        policyPackConfigs,
+        diff: true,
+        refresh: true,
+        color: "never",
+      });
+    },
+    up: async (onEvent: (e: EngineEvent) => void, signal: AbortSignal) => {
+      await stack
+        .up({ onEvent, signal, policyPacks, policyPackConfigs, refresh: true, color: "never" })
+        .catch(rethrowLock);
     },
     outputs: async () =>
       Object.fromEntries(Object.entries(await stack.outputs()).map(([key, output]) => [key, output.value])),

@@ -3,17 +3,29 @@ import * as fs from "fs";
 import * as path from "path";
 import { changesFromEngineEvents } from "../../harness/preview/engineEvents";
 import { guardChanges } from "../../harness/preview/guard";
-import { Finding } from "../../harness/rehearsal/model";
+import { errorAt, Finding } from "../../harness/rehearsal/model";
+import { Interrupted } from "../cli/cancellation";
+import { cliErrors } from "../cli/pulumiCli";
+import { pendingOperations, pendingRecoveryCommands, StackLocked } from "../cli/stackState";
 import { FailoverPlan } from "./plan";
 
 /** The stack operations a failover needs; the Automation API implements them (automation.ts). */
 export interface FailoverStack {
-  getConfig(key: string): Promise<string | undefined>;
+  /** The stack's name as the backend knows it. */
+  name: string;
+  /** `pulumi stack export`: pending operations of an interrupted run. */
+  exportState(): Promise<unknown>;
+  /**
+   * Proves the stack's lock is free and its state writable, changing nothing (a `refresh` of the
+   * root Stack resource alone). Throws StackLocked if another update holds it.
+   */
+  probeLock(): Promise<void>;
+  /** Sets a configuration value in the stack file, keeping its comments (stackFileEdit.ts). */
   setConfig(key: string, value: string): Promise<void>;
-  /** `pulumi preview` with the policy packs; every engine event goes to `onEvent`. */
-  preview(onEvent: (event: EngineEvent) => void): Promise<void>;
-  /** `pulumi up` with the policy packs. */
-  up(onEvent: (event: EngineEvent) => void): Promise<void>;
+  /** `pulumi preview --refresh` with the policy packs; every engine event goes to `onEvent`. */
+  preview(onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<void>;
+  /** `pulumi up --refresh` with the policy packs; cancelled (gracefully) when `signal` aborts. */
+  up(onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<void>;
   outputs(): Promise<Record<string, unknown>>;
 }
 
@@ -21,10 +33,15 @@ export interface FailoverStack {
 export interface CloudSql {
   replicaLagSeconds(project: string, instance: string): Promise<number | undefined>;
   isPrimary(project: string, instance: string): Promise<boolean>;
-  switchover(project: string, instance: string): Promise<void>;
+  /** The name of a switchover of this instance that is still running, if there is one. */
+  runningSwitchover(project: string, instance: string): Promise<string | undefined>;
+  /** Starts a switchover; returns its operation's name. */
+  startSwitchover(project: string, instance: string): Promise<string>;
+  /** Follows an operation to DONE; throws the signal's reason if it aborts first (the operation goes on). */
+  waitForOperation(project: string, operation: string, signal?: AbortSignal): Promise<void>;
 }
 
-type StepName = "preflight" | "config" | "preview" | `switchover:${string}` | "up" | "verify";
+type StepName = "preflight" | `switchover:${string}` | "config" | "preview" | "up" | "verify";
 
 /** The journal of one failover: what is done, so an interrupted run resumes or rolls back. */
 export interface FailoverJournal {
@@ -34,12 +51,17 @@ export interface FailoverJournal {
   reason: string;
   startedAt: string;
   done: { step: StepName; at: string }[];
+  /** Switchovers requested and not yet seen DONE: cluster → Cloud SQL operation. */
+  requested?: Record<string, string>;
   outcome?: "completed" | "rolled-back";
   findings?: Finding[];
 }
 
 export interface FailoverReport {
-  /** blocked: the databases switched, but the guard refused the preview; fix and run again. */
+  /**
+   * blocked: the guard refused the preview (or the `up` strayed from what it judged): fix and run
+   * again. refused: a check before the first switchover failed; nothing changed.
+   */
   outcome: "completed" | "blocked" | "rolled-back";
   journal: string;
   steps: { step: string; at: string }[];
@@ -57,6 +79,8 @@ export interface ExecuteOptions {
   journalFile: string;
   maxLagSeconds: number;
   log: (line: string) => void;
+  /** Ctrl-C: nothing new starts; a running Pulumi operation cancels cleanly. */
+  signal?: AbortSignal;
 }
 
 function readJournal(file: string): FailoverJournal | undefined {
@@ -97,32 +121,61 @@ function openJournal(options: ExecuteOptions): FailoverJournal {
   };
 }
 
+/** The guard's judgement of a Pulumi operation's engine events. */
+function judge(events: EngineEvent[]): {
+  findings: Finding[];
+  changes: ReturnType<typeof changesFromEngineEvents>;
+} {
+  const changes = changesFromEngineEvents(events);
+  // The engine's events carry no dependency graph: every VPC counts as one with dependants.
+  const networks = changes.filter((c) => c.type === "gcp:compute/network:Network").map((c) => c.urn);
+  return { changes, findings: guardChanges(changes, { dependedOn: new Set(networks) }) };
+}
+
+const NEVER = new AbortController().signal;
+
 /**
  * Carries out a planned failover, step by step, each recorded in the journal before the next
- * starts: preflight (DR replica lag), the Cloud SQL switchovers, the configuration change that
- * records the new roles, a refreshed preview judged by the guard, a refreshed `up`, and
- * verification against Cloud SQL itself. The switchovers come first because the provider applies
- * the role swap in place only once its state shows it (a refresh after the switchover:
- * terraform-provider-google resource_sql_database_instance.go, isSwitchoverFromOldPrimarySide,
- * and its SQL switchover guide); before them nothing has changed, after them the data lives in
- * the new region and the run can only go forward.
+ * starts:
+ * 1. preflight, before anything irreversible: each DR replica's lag, then Pulumi itself — no
+ *    operation left pending, the stack's lock free and its state writable, and a refreshed
+ *    preview with the packs on the current configuration that the guard accepts (the backend is
+ *    reachable, the configuration decrypts, plugins and packs load, the clusters answer);
+ * 2. the Cloud SQL switchovers (a switchover still running from an interrupted run is followed,
+ *    never sent twice; its operation is journalled before it is followed);
+ * 3. the configuration change that records the new roles (the stack file, comments kept);
+ * 4. a refreshed preview judged by the guard — on every run that has an `up` to do, so a resume
+ *    after a failed `up` is judged again;
+ * 5. a refreshed `up`, watched: a step the preview did not announce, or one the guard refuses,
+ *    cancels it (the CLI finishes the steps in flight and stops);
+ * 6. verification against Cloud SQL itself.
+ * The switchovers come before the configuration because the provider applies the role swap in
+ * place only once its state shows it (a refresh after the switchover: terraform-provider-google
+ * resource_sql_database_instance.go, isSwitchoverFromOldPrimarySide); before them nothing has
+ * changed, after them the data lives in the new region and the run can only go forward.
  */
 export async function executeFailover(options: ExecuteOptions): Promise<FailoverReport> {
   const { stack, sql, journalFile, log } = options;
+  const signal = options.signal ?? NEVER;
   const journal = openJournal(options);
   const done = (step: StepName) => journal.done.some((d) => d.step === step);
+  const save = () => writeJournal(journalFile, journal);
   const record = (step: StepName) => {
     journal.done.push({ step, at: new Date().toISOString() });
-    writeJournal(journalFile, journal);
+    save();
     log(`✔ ${step}`);
   };
-  const finish = (outcome: FailoverJournal["outcome"] & string, findings: Finding[] = []): FailoverReport => {
-    journal.outcome = outcome;
-    journal.findings = findings;
-    writeJournal(journalFile, journal);
-    return { outcome, journal: journalFile, steps: journal.done, findings };
+  const stopIfCancelled = (before: string) => {
+    if (signal.aborted)
+      throw new Interrupted(`${String(signal.reason?.message ?? "cancelled")}: stopped before ${before}`);
   };
-  writeJournal(journalFile, journal);
+  const blocked = (findings: Finding[], what: string): FailoverReport => {
+    journal.findings = findings;
+    save();
+    log(`✘ ${what}: the guard refused ${findings.length} change(s); fix them and run the failover again`);
+    return { outcome: "blocked", journal: journalFile, steps: journal.done, findings };
+  };
+  save();
   const plan = await withDeployedProjects(options.plan, stack);
 
   if (!done("preflight")) {
@@ -138,38 +191,63 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
         );
       log(`  ${s.replica} lags by ${lag} s (at most ${options.maxLagSeconds} s)`);
     }
+    await pulumiPreflight(stack, signal, log);
+    stopIfCancelled("the first switchover");
     record("preflight");
   }
   for (const s of plan.switchovers) {
     const step: StepName = `switchover:${s.cluster}`;
     if (done(step)) continue;
-    // Idempotent on resume: a replica that is already the primary is not switched again.
-    if (!(await sql.isPrimary(s.project, s.replica))) await sql.switchover(s.project, s.replica);
+    // Idempotent on resume: a replica that is already the primary is not switched again, and a
+    // switchover still running (sent by a run that was interrupted) is followed, not sent again.
+    if (!(await sql.isPrimary(s.project, s.replica))) {
+      let operation = journal.requested?.[s.cluster] ?? (await sql.runningSwitchover(s.project, s.replica));
+      if (operation) log(`  following the switchover of ${s.replica} already running (${operation})`);
+      else {
+        stopIfCancelled(`the switchover of ${s.replica}`);
+        operation = await sql.startSwitchover(s.project, s.replica);
+        journal.requested = { ...journal.requested, [s.cluster]: operation };
+        save();
+      }
+      try {
+        await sql.waitForOperation(s.project, operation, signal);
+      } catch (err) {
+        if (!signal.aborted)
+          throw new FailoverRefused(
+            `the switchover of ${s.replica}: ${(err as Error).message}; the journal stays open: check the instance in Cloud SQL and run the same command again`,
+          );
+        throw new Interrupted(
+          `the switchover of ${s.replica} goes on in Cloud SQL (operation ${operation}); run the same command again to follow it`,
+        );
+      }
+    }
+    if (journal.requested) delete journal.requested[s.cluster];
     record(step);
   }
   if (!done("config")) {
     await stack.setConfig(plan.config.key, plan.to);
     record("config");
   }
-  if (!done("preview")) {
-    const events: EngineEvent[] = [];
-    await stack.preview((e) => events.push(e));
-    const changes = changesFromEngineEvents(events);
-    // The engine's events carry no dependency graph: every VPC counts as one with dependants.
-    const networks = changes.filter((c) => c.type === "gcp:compute/network:Network").map((c) => c.urn);
-    const findings = guardChanges(changes, { dependedOn: new Set(networks) });
-    if (findings.some((f) => f.severity === "error")) {
-      // The databases have already switched and the configuration says so: nothing to undo. The
-      // journal stays open; once the program is fixed, the same command resumes here.
-      journal.findings = findings;
-      writeJournal(journalFile, journal);
-      log(`✘ preview: the guard refused ${findings.length} change(s); fix them and run the failover again`);
-      return { outcome: "blocked", journal: journalFile, steps: journal.done, findings };
-    }
-    record("preview");
-  }
   if (!done("up")) {
-    await stack.up(() => undefined);
+    stopIfCancelled("the guarded preview");
+    const events: EngineEvent[] = [];
+    try {
+      await stack.preview((e) => events.push(e), signal);
+    } catch (err) {
+      if (signal.aborted)
+        throw new Interrupted("cancelled during the guarded preview: nothing changed since the switchovers");
+      throw new FailoverRefused(
+        `preview failed: ${cliErrors(err).split("\n").join("\n  ")}; the journal stays open: fix the cause and run the same command again`,
+      );
+    }
+    const judged = judge(events);
+    if (judged.findings.some((f) => f.severity === "error")) return blocked(judged.findings, "preview");
+    if (!done("preview")) record("preview");
+    else log("✔ preview (judged again before up)");
+
+    stopIfCancelled("up");
+    const upFindings = await watchedUp(stack, judged.changes, signal);
+    if (upFindings.length) return blocked(upFindings, "up");
     record("up");
   }
   if (!done("verify")) {
@@ -186,7 +264,92 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
       );
     record("verify");
   }
-  return finish("completed");
+  journal.outcome = "completed";
+  journal.findings = [];
+  save();
+  return { outcome: "completed", journal: journalFile, steps: journal.done, findings: [] };
+}
+
+/**
+ * What must hold before the first switchover, checked with Pulumi itself: nothing left pending by
+ * an interrupted run (it would be forgotten by the next `up`), the lock free (a self-managed
+ * backend's preview takes none: pkg/backend/diy/backend.go, so it is probed), and a refreshed
+ * preview on the current configuration that the guard accepts. Refuses with what to do; changes nothing.
+ */
+async function pulumiPreflight(stack: FailoverStack, signal: AbortSignal, log: (line: string) => void) {
+  const pending = pendingOperations(await stack.exportState());
+  if (pending.length)
+    throw new FailoverRefused(
+      `preflight: stack ${stack.name} has ${pending.length} operation(s) left pending by an interrupted run ` +
+        `(${pending.map((p) => `${p.urn} ${p.op}`).join(", ")}). Check each in Google Cloud, then resolve them ` +
+        `(docs/operations.md):\n  ${pendingRecoveryCommands(stack.name, pending).join("\n  ")}`,
+    );
+  await stack.probeLock();
+  const events: EngineEvent[] = [];
+  try {
+    await stack.preview((e) => events.push(e), signal);
+  } catch (err) {
+    if (signal.aborted) throw new Interrupted("cancelled during the preflight preview: nothing has changed");
+    throw new FailoverRefused(
+      `preflight: pulumi preview of the current configuration failed: ${cliErrors(err).split("\n").join("\n  ")}`,
+    );
+  }
+  const { findings } = judge(events);
+  if (findings.some((f) => f.severity === "error"))
+    throw new FailoverRefused(
+      `preflight: the preview of the current configuration already has changes the guard refuses: ${findings.map((f) => `${f.urn}: ${f.message}`).join("; ")}`,
+    );
+  log("  pulumi preview --refresh of the current configuration passes the packs and the guard");
+}
+
+/**
+ * `pulumi up`, held to what the guard judged: every step the engine announces (its
+ * resourcePreEvent, sent before the step runs) must be one the preview announced, with the same
+ * operation, and pass the guard on its own. The first that does not cancels the update through the
+ * Automation API's signal (the CLI finishes the steps in flight and starts nothing new), and is
+ * reported. Update plans (`preview --save-plan`, `up --plan`) would say the same, but are
+ * experimental (hidden unless PULUMI_EXPERIMENTAL: pkg/cmd/pulumi/operations/up.go) and fail
+ * spuriously (pulumi/pulumi#11587).
+ */
+async function watchedUp(
+  stack: FailoverStack,
+  judged: ReturnType<typeof changesFromEngineEvents>,
+  signal: AbortSignal,
+): Promise<Finding[]> {
+  const expected = new Map(judged.filter((c) => c.op !== "same").map((c) => [c.urn, c.op]));
+  const stray = new AbortController();
+  const findings: Finding[] = [];
+  const onEvent = (event: EngineEvent) => {
+    if (stray.signal.aborted || !event.resourcePreEvent) return;
+    const [change] = changesFromEngineEvents([event]);
+    if (!change || change.op === "same") return;
+    const refused = judge([event]).findings.filter((f) => f.severity === "error");
+    if (expected.get(change.urn) !== change.op)
+      refused.push(
+        errorAt(
+          "up-diverged",
+          change,
+          `the up would ${change.op} it, which the judged preview ${expected.has(change.urn) ? `planned as ${expected.get(change.urn)}` : "did not announce"}: cancelled`,
+        ),
+      );
+    if (!refused.length) return;
+    findings.push(...refused);
+    stray.abort(new Interrupted("the up strayed from the judged preview"));
+  };
+  try {
+    await stack.up(onEvent, AbortSignal.any([signal, stray.signal]));
+  } catch (err) {
+    if (findings.length) return findings;
+    if (signal.aborted)
+      throw new Interrupted(
+        "cancelled during up: Pulumi finished the steps in flight and recorded the state",
+      );
+    if (err instanceof StackLocked) throw err;
+    throw new FailoverRefused(
+      `up failed: ${cliErrors(err).split("\n").join("\n  ")}; the journal stays open: fix the cause and run the same command again (the preview is judged again first)`,
+    );
+  }
+  return findings;
 }
 
 /** The switchovers' projects as deployed: an ephemeral stack's ids carry a generation suffix (stack output projectIds). */
@@ -202,14 +365,20 @@ async function withDeployedProjects(plan: FailoverPlan, stack: FailoverStack): P
 
 /** Closes a failover interrupted before its first switchover; the configuration is restored if it moved. */
 export async function rollbackFailover(
-  stack: FailoverStack,
+  stack: Pick<FailoverStack, "setConfig">,
   journalFile: string,
   key: string,
   log: (line: string) => void,
 ): Promise<FailoverReport> {
   const journal = readJournal(journalFile);
-  if (!journal || journal.outcome) throw new FailoverRefused(`no unfinished failover in ${journalFile}`);
-  if (journal.done.some((d) => d.step.startsWith("switchover:")))
+  if (!journal || journal.outcome)
+    throw new FailoverRefused(
+      `nothing to roll back: ${journal ? `the last failover in ${journalFile} is ${journal.outcome}` : `no failover was started (${journalFile} does not exist)`}`,
+    );
+  if (
+    journal.done.some((d) => d.step.startsWith("switchover:")) ||
+    Object.keys(journal.requested ?? {}).length
+  )
     throw new FailoverRefused(
       "a Cloud SQL switchover already happened: the data now lives in the new region, so the failover can only be completed (run it again), not rolled back",
     );

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "timers/promises";
+import { describeFetchError } from "../cli/http";
 
 /**
  * The few Cloud KMS REST calls an emergency rotation needs (https://cloud.google.com/kms/docs/reference/rest):
@@ -90,6 +91,16 @@ export class KmsClient {
     return { cryptoKeys, serverTime: first.serverTime };
   }
 
+  /** A key by its full name, or undefined if Cloud KMS has no such key (404). */
+  async getCryptoKey(name: string): Promise<CryptoKey | undefined> {
+    try {
+      return (await this.call("GET", `/v1/${name}`)).body as CryptoKey;
+    } catch (err) {
+      if (err instanceof KmsApiError && err.httpStatus === 404) return undefined;
+      throw err;
+    }
+  }
+
   /** A new, enabled version (software keys are generated synchronously). */
   async createVersion(key: string, pacing?: WritePacing): Promise<CryptoKeyVersion> {
     this.writes++;
@@ -141,7 +152,7 @@ export class KmsClient {
       });
     } catch (err) {
       // Connection reset or refused: the call may or may not have happened; the caller re-checks.
-      throw new KmsApiError(`${method} ${path}: ${(err as Error).message}`, 0, true);
+      throw new KmsApiError(`${method} ${path}: ${describeFetchError(err)}`, 0, true);
     }
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as unknown) : {};

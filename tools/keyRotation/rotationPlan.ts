@@ -4,10 +4,17 @@ import { Region } from "../../platform/config/regions";
 import { PlatformConfig } from "../../platform/config/types";
 
 const TENANT_KEK_RING: KeyRingClass = "tenant-kek";
+/** The ring's id in Cloud KMS (KeyHierarchy names rings by class). */
+export const TENANT_KEK_RING_ID = TENANT_KEK_RING;
 
 /** The tenant KEK ring of a region, as the Cloud KMS API names it (KeyHierarchy names rings by class). */
 export function tenantKekRing(project: string, region: Region): string {
   return `projects/${project}/locations/${region}/keyRings/${TENANT_KEK_RING}`;
+}
+
+/** The project of a key ring's name (`projects/<project>/locations/…`). */
+export function projectOfRing(ring: string): string {
+  return ring.split("/")[1];
 }
 
 export interface RegionPlan {
@@ -49,6 +56,12 @@ export interface PlanOptions {
   writeQuotaPerMinute?: number;
   /** Share of the quota the run uses, leaving room for other callers. @default 0.9 */
   utilisation?: number;
+  /**
+   * The tenant-kek ring of each region as deployed (the platform stack's `tenantKeys` output). An
+   * ephemeral stack's KMS project id carries a generation suffix the configuration does not know.
+   * @default derived from the configured KMS project (the plan, offline)
+   */
+  rings?: Partial<Record<Region, string>>;
 }
 
 /** What an emergency rotation of every tenant KEK of a stack involves, from its configuration alone. */
@@ -65,7 +78,7 @@ export function planRotation(
   const quota = options.writeQuotaPerMinute ?? plannedWriteQuota(config.tenants.length);
   const paced = quota * utilisation;
   const regions = config.regions.map((region): RegionPlan => {
-    const ring = tenantKekRing(config.projects.kms, region);
+    const ring = options.rings?.[region] ?? tenantKekRing(config.projects.kms, region);
     const expectedKeys = config.tenants.map((t) => `${ring}/cryptoKeys/${tenantKekName(t.id)}`);
     const writes = expectedKeys.length * EMERGENCY_ROTATION.writesPerKey;
     return {
@@ -86,7 +99,7 @@ export function planRotation(
       tenants: s.tenants.length,
       keys: s.tenants.length * regions.length,
     })),
-    project: config.projects.kms,
+    project: options.rings ? projectOfRing(regions[0].ring) : config.projects.kms,
     budgetMinutes: EMERGENCY_ROTATION.budgetMinutes,
     writeQuotaPerMinute: quota,
     utilisation,

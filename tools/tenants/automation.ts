@@ -1,38 +1,92 @@
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import * as fs from "fs";
 import * as path from "path";
+import { load as loadYaml } from "js-yaml";
 import { PROJECT_ROOT } from "../../platform/paths";
-import { ShardDeployment, ShardStacks } from "./deployShards";
+import { cliErrors, pulumiCommand, pulumiVersion, runPulumi } from "../cli/pulumiCli";
+import { lockedBy, pendingOperations, PendingOperation } from "../cli/stackState";
+import { DeployedShard, ShardDeployment, ShardDiagnostic, ShardStacks, ShardUpFailure } from "./deployShards";
 import { FINGERPRINT_KEY, qualifiedShardStack } from "./fingerprint";
+import { TENANT_KEYS_PROJECT } from "../../tenantKeys/config";
 
-const WORK_DIR = path.join(PROJECT_ROOT, "tenant-keys");
+const KEY = "gcp:kms/cryptoKey:CryptoKey";
+
+export interface ShardStackOptions {
+  /** The tenant-keys project directory. @default tenant-keys/ of this repository */
+  workDir?: string;
+  /** The secrets provider a new shard stack is created with (the platform stack's). */
+  secretsProvider?: string;
+  /** Resource operations at once within one shard (`pulumi up --parallel`). */
+  parallel: number;
+  /** Cancels every running operation (Ctrl-C). */
+  signal: AbortSignal;
+  /** Whether a key exists in Cloud KMS, by its id (`<ring>/cryptoKeys/<name>`). */
+  keyExists: (id: string) => Promise<boolean>;
+  /** `pulumi cancel` a held lock (only on the operator's explicit --cancel-stale-update). */
+  cancelStaleUpdate?: boolean;
+  log: (line: string) => void;
+}
 
 /**
  * The shard stacks through Pulumi's Automation API: a LocalWorkspace on tenant-keys/ (its
  * Pulumi.yaml, the backend and credentials as the CLI has them), each stack named in the platform
- * reference's organisation, updates run with the tenant-key policy pack.
+ * reference's organisation, updates run with the tenant-key policy pack, a bounded parallelism and
+ * the tool's cancellation signal. Before each update, operations an interrupted run left pending
+ * are resolved with the CLI's own means, and a held lock is reported (or, on request, cancelled).
  */
-export function automationShardStacks(platformReference: string): ShardStacks {
-  const load = () => import("@pulumi/pulumi/automation");
+export function automationShardStacks(platformReference: string, options: ShardStackOptions): ShardStacks {
+  const workDir = options.workDir ?? path.join(PROJECT_ROOT, "tenant-keys");
   const stackName = (shard: ShardDeployment) => qualifiedShardStack(platformReference, shard.stack);
+  const workspace = async () => {
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    return LocalWorkspace.create({
+      workDir,
+      pulumiCommand: await pulumiCommand(),
+      ...(options.secretsProvider ? { secretsProvider: options.secretsProvider } : {}),
+    });
+  };
   return {
-    lastFingerprint: async (shard) => {
-      const { LocalWorkspace } = await load();
-      let stack;
+    cliVersion: pulumiVersion,
+    lastDeployment: async (shard) => {
+      const { Stack, StackNotFoundError } = await import("@pulumi/pulumi/automation");
+      let stack: Stack;
       try {
-        stack = await LocalWorkspace.selectStack({ stackName: stackName(shard), workDir: WORK_DIR });
-      } catch {
-        return undefined; // no such stack yet
+        stack = await Stack.select(stackName(shard), await workspace());
+      } catch (err) {
+        if (err instanceof StackNotFoundError) return undefined;
+        throw err;
       }
-      // The configuration the newest *update* ran with, as the backend recorded it (not the local
-      // stack file, which `up` writes before it runs; not a refresh, which deploys nothing).
-      const last = (await stack.history(20)).find((u) => u.kind === "update");
-      return last?.result === "succeeded" ? last.config?.[FINGERPRINT_KEY]?.value : undefined;
+      // The newest entry of any kind (update, refresh, destroy, import), without --show-secrets:
+      // the fingerprint and the tenants are plaintext, and no decrypter is needed.
+      const [last] = await stack.history(1, 1, false);
+      if (!last) return undefined;
+      const value = (key: string) => last.config?.[key]?.value;
+      const tenants = value(`${TENANT_KEYS_PROJECT}:tenants`);
+      return {
+        kind: last.kind,
+        result: last.result,
+        fingerprint: value(FINGERPRINT_KEY),
+        tenants: tenants ? (JSON.parse(tenants) as string[]) : undefined,
+      } satisfies DeployedShard;
     },
     up: async (shard, onOutput) => {
-      const { LocalWorkspace } = await load();
-      const stack = await LocalWorkspace.createOrSelectStack({
-        stackName: stackName(shard),
-        workDir: WORK_DIR,
-      });
+      const { Stack } = await import("@pulumi/pulumi/automation");
+      const name = stackName(shard);
+      const stack = await Stack.createOrSelect(name, await workspace());
+      const withLock = async <T>(what: () => Promise<T>): Promise<T> => {
+        try {
+          return await what();
+        } catch (err) {
+          const locked = lockedBy(err, name);
+          if (!locked || !options.cancelStaleUpdate) throw locked ?? err;
+          options.log(`${name}: cancelling the update that holds its lock (--cancel-stale-update)`);
+          await stack.cancel();
+          return what().catch((again) => {
+            throw lockedBy(again, name) ?? again;
+          });
+        }
+      };
+      await withLock(() => recoverPending(stack, name));
       await stack.setAllConfig(
         Object.fromEntries(
           Object.entries({ ...shard.config, [FINGERPRINT_KEY]: shard.fingerprint }).map(([k, value]) => [
@@ -41,14 +95,80 @@ export function automationShardStacks(platformReference: string): ShardStacks {
           ]),
         ),
       );
-      const result = await stack.up({
-        onOutput,
-        color: "never",
-        policyPacks: [path.join(PROJECT_ROOT, "policies", "tenant-keys")],
-      });
-      return { changes: (result.summary.resourceChanges ?? {}) as Record<string, number> };
+      const diagnostics: ShardDiagnostic[] = [];
+      const onEvent = (event: EngineEvent) => {
+        const d = event.diagnosticEvent;
+        if (d && (d.severity === "error" || d.severity === "info#err"))
+          diagnostics.push({ urn: d.urn, message: d.message.trim() });
+      };
+      try {
+        const result = await withLock(() =>
+          stack.up({
+            onOutput,
+            onEvent,
+            color: "never",
+            parallel: options.parallel,
+            signal: options.signal,
+            policyPacks: [path.join(PROJECT_ROOT, "policies", "tenant-keys")],
+          }),
+        );
+        return { changes: (result.summary.resourceChanges ?? {}) as Record<string, number> };
+      } catch (err) {
+        if (err instanceof Error && err.name === "StackLocked") throw err;
+        throw new ShardUpFailure(name, diagnostics, err);
+      }
     },
   };
+
+  /**
+   * Operations an interrupted `up` left pending (`pulumi stack export`). A key whose create was cut
+   * off may exist in Cloud KMS: it is imported with its id, never created again (a KMS key name is
+   * never free again, so a second create fails with 409 on every later run); a create Google does
+   * not have is cleared; the refresh clears the rest. All with one `pulumi refresh`
+   * (pkg/cmd/pulumi/operations/refresh.go: `--import-pending-creates <urn> <id>…`,
+   * `--clear-pending-creates`).
+   */
+  async function recoverPending(stack: Stack, name: string): Promise<void> {
+    const pending = pendingOperations(await stack.exportStack());
+    if (!pending.length) return;
+    const creates = pending.filter((p) => p.op === "creating");
+    const unknown = creates.filter((p) => p.type !== KEY);
+    if (unknown.length)
+      throw new Error(
+        `${name}: pending creates of types this tool cannot check (${unknown.map((p) => p.urn).join(", ")}): resolve them by hand (docs/operations.md)`,
+      );
+    const imports: string[] = [];
+    let cleared = 0;
+    for (const p of creates) {
+      const id = keyId(p);
+      if (await options.keyExists(id))
+        imports.push("--import-pending-creates", p.urn, "--import-pending-creates", id);
+      else cleared++;
+    }
+    options.log(
+      `${name}: ${pending.length} operation(s) left pending by an interrupted run: importing ${imports.length / 4} key(s) that exist in Cloud KMS, clearing ${cleared} create(s) that did not happen`,
+    );
+    await runPulumi(
+      [
+        "refresh",
+        "--stack",
+        name,
+        "--yes",
+        "--skip-preview",
+        "--color",
+        "never",
+        ...imports,
+        ...(cleared ? ["--clear-pending-creates"] : []),
+      ],
+      workDir,
+      options.signal,
+    );
+  }
+}
+
+/** The provider's id of a KMS key (magic-modules mmv1/products/kms/CryptoKey.yaml: `{{key_ring}}/cryptoKeys/{{name}}`). */
+export function keyId(p: PendingOperation): string {
+  return `${String(p.inputs.keyRing)}/cryptoKeys/${String(p.inputs.name)}`;
 }
 
 /**
@@ -58,11 +178,35 @@ export function automationShardStacks(platformReference: string): ShardStacks {
 export async function platformTenantKeys(platformReference: string): Promise<unknown> {
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
   // stackOutputs passes --stack: the platform project's selected stack is left as the operator had it.
-  const workspace = await LocalWorkspace.create({ workDir: PROJECT_ROOT });
-  const output = (await workspace.stackOutputs(platformReference)).tenantKeys?.value;
+  const workspace = await LocalWorkspace.create({
+    workDir: PROJECT_ROOT,
+    pulumiCommand: await pulumiCommand(),
+  });
+  let output: unknown;
+  try {
+    output = (await workspace.stackOutputs(platformReference)).tenantKeys?.value;
+  } catch (err) {
+    throw new Error(`cannot read the outputs of platform stack ${platformReference}: ${cliErrors(err)}`);
+  }
   if (!output)
     throw new Error(
       `platform stack ${platformReference} has no tenantKeys output: run \`pulumi up\` on it first (after \`tenants migrate\` for a stack deployed before the shards)`,
     );
   return output;
+}
+
+/**
+ * The secrets provider of the platform stack, from its stack file: the shards get the same one
+ * (`pulumi stack init --secrets-provider`), not a backend's default. A cloud KMS provider is named
+ * by `secretsprovider`; the passphrase provider leaves only `encryptionsalt`
+ * (pkg/secrets/passphrase/manager.go); neither means the backend's default (Pulumi Cloud's service
+ * provider), which needs no flag.
+ */
+export function platformSecretsProvider(stackFile: string): string | undefined {
+  if (!fs.existsSync(stackFile)) return undefined;
+  const doc = (loadYaml(fs.readFileSync(stackFile, "utf8")) ?? {}) as {
+    secretsprovider?: string;
+    encryptionsalt?: string;
+  };
+  return doc.secretsprovider ?? (doc.encryptionsalt ? "passphrase" : undefined);
 }

@@ -7,6 +7,12 @@ import { TENANT_KEYS_PROJECT } from "../../tenantKeys/config";
 /** What decides a shard's update: its program, what the program reads, and the policy pack `up` runs. */
 const PROGRAM_DIRS = ["bin/tenantKeys", "bin/policies/tenant-keys", "bin/policies/lib"];
 const PROGRAM_FILES = [
+  // What `pulumi up` starts in tenant-keys/ (its project file and entry point) and the pack's own files.
+  "tenant-keys/Pulumi.yaml",
+  "tenant-keys/index.js",
+  "policies/tenant-keys/PulumiPolicy.yaml",
+  "policies/tenant-keys/main.js",
+  "policies/tenant-keys/package.json",
   "bin/components/keyCatalogue.js",
   "bin/platform/config/tenants.js",
   "bin/policies/security/kms-cryptokey-rotation.js",
@@ -19,11 +25,16 @@ const PINNED = ["@pulumi/gcp", "@pulumi/pulumi", "@pulumi/policy"];
 
 /**
  * What a shard's last successful update must have had for the shard to be left alone: its
- * configuration, the program's and the pack's code, the pinned SDK and provider versions, and the
- * platform's `tenantKeys` output. Stored in the shard's configuration, so the update history
- * (`UpdateSummary.config`) records the one each update used.
+ * configuration, the program's and the pack's code, the pinned SDK and provider versions, the
+ * Pulumi CLI's version, and the platform's `tenantKeys` output. Stored in the shard's
+ * configuration, so the update history (`UpdateSummary.config`) records the one each update used.
  */
-export function shardFingerprint(config: Record<string, string>, platformOutput: unknown): string {
+export function shardFingerprint(
+  config: Record<string, string>,
+  platformOutput: unknown,
+  cliVersion: string,
+  read: (file: string) => Buffer | string = (file) => fs.readFileSync(path.join(PROJECT_ROOT, file)),
+): string {
   const hash = createHash("sha256");
   const files = [
     ...PROGRAM_DIRS.flatMap((dir) =>
@@ -35,11 +46,12 @@ export function shardFingerprint(config: Record<string, string>, platformOutput:
     ),
     ...PROGRAM_FILES,
   ];
-  for (const file of files) hash.update(file).update(fs.readFileSync(path.join(PROJECT_ROOT, file)));
+  for (const file of files) hash.update(file).update(read(file));
   const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
     dependencies: Record<string, string>;
   };
   hash.update(JSON.stringify(PINNED.map((name) => [name, pkg.dependencies[name]])));
+  hash.update(`pulumi ${cliVersion}`);
   hash.update(JSON.stringify(Object.entries(config).sort()));
   hash.update(JSON.stringify(platformOutput ?? null));
   return hash.digest("hex").slice(0, 32);

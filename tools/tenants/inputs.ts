@@ -1,6 +1,7 @@
 import * as path from "path";
 import { loadStack, readStackFile, StackFileError } from "../../harness/stackFile";
 import { ConfigError, configFromValues } from "../../platform/config/read";
+import { PROJECT_NAME } from "../../platform/config/keys";
 import { failInput } from "../cli/exitCodes";
 import { defaultPlatformReference } from "./platformFacts";
 import { loadShardSet, ShardSetError } from "./shardSet";
@@ -31,12 +32,18 @@ export function loadInputs(opts: Common) {
   opts = { ...opts, ledger: userPath(opts.ledger), stackFile: userPath(opts.stackFile) };
   try {
     const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
-    const config = configFromValues(stackConfig.values, opts.stack);
+    const config = configFromValues(stackConfig.values, opts.stack, stackConfig.secretKeys);
     const set = loadShardSet(config, {
       tenantsFile: opts.tenantsFile,
       ledger: opts.ledger,
       limit: opts.limit,
     });
+    // Fully qualified: a short name resolves in the *current* project, which for the shards (run in
+    // tenant-keys/) is qairopay-tenant-keys, not the platform's.
+    if (opts.platformStack !== undefined && !/^[\w.-]+\/[\w.-]+\/[\w.-]+$/.test(opts.platformStack))
+      failInput(
+        `--platform-stack ${opts.platformStack}: give it fully qualified, <org>/${PROJECT_NAME}/<stack> (a short name would resolve in the shards' own project)`,
+      );
     const reference = opts.platformStack ?? defaultPlatformReference(opts.stack);
     return { stackConfig, config, set, reference };
   } catch (err) {

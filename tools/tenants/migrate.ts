@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import { DeploymentError, readDeployment } from "../../harness/readDeployment";
 import { runOffline } from "../../harness/run";
+import { stackFilePath } from "../../harness/stackFile";
+import { platformSecretsProvider } from "./automation";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
 import { Common, loadInputs, userPath } from "./inputs";
 import { isTenantKek, migrationScript, planMoves, rehearseMigration, tenantOf } from "./migration";
@@ -42,7 +44,11 @@ export async function runMigrate(opts: MigrateOptions): Promise<number> {
   const shardPlans = new Map<string, Awaited<ReturnType<typeof planShard>>["resources"]>();
   for (const m of moves) shardPlans.set(m.shard.stack, (await planShard(facts, m.shard)).resources);
   const rehearsal = rehearseMigration(state, platformPlan, moves, shardPlans);
-  const script = migrationScript(reference, moves);
+  const script = migrationScript(
+    reference,
+    moves,
+    platformSecretsProvider(opts.stackFile ? userPath(opts.stackFile) : stackFilePath(opts.stack)),
+  );
   // The script follows this assignment, so `tenants up` must too: it is recorded with the script.
   const ledgerPath = userPath(opts.ledger) ?? defaultLedgerPath(opts.stack);
   if (opts.out) {

@@ -64,7 +64,7 @@ export async function planShard(platform: PlatformFacts, shard: ShardInput): Pro
       values: shardConfigValues(platform.reference, shard, platform.gcpProject),
       secretKeys: [],
     },
-    mocks: new GcpMocks(new Map(), { [platform.reference]: platform.outputs }),
+    mocks: new GcpMocks(undefined, { [platform.reference]: platform.outputs }),
     program: () => {
       const config = readShardConfig();
       return () => buildTenantKeyShard(config);

@@ -1,10 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
-import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
+import { stackFilePath } from "../../harness/stackFile";
+import { EXIT_INTERRUPTED, trapSignals } from "../cli/cancellation";
+import { EXIT_LOCKED, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
 import { progress } from "../cli/progress";
 import { acquireRunLock, RunLockError } from "../cli/runLock";
-import { automationShardStacks, platformTenantKeys } from "./automation";
-import { deployShards, Journal, ShardDeployment, ShardStacks } from "./deployShards";
+import { accessTokenSource } from "../keyRotation/accessToken";
+import { KmsClient } from "../keyRotation/kmsClient";
+import { automationShardStacks, platformSecretsProvider, platformTenantKeys } from "./automation";
+import { deployShards, Journal, ShardDeployment, ShardOutcome, ShardStacks } from "./deployShards";
 import { shardFingerprint } from "./fingerprint";
 import { Common, loadInputs, userPath } from "./inputs";
 import { shardConfigValues } from "./shardPlan";
@@ -16,11 +20,19 @@ export interface UpOptions extends Common {
   attempts: number;
   resume?: string;
   journalDir: string;
+  /** Resource operations at once within one shard. */
+  parallel: number;
+  /** `pulumi cancel` a lock left by an update that no longer runs (never without this flag). */
+  cancelStaleUpdate?: boolean;
+  /** The Cloud KMS endpoint used to check whether a key whose create was interrupted exists. */
+  kmsEndpoint: string;
 }
 
 /**
  * `tenants up`: records the assignment in the ledger first (so an interrupted run resumes with the
- * same shards), then creates and updates the shard stacks through the Automation API.
+ * same shards), then creates and updates the shard stacks through the Automation API. Ctrl-C
+ * cancels cleanly: the running shard updates finish their steps in flight and record their state,
+ * no new one starts, the journal says what is done, and the same command with `--resume` continues.
  */
 export async function runUp(
   opts: UpOptions,
@@ -51,16 +63,45 @@ export async function runUp(
     );
     journal = { platformStack: reference, startedAt: new Date().toISOString(), shards: {} };
   }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const cancellation = trapSignals(log);
+  const kmsClients = new Map<string, KmsClient>();
+  const token = accessTokenSource();
+  const shardStacks =
+    stacks ??
+    automationShardStacks(reference, {
+      secretsProvider: platformSecretsProvider(
+        opts.stackFile ? userPath(opts.stackFile) : stackFilePath(opts.stack),
+      ),
+      parallel: opts.parallel,
+      signal: cancellation.signal,
+      cancelStaleUpdate: opts.cancelStaleUpdate,
+      log,
+      keyExists: async (id) => {
+        // Billed to the key's own project, the KMS project whose quota the platform stack sizes.
+        const project = id.split("/")[1];
+        if (!kmsClients.has(project))
+          kmsClients.set(
+            project,
+            new KmsClient({ endpoint: opts.kmsEndpoint, accessToken: token, quotaProject: project }),
+          );
+        return (await kmsClients.get(project)?.getCryptoKey(id)) !== undefined;
+      },
+    });
   let tenantKeys: unknown;
+  let cliVersion: string;
   try {
     tenantKeys = await (platformOutput ?? (() => platformTenantKeys(reference)))();
+    cliVersion = await shardStacks.cliVersion();
   } catch (err) {
+    cancellation.dispose();
     failInput((err as Error).message);
   }
   let release: () => void;
   try {
     release = acquireRunLock(ledgerPath);
   } catch (err) {
+    cancellation.dispose();
     if (err instanceof RunLockError) failInput(err.message);
     throw err;
   }
@@ -70,36 +111,44 @@ export async function runUp(
     const gcpProject = stackConfig.values["gcp:project"];
     const deployments: ShardDeployment[] = set.shards.map((shard) => {
       const config = shardConfigValues(reference, shard, gcpProject);
-      return { ...shard, config, fingerprint: shardFingerprint(config, tenantKeys) };
+      return { ...shard, config, fingerprint: shardFingerprint(config, tenantKeys, cliVersion) };
     });
     const bar = progress(`tenant-key shard stacks of ${opts.stack}`, set.shards.length, {
       intervalSeconds: 30,
     });
-    const outcomes = await deployShards(deployments, stacks ?? automationShardStacks(reference), {
-      concurrency: opts.concurrency,
-      attempts: opts.attempts,
-      journalFile,
-      journal,
-      onProgress: (done, _total, detail) => bar.update(done, detail),
-    });
-    bar.stop();
-    const failed = outcomes.filter((o) => o.status === "failed");
+    let outcomes: ShardOutcome[];
+    try {
+      outcomes = await deployShards(deployments, shardStacks, {
+        concurrency: opts.concurrency,
+        attempts: opts.attempts,
+        journalFile,
+        journal,
+        signal: cancellation.signal,
+        onProgress: (done, _total, detail) => bar.update(done, detail),
+      });
+    } finally {
+      bar.stop();
+    }
+    const count = (status: ShardOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
+    const done = count("updated") + count("unchanged");
     const report = { journal: journalFile, ledger: ledgerPath, shards: outcomes };
+    const next = done < outcomes.length ? `; continue with the same command and --resume ${journalFile}` : "";
     process.stdout.write(
       opts.json
         ? JSON.stringify(report, null, 2) + "\n"
         : outcomes
             .map(
               (o) =>
-                `${o.stack.padEnd(22)} ${String(o.tenants).padStart(5)} tenants  ${o.status.padEnd(9)} ${o.attempts} attempt(s) ${o.seconds.toFixed(0)} s${o.error ? `\n    ${o.error.split("\n").slice(-3).join("\n    ")}` : ""}`,
+                `${o.stack.padEnd(22)} ${String(o.tenants).padStart(5)} tenants  ${o.status.padEnd(11)} ${o.attempts} attempt(s) ${o.seconds.toFixed(0)} s${o.error ? `\n    ${o.error.split("\n").slice(-6).join("\n    ")}` : ""}`,
             )
-            .join("\n") +
-            `\n\n${outcomes.length - failed.length}/${outcomes.length} shard stacks done; journal ${journalFile}` +
-            (failed.length ? `; re-run with --resume ${journalFile}` : "") +
-            "\n",
+            .join("\n") + `\n\n${done}/${outcomes.length} shard stacks done; journal ${journalFile}${next}\n`,
     );
-    return failed.length ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+    if (cancellation.reason) return EXIT_INTERRUPTED;
+    if (count("failed") || count("refused")) return EXIT_MANDATORY_VIOLATION;
+    if (count("locked")) return EXIT_LOCKED;
+    return EXIT_OK;
   } finally {
     release();
+    cancellation.dispose();
   }
 }

@@ -1,0 +1,72 @@
+import { runningCliProcesses } from "./pulumiCli";
+
+/** Exit code of a run stopped by Ctrl-C or SIGTERM after a clean cancel (128 + SIGINT, as shells report it). */
+export const EXIT_INTERRUPTED = 130;
+
+/** The run was cancelled by a signal; the message says what state things are in. */
+export class Interrupted extends Error {}
+
+export interface Cancellation {
+  /** Passed to every Automation API operation (`signal`) and to waits the tool makes itself. */
+  readonly signal: AbortSignal;
+  /** The signal that cancelled the run, if one did. */
+  readonly reason: string | undefined;
+  /** Throws Interrupted once a signal came: call it before starting anything new. */
+  throwIfCancelled(what: string): void;
+  dispose(): void;
+}
+
+const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Traps Ctrl-C (SIGINT), SIGTERM (a CI runner cancelling) and SIGHUP (the terminal closing) for an
+ * operational tool, as the Pulumi CLI itself does (pkg/backend/cancellation_scope.go):
+ * - the first signal aborts `signal`: every running CLI operation gets one SIGINT (the Automation
+ *   API's `signal`), finishes the steps in flight, writes its state and exits, and the tool starts
+ *   nothing new; the process stays alive until then, so the CLI never loses its reader;
+ * - a second one is passed on to the CLI, which then stops at once (it may leave pending
+ *   operations, which the next run recovers: docs/operations.md);
+ * - a third ends the tool at once.
+ */
+export function trapSignals(log: (line: string) => void): Cancellation {
+  const controller = new AbortController();
+  let reason: string | undefined;
+  let count = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    count++;
+    if (count === 1) {
+      reason = signal;
+      log(
+        `${signal} received: cancelling. Pulumi finishes the steps in flight and records the state; nothing new starts. ` +
+          "Send it again to stop Pulumi at once (that can leave pending operations: docs/operations.md).",
+      );
+      controller.abort(new Interrupted(signal));
+    } else if (count === 2) {
+      log(`${signal} received again: stopping Pulumi at once`);
+      for (const child of runningCliProcesses()) child.kill("SIGINT");
+    } else {
+      process.exit(EXIT_INTERRUPTED);
+    }
+  };
+  for (const s of SIGNALS) process.on(s, handler);
+  return {
+    signal: controller.signal,
+    get reason() {
+      return reason;
+    },
+    throwIfCancelled(what: string) {
+      if (reason) throw new Interrupted(`${reason} received: stopped before ${what}`);
+    },
+    dispose() {
+      for (const s of SIGNALS) process.off(s, handler);
+    },
+  };
+}
+
+/** A cancellation that never fires, for library callers and tests that bring no signals. */
+export const NEVER_CANCELLED: Cancellation = {
+  signal: new AbortController().signal,
+  reason: undefined,
+  throwIfCancelled: () => undefined,
+  dispose: () => undefined,
+};
