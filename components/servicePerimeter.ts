@@ -28,7 +28,24 @@ export const RESTRICTED_SERVICES = [
   // (https://cloud.google.com/artifact-registry/docs/securing-with-vpc-sc).
   "containeranalysis.googleapis.com",
   "binaryauthorization.googleapis.com",
+  // The findings topic of the logging project (DET-02): findings name the platform's resources.
+  "pubsub.googleapis.com",
 ];
+
+/**
+ * Google's agents that act on the projects from outside the perimeter: an ingress rule each, to one
+ * service (or every service, `*`) of some projects (or all, `*`), and an egress rule where they also
+ * reach out of it.
+ */
+export interface AgentAccess {
+  /** Why they cross, for the rule's title in reviews. */
+  purpose: string;
+  identities: pulumi.Input<pulumi.Input<string>[]>;
+  serviceName: string;
+  /** `projects/<number>`; @default ["*"] */
+  resources?: pulumi.Input<string>[];
+  egress: boolean;
+}
 
 export interface ServicePerimeterArgs {
   /** The organisation's access policy id (numeric); the organisation owns it, the stack does not. */
@@ -48,6 +65,12 @@ export interface ServicePerimeterArgs {
    * @default []
    */
   outsideWriters?: pulumi.Input<string>[];
+  /**
+   * Service agents that work inside the perimeter from outside it: Security Command Center's
+   * detectors, its notification agent (DET-01, DET-02).
+   * @default []
+   */
+  agents?: AgentAccess[];
   /**
    * Enforce the perimeter; otherwise it runs in dry-run, where violations are only logged.
    * @default false
@@ -87,28 +110,60 @@ export class ServicePerimeter extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const agents = pulumi
+      .all(
+        (args.agents ?? []).map((a) =>
+          pulumi.all([pulumi.output(a.identities), pulumi.all(a.resources ?? ["*"])]),
+        ),
+      )
+      .apply((resolved) =>
+        resolved.map(([identities, resources], i) => ({ ...args.agents![i], identities, resources })),
+      );
+    // An operation on every service takes no method selectors; one service's takes `*`.
+    const operation = (serviceName: string) =>
+      serviceName === "*" ? { serviceName } : { serviceName, methodSelectors: [{ method: "*" }] };
     const config = {
       resources: pulumi.all(args.projectNumbers).apply((numbers) => numbers.map((n) => `projects/${n}`)),
       restrictedServices: RESTRICTED_SERVICES,
       accessLevels: [level.name],
       vpcAccessibleServices: { enableRestriction: true, allowedServices: ["RESTRICTED-SERVICES"] },
-      ingressPolicies: pulumi.all(args.outsideWriters ?? []).apply((writers) => [
-        {
-          ingressFrom: { identities: [args.deployer], sources: [{ accessLevel: "*" }] },
-          ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
-        },
-        ...(writers.length
-          ? [
-              {
-                ingressFrom: { identities: writers, sources: [{ accessLevel: "*" }] },
-                ingressTo: {
-                  resources: ["*"],
-                  operations: [{ serviceName: "logging.googleapis.com", methodSelectors: [{ method: "*" }] }],
+      ingressPolicies: pulumi
+        .all([pulumi.all(args.outsideWriters ?? []), agents])
+        .apply(([writers, crossing]) => [
+          {
+            ingressFrom: { identities: [args.deployer], sources: [{ accessLevel: "*" }] },
+            ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+          },
+          ...(writers.length
+            ? [
+                {
+                  ingressFrom: { identities: writers, sources: [{ accessLevel: "*" }] },
+                  ingressTo: {
+                    resources: ["*"],
+                    operations: [
+                      { serviceName: "logging.googleapis.com", methodSelectors: [{ method: "*" }] },
+                    ],
+                  },
                 },
-              },
-            ]
-          : []),
-      ]),
+              ]
+            : []),
+          ...crossing
+            .filter((a) => a.identities.length)
+            .map((a) => ({
+              title: a.purpose,
+              ingressFrom: { identities: a.identities, sources: [{ accessLevel: "*" }] },
+              ingressTo: { resources: a.resources, operations: [operation(a.serviceName)] },
+            })),
+        ]),
+      egressPolicies: agents.apply((crossing) =>
+        crossing
+          .filter((a) => a.egress && a.identities.length)
+          .map((a) => ({
+            title: a.purpose,
+            egressFrom: { identities: a.identities },
+            egressTo: { resources: ["*"], operations: [operation(a.serviceName)] },
+          })),
+      ),
     };
     this.perimeter = new gcp.accesscontextmanager.ServicePerimeter(
       `${name}-perimeter`,

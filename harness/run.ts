@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs } from "@pulumi/pulumi/runtime";
 import { buildPlatform } from "../platform/build";
-import { PROJECT_NAME } from "../platform/config/keys";
+import { CONFIG_KEYS, PROJECT_NAME } from "../platform/config/keys";
 import { readPlatformConfig } from "../platform/config/read";
 import { PlatformConfig } from "../platform/config/types";
 import { CapturingMonitor } from "./capturingMonitor";
@@ -40,7 +40,7 @@ export async function runOffline(
   return runOfflineProgram({
     project: PROJECT_NAME,
     stackConfig,
-    mocks: new GcpMocks(known),
+    mocks: new GcpMocks(known, {}, sccOrganization(stackConfig)),
     // readPlatformConfig throws ConfigError with nothing registered.
     program: () => {
       const config = readPlatformConfig();
@@ -81,6 +81,14 @@ export async function runOfflineProgram(run: OfflineProgram): Promise<OfflineRun
     Error.stackTraceLimit = stackTraceLimit;
     resourceClass.callsites = callsites;
   }
+}
+
+/** The organisation Security Command Center is activated at, from the raw stack values (as Google knows it). */
+function sccOrganization(stackConfig: StackConfig): string | undefined {
+  const value = (key: string) => stackConfig.values[`${PROJECT_NAME}:${key}`];
+  const activation =
+    value("securityCommandCenterActivation") ?? CONFIG_KEYS.securityCommandCenterActivation.default;
+  return activation === "organization" ? value("orgPolicyOrganizationId") : undefined;
 }
 
 /** Generated values (random suffixes) a plan takes from the deployed stack when there is one. */

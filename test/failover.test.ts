@@ -65,12 +65,18 @@ describe("failover by configuration (RES-04)", () => {
       .sort();
     // Besides the instances, the migration follows the primary: its script runs again there; the
     // database and the deployer's user replicated with the data and ignore the change.
+    // So does the daily export (RES-10): the primary's name and the other region's bucket, the
+    // workflow and schedule moved to that region.
     expect(changed).toEqual([
+      "prod-card-vault-backups-schedule",
+      "prod-card-vault-backups-workflow",
       "prod-card-vault-migration-database",
       "prod-card-vault-migration-deployer",
       "prod-card-vault-migration-script",
       "prod-card-vault-us-central1",
       "prod-card-vault-us-east1",
+      "prod-ledger-backups-schedule",
+      "prod-ledger-backups-workflow",
       "prod-ledger-migration-database",
       "prod-ledger-migration-deployer",
       "prod-ledger-migration-script",

@@ -153,6 +153,12 @@ describe("the offline preview against a deployed state", () => {
         // An idempotent script replaced is the script run again on the new primary (its delete does nothing).
         ["replace", "prod-card-vault-migration-script"],
         ["replace", "prod-ledger-migration-script"],
+        // The daily export follows the primary to the other region's bucket; its workflow and
+        // schedule, which hold no state, move to that region with it (RES-10).
+        ["replace", "prod-card-vault-backups-workflow"],
+        ["replace", "prod-card-vault-backups-schedule"],
+        ["replace", "prod-ledger-backups-workflow"],
+        ["replace", "prod-ledger-backups-schedule"],
       ].sort(),
     );
     const instances = changed.filter((c) => c.type === "gcp:sql/databaseInstance:DatabaseInstance");
@@ -160,7 +166,10 @@ describe("the offline preview against a deployed state", () => {
       instances.every((c) => c.fields.includes("masterInstanceName") && c.replaceFields.length === 0),
     ).toBe(true);
     expect(
-      changed.filter((c) => c.op === "replace").every((c) => c.replaceFields.join() === "instance"),
+      changed
+        .filter((c) => c.op === "replace")
+        .map((c) => [c.type, c.replaceFields.join()])
+        .every(([type, fields]) => fields === (type.startsWith("gcp:sql/") ? "instance" : "region")),
     ).toBe(true);
     expect(findings).toEqual([]);
   });
@@ -315,6 +324,10 @@ describe("pulumi destroy rehearsed", () => {
       // The organisation's custom constraints and the folder's policies: a rebuild creates them again.
       ...Array(16).fill("gcp:orgpolicy/customConstraint:CustomConstraint"),
       ...Array(35).fill("gcp:orgpolicy/policy:Policy"),
+      // The folder's Security Health Analytics custom modules (DET-01), likewise.
+      ...Array(13).fill(
+        "gcp:securitycenter/managementFolderSecurityHealthAnalyticsCustomModule:ManagementFolderSecurityHealthAnalyticsCustomModule",
+      ),
     ]);
   });
 

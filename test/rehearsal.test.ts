@@ -535,7 +535,8 @@ describe("log-metric-propagation", () => {
     const mutated = editResource("prod-logging-alerts-metrics-propagated", (p) => {
       p.createDuration = "60s";
     })(prod);
-    expect(findings(mutated, "log-metric-propagation")).toHaveLength(4);
+    // The logging project's four security events and its two privileged-access alerts (IAM-07).
+    expect(findings(mutated, "log-metric-propagation")).toHaveLength(6);
     expect(findings(mutated, "log-metric-propagation")[0].message).toMatch(/\(60s wait\)/);
   });
 
@@ -739,6 +740,8 @@ describe("deny-policy-deployer", () => {
         "prod-audit-log-platform-writer",
         "prod-audit-log-cde-writer",
         "prod-audit-log-kms-writer",
+        // The findings topic's Pub/Sub agent gets its role there too (DET-02).
+        "prod-logging-agents-pubsub-role",
       ]
         .map((n) => urn(prod, n))
         .sort(),

@@ -19,6 +19,7 @@ export const STATEFUL_TYPES: Record<string, string> = {
   "gcp:storage/bucket:Bucket": "a Cloud Storage bucket and its objects",
   "gcp:secretmanager/secret:Secret": "a secret and its versions",
   "gcp:artifactregistry/repository:Repository": "an Artifact Registry repository and every image in it",
+  "gcp:gkebackup/backupPlan:BackupPlan": "a Backup for GKE plan and the backups it holds",
 };
 
 /**

@@ -1,11 +1,13 @@
 import { CapturedResource } from "../model";
 import { plain } from "../deployment";
+import { ExternalPrerequisites } from "./facts/prerequisites";
 
 /** Stack outputs that carry what the rehearsal needs beyond the registrations (see buildPlatform). */
 export const FACT_OUTPUTS = {
   deployer: "deployerPrincipal",
   projectNumbers: "projectNumbers",
   externallyEnabledApis: "externallyEnabledApis",
+  prerequisites: "externalPrerequisites",
 } as const;
 
 /** Facts about the stack that are not in any one resource: who deploys, which projects are whose. */
@@ -20,6 +22,10 @@ export interface StackFacts {
   createdProjects: Map<string, CapturedResource>;
   /** The project a resource without a `project` input lands in, per provider reference. */
   providerProjects: Map<string, string>;
+  /** Cloud Storage bucket name → its project, for what names a bucket only by name (its IAM). */
+  bucketProjects: Map<string, string>;
+  /** What the stack declares its organisation did outside it (Security Command Center, PAM). */
+  prerequisites: ExternalPrerequisites;
 }
 
 export interface StackFactInputs {
@@ -45,7 +51,10 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
   const projectNumbers = new Map<string, string>();
   const createdProjects = new Map<string, CapturedResource>();
   const providerProjects = new Map<string, string>();
+  const bucketProjects = new Map<string, string>();
   for (const r of resources) {
+    if (r.type === "gcp:storage/bucket:Bucket" && typeof r.inputs.project === "string")
+      bucketProjects.set(String(r.inputs.name), r.inputs.project);
     const outputs = plain(r.outputs) as Record<string, unknown>;
     if (r.type === PROJECT_TYPE) {
       const id = String(r.inputs.projectId ?? "");
@@ -70,7 +79,10 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
     given.externallyEnabledApis ??
     (stackOutputs[FACT_OUTPUTS.externallyEnabledApis] as string[] | undefined) ??
     [];
+  const prerequisites = (stackOutputs[FACT_OUTPUTS.prerequisites] as ExternalPrerequisites | undefined) ?? {};
   return {
+    prerequisites,
+    bucketProjects,
     deployer: deployer || undefined,
     externallyEnabledApis: new Set(external),
     projectNumbers,

@@ -3,6 +3,7 @@ import { AUDIT_BUCKET_ID, AuditLog, AuditLogSources } from "../../components/aud
 import { DataAccessAudit } from "../../components/dataAccessAudit";
 import { crossTenantFilter, securityEventFilters } from "../../components/logFilters";
 import { LoggingIsolation } from "../../components/loggingIsolation";
+import { privilegedAccessFilters } from "../../components/privilegedAccessFilters";
 import { PROJECT_ROLES } from "../../components/projects";
 import { SecurityAlerts } from "../../components/securityAlerts";
 import { PlatformConfig } from "../config/types";
@@ -50,13 +51,16 @@ export function buildAuditLogging(config: PlatformConfig, f: Foundation, keys: K
   return auditLog;
 }
 
-/** Security and resilience alerts (LOG-07, TEN-02): channels, log-based metrics, alert policies. */
+/**
+ * Security and resilience alerts (LOG-07, TEN-02, IAM-07): channels, log-based metrics, alert
+ * policies. Returns the logging project's notification channels, which detection pages too.
+ */
 export function buildAlerting(
   config: PlatformConfig,
   f: Foundation,
   auditLog: AuditLog,
   data: DataStores,
-): void {
+): pulumi.Output<string>[] {
   const { env, projects } = f;
   const ids = projects.ids;
   const runbook = "https://github.com/qairopay/platform/blob/main/docs/audit-logging.md";
@@ -68,17 +72,22 @@ export function buildAlerting(
   };
   // The filters name the logging project, whose id is an output where the stack creates it.
   const events = securityEventFilters("");
-  new SecurityAlerts(
+  // Just-in-time grants and break-glass activity (IAM-07), over the same aggregated bucket.
+  const privileged = privilegedAccessFilters(config.breakGlassAccounts);
+  const loggingAlerts = new SecurityAlerts(
     `${env}-logging-alerts`,
     {
       ...common,
       project: ids.logging,
       bucketName: auditLog.bucket.name,
-      logAlerts: Object.entries(events).map(([id, e]) => ({
-        id,
-        description: e.description,
-        filter: ids.logging.apply((project) => securityEventFilters(project)[id].filter),
-      })),
+      logAlerts: [
+        ...Object.entries(events).map(([id, e]) => ({
+          id,
+          description: e.description,
+          filter: ids.logging.apply((project) => securityEventFilters(project)[id].filter),
+        })),
+        ...Object.entries(privileged).map(([id, e]) => ({ id, ...e })),
+      ],
     },
     { dependsOn: f.ready.logging },
   );
@@ -109,4 +118,5 @@ export function buildAlerting(
       { dependsOn: [...Object.values(cluster.instances), ...f.ready[role]] },
     );
   }
+  return loggingAlerts.channels;
 }

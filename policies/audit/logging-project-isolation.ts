@@ -1,3 +1,4 @@
+import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { auditBuckets, bucketDestination, SINK_TYPES } from "./audit";
 
@@ -13,11 +14,30 @@ export const AUDITOR_ROLES = [
   "roles/logging.viewAccessor",
 ];
 
+/**
+ * The logging project's own service agents created by this stack (ServiceIdentity), which hold the
+ * role Google gives the agents it creates itself (`roles/<service>.serviceAgent`): Pub/Sub's, whose
+ * topic carries the findings (DET-02). Nothing else of Google's holds a role there.
+ */
+function ownAgentRole(resources: PolicyResource[], project: string, member: string, role: string): boolean {
+  return (
+    /^roles\/[a-z]+\.serviceAgent$/.test(role) &&
+    /^serviceAccount:service-\d+@gcp-sa-[a-z-]+\.iam\.gserviceaccount\.com$/.test(member) &&
+    resources.some(
+      (r) =>
+        r.type === "gcp:projects/serviceIdentity:ServiceIdentity" &&
+        r.props.project === project &&
+        r.props.member === member &&
+        role === `roles/${String(r.props.service).split(".")[0]}.serviceAgent`,
+    )
+  );
+}
+
 export const loggingProjectIsolation = stackPolicy(
   {
     name: "logging-project-isolation",
     description:
-      "Only sink writer identities (limited to the audit bucket) and the auditors' group hold roles in the logging project, every other project's sink writer holds its grant, and a deny policy protects it.",
+      "Only sink writer identities (limited to the audit bucket), the auditors' group and the project's own service agents (their service-agent role) hold roles in the logging project, every other project's sink writer holds its grant, and a deny policy protects it.",
     controls: ["LOG-01"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -51,7 +71,7 @@ export const loggingProjectIsolation = stackPolicy(
             role === "roles/logging.bucketWriter" &&
             condition.includes(`buckets/${String(bucket.props.bucketId)}`);
           const isAuditor = member.startsWith("group:") && AUDITOR_ROLES.includes(role);
-          if (!isWriter && !isAuditor) {
+          if (!isWriter && !isAuditor && !ownAgentRole(resources, project, member, role)) {
             findings.push({
               urn: grant.urn,
               problem: `${member} holds ${role} in logging project ${project}${writers.has(member) ? " without a condition limiting it to the audit bucket" : ""}`,

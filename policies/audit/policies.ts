@@ -4,6 +4,7 @@ import { loggingDataAccessAudit } from "./logging-data-access-audit-config";
 import { loggingProjectIsolation } from "./logging-project-isolation";
 import { loggingSinkEveryProject } from "./logging-sink-every-project";
 import { monitoringSecurityAlerts } from "./monitoring-security-event-alerts";
+import { monitoringPrivilegedAccessAlerts } from "./monitoring-privileged-access-alerts";
 import { sqlCrossTenantAlert } from "./sql-instance-cross-tenant-alert";
 
 /** The audit pack's policies; imported by tests and the offline evaluator, never via index.ts. */
@@ -13,5 +14,6 @@ export const auditPolicies: Policies = [
   loggingSinkEveryProject,
   loggingDataAccessAudit,
   monitoringSecurityAlerts,
+  monitoringPrivilegedAccessAlerts,
   sqlCrossTenantAlert,
 ];

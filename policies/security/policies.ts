@@ -25,6 +25,12 @@ import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
 import { sqlInstanceCmek } from "./sql-instance-cmek";
 import { storageBucketHardening } from "./storage-bucket-hardening";
 import { sqlInstancePrivateTls } from "./sql-instance-private-tls";
+import { sccNotificationEveryProject } from "./scc-notification-config-every-project";
+import { pubsubFindingsTopicCmek } from "./pubsub-findings-topic-cmek";
+import { sccHealthModulesDeployed } from "./scc-health-modules-deployed";
+import { pamEntitlementHardening } from "./pam-entitlement-hardening";
+import { iamPrivilegedRolesNotStanding } from "./iam-privileged-roles-not-standing";
+import { iamEntitledRolesNotAuthoritative } from "./iam-entitled-roles-not-authoritative";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
@@ -53,5 +59,11 @@ export const securityPolicies: Policies = [
   iamNoPublicPrincipals,
   iamNoServiceAccountKeys,
   iamWorkloadDataPlaneOnly,
+  iamPrivilegedRolesNotStanding,
+  iamEntitledRolesNotAuthoritative,
+  pamEntitlementHardening,
+  sccHealthModulesDeployed,
+  sccNotificationEveryProject,
+  pubsubFindingsTopicCmek,
   labelsStandard,
 ];

@@ -1,5 +1,8 @@
 import { mockProjectNumber } from "../../harness/gcpMocks";
 import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
+import { BACKUP_CASES } from "./backupCases";
+import { DETECTION_CASES } from "./detectionCases";
+import { PRIVILEGED_ACCESS_CASES } from "./privilegedAccessCases";
 
 /**
  * One case per way a control can be broken: a mutation of the prod plan, the policy that must
@@ -38,7 +41,7 @@ const POSTGRES_LOG_CROSS_TENANT_FILTER =
 
 const settings = (p: Record<string, unknown>) => p.settings as Record<string, Record<string, unknown>>;
 
-export const CASES: PolicyCase[] = [
+const PLATFORM_CASES: PolicyCase[] = [
   {
     policy: "kms-cryptokey-rotation",
     title: "a key rotating yearly",
@@ -1035,4 +1038,12 @@ export const CASES: PolicyCase[] = [
     on: "prod-secrets-pagerduty-service-key",
     message: `[ENC-08] gcp:secretmanager/secret:Secret "prod-secrets-pagerduty-service-key": the secret-manager agent of qp-prod-platform (service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-secretmanager.iam.gserviceaccount.com) holds no roles/cloudkms.cryptoKeyEncrypterDecrypter on ${KMS}/us-east1/keyRings/tenant-data/cryptoKeys/redis, which this resource encrypts with: the service cannot use the key. Fix: grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it`,
   },
+];
+
+/** Every case; detection, backups and privileged access keep theirs in files of their own. */
+export const CASES: PolicyCase[] = [
+  ...PLATFORM_CASES,
+  ...DETECTION_CASES,
+  ...PRIVILEGED_ACCESS_CASES,
+  ...BACKUP_CASES,
 ];
