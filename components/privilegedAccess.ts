@@ -28,13 +28,19 @@ export interface PrivilegedAccessArgs {
 }
 
 const PROJECT_RESOURCE_TYPE = "cloudresourcemanager.googleapis.com/Project";
+/** The role PAM's agent needs on a project whose entitlements it grants. */
+export const PAM_PROJECT_AGENT_ROLE = "roles/privilegedaccessmanager.projectServiceAgent";
 
 /**
  * Just-in-time privileged access to one project (IAM-07): entitlements whose grants last at most the
  * catalogue's limit, need a written justification, and — where `approvers` is set — a different
- * group's approval with its own justification; Privileged Access Manager's agent holds the role that
- * lets it add and remove the grants' conditional bindings ("Gives privileged access manager service
- * account access to modify IAM policies on GCP resources": roles/privilegedaccessmanager.serviceAgent).
+ * group's approval with its own justification; Privileged Access Manager's agent holds the narrowest
+ * role that lets it add and remove the grants' conditional bindings on a project
+ * (roles/privilegedaccessmanager.projectServiceAgent, as cloud-foundation-fabric modules/project/README.md
+ * "Privileged Access Manager (PAM) Entitlements" grants it; without it PAM reports the agent "missing
+ * permissions [resourcemanager.projects.getIamPolicy resourcemanager.projects.setIamPolicy
+ * resourcemanager.projects.get]": gitlab.com/gitlab-com/gl-infra/gitlab-dedicated/library/terraform/
+ * google-privileged-access-manager merge request 7).
  * No role an entitlement grants may be managed authoritatively by the stack (IAMBinding, IAMPolicy),
  * which would strip the grants' bindings (policy iam-entitled-roles-not-authoritative).
  */
@@ -47,7 +53,7 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
       `${name}-pam-agent`,
       {
         project: args.project,
-        role: "roles/privilegedaccessmanager.serviceAgent",
+        role: PAM_PROJECT_AGENT_ROLE,
         member: `serviceAccount:${args.pamAgent}`,
       },
       { parent: this },

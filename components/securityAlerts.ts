@@ -15,6 +15,8 @@ export interface LogAlertSpec {
   id: string;
   description: string;
   filter: pulumi.Input<string>;
+  /** Where on-call reads what to do, when not the alerts' common runbook. */
+  runbook?: string;
 }
 
 export interface SecurityAlertsArgs {
@@ -76,8 +78,8 @@ export class SecurityAlerts extends pulumi.ComponentResource {
         ).name,
       );
     }
-    const documentation = (what: string) => ({
-      content: `${what}\n\nRunbook: ${args.runbook}`,
+    const documentation = (what: string, runbook = args.runbook) => ({
+      content: `${what}\n\nRunbook: ${runbook}`,
       mimeType: "text/markdown",
     });
 
@@ -132,7 +134,7 @@ export class SecurityAlerts extends pulumi.ComponentResource {
             },
           ],
           notificationChannels: channels,
-          documentation: documentation(alert.description),
+          documentation: documentation(alert.description, alert.runbook),
           alertStrategy: { autoClose: "1800s" },
           userLabels: args.labels,
         },

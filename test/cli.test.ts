@@ -44,10 +44,13 @@ describe("npm run plan", () => {
   test("--json lists every resource with the contract's fields and exits 0", async () => {
     expect(plan.code).toBe(0);
     const out = JSON.parse(plan.stdout);
-    expect(Object.keys(out)).toEqual(["stack", "resources", "violations", "rehearsal"]);
+    // `prerequisites` extends the contract (DET-01, IAM-07): what the stack declares was done outside it.
+    expect(Object.keys(out)).toEqual(["stack", "resources", "violations", "rehearsal", "prerequisites"]);
     expect(out.stack).toBe("prod");
     expect(out.violations).toEqual([]);
     expect(out.rehearsal).toEqual([]);
+    expect(out.prerequisites.map((p: { id: string }) => p.id)).toEqual(["scc-activation", "pam-onboarding"]);
+    for (const p of out.prerequisites) expect(Object.keys(p)).toEqual(["id", "what", "verify"]);
     expect(out.resources.length).toBeGreaterThan(100);
     for (const r of out.resources) {
       expect(Object.keys(r)).toEqual([
@@ -202,9 +205,15 @@ describe("npm run plan", () => {
   });
 
   test("`rehearse --state` of the export is clean; an API removed from it is an error on what calls it (exit 1)", async () => {
-    expect(await run("rehearse", ["--state", exported, "--json"])).toMatchObject({
-      code: 0,
-      stdout: '{\n  "findings": []\n}\n',
+    const clean = await run("rehearse", ["--state", exported, "--json"]);
+    expect(clean.code).toBe(0);
+    // The export carries the stack's declared prerequisites (its output externalPrerequisites).
+    expect(JSON.parse(clean.stdout)).toEqual({
+      findings: [],
+      prerequisites: [
+        expect.objectContaining({ id: "scc-activation" }),
+        expect.objectContaining({ id: "pam-onboarding" }),
+      ],
     });
     const state = JSON.parse(fs.readFileSync(exported, "utf8"));
     state.deployment.resources = state.deployment.resources.filter(
@@ -229,6 +238,9 @@ describe("npm run plan", () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(
       "Apply rehearsal (what a first `pulumi up` would meet): 4 errors, 0 warnings",
+    );
+    expect(text.stdout).toMatch(
+      /\n\nExternal prerequisites the stack declares \(not verifiable offline; confirm before the first `pulumi up`\):\n  - Security Command Center ENTERPRISE is activated for organisation 418726350912, .*\n      verify: gcloud scc manage services describe security-health-analytics --organization=418726350912 && /,
     );
   });
 
@@ -299,12 +311,29 @@ describe("npm run plan", () => {
     ]);
     expect(flipped.code).toBe(0);
     const out = JSON.parse(flipped.stdout);
-    expect(Object.keys(out)).toEqual(["findings", "changes"]);
+    expect(Object.keys(out)).toEqual(["findings", "changes", "prerequisites"]);
     expect(out.findings).toEqual([]);
     expect(
-      out.changes.filter((c: { op: string }) => c.op !== "same").map((c: { op: string }) => c.op),
-      // The four instances in place; the two migration scripts run again on the new primaries.
-    ).toEqual(["update", "update", "update", "update", "replace", "replace"]);
+      out.changes
+        .filter((c: { op: string }) => c.op !== "same")
+        .map((c: { op: string; urn: string }) => `${c.op} ${c.urn.split("::").pop()}`)
+        .sort(),
+      // The four instances in place; the two migration scripts run again on the new primaries; the
+      // backup exports' workflows and schedules move to the new export region (RES-10: they hold no
+      // state, and the region is part of their identity).
+    ).toEqual(
+      [
+        "replace prod-card-vault-backups-schedule",
+        "replace prod-card-vault-backups-workflow",
+        "replace prod-ledger-backups-schedule",
+        "replace prod-ledger-backups-workflow",
+        ...["card-vault", "ledger"].map((c) => `replace prod-${c}-migration-script`),
+        "update prod-card-vault-us-central1",
+        "update prod-card-vault-us-east1",
+        "update prod-ledger-us-central1",
+        "update prod-ledger-us-east1",
+      ].sort(),
+    );
     expect(Object.keys(out.changes[0])).toEqual(["urn", "op", "fields"]);
 
     const state = JSON.parse(fs.readFileSync(exported, "utf8"));

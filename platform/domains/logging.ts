@@ -86,7 +86,11 @@ export function buildAlerting(
           description: e.description,
           filter: ids.logging.apply((project) => securityEventFilters(project)[id].filter),
         })),
-        ...Object.entries(privileged).map(([id, e]) => ({ id, ...e })),
+        ...Object.entries(privileged).map(([id, e]) => ({
+          id,
+          ...e,
+          runbook: "https://github.com/qairopay/platform/blob/main/docs/privileged-access.md",
+        })),
       ],
     },
     { dependsOn: f.ready.logging },

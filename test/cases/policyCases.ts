@@ -1047,3 +1047,10 @@ export const CASES: PolicyCase[] = [
   ...PRIVILEGED_ACCESS_CASES,
   ...BACKUP_CASES,
 ];
+
+/** The case of that title; a missing one is an error, never an empty check. */
+export function caseTitled(title: string): PolicyCase {
+  const c = CASES.find((x) => x.title === title);
+  if (!c) throw new Error(`no policy case "${title}"`);
+  return c;
+}

@@ -40,14 +40,9 @@ export function prerequisitesOf(p: ExternalPrerequisites): Prerequisite[] {
       scc.activation === "organization" ? `--organization=${scc.organizationId}` : "--project=<project>";
     out.push({
       id: "scc-activation",
-      what: `Security Command Center ${scc.tier} is activated for ${where}`,
-      verify: `gcloud scc manage services describe security-health-analytics ${parent}`,
-    });
-    out.push({
-      id: "scc-detectors",
-      what: "Security Health Analytics, Event Threat Detection and Container Threat Detection are enabled (DET-01)",
+      what: `Security Command Center ${scc.tier} is activated for ${where}, with Security Health Analytics, Event Threat Detection and Container Threat Detection enabled (DET-01)`,
       verify: ["security-health-analytics", "event-threat-detection", "container-threat-detection"]
-        .map((s) => `gcloud scc manage services describe ${s} ${parent}`)
+        .map((service) => `gcloud scc manage services describe ${service} ${parent}`)
         .join(" && "),
     });
     if (scc.pciComplianceFramework)

@@ -4,12 +4,15 @@ import { cmekGrantBeforeUse } from "./cmekGrantBeforeUse";
 import { crdInstalled } from "./crdInstalled";
 import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
+import { externalPrerequisites } from "./externalPrerequisites";
 import { fieldLimits } from "./fieldLimits";
 import { logMetricPropagation } from "./logMetricPropagation";
 import { orgPolicyDryRunSupported, orgPolicyOrdering } from "./orgPolicyApplyRules";
 import { perimeterCrossings } from "./perimeterCrossings";
 import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
+import { privilegedAccessAgentAllowed } from "./privilegedAccessAgentAllowed";
 import { projectCreatedFirst } from "./projectCreatedFirst";
+import { sccNotificationAgentGrant } from "./sccNotificationAgentGrant";
 import { serviceAgentExists } from "./serviceAgentExists";
 import { serviceAgentRole } from "./serviceAgentRole";
 import { sqlDrDesignationApplied } from "./sqlDrDesignationApplied";
@@ -37,4 +40,7 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   perimeterCrossings,
   orgPolicyDryRunSupported,
   orgPolicyOrdering,
+  externalPrerequisites,
+  sccNotificationAgentGrant,
+  privilegedAccessAgentAllowed,
 ];

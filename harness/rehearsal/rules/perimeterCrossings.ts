@@ -12,6 +12,12 @@ const DETECTION_TYPES = [
   "gcp:securitycenter/managementFolderSecurityHealthAnalyticsCustomModule:ManagementFolderSecurityHealthAnalyticsCustomModule",
 ];
 const WORKFLOW = "gcp:workflows/workflow:Workflow";
+const ENTITLEMENT = "gcp:privilegedaccessmanager/entitlement:entitlement";
+/**
+ * What Privileged Access Manager's agent calls in a project: its grants are bindings it writes into
+ * the project's IAM policy (Resource Manager's setIamPolicy), on behalf of PAM's own API.
+ */
+const PAM_SERVICES = ["cloudresourcemanager.googleapis.com", "privilegedaccessmanager.googleapis.com"];
 const SINKS = [
   "gcp:logging/folderSink:FolderSink",
   "gcp:logging/organizationSink:OrganizationSink",
@@ -23,6 +29,7 @@ interface Ingress {
 }
 interface PerimeterConfig {
   resources?: string[];
+  restrictedServices?: string[];
   ingressPolicies?: Ingress[];
 }
 
@@ -41,7 +48,7 @@ const destinationProject = (sink: CapturedResource) =>
 export const perimeterCrossings: RehearsalRule = {
   id: "perimeter-crossings",
   description:
-    "Every call the plan implies into the VPC Service Controls perimeter from outside it (log sinks of folders, organisations or outside projects; the deployer) has an ingress rule, and the ingress rules admit no other identity.",
+    "Every call the plan implies into the VPC Service Controls perimeter from outside it (log sinks of folders, organisations or outside projects; the deployer; Security Command Center's scanners and notification agent; the backup workflows; Privileged Access Manager's agent where the perimeter restricts Resource Manager or PAM) has an ingress rule, and the ingress rules admit no other identity.",
   sources: [
     "https://cloud.google.com/vpc-service-controls/docs/ingress-egress-rules",
     "https://cloud.google.com/logging/docs/export/configure_export_v2",
@@ -113,6 +120,23 @@ export const perimeterCrossings: RehearsalRule = {
             urn: workflow.urn,
             severity: "error",
             message: `${label(workflow)} calls the perimeter's APIs as ${identity} from Google's infrastructure, and no ingress rule admits that identity: once enforced, its calls are refused. Add an ingress rule for it, to the one service it calls.`,
+          });
+      }
+      // Just-in-time grants (IAM-07): only where the perimeter restricts what PAM's agent calls.
+      const pam = ctx.stack.prerequisites.privilegedAccessManager;
+      const restricted = PAM_SERVICES.filter((s) => (config.restrictedServices ?? []).includes(s));
+      const entitled = ctx.resources.filter(
+        (r) => r.type === ENTITLEMENT && isInside(projectOf(r, ctx.stack)),
+      );
+      if (pam && restricted.length && entitled.length) {
+        const agent = `serviceAccount:service-org-${pam.organizationId}@gcp-sa-pam.iam.gserviceaccount.com`;
+        needed.add(agent);
+        if (!admitted.has(agent))
+          findings.push({
+            rule: this.id,
+            urn: entitled[0].urn,
+            severity: "error",
+            message: `${label(entitled[0])} is granted by Privileged Access Manager's agent ${agent}, which calls ${restricted.join(" and ")} from outside the perimeter that restricts ${restricted.length > 1 ? "them" : "it"}, and no ingress rule admits it: once enforced, every approved grant fails. Add an ingress rule for it (${restricted.join(", ")}).`,
           });
       }
       for (const identity of admitted)
