@@ -37,9 +37,11 @@ const NO_STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
 describe("npm run plan", () => {
   const exported = path.join(tmp, "prod.json");
   let plan: CliResult;
+  // One full plan of prod in a child process: 5 s of CPU, but over 60 s when `npm test` runs the
+  // type check, the linter and two test workers beside it on a loaded two-core machine.
   beforeAll(async () => {
     plan = await run("plan", ["--stack", "prod", "--json", "--export-state", exported]);
-  });
+  }, 180_000);
 
   test("--json lists every resource with the contract's fields and exits 0", async () => {
     expect(plan.code).toBe(0);
