@@ -16,7 +16,6 @@ beforeAll(async () => {
   staging = (await planStack("staging")).resources;
 });
 
-
 describe("the clean plans", () => {
   test("prod and staging: no custom module would raise a finding, and every predicate evaluates", () => {
     expect(evaluateHealthModules(prod)).toEqual([]);

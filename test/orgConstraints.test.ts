@@ -14,7 +14,6 @@ beforeAll(async () => {
   staging = (await planStack("staging")).resources;
 });
 
-
 describe("the clean plans", () => {
   test("prod and staging: no custom constraint would refuse anything", () => {
     expect(evaluateOrgConstraints(prod)).toEqual([]);
