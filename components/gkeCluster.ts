@@ -154,6 +154,8 @@ export class GkeCluster extends pulumi.ComponentResource {
         // images are scanned in Artifact Registry instead (artifactregistry-repository-scanning).
         securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" },
         gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
+        // The Backup for GKE agent backs the cluster up to its plan (RES-10, components/gkeBackup.ts).
+        addonsConfig: { gkeBackupAgentConfig: { enabled: true } },
         loggingConfig: {
           enableComponents: [
             "SYSTEM_COMPONENTS",

@@ -27,7 +27,15 @@ export const KEY_RING_CLASSES = Object.keys(KEY_RINGS) as KeyRingClass[];
 
 /** Google service agents that encrypt with our keys; the address domain is per service. */
 export type AgentService =
-  "cloud-sql" | "redis" | "gke" | "compute" | "logging" | "secret-manager" | "artifact-registry";
+  | "cloud-sql"
+  | "redis"
+  | "gke"
+  | "compute"
+  | "logging"
+  | "secret-manager"
+  | "artifact-registry"
+  | "pubsub"
+  | "storage";
 
 export interface AgentRef {
   project: ProjectRole;
@@ -60,6 +68,16 @@ export const STORE_KEYS = [
   { name: "cde-images", ring: "cardholder", agents: [{ project: "cde", service: "artifact-registry" }] },
   // Secret Manager replicas of the platform's secrets, each under its region's key (ENC-09).
   { name: "secrets", ring: "platform", agents: [{ project: "platform", service: "secret-manager" }] },
+  // Security Command Center's findings on their way to on-call (DET-02): the Pub/Sub topic of the
+  // logging project, which persists messages in the audit region only.
+  { name: "scc-findings", ring: "audit", agents: [{ project: "logging", service: "pubsub" }] },
+  // Backup for GKE encrypts a plan's config backups with its key as the cluster's GKE agent ("agent_robot
+  // ... must be granted access to the bplan_key": https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/concepts/about-cmek).
+  { name: "gke-backup", ring: "platform", agents: [{ project: "platform", service: "gke" }] },
+  { name: "cde-gke-backup", ring: "cardholder", agents: [{ project: "cde", service: "gke" }] },
+  // The immutable off-region Cloud SQL exports (RES-10), written by Cloud Storage's agent.
+  { name: "ledger-backup", ring: "tenant-data", agents: [{ project: "platform", service: "storage" }] },
+  { name: "card-vault-backup", ring: "cardholder", agents: [{ project: "cde", service: "storage" }] },
 ] as const satisfies readonly StoreKeySpec[];
 
 export type StoreKeyName = (typeof STORE_KEYS)[number]["name"];

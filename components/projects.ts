@@ -7,6 +7,29 @@ import { StandardLabels } from "../platform/labels";
 export type ProjectRole = keyof ProjectIds;
 export const PROJECT_ROLES: ProjectRole[] = ["platform", "cde", "kms", "logging"];
 
+/**
+ * Detection in every project (DET-01, DET-02): its Security Health Analytics custom modules
+ * (`projects/{project}/locations/{location}/securityHealthAnalyticsCustomModules`, Security Command
+ * Center Management API) and its findings' notification config (`projects/{project}/locations/
+ * {location}/notificationConfigs`, Security Command Center API v2): both are called in the project's
+ * own URL (magic-modules mmv1/products/securitycentermanagement, securitycenterv2).
+ */
+const DETECTION_APIS = ["securitycenter.googleapis.com", "securitycentermanagement.googleapis.com"];
+/**
+ * The data projects' immutable backups (RES-10): Backup for GKE plans, the export buckets, and the
+ * workflow and schedule that export Cloud SQL into them (Cloud Scheduler calls the Workflow
+ * Executions API of the project, the workflow runs in Workflows').
+ */
+const RECOVERY_APIS = [
+  "gkebackup.googleapis.com",
+  "storage.googleapis.com",
+  "workflows.googleapis.com",
+  "workflowexecutions.googleapis.com",
+  "cloudscheduler.googleapis.com",
+];
+/** Just-in-time access (IAM-07): each project's entitlements live at `projects/{project}/locations/global`. */
+const PRIVILEGED_ACCESS_API = "privilegedaccessmanager.googleapis.com";
+
 /** APIs each project needs; enabling is idempotent and never disabled on destroy. */
 export const PROJECT_APIS: Record<ProjectRole, string[]> = {
   platform: [
@@ -39,6 +62,9 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "containerscanning.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
+    ...DETECTION_APIS,
+    ...RECOVERY_APIS,
+    PRIVILEGED_ACCESS_API,
   ],
   cde: [
     "compute.googleapis.com",
@@ -60,6 +86,9 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "containersecurity.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
+    ...DETECTION_APIS,
+    ...RECOVERY_APIS,
+    PRIVILEGED_ACCESS_API,
   ],
   kms: [
     "cloudkms.googleapis.com",
@@ -68,6 +97,8 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "cloudresourcemanager.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
+    ...DETECTION_APIS,
+    PRIVILEGED_ACCESS_API,
   ],
   logging: [
     "logging.googleapis.com",
@@ -76,6 +107,9 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "iam.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "monitoring.googleapis.com",
+    ...DETECTION_APIS,
+    // The findings topic (DET-02).
+    "pubsub.googleapis.com",
   ],
 };
 

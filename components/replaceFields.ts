@@ -75,6 +75,20 @@ export const REPLACE_FIELDS: Record<string, ReplaceFields> = {
   "gcp:kms/keyRing:KeyRing": { always: ["name", "location", "project"] },
   "gcp:compute/subnetwork:Subnetwork": { always: ["name", "network", "region", "project"] },
   "gcp:compute/network:Network": { always: ["name", "project", "autoCreateSubnetworks"] },
+  // resource_storage_bucket.go (ForceNew): the immutable Cloud SQL exports (RES-10).
+  "gcp:storage/bucket:Bucket": {
+    always: [
+      "name",
+      "project",
+      "location",
+      "enableObjectRetention",
+      "customPlacementConfig.dataLocations",
+      "hierarchicalNamespace",
+      "hierarchicalNamespace.enabled",
+    ],
+  },
+  // mmv1/products/gkebackup/BackupPlan.yaml: a plan holds its backups (RES-10).
+  "gcp:gkebackup/backupPlan:BackupPlan": { always: ["cluster", "location", "name", "project"] },
 };
 
 export function valueAtPath(object: Record<string, unknown>, dotted: string): unknown {
@@ -431,6 +445,40 @@ export const IMMUTABLE_FIELDS: Record<string, string[]> = {
   // (ruleName; the policy it belongs to is part of its URL).
   "gcp:dns/responsePolicy:ResponsePolicy": ["responsePolicyName", "project"],
   "gcp:dns/responsePolicyRule:ResponsePolicyRule": ["ruleName", "responsePolicy", "project"],
+  // Detection, backups and just-in-time access (DET-01, DET-02, RES-10, IAM-07), read from
+  // terraform-provider-google-beta v7.45.0's schemas (ForceNew): securitycentermanagement/,
+  // securitycenterv2/, pubsub/resource_pubsub_topic.go, gkebackup/, workflows/, cloudscheduler/,
+  // privilegedaccessmanager/.
+  "gcp:securitycenter/managementProjectSecurityHealthAnalyticsCustomModule:ManagementProjectSecurityHealthAnalyticsCustomModule":
+    ["displayName", "location", "project"],
+  "gcp:securitycenter/managementFolderSecurityHealthAnalyticsCustomModule:ManagementFolderSecurityHealthAnalyticsCustomModule":
+    ["displayName", "folder", "location"],
+  "gcp:securitycenter/v2ProjectNotificationConfig:V2ProjectNotificationConfig": [
+    "configId",
+    "location",
+    "project",
+  ],
+  "gcp:pubsub/topic:Topic": ["name", "project", "tags"],
+  "gcp:pubsub/topicIAMMember:TopicIAMMember": ["project", ...iamMemberFields("topic")],
+  "gcp:storage/bucketIAMMember:BucketIAMMember": iamMemberFields("bucket"),
+  "gcp:gkebackup/restorePlan:RestorePlan": ["backupPlan", "cluster", "location", "name", "project"],
+  "gcp:workflows/workflow:Workflow": [
+    "name",
+    "namePrefix",
+    "project",
+    "region",
+    "serviceAccount",
+    "sourceContents",
+    "tags",
+  ],
+  "gcp:cloudscheduler/job:Job": ["name", "project", "region"],
+  // The approval workflow is immutable: changing it replaces the entitlement, and any open grant with it.
+  "gcp:privilegedaccessmanager/entitlement:entitlement": [
+    "approvalWorkflow",
+    "entitlementId",
+    "location",
+    "parent",
+  ],
   "gcp:secretmanager/secretVersion:SecretVersion": [
     "isSecretDataBase64",
     "project",

@@ -21,6 +21,8 @@ export interface LogAlertSpec {
    * @default false
    */
   projectLogs?: boolean;
+  /** Where on-call reads what to do, when not the alerts' common runbook. */
+  runbook?: string;
 }
 
 export interface SecurityAlertsArgs {
@@ -82,8 +84,8 @@ export class SecurityAlerts extends pulumi.ComponentResource {
         ).name,
       );
     }
-    const documentation = (what: string) => ({
-      content: `${what}\n\nRunbook: ${args.runbook}`,
+    const documentation = (what: string, runbook = args.runbook) => ({
+      content: `${what}\n\nRunbook: ${runbook}`,
       mimeType: "text/markdown",
     });
 
@@ -138,7 +140,7 @@ export class SecurityAlerts extends pulumi.ComponentResource {
             },
           ],
           notificationChannels: channels,
-          documentation: documentation(alert.description),
+          documentation: documentation(alert.description, alert.runbook),
           alertStrategy: { autoClose: "1800s" },
           userLabels: args.labels,
         },

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentService } from "./keyCatalogue";
 
 /** Agents beyond the key users: fleet and network controllers that act in the project. */
-export type ProjectAgent = AgentService | "multicluster-ingress" | "service-networking";
+export type ProjectAgent =
+  AgentService | "multicluster-ingress" | "service-networking" | "gkebackup" | "cloudscheduler";
 
 /**
  * Each agent's API, address domain, and — for agents created here with ServiceIdentity — the
@@ -49,6 +50,27 @@ export const AGENTS: Record<ProjectAgent, { api: string; domain: string; role?: 
     role: "roles/artifactregistry.serviceAgent",
   },
   compute: { api: "compute.googleapis.com", domain: "compute-system.iam.gserviceaccount.com" },
+  // Encrypts the findings topic's messages with its key (https://cloud.google.com/pubsub/docs/cmek).
+  pubsub: {
+    api: "pubsub.googleapis.com",
+    domain: "gcp-sa-pubsub.iam.gserviceaccount.com",
+    role: "roles/pubsub.serviceAgent",
+  },
+  // Cloud Storage's agent encrypts the export buckets' objects; it exists once the project's
+  // service account is read (gcp.storage.getProjectServiceAccount: "created on first use").
+  storage: { api: "storage.googleapis.com", domain: "gs-project-accounts.iam.gserviceaccount.com" },
+  // Backup for GKE (fabric modules/project/service-agents.yaml: gkebackup, is_primary).
+  gkebackup: {
+    api: "gkebackup.googleapis.com",
+    domain: "gcp-sa-gkebackup.iam.gserviceaccount.com",
+    role: "roles/gkebackup.serviceAgent",
+  },
+  // Mints the OAuth token of the export job's service account (fabric: cloudscheduler, is_primary).
+  cloudscheduler: {
+    api: "cloudscheduler.googleapis.com",
+    domain: "gcp-sa-cloudscheduler.iam.gserviceaccount.com",
+    role: "roles/cloudscheduler.serviceAgent",
+  },
   logging: { api: "logging.googleapis.com", domain: "gcp-sa-logging.iam.gserviceaccount.com" },
 };
 
@@ -115,6 +137,15 @@ export class ServiceAgents extends pulumi.ComponentResource {
           { parent: this },
         );
         members.logging = pulumi.interpolate`serviceAccount:${settings.serviceAccountId}`;
+        continue;
+      }
+      if (service === "storage") {
+        // Reading the project's Cloud Storage account is what creates it; the read waits for the API.
+        const account = gcp.storage.getProjectServiceAccountOutput(
+          { project: enablement(agent.api).project },
+          { parent: this },
+        );
+        members.storage = pulumi.interpolate`serviceAccount:${account.emailAddress}`;
         continue;
       }
       if (service === "compute") {

@@ -48,7 +48,24 @@ export const RESTRICTED_SERVICES = [
   "trafficdirector.googleapis.com",
   "dns.googleapis.com",
   "ids.googleapis.com",
+  // The findings topic of the logging project (DET-02): findings name the platform's resources.
+  "pubsub.googleapis.com",
 ];
+
+/**
+ * Google's agents that act on the projects from outside the perimeter: an ingress rule each, to one
+ * service (or every service, `*`) of some projects (or all, `*`), and an egress rule where they also
+ * reach out of it.
+ */
+export interface AgentAccess {
+  /** Why they cross, for the rule's title in reviews. */
+  purpose: string;
+  identities: pulumi.Input<pulumi.Input<string>[]>;
+  serviceName: string;
+  /** `projects/<number>`; @default ["*"] */
+  resources?: pulumi.Input<string>[];
+  egress: boolean;
+}
 
 export interface ServicePerimeterArgs {
   /** The organisation's access policy id (numeric); the organisation owns it, the stack does not. */
@@ -74,6 +91,12 @@ export interface ServicePerimeterArgs {
    * @default []
    */
   outsideWriters?: pulumi.Input<string>[];
+  /**
+   * Service agents that work inside the perimeter from outside it: Security Command Center's
+   * detectors, its notification agent (DET-01, DET-02).
+   * @default []
+   */
+  agents?: AgentAccess[];
   /**
    * Enforce the perimeter; otherwise it runs in dry-run, where violations are only logged.
    * @default false
@@ -109,14 +132,26 @@ export class ServicePerimeter extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const agents = pulumi
+      .all(
+        (args.agents ?? []).map((a) =>
+          pulumi.all([pulumi.output(a.identities), pulumi.all(a.resources ?? ["*"])]),
+        ),
+      )
+      .apply((resolved) =>
+        resolved.map(([identities, resources], i) => ({ ...args.agents![i], identities, resources })),
+      );
+    // An operation on every service takes no method selectors; one service's takes `*`.
+    const operation = (serviceName: string) =>
+      serviceName === "*" ? { serviceName } : { serviceName, methodSelectors: [{ method: "*" }] };
     const config = {
       resources: pulumi.all(args.projectNumbers).apply((numbers) => numbers.map((n) => `projects/${n}`)),
       restrictedServices: RESTRICTED_SERVICES,
       accessLevels: [level.name],
       vpcAccessibleServices: { enableRestriction: true, allowedServices: ["RESTRICTED-SERVICES"] },
       ingressPolicies: pulumi
-        .all([level.name, pulumi.all(args.outsideWriters ?? [])])
-        .apply(([levelName, writers]) => [
+        .all([level.name, pulumi.all(args.outsideWriters ?? []), agents])
+        .apply(([levelName, writers, crossing]) => [
           // The CI identities, from the named networks only (never `accessLevel: "*"`): a stolen
           // deployer token is useless outside the operators' and CI's networks.
           {
@@ -141,7 +176,23 @@ export class ServicePerimeter extends pulumi.ComponentResource {
                 },
               ]
             : []),
+          ...crossing
+            .filter((a) => a.identities.length)
+            .map((a) => ({
+              title: a.purpose,
+              ingressFrom: { identities: a.identities, sources: [{ accessLevel: "*" }] },
+              ingressTo: { resources: a.resources, operations: [operation(a.serviceName)] },
+            })),
         ]),
+      egressPolicies: agents.apply((crossing) =>
+        crossing
+          .filter((a) => a.egress && a.identities.length)
+          .map((a) => ({
+            title: a.purpose,
+            egressFrom: { identities: a.identities },
+            egressTo: { resources: ["*"], operations: [operation(a.serviceName)] },
+          })),
+      ),
     };
     this.perimeter = new gcp.accesscontextmanager.ServicePerimeter(
       `${name}-perimeter`,

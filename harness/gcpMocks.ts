@@ -28,6 +28,9 @@ export const SERVICE_AGENT_DOMAINS: Record<string, string> = {
   "multiclusteringress.googleapis.com": "gcp-sa-multiclusteringress.iam.gserviceaccount.com",
   "servicenetworking.googleapis.com": "service-networking.iam.gserviceaccount.com",
   "secretmanager.googleapis.com": "gcp-sa-secretmanager.iam.gserviceaccount.com",
+  "pubsub.googleapis.com": "gcp-sa-pubsub.iam.gserviceaccount.com",
+  "gkebackup.googleapis.com": "gcp-sa-gkebackup.iam.gserviceaccount.com",
+  "cloudscheduler.googleapis.com": "gcp-sa-cloudscheduler.iam.gserviceaccount.com",
 };
 
 type Inputs = Record<string, unknown>;
@@ -172,6 +175,8 @@ const computedByType: Record<string, Computed> = {
   }),
 };
 
+const NOTIFICATION_CONFIG = "gcp:securitycenter/v2ProjectNotificationConfig:V2ProjectNotificationConfig";
+
 const hashId = (text: string): string => createHash("sha256").update(text).digest("hex").slice(0, 16);
 
 Object.assign(computedByType, {
@@ -276,6 +281,21 @@ Object.assign(computedByType, {
     },
   }),
   "gcp:iam/denyPolicy:DenyPolicy": (i: Inputs) => ({ id: `${str(i.parent)}/${str(i.name)}` }),
+  // Ids as the provider sets them (their resources' id_format / self_link in magic-modules).
+  "gcp:pubsub/topic:Topic": (i: Inputs) => ({ id: `projects/${str(i.project)}/topics/${str(i.name)}` }),
+  "gcp:gkebackup/backupPlan:BackupPlan": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/locations/${str(i.location)}/backupPlans/${str(i.name)}`,
+  }),
+  "gcp:workflows/workflow:Workflow": (i: Inputs) => ({
+    id: `projects/${str(i.project)}/locations/${str(i.region)}/workflows/${str(i.name)}`,
+  }),
+  "gcp:storage/bucket:Bucket": (i: Inputs) => ({
+    id: str(i.name),
+    outputs: {
+      url: `gs://${str(i.name)}`,
+      selfLink: `https://www.googleapis.com/storage/v1/b/${str(i.name)}`,
+    },
+  }),
   "gcp:secretmanager/secret:Secret": (i: Inputs) => {
     const name = `projects/${str(i.project)}/secrets/${str(i.secretId)}`;
     return { id: name, outputs: { name } };
@@ -338,6 +358,10 @@ const callsByToken: Record<
     name: str(i.projectId),
     id: `projects/${str(i.projectId)}`,
   }),
+  "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": (i, _s, num) => {
+    const email = `service-${num(str(i.project))}@gs-project-accounts.iam.gserviceaccount.com`;
+    return { project: str(i.project), emailAddress: email, member: `serviceAccount:${email}`, id: email };
+  },
   "gcp:logging/getProjectCmekSettings:getProjectCmekSettings": (i, seed, num) => ({
     project: str(i.project),
     name: `projects/${str(i.project)}/cmekSettings`,
@@ -357,9 +381,14 @@ export class GcpMocks implements Mocks {
    * @param stacks outputs of the stacks a program reads through `pulumi.StackReference`, by the
    * name it references them with (the engine reads them from the backend; offline, from a plan).
    */
+  /**
+   * @param sccOrganization the organisation Security Command Center is activated at, if it is: its
+   * notification agent then serves every project's config; otherwise each project has its own.
+   */
   constructor(
     private readonly seed: DeployedSeed = EMPTY_SEED,
     private readonly stacks: Record<string, Record<string, unknown>> = {},
+    private readonly sccOrganization?: string,
   ) {}
 
   /** A project's number: the deployed one when the seed knows it, else the deterministic mock. */
@@ -387,6 +416,7 @@ export class GcpMocks implements Mocks {
     }
     const stateful = this.allocate(args);
     if (stateful) return stateful;
+    if (args.type === NOTIFICATION_CONFIG) return this.notificationConfig(args.inputs);
     const compute = computedByType[args.type];
     if (compute) {
       const { id, outputs } = compute(args.inputs, args.name, this.projectNumber);
@@ -429,6 +459,19 @@ export class GcpMocks implements Mocks {
       return { id: args.name, state: { ...i, status: { serviceAttachmentURL: url } } };
     }
     return undefined;
+  }
+
+  /**
+   * The agent that publishes a project's findings is created by Security Command Center with the
+   * first config and returned as the config's `serviceAccount` (magic-modules
+   * mmv1/products/securitycenterv2/ProjectNotificationConfig.yaml): the organisation's
+   * (`service-org-<id>@gcp-sa-scc-notification…`) when activated there, else the project's.
+   */
+  private notificationConfig(i: Inputs): MockResourceResult {
+    const name = `projects/${str(i.project)}/locations/${str(i.location) || "global"}/notificationConfigs/${str(i.configId)}`;
+    const owner = this.sccOrganization ? `org-${this.sccOrganization}` : this.projectNumber(str(i.project));
+    const serviceAccount = `service-${owner}@gcp-sa-scc-notification.iam.gserviceaccount.com`;
+    return { id: name, state: { ...i, name, serviceAccount } };
   }
 
   call(args: MockCallArgs): Inputs {

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs } from "@pulumi/pulumi/runtime";
 import { buildPlatform } from "../platform/build";
-import { PROJECT_NAME } from "../platform/config/keys";
+import { CONFIG_KEYS, PROJECT_NAME } from "../platform/config/keys";
 import { readPlatformConfig } from "../platform/config/read";
 import { PlatformConfig } from "../platform/config/types";
 import { CapturingMonitor } from "./capturingMonitor";
@@ -37,7 +37,7 @@ export async function runOffline(
     project: PROJECT_NAME,
     stackConfig,
     // Against a deployed stack, the values only Google knows are the deployed ones.
-    mocks: new GcpMocks(seedFromDeployment(deployed)),
+    mocks: new GcpMocks(seedFromDeployment(deployed), {}, sccOrganization(stackConfig)),
     // readPlatformConfig throws ConfigError with nothing registered.
     program: () => {
       const config = readPlatformConfig();
@@ -78,6 +78,14 @@ export async function runOfflineProgram(run: OfflineProgram): Promise<OfflineRun
     Error.stackTraceLimit = stackTraceLimit;
     resourceClass.callsites = callsites;
   }
+}
+
+/** The organisation Security Command Center is activated at, from the raw stack values (as Google knows it). */
+function sccOrganization(stackConfig: StackConfig): string | undefined {
+  const value = (key: string) => stackConfig.values[`${PROJECT_NAME}:${key}`];
+  const activation =
+    value("securityCommandCenterActivation") ?? CONFIG_KEYS.securityCommandCenterActivation.default;
+  return activation === "organization" ? value("orgPolicyOrganizationId") : undefined;
 }
 
 async function runProgram({ project, stackConfig, mocks, program }: OfflineProgram): Promise<OfflineRun> {

@@ -1,6 +1,8 @@
 import { PlatformConfig } from "./config/types";
+import { buildBackups } from "./domains/backups";
 import { buildClusters, buildKubernetes } from "./domains/compute";
 import { buildDataStores } from "./domains/data";
+import { buildDetection } from "./domains/detection";
 import { buildFoundation } from "./domains/foundation";
 import { buildGuardrails } from "./domains/guardrails";
 import { buildKeys } from "./domains/keys";
@@ -8,6 +10,7 @@ import { buildDatabaseMigrations } from "./domains/migrations";
 import { buildAlerting, buildAuditLogging } from "./domains/logging";
 import { buildNetworks } from "./domains/network";
 import { buildPerimeter } from "./domains/perimeter";
+import { buildPrivilegedAccess } from "./domains/privilegedAccess";
 import { buildSecrets } from "./domains/secrets";
 import { buildWorkloads } from "./domains/workloads";
 
@@ -31,9 +34,18 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
   });
   const migrations = buildDatabaseMigrations(config, foundation, data, workloads, compute, networks);
   const secrets = buildSecrets(config, foundation, keys, data, workloads);
+  const backups = buildBackups(config, foundation, keys, data, compute);
+  buildPrivilegedAccess(config, foundation);
   const auditLog = buildAuditLogging(config, foundation, keys);
-  buildAlerting(config, foundation, auditLog, data, keys.hierarchy.keyId("audit-log", config.audit.region));
-  const perimeter = buildPerimeter(config, foundation, auditLog, [
+  const loggingChannels = buildAlerting(
+    config,
+    foundation,
+    auditLog,
+    data,
+    keys.hierarchy.keyId("audit-log", config.audit.region),
+  );
+  const findings = buildDetection(config, foundation, keys, loggingChannels);
+  const perimeter = buildPerimeter(config, foundation, auditLog, findings, backups, [
     keys.hierarchy,
     networks.platform,
     networks.cde,
@@ -76,5 +88,15 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     previewPrincipal: config.deployer.previewPrincipal ?? "",
     externallyEnabledApis: config.deployer.externallyEnabledApis,
     defaultServiceAccountsDeprivileged: config.deployer.defaultServiceAccountsDeprivileged,
+    // What the organisation did outside this stack, which the rehearsal reports (docs/detection.md).
+    externalPrerequisites: {
+      securityCommandCenter: {
+        tier: config.securityCommandCenter.tier,
+        activation: config.securityCommandCenter.activation,
+        organizationId: config.orgPolicy.organizationId,
+        pciComplianceFramework: config.securityCommandCenter.pciComplianceFramework,
+      },
+      privilegedAccessManager: { organizationId: config.orgPolicy.organizationId },
+    },
   };
 }

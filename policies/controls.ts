@@ -135,6 +135,18 @@ export const CONTROLS: Control[] = [
     implementedBy: ["components/gkeCluster.ts"],
   },
   {
+    id: "IAM-07",
+    kind: "M",
+    text: "No person holds standing access to production roles that read data or change IAM; privileged access is just-in-time through Privileged Access Manager (bounded duration, written justification, approval for the cde, approvers distinct from requesters); every grant and every use of the break-glass accounts raises an alert.",
+    implementedBy: [
+      "components/privilegedAccess.ts",
+      "platform/domains/privilegedAccess.ts",
+      "components/privilegedAccessFilters.ts",
+      "platform/domains/logging.ts",
+      "docs/privileged-access.md",
+    ],
+  },
+  {
     id: "IAM-08",
     kind: "M",
     text: "The platform is previewed and deployed by separate CI identities: a read-only plan identity and a per-stack apply identity that only the deploy workflow's approved environment can use, each federated only to this repository's branch and named workflows, holding exactly the roles in code, and admitted into the perimeter only from a named access level.",
@@ -368,6 +380,30 @@ export const CONTROLS: Control[] = [
     provenBy: ["test/preview.test.ts", "test/cli.test.ts", "test/harness.test.ts"],
   },
   {
+    id: "RES-10",
+    kind: "M",
+    text: "Backups are immutable and off-region: Cloud SQL exported daily to the other region's bucket under a retention policy nobody can shorten, the deployer included; every GKE cluster backed up by Backup for GKE under a delete lock and CMEK; backup access limited to a named group.",
+    implementedBy: [
+      "components/sqlBackupExports.ts",
+      "components/gkeBackup.ts",
+      "platform/domains/backups.ts",
+      "platform/domains/privilegedAccess.ts",
+      "docs/backups.md",
+    ],
+  },
+  {
+    id: "RES-11",
+    kind: "T",
+    text: "Restoring from the immutable copy is drilled by a tool that restores into a scratch target and verifies integrity, with measured restore time.",
+    implementedBy: [
+      "tools/drill.ts",
+      "tools/drill/immutableRestore.ts",
+      "tools/drill/cloudSqlRestore.ts",
+      "components/gkeBackup.ts",
+    ],
+    provenBy: ["test/immutableRestore.test.ts", "test/cloudSqlRestore.test.ts", "docs/drills.md"],
+  },
+  {
     id: "K8S-01",
     kind: "M",
     text: "Application namespaces enforce Pod Security Admission restricted.",
@@ -390,6 +426,28 @@ export const CONTROLS: Control[] = [
     kind: "M",
     text: "Binary Authorization is enforced on every cluster.",
     implementedBy: ["components/gkeCluster.ts", "components/binaryAuthorization.ts"],
+  },
+  {
+    id: "DET-01",
+    kind: "M",
+    text: "Threat detection covers every project: Security Command Center's detectors are on (an external prerequisite the stack declares and the rehearsal reports), and every M control a Security Health Analytics custom module can express runs as one, evaluated offline against the plan before it is applied.",
+    implementedBy: [
+      "policies/detection/healthModules.ts",
+      "components/healthModules.ts",
+      "platform/domains/detection.ts",
+      "harness/detection/evaluate.ts",
+      "harness/rehearsal/facts/prerequisites.ts",
+    ],
+  },
+  {
+    id: "DET-02",
+    kind: "M",
+    text: "High and critical findings reach on-call within minutes: notification configs to a CMEK Pub/Sub topic in the logging project, an alert on it, a runbook per finding class.",
+    implementedBy: [
+      "components/findingNotifications.ts",
+      "platform/domains/detection.ts",
+      "docs/detection.md",
+    ],
   },
   {
     id: "GOV-01",

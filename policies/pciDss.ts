@@ -22,6 +22,7 @@ export const PCI_BY_CONTROL: Record<string, string[]> = {
   "IAM-04": ["7.2.5", "7.2.6", "7.2.1"],
   "IAM-05": ["8.3.1", "8.2.1", "7.2.6", "8.2.2~"],
   "IAM-06": ["1.3.1", "1.4.1", "1.4.2", "7.3.1", "2.2.7~"],
+  "IAM-07": ["7.2.1", "7.2.2", "7.2.3", "7.3.1~", "8.2.1~", "8.2.2~", "10.2.1.2", "10.4.1.1~"],
   "IAM-08": ["7.2.1", "7.2.2", "7.2.5", "8.6.2"],
   "TEN-01": ["A1.1.2", "A1.1.3~", "3.6.1"],
   "TEN-02": ["A1.1.2", "A1.2.1", "10.2.1.1", "10.2.1.4", "10.4.1.1"],
@@ -52,10 +53,14 @@ export const PCI_BY_CONTROL: Record<string, string[]> = {
   "RES-07": ["12.10.1", "12.10.2~"],
   "RES-08": ["6.5.1", "6.5.2~", "1.2.2"],
   "RES-09": ["6.5.3~"],
+  "RES-10": ["9.4.1.1~", "12.10.1~", "3.5.1~", "7.2.2~"],
+  "RES-11": ["12.10.1~", "12.10.2~"],
   "K8S-01": ["2.2.1", "2.2.6"],
   "K8S-02": ["1.2.5", "1.3.1", "1.3.2"],
   "K8S-03": ["7.2.5", "8.2.2~"],
   "K8S-04": ["6.5.1~"],
+  "DET-01": ["10.4.1.1", "11.5.1~", "6.5.2~", "10.7.2~"],
+  "DET-02": ["12.10.5", "12.10.3~", "10.4.1.1", "10.4.3~"],
   "GOV-01": ["6.5.1", "6.5.2", "1.2.2", "2.2.1"],
   "GOV-02": ["12.5.1"],
   "GOV-03": ["2.2.1", "6.5.2~"],
@@ -103,6 +108,7 @@ export const PCI_REQUIREMENTS: Record<string, string> = {
   "6.5.3": "Pre-production environments are separated from production, with access controls enforcing it.",
   "7.2.1": "An access-control model grants access by job function, least privilege.",
   "7.2.2": "Users, privileged ones included, get least privilege by job function.",
+  "7.2.3": "Required privileges are approved by authorised personnel.",
   "7.2.5": "Application and system accounts get least privilege, only on the systems that need them.",
   "7.2.6": "Queries of cardholder-data stores go through applications; only administrators query directly.",
   "7.3.1": "An access-control system covers all system components.",
@@ -116,6 +122,8 @@ export const PCI_REQUIREMENTS: Record<string, string> = {
     "Passwords of application and system accounts are not hard-coded in scripts, configuration or source.",
   "8.6.3":
     "Passwords of application and system accounts are protected against misuse and changed periodically.",
+  "9.4.1.1":
+    "Offline media backups with cardholder data are stored in a secure location that unauthorised personnel cannot access.",
   "10.2.1": "Audit logs are enabled and active for all system components and cardholder data.",
   "10.2.1.1": "Audit logs capture all individual user access to cardholder data.",
   "10.2.1.2": "Audit logs capture all actions taken with administrative access.",
@@ -130,6 +138,7 @@ export const PCI_REQUIREMENTS: Record<string, string> = {
   "10.3.3": "Audit logs are promptly backed up to a secure, central store that is difficult to modify.",
   "10.3.4": "Change detection on audit logs: existing log data cannot change without an alert.",
   "10.4.1.1": "Automated mechanisms perform audit log reviews.",
+  "10.4.3": "Exceptions and anomalies identified during log review are addressed.",
   "10.5.1": "Audit log history is kept for at least 12 months, three months immediately available.",
   "10.7.2": "Failures of critical security control systems are detected, alerted and addressed promptly.",
   "11.5.1": "Intrusion-detection or -prevention techniques detect or prevent intrusions into the network.",
@@ -140,6 +149,9 @@ export const PCI_REQUIREMENTS: Record<string, string> = {
   "12.10.1":
     "An incident-response plan exists, including business recovery and continuity and data backup processes.",
   "12.10.2": "The incident-response plan is reviewed, updated and tested at least every 12 months.",
+  "12.10.3": "Specific personnel are available 24/7 to respond to suspected or confirmed security incidents.",
+  "12.10.5":
+    "The incident-response plan includes monitoring and responding to alerts from security monitoring systems.",
   "A1.1.2": "(Multi-tenant providers) Each customer can access only its own cardholder data and CDE.",
   "A1.1.3": "(Multi-tenant providers) Each customer can access only the resources allocated to it.",
   "A1.2.1":
@@ -196,9 +208,10 @@ export const PCI_LEFT_TO_OTHERS: {
     reason: "Role separation between environments; no live PAN in pre-production.",
   },
   {
-    requirements: "7.2.3–7.2.4, 7.2.5.1",
+    requirements: "7.2.4, 7.2.5.1",
     owner: "organisation",
-    reason: "Approvals and six-monthly reviews of user and system-account access.",
+    reason:
+      "Six-monthly reviews of user and system-account access; the approvals of 7.2.3 are Privileged Access Manager's (IAM-07), who may approve is the organisation's.",
   },
   {
     requirements: "8.2.x–8.5.1 (people)",
@@ -210,7 +223,7 @@ export const PCI_LEFT_TO_OTHERS: {
     requirements: "9.x",
     owner: "organisation",
     reason:
-      "Data-centre physical security is Google's (its attestation); offices and media the organisation's.",
+      "Data-centre physical security is Google's (its attestation); offices and media the organisation's. RES-10's immutable backup buckets support 9.4.1.1 in part (where backups are kept and who may read them).",
   },
   {
     requirements: "10.4.1, 10.4.2–10.4.3, 10.7.3",

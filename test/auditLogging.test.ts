@@ -90,7 +90,7 @@ describe("routing, per-project shape (prod)", () => {
     );
   });
 
-  test("only sink writers and the auditors hold roles in the logging project", () => {
+  test("only sink writers, the auditors and the project's own Pub/Sub agent hold roles in the logging project", () => {
     const grants = ofType(prod, IAM).filter((g) => g.inputs.project === "qp-prod-logging");
     expect(sorted(grants.map((g) => [g.inputs.role, g.inputs.member]))).toEqual(
       sorted([
@@ -99,6 +99,11 @@ describe("routing, per-project shape (prod)", () => {
           loggingAgent(p),
         ]),
         ["roles/logging.viewAccessor", "group:audit-readers@qairopay.com"],
+        // The findings topic's agent (DET-02), created by the stack, gets the role Google would grant.
+        [
+          "roles/pubsub.serviceAgent",
+          `serviceAccount:service-${mockProjectNumber("qp-prod-logging")}@gcp-sa-pubsub.iam.gserviceaccount.com`,
+        ],
       ]),
     );
   });
@@ -297,10 +302,12 @@ describe("alerting", () => {
       (m) => m.inputs.project === "qp-prod-logging" && m.inputs.bucketName !== undefined,
     );
     expect(metrics.map((m) => m.inputs.name).sort()).toEqual([
+      "qairopay/break-glass-activity",
       "qairopay/cloudsql-failover",
       "qairopay/kms-key-disable-or-destroy",
       "qairopay/log-sink-or-bucket-change",
       "qairopay/logging-project-iam-change",
+      "qairopay/privileged-access-grant",
     ]);
     expect(
       metrics.every(
@@ -317,6 +324,13 @@ describe("alerting", () => {
     });
     // The two e-mail channels; PagerDuty joins once its key is set (the next test).
     expect((policy.inputs.notificationChannels as string[]).length).toBe(2);
+    // The privileged-access alerts point on-call to their own runbook (IAM-07).
+    for (const id of ["privileged-access-grant", "break-glass-activity"])
+      expect(
+        (named(prod, `prod-logging-alerts-${id}-alert`).inputs.documentation as { content: string }).content,
+      ).toMatch(
+        /\n\nRunbook: https:\/\/github\.com\/qairopay\/platform\/blob\/main\/docs\/privileged-access\.md$/,
+      );
   });
 
   test("a cross-tenant alert for every database instance, on the guard's pgaudit marker in its Data Access log", () => {

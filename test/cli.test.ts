@@ -37,14 +37,17 @@ const NO_STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
 describe("npm run plan", () => {
   const exported = path.join(tmp, "prod.json");
   let plan: CliResult;
+  // One full plan of prod in a child process: 5 s of CPU, but over 60 s when `npm test` runs the
+  // type check, the linter and two test workers beside it on a loaded two-core machine.
   beforeAll(async () => {
     plan = await run("plan", ["--stack", "prod", "--json", "--export-state", exported]);
-  });
+  }, 180_000);
 
   test("--json lists every resource with the contract's fields and exits 0", async () => {
     expect(plan.code).toBe(0);
     const out = JSON.parse(plan.stdout);
-    expect(Object.keys(out)).toEqual(["stack", "resources", "violations", "rehearsal"]);
+    // `prerequisites` extends the contract (DET-01, IAM-07): what the stack declares was done outside it.
+    expect(Object.keys(out)).toEqual(["stack", "resources", "violations", "rehearsal", "prerequisites"]);
     expect(out.stack).toBe("prod");
     expect(out.violations).toEqual([]);
     // Only the external prerequisite of prod's adopted projects (their default accounts), as warnings.
@@ -52,6 +55,8 @@ describe("npm run plan", () => {
       ["default-compute-account-deprivileged", "warning"],
       ["default-compute-account-deprivileged", "warning"],
     ]);
+    expect(out.prerequisites.map((p: { id: string }) => p.id)).toEqual(["scc-activation", "pam-onboarding"]);
+    for (const p of out.prerequisites) expect(Object.keys(p)).toEqual(["id", "what", "verify"]);
     expect(out.resources.length).toBeGreaterThan(100);
     for (const r of out.resources) {
       expect(Object.keys(r)).toEqual([
@@ -208,13 +213,18 @@ describe("npm run plan", () => {
   test("`rehearse --state` of the export is clean; an API removed from it is an error on what calls it (exit 1)", async () => {
     const clean = await run("rehearse", ["--state", exported, "--json"]);
     expect(clean.code).toBe(0);
-    // The export carries defaultServiceAccountsDeprivileged (empty) in its outputs: the same two warnings.
-    expect(
-      JSON.parse(clean.stdout).findings.map((f: { rule: string; severity: string }) => [f.rule, f.severity]),
-    ).toEqual([
-      ["default-compute-account-deprivileged", "warning"],
-      ["default-compute-account-deprivileged", "warning"],
-    ]);
+    // The export carries defaultServiceAccountsDeprivileged (empty) in its outputs: the same two
+    // warnings; and the stack's declared prerequisites (its output externalPrerequisites).
+    expect(JSON.parse(clean.stdout)).toEqual({
+      findings: [
+        expect.objectContaining({ rule: "default-compute-account-deprivileged", severity: "warning" }),
+        expect.objectContaining({ rule: "default-compute-account-deprivileged", severity: "warning" }),
+      ],
+      prerequisites: [
+        expect.objectContaining({ id: "scc-activation" }),
+        expect.objectContaining({ id: "pam-onboarding" }),
+      ],
+    });
     const state = JSON.parse(fs.readFileSync(exported, "utf8"));
     state.deployment.resources = state.deployment.resources.filter(
       (r: { urn: string }) => !r.urn.endsWith("::prod-platform-certificatemanager"),
@@ -241,6 +251,9 @@ describe("npm run plan", () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(
       "Apply rehearsal (what a first `pulumi up` would meet): 4 errors, 2 warnings",
+    );
+    expect(text.stdout).toMatch(
+      /\n\nExternal prerequisites the stack declares \(not verifiable offline; confirm before the first `pulumi up`\):\n  - Security Command Center ENTERPRISE is activated for organisation 418726350912, .*\n      verify: gcloud scc manage services describe security-health-analytics --organization=418726350912 && /,
     );
   });
 
@@ -316,24 +329,33 @@ describe("npm run plan", () => {
     ]);
     expect(flipped.code).toBe(0);
     const out = JSON.parse(flipped.stdout);
-    expect(Object.keys(out)).toEqual(["findings", "changes"]);
+    expect(Object.keys(out)).toEqual(["findings", "changes", "prerequisites"]);
     expect(out.findings).toEqual([]);
     expect(
-      out.changes.filter((c: { op: string }) => c.op !== "same").map((c: { op: string }) => c.op),
+      out.changes
+        .filter((c: { op: string }) => c.op !== "same")
+        .map((c: { op: string; urn: string }) => `${c.op} ${c.urn.split("::").pop()}`)
+        .sort(),
       // The four instances in place; the ledger's migration script runs again on its new primary,
-      // card-vault's Job, script, login window, grant and wait are new ones there.
-    ).toEqual([
-      "update",
-      "update",
-      "update",
-      "update",
-      "replace",
-      "replace",
-      "replace",
-      "replace",
-      "replace",
-      "replace",
-    ]);
+      // card-vault's Job, script, login window, grant and wait are new ones there; the backup
+      // exports' workflows and schedules move to the new export region (RES-10: they hold no
+      // state, and the region is part of their identity).
+    ).toEqual(
+      [
+        "replace prod-card-vault-backups-schedule",
+        "replace prod-card-vault-backups-workflow",
+        "replace prod-ledger-backups-schedule",
+        "replace prod-ledger-backups-workflow",
+        "replace prod-ledger-migration-script",
+        ...["job", "script", "window", "login", "login-propagated"].map(
+          (part) => `replace prod-card-vault-migration-job-${part}`,
+        ),
+        "update prod-card-vault-us-central1",
+        "update prod-card-vault-us-east1",
+        "update prod-ledger-us-central1",
+        "update prod-ledger-us-east1",
+      ].sort(),
+    );
     expect(Object.keys(out.changes[0])).toEqual(["urn", "op", "fields"]);
 
     const state = JSON.parse(fs.readFileSync(exported, "utf8"));

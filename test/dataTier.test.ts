@@ -20,6 +20,10 @@ const arAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-artifactregistry.iam.gserviceaccount.com`;
 const loggingAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-logging.iam.gserviceaccount.com`;
+const pubsubAgent = (project: string) =>
+  `serviceAccount:service-${mockProjectNumber(project)}@gcp-sa-pubsub.iam.gserviceaccount.com`;
+const storageAgent = (project: string) =>
+  `serviceAccount:service-${mockProjectNumber(project)}@gs-project-accounts.iam.gserviceaccount.com`;
 const redisAgent = (project: string) =>
   `serviceAccount:service-${mockProjectNumber(project)}@cloud-redis.iam.gserviceaccount.com`;
 
@@ -40,9 +44,11 @@ describe("key hierarchy", () => {
 
   test("every key rotates every 90 days, waits 30 days to destroy, and is protected and retained", () => {
     const keys = ofType(prod, T.key).filter((k) => k.inputs.purpose === "ENCRYPT_DECRYPT");
-    // Per serving region: 11 store keys (Secret Manager's, the cde clusters' and both projects'
-    // image keys included); plus the audit key. Tenant KEKs live in the shard stacks.
-    expect(keys).toHaveLength(2 * 11 + 1);
+    // Per serving region: 15 store keys (Secret Manager's, the cde clusters' and both projects'
+    // image keys included, and the four of the immutable backups: both clusters' Cloud SQL exports
+    // and Backup for GKE plans, RES-10); plus the audit ring's two, the audit log's and the SCC
+    // findings topic's (DET-02). Tenant KEKs live in the shard stacks.
+    expect(keys).toHaveLength(2 * 15 + 2);
     // The attestors' signing keys: asymmetric, so no automatic rotation, but the same retention.
     const signing = ofType(prod, T.key).filter((k) => k.inputs.purpose !== "ENCRYPT_DECRYPT");
     expect(
@@ -81,9 +87,16 @@ describe("key hierarchy", () => {
     ).toEqual(
       [
         ...["us-central1", "us-east1"].flatMap((r) =>
-          ["card-vault-sql", "card-vault-pan", "cde-gke-secrets", "cde-gke-boot-disk", "cde-images"].map(
-            (k) => `projects/qp-prod-kms/locations/${r}/keyRings/cardholder/cryptoKeys/${k}`,
-          ),
+          [
+            "card-vault-sql",
+            "card-vault-pan",
+            "cde-gke-secrets",
+            "cde-gke-boot-disk",
+            "cde-images",
+            // The cardholder backups: card-vault's exports and the cde clusters' Backup for GKE plans.
+            "cde-gke-backup",
+            "card-vault-backup",
+          ].map((k) => `projects/qp-prod-kms/locations/${r}/keyRings/cardholder/cryptoKeys/${k}`),
         ),
         ...["us-central1", "us-east1"].flatMap((r) =>
           ["image-attestor", "cde-image-attestor"].map(
@@ -119,6 +132,8 @@ describe("key hierarchy", () => {
         ["us-east1/keyRings/tenant-data/cryptoKeys/redis", redisAgent("qp-prod-platform"), role],
         ["us-east1/keyRings/cardholder/cryptoKeys/card-vault-sql", sqlAgent("qp-prod-cde"), role],
         ["us-central1/keyRings/audit/cryptoKeys/audit-log", loggingAgent("qp-prod-logging"), role],
+        // The findings topic, persisted in the audit region only (DET-02).
+        ["us-central1/keyRings/audit/cryptoKeys/scc-findings", pubsubAgent("qp-prod-logging"), role],
         ...["us-central1", "us-east1"].flatMap((r) => [
           [`${r}/keyRings/platform/cryptoKeys/gke-secrets`, gkeAgent("qp-prod-platform"), role],
           [`${r}/keyRings/platform/cryptoKeys/gke-boot-disk`, computeAgent("qp-prod-platform"), role],
@@ -126,6 +141,12 @@ describe("key hierarchy", () => {
           [`${r}/keyRings/cardholder/cryptoKeys/cde-gke-secrets`, gkeAgent("qp-prod-cde"), role],
           [`${r}/keyRings/cardholder/cryptoKeys/cde-gke-boot-disk`, computeAgent("qp-prod-cde"), role],
           [`${r}/keyRings/cardholder/cryptoKeys/cde-images`, arAgent("qp-prod-cde"), role],
+          // The immutable backups (RES-10): Backup for GKE through the cluster's GKE agent, the
+          // Cloud SQL exports' buckets through Cloud Storage's.
+          [`${r}/keyRings/platform/cryptoKeys/gke-backup`, gkeAgent("qp-prod-platform"), role],
+          [`${r}/keyRings/cardholder/cryptoKeys/cde-gke-backup`, gkeAgent("qp-prod-cde"), role],
+          [`${r}/keyRings/tenant-data/cryptoKeys/ledger-backup`, storageAgent("qp-prod-platform"), role],
+          [`${r}/keyRings/cardholder/cryptoKeys/card-vault-backup`, storageAgent("qp-prod-cde"), role],
           [
             `${r}/keyRings/platform/cryptoKeys/secrets`,
             `serviceAccount:service-${mockProjectNumber("qp-prod-platform")}@gcp-sa-secretmanager.iam.gserviceaccount.com`,
@@ -167,10 +188,15 @@ describe("key hierarchy", () => {
       ["qp-prod-platform", "servicenetworking.googleapis.com"],
       ["qp-prod-platform", "secretmanager.googleapis.com"],
       ["qp-prod-platform", "artifactregistry.googleapis.com"],
+      ["qp-prod-platform", "gkebackup.googleapis.com"],
+      ["qp-prod-platform", "cloudscheduler.googleapis.com"],
       ["qp-prod-cde", "sqladmin.googleapis.com"],
       ["qp-prod-cde", "servicenetworking.googleapis.com"],
       ["qp-prod-cde", "container.googleapis.com"],
       ["qp-prod-cde", "artifactregistry.googleapis.com"],
+      ["qp-prod-cde", "gkebackup.googleapis.com"],
+      ["qp-prod-cde", "cloudscheduler.googleapis.com"],
+      ["qp-prod-logging", "pubsub.googleapis.com"],
     ]);
   });
 
@@ -202,11 +228,12 @@ describe("key hierarchy", () => {
         ["qp-prod-cde", "roles/cloudsql.serviceAgent", agent("qp-prod-cde", "gcp-sa-cloud-sql")],
         ["qp-prod-cde", "roles/servicenetworking.serviceAgent", agent("qp-prod-cde", "service-networking")],
         ["qp-prod-cde", "roles/container.serviceAgent", agent("qp-prod-cde", "container-engine-robot")],
-        ...["qp-prod-platform", "qp-prod-cde"].map((p) => [
-          p,
-          "roles/artifactregistry.serviceAgent",
-          agent(p, "gcp-sa-artifactregistry"),
+        ...["qp-prod-platform", "qp-prod-cde"].flatMap((p) => [
+          [p, "roles/artifactregistry.serviceAgent", agent(p, "gcp-sa-artifactregistry")],
+          [p, "roles/gkebackup.serviceAgent", agent(p, "gcp-sa-gkebackup")],
+          [p, "roles/cloudscheduler.serviceAgent", agent(p, "gcp-sa-cloudscheduler")],
         ]),
+        ["qp-prod-logging", "roles/pubsub.serviceAgent", agent("qp-prod-logging", "gcp-sa-pubsub")],
       ]),
     );
   });
@@ -675,8 +702,11 @@ describe("projects and labels", () => {
   test("APIs are enabled and never disabled on destroy", () => {
     const services = ofType(prod, T.service);
     // 23 platform (with Certificate Manager, Cloud IDS, Secret Manager, Container Scanning, Container
-    // Analysis), 16 cde (with Cloud DNS, and its clusters' eight), 5 kms, 6 logging.
-    expect(services.length).toBe(50);
+    // Analysis), 16 cde (with Cloud DNS, and its clusters' eight), 5 kms, 6 logging; then detection
+    // in all four (Security Command Center and its management API, DET-01), recovery in platform and
+    // cde (Backup for GKE, Cloud Storage, Workflows and its executions, Cloud Scheduler: RES-10),
+    // Privileged Access Manager in platform, cde and kms (IAM-07), Pub/Sub in logging (DET-02).
+    expect(services.length).toBe(50 + 4 * 2 + 2 * 5 + 3 + 1);
     expect(
       services.every(
         (s) => s.inputs.disableOnDestroy === false && s.inputs.disableDependentServices === false,
@@ -688,13 +718,16 @@ describe("projects and labels", () => {
       "cloudresourcemanager.googleapis.com",
       "logging.googleapis.com",
       "monitoring.googleapis.com",
+      "securitycenter.googleapis.com",
+      "securitycentermanagement.googleapis.com",
+      "privilegedaccessmanager.googleapis.com",
     ]);
   });
 
   test("every labelled resource carries env, data-class and owner", () => {
     const labelled = prod.resources.filter((r) => LABEL_FIELDS[r.type]);
-    // prod adopts its projects and has no storage bucket: every other labelled type is present.
-    const absent = ["gcp:organizations/project:Project", "gcp:storage/bucket:Bucket"];
+    // prod adopts its projects: every other labelled type is present (its buckets hold backups, RES-10).
+    const absent = ["gcp:organizations/project:Project"];
     expect(new Set(labelled.map((r) => r.type))).toEqual(
       new Set(Object.keys(LABEL_FIELDS).filter((t) => !absent.includes(t))),
     );
@@ -785,6 +818,9 @@ describe("service perimeter (NET-07)", () => {
       enableRestriction: true,
       allowedServices: ["RESTRICTED-SERVICES"],
     });
+    const org = (domain: string) =>
+      `serviceAccount:service-org-418726350912@${domain}.iam.gserviceaccount.com`;
+    const scanners = ["security-center-api", "gcp-sa-ktd-hpsa", "gcp-sa-csc-hpsa"].map(org);
     expect(status.ingressPolicies).toEqual([
       {
         ingressFrom: {
@@ -795,6 +831,44 @@ describe("service perimeter (NET-07)", () => {
           sources: [{ accessLevel: "accessPolicies/847362519014/accessLevels/prod_qairopay_operators" }],
         },
         ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+      },
+      // Security Command Center's scanners of the Enterprise organisation activation, to every
+      // service, in and out, as cloud-foundation-fabric's hardened perimeter admits them (DET-01).
+      {
+        title: "Security Command Center detectors",
+        ingressFrom: { identities: scanners, sources: [{ accessLevel: "*" }] },
+        ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+      },
+      // Its notification agent, into the logging project's topic only (DET-02).
+      {
+        title: "Security Command Center findings to the logging project's topic",
+        ingressFrom: { identities: [org("gcp-sa-scc-notification")], sources: [{ accessLevel: "*" }] },
+        ingressTo: {
+          resources: [`projects/${mockProjectNumber("qp-prod-logging")}`],
+          operations: [{ serviceName: "pubsub.googleapis.com", methodSelectors: [{ method: "*" }] }],
+        },
+      },
+      // The backup workflows' exporters, to Cloud SQL only (RES-10).
+      {
+        title: "Cloud SQL exports to the immutable backup buckets",
+        ingressFrom: {
+          identities: [
+            "serviceAccount:ledger-backup-export@qp-prod-platform.iam.gserviceaccount.com",
+            "serviceAccount:card-vault-backup-export@qp-prod-cde.iam.gserviceaccount.com",
+          ],
+          sources: [{ accessLevel: "*" }],
+        },
+        ingressTo: {
+          resources: ["*"],
+          operations: [{ serviceName: "sqladmin.googleapis.com", methodSelectors: [{ method: "*" }] }],
+        },
+      },
+    ]);
+    expect(status.egressPolicies).toEqual([
+      {
+        title: "Security Command Center detectors",
+        egressFrom: { identities: scanners },
+        egressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
       },
     ]);
     // Networks only: a `members` condition would let the deployer's token in from anywhere.

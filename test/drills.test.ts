@@ -8,6 +8,9 @@ import { DrillRefused, drillPassed, runFailoverDrill } from "../tools/drill/fail
 import { Instance, LocalPostgres, query, withLocalPostgres } from "../tools/drill/localPostgres";
 import { RestoreReport, restorePassed, runRestoreRehearsal } from "../tools/drill/restoreRehearsal";
 import { freePort } from "../tools/drill/wait";
+import { ImmutableRestoreReport } from "../tools/drill/immutableRestore";
+import { loadStack } from "../harness/stackFile";
+import { configFromValues } from "../platform/config/read";
 
 // Real PostgreSQL 15 servers (installed by `npm test`'s pretest step): each drill builds its own
 // instances under a temporary directory and removes them.
@@ -170,6 +173,37 @@ describe("restore rehearsal on real PostgreSQL (RES-06)", () => {
     );
     expect(report.backupVerified).toBe(false);
     expect(report.passed).toBe(false);
+  });
+});
+
+describe("restore from the immutable copy through the CLI (RES-11)", () => {
+  test("npm run drill -- restore --from immutable-copy: the stack's tenants restored intact in its other region", async () => {
+    const result = await drillCli(["restore", "--from", "immutable-copy", "--json"]);
+    expect([result.status, result.stderr]).toEqual([0, ""]);
+    const report = JSON.parse(result.stdout) as ImmutableRestoreReport;
+    expect(report).toMatchObject({
+      source: "immutable-copy",
+      region: "us-east1",
+      tenants: configFromValues(loadStack("prod").values, "prod").tenants.length,
+      differences: [],
+      rtoObjectiveSeconds: 60,
+      passed: true,
+    });
+  });
+
+  test.each([
+    [["restore", "--from", "tape"], "--from tape: use pitr or immutable-copy"],
+    [["failover", "--from", "immutable-copy"], "--from applies to restore, not failover"],
+    [["restore", "--execute"], "--execute applies to restore --from immutable-copy"],
+    [["restore", "--from", "immutable-copy", "--cluster", "ledger"], "--cluster applies with --execute only"],
+    [["restore", "--from", "immutable-copy", "--execute"], "--execute needs --cluster ledger or card-vault"],
+    [
+      ["restore", "--from", "immutable-copy", "--execute", "--cluster", "ledger"],
+      "--execute needs --operator <your IAM principal's email>",
+    ],
+  ])("bad input %j: exit 2 and a message, nothing run", async (args, message) => {
+    const result = await drillCli(args);
+    expect([result.status, result.stderr, result.stdout]).toEqual([2, `error: ${message}\n`, ""]);
   });
 });
 

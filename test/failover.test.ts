@@ -69,7 +69,11 @@ describe("failover by configuration (RES-04)", () => {
     // Besides the instances, the migration follows the primary: its script runs again there; the
     // database and the users replicated with the data and ignore the change; card-vault's Job, its
     // script and its login window are new ones for the new primary.
+    // So does the daily export (RES-10): the primary's name and the other region's bucket, the
+    // workflow and schedule moved to that region.
     expect(changed).toEqual([
+      "prod-card-vault-backups-schedule",
+      "prod-card-vault-backups-workflow",
       "prod-card-vault-migration-card-vault-user",
       "prod-card-vault-migration-database",
       "prod-card-vault-migration-deployer",
@@ -79,6 +83,8 @@ describe("failover by configuration (RES-04)", () => {
       "prod-card-vault-migration-migrator-user",
       "prod-card-vault-us-central1",
       "prod-card-vault-us-east1",
+      "prod-ledger-backups-schedule",
+      "prod-ledger-backups-workflow",
       "prod-ledger-migration-database",
       "prod-ledger-migration-deployer",
       "prod-ledger-migration-ledger-user",

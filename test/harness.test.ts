@@ -80,6 +80,9 @@ describe("engine-less harness", () => {
       ["gcp:organizations/getProject:getProject", "qp-prod-kms"],
       ["gcp:organizations/getProject:getProject", "qp-prod-logging"],
       ["gcp:logging/getProjectCmekSettings:getProjectCmekSettings", "qp-prod-logging"],
+      // Cloud Storage's agent of each data project, which encrypts the backup buckets (RES-10).
+      ["gcp:storage/getProjectServiceAccount:getProjectServiceAccount", "qp-prod-platform"],
+      ["gcp:storage/getProjectServiceAccount:getProjectServiceAccount", "qp-prod-cde"],
     ]);
   });
 
@@ -177,12 +180,17 @@ describe("engine-less harness", () => {
     expect(
       projects.every((p) => p.inputs.autoCreateNetwork === false && p.inputs.deletionPolicy === "DELETE"),
     ).toBe(true);
-    // Created projects need no look-up; the logging CMEK account always comes from a data source.
+    // Created projects need no look-up; the logging CMEK account and Cloud Storage's agents always
+    // come from a data source (reading them creates them).
     expect(
       staging.calls
         .filter((c) => !c.token.includes("getKMSCryptoKeyVersion"))
         .map((c) => [c.token, c.inputs.project]),
-    ).toEqual([["gcp:logging/getProjectCmekSettings:getProjectCmekSettings", `qp-stg-logging-${suffix}`]]);
+    ).toEqual([
+      ["gcp:logging/getProjectCmekSettings:getProjectCmekSettings", `qp-stg-logging-${suffix}`],
+      ["gcp:storage/getProjectServiceAccount:getProjectServiceAccount", `qp-stg-platform-${suffix}`],
+      ["gcp:storage/getProjectServiceAccount:getProjectServiceAccount", `qp-stg-cde-${suffix}`],
+    ]);
   });
 
   test("a stack that is not ephemeral creates protected projects with the ids it is given", async () => {

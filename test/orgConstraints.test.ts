@@ -3,7 +3,7 @@ import { evaluateOrgConstraints, ORG_CONSTRAINTS_PACK } from "../harness/orgCons
 import { duration, googleResource } from "../harness/orgConstraints/googleResources";
 import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
 import { CUSTOM_CONSTRAINTS, customConstraintName } from "../policies/org-constraints/customConstraints";
-import { CASES } from "./cases/policyCases";
+import { caseTitled } from "./cases/policyCases";
 import { editResource, removeResource, urnOf, violationsOf } from "./helpers/mutate";
 import { planStack } from "./helpers/plan";
 
@@ -13,12 +13,6 @@ beforeAll(async () => {
   prod = (await planStack("prod")).resources;
   staging = (await planStack("staging")).resources;
 });
-
-const caseTitled = (title: string) => {
-  const c = CASES.find((x) => x.title === title);
-  if (!c) throw new Error(`no policy case "${title}"`);
-  return c;
-};
 
 describe("the clean plans", () => {
   test("prod and staging: no custom constraint would refuse anything", () => {

@@ -73,7 +73,7 @@ describe("policy metadata", () => {
       expect(p.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
       expect(p.description).toMatch(/^[A-Z].*\.$/);
       expect(p.tags?.length).toBeGreaterThan(0);
-      for (const id of p.tags ?? []) expect(id).toMatch(/^(ENC|IAM|TEN|LOG|NET|REG|RES|K8S|GOV)-\d{2}$/);
+      for (const id of p.tags ?? []) expect(id).toMatch(/^(ENC|IAM|TEN|LOG|NET|REG|RES|K8S|DET|GOV)-\d{2}$/);
       expect(p.severity).toMatch(/^(low|medium|high|critical)$/);
       expect(p.remediationSteps?.length).toBeGreaterThan(10);
       expect(p.url).toMatch(/^https:\/\/.+#[a-z0-9]{3}-\d{2}$/);

@@ -161,6 +161,12 @@ describe("the offline preview against a deployed state", () => {
         ["replace", "prod-card-vault-migration-job-window"],
         ["replace", "prod-card-vault-migration-job-login"],
         ["replace", "prod-card-vault-migration-job-login-propagated"],
+        // The daily export follows the primary to the other region's bucket; its workflow and
+        // schedule, which hold no state, move to that region with it (RES-10).
+        ["replace", "prod-card-vault-backups-workflow"],
+        ["replace", "prod-card-vault-backups-schedule"],
+        ["replace", "prod-ledger-backups-workflow"],
+        ["replace", "prod-ledger-backups-schedule"],
       ].sort(),
     );
     const instances = changed.filter((c) => c.type === "gcp:sql/databaseInstance:DatabaseInstance");
@@ -171,6 +177,11 @@ describe("the offline preview against a deployed state", () => {
       changed
         .filter((c) => c.op === "replace" && c.type.startsWith("gcp:sql/"))
         .every((c) => c.replaceFields.join() === "instance"),
+    ).toBe(true);
+    expect(
+      changed
+        .filter((c) => c.op === "replace" && shortUrn(c.urn).includes("-backups-"))
+        .every((c) => c.replaceFields.join() === "region"),
     ).toBe(true);
     const job = changed.find((c) => shortUrn(c.urn) === "prod-card-vault-migration-job-job");
     // A new name (the version) and a pod template that is immutable once created.
@@ -335,6 +346,10 @@ describe("pulumi destroy rehearsed", () => {
       // The organisation's custom constraints and the folder's policies: a rebuild creates them again.
       ...Array(CUSTOM_CONSTRAINTS.length).fill("gcp:orgpolicy/customConstraint:CustomConstraint"),
       ...Array(CUSTOM_CONSTRAINTS.length + BUILT_IN_CONSTRAINTS.length).fill("gcp:orgpolicy/policy:Policy"),
+      // The folder's Security Health Analytics custom modules (DET-01), likewise.
+      ...Array(13).fill(
+        "gcp:securitycenter/managementFolderSecurityHealthAnalyticsCustomModule:ManagementFolderSecurityHealthAnalyticsCustomModule",
+      ),
     ]);
   });
 

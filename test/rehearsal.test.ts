@@ -575,8 +575,9 @@ describe("log-metric-propagation", () => {
     const mutated = editResource("prod-logging-alerts-metrics-propagated", (p) => {
       p.createDuration = "60s";
     })(prod);
-    // The logging project's four bucket alerts and its two audit-trail alerts.
-    expect(findings(mutated, "log-metric-propagation")).toHaveLength(6);
+    // The logging project's four bucket alerts, its two audit-trail alerts and its two
+    // privileged-access alerts (IAM-07).
+    expect(findings(mutated, "log-metric-propagation")).toHaveLength(8);
     expect(findings(mutated, "log-metric-propagation")[0].message).toMatch(/\(60s wait\)/);
   });
 
@@ -782,6 +783,8 @@ describe("deny-policy-deployer", () => {
         "prod-audit-log-platform-writer",
         "prod-audit-log-cde-writer",
         "prod-audit-log-kms-writer",
+        // The findings topic's Pub/Sub agent gets its role there too (DET-02).
+        "prod-logging-agents-pubsub-role",
       ]
         .map((n) => urn(prod, n))
         .sort(),

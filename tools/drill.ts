@@ -13,16 +13,25 @@ import { loadPlatformConfig } from "./cli/stackConfig";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { DrillMode, DrillRefused, runFailoverDrill } from "./drill/failoverDrill";
 import { LocalPostgres, PostgresSetupError } from "./drill/localPostgres";
-import { renderDrill, renderRestore } from "./drill/report";
+import { accessTokenSource } from "./keyRotation/accessToken";
+import { RESTORE_CLUSTERS, RestoreCluster, restoreTarget, runCloudSqlRestore } from "./drill/cloudSqlRestore";
+import { runImmutableRestore } from "./drill/immutableRestore";
+import { renderCloudSqlRestore, renderDrill, renderImmutableRestore, renderRestore } from "./drill/report";
 import { runRestoreRehearsal } from "./drill/restoreRehearsal";
 
 /** Exit code when a drill ran but missed an objective or found the data wrong. */
 const EXIT_DRILL_FAILED = 1;
+const LOCAL_RTO_SECONDS = 60;
+/** A Cloud SQL instance created and a day's export imported: hours, not seconds. */
+const CLOUD_RTO_SECONDS = 4 * 3600;
+const SOURCES = ["pitr", "immutable-copy"] as const;
 
 const program = new Command("drill")
   .description(
-    "Disaster-recovery drills on real PostgreSQL on this machine (RES-06, RES-07): a planned switchover, " +
-      "an unplanned failover (the primary killed), or a point-in-time restore. Prints RPO, RTO and checks.",
+    "Disaster-recovery drills on real PostgreSQL on this machine (RES-06, RES-07, RES-11): a planned switchover, " +
+      "an unplanned failover (the primary killed), a point-in-time restore, or a restore from the immutable " +
+      "copy with its integrity verified; with --execute, the restore from the immutable copy in Google Cloud. " +
+      "Prints RPO, RTO and checks.",
   )
   .argument("<kind>", "switchover | failover | restore")
   .option("--stack <name>", "stack whose regions and objectives to use", "prod")
@@ -32,12 +41,24 @@ const program = new Command("drill")
     "RPO objective (default: the stack's drReplicaLagAlertSeconds)",
     positiveNumber,
   )
-  .option("--rto-objective <s>", "RTO objective in seconds", positiveNumber, 60)
+  .option(
+    "--rto-objective <s>",
+    `RTO objective in seconds (default ${LOCAL_RTO_SECONDS}; ${CLOUD_RTO_SECONDS} with --execute)`,
+    positiveNumber,
+  )
   .option(
     "--max-lag <s>",
     "guard: refuse while the replica lags more (default: the RPO objective)",
     positiveNumber,
   )
+  .option("--from <copy>", `restore: what to restore from, ${SOURCES.join(" | ")}`, "pitr")
+  .option(
+    "--execute",
+    "restore --from immutable-copy: restore the newest export in Google Cloud into a scratch instance",
+  )
+  .option("--cluster <name>", `with --execute: ${Object.keys(RESTORE_CLUSTERS).join(" | ")}`)
+  .option("--operator <principal>", "with --execute: your IAM principal, the Data API's database user")
+  .option("--keep", "with --execute: keep the scratch instance (the next run deletes it)")
   .option("--json", "print JSON instead of text")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -46,8 +67,13 @@ interface Options {
   stack: string;
   stackFile?: string;
   rpoObjective?: number;
-  rtoObjective: number;
+  rtoObjective?: number;
   maxLag?: number;
+  from: string;
+  execute?: boolean;
+  cluster?: string;
+  operator?: string;
+  keep?: boolean;
   json?: boolean;
 }
 
@@ -59,8 +85,17 @@ async function main(): Promise<number> {
     failInput(`unknown drill "${kind}": use switchover, failover or restore`);
   }
   const opts = program.opts<Options>();
+  if (!(SOURCES as readonly string[]).includes(opts.from))
+    failInput(`--from ${opts.from}: use ${SOURCES.join(" or ")}`);
+  if (opts.from !== "pitr" && kind !== "restore") failInput(`--from applies to restore, not ${kind}`);
+  const immutable = kind === "restore" && opts.from === "immutable-copy";
+  const cloudOnly = (["cluster", "operator", "keep"] as const).filter((o) => opts[o] !== undefined);
+  if (opts.execute && !immutable) failInput("--execute applies to restore --from immutable-copy");
+  if (!opts.execute && cloudOnly.length) failInput(`--${cloudOnly[0]} applies with --execute only`);
   const config = loadPlatformConfig(opts.stack, opts.stackFile);
   const rpoObjective = opts.rpoObjective ?? config.alerting.drReplicaLagSeconds;
+  const rtoObjective = opts.rtoObjective ?? (opts.execute ? CLOUD_RTO_SECONDS : LOCAL_RTO_SECONDS);
+  if (opts.execute) return restoreInGoogle(opts, config, rtoObjective);
 
   let release: () => void;
   let pg: LocalPostgres;
@@ -79,10 +114,21 @@ async function main(): Promise<number> {
   };
   process.once("SIGINT", cleanUpAndExit).once("SIGTERM", cleanUpAndExit);
   try {
+    if (immutable) {
+      const report = await runImmutableRestore(pg, {
+        region: config.secondaryRegion,
+        tenants: config.tenants.map((t) => t.id),
+        rtoObjectiveSeconds: rtoObjective,
+      });
+      await writeOut(
+        opts.json ? JSON.stringify(report, null, 2) + "\n" : renderImmutableRestore(report) + "\n",
+      );
+      return report.passed ? EXIT_OK : EXIT_DRILL_FAILED;
+    }
     if (kind === "restore") {
       const report = await runRestoreRehearsal(pg, {
         region: config.primaryRegion,
-        rtoObjectiveSeconds: opts.rtoObjective,
+        rtoObjectiveSeconds: rtoObjective,
       });
       await writeOut(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderRestore(report) + "\n");
       return report.passed ? EXIT_OK : EXIT_DRILL_FAILED;
@@ -91,7 +137,7 @@ async function main(): Promise<number> {
       mode: kind as DrillMode,
       regions: [config.primaryRegion, config.secondaryRegion],
       rpoObjectiveSeconds: rpoObjective,
-      rtoObjectiveSeconds: opts.rtoObjective,
+      rtoObjectiveSeconds: rtoObjective,
       maxReplicaLagSeconds: opts.maxLag ?? rpoObjective,
     });
     await writeOut(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderDrill(report) + "\n");
@@ -102,6 +148,42 @@ async function main(): Promise<number> {
     return EXIT_BAD_INPUT;
   } finally {
     pg.cleanUp();
+    release();
+  }
+}
+
+/**
+ * The restore from the immutable copy in Google Cloud (RES-11): one cluster's newest export into a
+ * scratch instance in the copy's region, verified and removed. A held lock or bad input exits 2; an
+ * interrupted run leaves a labelled scratch instance that the next run deletes first.
+ */
+async function restoreInGoogle(
+  opts: Options,
+  config: ReturnType<typeof loadPlatformConfig>,
+  rtoObjectiveSeconds: number,
+): Promise<number> {
+  if (!opts.cluster || !(opts.cluster in RESTORE_CLUSTERS))
+    failInput(`--execute needs --cluster ${Object.keys(RESTORE_CLUSTERS).join(" or ")}`);
+  if (!opts.operator?.includes("@")) failInput("--execute needs --operator <your IAM principal's email>");
+  let release: () => void;
+  try {
+    release = acquireRunLock(path.join(os.tmpdir(), `qairopay-drill-${config.stack}-${opts.cluster}`));
+  } catch (err) {
+    if (err instanceof RunLockError) failInput(err.message);
+    throw err;
+  }
+  try {
+    const report = await runCloudSqlRestore({
+      target: restoreTarget(config, opts.cluster as RestoreCluster),
+      accessToken: accessTokenSource(),
+      operator: opts.operator as string,
+      keep: opts.keep,
+      rtoObjectiveSeconds,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    await writeOut(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderCloudSqlRestore(report) + "\n");
+    return report.passed ? EXIT_OK : EXIT_DRILL_FAILED;
+  } finally {
     release();
   }
 }

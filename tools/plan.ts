@@ -17,7 +17,14 @@ import {
 } from "./cli/exitCodes";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
-import { hasRehearsalError, renderRehearsalMarkdown, renderRehearsalText } from "./cli/rehearsalReport";
+import {
+  declaredPrerequisites,
+  hasRehearsalError,
+  renderPrerequisitesMarkdown,
+  renderPrerequisitesText,
+  renderRehearsalMarkdown,
+  renderRehearsalText,
+} from "./cli/rehearsalReport";
 
 const program = new Command("plan")
   .description(
@@ -28,7 +35,10 @@ const program = new Command("plan")
     "--stack-file <path>",
     "read the configuration from this file instead of stacks/Pulumi.<stack>.yaml",
   )
-  .option("--json", "print JSON: { stack, resources, violations, rehearsal } (same as --format json)")
+  .option(
+    "--json",
+    "print JSON: { stack, resources, violations, rehearsal, prerequisites } (same as --format json)",
+  )
   .addOption(formatOption())
   .option("--export-state <file>", "also write the plan as a `pulumi stack export` (version 3) file")
   .option(
@@ -65,6 +75,7 @@ async function main(): Promise<number> {
   }
   const violations = await evaluateStackPolicies(run.resources, overrides);
   const rehearsal = rehearseApply(run.resources);
+  const prerequisites = declaredPrerequisites(run.resources);
   if (opts.exportState)
     fs.writeFileSync(opts.exportState, JSON.stringify(toDeployment(run.resources), null, 2) + "\n");
 
@@ -72,7 +83,13 @@ async function main(): Promise<number> {
   if (format === "json") {
     await writeOut(
       JSON.stringify(
-        { stack: run.stack, resources: run.resources.map(jsonResource), violations, rehearsal },
+        {
+          stack: run.stack,
+          resources: run.resources.map(jsonResource),
+          violations,
+          rehearsal,
+          prerequisites,
+        },
         null,
         2,
       ) + "\n",
@@ -82,7 +99,8 @@ async function main(): Promise<number> {
       renderMarkdown(`Offline plan of \`${run.stack}\``, violations, packNames, run.resources) +
         "\n\n" +
         renderRehearsalMarkdown(rehearsal) +
-        "\n",
+        "\n" +
+        (prerequisites.length ? renderPrerequisitesMarkdown(prerequisites) + "\n" : ""),
     );
   } else {
     await writeOut(
@@ -91,6 +109,7 @@ async function main(): Promise<number> {
         renderViolationsText(violations, packNames) +
         "\n" +
         renderRehearsalText(rehearsal) +
+        renderPrerequisitesText(prerequisites) +
         "\n",
     );
   }

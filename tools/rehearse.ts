@@ -18,10 +18,13 @@ import {
   writeOut,
 } from "./cli/exitCodes";
 import {
+  declaredPrerequisites,
   hasRehearsalError,
   jsonChange,
   renderChangesMarkdown,
   renderChangesText,
+  renderPrerequisitesMarkdown,
+  renderPrerequisitesText,
   renderRehearsalMarkdown,
   renderRehearsalText,
 } from "./cli/rehearsalReport";
@@ -47,7 +50,7 @@ const program = new Command("rehearse")
   )
   .option(
     "--json",
-    'print JSON: { "findings": [ { rule, urn, severity, message } ], "changes"?: [ { urn, op, fields } ] }',
+    'print JSON: { "findings": [ { rule, urn, severity, message } ], "changes"?: [ { urn, op, fields } ], "prerequisites": [ { id, what, verify } ] }',
   )
   .addOption(formatOption())
   .exitOverride()
@@ -112,12 +115,18 @@ async function main(): Promise<number> {
   else findings = rehearseApply(resources, facts);
 
   const subject = opts.state ?? `stack "${opts.stack}"`;
+  const prerequisites = declaredPrerequisites(resources);
   if (format === "json") {
-    const out = changes ? { findings, changes: changes.map(jsonChange) } : { findings };
+    const out = changes
+      ? { findings, changes: changes.map(jsonChange), prerequisites }
+      : { findings, prerequisites };
     await writeOut(JSON.stringify(out, null, 2) + "\n");
   } else if (format === "markdown") {
     await writeOut(
-      (changes ? renderChangesMarkdown(changes) + "\n" : "") + renderRehearsalMarkdown(findings) + "\n",
+      (changes ? renderChangesMarkdown(changes) + "\n" : "") +
+        renderRehearsalMarkdown(findings) +
+        "\n" +
+        (prerequisites.length ? renderPrerequisitesMarkdown(prerequisites) + "\n" : ""),
     );
   } else {
     const what = deployed
@@ -131,7 +140,11 @@ async function main(): Promise<number> {
         ? "Destroy rehearsal (`pulumi destroy`, then the next `pulumi up`)"
         : undefined;
     await writeOut(
-      what + (changes ? renderChangesText(changes) + "\n" : "") + renderRehearsalText(findings, title) + "\n",
+      what +
+        (changes ? renderChangesText(changes) + "\n" : "") +
+        renderRehearsalText(findings, title) +
+        renderPrerequisitesText(prerequisites) +
+        "\n",
     );
   }
   return hasRehearsalError(findings) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;

@@ -16,7 +16,7 @@ export const ORG_CONSTRAINTS_PACK = "org-constraints";
 const ORG_POLICY = "gcp:orgpolicy/policy:Policy";
 const CUSTOM_CONSTRAINT = "gcp:orgpolicy/customConstraint:CustomConstraint";
 
-type Evaluator = (bindings: { resource: Record<string, unknown> }) => CelResult;
+export type Evaluator = (bindings: { resource: Record<string, unknown> }) => CelResult;
 
 /**
  * Each condition parsed and planned once, with @bufbuild/cel: a CEL implementation tested against
@@ -24,7 +24,7 @@ type Evaluator = (bindings: { resource: Record<string, unknown> }) => CelResult;
  * not parse is a defect of the catalogue and throws.
  */
 const compiled = new Map<string, Evaluator>();
-function evaluatorOf(condition: string): Evaluator {
+export function evaluatorOf(condition: string): Evaluator {
   let run = compiled.get(condition);
   if (!run) {
     run = plan(celEnv(), parse(condition)) as Evaluator;

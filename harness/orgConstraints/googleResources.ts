@@ -29,7 +29,7 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
  * an unset message reads as an empty one and `has(a.b.c)` is false, whereas on a JSON map a
  * missing `a.b` is an error.
  */
-function compact(value: Inputs): Inputs {
+export function compact(value: Inputs): Inputs {
   const out: Inputs = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined) continue;

@@ -19,6 +19,7 @@ export const STATEFUL_TYPES: Record<string, string> = {
   "gcp:storage/bucket:Bucket": "a Cloud Storage bucket and its objects",
   "gcp:secretmanager/secret:Secret": "a secret and its versions",
   "gcp:artifactregistry/repository:Repository": "an Artifact Registry repository and every image in it",
+  "gcp:gkebackup/backupPlan:BackupPlan": "a Backup for GKE plan and the backups it holds",
 };
 
 /**
@@ -58,6 +59,79 @@ const LOGGING_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig";
 const BINAUTHZ_POLICY = "gcp:binaryauthorization/policy:Policy";
 const ATTESTOR = "gcp:binaryauthorization/attestor:Attestor";
 export const KUBERNETES_PROVIDER = "pulumi:providers:kubernetes";
+
+interface Retention {
+  locked: boolean;
+  /** The values a lock freezes, by field; each may only grow once locked (`grows`), or never change. */
+  values: Record<string, number>;
+  grows: boolean;
+  source: string;
+}
+
+/**
+ * Retention policies that a lock makes irreversible (RES-10). Cloud Storage: "You cannot remove the
+ * retention policy from the bucket. You cannot decrease the retention period", and a locked bucket is
+ * deleted only when every object is past its retention (https://cloud.google.com/storage/docs/json_api/v1/buckets/lockRetentionPolicy).
+ * Backup for GKE: "If set to True, no further update is allowed on this policy, including the locked
+ * field itself" (magic-modules mmv1/products/gkebackup/BackupPlan.yaml, retentionPolicy.locked).
+ */
+export const LOCKED_RETENTION: Record<string, (inputs: Record<string, unknown>) => Retention> = {
+  "gcp:storage/bucket:Bucket": (i) => {
+    const r = (i.retentionPolicy ?? {}) as { isLocked?: boolean; retentionPeriod?: string };
+    return {
+      locked: r.isLocked === true,
+      values: { retentionPeriod: Number(r.retentionPeriod ?? 0) },
+      grows: true,
+      source: "https://cloud.google.com/storage/docs/json_api/v1/buckets/lockRetentionPolicy",
+    };
+  },
+  "gcp:gkebackup/backupPlan:BackupPlan": (i) => {
+    const r = (i.retentionPolicy ?? {}) as {
+      locked?: boolean;
+      backupDeleteLockDays?: number;
+      backupRetainDays?: number;
+    };
+    return {
+      locked: r.locked === true,
+      values: {
+        backupDeleteLockDays: r.backupDeleteLockDays ?? 0,
+        backupRetainDays: r.backupRetainDays ?? 0,
+      },
+      grows: false,
+      source: "magic-modules mmv1/products/gkebackup/BackupPlan.yaml (retentionPolicy.locked)",
+    };
+  },
+};
+
+/**
+ * A locked retention policy may not be removed, shortened or (Backup for GKE) changed at all, and
+ * its resource may not be deleted or replaced; locking is irreversible, so it freezes only values
+ * already deployed and observed — a lock in the same update that changes them is refused too.
+ */
+function retentionFindings(c: ResourceChange): string | undefined {
+  const read = LOCKED_RETENTION[c.type];
+  if (!read || !c.oldInputs) return undefined;
+  const before = read(c.oldInputs);
+  if (before.locked) {
+    if (c.op === "delete" || c.op === "replace")
+      return `its retention is locked: it would be ${c.op}d while it holds backups nobody may delete yet (${before.source}).`;
+    const after = c.newInputs ? read(c.newInputs) : undefined;
+    if (!after) return undefined;
+    const changed = Object.keys(before.values).filter((k) =>
+      before.grows ? after.values[k] < before.values[k] : after.values[k] !== before.values[k],
+    );
+    if (!after.locked || changed.length)
+      return `its retention is locked (${before.source}); ${!after.locked ? "the lock would be removed" : `${changed.join(", ")} would ${before.grows ? "shrink" : "change"}`}, which Google refuses.`;
+    return undefined;
+  }
+  const after = c.newInputs ? read(c.newInputs) : undefined;
+  if (c.op === "update" && after?.locked) {
+    const changed = Object.keys(after.values).filter((k) => after.values[k] !== before.values[k]);
+    if (changed.length)
+      return `it would be locked in the same update that changes ${changed.join(", ")}: a lock is irreversible, so lock only a retention already deployed and observed (one \`up\` to set it, the next to lock it).`;
+  }
+  return undefined;
+}
 
 export interface GuardContext {
   /** URNs that something depends on (in either state): a VPC with dependants is stateful. */
@@ -107,6 +181,11 @@ export function guardChanges(changes: ResourceChange[], context: GuardContext): 
           `is a locked log bucket ("The retention period on a locked bucket cannot be changed. Locked buckets may only be deleted if they are empty.": LogBucket.locked, https://cloud.google.com/logging/docs/reference/v2/rest/v2/billingAccounts.locations.buckets); ${c.op === "update" ? `${touched.join(", ")} would change` : `it would be ${c.op}d`}.`,
         );
     }
+  }
+
+  for (const c of changes) {
+    const retention = retentionFindings(c);
+    if (retention) error("locked-retention", c, retention);
   }
 
   for (const c of changes) {

@@ -18,6 +18,8 @@ const PROJECT_FROM_PATH: Record<string, string> = {
   "gcp:servicenetworking/connection:Connection": "network",
   "gcp:cloudquota/sQuotaPreference:SQuotaPreference": "parent",
   "gcp:secretmanager/secretVersion:SecretVersion": "secret",
+  // `projects/{project-id|project-number}` (magic-modules privilegedaccessmanager/Entitlement.yaml).
+  "gcp:privilegedaccessmanager/entitlement:entitlement": "parent",
 };
 
 /**
@@ -27,6 +29,8 @@ const PROJECT_FROM_PATH: Record<string, string> = {
  */
 export function projectOf(r: CapturedResource, facts: StackFacts): string | undefined {
   if (r.type === "gcp:organizations/project:Project") return String(r.inputs.projectId);
+  // A bucket's IAM is called on the bucket, which is billed to the bucket's project.
+  if (r.type.startsWith("gcp:storage/bucketIAM")) return facts.bucketProjects.get(String(r.inputs.bucket));
   const pathInput = PROJECT_FROM_PATH[r.type];
   if (pathInput) return projectInPath(r.inputs[pathInput]);
   if (typeof r.inputs.project === "string" && r.inputs.project) return r.inputs.project;

@@ -1,5 +1,6 @@
 import { CapturedResource } from "../model";
 import { plain } from "../deployment";
+import { ExternalPrerequisites } from "./facts/prerequisites";
 
 /** Stack outputs that carry what the rehearsal needs beyond the registrations (see buildPlatform). */
 export const FACT_OUTPUTS = {
@@ -8,6 +9,7 @@ export const FACT_OUTPUTS = {
   projectNumbers: "projectNumbers",
   externallyEnabledApis: "externallyEnabledApis",
   defaultServiceAccountsDeprivileged: "defaultServiceAccountsDeprivileged",
+  prerequisites: "externalPrerequisites",
 } as const;
 
 /** Facts about the stack that are not in any one resource: who deploys, which projects are whose. */
@@ -26,6 +28,10 @@ export interface StackFacts {
   createdProjects: Map<string, CapturedResource>;
   /** The project a resource without a `project` input lands in, per provider reference. */
   providerProjects: Map<string, string>;
+  /** Cloud Storage bucket name → its project, for what names a bucket only by name (its IAM). */
+  bucketProjects: Map<string, string>;
+  /** What the stack declares its organisation did outside it (Security Command Center, PAM). */
+  prerequisites: ExternalPrerequisites;
 }
 
 export interface StackFactInputs {
@@ -53,7 +59,10 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
   const projectNumbers = new Map<string, string>();
   const createdProjects = new Map<string, CapturedResource>();
   const providerProjects = new Map<string, string>();
+  const bucketProjects = new Map<string, string>();
   for (const r of resources) {
+    if (r.type === "gcp:storage/bucket:Bucket" && typeof r.inputs.project === "string")
+      bucketProjects.set(String(r.inputs.name), r.inputs.project);
     const outputs = plain(r.outputs) as Record<string, unknown>;
     if (r.type === PROJECT_TYPE) {
       const id = String(r.inputs.projectId ?? "");
@@ -83,7 +92,10 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
     given.defaultServiceAccountsDeprivileged ??
     (stackOutputs[FACT_OUTPUTS.defaultServiceAccountsDeprivileged] as string[] | undefined) ??
     [];
+  const prerequisites = (stackOutputs[FACT_OUTPUTS.prerequisites] as ExternalPrerequisites | undefined) ?? {};
   return {
+    prerequisites,
+    bucketProjects,
     deployer: deployer || undefined,
     previewer: previewer || undefined,
     externallyEnabledApis: new Set(external),

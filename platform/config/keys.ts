@@ -250,6 +250,49 @@ export const CONFIG_KEYS = {
       "An environment that is destroyed and rebuilt (staging): nothing protected, and created projects get a generated suffix so a rebuild never reuses a name. Never in prod.",
     default: false,
   },
+  securityCommandCenterTier: {
+    type: "string",
+    description:
+      "The Security Command Center tier the organisation activated outside this stack: PREMIUM or ENTERPRISE. An external prerequisite (no Pulumi resource activates it or switches its detectors on) that the stack declares and the rehearsal reports; Security Health Analytics custom modules need one of them (docs/detection.md).",
+  },
+  securityCommandCenterActivation: {
+    type: "string",
+    description:
+      "Where Security Command Center is activated: organization (the organisation orgPolicyOrganizationId names) or project (each of the four projects, Premium only). Enterprise and Compliance Manager exist only at the organisation.",
+    default: "organization",
+  },
+  pciComplianceFramework: {
+    type: "boolean",
+    description:
+      "Declare that the organisation deploys Compliance Manager's PCI DSS v4.0 framework on this stack's projects (Enterprise tier, organisation activation); reported as an external prerequisite. The predefined posture template covers PCI DSS v3.2.1 only (docs/detection.md).",
+    default: false,
+  },
+  privilegedAccessRequestersGroup: {
+    type: "string",
+    description:
+      "Google group whose members may request just-in-time privileged access (Privileged Access Manager) in an incident; it holds none of those roles standing (IAM-07).",
+  },
+  privilegedAccessApproversGroup: {
+    type: "string",
+    description:
+      "Google group whose members approve privileged-access requests; must differ from the requesters' group (IAM-07).",
+  },
+  backupOperatorsGroup: {
+    type: "string",
+    description:
+      "The only Google group that may read, restore or delete backups, just in time through Privileged Access Manager (RES-10).",
+  },
+  breakGlassAccounts: {
+    type: "array",
+    description:
+      "The user accounts in the break-glass group (e-mail addresses): any activity of theirs raises an alert (IAM-07).",
+  },
+  backupRetentionLocked: {
+    type: "boolean",
+    description:
+      "Lock the retention of the immutable backups (the export buckets' Bucket Lock, Backup for GKE's retention policies): irreversible, a locked retention can only grow. Never in an ephemeral environment; docs/backups.md says when to turn it on.",
+    default: false,
+  },
   deployerPrincipal: {
     type: "string",
     description:

@@ -197,7 +197,20 @@ export function validateConfig(
       // Wrapped at once, so the key is an Output secret all the way to the state (as requireSecret does).
       pagerDutyServiceKey: c.pagerDutyServiceKey ? pulumi.secret(c.pagerDutyServiceKey) : undefined,
     },
-    groups: { auditors: c.auditorsGroup, breakGlass: c.breakGlassGroup },
+    groups: {
+      auditors: c.auditorsGroup,
+      breakGlass: c.breakGlassGroup,
+      privilegedAccessRequesters: c.privilegedAccessRequestersGroup,
+      privilegedAccessApprovers: c.privilegedAccessApproversGroup,
+      backupOperators: c.backupOperatorsGroup,
+    },
+    breakGlassAccounts: c.breakGlassAccounts,
+    securityCommandCenter: {
+      tier: c.securityCommandCenterTier,
+      activation: c.securityCommandCenterActivation,
+      pciComplianceFramework: c.pciComplianceFramework,
+    },
+    backups: { retentionLocked: c.backupRetentionLocked },
     deployer: {
       principal: c.deployerPrincipal,
       previewPrincipal: c.previewPrincipal || undefined,

@@ -104,6 +104,20 @@ export const configSchema = z.object({
   auditorsGroup: group,
   breakGlassGroup: group,
   ephemeral: z.boolean(),
+  securityCommandCenterTier: z.enum(["PREMIUM", "ENTERPRISE"], {
+    message: "must be PREMIUM or ENTERPRISE (Security Health Analytics custom modules need one of them)",
+  }),
+  securityCommandCenterActivation: z.enum(["organization", "project"], {
+    message: "must be organization or project",
+  }),
+  pciComplianceFramework: z.boolean(),
+  privilegedAccessRequestersGroup: group,
+  privilegedAccessApproversGroup: group,
+  backupOperatorsGroup: group,
+  breakGlassAccounts: z
+    .array(z.email({ message: "must be a user account's e-mail address" }))
+    .min(1, { message: "must list at least one account" }),
+  backupRetentionLocked: z.boolean(),
   deployerPrincipal: z.string().regex(/^(serviceAccount|group|user):[^@\s:]+@[a-z0-9.-]+\.[a-z]{2,}$/, {
     message: "must be an IAM member serviceAccount:EMAIL, group:EMAIL or user:EMAIL",
   }),
@@ -235,6 +249,34 @@ export function crossKeyProblems(c: RawPlatformConfig): { key: string; message: 
     problems.push({
       key: "defaultServiceAccountsDeprivileged",
       message: `${JSON.stringify(strangers)} are not projects of this stack (${ids.join(", ")})`,
+    });
+  }
+  if (c.securityCommandCenterTier === "ENTERPRISE" && c.securityCommandCenterActivation !== "organization") {
+    problems.push({
+      key: "securityCommandCenterActivation",
+      message: "is project, but the Enterprise tier is activated only at an organisation",
+    });
+  }
+  if (
+    c.pciComplianceFramework &&
+    (c.securityCommandCenterTier !== "ENTERPRISE" || c.securityCommandCenterActivation !== "organization")
+  ) {
+    problems.push({
+      key: "pciComplianceFramework",
+      message:
+        "needs Compliance Manager, which comes with the Enterprise tier activated at the organisation (securityCommandCenterTier ENTERPRISE, securityCommandCenterActivation organization)",
+    });
+  }
+  if (c.privilegedAccessRequestersGroup === c.privilegedAccessApproversGroup) {
+    problems.push({
+      key: "privilegedAccessApproversGroup",
+      message: `is the requesters' group ${JSON.stringify(c.privilegedAccessRequestersGroup)}: approvers must be a different group, or a requester approves themself`,
+    });
+  }
+  if (c.backupRetentionLocked && c.ephemeral) {
+    problems.push({
+      key: "backupRetentionLocked",
+      message: "an ephemeral environment is destroyed and rebuilt: a locked retention would outlive it",
     });
   }
   if (parent.length === 0 && c.billingAccount) {

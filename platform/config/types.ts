@@ -55,7 +55,6 @@ export interface PlatformConfig {
   gateway: { domain: string; configRegion: Region; drainedRegion?: Region };
   audit: { region: Region; retentionDays: number };
   alerting: { emails: string[]; pagerDutyServiceKey?: pulumi.Output<string>; drReplicaLagSeconds: number };
-  groups: { auditors: string; breakGlass: string };
   /**
    * Who runs `pulumi up` (`principal`, the apply identity), who previews in CI (`previewPrincipal`,
    * the read-only plan identity), and what the projects' owners did outside the stack (APIs
@@ -71,6 +70,26 @@ export interface PlatformConfig {
   images: { legacyRepositories: boolean; pipeline: string; attestationEnforced: boolean };
   /** Organisation guardrails' values: who IAM policies may name, which networks the VPCs may peer with. */
   identity: { workspaceCustomerId: string; vpcPeeringAllowlist: string[] };
+  groups: {
+    auditors: string;
+    breakGlass: string;
+    /** May request just-in-time privileged access (IAM-07). */
+    privilegedAccessRequesters: string;
+    /** Approve those requests; never the requesters' group. */
+    privilegedAccessApprovers: string;
+    /** The only group that may read, restore or delete backups, just in time (RES-10). */
+    backupOperators: string;
+  };
+  /** The break-glass group's user accounts, whose every action raises an alert (IAM-07). */
+  breakGlassAccounts: string[];
+  /** Security Command Center as the organisation activated it: an external prerequisite (DET-01). */
+  securityCommandCenter: {
+    tier: "PREMIUM" | "ENTERPRISE";
+    activation: "organization" | "project";
+    pciComplianceFramework: boolean;
+  };
+  /** Whether the immutable backups' retention is locked (irreversible; RES-10). */
+  backups: { retentionLocked: boolean };
   /** Destroyed and rebuilt (staging): nothing protected, project ids with a generation suffix. */
   ephemeral: boolean;
 }

@@ -45,6 +45,8 @@ const DELETED_ON_DESTROY = [
   // creates them again under the same names, so a destroy must delete them.
   "gcp:orgpolicy/customConstraint:CustomConstraint",
   "gcp:orgpolicy/policy:Policy",
+  // The folder's Security Health Analytics custom modules: outside the projects, recreated by a rebuild.
+  "gcp:securitycenter/managementFolderSecurityHealthAnalyticsCustomModule:ManagementFolderSecurityHealthAnalyticsCustomModule",
 ];
 
 /**
@@ -103,6 +105,9 @@ export function buildFoundation(config: PlatformConfig): Foundation {
       "service-networking",
       "secret-manager",
       "artifact-registry",
+      "storage",
+      "gkebackup",
+      "cloudscheduler",
     ]),
     cde: agentsFor(env, projects, "cde", [
       "cloud-sql",
@@ -110,8 +115,11 @@ export function buildFoundation(config: PlatformConfig): Foundation {
       "gke",
       "compute",
       "artifact-registry",
+      "storage",
+      "gkebackup",
+      "cloudscheduler",
     ]),
-    logging: agentsFor(env, projects, "logging", ["logging"]),
+    logging: agentsFor(env, projects, "logging", ["logging", "pubsub"]),
   };
   const agentMember = (agent: AgentRef): pulumi.Output<string> => {
     const member = agents[agent.project as keyof typeof agents]?.members[agent.service];

@@ -10,6 +10,7 @@ import {
   securityEventFilters,
 } from "../../components/logFilters";
 import { LoggingIsolation } from "../../components/loggingIsolation";
+import { privilegedAccessFilters } from "../../components/privilegedAccessFilters";
 import { PROJECT_ROLES } from "../../components/projects";
 import { LogAlertSpec } from "../../components/securityAlerts";
 import { SecurityAlerts } from "../../components/securityAlerts";
@@ -91,14 +92,17 @@ function auditTrailAlerts(extra: Record<string, { description: string; filter: p
   }));
 }
 
-/** Security and resilience alerts (LOG-07, TEN-02): channels, log-based metrics, alert policies. */
+/**
+ * Security and resilience alerts (LOG-07, TEN-02, IAM-07): channels, log-based metrics, alert
+ * policies. Returns the logging project's notification channels, which detection pages too.
+ */
 export function buildAlerting(
   config: PlatformConfig,
   f: Foundation,
   auditLog: AuditLog,
   data: DataStores,
   auditKeyId: pulumi.Output<string>,
-): void {
+): pulumi.Output<string>[] {
   const { env, projects } = f;
   const ids = projects.ids;
   const runbook = "https://github.com/qairopay/platform/blob/main/docs/audit-logging.md";
@@ -110,7 +114,9 @@ export function buildAlerting(
   };
   // The filters name the logging project, whose id is an output where the stack creates it.
   const events = securityEventFilters("");
-  new SecurityAlerts(
+  // Just-in-time grants and break-glass activity (IAM-07), over the same aggregated bucket.
+  const privileged = privilegedAccessFilters(config.breakGlassAccounts);
+  const loggingAlerts = new SecurityAlerts(
     `${env}-logging-alerts`,
     {
       ...common,
@@ -123,6 +129,11 @@ export function buildAlerting(
           filter: ids.logging.apply((project) => securityEventFilters(project)[id].filter),
         })),
         ...auditTrailAlerts(),
+        ...Object.entries(privileged).map(([id, e]) => ({
+          id,
+          ...e,
+          runbook: "https://github.com/qairopay/platform/blob/main/docs/privileged-access.md",
+        })),
       ],
     },
     { dependsOn: f.ready.logging },
@@ -180,4 +191,5 @@ export function buildAlerting(
       { dependsOn: [...Object.values(cluster.instances), ...f.ready[role]] },
     );
   }
+  return loggingAlerts.channels;
 }

@@ -1,3 +1,4 @@
+import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { auditBuckets, bucketDestination, denialGap, denyRules, SINK_TYPES } from "./audit";
 
@@ -33,11 +34,30 @@ export function conditionView(expression: string): { bucket: string; view: strin
   return m ? { bucket: m[1], view: m[2] } : undefined;
 }
 
+/**
+ * The logging project's own service agents created by this stack (ServiceIdentity), which hold the
+ * role Google gives the agents it creates itself (`roles/<service>.serviceAgent`): Pub/Sub's, whose
+ * topic carries the findings (DET-02). Nothing else of Google's holds a role there.
+ */
+function ownAgentRole(resources: PolicyResource[], project: string, member: string, role: string): boolean {
+  return (
+    /^roles\/[a-z]+\.serviceAgent$/.test(role) &&
+    /^serviceAccount:service-\d+@gcp-sa-[a-z-]+\.iam\.gserviceaccount\.com$/.test(member) &&
+    resources.some(
+      (r) =>
+        r.type === "gcp:projects/serviceIdentity:ServiceIdentity" &&
+        r.props.project === project &&
+        r.props.member === member &&
+        role === `roles/${String(r.props.service).split(".")[0]}.serviceAgent`,
+    )
+  );
+}
+
 export const loggingProjectIsolation = stackPolicy(
   {
     name: "logging-project-isolation",
     description:
-      "Only sink writer identities (limited to the audit bucket) and the auditors' group hold roles in the logging project, every other project's sink writer holds its grant, and a deny policy protects it.",
+      "Only sink writer identities (limited to the audit bucket), the auditors' group and the project's own service agents (their service-agent role) hold roles in the logging project, every other project's sink writer holds its grant, and a deny policy protects it.",
     controls: ["LOG-01"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -75,7 +95,7 @@ export const loggingProjectIsolation = stackPolicy(
             member.startsWith("group:") &&
             role === AUDITOR_ROLE &&
             view?.bucket === String(bucket.props.bucketId);
-          if (!isWriter && !isAuditor) {
+          if (!isWriter && !isAuditor && !ownAgentRole(resources, project, member, role)) {
             const unlimited =
               writers.has(member) || (member.startsWith("group:") && role === AUDITOR_ROLE)
                 ? " without a condition limiting it to the audit bucket"
@@ -83,7 +103,7 @@ export const loggingProjectIsolation = stackPolicy(
             findings.push({
               urn: grant.urn,
               problem: `${member} holds ${role} in logging project ${project}${unlimited}`,
-              fix: "remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket's view) belong here",
+              fix: "remove it; only sink writers (bucketWriter on the audit bucket), auditors (viewAccessor on the audit bucket's view) and the project's own service agents (their service-agent role) belong here",
             });
           }
         }

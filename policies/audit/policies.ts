@@ -7,6 +7,7 @@ import { loggingSinkEveryProject } from "./logging-sink-every-project";
 import { monitoringBreakGlassAlert } from "./monitoring-binauthz-breakglass-alert";
 import { monitoringAuditTrailAlerts } from "./monitoring-audit-trail-alerts";
 import { monitoringSecurityAlerts } from "./monitoring-security-event-alerts";
+import { monitoringPrivilegedAccessAlerts } from "./monitoring-privileged-access-alerts";
 import { sqlCrossTenantAlert } from "./sql-instance-cross-tenant-alert";
 
 /** The audit pack's policies; imported by tests and the offline evaluator, never via index.ts. */
@@ -19,5 +20,6 @@ export const auditPolicies: Policies = [
   monitoringSecurityAlerts,
   monitoringAuditTrailAlerts,
   monitoringBreakGlassAlert,
+  monitoringPrivilegedAccessAlerts,
   sqlCrossTenantAlert,
 ];

@@ -46,6 +46,8 @@ export const AGENT_DOMAINS = {
   // Secret Manager encrypts each replica with its key as this agent
   // (https://cloud.google.com/secret-manager/docs/cmek).
   "secret-manager": "gcp-sa-secretmanager.iam.gserviceaccount.com",
+  // Pub/Sub encrypts a CMEK topic's messages as this agent (https://cloud.google.com/pubsub/docs/cmek).
+  pubsub: "gcp-sa-pubsub.iam.gserviceaccount.com",
 } as const;
 
 export type AgentKind = keyof typeof AGENT_DOMAINS;

@@ -10,6 +10,8 @@ export const NO_CONSTRAINT: Record<string, string> = {
   "ENC-08":
     "Exact IAM grants per key: custom constraints on IAM allow policies cannot name the keys each agent needs.",
   "IAM-04": "Which roles a workload may hold depends on the resources it uses; no constraint can express it.",
+  "IAM-07":
+    "Just-in-time access is Privileged Access Manager's entitlements and grants, and standing access an allow policy: custom constraints cover neither.",
   "TEN-01": "A key per tenant per region is a property of the whole set of keys, not of one request.",
   "TEN-02": "Log-based metrics and alert policies are not resources custom constraints cover.",
   "LOG-01": "The logging project's isolation is an IAM deny policy already enforced by Google at run time.",
@@ -33,8 +35,14 @@ export const NO_CONSTRAINT: Record<string, string> = {
   "RES-07": "Drills are a tool.",
   "RES-08": "Previews are a tool.",
   "RES-09": "Destruction rules are a tool.",
+  "RES-10":
+    "Once locked, Cloud Storage and Backup for GKE enforce the retention themselves; which bucket holds backups is not a property of one request.",
+  "RES-11": "Restore drills are a tool.",
   "K8S-01": "Kubernetes namespaces are not Google resources.",
   "K8S-02": "NetworkPolicies are Kubernetes objects.",
+  "DET-01":
+    "Detection is Security Command Center's: its custom modules are the run-time twins here (policies/detection/healthModules.ts).",
+  "DET-02": "Notification configs, topics and alerting are not resources custom constraints cover.",
   "GOV-01": "A property of the pull-request process.",
   "GOV-02":
     "Labels differ per resource type; no single custom constraint covers them, and a missing label is advisory.",

@@ -20,6 +20,10 @@ export const LABEL_FIELDS: Record<string, (p: Record<string, unknown>) => unknow
   "gcp:gkehub/feature:Feature": (p) => p.labels,
   "gcp:monitoring/notificationChannel:NotificationChannel": (p) => p.userLabels,
   "gcp:monitoring/alertPolicy:AlertPolicy": (p) => p.userLabels,
+  "gcp:pubsub/topic:Topic": (p) => p.labels,
+  "gcp:gkebackup/backupPlan:BackupPlan": (p) => p.labels,
+  "gcp:gkebackup/restorePlan:RestorePlan": (p) => p.labels,
+  "gcp:workflows/workflow:Workflow": (p) => p.labels,
 };
 const DATA_CLASSES = ["tenant", "cardholder", "none"];
 

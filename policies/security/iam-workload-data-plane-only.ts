@@ -37,6 +37,26 @@ const DATABASE_LOGIN_ROLE = new RegExp(
   `^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/roles/${DATABASE_LOGIN_ROLE_ID}$`,
 );
 
+/**
+ * Platform automation, not applications: accounts that run one scheduled task of the platform, by
+ * the suffix of their id, and the only roles each may hold. The Cloud SQL exporter (RES-10) starts
+ * its workflow and exports through a custom role holding only `cloudsql.instances.export` and
+ * `.get` (policy storage-bucket-backup-immutable checks that role's permissions).
+ */
+export const AUTOMATION_ROLES: { idSuffix: string; roles: RegExp[] }[] = [
+  {
+    idSuffix: "-backup-export",
+    roles: [/^roles\/workflows\.invoker$/, /^projects\/[^/]+\/roles\/qairopaySqlExport$/],
+  },
+];
+
+const automationAllows = (member: string, role: string): boolean =>
+  AUTOMATION_ROLES.some(
+    (a) =>
+      new RegExp(`^serviceAccount:[a-z0-9-]+${a.idSuffix}@`).test(member) &&
+      a.roles.some((r) => r.test(role)),
+  );
+
 const IAM_MEMBER_TYPES = [
   "gcp:projects/iAMMember:IAMMember",
   "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
@@ -82,7 +102,10 @@ export const iamWorkloadDataPlaneOnly = anyResourcePolicy(
     if (!IAM_MEMBER_TYPES.includes(resource.type)) return [];
     const member = String(resource.props.member);
     const role = String(resource.props.role);
-    return isApplicationAccount(member) && !DATA_PLANE_ROLES.includes(role) && !DATABASE_LOGIN_ROLE.test(role)
+    return isApplicationAccount(member) &&
+      !DATA_PLANE_ROLES.includes(role) &&
+      !DATABASE_LOGIN_ROLE.test(role) &&
+      !automationAllows(member, role)
       ? [
           {
             problem: `application account ${member} is granted ${role}`,

@@ -49,6 +49,21 @@ const KEY_CONSUMERS: { type: string; agent: AgentKind; keys: (p: Record<string, 
       ).map((r) => r.customerManagedEncryption?.kmsKeyName),
   },
   {
+    type: "gcp:pubsub/topic:Topic",
+    agent: "pubsub",
+    keys: (p) => [p.kmsKeyName],
+  },
+  // A Backup for GKE plan's key is used by the cluster's GKE agent, "agent_robot"
+  // (https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/concepts/about-cmek).
+  {
+    type: "gcp:gkebackup/backupPlan:BackupPlan",
+    agent: "gke",
+    keys: (p) => [
+      (p.backupConfig as { encryptionKey?: { gcpKmsEncryptionKey?: unknown } } | undefined)?.encryptionKey
+        ?.gcpKmsEncryptionKey,
+    ],
+  },
+  {
     type: "gcp:storage/bucket:Bucket",
     agent: "storage",
     keys: (p) => [(p.encryption as { defaultKmsKeyName?: unknown } | undefined)?.defaultKmsKeyName],

@@ -30,6 +30,12 @@ import { sqlInstanceCardholderNoDataApi } from "./sql-instance-cardholder-no-dat
 import { sqlInstanceCmek } from "./sql-instance-cmek";
 import { storageBucketHardening } from "./storage-bucket-hardening";
 import { sqlInstancePrivateTls } from "./sql-instance-private-tls";
+import { sccNotificationEveryProject } from "./scc-notification-config-every-project";
+import { pubsubFindingsTopicCmek } from "./pubsub-findings-topic-cmek";
+import { sccHealthModulesDeployed } from "./scc-health-modules-deployed";
+import { pamEntitlementHardening } from "./pam-entitlement-hardening";
+import { iamPrivilegedRolesNotStanding } from "./iam-privileged-roles-not-standing";
+import { iamEntitledRolesNotAuthoritative } from "./iam-entitled-roles-not-authoritative";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const securityPolicies: Policies = [
@@ -63,5 +69,11 @@ export const securityPolicies: Policies = [
   iamNoPublicPrincipals,
   iamNoServiceAccountKeys,
   iamWorkloadDataPlaneOnly,
+  iamPrivilegedRolesNotStanding,
+  iamEntitledRolesNotAuthoritative,
+  pamEntitlementHardening,
+  sccHealthModulesDeployed,
+  sccNotificationEveryProject,
+  pubsubFindingsTopicCmek,
   labelsStandard,
 ];

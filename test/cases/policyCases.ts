@@ -5,6 +5,9 @@ import { PERIMETER_ACCESS_CASES } from "./perimeterAccessCases";
 import { AUDIT_TRAIL_CASES } from "./auditTrailCases";
 import { NETWORK_CASES } from "./networkCases";
 import { SUPPLY_CHAIN_CASES } from "./supplyChainCases";
+import { BACKUP_CASES } from "./backupCases";
+import { DETECTION_CASES } from "./detectionCases";
+import { PRIVILEGED_ACCESS_CASES } from "./privilegedAccessCases";
 
 /**
  * One case per way a control can be broken: a mutation of the prod plan, the policy that must
@@ -43,7 +46,7 @@ const POSTGRES_LOG_CROSS_TENANT_FILTER =
 
 const settings = (p: Record<string, unknown>) => p.settings as Record<string, Record<string, unknown>>;
 
-export const CASES: PolicyCase[] = [
+const PLATFORM_CASES: PolicyCase[] = [
   {
     policy: "kms-cryptokey-rotation",
     title: "a key rotating yearly",
@@ -1117,3 +1120,18 @@ export const CASES: PolicyCase[] = [
   ...SUPPLY_CHAIN_CASES,
   ...NETWORK_CASES,
 ];
+
+/** Every case; detection, backups and privileged access keep theirs in files of their own. */
+export const CASES: PolicyCase[] = [
+  ...PLATFORM_CASES,
+  ...DETECTION_CASES,
+  ...PRIVILEGED_ACCESS_CASES,
+  ...BACKUP_CASES,
+];
+
+/** The case of that title; a missing one is an error, never an empty check. */
+export function caseTitled(title: string): PolicyCase {
+  const c = CASES.find((x) => x.title === title);
+  if (!c) throw new Error(`no policy case "${title}"`);
+  return c;
+}

@@ -1,6 +1,9 @@
 import { ResourceChange } from "../../harness/preview/diff";
 import { STATEFUL_TYPES } from "../../harness/preview/guard";
+import { Prerequisite, prerequisitesOf } from "../../harness/rehearsal/facts/prerequisites";
 import { Finding } from "../../harness/rehearsal/rehearse";
+import { gatherStackFacts } from "../../harness/rehearsal/stackFacts";
+import { CapturedResource } from "../../harness/model";
 
 function summary(findings: Finding[]): string {
   const errors = findings.filter((f) => f.severity === "error").length;
@@ -92,3 +95,31 @@ export function renderChangesMarkdown(changes: ResourceChange[]): string {
 
 /** The `changes` entries of `rehearse --json`: the public contract of that output. */
 export const jsonChange = (c: ResourceChange) => ({ urn: c.urn, op: c.op, fields: c.fields });
+
+/**
+ * What the stack declares its organisation did outside it (Security Command Center, PAM): a
+ * rehearsal cannot check these, so it lists them, each with the command that confirms it.
+ */
+export const declaredPrerequisites = (resources: CapturedResource[]): Prerequisite[] =>
+  prerequisitesOf(gatherStackFacts(resources).prerequisites);
+
+export function renderPrerequisitesText(prerequisites: Prerequisite[]): string {
+  if (!prerequisites.length) return "";
+  // A blank line after the rehearsal's section, which ends without a newline.
+  const lines = [
+    "",
+    "",
+    "External prerequisites the stack declares (not verifiable offline; confirm before the first `pulumi up`):",
+  ];
+  for (const p of prerequisites) lines.push(`  - ${p.what}`, `      verify: ${p.verify}`);
+  return lines.join("\n");
+}
+
+export function renderPrerequisitesMarkdown(prerequisites: Prerequisite[]): string {
+  if (!prerequisites.length) return "";
+  return [
+    "#### External prerequisites (declared by the stack, confirm before the first `pulumi up`)",
+    "",
+    ...prerequisites.map((p) => `- ${p.what} — \`${p.verify}\``),
+  ].join("\n");
+}

@@ -1,4 +1,6 @@
+import { CloudSqlRestoreReport } from "./cloudSqlRestore";
 import { DrillReport } from "./failoverDrill";
+import { ImmutableRestoreReport } from "./immutableRestore";
 import { RestoreReport } from "./restoreRehearsal";
 
 const s = (x: number) => `${x.toFixed(2)} s`;
@@ -23,5 +25,30 @@ export function renderRestore(r: RestoreReport): string {
     `  restored to ${r.targetTime} in ${s(r.restoreSeconds)} — objective ${s(r.rtoObjectiveSeconds)}`,
     `  rows: ${r.rowsRestored} restored of ${r.rowsExpected} committed before the target; ${r.missingRows} missing, ${r.unexpectedRows} from after it`,
     `  page checksums verified: ${r.pageChecksumsVerified}`,
+  ].join("\n");
+}
+
+export function renderImmutableRestore(r: ImmutableRestoreReport): string {
+  return [
+    `restore from the immutable copy (${r.region}): ${r.passed ? "PASSED" : "FAILED"}`,
+    `  base backup ${(r.backupBytes / 2 ** 20).toFixed(1)} MiB in ${s(r.backupSeconds)}; ${r.storedFiles} files stored read-only, SHA-256 verified: ${r.storeVerified}, manifest verified: ${r.backupVerified}`,
+    `  restored to ${r.targetTime} in ${s(r.restoreSeconds)} — objective ${s(r.rtoObjectiveSeconds)}`,
+    `  ${r.rows} rows of ${r.tenants} tenants in ${r.tables} tenant tables; marker function: ${r.markerFunction}, pgaudit: ${r.pgaudit}, page checksums verified: ${r.pageChecksumsVerified}`,
+    ...(r.differences.length
+      ? r.differences.map((d) => `  DIFFERENT: ${d}`)
+      : ["  every tenant's rows and checksums as at the target"]),
+  ].join("\n");
+}
+
+export function renderCloudSqlRestore(r: CloudSqlRestoreReport): string {
+  return [
+    `restore of ${r.cluster} from the immutable copy into ${r.project}/${r.scratch} (${r.region}): ${r.passed ? "PASSED" : "FAILED"}`,
+    `  ${r.object} (exported ${r.objectCreated}) restored in ${s(r.restoreSeconds)} — objective ${s(r.rtoObjectiveSeconds)}`,
+    r.integrityVerified
+      ? `  ${r.rows} rows of ${r.tenants} tenants in ${r.tables} tenant tables; marker function: ${r.markerFunction}, pgaudit: ${r.pgaudit}`
+      : "  integrity NOT verified",
+    ...r.digests.map((d) => `    ${d.table}/${d.tenant}: ${d.rows} rows, md5 ${d.checksum}`),
+    ...r.notes.map((n) => `  note: ${n}`),
+    `  scratch instance and its bucket access removed: ${r.cleanedUp}`,
   ].join("\n");
 }

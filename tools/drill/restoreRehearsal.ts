@@ -128,7 +128,7 @@ export function restorePassed(r: Omit<RestoreReport, "passed">): boolean {
 }
 
 /** Closes the current WAL segment and waits until the archiver has stored it. */
-async function archiveCurrentWal(primary: Instance): Promise<void> {
+export async function archiveCurrentWal(primary: Instance): Promise<void> {
   const [{ segment }] = await query<{ segment: string }>(
     primary,
     "SELECT pg_walfile_name(pg_switch_wal()) AS segment",
@@ -170,7 +170,7 @@ function restoreToTime(
   return instance;
 }
 
-function succeeds(step: () => unknown): boolean {
+export function succeeds(step: () => unknown): boolean {
   try {
     step();
     return true;
@@ -179,7 +179,7 @@ function succeeds(step: () => unknown): boolean {
   }
 }
 
-function directorySize(dir: string): number {
+export function directorySize(dir: string): number {
   let total = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath, entry.name)).size;

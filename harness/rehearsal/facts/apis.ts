@@ -114,6 +114,18 @@ export const API_FACTS: Record<string, ApiFact> = {
   "gcp:sql/databaseInstance:DatabaseInstance": { apis: ["sqladmin.googleapis.com"] },
   "gcp:sql/database:Database": { apis: ["sqladmin.googleapis.com"] },
   "gcp:sql/user:User": { apis: ["sqladmin.googleapis.com"] },
+  // A project's notification configs and custom modules live under the project
+  // (securitycenter.googleapis.com/v2/projects/{project}/locations/{location}/notificationConfigs;
+  // securitycentermanagement.googleapis.com/v1/projects/{project}/locations/{location}/
+  // securityHealthAnalyticsCustomModules: magic-modules mmv1/products/securitycenterv2,
+  // securitycentermanagement); a folder's under the folder, paid by the caller's quota project.
+  "gcp:securitycenter/v2ProjectNotificationConfig:V2ProjectNotificationConfig": {
+    apis: ["securitycenter.googleapis.com"],
+  },
+  "gcp:securitycenter/managementProjectSecurityHealthAnalyticsCustomModule:ManagementProjectSecurityHealthAnalyticsCustomModule":
+    { apis: ["securitycentermanagement.googleapis.com"] },
+  "gcp:securitycenter/managementFolderSecurityHealthAnalyticsCustomModule:ManagementFolderSecurityHealthAnalyticsCustomModule":
+    { apis: [], callerApis: ["securitycentermanagement.googleapis.com"] },
 };
 
 /**
@@ -157,6 +169,9 @@ export const MODULE_APIS: Record<string, string> = {
   containeranalysis: "containeranalysis.googleapis.com",
   dns: "dns.googleapis.com",
   filestore: "file.googleapis.com",
+  gkebackup: "gkebackup.googleapis.com",
+  privilegedaccessmanager: "privilegedaccessmanager.googleapis.com",
+  workflows: "workflows.googleapis.com",
   gkehub: "gkehub.googleapis.com",
   kms: "cloudkms.googleapis.com",
   logging: "logging.googleapis.com",

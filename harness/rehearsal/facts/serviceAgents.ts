@@ -94,6 +94,24 @@ export const SERVICE_AGENTS: Record<string, ServiceAgentFact> = {
     atEnablement: false,
     serviceIdentity: false,
   },
+  "gcp-sa-pubsub.iam.gserviceaccount.com": {
+    api: "pubsub.googleapis.com",
+    atEnablement: false,
+    serviceIdentity: true,
+    role: "roles/pubsub.serviceAgent",
+  },
+  "gcp-sa-gkebackup.iam.gserviceaccount.com": {
+    api: "gkebackup.googleapis.com",
+    atEnablement: false,
+    serviceIdentity: true,
+    role: "roles/gkebackup.serviceAgent",
+  },
+  "gcp-sa-cloudscheduler.iam.gserviceaccount.com": {
+    api: "cloudscheduler.googleapis.com",
+    atEnablement: false,
+    serviceIdentity: true,
+    role: "roles/cloudscheduler.serviceAgent",
+  },
   "container-analysis.iam.gserviceaccount.com": {
     api: "containeranalysis.googleapis.com",
     atEnablement: false,

@@ -5,6 +5,7 @@ import { crdInstalled } from "./crdInstalled";
 import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
 import { defaultComputeAccountDeprivileged } from "./defaultComputeAccountDeprivileged";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
+import { externalPrerequisites } from "./externalPrerequisites";
 import { fieldLimits } from "./fieldLimits";
 import { gkePrivateEndpointNetworks } from "./gkePrivateEndpointNetworks";
 import { iamGrantPropagation } from "./iamGrantPropagation";
@@ -15,7 +16,9 @@ import { orgPolicyEnforcedDenies } from "./orgPolicyEnforcedDenies";
 import { perimeterCiReachable } from "./perimeterCiReachable";
 import { perimeterCrossings } from "./perimeterCrossings";
 import { privateServiceAccessFirst } from "./privateServiceAccessFirst";
+import { privilegedAccessAgentAllowed } from "./privilegedAccessAgentAllowed";
 import { projectCreatedFirst } from "./projectCreatedFirst";
+import { sccNotificationAgentGrant } from "./sccNotificationAgentGrant";
 import { serviceAgentExists } from "./serviceAgentExists";
 import { serviceAgentRole } from "./serviceAgentRole";
 import { sqlDrDesignationApplied } from "./sqlDrDesignationApplied";
@@ -51,4 +54,7 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   orgPolicyDryRunSupported,
   orgPolicyOrdering,
   orgPolicyEnforcedDenies,
+  externalPrerequisites,
+  sccNotificationAgentGrant,
+  privilegedAccessAgentAllowed,
 ];

@@ -1,0 +1,230 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { Region } from "../platform/config/regions";
+import { StandardLabels } from "../platform/labels";
+
+/** The custom role the exporter holds: start an export, and read the instance and its operations. */
+export const SQL_EXPORT_ROLE_ID = "qairopaySqlExport";
+export const SQL_EXPORT_PERMISSIONS = ["cloudsql.instances.export", "cloudsql.instances.get"];
+
+/** `<project>-<cluster>-backup-<region>`: the name the backup-retention module recognises (DET-01). */
+export const backupBucketName = (project: string, cluster: string, region: Region): string =>
+  `${project}-${cluster}-backup-${region}`;
+
+/**
+ * The workflow that exports one database to a new object of the bucket and waits for the export:
+ * Cloud SQL Admin API `instances.export` (POST v1/projects/{project}/instances/{instance}/export,
+ * InstancesExportRequest.exportContext) and `operations.get` until `status` is DONE, failing on the
+ * operation's `error`. Each run writes a new, timestamped object: a locked bucket refuses to replace
+ * one ("objects in the bucket can only be deleted or replaced once their age is greater than the
+ * retention period": https://cloud.google.com/storage/docs/bucket-lock). `.gz` compresses it.
+ */
+export function exportWorkflowSource(): string {
+  return `main:
+  params: [input]
+  steps:
+    - start:
+        assign:
+          - base: \${"https://sqladmin.googleapis.com/v1/projects/" + input.project}
+          - uri: \${"gs://" + input.bucket + "/" + input.instance + "/" + text.replace_all(time.format(sys.now()), ":", "-") + ".sql.gz"}
+    - export:
+        call: http.post
+        args:
+          url: \${base + "/instances/" + input.instance + "/export"}
+          auth:
+            type: OAuth2
+          body:
+            exportContext:
+              kind: sql#exportContext
+              fileType: SQL
+              uri: \${uri}
+              databases: \${input.databases}
+        result: started
+    - wait:
+        call: sys.sleep
+        args:
+          seconds: 30
+    - poll:
+        call: http.get
+        args:
+          url: \${base + "/operations/" + started.body.name}
+          auth:
+            type: OAuth2
+        result: operation
+    - check:
+        switch:
+          - condition: \${operation.body.status != "DONE"}
+            next: wait
+          - condition: \${"error" in operation.body}
+            raise: \${operation.body.error}
+    - done:
+        return: \${uri}
+`;
+}
+
+export interface SqlBackupExportsArgs {
+  /**
+   * Protect the buckets (`protect`); only an ephemeral environment turns it off.
+   * @default true
+   */
+  protect?: boolean;
+  project: pulumi.Input<string>;
+  /** The cluster's key (`ledger`), in the buckets' and the workflow's names. */
+  cluster: string;
+  regions: readonly [Region, Region];
+  /** Where the primary is: its exports go to the other region's bucket. */
+  primaryRegion: Region;
+  /** The cluster's instances by region: whichever is primary exports, as its service account. */
+  instances: Record<Region, gcp.sql.DatabaseInstance>;
+  database: string;
+  /** Each region's CMEK key for its bucket (ENC-01, ENC-02). */
+  encryptionKeys: Record<Region, pulumi.Input<string>>;
+  /** Days an export can be neither deleted nor replaced, by anyone. */
+  retentionDays: number;
+  /** Lock the retention policy: irreversible, it can then only grow. */
+  locked: boolean;
+  /** Cron schedule, UTC. @default "0 1 * * *" */
+  schedule?: string;
+  labels: StandardLabels;
+}
+
+/**
+ * The immutable, off-region copy of one Cloud SQL cluster (RES-10): every day the primary exports
+ * its database to a bucket in the other region, whose retention policy — locked in production — lets
+ * nobody, the deployer included, delete or replace an export before it is `retentionDays` old.
+ * Cloud SQL's vault-based enhanced backups are not used: Google's backup options table gives them
+ * no CMEK support and no cross-region backup (docs/backups.md). A workflow runs the export and waits
+ * for it, Cloud Scheduler starts the workflow as the exporter account; both live in the bucket's
+ * region, away from the primary, and follow a failover there (they hold no state). The primary's
+ * service account may only create objects in the bucket ("storage.objects.create", with list and
+ * delete "for exporting files in parallel only": https://cloud.google.com/sql/docs/postgres/import-export/import-export-sql).
+ */
+export class SqlBackupExports extends pulumi.ComponentResource {
+  public readonly buckets: Record<Region, gcp.storage.Bucket>;
+  /** The account that starts exports: Workflows and Cloud Scheduler act as it from outside the perimeter. */
+  public readonly exporter: gcp.serviceaccount.Account;
+
+  constructor(name: string, args: SqlBackupExportsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qairopay:backup:SqlBackupExports", name, {}, opts);
+    const protect = args.protect ?? true;
+    const other = (region: Region) => args.regions.find((r) => r !== region) as Region;
+    const exportRegion = other(args.primaryRegion);
+    const buckets = Object.fromEntries(
+      args.regions.map((region) => [
+        region,
+        new gcp.storage.Bucket(
+          `${name}-${region}`,
+          {
+            project: args.project,
+            name: pulumi.output(args.project).apply((p) => backupBucketName(p, args.cluster, region)),
+            location: region,
+            storageClass: "STANDARD",
+            uniformBucketLevelAccess: true,
+            publicAccessPrevention: "enforced",
+            encryption: { defaultKmsKeyName: args.encryptionKeys[region] },
+            retentionPolicy: { retentionPeriod: String(args.retentionDays * 86400), isLocked: args.locked },
+            // Past its retention an export is kept 60 days more, then deleted.
+            lifecycleRules: [{ action: { type: "Delete" }, condition: { age: args.retentionDays + 60 } }],
+            forceDestroy: false,
+            labels: args.labels,
+          },
+          { parent: this, protect },
+        ),
+      ]),
+    ) as Record<Region, gcp.storage.Bucket>;
+    // Each instance writes, once it is the primary, to the other region's bucket; nothing more.
+    for (const region of args.regions)
+      new gcp.storage.BucketIAMMember(
+        `${name}-${region}-writer`,
+        {
+          bucket: buckets[other(region)].name,
+          role: "roles/storage.objectCreator",
+          member: pulumi.interpolate`serviceAccount:${args.instances[region].serviceAccountEmailAddress}`,
+        },
+        { parent: this },
+      );
+
+    const exporter = new gcp.serviceaccount.Account(
+      `${name}-exporter`,
+      {
+        project: args.project,
+        accountId: `${args.cluster}-backup-export`,
+        displayName: `Exports ${args.cluster} to its immutable backup buckets`,
+      },
+      { parent: this },
+    );
+    const role = new gcp.projects.IAMCustomRole(
+      `${name}-export-role`,
+      {
+        project: args.project,
+        roleId: SQL_EXPORT_ROLE_ID,
+        title: "QairoPay Cloud SQL export",
+        description: "Start a Cloud SQL export and follow its operation (RES-10).",
+        permissions: SQL_EXPORT_PERMISSIONS,
+      },
+      { parent: this },
+    );
+    const grants = [
+      new gcp.projects.IAMMember(
+        `${name}-exporter-export`,
+        { project: args.project, role: role.name, member: exporter.member },
+        { parent: this },
+      ),
+      new gcp.projects.IAMMember(
+        `${name}-exporter-invoker`,
+        { project: args.project, role: "roles/workflows.invoker", member: exporter.member },
+        { parent: this },
+      ),
+    ];
+    const workflow = new gcp.workflows.Workflow(
+      `${name}-workflow`,
+      {
+        project: args.project,
+        region: exportRegion,
+        name: `${args.cluster}-backup-export`,
+        description: `Exports ${args.cluster} to its immutable backup bucket (RES-10).`,
+        serviceAccount: exporter.email,
+        sourceContents: exportWorkflowSource(),
+        labels: args.labels,
+      },
+      { parent: this, dependsOn: grants },
+    );
+    const primary = args.instances[args.primaryRegion];
+    new gcp.cloudscheduler.Job(
+      `${name}-schedule`,
+      {
+        project: args.project,
+        region: exportRegion,
+        name: `${args.cluster}-backup-export`,
+        description: `Starts the daily export of ${args.cluster} (RES-10).`,
+        schedule: args.schedule ?? "0 1 * * *",
+        timeZone: "Etc/UTC",
+        httpTarget: {
+          // Workflow Executions API: POST v1/{parent=projects/*/locations/*/workflows/*}/executions,
+          // the workflow's input as the JSON string `argument`.
+          uri: pulumi.interpolate`https://workflowexecutions.googleapis.com/v1/${workflow.id}/executions`,
+          httpMethod: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: pulumi
+            .all([args.project, primary.name, buckets[exportRegion].name])
+            .apply(([project, instance, bucket]) =>
+              Buffer.from(
+                JSON.stringify({
+                  argument: JSON.stringify({ project, instance, bucket, databases: [args.database] }),
+                }),
+              ).toString("base64"),
+            ),
+          oauthToken: {
+            serviceAccountEmail: exporter.email,
+            scope: "https://www.googleapis.com/auth/cloud-platform",
+          },
+        },
+        retryConfig: { retryCount: 3, minBackoffDuration: "300s" },
+      },
+      { parent: this, dependsOn: [workflow] },
+    );
+    this.buckets = buckets;
+    this.exporter = exporter;
+    this.registerOutputs({ buckets, exporter });
+  }
+}

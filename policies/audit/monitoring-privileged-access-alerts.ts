@@ -1,0 +1,68 @@
+import { PolicyResource } from "@pulumi/policy";
+import { Finding, stackPolicy } from "../lib/define";
+import { auditBuckets } from "./audit";
+import { alertedMetrics } from "./monitoring-security-event-alerts";
+
+/**
+ * What Privileged Access Manager logs for a grant requested, approved and activated, in every API
+ * version (https://cloud.google.com/iam/docs/audit-logging/audit-logging-pam): Admin Activity
+ * records of CreateGrant and ApproveGrant, and the System Event PAMActivateGrant.
+ */
+export const PAM_GRANT_METHODS = [
+  ...["v1", "v1alpha", "v1beta"].flatMap((v) =>
+    ["CreateGrant", "ApproveGrant"].map(
+      (m) => `google.cloud.privilegedaccessmanager.${v}.PrivilegedAccessManager.${m}`,
+    ),
+  ),
+  "PAMActivateGrant",
+];
+/** How a break-glass account's actions are recognised: its own, and through a service account it impersonates. */
+export const BREAK_GLASS_FIELDS = [
+  "protoPayload.authenticationInfo.principalEmail=",
+  "protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail=",
+];
+
+/** The metric counts the audit bucket, which every platform project's audit logs reach (LOG-03). */
+const countsAuditBucket = (metric: PolicyResource, bucket: PolicyResource) =>
+  String(metric.props.bucketName ?? "") ===
+  `projects/${String(bucket.props.project)}/locations/${String(bucket.props.location)}/buckets/${String(bucket.props.bucketId)}`;
+
+export const monitoringPrivilegedAccessAlerts = stackPolicy(
+  {
+    name: "monitoring-privileged-access-alerts",
+    description:
+      "Alerts fire on every just-in-time grant requested, approved or activated (every API version) and on any action of a break-glass account, counted over the audit bucket that holds every project's logs.",
+    controls: ["IAM-07"],
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+      "Keep the privileged-access alerts of the logging project (components/privilegedAccessFilters.ts) on the audit bucket.",
+  },
+  (resources) => {
+    const bucket = auditBuckets(resources)[0];
+    if (!bucket) return [];
+    const metrics = alertedMetrics(resources).filter((m) => countsAuditBucket(m, bucket));
+    const filters = metrics.map((m) => String(m.props.filter));
+    // Anything that negates or excludes can narrow an OR of methods without removing a name.
+    const plain = (f: string) => !/(^|\s|\()(-|NOT\s)/.test(f);
+    const findings: Finding[] = [];
+    const grantAlert = filters.some((f) => plain(f) && PAM_GRANT_METHODS.every((m) => f.includes(`"${m}"`)));
+    if (!grantAlert)
+      findings.push({
+        urn: bucket.urn,
+        problem: `no alerted metric over the audit bucket matches every grant method (${PAM_GRANT_METHODS.join(", ")})`,
+        fix: "alert on protoPayload.methodName of each, with no exclusion",
+      });
+    const breakGlass = filters.some(
+      (f) => plain(f) && BREAK_GLASS_FIELDS.every((field) => f.includes(field)),
+    );
+    if (!breakGlass)
+      findings.push({
+        urn: bucket.urn,
+        problem:
+          "no alerted metric over the audit bucket matches the break-glass accounts' actions, their own and through impersonation",
+        fix: `alert on ${BREAK_GLASS_FIELDS.join(" and ")} of each break-glass account`,
+      });
+    return findings;
+  },
+);

@@ -1,0 +1,51 @@
+import { Finding, stackPolicy } from "../lib/define";
+import { BASIC_ROLES, breakGlassGroups, entitlements, grants } from "../lib/privilegedAccess";
+
+/**
+ * Roles that read data, operate its stores or change IAM in production (IAM-07): never held by a
+ * person standing, whether an entitlement grants them or not. Google's predefined roles, by prefix or
+ * name; logging viewers are the auditors' read-only access to the audit log (LOG-01), not listed.
+ */
+export const PRIVILEGED_ROLES: RegExp[] = [
+  ...BASIC_ROLES.map((r) => new RegExp(`^${r.replace(/[./]/g, "\\$&")}$`)),
+  /^roles\/resourcemanager\.(projectIamAdmin|organizationAdmin|folderAdmin)$/,
+  /^roles\/iam\.(securityAdmin|serviceAccountTokenCreator|serviceAccountUser|serviceAccountAdmin|roleAdmin)$/,
+  /^roles\/cloudsql\./,
+  /^roles\/container\.(admin|clusterAdmin|developer)$/,
+  /^roles\/cloudkms\./,
+  /^roles\/secretmanager\.(admin|secretAccessor)$/,
+  /^roles\/storage\.(admin|objectAdmin|objectViewer|objectUser)$/,
+  /^roles\/redis\.(admin|editor|dbConnectionUser)$/,
+  /^roles\/gkebackup\./,
+  /^roles\/backupdr\./,
+  /^roles\/privilegedaccessmanager\.admin$/,
+];
+
+export const iamPrivilegedRolesNotStanding = stackPolicy(
+  {
+    name: "iam-privileged-roles-not-standing",
+    description:
+      "No user or group holds standing a role that reads data, operates its stores or changes IAM — any role an entitlement grants, or one of the privileged roles — except the break-glass group.",
+    controls: ["IAM-07"],
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps:
+      "Remove the grant; people obtain the role just in time through a Privileged Access Manager entitlement (platform/domains/privilegedAccess.ts).",
+  },
+  (resources) => {
+    const entitled = new Set(entitlements(resources).flatMap((e) => e.roles));
+    const exempt = breakGlassGroups(resources);
+    const privileged = (role: string) => entitled.has(role) || PRIVILEGED_ROLES.some((p) => p.test(role));
+    const findings: Finding[] = [];
+    for (const g of grants(resources)) {
+      if (!privileged(g.role)) continue;
+      for (const member of g.members.filter((m) => /^(user|group):/.test(m) && !exempt.has(m)))
+        findings.push({
+          urn: g.resource.urn,
+          problem: `${member} holds ${g.role} standing`,
+          fix: "remove it and request the role just in time through an entitlement",
+        });
+    }
+    return findings;
+  },
+);

@@ -1,0 +1,72 @@
+import { CONTROL_LIMITS } from "../catalogueLimits";
+import { Finding, stackPolicy } from "../lib/define";
+import { cardholderProjects, durationSeconds } from "../lib/gcp";
+import { BASIC_ROLES, entitlements } from "../lib/privilegedAccess";
+
+export const pamEntitlementHardening = stackPolicy(
+  {
+    name: "pam-entitlement-hardening",
+    description:
+      "Every Privileged Access Manager entitlement grants no basic role, for at most the catalogue's duration, to a group only, on a written justification; in the cardholder-data environment a different group approves each grant with its own justification.",
+    controls: ["IAM-07"],
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: `Set maxRequestDuration to ${CONTROL_LIMITS.privilegedGrantMaxSeconds}s or less, requesterJustificationConfig.unstructured, group: eligible users, predefined roles, and in the cde a manual approval step by a group that does not request (components/privilegedAccess.ts).`,
+  },
+  (resources) => {
+    const cde = cardholderProjects(resources);
+    const findings: Finding[] = [];
+    for (const e of entitlements(resources)) {
+      const r = e.resource;
+      const add = (problem: string, fix: string) => findings.push({ urn: r.urn, problem, fix });
+      const seconds = durationSeconds(r.props.maxRequestDuration);
+      if (!(seconds <= CONTROL_LIMITS.privilegedGrantMaxSeconds))
+        add(
+          `maxRequestDuration is ${JSON.stringify(r.props.maxRequestDuration ?? null)}, over ${CONTROL_LIMITS.privilegedGrantMaxSeconds}s`,
+          `set maxRequestDuration: "${CONTROL_LIMITS.privilegedGrantMaxSeconds}s" or less`,
+        );
+      const justification = r.props.requesterJustificationConfig as { unstructured?: unknown } | undefined;
+      if (!justification?.unstructured)
+        add(
+          "a grant needs no written justification",
+          "set requesterJustificationConfig: { unstructured: {} }",
+        );
+      const basic = e.roles.filter((role) => BASIC_ROLES.includes(role));
+      if (basic.length) add(`it grants basic role ${basic.join(", ")}`, "grant predefined roles");
+      const nonGroups = e.requesters.filter((p) => !p.startsWith("group:"));
+      if (!e.requesters.length || nonGroups.length)
+        add(
+          `it may be requested by ${JSON.stringify(nonGroups.length ? nonGroups : e.requesters)}, not a named group`,
+          "name one group in eligibleUsers",
+        );
+      const workflow = (
+        r.props.approvalWorkflow as
+          | {
+              manualApprovals?: {
+                requireApproverJustification?: boolean;
+                steps?: { approvalsNeeded?: number }[];
+              };
+            }
+          | undefined
+      )?.manualApprovals;
+      const selfApproved = e.approvers.filter((p) => e.requesters.includes(p));
+      if (selfApproved.length)
+        add(
+          `its requesters ${selfApproved.join(", ")} also approve it`,
+          "name a different group of approvers",
+        );
+      if (e.project && cde.has(e.project)) {
+        if (!workflow?.steps?.length || !e.approvers.length)
+          add(
+            `it grants access in the cardholder-data environment ${e.project} without approval`,
+            "add a manual approval step",
+          );
+        else if (workflow.steps.some((s) => (s.approvalsNeeded ?? 0) < 1))
+          add("an approval step needs no approval", "set approvalsNeeded: 1");
+        if (workflow && workflow.requireApproverJustification !== true)
+          add("its approvers need give no justification", "set requireApproverJustification: true");
+      }
+    }
+    return findings;
+  },
+);

@@ -1,0 +1,126 @@
+import { PolicyResource } from "@pulumi/policy";
+import { auditBuckets, platformProjects } from "../audit/audit";
+import { Finding, stackPolicy } from "../lib/define";
+import { NOTIFICATION_CONFIG, topicOf } from "../lib/detection";
+
+/**
+ * The findings that must reach on-call: active ones of high and critical severity, nothing narrowed
+ * further. Accepted filters, spaces aside: empty (every finding), or severities joined by OR that
+ * include HIGH and CRITICAL, optionally behind `state="ACTIVE" AND`. A mute, a category, a
+ * negation or another field narrows it (https://cloud.google.com/security-command-center/docs/how-to-api-filter-notifications).
+ */
+export function findingsFilterProblem(filter: unknown): string | undefined {
+  const text = String(filter ?? "")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (text === "") return undefined;
+  const m = /^(?:state ?= ?"ACTIVE" AND )?\(?((?:severity ?= ?"[A-Z]+"(?: OR )?)+)\)?$/.exec(text);
+  if (!m || / OR $/.test(m[1]))
+    return `filter ${JSON.stringify(text)} narrows the findings by more than severity`;
+  const severities = [...m[1].matchAll(/"([A-Z]+)"/g)].map((s) => s[1]);
+  const missing = ["HIGH", "CRITICAL"].filter((s) => !severities.includes(s));
+  return missing.length
+    ? `filter ${JSON.stringify(text)} leaves out ${missing.join(" and ")} findings`
+    : undefined;
+}
+
+const FILTER = 'state="ACTIVE" AND (severity="HIGH" OR severity="CRITICAL")';
+
+/** Whether `member` holds roles/pubsub.publisher on the topic. */
+function publishes(resources: PolicyResource[], topic: PolicyResource, member: string): boolean {
+  const names = [
+    String(topic.props.name),
+    `projects/${String(topic.props.project)}/topics/${String(topic.props.name)}`,
+  ];
+  return resources.some(
+    (g) =>
+      g.type.startsWith("gcp:pubsub/topicIAM") &&
+      g.props.role === "roles/pubsub.publisher" &&
+      names.includes(String(g.props.topic)) &&
+      (g.props.member === member || ((g.props.members as string[] | undefined) ?? []).includes(member)),
+  );
+}
+
+/** An alert policy that pages on any message of the topic. */
+function alerted(resources: PolicyResource[], topic: PolicyResource): boolean {
+  return resources.some((r) => {
+    if (r.type !== "gcp:monitoring/alertPolicy:AlertPolicy" || r.props.enabled === false) return false;
+    const conditions = JSON.stringify(r.props.conditions ?? []);
+    const channels = r.props.notificationChannels as unknown[] | undefined;
+    return (
+      conditions.includes(`topic_id=\\"${String(topic.props.name)}\\"`) &&
+      conditions.includes("pubsub.googleapis.com/topic/send_message_operation_count") &&
+      r.props.project === topic.props.project &&
+      !!channels?.length
+    );
+  });
+}
+
+export const sccNotificationEveryProject = stackPolicy(
+  {
+    name: "scc-notification-config-every-project",
+    description:
+      "Every platform project sends its active high and critical Security Command Center findings to the logging project's findings topic, whose publisher is granted and whose every message pages on-call.",
+    controls: ["DET-02"],
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+      "Keep FindingNotifications (components/findingNotifications.ts): a V2ProjectNotificationConfig per project with FINDINGS_FILTER, the notification agent granted roles/pubsub.publisher on the topic, and the alert policy on it.",
+  },
+  (resources) => {
+    const bucket = auditBuckets(resources)[0];
+    if (!bucket) return [];
+    const logging = String(bucket.props.project);
+    const configs = resources.filter((r) => r.type === NOTIFICATION_CONFIG);
+    const findings: Finding[] = [];
+    for (const project of platformProjects(resources))
+      if (!configs.some((c) => c.props.project === project))
+        findings.push({
+          urn: bucket.urn,
+          problem: `project ${project} exports no Security Command Center findings (no notification config)`,
+          fix: "add a V2ProjectNotificationConfig in it to the findings topic",
+        });
+    const unpublished = new Map<string, { topic: PolicyResource; configs: string[] }>();
+    const topics = new Set<PolicyResource>();
+    for (const config of configs) {
+      const problem = findingsFilterProblem(
+        (config.props.streamingConfig as { filter?: unknown } | undefined)?.filter,
+      );
+      if (problem) findings.push({ urn: config.urn, problem, fix: `use ${FILTER}` });
+      const topic = topicOf(resources, config.props.pubsubTopic);
+      if (!topic || topic.props.project !== logging) {
+        findings.push({
+          urn: config.urn,
+          problem: `it publishes to ${JSON.stringify(config.props.pubsubTopic ?? null)}, not a topic of the logging project ${logging}`,
+          fix: "publish to the findings topic of the logging project",
+        });
+        continue;
+      }
+      topics.add(topic);
+      const agent = config.props.serviceAccount;
+      // The agent is known once the config exists (a preview of a new one is judged on the next run).
+      if (typeof agent !== "string" || !agent) continue;
+      const member = `serviceAccount:${agent}`;
+      if (!publishes(resources, topic, member)) {
+        const entry = unpublished.get(member) ?? { topic, configs: [] };
+        entry.configs.push(config.name);
+        unpublished.set(member, entry);
+      }
+    }
+    // One agent serves every config where Security Command Center is activated at the organisation.
+    for (const [member, { topic, configs: names }] of unpublished)
+      findings.push({
+        urn: topic.urn,
+        problem: `the notification agent ${member} may not publish to it: the findings of ${names.join(", ")} are dropped`,
+        fix: "grant the agent roles/pubsub.publisher on the topic",
+      });
+    for (const topic of topics)
+      if (!alerted(resources, topic))
+        findings.push({
+          urn: topic.urn,
+          problem: "no enabled alert policy with a notification channel pages on its messages",
+          fix: "alert on pubsub.googleapis.com/topic/send_message_operation_count of the topic",
+        });
+    return findings;
+  },
+);

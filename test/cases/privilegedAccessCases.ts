@@ -1,0 +1,207 @@
+import { addResource, editResource, removeResource } from "../helpers/mutate";
+import type { PolicyCase } from "./policyCases";
+
+/**
+ * The ways just-in-time access (IAM-07) breaks: longer, unjustified or self-approved grants,
+ * broader requesters, basic roles, approval dropped in the cde, standing access next to it,
+ * an authoritative binding that strips grants, and alerts that miss a grant or a break-glass act.
+ */
+type Entitlement = {
+  maxRequestDuration: string;
+  requesterJustificationConfig: Record<string, unknown>;
+  eligibleUsers: { principals: string[] }[];
+  privilegedAccess: { gcpIamAccess: { roleBindings: { role: string }[] } };
+  approvalWorkflow?: {
+    manualApprovals: {
+      requireApproverJustification: boolean;
+      steps: { approvers: { principals: string[] } }[];
+    };
+  };
+};
+const entitlement = (p: Record<string, unknown>) => p as unknown as Entitlement;
+
+export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
+  {
+    policy: "pam-entitlement-hardening",
+    title: "a grant that lasts a day",
+    mutate: editResource(
+      "prod-platform-access-incident-operator",
+      (p) => (entitlement(p).maxRequestDuration = "86400s"),
+    ),
+    on: "prod-platform-access-incident-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-incident-operator": maxRequestDuration is "86400s", over 7200s. Fix: set maxRequestDuration: "7200s" or less',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "a grant without a written justification",
+    mutate: editResource(
+      "prod-kms-access-key-operator",
+      (p) => (entitlement(p).requesterJustificationConfig = { notMandatory: {} }),
+    ),
+    on: "prod-kms-access-key-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-kms-access-key-operator": a grant needs no written justification. Fix: set requesterJustificationConfig: { unstructured: {} }',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "an entitlement to a basic role",
+    mutate: editResource("prod-platform-access-iam-admin", (p) =>
+      entitlement(p).privilegedAccess.gcpIamAccess.roleBindings.push({ role: "roles/editor" }),
+    ),
+    on: "prod-platform-access-iam-admin",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-iam-admin": it grants basic role roles/editor. Fix: grant predefined roles',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "an entitlement any single user can request",
+    mutate: editResource(
+      "prod-platform-access-incident-operator",
+      (p) => (entitlement(p).eligibleUsers = [{ principals: ["user:mallory@qairopay.com"] }]),
+    ),
+    on: "prod-platform-access-incident-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-incident-operator": it may be requested by ["user:mallory@qairopay.com"], not a named group. Fix: name one group in eligibleUsers',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "cde access granted without approval",
+    mutate: editResource("prod-cde-access-incident-operator", (p) => delete entitlement(p).approvalWorkflow),
+    on: "prod-cde-access-incident-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-incident-operator": it grants access in the cardholder-data environment qp-prod-cde without approval. Fix: add a manual approval step',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "requesters approving their own grants",
+    mutate: editResource("prod-cde-access-iam-admin", (p) => {
+      const steps = entitlement(p).approvalWorkflow?.manualApprovals.steps ?? [];
+      steps[0].approvers.principals = ["group:sre-oncall@qairopay.com"];
+    }),
+    on: "prod-cde-access-iam-admin",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-iam-admin": its requesters group:sre-oncall@qairopay.com also approve it. Fix: name a different group of approvers',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "cde approvals without a justification",
+    mutate: editResource("prod-cde-access-backup-restore", (p) => {
+      const approvals = entitlement(p).approvalWorkflow?.manualApprovals;
+      if (approvals) approvals.requireApproverJustification = false;
+    }),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": its approvers need give no justification. Fix: set requireApproverJustification: true',
+  },
+  {
+    policy: "iam-privileged-roles-not-standing",
+    title: "the on-call group holding Cloud SQL admin standing",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "oncall-sql-admin",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/cloudsql.admin",
+        member: "group:sre-oncall@qairopay.com",
+      },
+    }),
+    on: "oncall-sql-admin",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "oncall-sql-admin": group:sre-oncall@qairopay.com holds roles/cloudsql.admin standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  {
+    policy: "iam-privileged-roles-not-standing",
+    title: "a person holding an entitled role standing, beside the entitlement",
+    mutate: addResource({
+      type: "gcp:projects/iAMBinding:IAMBinding",
+      name: "iam-admins",
+      inputs: {
+        project: "qp-prod-kms",
+        role: "roles/resourcemanager.projectIamAdmin",
+        members: ["user:alice@qairopay.com"],
+      },
+    }),
+    on: "iam-admins",
+    message:
+      '[IAM-07] gcp:projects/iAMBinding:IAMBinding "iam-admins": user:alice@qairopay.com holds roles/resourcemanager.projectIamAdmin standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  {
+    policy: "iam-entitled-roles-not-authoritative",
+    title: "an authoritative binding of an entitled role",
+    mutate: addResource({
+      type: "gcp:projects/iAMBinding:IAMBinding",
+      name: "sql-editors",
+      inputs: {
+        project: "qp-prod-platform",
+        role: "roles/cloudsql.editor",
+        members: ["serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com"],
+      },
+    }),
+    on: "sql-editors",
+    message:
+      '[IAM-07] gcp:projects/iAMBinding:IAMBinding "sql-editors": it manages every member of roles/cloudsql.editor, which an entitlement grants, in project qp-prod-platform. Fix: use gcp.projects.IAMMember for the members the stack grants',
+  },
+  {
+    policy: "iam-entitled-roles-not-authoritative",
+    title: "a project's whole IAM policy managed by the stack",
+    mutate: addResource({
+      type: "gcp:projects/iAMPolicy:IAMPolicy",
+      name: "cde-policy",
+      inputs: { project: "qp-prod-cde", policyData: "{}" },
+    }),
+    on: "cde-policy",
+    message:
+      '[IAM-07] gcp:projects/iAMPolicy:IAMPolicy "cde-policy": it replaces the whole IAM policy of project qp-prod-cde, where Privileged Access Manager adds grants. Fix: manage individual members with gcp.projects.IAMMember',
+  },
+  {
+    policy: "monitoring-privileged-access-alerts",
+    title: "grants in one API version left unalerted",
+    mutate: editResource("prod-logging-alerts-privileged-access-grant", (p) => {
+      p.filter = String(p.filter).replace(
+        / OR protoPayload\.methodName="google\.cloud\.privilegedaccessmanager\.v1beta\.[^"]+"/g,
+        "",
+      );
+    }),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches every grant method (google.cloud.privilegedaccessmanager.v1.PrivilegedAccessManager.CreateGrant, google.cloud.privilegedaccessmanager.v1.PrivilegedAccessManager.ApproveGrant, google.cloud.privilegedaccessmanager.v1alpha.PrivilegedAccessManager.CreateGrant, google.cloud.privilegedaccessmanager.v1alpha.PrivilegedAccessManager.ApproveGrant, google.cloud.privilegedaccessmanager.v1beta.PrivilegedAccessManager.CreateGrant, google.cloud.privilegedaccessmanager.v1beta.PrivilegedAccessManager.ApproveGrant, PAMActivateGrant). Fix: alert on protoPayload.methodName of each, with no exclusion',
+  },
+  {
+    policy: "monitoring-privileged-access-alerts",
+    title: "grant activations excluded from the alert",
+    mutate: editResource(
+      "prod-logging-alerts-privileged-access-grant",
+      (p) => (p.filter = `${String(p.filter)} AND NOT protoPayload.methodName="PAMActivateGrant"`),
+    ),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches every grant method (google.cloud.privilegedaccessmanager.v1.PrivilegedAccessManager.CreateGrant, google.cloud.privilegedaccessmanager.v1.PrivilegedAccessManager.ApproveGrant, google.cloud.privilegedaccessmanager.v1alpha.PrivilegedAccessManager.CreateGrant, google.cloud.privilegedaccessmanager.v1alpha.PrivilegedAccessManager.ApproveGrant, google.cloud.privilegedaccessmanager.v1beta.PrivilegedAccessManager.CreateGrant, google.cloud.privilegedaccessmanager.v1beta.PrivilegedAccessManager.ApproveGrant, PAMActivateGrant). Fix: alert on protoPayload.methodName of each, with no exclusion',
+  },
+  {
+    policy: "monitoring-privileged-access-alerts",
+    title: "the grant alert counting the logging project's own logs only",
+    mutate: editResource("prod-logging-alerts-privileged-access-grant", (p) => delete p.bucketName),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches every grant method (google.cloud.privilegedaccessmanager.v1.PrivilegedAccessManager.CreateGrant, google.cloud.privilegedaccessmanager.v1.PrivilegedAccessManager.ApproveGrant, google.cloud.privilegedaccessmanager.v1alpha.PrivilegedAccessManager.CreateGrant, google.cloud.privilegedaccessmanager.v1alpha.PrivilegedAccessManager.ApproveGrant, google.cloud.privilegedaccessmanager.v1beta.PrivilegedAccessManager.CreateGrant, google.cloud.privilegedaccessmanager.v1beta.PrivilegedAccessManager.ApproveGrant, PAMActivateGrant). Fix: alert on protoPayload.methodName of each, with no exclusion',
+  },
+  {
+    policy: "monitoring-privileged-access-alerts",
+    title: "break-glass impersonation left unalerted",
+    mutate: editResource("prod-logging-alerts-break-glass-activity", (p) => {
+      p.filter = String(p.filter).split(" OR (")[0];
+    }),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account',
+  },
+  {
+    policy: "monitoring-privileged-access-alerts",
+    title: "the break-glass alert removed",
+    mutate: removeResource("prod-logging-alerts-break-glass-activity-alert"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account',
+  },
+];
