@@ -31,13 +31,30 @@ export const AUDIT_TRAIL_DENIED = {
 /** The deny policy's name on every scope; the logging project's own is `protect-audit-log`. */
 export const AUDIT_TRAIL_POLICY_NAME = "protect-audit-trail";
 
+/** One attachment point of the deny policy. */
+export interface AuditTrailScope {
+  /** Names the policy's resource (`${name}-${key}`). */
+  key: string;
+  /** `folders/<id>` or `projects/<id>`. */
+  name: pulumi.Input<string>;
+  /**
+   * Service agents (IAM members) that change the IAM policies here on the platform's behalf,
+   * excepted from the setIamPolicy rule only: Privileged Access Manager's agent writes each
+   * just-in-time grant as a conditional binding with the project's setIamPolicy
+   * (roles/privilegedaccessmanager.projectServiceAgent), so denying it that makes every approved
+   * grant fail (IAM-07). Every change it makes is still logged and alerted on.
+   * @default []
+   */
+  iamGrantingAgents?: string[];
+}
+
 export interface AuditTrailGuardArgs {
   /**
    * Where the deny policy is attached, each a Resource Manager name: `folders/<id>` (the folder of
    * the projects the stack creates: it covers them and any project added later) or
    * `projects/<id>` for each adopted project.
    */
-  scopes: { key: string; name: pulumi.Input<string> }[];
+  scopes: AuditTrailScope[];
   /** The identity that runs `pulumi up` (an IAM member): it manages the sinks, audit configs and key grants. */
   deployer: string;
   /** Google group exempt in an emergency. */
@@ -63,11 +80,11 @@ export class AuditTrailGuard extends pulumi.ComponentResource {
   constructor(name: string, args: AuditTrailGuardArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:logging:AuditTrailGuard", name, {}, opts);
     const exceptions = [denyPrincipal(args.deployer), denyPrincipal(`group:${args.breakGlassGroup}`)];
-    const rule = (description: string, permissions: readonly string[]) => ({
+    const rule = (description: string, permissions: readonly string[], alsoExcepted: string[] = []) => ({
       description,
       denyRule: {
         deniedPrincipals: ["principalSet://goog/public:all"],
-        exceptionPrincipals: exceptions,
+        exceptionPrincipals: [...exceptions, ...alsoExcepted],
         deniedPermissions: [...permissions],
       },
     });
@@ -86,7 +103,11 @@ export class AuditTrailGuard extends pulumi.ComponentResource {
                 "Log sinks: no deletion, disabling, filter or exclusion change.",
                 AUDIT_TRAIL_DENIED.routing,
               ),
-              rule("Data Access audit configs (part of the IAM policy).", AUDIT_TRAIL_DENIED.auditConfig),
+              rule(
+                "Data Access audit configs (part of the IAM policy); PAM's agent writes the just-in-time grants.",
+                AUDIT_TRAIL_DENIED.auditConfig,
+                (scope.iamGrantingAgents ?? []).map(denyPrincipal),
+              ),
               rule("Key versions and key IAM (the audit log's key among them).", AUDIT_TRAIL_DENIED.auditKey),
             ],
           },

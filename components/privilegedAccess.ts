@@ -27,6 +27,10 @@ export interface PrivilegedAccessArgs {
   notify: string[];
 }
 
+/** Privileged Access Manager's agent of an organisation (see `pamAgent`). */
+export const pamServiceAgent = (organizationId: string): string =>
+  `service-org-${organizationId}@gcp-sa-pam.iam.gserviceaccount.com`;
+
 const PROJECT_RESOURCE_TYPE = "cloudresourcemanager.googleapis.com/Project";
 /** The role PAM's agent needs on a project whose entitlements it grants. */
 export const PAM_PROJECT_AGENT_ROLE = "roles/privilegedaccessmanager.projectServiceAgent";

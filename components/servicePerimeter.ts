@@ -50,18 +50,32 @@ export const RESTRICTED_SERVICES = [
   "ids.googleapis.com",
   // The findings topic of the logging project (DET-02): findings name the platform's resources.
   "pubsub.googleapis.com",
+  // Backups (RES-10): Backup for GKE's agent runs in the clusters and calls its API from inside
+  // ("backups and restores might fail" if it is not VPC-accessible:
+  // https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/how-to/vpc-sc); the
+  // export workflows and their schedules, whose calls then stay inside the perimeter.
+  "gkebackup.googleapis.com",
+  "workflows.googleapis.com",
+  "cloudscheduler.googleapis.com",
+  // Just-in-time access (IAM-07): PAM's agent is admitted by an ingress rule (platform/domains/perimeter.ts).
+  "privilegedaccessmanager.googleapis.com",
 ];
 
 /**
- * Google's agents that act on the projects from outside the perimeter: an ingress rule each, to one
- * service (or every service, `*`) of some projects (or all, `*`), and an egress rule where they also
- * reach out of it.
+ * Google's service agents that act on the projects from outside the perimeter: an ingress rule each,
+ * to some services (or every service, `*`) of some projects (or all, `*`), and an egress rule where
+ * they also reach out of it. They call from Google's infrastructure, not from a network an access
+ * level could name, so their rules take any source (`accessLevel: "*"`), as cloud-foundation-fabric's
+ * hardened perimeter admits Security Command Center's agents
+ * (fast/stages/1-vpcsc/datasets/hardened/ingress-policies/fast-org-scc.yaml). Never a user-managed
+ * account: a stolen key or token of one would work from anywhere.
  */
 export interface AgentAccess {
   /** Why they cross, for the rule's title in reviews. */
   purpose: string;
   identities: pulumi.Input<pulumi.Input<string>[]>;
-  serviceName: string;
+  /** The services they call (`*`: every service). */
+  serviceNames: string[];
   /** `projects/<number>`; @default ["*"] */
   resources?: pulumi.Input<string>[];
   egress: boolean;
@@ -181,7 +195,7 @@ export class ServicePerimeter extends pulumi.ComponentResource {
             .map((a) => ({
               title: a.purpose,
               ingressFrom: { identities: a.identities, sources: [{ accessLevel: "*" }] },
-              ingressTo: { resources: a.resources, operations: [operation(a.serviceName)] },
+              ingressTo: { resources: a.resources, operations: a.serviceNames.map(operation) },
             })),
         ]),
       egressPolicies: agents.apply((crossing) =>
@@ -190,7 +204,7 @@ export class ServicePerimeter extends pulumi.ComponentResource {
           .map((a) => ({
             title: a.purpose,
             egressFrom: { identities: a.identities },
-            egressTo: { resources: ["*"], operations: [operation(a.serviceName)] },
+            egressTo: { resources: ["*"], operations: a.serviceNames.map(operation) },
           })),
       ),
     };

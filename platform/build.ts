@@ -45,7 +45,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     keys.hierarchy.keyId("audit-log", config.audit.region),
   );
   const findings = buildDetection(config, foundation, keys, loggingChannels);
-  const perimeter = buildPerimeter(config, foundation, auditLog, findings, backups, [
+  const perimeter = buildPerimeter(config, foundation, auditLog, findings, [
+    ...backups.components,
     keys.hierarchy,
     networks.platform,
     networks.cde,

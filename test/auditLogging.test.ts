@@ -223,7 +223,12 @@ describe("the audit trail outside the logging project", () => {
     AUDIT_TRAIL_DENIED.auditKey,
   ];
 
-  test("prod: a deny policy on each of its four projects, everyone denied but the deployer and break-glass", () => {
+  // Privileged Access Manager's agent grants the entitlements of platform, cde and kms by
+  // setIamPolicy (IAM-07): excepted from that rule there, never in the logging project.
+  const PAM_AGENT =
+    "principal://iam.googleapis.com/projects/-/serviceAccounts/service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com";
+
+  test("prod: a deny policy on each of its four projects, everyone denied but the deployer and break-glass (and PAM's agent on setIamPolicy where there are entitlements)", () => {
     const denies = ofType(prod, "gcp:iam/denyPolicy:DenyPolicy").filter((d) =>
       d.name.startsWith("prod-audit-trail"),
     );
@@ -238,10 +243,15 @@ describe("the audit trail outside the logging project", () => {
       expect(deny.inputs.name).toBe("protect-audit-trail");
       expect(deny.protect).toBe(true);
       const rules = (deny.inputs.rules as { denyRule: Record<string, unknown> }[]).map((r) => r.denyRule);
+      const entitled = !String(deny.inputs.parent).endsWith("qp-prod-logging");
       expect(rules).toEqual(
         expectedRules.map((permissions) => ({
           deniedPrincipals: ["principalSet://goog/public:all"],
-          exceptionPrincipals: [DEPLOYER, BREAK_GLASS],
+          exceptionPrincipals: [
+            DEPLOYER,
+            BREAK_GLASS,
+            ...(entitled && permissions === AUDIT_TRAIL_DENIED.auditConfig ? [PAM_AGENT] : []),
+          ],
           deniedPermissions: [...permissions],
         })),
       );

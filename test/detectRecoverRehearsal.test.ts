@@ -147,6 +147,38 @@ describe("privileged-access-agent-allowed", () => {
     })(mutated);
     expect(findings(excepted, "privileged-access-agent-allowed")).toEqual([]);
   });
+
+  const PAM_AGENT =
+    "principal://iam.googleapis.com/projects/-/serviceAccounts/service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com";
+  const withoutPamException = (name: string) =>
+    editResource(name, (p) => {
+      for (const { denyRule } of p.rules as { denyRule: { exceptionPrincipals: string[] } }[])
+        denyRule.exceptionPrincipals = denyRule.exceptionPrincipals.filter((x) => x !== PAM_AGENT);
+    });
+
+  test("the audit-trail guard excepts PAM's agent from setIamPolicy in every project with entitlements", () => {
+    expect(findings(prod, "privileged-access-agent-allowed")).toEqual([]);
+    expect(findings(staging, "privileged-access-agent-allowed")).toEqual([]);
+    // Without the exception (ws/harden's first version), every entitlement's grant would fail.
+    const mutated = ["platform", "cde", "kms"].reduce(
+      (r, p) => withoutPamException(`prod-audit-trail-guard-${p}`)(r),
+      prod,
+    );
+    expect(findings(mutated, "privileged-access-agent-allowed").map((f) => f.urn)).toEqual(
+      ["platform", "cde", "kms"].map((p) => urn(prod, `prod-audit-trail-guard-${p}`)),
+    );
+  });
+
+  test("a folder's deny policy covers the projects in it (staging's audit-trail guard)", () => {
+    const found = findings(
+      withoutPamException("staging-audit-trail-guard-folder")(staging),
+      "privileged-access-agent-allowed",
+    );
+    expect(found.map((f) => f.urn)).toEqual([urn(staging, "staging-audit-trail-guard-folder")]);
+    expect(found[0].message).toMatch(
+      /denies cloudresourcemanager\.googleapis\.com\/projects\.setIamPolicy in qp-stg-(kms|platform|cde)-[a-z0-9]+, qp-stg-/,
+    );
+  });
 });
 
 describe("perimeter-crossings of detection and backups", () => {
@@ -183,40 +215,44 @@ describe("perimeter-crossings of detection and backups", () => {
     );
   });
 
-  test("the exporters not admitted: the Cloud SQL exports are refused", () => {
-    const found = findings(
-      withoutRule("Cloud SQL exports to the immutable backup buckets")(prod),
-      "perimeter-crossings",
-    );
+  const restricted = (p: Record<string, unknown>) =>
+    (p.spec as { restrictedServices: string[] }).restrictedServices;
+  const unrestrict = (...services: string[]) =>
+    editResource("prod-perimeter-perimeter", (p) => {
+      const spec = p.spec as { restrictedServices: string[] };
+      spec.restrictedServices = restricted(p).filter((s) => !services.includes(s));
+    });
+
+  test("the exporters call from inside while the perimeter restricts Workflows; otherwise they would need admitting", () => {
+    // Workflows restricted: the exports' calls stay inside, and no rule admits the user-managed exporters.
+    expect(findings(prod, "perimeter-crossings")).toEqual([]);
+    const found = findings(unrestrict("workflows.googleapis.com")(prod), "perimeter-crossings");
     expect(found.map((f) => f.urn)).toEqual([
-      urn(prod, "prod-ledger-backups-workflow"),
       urn(prod, "prod-card-vault-backups-workflow"),
+      urn(prod, "prod-ledger-backups-workflow"),
     ]);
+    expect(found[1].message).toMatch(
+      /calls the perimeter's APIs as serviceAccount:ledger-backup-export@qp-prod-platform/,
+    );
   });
 
-  test("PAM's agent: nothing to admit while Resource Manager is unrestricted; once restricted, it must be admitted", () => {
-    const restrict = editResource("prod-perimeter-perimeter", (p) =>
-      (p.spec as { restrictedServices: string[] }).restrictedServices.push(
-        "cloudresourcemanager.googleapis.com",
-      ),
-    );
+  test("PAM's agent: the perimeter restricts Resource Manager and PAM, so it is admitted; not admitted, every grant fails; admitted while neither is restricted, a hole", () => {
     const agent = "serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com";
     expect(findings(prod, "perimeter-crossings")).toEqual([]);
-    const restricted = findings(restrict(prod), "perimeter-crossings");
-    expect(restricted.map((f) => [f.urn, f.message])).toEqual([
+    const notAdmitted = findings(
+      withoutRule("Privileged Access Manager grants")(prod),
+      "perimeter-crossings",
+    );
+    expect(notAdmitted.map((f) => [f.urn, f.message])).toEqual([
       [
         urn(prod, "prod-kms-access-key-operator"),
         expect.stringContaining(
-          `is granted by Privileged Access Manager's agent ${agent}, which calls cloudresourcemanager.googleapis.com from outside the perimeter`,
+          `is granted by Privileged Access Manager's agent ${agent}, which calls cloudresourcemanager.googleapis.com and privilegedaccessmanager.googleapis.com from outside the perimeter`,
         ),
       ],
     ]);
-    const admitted = editResource("prod-perimeter-perimeter", (p) =>
-      ingress(p).push({ title: "PAM grants", ingressFrom: { identities: [agent] } }),
-    );
-    expect(findings(admitted(restrict(prod)), "perimeter-crossings")).toEqual([]);
-    // Admitted while nothing it calls is restricted: a hole.
-    expect(findings(admitted(prod), "perimeter-crossings").map((f) => f.message)).toEqual([
+    const open = unrestrict("cloudresourcemanager.googleapis.com", "privilegedaccessmanager.googleapis.com");
+    expect(findings(open(prod), "perimeter-crossings").map((f) => f.message)).toEqual([
       expect.stringContaining(`admits ${agent}, which no call of the plan needs`),
     ]);
   });

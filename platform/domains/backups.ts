@@ -12,8 +12,8 @@ import { Foundation } from "./foundation";
 import { Keys } from "./keys";
 
 export interface Backups {
-  /** The Cloud SQL clusters' export accounts: Workflows and Cloud Scheduler act as them. */
-  exporters: pulumi.Output<string>[];
+  /** The Cloud SQL exports and Backup for GKE plans, which the perimeter goes up after. */
+  components: pulumi.ComponentResource[];
 }
 
 /**
@@ -33,12 +33,11 @@ export function buildBackups(
   const k = keys.hierarchy;
   const days = CONTROL_LIMITS.immutableBackupMinDays;
   const locked = config.backups.retentionLocked;
-  const exporters = (
-    [
-      ["ledger", data.ledger, "platform", "ledger-backup", "tenant"],
-      ["card-vault", data.cardVault, "cde", "card-vault-backup", "cardholder"],
-    ] as const
-  ).map(([cluster, sql, project, key, dataClass]) => {
+  const components: pulumi.ComponentResource[] = [];
+  for (const [cluster, sql, project, key, dataClass] of [
+    ["ledger", data.ledger, "platform", "ledger-backup", "tenant"],
+    ["card-vault", data.cardVault, "cde", "card-vault-backup", "cardholder"],
+  ] as const) {
     const exports = new SqlBackupExports(
       `${env}-${cluster}-backups`,
       {
@@ -59,8 +58,8 @@ export function buildBackups(
       },
       { dependsOn: [...regions.flatMap((r) => k.grantsOf(key, r)), ...f.ready[project]] },
     );
-    return exports.exporter.member;
-  });
+    components.push(exports);
+  }
   for (const [project, clusters, key] of [
     ["platform", compute.clusters, "gke-backup"],
     ["cde", compute.cdeClusters, "cde-gke-backup"],
@@ -68,7 +67,7 @@ export function buildBackups(
     for (const region of regions) {
       const cluster = clusters[region];
       const prefix = project === "cde" ? `${env}-cde` : env;
-      new GkeBackup(`${prefix}-gke-backup-${region}`, {
+      const backup = new GkeBackup(`${prefix}-gke-backup-${region}`, {
         project: projects.ids[project],
         cluster: cluster.cluster.id,
         clusterName: `${prefix}-${region}`,
@@ -82,7 +81,8 @@ export function buildBackups(
         protect: f.protect,
         dependsOn: [cluster.cluster, ...k.grantsOf(key, region), ...f.ready[project]],
       });
+      components.push(backup);
     }
   }
-  return { exporters };
+  return { components };
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AUDIT_BUCKET_ID, AuditLog, AuditLogSources } from "../../components/auditLog";
-import { AuditTrailGuard } from "../../components/auditTrailGuard";
+import { AuditTrailGuard, AuditTrailScope } from "../../components/auditTrailGuard";
 import { DataAccessAudit } from "../../components/dataAccessAudit";
 import {
   auditKeyFilters,
@@ -10,6 +10,7 @@ import {
   securityEventFilters,
 } from "../../components/logFilters";
 import { LoggingIsolation } from "../../components/loggingIsolation";
+import { pamServiceAgent } from "../../components/privilegedAccess";
 import { privilegedAccessFilters } from "../../components/privilegedAccessFilters";
 import { PROJECT_ROLES } from "../../components/projects";
 import { LogAlertSpec } from "../../components/securityAlerts";
@@ -19,6 +20,7 @@ import { standardLabels } from "../labels";
 import { DataStores } from "./data";
 import { Foundation, servingRegions } from "./foundation";
 import { Keys } from "./keys";
+import { ENTITLED_PROJECTS } from "./privilegedAccess";
 
 /** The isolated audit log (LOG-01..05): locked CMEK bucket, sinks, isolation and Data Access logs. */
 export function buildAuditLogging(config: PlatformConfig, f: Foundation, keys: Keys): AuditLog {
@@ -69,16 +71,17 @@ export function buildAuditLogging(config: PlatformConfig, f: Foundation, keys: K
  * Where the audit trail's deny policy goes: the narrowest scope the stack owns, as for its org
  * policies (`orgPolicyScope`): the folder of the projects it creates, or each adopted project.
  */
-export function auditTrailScopes(
-  config: PlatformConfig,
-  f: Foundation,
-): { key: string; name: pulumi.Input<string> }[] {
+export function auditTrailScopes(config: PlatformConfig, f: Foundation): AuditTrailScope[] {
   const folderId = config.projectFactory?.folderId;
+  // PAM's agent grants the entitlements by setIamPolicy (IAM-07): excepted where there are any.
+  const pamAgent = [`serviceAccount:${pamServiceAgent(config.orgPolicy.organizationId)}`];
+  const entitled = (role: string) => (ENTITLED_PROJECTS as readonly string[]).includes(role);
   return config.orgPolicy.scope === "folder" && folderId
-    ? [{ key: "folder", name: `folders/${folderId}` }]
+    ? [{ key: "folder", name: `folders/${folderId}`, iamGrantingAgents: pamAgent }]
     : PROJECT_ROLES.map((role) => ({
         key: role,
         name: pulumi.interpolate`projects/${f.projects.ids[role]}`,
+        iamGrantingAgents: entitled(role) ? pamAgent : [],
       }));
 }
 

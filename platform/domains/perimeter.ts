@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AuditLog } from "../../components/auditLog";
-import { Backups } from "./backups";
 import { FindingNotifications } from "../../components/findingNotifications";
+import { pamServiceAgent } from "../../components/privilegedAccess";
 import { PROJECT_ROLES } from "../../components/projects";
 import { sccAgents } from "../../components/sccAgents";
 import { ServicePerimeter } from "../../components/servicePerimeter";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
+import { ENTITLED_PROJECTS } from "./privilegedAccess";
 
 /** VPC Service Controls around the four projects (NET-07): docs/perimeter.md. */
 export function buildPerimeter(
@@ -14,7 +15,6 @@ export function buildPerimeter(
   f: Foundation,
   auditLog: AuditLog,
   findings: FindingNotifications,
-  backups: Backups,
   everythingElse: pulumi.Resource[],
 ): ServicePerimeter {
   const aggregated = config.projectFactory?.organizationId || config.projectFactory?.folderId;
@@ -39,22 +39,26 @@ export function buildPerimeter(
             config.orgPolicy.organizationId,
             projectNumbers,
           ),
-          serviceName: "*",
+          serviceNames: ["*"],
           egress: true,
         },
         {
           purpose: "Security Command Center findings to the logging project's topic",
           identities: findings.publishers,
-          serviceName: "pubsub.googleapis.com",
+          serviceNames: ["pubsub.googleapis.com"],
           resources: [pulumi.interpolate`projects/${f.projects.numbers.logging}`],
           egress: false,
         },
         {
-          // Cloud Scheduler and Workflows act as the exporter from Google's infrastructure, not
-          // from the projects' networks: the export they start is an ingress (RES-10).
-          purpose: "Cloud SQL exports to the immutable backup buckets",
-          identities: backups.exporters,
-          serviceName: "sqladmin.googleapis.com",
+          // Just-in-time grants (IAM-07): PAM's agent writes each grant's binding into the project's
+          // IAM policy (Resource Manager) on behalf of PAM's API, both restricted here, in the
+          // projects that hold entitlements.
+          purpose: "Privileged Access Manager grants",
+          identities: [`serviceAccount:${pamServiceAgent(config.orgPolicy.organizationId)}`],
+          serviceNames: ["cloudresourcemanager.googleapis.com", "privilegedaccessmanager.googleapis.com"],
+          resources: ENTITLED_PROJECTS.map(
+            (role) => pulumi.interpolate`projects/${f.projects.numbers[role]}`,
+          ),
           egress: false,
         },
       ],

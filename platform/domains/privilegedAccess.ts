@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EntitlementSpec, PrivilegedAccess } from "../../components/privilegedAccess";
+import { EntitlementSpec, pamServiceAgent, PrivilegedAccess } from "../../components/privilegedAccess";
 import { CONTROL_LIMITS } from "../../policies/catalogueLimits";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
@@ -82,6 +82,9 @@ export function entitlementsFor(
   }
 }
 
+/** The projects that hold entitlements (the logging project holds none: LOG-01). */
+export const ENTITLED_PROJECTS = ["platform", "cde", "kms"] as const;
+
 /** Just-in-time privileged access in the platform, cde and kms projects (IAM-07): docs/privileged-access.md. */
 export function buildPrivilegedAccess(config: PlatformConfig, f: Foundation): void {
   const { env, projects } = f;
@@ -90,7 +93,7 @@ export function buildPrivilegedAccess(config: PlatformConfig, f: Foundation): vo
     cde: "card-vault",
     kms: undefined,
   };
-  for (const project of ["platform", "cde", "kms"] as const) {
+  for (const project of ENTITLED_PROJECTS) {
     const prefix = cluster[project]
       ? pulumi.interpolate`${projects.ids[project]}-${cluster[project]}-backup-`
       : undefined;
@@ -100,7 +103,7 @@ export function buildPrivilegedAccess(config: PlatformConfig, f: Foundation): vo
         project: projects.ids[project],
         entitlements: entitlementsFor(project, config, prefix),
         maxGrantSeconds: CONTROL_LIMITS.privilegedGrantMaxSeconds,
-        pamAgent: `service-org-${config.orgPolicy.organizationId}@gcp-sa-pam.iam.gserviceaccount.com`,
+        pamAgent: pamServiceAgent(config.orgPolicy.organizationId),
         notify: config.alerting.emails,
       },
       { dependsOn: f.ready[project] },

@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { projectInPath } from "../lib/gcp";
-import { auditBuckets, denialGap, denyRules, platformProjects } from "./audit";
+import { auditBuckets, denialGap, denyRules, platformProjects, widenedExceptions } from "./audit";
 
 const DENY = "gcp:iam/denyPolicy:DenyPolicy";
 const PROJECT = "gcp:organizations/project:Project";
@@ -20,6 +20,17 @@ export const KEY_PERMISSIONS = [
   "cloudkms.googleapis.com/cryptoKeys.setIamPolicy",
 ];
 
+const SET_IAM_POLICY = "cloudresourcemanager.googleapis.com/projects.setIamPolicy";
+/**
+ * Privileged Access Manager's agent of an organisation: it writes each just-in-time grant into the
+ * project's IAM policy with setIamPolicy (IAM-07), so the setIamPolicy rule may except it besides
+ * the deployer and break-glass (components/auditTrailGuard.ts `iamGrantingAgents`).
+ */
+const PAM_AGENT =
+  /^principal:\/\/iam\.googleapis\.com\/projects\/-\/serviceAccounts\/service-org-\d+@gcp-sa-pam\.iam\.gserviceaccount\.com$/;
+const withPamAgent = (exceptions: string[]) =>
+  widenedExceptions(exceptions.filter((p) => !PAM_AGENT.test(p)));
+
 /** `cloudresourcemanager.googleapis.com/projects/P` or `/folders/F`, URL-encoded or not. */
 function attachment(policy: PolicyResource): { kind: "projects" | "folders"; id: string } | undefined {
   const m = /\/(projects|folders)\/([^/]+)$/.exec(decodeURIComponent(String(policy.props.parent ?? "")));
@@ -32,13 +43,14 @@ function attachment(policy: PolicyResource): { kind: "projects" | "folders"; id:
  * everyone (`principalSet://goog/public:all`) the sink changes and the IAM policy changes that
  * narrow Data Access audit configs, and, where the audit log's key lives, the key's disabling,
  * destruction and IAM changes, with no condition, no permission carved out, and no exception
- * wider than one service account (the deployer) and one group (break-glass).
+ * wider than one service account (the deployer) and one group (break-glass) — and, on setIamPolicy,
+ * Privileged Access Manager's agent, which grants the entitlements that way.
  */
 export const loggingAuditTrailDeny = stackPolicy(
   {
     name: "logging-audit-trail-deny",
     description:
-      "Every project is covered by an IAM deny policy that stops all but the deployer and break-glass from changing log sinks, audit configs (IAM) and, in the KMS project, the audit log's key.",
+      "Every project is covered by an IAM deny policy that stops all but the deployer and break-glass from changing log sinks, audit configs (IAM; PAM's agent may, to grant entitlements) and, in the KMS project, the audit log's key.",
     controls: ["LOG-01", "LOG-03", "LOG-04", "LOG-05"],
     enforcementLevel: "mandatory",
     severity: "high",
@@ -67,7 +79,9 @@ export const loggingAuditTrailDeny = stackPolicy(
         project === keyProject ? [...TRAIL_PERMISSIONS, ...KEY_PERMISSIONS] : TRAIL_PERMISSIONS;
       const rules = denyRules(covering);
       const problems = required
-        .map((permission) => denialGap(rules, permission))
+        .map((permission) =>
+          denialGap(rules, permission, permission === SET_IAM_POLICY ? withPamAgent : widenedExceptions),
+        )
         .filter((p) => p !== undefined);
       if (problems.length)
         findings.push({

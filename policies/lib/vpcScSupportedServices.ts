@@ -64,6 +64,31 @@ export const VPC_SC_SERVICES: Record<string, { supported: VpcScSupport; evidence
     evidence:
       "listed as supported in public Terraform foundations' copies of the supported-products list; confirm with gcloud",
   },
+  "pubsub.googleapis.com": { supported: true, evidence: FABRIC },
+  // Detection, backups and just-in-time access (DET-02, RES-10, IAM-07).
+  "gkebackup.googleapis.com": {
+    supported: true,
+    evidence:
+      'GOOGLE https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/how-to/vpc-sc: "To secure Backup for GKE within the perimeter, in the Specify services to restrict dialog, select Backup for GKE\'s checkbox"',
+  },
+  "workflows.googleapis.com": {
+    supported: true,
+    evidence:
+      'GOOGLE https://cloud.google.com/workflows/docs/use-vpc-service-controls: "You can use VPC Service Controls with Workflows to help protect your services"',
+  },
+  "cloudscheduler.googleapis.com": {
+    supported: true,
+    evidence:
+      'GOOGLE https://cloud.google.com/scheduler/docs/secure-with-vpcsc: "You can include Cloud Scheduler jobs in a VPC Service Controls perimeter to protect your scheduled workloads and restrict job targets"',
+  },
+  "privilegedaccessmanager.googleapis.com": {
+    supported: true,
+    evidence:
+      'GOOGLE https://cloud.google.com/iam/docs/secure-iam-vpc-sc: "You can use VPC Service Controls to help secure the following IAM-related APIs: ... Privileged Access Manager API"',
+  },
+  "securitycenter.googleapis.com": { supported: "unverified", evidence: `not in ${FABRIC}` },
+  "securitycentermanagement.googleapis.com": { supported: "unverified", evidence: `not in ${FABRIC}` },
+  "workflowexecutions.googleapis.com": { supported: "unverified", evidence: `not in ${FABRIC}` },
   "servicenetworking.googleapis.com": { supported: "unverified", evidence: `not in ${FABRIC}` },
   "multiclusterservicediscovery.googleapis.com": { supported: "unverified", evidence: `not in ${FABRIC}` },
   "multiclusteringress.googleapis.com": { supported: "unverified", evidence: `not in ${FABRIC}` },

@@ -4,6 +4,26 @@ const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 const ACCESS_LEVEL = "gcp:accesscontextmanager/accessLevel:AccessLevel";
 /** The one service an ingress rule may open from any source: aggregated log sinks' writers are Google's. */
 const ANY_SOURCE_SERVICES = ["logging.googleapis.com"];
+/**
+ * Google's service agents that the perimeter admits from any source: Security Command Center's
+ * scanners and notification agent (DET-01, DET-02) and Privileged Access Manager's agent (IAM-07).
+ * They call from Google's infrastructure, not from a network an access level could name, as
+ * cloud-foundation-fabric's hardened perimeter admits SCC's agents from `access_levels: ["*"]`
+ * (fast/stages/1-vpcsc/datasets/hardened/ingress-policies/fast-org-scc.yaml); nobody holds a key
+ * of theirs. Only `service-<number>@` or `service-org-<id>@` of these domains: a user-managed
+ * account (`name@project.iam…`) is never one of them.
+ */
+const AGENT_DOMAINS = [
+  "security-center-api",
+  "gcp-sa-ktd-hpsa",
+  "gcp-sa-csc-hpsa",
+  "gcp-sa-securitycenter",
+  "gcp-sa-scc-notification",
+  "gcp-sa-pam",
+];
+const GOOGLE_AGENT = new RegExp(
+  `^serviceAccount:service-(?:org-)?\\d+@(?:${AGENT_DOMAINS.join("|")})\\.iam\\.gserviceaccount\\.com$`,
+);
 
 interface Ingress {
   ingressFrom?: {
@@ -25,7 +45,7 @@ export const perimeterIngressNamedSources = stackPolicy(
   {
     name: "vpcsc-perimeter-ingress-named-sources",
     description:
-      "The perimeter admits identities from outside only from named access levels: no ingress rule beyond Cloud Logging takes any source (`*`) or no source, and no access level admits an identity wherever it connects from.",
+      "The perimeter admits identities from outside only from named access levels: no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents takes any source (`*`) or no source, and no access level admits an identity wherever it connects from.",
     controls: ["NET-07", "IAM-08"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -60,6 +80,13 @@ export const perimeterIngressNamedSources = stackPolicy(
       (config.ingressPolicies ?? []).forEach((ingress, i) => {
         const services = (ingress.ingressTo?.operations ?? []).map((o) => String(o.serviceName));
         if (services.length && services.every((s) => ANY_SOURCE_SERVICES.includes(s))) return;
+        const identities = ingress.ingressFrom?.identities ?? [];
+        if (
+          !ingress.ingressFrom?.identityType &&
+          identities.length &&
+          identities.every((m) => GOOGLE_AGENT.test(m))
+        )
+          return;
         const sources = ingress.ingressFrom?.sources ?? [];
         const who =
           ingress.ingressFrom?.identityType ??

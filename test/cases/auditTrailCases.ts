@@ -66,6 +66,35 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
   },
   {
     policy: "logging-audit-trail-deny",
+    title:
+      "the audit-config rule's exception widened to a second service account beside PAM's agent (which only PAM's may be)",
+    mutate: editResource("prod-audit-trail-guard-cde", (p) => {
+      const rule = ruleOf(p, "cloudresourcemanager.googleapis.com/projects.setIamPolicy");
+      rule.exceptionPrincipals = [
+        ...(rule.exceptionPrincipals as string[]),
+        "principal://iam.googleapis.com/projects/-/serviceAccounts/ledger@qp-prod-platform.iam.gserviceaccount.com",
+      ];
+    }),
+    on: "prod-audit-trail-guard-cde",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, cloudresourcemanager.googleapis.com/projects.setIamPolicy: the rule excepts 2 identities: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "logging-audit-trail-deny",
+    title: "PAM's agent excepted from the sink rule too (its exception is for setIamPolicy only)",
+    mutate: editResource("prod-audit-trail-guard-platform", (p) => {
+      const rule = ruleOf(p, "logging.googleapis.com/sinks.delete");
+      rule.exceptionPrincipals = [
+        ...(rule.exceptionPrincipals as string[]),
+        "principal://iam.googleapis.com/projects/-/serviceAccounts/service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com",
+      ];
+    }),
+    on: "prod-audit-trail-guard-platform",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.create: the rule excepts 2 identities; logging.googleapis.com/sinks.update: the rule excepts 2 identities; logging.googleapis.com/sinks.delete: the rule excepts 2 identities: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "logging-audit-trail-deny",
     title: "sink deletion carved out as an exception permission (excluded)",
     mutate: editResource("prod-audit-trail-guard-platform", (p) => {
       ruleOf(p, "logging.googleapis.com/sinks.delete").exceptionPermissions = [
@@ -148,7 +177,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "auditors-see-everything",
     message:
-      '[LOG-01] gcp:projects/iAMMember:IAMMember "auditors-see-everything": group:audit-readers@qairopay.com holds roles/logging.viewer in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket\'s view) belong here',
+      "[LOG-01] gcp:projects/iAMMember:IAMMember \"auditors-see-everything\": group:audit-readers@qairopay.com holds roles/logging.viewer in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket), auditors (viewAccessor on the audit bucket's view) and the project's own service agents (their service-agent role) belong here",
   },
   {
     policy: "logging-project-isolation",
@@ -156,7 +185,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     mutate: editResource("prod-logging-isolation-auditors-viewAccessor", (p) => delete p.condition),
     on: "prod-logging-isolation-auditors-viewAccessor",
     message:
-      '[LOG-01] gcp:projects/iAMMember:IAMMember "prod-logging-isolation-auditors-viewAccessor": group:audit-readers@qairopay.com holds roles/logging.viewAccessor in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket\'s view) belong here',
+      "[LOG-01] gcp:projects/iAMMember:IAMMember \"prod-logging-isolation-auditors-viewAccessor\": group:audit-readers@qairopay.com holds roles/logging.viewAccessor in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket), auditors (viewAccessor on the audit bucket's view) and the project's own service agents (their service-agent role) belong here",
   },
   {
     policy: "logging-project-isolation",
@@ -167,7 +196,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "prod-logging-isolation-auditors-viewAccessor",
     message:
-      '[LOG-01] gcp:projects/iAMMember:IAMMember "prod-logging-isolation-auditors-viewAccessor": group:audit-readers@qairopay.com holds roles/logging.viewAccessor in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket\'s view) belong here',
+      "[LOG-01] gcp:projects/iAMMember:IAMMember \"prod-logging-isolation-auditors-viewAccessor\": group:audit-readers@qairopay.com holds roles/logging.viewAccessor in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket), auditors (viewAccessor on the audit bucket's view) and the project's own service agents (their service-agent role) belong here",
   },
   {
     policy: "logging-project-isolation",

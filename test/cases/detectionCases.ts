@@ -143,15 +143,13 @@ export const DETECTION_CASES: PolicyCase[] = [
       },
     }),
     on: "cde-pubsub-agent-in-logging",
-    message:
-      '[LOG-01] gcp:projects/iAMMember:IAMMember "cde-pubsub-agent-in-logging": serviceAccount:service-102116835757@gcp-sa-pubsub.iam.gserviceaccount.com holds roles/pubsub.serviceAgent in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here',
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "cde-pubsub-agent-in-logging": serviceAccount:service-102116835757@gcp-sa-pubsub.iam.gserviceaccount.com holds roles/pubsub.serviceAgent in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket), auditors (viewAccessor on the audit bucket's view) and the project's own service agents (their service-agent role) belong here`,
   },
   {
     policy: "logging-project-isolation",
     title: "the logging project's Pub/Sub agent given an administrator's role",
     mutate: editResource("prod-logging-agents-pubsub-role", (p) => (p.role = "roles/pubsub.admin")),
     on: "prod-logging-agents-pubsub-role",
-    message:
-      '[LOG-01] gcp:projects/iAMMember:IAMMember "prod-logging-agents-pubsub-role": serviceAccount:service-100543772903@gcp-sa-pubsub.iam.gserviceaccount.com holds roles/pubsub.admin in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (read-only) belong here',
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "prod-logging-agents-pubsub-role": serviceAccount:service-100543772903@gcp-sa-pubsub.iam.gserviceaccount.com holds roles/pubsub.admin in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket), auditors (viewAccessor on the audit bucket's view) and the project's own service agents (their service-agent role) belong here`,
   },
 ];

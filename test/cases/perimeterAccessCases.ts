@@ -10,6 +10,9 @@ const PERIMETER_TYPE =
   'gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter"';
 const DEPLOYER = "serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com";
 const PLAN = "serviceAccount:prod-plan@qp-platform-ci.iam.gserviceaccount.com";
+const PAM_AGENT = "serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com";
+const EXPORTER = "serviceAccount:ledger-backup-export@qp-prod-platform.iam.gserviceaccount.com";
+const LOOKALIKE = "serviceAccount:service-123456789012@qp-prod-platform.iam.gserviceaccount.com";
 
 type Ingress = { ingressFrom: { identities?: string[]; sources?: { accessLevel?: string }[] } };
 const ingressOf = (p: Record<string, unknown>) => (p.spec as { ingressPolicies: Ingress[] }).ingressPolicies;
@@ -30,11 +33,11 @@ export const PERIMETER_ACCESS_CASES: PolicyCase[] = [
     title: "an API enabled that the table of VPC Service Controls support does not know",
     mutate: addResource({
       type: "gcp:projects/service:Service",
-      name: "prod-platform-pubsub",
-      inputs: { project: "qp-prod-platform", service: "pubsub.googleapis.com" },
+      name: "prod-platform-aiplatform",
+      inputs: { project: "qp-prod-platform", service: "aiplatform.googleapis.com" },
     }),
     on: PERIMETER,
-    message: `[NET-07] ${PERIMETER_TYPE}: pubsub.googleapis.com is enabled (qp-prod-platform) and the table of VPC Service Controls support does not know it. Fix: look it up and add its row to policies/lib/vpcScSupportedServices.ts`,
+    message: `[NET-07] ${PERIMETER_TYPE}: aiplatform.googleapis.com is enabled (qp-prod-platform) and the table of VPC Service Controls support does not know it. Fix: look it up and add its row to policies/lib/vpcScSupportedServices.ts`,
   },
   {
     policy: "vpcsc-perimeter-ingress-named-sources",
@@ -53,6 +56,32 @@ export const PERIMETER_ACCESS_CASES: PolicyCase[] = [
     }),
     on: PERIMETER,
     message: `[NET-07, IAM-08] ${PERIMETER_TYPE}: ingress rule 1 admits ${DEPLOYER}, ${PLAN} to * from no source: a stolen token of that identity works from anywhere. Fix: set sources to the operators' access level only`,
+  },
+  {
+    policy: "vpcsc-perimeter-ingress-named-sources",
+    title:
+      "a user-managed account (the backup exporter) slipped into the service agents' any-source rule (PAM's)",
+    mutate: editResource(PERIMETER, (p) => {
+      const rule = ingressOf(p).find(
+        (r) => (r as { title?: string }).title === "Privileged Access Manager grants",
+      )!;
+      rule.ingressFrom.identities!.push(EXPORTER);
+    }),
+    on: PERIMETER,
+    message: `[NET-07, IAM-08] ${PERIMETER_TYPE}: ingress rule 4 admits ${PAM_AGENT}, ${EXPORTER} to cloudresourcemanager.googleapis.com, privilegedaccessmanager.googleapis.com from [{"accessLevel":"*"}]: a stolen token of that identity works from anywhere. Fix: set sources to the operators' access level only`,
+  },
+  {
+    policy: "vpcsc-perimeter-ingress-named-sources",
+    title:
+      "an account named like a service agent in a project of its own (service-1@<project>) from any source",
+    mutate: editResource(PERIMETER, (p) => {
+      const rule = ingressOf(p).find(
+        (r) => (r as { title?: string }).title === "Privileged Access Manager grants",
+      )!;
+      rule.ingressFrom.identities = [LOOKALIKE];
+    }),
+    on: PERIMETER,
+    message: `[NET-07, IAM-08] ${PERIMETER_TYPE}: ingress rule 4 admits ${LOOKALIKE} to cloudresourcemanager.googleapis.com, privilegedaccessmanager.googleapis.com from [{"accessLevel":"*"}]: a stolen token of that identity works from anywhere. Fix: set sources to the operators' access level only`,
   },
   {
     policy: "vpcsc-perimeter-ingress-named-sources",

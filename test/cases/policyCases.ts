@@ -501,14 +501,14 @@ const PLATFORM_CASES: PolicyCase[] = [
       inputs: { project: "qp-prod-logging", role: "roles/logging.logWriter", member: LEDGER_SA },
     }),
     on: "ledger-writes-logs",
-    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "ledger-writes-logs": ${LEDGER_SA} holds roles/logging.logWriter in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket's view) belong here`,
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "ledger-writes-logs": ${LEDGER_SA} holds roles/logging.logWriter in logging project qp-prod-logging. Fix: remove it; only sink writers (bucketWriter on the audit bucket), auditors (viewAccessor on the audit bucket's view) and the project's own service agents (their service-agent role) belong here`,
   },
   {
     policy: "logging-project-isolation",
     title: "a sink writer whose bucket condition was dropped",
     mutate: editResource("prod-audit-log-kms-writer", (p) => delete p.condition),
     on: "prod-audit-log-kms-writer",
-    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "prod-audit-log-kms-writer": serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds roles/logging.bucketWriter in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket) and auditors (viewAccessor on the audit bucket's view) belong here`,
+    message: `[LOG-01] gcp:projects/iAMMember:IAMMember "prod-audit-log-kms-writer": serviceAccount:service-${KMS_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com holds roles/logging.bucketWriter in logging project qp-prod-logging without a condition limiting it to the audit bucket. Fix: remove it; only sink writers (bucketWriter on the audit bucket), auditors (viewAccessor on the audit bucket's view) and the project's own service agents (their service-agent role) belong here`,
   },
   {
     policy: "logging-project-isolation",

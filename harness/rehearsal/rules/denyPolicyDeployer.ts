@@ -20,7 +20,7 @@ interface DenyRule {
  * https://cloud.google.com/iam/docs/deny-overview): a project and what lives in it, or a folder,
  * its sinks and the projects the stack creates in it.
  */
-function covers(ctx: RehearsalContext, policy: CapturedResource): (r: CapturedResource) => boolean {
+export function covers(ctx: RehearsalContext, policy: CapturedResource): (r: CapturedResource) => boolean {
   const parent = decodeURIComponent(String(plain(policy.inputs.parent) ?? ""));
   const folder = /\/folders\/(\d+)$/.exec(parent)?.[1];
   if (!folder) {

@@ -48,10 +48,11 @@ const destinationProject = (sink: CapturedResource) =>
 export const perimeterCrossings: RehearsalRule = {
   id: "perimeter-crossings",
   description:
-    "Every call the plan implies into the VPC Service Controls perimeter from outside it (log sinks of folders, organisations or outside projects; the deployer; Security Command Center's scanners and notification agent; the backup workflows; Privileged Access Manager's agent where the perimeter restricts Resource Manager or PAM) has an ingress rule, and the ingress rules admit no other identity.",
+    "Every call the plan implies into the VPC Service Controls perimeter from outside it (log sinks of folders, organisations or outside projects; the deployer; Security Command Center's scanners and notification agent; the backup workflows unless the perimeter restricts Workflows; Privileged Access Manager's agent where the perimeter restricts Resource Manager or PAM) has an ingress rule, and the ingress rules admit no other identity.",
   sources: [
     "https://cloud.google.com/vpc-service-controls/docs/ingress-egress-rules",
     "https://cloud.google.com/logging/docs/export/configure_export_v2",
+    "https://cloud.google.com/workflows/docs/use-vpc-service-controls",
   ],
   check(ctx: RehearsalContext) {
     const findings: Finding[] = [];
@@ -109,10 +110,15 @@ export const perimeterCrossings: RehearsalRule = {
             message: `${label(config)} publishes findings as ${publisher}, from outside the perimeter into the topic inside it, and no ingress rule admits that identity: once enforced, findings stop reaching on-call (DET-02). Add an ingress rule for it (pubsub.googleapis.com).`,
           });
       }
-      // A workflow calls Google APIs from Google's infrastructure as its service account, not from
-      // the projects' networks (the Cloud SQL exports of RES-10): an ingress to the restricted APIs.
+      // A workflow calls Google APIs as its service account (the Cloud SQL exports of RES-10). Where
+      // the perimeter restricts Workflows, a workflow of a project inside it calls from inside: "HTTP
+      // requests from a Workflows execution ... Authenticated requests to VPC Service
+      // Controls-compliant Google Cloud endpoints are allowed"
+      // (https://cloud.google.com/workflows/docs/use-vpc-service-controls), and admitting its
+      // user-managed account from outside would be a hole. Otherwise its calls are an ingress.
+      const workflowsInside = (config.restrictedServices ?? []).includes("workflows.googleapis.com");
       for (const workflow of ctx.resources.filter((r) => r.type === WORKFLOW)) {
-        if (!isInside(projectOf(workflow, ctx.stack))) continue;
+        if (workflowsInside || !isInside(projectOf(workflow, ctx.stack))) continue;
         const account = String((plain(workflow.inputs) as { serviceAccount?: string }).serviceAccount ?? "");
         const identity = `serviceAccount:${account.replace(/^projects\/[^/]+\/serviceAccounts\//, "")}`;
         needed.add(identity);

@@ -1,5 +1,5 @@
 import { ALL_PRINCIPALS, v2Principal } from "../facts/permissions";
-import { projectName } from "../lookup";
+import { covers } from "./denyPolicyDeployer";
 import { plain } from "../../deployment";
 import { Finding, label, RehearsalRule } from "../model";
 
@@ -19,6 +19,7 @@ interface DenyRule {
  * its own service agent (roles/privilegedaccessmanager.projectServiceAgent: the project's
  * getIamPolicy and setIamPolicy). A deny policy of the project that denies
  * that agent setIamPolicy makes every entitlement there useless: a grant is approved, then fails.
+ * A deny policy attached to a folder covers the projects in it (https://cloud.google.com/iam/docs/deny-overview).
  */
 export const privilegedAccessAgentAllowed: RehearsalRule = {
   id: "privileged-access-agent-allowed",
@@ -35,15 +36,16 @@ export const privilegedAccessAgentAllowed: RehearsalRule = {
     const agent = v2Principal(
       `serviceAccount:service-org-${pam.organizationId}@gcp-sa-pam.iam.gserviceaccount.com`,
     );
-    const entitled = new Set(
-      ctx.resources
-        .filter((r) => r.type === ENTITLEMENT)
-        .map((r) => /^projects\/([^/]+)$/.exec(String(plain(r.inputs.parent) ?? ""))?.[1])
-        .filter((p): p is string => !!p),
-    );
+    const entitlements = ctx.resources.filter((r) => r.type === ENTITLEMENT);
+    const projectOf = (r: (typeof entitlements)[number]) =>
+      /^projects\/([^/]+)$/.exec(String(plain(r.inputs.parent) ?? ""))?.[1];
     for (const policy of ctx.resources.filter((r) => r.type === DENY_TYPE)) {
-      const project = projectName(ctx, policy);
-      if (!project || !entitled.has(project)) continue;
+      // A project's own deny policy, or a folder's, which covers the projects in it.
+      const covered = [...new Set(entitlements.filter(covers(ctx, policy)).map(projectOf))].filter(
+        (p): p is string => !!p,
+      );
+      if (!covered.length) continue;
+      const project = covered.join(", ");
       const rules = ((plain(policy.inputs.rules) as { denyRule?: DenyRule }[]) ?? []).map(
         (r) => r.denyRule ?? {},
       );
