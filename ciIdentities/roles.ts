@@ -143,6 +143,51 @@ export const APPLY_RESOURCE_ROLES: { role: string; types: string[] }[] = [
   // The workloads' database-login custom role: "Role Administrator (roles/iam.roleAdmin): Provides
   // access to all custom roles in the project and the organization" (roles-permissions/iam).
   { role: "roles/iam.roleAdmin", types: ["gcp:projects/iAMCustomRole:IAMCustomRole"] },
+  // Detection, backups and just-in-time access (DET-01, DET-02, RES-10, IAM-07).
+  // Security Health Analytics custom modules: "Security Center Management Admin
+  // (roles/securitycentermanagement.admin): Full access to manage Cloud Security Command Center
+  // services and custom modules configuration" (roles-permissions/securitycentermanagement); no
+  // narrower predefined role holding securityHealthAnalyticsCustomModules.* was found there.
+  {
+    role: "roles/securitycentermanagement.admin",
+    types: [
+      "gcp:securitycenter/managementProjectSecurityHealthAnalyticsCustomModule:ManagementProjectSecurityHealthAnalyticsCustomModule",
+      "gcp:securitycenter/managementFolderSecurityHealthAnalyticsCustomModule:ManagementFolderSecurityHealthAnalyticsCustomModule",
+    ],
+  },
+  // "Create NotificationConfig: Security Center Notification Configurations Editor
+  // (roles/securitycenter.notificationConfigEditor)"; creating one also needs
+  // pubsub.topics.setIamPolicy on its topic (security-command-center/docs/how-to-api-manage-notifications,
+  // notificationConfigs.create), which roles/pubsub.admin below carries.
+  {
+    role: "roles/securitycenter.notificationConfigEditor",
+    types: ["gcp:securitycenter/v2ProjectNotificationConfig:V2ProjectNotificationConfig"],
+  },
+  // The findings topic and its publisher grant: pubsub.topics.setIamPolicy is Pub/Sub Admin's.
+  {
+    role: "roles/pubsub.admin",
+    types: ["gcp:pubsub/topic:Topic", "gcp:pubsub/topicIAMMember:TopicIAMMember"],
+  },
+  // The backup buckets, their retention lock and their IAM (storage.buckets.setIamPolicy is Storage Admin's).
+  {
+    role: "roles/storage.admin",
+    types: ["gcp:storage/bucket:Bucket", "gcp:storage/bucketIAMMember:BucketIAMMember"],
+  },
+  {
+    role: "roles/gkebackup.admin",
+    types: ["gcp:gkebackup/backupPlan:BackupPlan", "gcp:gkebackup/restorePlan:RestorePlan"],
+  },
+  // The export workflows and their schedules; both run as the exporter, whose actAs the platform
+  // grants the deployer on that account alone (components/sqlBackupExports.ts).
+  { role: "roles/workflows.editor", types: ["gcp:workflows/workflow:Workflow"] },
+  { role: "roles/cloudscheduler.admin", types: ["gcp:cloudscheduler/job:Job"] },
+  // "To create, update, and delete entitlements: Privileged Access Manager Admin
+  // (roles/privilegedaccessmanager.admin). Additionally, either ... Project IAM Admin
+  // (roles/resourcemanager.projectIamAdmin)" (iam/docs/pam-permissions-and-setup), held above.
+  {
+    role: "roles/privilegedaccessmanager.admin",
+    types: ["gcp:privilegedaccessmanager/entitlement:entitlement"],
+  },
 ];
 
 /**

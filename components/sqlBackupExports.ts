@@ -83,6 +83,13 @@ export interface SqlBackupExportsArgs {
   retentionDays: number;
   /** Lock the retention policy: irreversible, it can then only grow. */
   locked: boolean;
+  /**
+   * The identity that runs `pulumi up` (an IAM member): the workflow and the schedule run as the
+   * exporter, and attaching a service account to a resource needs iam.serviceAccounts.actAs on it
+   * (https://cloud.google.com/iam/docs/attach-service-accounts), so it is granted
+   * roles/iam.serviceAccountUser on the exporter alone, never on the project.
+   */
+  deployer: string;
   /** Cron schedule, UTC. @default "0 1 * * *" */
   schedule?: string;
   labels: StandardLabels;
@@ -173,6 +180,11 @@ export class SqlBackupExports extends pulumi.ComponentResource {
       new gcp.projects.IAMMember(
         `${name}-exporter-invoker`,
         { project: args.project, role: "roles/workflows.invoker", member: exporter.member },
+        { parent: this },
+      ),
+      new gcp.serviceaccount.IAMMember(
+        `${name}-exporter-deployer-act-as`,
+        { serviceAccountId: exporter.name, role: "roles/iam.serviceAccountUser", member: args.deployer },
         { parent: this },
       ),
     ];

@@ -155,7 +155,8 @@ describe("the CI identities (IAM-08, issue #29)", () => {
     const used = new Set([...managed].flatMap((t) => byType.get(t) ?? []));
     const roles = [...new Set([...byType.values()].flat())];
     expect(roles.filter((role) => !used.has(role))).toEqual([]);
-    expect(APPLY_RESOURCE_ROLES.length).toBe(24);
+    // 24, and detection, backups and just-in-time access's eight (#24).
+    expect(APPLY_RESOURCE_ROLES.length).toBe(24 + 8);
   });
 
   test("a bad configuration is refused before anything registers, every problem named", async () => {

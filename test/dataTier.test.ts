@@ -270,13 +270,19 @@ describe("key hierarchy", () => {
         r.inputs.roleId,
         r.inputs.permissions,
       ]),
-    ).toEqual(
-      ["qp-prod-platform", "qp-prod-cde"].map((p) => [
+    ).toEqual([
+      ...["qp-prod-platform", "qp-prod-cde"].map((p) => [
         p,
         "qairopayDatabaseLogin",
         ["cloudsql.instances.connect", "cloudsql.instances.get", "cloudsql.instances.login"],
       ]),
-    );
+      // The backup exporters' role (RES-10): an automation account's, not a workload's.
+      ...["qp-prod-cde", "qp-prod-platform"].map((p) => [
+        p,
+        "qairopaySqlExport",
+        ["cloudsql.instances.export", "cloudsql.instances.get"],
+      ]),
+    ]);
   });
 });
 
@@ -812,6 +818,11 @@ describe("service perimeter (NET-07)", () => {
         "binaryauthorization.googleapis.com",
         "compute.googleapis.com",
         "containerfilesystem.googleapis.com",
+        "pubsub.googleapis.com",
+        "gkebackup.googleapis.com",
+        "workflows.googleapis.com",
+        "cloudscheduler.googleapis.com",
+        "privilegedaccessmanager.googleapis.com",
       ]),
     );
     expect(status.vpcAccessibleServices).toEqual({
@@ -848,19 +859,17 @@ describe("service perimeter (NET-07)", () => {
           operations: [{ serviceName: "pubsub.googleapis.com", methodSelectors: [{ method: "*" }] }],
         },
       },
-      // The backup workflows' exporters, to Cloud SQL only (RES-10).
+      // Privileged Access Manager's agent writes the just-in-time grants into the IAM policies of
+      // the projects with entitlements (IAM-07). The backup exporters get no rule: Workflows is
+      // restricted, so their calls stay inside (RES-10).
       {
-        title: "Cloud SQL exports to the immutable backup buckets",
-        ingressFrom: {
-          identities: [
-            "serviceAccount:ledger-backup-export@qp-prod-platform.iam.gserviceaccount.com",
-            "serviceAccount:card-vault-backup-export@qp-prod-cde.iam.gserviceaccount.com",
-          ],
-          sources: [{ accessLevel: "*" }],
-        },
+        title: "Privileged Access Manager grants",
+        ingressFrom: { identities: [org("gcp-sa-pam")], sources: [{ accessLevel: "*" }] },
         ingressTo: {
-          resources: ["*"],
-          operations: [{ serviceName: "sqladmin.googleapis.com", methodSelectors: [{ method: "*" }] }],
+          resources: ["platform", "cde", "kms"].map((r) => `projects/${mockProjectNumber(`qp-prod-${r}`)}`),
+          operations: ["cloudresourcemanager.googleapis.com", "privilegedaccessmanager.googleapis.com"].map(
+            (serviceName) => ({ serviceName, methodSelectors: [{ method: "*" }] }),
+          ),
         },
       },
     ]);
@@ -911,5 +920,32 @@ describe("service perimeter (NET-07)", () => {
     expect(ingress[1].ingressFrom.identities).toEqual([
       "serviceAccount:service-folder-538201947712@gcp-sa-logging.iam.gserviceaccount.com",
     ]);
+  });
+});
+
+describe("backup exports (RES-10)", () => {
+  test("the deployer may act as each exporter, on that account alone, before its workflow and schedule are deployed", () => {
+    const actAs = ofType(prod, "gcp:serviceaccount/iAMMember:IAMMember").filter((g) =>
+      String(g.inputs.serviceAccountId).includes("-backup-export@"),
+    );
+    expect(actAs.map((g) => [g.inputs.serviceAccountId, g.inputs.role, g.inputs.member])).toEqual(
+      [
+        ["card-vault", "qp-prod-cde"],
+        ["ledger", "qp-prod-platform"],
+      ].map(([cluster, project]) => [
+        `projects/${project}/serviceAccounts/${cluster}-backup-export@${project}.iam.gserviceaccount.com`,
+        "roles/iam.serviceAccountUser",
+        "serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com",
+      ]),
+    );
+    // Deploying a workflow that runs as the account needs iam.serviceAccounts.actAs on it; the
+    // schedule comes after the workflow.
+    for (const cluster of ["ledger", "card-vault"]) {
+      const workflow = named(prod, `prod-${cluster}-backups-workflow`);
+      expect(workflow.dependencies).toContain(
+        named(prod, `prod-${cluster}-backups-exporter-deployer-act-as`).urn,
+      );
+      expect(named(prod, `prod-${cluster}-backups-schedule`).dependencies).toContain(workflow.urn);
+    }
   });
 });

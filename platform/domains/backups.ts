@@ -53,6 +53,7 @@ export function buildBackups(
         >,
         retentionDays: days,
         locked,
+        deployer: config.deployer.principal,
         labels: f.labels(dataClass),
         protect: f.protect,
       },

@@ -31,6 +31,14 @@ const PLATFORM_ROLES = [
   "roles/resourcemanager.projectIamAdmin",
   "roles/iam.denyAdmin",
   "roles/iam.roleAdmin",
+  "roles/securitycentermanagement.admin",
+  "roles/securitycenter.notificationConfigEditor",
+  "roles/pubsub.admin",
+  "roles/storage.admin",
+  "roles/gkebackup.admin",
+  "roles/workflows.editor",
+  "roles/cloudscheduler.admin",
+  "roles/privilegedaccessmanager.admin",
 ];
 
 const PLAN_ROLES = [
