@@ -46,6 +46,22 @@ type Computed = (
 
 const str = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
 
+const isRecord = (v: unknown): v is Inputs => !!v && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The program's inputs laid over a deployed resource's outputs, block by block: a computed field
+ * nested in a block the program sets (an attestor's
+ * `attestationAuthorityNote.delegationServiceAccountEmail`) keeps its deployed value, as the
+ * provider's planned state keeps a computed attribute the configuration leaves unset; a value the
+ * program sets, and every list, is the program's.
+ */
+function overlay(deployed: unknown, inputs: unknown): unknown {
+  if (!isRecord(deployed) || !isRecord(inputs)) return inputs === undefined ? deployed : inputs;
+  const merged: Inputs = { ...deployed };
+  for (const [key, value] of Object.entries(inputs)) merged[key] = overlay(deployed[key], value);
+  return merged;
+}
+
 const computedByType: Record<string, Computed> = {
   "gcp:organizations/project:Project": (i, _n, num) => ({
     id: `projects/${str(i.projectId)}`,
@@ -79,23 +95,23 @@ const computedByType: Record<string, Computed> = {
     outputs: { etag: "BwXmock=" },
   }),
   // Workload Identity Federation names pools by project number (ci-identities/).
-  "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": (i) => {
-    const name = `projects/${mockProjectNumber(str(i.project))}/locations/global/workloadIdentityPools/${str(i.workloadIdentityPoolId)}`;
+  "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": (i, _n, num) => {
+    const name = `projects/${num(str(i.project))}/locations/global/workloadIdentityPools/${str(i.workloadIdentityPoolId)}`;
     return { id: name, outputs: { name, state: "ACTIVE" } };
   },
-  "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": (i) => {
-    const name = `projects/${mockProjectNumber(str(i.project))}/locations/global/workloadIdentityPools/${str(i.workloadIdentityPoolId)}/providers/${str(i.workloadIdentityPoolProviderId)}`;
+  "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": (i, _n, num) => {
+    const name = `projects/${num(str(i.project))}/locations/global/workloadIdentityPools/${str(i.workloadIdentityPoolId)}/providers/${str(i.workloadIdentityPoolProviderId)}`;
     return { id: name, outputs: { name, state: "ACTIVE" } };
   },
   "gcp:containeranalysis/note:Note": (i) => ({ id: `projects/${str(i.project)}/notes/${str(i.name)}` }),
   // Binary Authorization reads attestations as the project's service agent
   // (https://cloud.google.com/iam/docs/service-agents: gcp-sa-binaryauthorization).
-  "gcp:binaryauthorization/attestor:Attestor": (i) => ({
+  "gcp:binaryauthorization/attestor:Attestor": (i, _n, num) => ({
     id: `projects/${str(i.project)}/attestors/${str(i.name)}`,
     outputs: {
       attestationAuthorityNote: {
         ...(i.attestationAuthorityNote as Inputs),
-        delegationServiceAccountEmail: `service-${mockProjectNumber(str(i.project))}@gcp-sa-binaryauthorization.iam.gserviceaccount.com`,
+        delegationServiceAccountEmail: `service-${num(str(i.project))}@gcp-sa-binaryauthorization.iam.gserviceaccount.com`,
       },
     },
   }),
@@ -407,7 +423,7 @@ export class GcpMocks implements Mocks {
   newResource(args: MockResourceArgs & { urn?: string }): MockResourceResult {
     const known = args.urn ? this.seed.byUrn.get(args.urn) : undefined;
     // The provider's planned state: the program's inputs over what the deployed resource computed.
-    if (known) return { id: known.id, state: { ...known.outputs, ...args.inputs } };
+    if (known) return { id: known.id, state: overlay(known.outputs, args.inputs) as Inputs };
     if (args.type === "pulumi:pulumi:StackReference") {
       const name = str(args.inputs.name);
       const outputs = this.stacks[name];

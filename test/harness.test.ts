@@ -201,3 +201,88 @@ describe("engine-less harness", () => {
     );
   });
 });
+
+describe("mocks seeded from a deployed stack (harness/deployedSeed.ts)", () => {
+  const seed = (
+    numbers: Record<string, string>,
+    byUrn: Record<string, { id: string; outputs: object }> = {},
+  ) => ({
+    byUrn: new Map(
+      Object.entries(byUrn).map(([urn, v]) => [
+        urn,
+        { id: v.id, outputs: v.outputs as Record<string, unknown> },
+      ]),
+    ),
+    projectNumbers: new Map(Object.entries(numbers)),
+    loggingCmekAccounts: new Map<string, string>(),
+  });
+  const newResource = (mocks: GcpMocks, type: string, inputs: Record<string, unknown>, urn?: string) =>
+    mocks.newResource({ type, name: "r", inputs, provider: "", id: "", custom: true, urn }).state as Record<
+      string,
+      unknown
+    >;
+
+  test("every agent address and name derived from a project number takes the seeded number, never the mock's", () => {
+    const mocks = new GcpMocks(seed({ "qp-prod-cde": "840000000007" }));
+    const attestor = newResource(mocks, "gcp:binaryauthorization/attestor:Attestor", {
+      project: "qp-prod-cde",
+      name: "a",
+      attestationAuthorityNote: { noteReference: "n" },
+    });
+    expect((attestor.attestationAuthorityNote as Record<string, unknown>).delegationServiceAccountEmail).toBe(
+      "service-840000000007@gcp-sa-binaryauthorization.iam.gserviceaccount.com",
+    );
+    const config = newResource(
+      mocks,
+      "gcp:securitycenter/v2ProjectNotificationConfig:V2ProjectNotificationConfig",
+      {
+        project: "qp-prod-cde",
+        configId: "c",
+      },
+    );
+    expect(config.serviceAccount).toBe(
+      "service-840000000007@gcp-sa-scc-notification.iam.gserviceaccount.com",
+    );
+    expect(
+      newResource(mocks, "gcp:iam/workloadIdentityPool:WorkloadIdentityPool", {
+        project: "qp-prod-cde",
+        workloadIdentityPoolId: "p",
+      }).name,
+    ).toBe("projects/840000000007/locations/global/workloadIdentityPools/p");
+    expect(
+      mocks.call({
+        token: "gcp:storage/getProjectServiceAccount:getProjectServiceAccount",
+        inputs: { project: "qp-prod-cde" },
+      }).emailAddress,
+    ).toBe("service-840000000007@gs-project-accounts.iam.gserviceaccount.com");
+    expect(JSON.stringify([attestor, config])).not.toContain(mockProjectNumber("qp-prod-cde"));
+  });
+
+  test("a deployed resource keeps the computed fields nested in the blocks the program sets", () => {
+    const urn = "urn:pulumi:prod::p::gcp:binaryauthorization/attestor:Attestor::a";
+    const mocks = new GcpMocks(
+      seed(
+        {},
+        {
+          [urn]: {
+            id: "projects/x/attestors/a",
+            outputs: {
+              attestationAuthorityNote: { noteReference: "old", delegationServiceAccountEmail: "deployed@x" },
+            },
+          },
+        },
+      ),
+    );
+    const state = newResource(
+      mocks,
+      "gcp:binaryauthorization/attestor:Attestor",
+      { project: "x", attestationAuthorityNote: { noteReference: "new", publicKeys: [] } },
+      urn,
+    );
+    expect(state.attestationAuthorityNote).toEqual({
+      noteReference: "new",
+      publicKeys: [],
+      delegationServiceAccountEmail: "deployed@x",
+    });
+  });
+});
