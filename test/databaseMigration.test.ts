@@ -237,7 +237,17 @@ describe("card-vault's migration: a Job in the cde cluster, as a migrator whose 
 
   test("with the images configured every pack passes and the rehearsal finds nothing, not even the pending-migration warning", async () => {
     expect(await violationsOf(withImages.resources)).toEqual([]);
-    expect(rehearseApply(withImages.resources)).toEqual([]);
+    // Prod's one other finding is the default-account prerequisite of its adopted projects (ws/harden):
+    // declared done, the rehearsal finds nothing at all.
+    const prerequisitesDone = await planStack("prod", {
+      ...WITH_IMAGES,
+      defaultServiceAccountsDeprivileged: ["qp-prod-platform", "qp-prod-cde"],
+    });
+    expect(rehearseApply(prerequisitesDone.resources)).toEqual([]);
+    expect(rehearseApply(withImages.resources).map((f) => f.rule)).toEqual([
+      "default-compute-account-deprivileged",
+      "default-compute-account-deprivileged",
+    ]);
   });
 
   test("the images are pinned by digest, and both or neither", async () => {
