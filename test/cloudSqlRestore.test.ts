@@ -9,6 +9,8 @@ import {
   restoreTarget,
   rowsOf,
   runCloudSqlRestore,
+  assertVerifiable,
+  RestoreUnverifiable,
 } from "../tools/drill/cloudSqlRestore";
 import { MIGRATION_SQL, TENANT_TABLES_SQL } from "../tools/drill/integrity";
 
@@ -375,20 +377,25 @@ describe("restore from the immutable copy in Google Cloud (RES-11), against the 
     }
   });
 
-  test("an instance without the Data API (cardholder data) is restored but not called verified: the drill fails and says why", async () => {
+  test("a DR replica without the Data API (cardholder data) is refused before anything is created: no instance, no grant, no import", async () => {
     const g = await fakeGoogle({ dataApiAccess: "DISALLOW_DATA_API" });
     try {
-      const report = await runCloudSqlRestore(g.options);
-      expect(g.calls.some((c) => c.path.endsWith("/executeSql") || c.path.endsWith("/users"))).toBe(false);
-      expect(report.integrityVerified).toBe(false);
-      expect(report.passed).toBe(false);
-      expect(report.notes).toEqual([
-        'prod-ledger-us-east1 does not allow the Data API (dataApiAccess "DISALLOW_DATA_API"), nor does its copy: verify the integrity from inside the perimeter (docs/drills.md)',
-      ]);
-      expect(report.cleanedUp).toBe(true);
+      await expect(runCloudSqlRestore(g.options)).rejects.toThrow(
+        new RestoreUnverifiable('prod-ledger-us-east1 (dataApiAccess "DISALLOW_DATA_API")'),
+      );
+      expect(g.calls.filter((c) => c.method !== "GET")).toEqual([]);
+      expect(g.calls.some((c) => c.path.includes("restore-drill") || c.path.endsWith("/iam"))).toBe(false);
     } finally {
       await g.close();
     }
+  });
+
+  test("the stack's card-vault is refused by name before any call (its instances have no Data API), the ledger is not", () => {
+    expect(() => assertVerifiable("card-vault")).toThrow(RestoreUnverifiable);
+    expect(() => assertVerifiable("card-vault")).toThrow(
+      /DISALLOW_DATA_API.*NET-09.*from inside the perimeter/,
+    );
+    expect(() => assertVerifiable("ledger")).not.toThrow();
   });
 
   test("a statement the database refuses stops the drill with its message", async () => {

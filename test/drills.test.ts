@@ -9,6 +9,7 @@ import { Instance, LocalPostgres, query, withLocalPostgres } from "../tools/dril
 import { RestoreReport, restorePassed, runRestoreRehearsal } from "../tools/drill/restoreRehearsal";
 import { freePort } from "../tools/drill/wait";
 import { ImmutableRestoreReport } from "../tools/drill/immutableRestore";
+import { RestoreUnverifiable } from "../tools/drill/cloudSqlRestore";
 import { loadStack } from "../harness/stackFile";
 import { configFromValues } from "../platform/config/read";
 
@@ -200,6 +201,20 @@ describe("restore from the immutable copy through the CLI (RES-11)", () => {
     [
       ["restore", "--from", "immutable-copy", "--execute", "--cluster", "ledger"],
       "--execute needs --operator <your IAM principal's email>",
+    ],
+    // Card-vault's instances refuse the Data API the drill verifies through (NET-09): refused up front.
+    [
+      [
+        "restore",
+        "--from",
+        "immutable-copy",
+        "--execute",
+        "--cluster",
+        "card-vault",
+        "--operator",
+        "me@qairopay.com",
+      ],
+      new RestoreUnverifiable("card-vault's instances (the stack's dataApi: false)").message,
     ],
   ])("bad input %j: exit 2 and a message, nothing run", async (args, message) => {
     const result = await drillCli(args);

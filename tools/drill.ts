@@ -14,7 +14,14 @@ import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { DrillMode, DrillRefused, runFailoverDrill } from "./drill/failoverDrill";
 import { LocalPostgres, PostgresSetupError } from "./drill/localPostgres";
 import { accessTokenSource } from "./keyRotation/accessToken";
-import { RESTORE_CLUSTERS, RestoreCluster, restoreTarget, runCloudSqlRestore } from "./drill/cloudSqlRestore";
+import {
+  assertVerifiable,
+  RESTORE_CLUSTERS,
+  RestoreCluster,
+  restoreTarget,
+  RestoreUnverifiable,
+  runCloudSqlRestore,
+} from "./drill/cloudSqlRestore";
 import { runImmutableRestore } from "./drill/immutableRestore";
 import { renderCloudSqlRestore, renderDrill, renderImmutableRestore, renderRestore } from "./drill/report";
 import { runRestoreRehearsal } from "./drill/restoreRehearsal";
@@ -154,8 +161,9 @@ async function main(): Promise<number> {
 
 /**
  * The restore from the immutable copy in Google Cloud (RES-11): one cluster's newest export into a
- * scratch instance in the copy's region, verified and removed. A held lock or bad input exits 2; an
- * interrupted run leaves a labelled scratch instance that the next run deletes first.
+ * scratch instance in the copy's region, verified and removed. A held lock, bad input or a cluster
+ * whose instances refuse the Data API (card-vault) exits 2; an interrupted run leaves a labelled
+ * scratch instance that the next run deletes first.
  */
 async function restoreInGoogle(
   opts: Options,
@@ -165,6 +173,13 @@ async function restoreInGoogle(
   if (!opts.cluster || !(opts.cluster in RESTORE_CLUSTERS))
     failInput(`--execute needs --cluster ${Object.keys(RESTORE_CLUSTERS).join(" or ")}`);
   if (!opts.operator?.includes("@")) failInput("--execute needs --operator <your IAM principal's email>");
+  // Card-vault's instances have no Data API: refused before any lock, call or instance (exit 2).
+  try {
+    assertVerifiable(opts.cluster as RestoreCluster);
+  } catch (err) {
+    if (err instanceof RestoreUnverifiable) failInput(err.message);
+    throw err;
+  }
   let release: () => void;
   try {
     release = acquireRunLock(path.join(os.tmpdir(), `qairopay-drill-${config.stack}-${opts.cluster}`));
@@ -183,6 +198,13 @@ async function restoreInGoogle(
     });
     await writeOut(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderCloudSqlRestore(report) + "\n");
     return report.passed ? EXIT_OK : EXIT_DRILL_FAILED;
+  } catch (err) {
+    // The DR replica itself refuses the Data API (changed outside the stack): nothing was created.
+    if (err instanceof RestoreUnverifiable) {
+      release(); // failInput exits at once: the finally below would not run.
+      failInput(err.message);
+    }
+    throw err;
   } finally {
     release();
   }

@@ -6,6 +6,7 @@ import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 import { Keys } from "./keys";
 import { Networks } from "./network";
+import { DATA_API } from "../dataApi";
 
 export interface DataStores {
   ledger: PostgresCluster;
@@ -45,7 +46,7 @@ export function buildDataStores(
     allocatedIpRange: networks.platform.privateServiceAccessRangeName,
     labels: f.labels("tenant"),
     // The ledger's migration runs through the Data API (docs/database-migration.md).
-    dataApi: true,
+    dataApi: DATA_API.ledger,
     dependsOn: [networks.platform.privateServiceAccess, ...grants("ledger-sql"), ...f.ready.platform],
   });
   const cardVault = new PostgresCluster(`${env}-card-vault`, {
@@ -57,7 +58,7 @@ export function buildDataStores(
     allocatedIpRange: networks.cde.privateServiceAccessRangeName,
     labels: f.labels("cardholder"),
     // No internet path to cardholder data (NET-09): its migration runs in the cde cluster.
-    dataApi: false,
+    dataApi: DATA_API["card-vault"],
     dependsOn: [networks.cde.privateServiceAccess, ...grants("card-vault-sql"), ...f.ready.cde],
   });
   const caches = regions.map(

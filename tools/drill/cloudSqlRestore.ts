@@ -3,10 +3,31 @@ import { APPLICATION_DATABASE } from "../../components/databaseMigration";
 import { backupBucketName } from "../../components/sqlBackupExports";
 import { Region } from "../../platform/config/regions";
 import { PlatformConfig } from "../../platform/config/types";
+import { DATA_API } from "../../platform/dataApi";
 import { Integrity, readIntegrity } from "./integrity";
 
 export const RESTORE_CLUSTERS = { ledger: "platform", "card-vault": "cde" } as const;
 export type RestoreCluster = keyof typeof RESTORE_CLUSTERS;
+
+/**
+ * The drill verifies a restored copy through the Data API (executeSql), which cardholder instances
+ * turn off (platform/domains/data.ts DATA_API, NET-09): restoring one would leave cardholder data
+ * in a scratch instance for hours and prove nothing. Refused before anything is created.
+ */
+export class RestoreUnverifiable extends Error {
+  constructor(what: string) {
+    super(
+      `${what} does not allow the Cloud SQL Data API (DISALLOW_DATA_API: no internet path to cardholder data, NET-09), which this drill reads the restored copy's integrity through, so it restores nothing. Drill the cardholder copy from inside the perimeter instead: restore it with a backup-restore grant and run the integrity queries of tools/drill/integrity.ts over the Cloud SQL connector from a workload of the cde, as card-vault's migration Job connects (docs/drills.md, "Cardholder data").`,
+    );
+    this.name = "RestoreUnverifiable";
+  }
+}
+
+/** Refuses a cluster whose instances the stack creates without the Data API (see RestoreUnverifiable). */
+export function assertVerifiable(cluster: RestoreCluster): void {
+  if (!DATA_API[cluster])
+    throw new RestoreUnverifiable(`${cluster}'s instances (the stack's dataApi: false)`);
+}
 
 /** The label that marks a scratch instance as the drill's own: only such an instance is ever deleted. */
 export const DRILL_LABEL = { "qairopay-drill": "restore" };
@@ -188,6 +209,11 @@ export async function runCloudSqlRestore(options: CloudSqlRestoreOptions): Promi
   const object = await newestExport(call, storage, t);
   log(`restoring gs://${t.bucket}/${object.name} (${object.timeCreated}) into ${t.scratch}`);
   const template = await call("GET", instanceUrl(t.template));
+  // The stack's setting, as Google holds it on the DR replica the copy would clone.
+  if (template.settings?.dataApiAccess !== "ALLOW_DATA_API")
+    throw new RestoreUnverifiable(
+      `${t.template} (dataApiAccess ${JSON.stringify(template.settings?.dataApiAccess ?? null)})`,
+    );
   await deleteScratch();
   const start = performance.now();
   let restoreSeconds = 0;
