@@ -1,8 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import * as time from "@pulumiverse/time";
 import { Region } from "../platform/config/regions";
 import { StandardLabels } from "../platform/labels";
+import { grantPropagation } from "./propagation";
 
 /** The CMEK repositories of a project's images, one per region (ENC-01). */
 export const IMAGE_REPOSITORY = "containers";
@@ -22,9 +22,6 @@ export function admittedImagePatterns(project: string, regions: readonly Region[
   const repositories = legacy ? [IMAGE_REPOSITORY, LEGACY_IMAGE_REPOSITORY] : [IMAGE_REPOSITORY];
   return repositories.flatMap((repo) => regions.map((r) => `${r}-docker.pkg.dev/${project}/${repo}/**`));
 }
-
-/** How long a new IAM grant takes to be usable, typically (the deployer's read of the public keys). */
-export const GRANT_PROPAGATION = "120s";
 
 /** The note and attestor of each project's reviewed images. */
 export const ATTESTOR_NAME = "qairopay-reviewed";
@@ -138,25 +135,29 @@ export class ImageAdmission extends pulumi.ComponentResource {
       },
       child,
     );
-    const publicKeys = args.regions.map((region) => {
-      const keyId = args.signingKeys[region];
+    const viewers = args.regions.map((region) => {
       const keyGrant = (role: string, member: string, key: string) =>
         new gcp.kms.CryptoKeyIAMMember(
           `${name}-signing-key-${region}-${key}`,
-          { cryptoKeyId: keyId, role, member },
+          { cryptoKeyId: args.signingKeys[region], role, member },
           child,
         );
       keyGrant("roles/cloudkms.signerVerifier", args.publisher, "publisher");
-      const viewer = keyGrant("roles/cloudkms.publicKeyViewer", args.deployer, "deployer");
-      // "Access changes typically propagate within 2 minutes" (https://cloud.google.com/iam/docs/access-change-propagation),
-      // and the data source retries nothing but a key still being generated: the first read waits.
-      const readable = new time.Sleep(
-        `${name}-signing-key-${region}-readable`,
-        { createDuration: GRANT_PROPAGATION, triggers: { grant: viewer.id } },
-        { parent: this, dependsOn: [viewer] },
-      );
+      return keyGrant("roles/cloudkms.publicKeyViewer", args.deployer, "deployer");
+    });
+    // The data source retries nothing but a key still being generated, so the deployer's first read
+    // of the public keys waits for its viewer grants: one wait for the batch, of the platform's one
+    // propagation time (components/propagation.ts).
+    const keysReadable = grantPropagation(
+      `${name}-signing-keys-readable`,
+      viewers,
+      args.regions.map((region) => `${name}-signing-key-${region}-deployer`),
+      { parent: this },
+    );
+    const publicKeys = args.regions.map((region) => {
+      const keyId = args.signingKeys[region];
       const version = gcp.kms.getKMSCryptoKeyVersionOutput(
-        { cryptoKey: pulumi.all([keyId, readable.id]).apply(([id]) => id) },
+        { cryptoKey: pulumi.all([keyId, keysReadable.id]).apply(([id]) => id) },
         child,
       );
       return version.apply((v) => ({

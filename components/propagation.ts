@@ -6,10 +6,12 @@ import * as time from "@pulumiverse/time";
  * minutes, potentially 7 minutes or longer" (https://cloud.google.com/iam/docs/access-change-propagation);
  * the provider retries only network errors, 429/500/502/503 and 409 "operation in progress"
  * (transport/error_retry_predicates.go defaultErrorRetryPredicates, isCommonRetryableErrorCode),
- * so a 403 or 400 from a grant not yet in effect fails the create. harness/rehearsal/facts/propagation.ts
- * holds the same number for the rule that asks for the wait.
+ * so a 403 or 400 from a grant not yet in effect fails the create. The one source of the wait: every
+ * grant's wait is made by grantPropagation or takes this value, and the rehearsal rule that asks
+ * for it reads it (harness/rehearsal/facts/propagation.ts).
  */
-export const IAM_PROPAGATION_WAIT = "420s";
+export const IAM_PROPAGATION_SECONDS = 420;
+export const IAM_PROPAGATION_WAIT = `${IAM_PROPAGATION_SECONDS}s`;
 
 /**
  * One wait after a batch of grants (not one per grant). `time.Sleep` waits only when it is created

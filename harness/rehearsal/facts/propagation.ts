@@ -1,3 +1,5 @@
+import { IAM_PROPAGATION_SECONDS } from "../../../components/propagation";
+
 /**
  * Waits that no dependency expresses: Google acknowledges the create, but the thing is usable by
  * another API only later. The rehearsal asks for a `time.Sleep` of at least this long between them.
@@ -32,5 +34,5 @@ export const PROPAGATION_SECONDS = {
    * only IsSqlOperationInProgressError, Artifact Registry's repository and Secret Manager's
    * secret none, so the 400/403 of a key grant not yet in effect fails the create at once.
    */
-  iamGrant: 420,
+  iamGrant: IAM_PROPAGATION_SECONDS,
 } as const;
