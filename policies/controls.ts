@@ -13,6 +13,11 @@ export interface Control {
   implementedBy: string[];
   /** T controls: the tests or tools that prove them (paths in the repository). */
   provenBy?: string[];
+  /**
+   * Set on a control the project added to the catalogue of shared/controls.md (its IDs are all
+   * here too): why the project holds itself to it.
+   */
+  projectAddition?: string;
 }
 
 export interface OutOfScope {
@@ -149,6 +154,8 @@ export const CONTROLS: Control[] = [
   {
     id: "IAM-08",
     kind: "M",
+    projectAddition:
+      "Issue #29: the pipeline's own identities are a path to every control above; the catalogue's IAM controls name workloads and people, not CI.",
     text: "The platform is previewed and deployed by separate CI identities: a read-only plan identity and a per-stack apply identity that only the deploy workflow's approved environment can use, each federated only to this repository's branch and named workflows, holding exactly the roles in code, and admitted into the perimeter only from a named access level.",
     implementedBy: [
       "ciIdentities/program.ts",
@@ -484,6 +491,8 @@ export const CONTROLS: Control[] = [
   {
     id: "GOV-05",
     kind: "T",
+    projectAddition:
+      "Issue #29: GOV-01 evaluates every pull request, so the pull request's own code must not run where it could reach the credentials that evaluation uses.",
     text: "Pull-request code never runs with cloud or backend credentials: its jobs get no OIDC token and no secret, the privileged preview runs the base branch's program and policy packs on the pull request's plan as data, every action is pinned by commit, and no report step hides its own failure.",
     implementedBy: [
       ".github/workflows/pull-request.yml",

@@ -19,6 +19,11 @@ describe("docs/controls.md and control coverage", () => {
   test("the catalogue holds each control of shared/controls.md once", () => {
     const ids = CONTROLS.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
+    // The project's own two additions are marked as such, with why; every other ID is the catalogue's.
+    expect(CONTROLS.filter((c) => c.projectAddition).map((c) => c.id)).toEqual(["IAM-08", "GOV-05"]);
+    expect(fs.readFileSync(path.join(ROOT, "docs", "controls.md"), "utf8")).toContain(
+      "- Origin: the project's own addition, not in the catalogue of `shared/controls.md`",
+    );
     expect(ids).toEqual([
       "ENC-01",
       "ENC-02",
