@@ -47,7 +47,7 @@ export const isCloudResource = (r: CapturedResource): boolean =>
 
 /** The stack a URN belongs to (`urn:pulumi:<stack>::…`). */
 export const stackOfUrn = (urn: string | undefined): string | undefined =>
-  /^urn:pulumi:([^:]+)::/.exec(urn ?? "")?.[1];
+  /^urn:pulumi:([A-Za-z0-9_.-]{1,100})::/.exec(urn ?? "")?.[1];
 
 /** The resource name a URN ends with, for messages. */
 export const shortUrn = (urn: string): string => urn.split("::").pop() ?? urn;

@@ -18,6 +18,9 @@ export const POLICY_CONFIG_DIR = path.join(PROJECT_ROOT, "policies", "config");
 
 /** The stack's policy configuration file, `policies/config/<stack>.json`, if it has one. */
 export function stackPolicyConfigFile(stack: string): string | undefined {
+  // Never a path: the name may come from an export's URNs, which a pull request writes.
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(stack) || /^\.+$/.test(stack))
+    throw new PolicyConfigError(`"${stack}" is not a stack name (letters, digits, '-', '_' or '.')`);
   const file = path.join(POLICY_CONFIG_DIR, `${stack}.json`);
   return fs.existsSync(file) ? file : undefined;
 }

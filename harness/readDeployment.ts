@@ -5,8 +5,13 @@ import { CapturedResource } from "./model";
 
 export class DeploymentError extends Error {}
 
+// A stack name is 1-100 of [A-Za-z0-9_.-] (pulumi/pulumi sdk/go/common/tokens/stack_name.go: "a
+// stack name may only contain alphanumeric, hyphens, underscores, or periods"). Anything else in a
+// URN was not written by the CLI, and the stack name picks the policy configuration file.
 const resourceSchema = z.object({
-  urn: z.string().regex(/^urn:pulumi:[^:]+::[^:]+::.+::.+$/, { message: "is not a Pulumi URN" }),
+  urn: z.string().regex(/^urn:pulumi:[A-Za-z0-9_.-]{1,100}::[^:]+::.+::.+$/, {
+    message: "is not a Pulumi URN (stack names are 1-100 letters, digits, '-', '_' or '.')",
+  }),
   type: z.string().min(1),
   custom: z.boolean().optional(),
   id: z.string().optional(),
@@ -60,6 +65,11 @@ export function parseDeployment(json: unknown, source: string): CapturedResource
       `state file ${source} is not a Pulumi deployment export:\n  - ${problems.join("\n  - ")}`,
     );
   }
+  const stacks = [...new Set((parsed.data.deployment.resources ?? []).map((r) => r.urn.split("::")[0]))];
+  if (stacks.length > 1)
+    throw new DeploymentError(
+      `state file ${source} mixes resources of several stacks (${stacks.map((s) => s.slice("urn:pulumi:".length)).join(", ")}); an export holds one stack`,
+    );
   return (parsed.data.deployment.resources ?? []).map((r) => ({
     urn: r.urn,
     type: r.type,

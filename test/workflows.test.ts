@@ -34,6 +34,13 @@ describe("the repository's workflows (GOV-05, issue #29)", () => {
     expect(job).toContain("ref: ${{ github.event.repository.default_branch }}");
     expect(text.match(/id-token: write/g)).toHaveLength(1);
   });
+
+  test("the privileged job judges the pull request's plan as its matrix stack, never as the stack the plan's URNs claim", () => {
+    const text = fs.readFileSync(path.join(WORKFLOWS, "pull-request-preview.yml"), "utf8");
+    const policyRuns = text.split("\n").filter((l) => /npm run -s policy -- /.test(l));
+    expect(policyRuns.length).toBeGreaterThan(0);
+    for (const line of policyRuns) expect(line).toContain('--stack "$STACK"');
+  });
 });
 
 describe("the rules catch what the workflow before issue #29 did", () => {

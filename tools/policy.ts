@@ -19,6 +19,10 @@ const program = new Command("policy")
     "Run the policy packs on a Pulumi deployment export (`pulumi stack export` or `plan --export-state`).",
   )
   .requiredOption("--state <file>", "the deployment export to audit")
+  .option(
+    "--stack <name>",
+    "the stack the export must belong to (its URNs' stack); its policy configuration is used. CI pins it: the export may come from an untrusted pull request",
+  )
   .option("--json", "print JSON: { violations } (same as --format json)")
   .option(
     "--policy-config <file>",
@@ -31,7 +35,13 @@ const program = new Command("policy")
 async function main(): Promise<number> {
   const stop = parseArguments(program);
   if (stop !== undefined) return stop;
-  const opts = program.opts<{ state: string; json?: boolean; format: string; policyConfig?: string }>();
+  const opts = program.opts<{
+    state: string;
+    stack?: string;
+    json?: boolean;
+    format: string;
+    policyConfig?: string;
+  }>();
   const format = opts.json ? "json" : opts.format;
   let resources;
   let overrides = {};
@@ -39,7 +49,12 @@ async function main(): Promise<number> {
     resources = readDeployment(opts.state);
     // As `plan` does: the export's own stack (from its URNs) brings its policy configuration.
     const stack = stackOfUrn(resources[0]?.urn);
-    const policyConfig = opts.policyConfig ?? (stack ? stackPolicyConfigFile(stack) : undefined);
+    if (opts.stack !== undefined && stack !== undefined && stack !== opts.stack)
+      failInput(
+        `${opts.state} is an export of stack "${stack}", not of --stack ${opts.stack}: refusing to judge it under either stack's policy configuration`,
+      );
+    const judgedAs = opts.stack ?? stack;
+    const policyConfig = opts.policyConfig ?? (judgedAs ? stackPolicyConfigFile(judgedAs) : undefined);
     if (policyConfig) overrides = readPolicyConfig(policyConfig);
   } catch (err) {
     if (err instanceof DeploymentError || err instanceof PolicyConfigError) failInput(err.message);
