@@ -99,6 +99,15 @@ export interface ServicePerimeterArgs {
    */
   previewer?: string;
   /**
+   * The people admitted from the operators' networks (IAM members, `group:` included): an ingress
+   * rule names them. Never the access level alone at the perimeter's level, which "allows a request
+   * if it satisfies the conditions of either the access level or the ingress rule"
+   * (https://cloud.google.com/vpc-service-controls/docs/use-access-levels): any identity, a token
+   * stolen from a pod included, would pass from those networks.
+   * @default []
+   */
+  operators?: string[];
+  /**
    * Writer identities of aggregated (folder, organisation) log sinks, which write into the logging
    * project from outside the perimeter and need an ingress rule
    * (https://cloud.google.com/logging/docs/export/configure_export_v2#vpc-sc).
@@ -161,7 +170,8 @@ export class ServicePerimeter extends pulumi.ComponentResource {
     const config = {
       resources: pulumi.all(args.projectNumbers).apply((numbers) => numbers.map((n) => `projects/${n}`)),
       restrictedServices: RESTRICTED_SERVICES,
-      accessLevels: [level.name],
+      // No perimeter-level access level: every identity that crosses is named by an ingress rule.
+      accessLevels: [],
       vpcAccessibleServices: { enableRestriction: true, allowedServices: ["RESTRICTED-SERVICES"] },
       ingressPolicies: pulumi
         .all([level.name, pulumi.all(args.outsideWriters ?? []), agents])
@@ -197,6 +207,18 @@ export class ServicePerimeter extends pulumi.ComponentResource {
               ingressFrom: { identities: a.identities, sources: [{ accessLevel: "*" }] },
               ingressTo: { resources: a.resources, operations: a.serviceNames.map(operation) },
             })),
+          ...(args.operators?.length
+            ? [
+                {
+                  // The people (on-call, approvers, backup operators, break-glass, auditors), by
+                  // group, from the same networks; groups are supported identities
+                  // (https://cloud.google.com/vpc-service-controls/docs/supported-identities).
+                  title: "Operators from the operators' networks",
+                  ingressFrom: { identities: args.operators, sources: [{ accessLevel: levelName }] },
+                  ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+                },
+              ]
+            : []),
         ]),
       egressPolicies: agents.apply((crossing) =>
         crossing

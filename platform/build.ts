@@ -9,7 +9,7 @@ import { buildKeys } from "./domains/keys";
 import { buildDatabaseMigrations } from "./domains/migrations";
 import { buildAlerting, buildAuditLogging } from "./domains/logging";
 import { buildNetworks } from "./domains/network";
-import { buildPerimeter } from "./domains/perimeter";
+import { buildPerimeter, perimeterOperators } from "./domains/perimeter";
 import { buildPrivilegedAccess } from "./domains/privilegedAccess";
 import { buildSecrets } from "./domains/secrets";
 import { buildWorkloads } from "./domains/workloads";
@@ -87,6 +87,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
     projectIds: foundation.projects.ids,
     deployerPrincipal: config.deployer.principal,
     previewPrincipal: config.deployer.previewPrincipal ?? "",
+    perimeterOperators: perimeterOperators(config),
     externallyEnabledApis: config.deployer.externallyEnabledApis,
     defaultServiceAccountsDeprivileged: config.deployer.defaultServiceAccountsDeprivileged,
     // What the organisation did outside this stack, which the rehearsal reports (docs/detection.md).

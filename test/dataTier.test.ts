@@ -872,7 +872,24 @@ describe("service perimeter (NET-07)", () => {
           ),
         },
       },
+      // The people, by group, from the same networks only; no access level on the perimeter itself,
+      // which would admit any identity from them (a token stolen from a pod included).
+      {
+        title: "Operators from the operators' networks",
+        ingressFrom: {
+          identities: [
+            "sre-oncall",
+            "security-leads",
+            "backup-operators",
+            "break-glass",
+            "audit-readers",
+          ].map((g) => `group:${g}@qairopay.com`),
+          sources: [{ accessLevel: "accessPolicies/847362519014/accessLevels/prod_qairopay_operators" }],
+        },
+        ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+      },
     ]);
+    expect(status.accessLevels).toEqual([]);
     expect(status.egressPolicies).toEqual([
       {
         title: "Security Command Center detectors",

@@ -133,6 +133,14 @@ describe("gke-private-endpoint-networks (issue #21: enforcing the perimeter fail
   });
 });
 
+const OPERATORS = [
+  "group:sre-oncall@qairopay.com",
+  "group:security-leads@qairopay.com",
+  "group:backup-operators@qairopay.com",
+  "group:break-glass@qairopay.com",
+  "group:audit-readers@qairopay.com",
+];
+
 describe("perimeter-ci-reachable", () => {
   const perimeterEdit = (edit: (status: Record<string, unknown>) => void) =>
     editResource("prod-perimeter-perimeter", (p) => edit(p.status as Record<string, unknown>));
@@ -144,12 +152,12 @@ describe("perimeter-ci-reachable", () => {
     expect(findings(enforced)).toEqual([]);
   });
 
-  test("no access level and no ingress rule: both locked out by the enforcement they deploy", () => {
+  test("no access level and no ingress rule: both locked out by the enforcement they deploy, and the operators with them", () => {
     const locked = perimeterEdit((s) => {
       s.accessLevels = [];
       s.ingressPolicies = [];
     })(enforced);
-    expect(findings(locked)).toEqual([
+    expect(findings(locked).slice(0, 2)).toEqual([
       [
         "error",
         `prod-perimeter-perimeter (gcp:accesscontextmanager/servicePerimeter:ServicePerimeter): is enforced and the deployer ${DEPLOYER} reaches it by no access level of the perimeter and no ingress rule that names it from an access level of the plan to every service: the next \`pulumi up\` is refused (VPC Service Controls), and the perimeter that would let it back in is the one refusing it. Admit it from the operators' access level (components/servicePerimeter.ts).`,
@@ -159,6 +167,24 @@ describe("perimeter-ci-reachable", () => {
         `prod-perimeter-perimeter (gcp:accesscontextmanager/servicePerimeter:ServicePerimeter): is enforced and the CI preview identity ${PLAN} reaches it by no access level of the perimeter and no ingress rule that names it from an access level of the plan to every service: the next \`pulumi preview\` is refused (VPC Service Controls), and the perimeter that would let it back in is the one refusing it. Admit it from the operators' access level (components/servicePerimeter.ts).`,
       ],
     ]);
+    expect(
+      findings(locked)
+        .slice(2)
+        .map(([, m]) => m.split(" reaches ")[0].split(" the operator ")[1]),
+    ).toEqual(OPERATORS);
+  });
+
+  test("the operators' ingress rule removed: the people who request, approve and restore are shut out, CI is not", () => {
+    const withoutOperators = perimeterEdit((s) => {
+      const rules = s.ingressPolicies as { title?: string }[];
+      s.ingressPolicies = rules.filter((r) => r.title !== "Operators from the operators' networks");
+    })(enforced);
+    expect(findings(withoutOperators)).toEqual(
+      OPERATORS.map((m) => [
+        "error",
+        `prod-perimeter-perimeter (gcp:accesscontextmanager/servicePerimeter:ServicePerimeter): is enforced and the operator ${m} reaches it by no access level of the perimeter and no ingress rule that names it from an access level of the plan to every service: its members can no longer request, approve or use privileged access, restore backups or read the audit trail (VPC Service Controls). Admit it from the operators' access level (components/servicePerimeter.ts).`,
+      ]),
+    );
   });
 
   test("an ingress rule from an access level the plan does not define, or to one service only, lets nobody in", () => {
@@ -176,8 +202,9 @@ describe("perimeter-ci-reachable", () => {
     expect(findings(narrow).map(([s]) => s)).toEqual(["error", "error"]);
   });
 
-  test("the perimeter's own access level alone admits them (any caller from its networks)", () => {
+  test("an access level on the perimeter itself would admit them all (any caller from its networks; policy vpcsc-perimeter-ingress-named-sources refuses it)", () => {
     const levelOnly = perimeterEdit((s) => {
+      s.accessLevels = ["accessPolicies/847362519014/accessLevels/prod_qairopay_operators"];
       s.ingressPolicies = [];
     })(enforced);
     expect(findings(levelOnly)).toEqual([]);

@@ -6,6 +6,7 @@ import { ExternalPrerequisites } from "./facts/prerequisites";
 export const FACT_OUTPUTS = {
   deployer: "deployerPrincipal",
   previewer: "previewPrincipal",
+  operators: "perimeterOperators",
   projectNumbers: "projectNumbers",
   externallyEnabledApis: "externallyEnabledApis",
   defaultServiceAccountsDeprivileged: "defaultServiceAccountsDeprivileged",
@@ -18,6 +19,8 @@ export interface StackFacts {
   deployer?: string;
   /** The read-only identity CI previews the stack with (`serviceAccount:…`), when configured. */
   previewer?: string;
+  /** The people the perimeter admits by name from the operators' networks (`group:…`). */
+  operators: string[];
   /** `<project id>/<service>` enabled outside this stack in projects it adopts. */
   externallyEnabledApis: Set<string>;
   /** Adopted projects whose Compute Engine default service account was stripped of its roles outside the stack. */
@@ -37,6 +40,7 @@ export interface StackFacts {
 export interface StackFactInputs {
   deployer?: string;
   previewer?: string;
+  operators?: string[];
   externallyEnabledApis?: string[];
   defaultServiceAccountsDeprivileged?: string[];
   projectNumbers?: Record<string, string>;
@@ -84,6 +88,7 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
     projectNumbers.set(String(number), projectId);
   const deployer = given.deployer ?? (stackOutputs[FACT_OUTPUTS.deployer] as string | undefined);
   const previewer = given.previewer ?? (stackOutputs[FACT_OUTPUTS.previewer] as string | undefined);
+  const operators = given.operators ?? (stackOutputs[FACT_OUTPUTS.operators] as string[] | undefined) ?? [];
   const external =
     given.externallyEnabledApis ??
     (stackOutputs[FACT_OUTPUTS.externallyEnabledApis] as string[] | undefined) ??
@@ -98,6 +103,7 @@ export function gatherStackFacts(resources: CapturedResource[], given: StackFact
     bucketProjects,
     deployer: deployer || undefined,
     previewer: previewer || undefined,
+    operators,
     externallyEnabledApis: new Set(external),
     defaultServiceAccountsDeprivileged: new Set(deprivileged),
     projectNumbers,

@@ -9,6 +9,21 @@ import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 import { ENTITLED_PROJECTS } from "./privilegedAccess";
 
+/**
+ * The people the perimeter admits by name from the operators' networks: on-call and its approvers
+ * (PAM requests and approvals), backup operators, break-glass and auditors (docs/perimeter.md).
+ */
+export function perimeterOperators(config: PlatformConfig): string[] {
+  const g = config.groups;
+  return [
+    g.privilegedAccessRequesters,
+    g.privilegedAccessApprovers,
+    g.backupOperators,
+    g.breakGlass,
+    g.auditors,
+  ].map((email) => `group:${email}`);
+}
+
 /** VPC Service Controls around the four projects (NET-07): docs/perimeter.md. */
 export function buildPerimeter(
   config: PlatformConfig,
@@ -28,6 +43,7 @@ export function buildPerimeter(
       operatorNetworks: config.gke.authorizedNetworks,
       deployer: config.deployer.principal,
       previewer: config.deployer.previewPrincipal,
+      operators: perimeterOperators(config),
       outsideWriters: aggregated ? auditLog.writerIdentities : [],
       // Detection keeps working once the perimeter is enforced (DET-01, DET-02): Security Command
       // Center's scanners in and out, its notification agent into the logging project's topic.

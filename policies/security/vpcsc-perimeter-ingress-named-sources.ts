@@ -45,7 +45,7 @@ export const perimeterIngressNamedSources = stackPolicy(
   {
     name: "vpcsc-perimeter-ingress-named-sources",
     description:
-      "The perimeter admits identities from outside only from named access levels: no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents takes any source (`*`) or no source, and no access level admits an identity wherever it connects from.",
+      "The perimeter admits identities from outside only by name and only from named access levels: no access level at the perimeter's level (it would admit any identity from its networks), no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents takes any source (`*`) or no source, and no access level admits an identity wherever it connects from.",
     controls: ["NET-07", "IAM-08"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -76,7 +76,18 @@ export const perimeterIngressNamedSources = stackPolicy(
         });
     }
     for (const p of resources.filter((r) => r.type === PERIMETER)) {
-      const config = (p.props.status ?? p.props.spec ?? {}) as { ingressPolicies?: Ingress[] };
+      const config = (p.props.status ?? p.props.spec ?? {}) as {
+        accessLevels?: string[];
+        ingressPolicies?: Ingress[];
+      };
+      // "VPC Service Controls allows a request if it satisfies the conditions of either the access
+      // level or the ingress rule" (https://cloud.google.com/vpc-service-controls/docs/use-access-levels).
+      if ((config.accessLevels ?? []).length)
+        findings.push({
+          urn: p.urn,
+          problem: `the perimeter itself admits access levels ${config.accessLevels!.join(", ")}: any identity calling from their networks passes, whatever its ingress rules name (a token stolen from a pod, replayed from a CI runner)`,
+          fix: "set accessLevels to [] and admit people and CI by name in ingress rules from that level",
+        });
       (config.ingressPolicies ?? []).forEach((ingress, i) => {
         const services = (ingress.ingressTo?.operations ?? []).map((o) => String(o.serviceName));
         if (services.length && services.every((s) => ANY_SOURCE_SERVICES.includes(s))) return;

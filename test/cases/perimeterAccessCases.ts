@@ -50,6 +50,18 @@ export const PERIMETER_ACCESS_CASES: PolicyCase[] = [
   },
   {
     policy: "vpcsc-perimeter-ingress-named-sources",
+    title:
+      "widened: the operators' access level set on the perimeter itself, admitting any identity from its networks",
+    mutate: editResource(PERIMETER, (p) => {
+      (p.spec as { accessLevels: string[] }).accessLevels = [
+        "accessPolicies/847362519014/accessLevels/prod_qairopay_operators",
+      ];
+    }),
+    on: PERIMETER,
+    message: `[NET-07, IAM-08] ${PERIMETER_TYPE}: the perimeter itself admits access levels accessPolicies/847362519014/accessLevels/prod_qairopay_operators: any identity calling from their networks passes, whatever its ingress rules name (a token stolen from a pod, replayed from a CI runner). Fix: set accessLevels to [] and admit people and CI by name in ingress rules from that level`,
+  },
+  {
+    policy: "vpcsc-perimeter-ingress-named-sources",
     title: "an ingress rule with no source at all",
     mutate: editResource(PERIMETER, (p) => {
       delete ingressOf(p)[0].ingressFrom.sources;

@@ -17,6 +17,13 @@ interface LevelInputs {
   basic?: { conditions?: { ipSubnetworks?: string[] }[] };
 }
 
+/** What an identity the enforced perimeter shuts out can no longer do. */
+function consequence(role: string): string {
+  if (role === "operator")
+    return "its members can no longer request, approve or use privileged access, restore backups or read the audit trail (VPC Service Controls)";
+  return `the next \`pulumi ${role === "deployer" ? "up" : "preview"}\` is refused (VPC Service Controls), and the perimeter that would let it back in is the one refusing it`;
+}
+
 /** Whether an ingress rule's identities include this IAM member. */
 function names(ingress: Ingress, member: string): boolean {
   const from = ingress.ingressFrom ?? {};
@@ -54,10 +61,11 @@ export const perimeterCiReachable: RehearsalRule = {
         }),
     );
     const networkedLevel = (name?: string) => name !== undefined && levels.get(name) === true;
-    const identities = [
+    const identities: [string, string | undefined][] = [
       ["deployer", ctx.stack.deployer],
       ["CI preview identity", ctx.stack.previewer],
-    ] as const;
+      ...ctx.stack.operators.map((m): [string, string] => ["operator", m]),
+    ];
     for (const perimeter of ctx.resources.filter((r) => r.type === PERIMETER)) {
       const status = (plain(perimeter.inputs) as { status?: PerimeterConfig }).status;
       if (!status) continue;
@@ -87,7 +95,7 @@ export const perimeterCiReachable: RehearsalRule = {
             errorAt(
               this.id,
               perimeter,
-              `is enforced and the ${role} ${member} reaches it by no access level of the perimeter and no ingress rule that names it from an access level of the plan to every service: the next \`pulumi ${role === "deployer" ? "up" : "preview"}\` is refused (VPC Service Controls), and the perimeter that would let it back in is the one refusing it. Admit it from the operators' access level (components/servicePerimeter.ts).`,
+              `is enforced and the ${role} ${member} reaches it by no access level of the perimeter and no ingress rule that names it from an access level of the plan to every service: ${consequence(role)}. Admit it from the operators' access level (components/servicePerimeter.ts).`,
             ),
           );
       }

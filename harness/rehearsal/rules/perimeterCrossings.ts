@@ -65,8 +65,9 @@ export const perimeterCrossings: RehearsalRule = {
       const admitted = new Set(
         (config.ingressPolicies ?? []).flatMap((p) => p.ingressFrom?.identities ?? []),
       );
+      // The people the stack declares as operators are needed by declaration (perimeterOperators).
       const needed = new Set<string>(
-        [ctx.stack.deployer, ctx.stack.previewer].filter((m): m is string => !!m),
+        [ctx.stack.deployer, ctx.stack.previewer, ...ctx.stack.operators].filter((m): m is string => !!m),
       );
       for (const sink of ctx.resources.filter((r) => SINKS.includes(r.type))) {
         const from = projectOf(sink, ctx.stack);
