@@ -120,7 +120,19 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(resumed.stderr()).toContain(
       `${SHARD}: 1 operation(s) left pending by an interrupted run: importing 1 key(s) that exist in Cloud KMS, clearing 0 create(s) that did not happen`,
     );
-    const refresh = doubleCalls(s.checkout).find((argv) => argv[0] === "refresh");
+    // The pending operations are judged only after a refresh of the root alone took the lock (a
+    // live update's creates in flight are pending too), then resolved by a second refresh.
+    const calls = doubleCalls(s.checkout);
+    const cancelAt = calls.findIndex((argv) => argv[0] === "cancel");
+    const [probe, refresh] = calls.slice(cancelAt).filter((argv) => argv[0] === "refresh");
+    expect(cancelAt).toBeGreaterThan(0);
+    expect(probe).toEqual(
+      expect.arrayContaining([
+        "--target",
+        "urn:pulumi:prod-shard-000::qairopay-tenant-keys::pulumi:pulumi:Stack::qairopay-tenant-keys-prod-shard-000",
+      ]),
+    );
+    expect(probe).not.toContain("--import-pending-creates");
     const imported = kms.keyNames()[2];
     expect(refresh).toEqual(
       expect.arrayContaining([
@@ -178,6 +190,36 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(keyCount()).toBe(0);
     expect(s.locks()).toEqual(["held.json"]);
   });
+
+  test.each([
+    [
+      "a live process on this machine",
+      () => ({ pid: process.pid, hostname: os.hostname() }),
+      "still running here",
+    ],
+    [
+      "another machine (its pid means nothing here)",
+      () => ({ pid: 999_999, hostname: "ci-runner-7" }),
+      "another machine",
+    ],
+  ])(
+    "--cancel-stale-update does not cancel a lock held by %s: exit 4, the holder named, the lock kept, no `pulumi cancel`",
+    async (_what, holder, why) => {
+      const s = setUp();
+      holdLock(s.checkout, "qairopay-tenant-keys", "prod-shard-000", { ...holder(), username: "bob" });
+      doubleBackend.seedStack(path.join(s.checkout, "backend"), "qairopay-tenant-keys", "prod-shard-000");
+      const run = s.up("--cancel-stale-update");
+      expect(await run.done).toBe(4);
+      const shard = JSON.parse(run.stdout()).shards[0];
+      expect(shard.status).toBe("locked");
+      expect(shard.error).toContain(`created by bob@${holder().hostname} (pid ${holder().pid})`);
+      expect(shard.error).toContain("--cancel-stale-update refused: the lock may belong to a running update");
+      expect(shard.error).toContain(why);
+      expect(doubleCalls(s.checkout).some((argv) => argv[0] === "cancel")).toBe(false);
+      expect(s.locks()).toEqual(["held.json"]);
+      expect(keyCount()).toBe(0);
+    },
+  );
 
   test("a new shard stack gets the platform stack's secrets provider, not the backend's passphrase default", async () => {
     const s = setUp();
