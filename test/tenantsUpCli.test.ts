@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { KmsEmulator } from "../harness/kmsEmulator";
+import { execFile } from "child_process";
 import {
+  DOUBLE_ROOT,
   doubleBackend,
   doubleCalls,
   doubleEnv,
@@ -147,6 +149,30 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(keysOf(s.shardState())).toHaveLength(10);
     expect(s.shardState().pending_operations ?? []).toEqual([]);
     expect(s.locks()).toEqual([]);
+  });
+
+  test("the scripted CLI keeps pending creates as the real one does: an `up` without recovery only warns, creates the key again (409) and leaves the pending create", async () => {
+    const s = setUp({ tenantKeys: { killAfterCreates: 3 } });
+    expect(await s.up().done).toBe(1);
+    s.setScenario({});
+    // Asynchronously: the Cloud KMS it calls runs in this process.
+    const pulumi = (...args: string[]) =>
+      new Promise<{ status: number; stdout: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [path.join(DOUBLE_ROOT, "bin", "pulumi"), ...args],
+          { cwd: path.join(s.checkout, "tenant-keys"), env: s.env, encoding: "utf8" },
+          (err, stdout, stderr) => resolve({ status: err ? Number(err.code) : 0, stdout: stdout + stderr }),
+        ),
+      );
+    expect((await pulumi("cancel", "--stack", SHARD, "--yes")).status).toBe(0);
+    const up = await pulumi("up", "--stack", SHARD, "--yes", "--skip-preview", "--non-interactive");
+    expect(up.status).toBe(1);
+    expect(up.stdout).toContain("pending operations from previous deployment");
+    expect(up.stdout).toContain("Error creating CryptoKey: googleapi: Error 409");
+    // pkg/backend/snapshot.go: "we don't want to clear pending CREATE operations".
+    expect(s.shardState().pending_operations.map((p: { type: string }) => p.type)).toEqual(["creating"]);
+    expect(keysOf(s.shardState())).toHaveLength(2);
   });
 
   test("Ctrl-C in the terminal cancels cleanly (one SIGINT reaches Pulumi), the journal says so, and --resume finishes", async () => {
