@@ -141,8 +141,7 @@ export function automationShardStacks(platformReference: string, options: ShardS
     // (pkg/backend/snapshot.go), and must not be judged as an interrupted run's. A refresh of the
     // root Stack resource alone takes the lock and calls no provider; with pending operations the
     // root exists (it is the first step of every update).
-    const [org, project, short] = name.split("/");
-    void org;
+    const [, project, short] = name.split("/");
     await stack.refresh({
       target: [`urn:pulumi:${short}::${project}::pulumi:pulumi:Stack::${project}-${short}`],
       color: "never",
