@@ -343,6 +343,29 @@ describe("restore from the immutable copy in Google Cloud (RES-11), against the 
     }
   });
 
+  test("Ctrl-C during the restore stops it, and the scratch instance and its bucket grant are still removed", async () => {
+    const g = await fakeGoogle();
+    const controller = new AbortController();
+    try {
+      await expect(
+        runCloudSqlRestore({
+          ...g.options,
+          signal: controller.signal,
+          // The operator presses Ctrl-C once the database exists (the import is next).
+          accessToken: async () => {
+            if (g.calls.some((c) => c.method === "POST" && c.path.endsWith("/databases")))
+              controller.abort(new Error("SIGINT"));
+            return "token-1";
+          },
+        }),
+      ).rejects.toThrow(/^interrupted \(SIGINT\) during (create database|import) .*: cleaning up$/);
+      expect(g.instances.has(g.t.scratch)).toBe(false);
+      expect(g.policy().bindings).toEqual(g.initialPolicy.bindings);
+    } finally {
+      await g.close();
+    }
+  });
+
   test("a re-run deletes the scratch instance an interrupted run left, and refuses one that is not the drill's", async () => {
     const left = await fakeGoogle({ existing: { "prod-ledger-restore-drill": { ...DRILL_LABEL } } });
     try {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
-import { failoverPreview } from "./fixtures/engineEvents";
+import { failoverPreview, stepEvent } from "./fixtures/engineEvents";
 import {
   doubleBackend,
   doubleCalls,
@@ -214,6 +214,35 @@ describe("`failover --execute` against the Pulumi CLI's failure modes", () => {
     expect(s.ops()).toEqual(["refresh", "preview", "preview", "up", "preview", "up", "preview", "up"]);
     // Switched once, whatever happened after.
     expect(sql.posts).toEqual(["prod-ledger-us-east1", "prod-card-vault-us-east1"]);
+    expect(s.journal().outcome).toBe("completed");
+  });
+
+  test("the up is restricted to what the guard judged: a step the preview did not announce is not applied at all (the watch could only cancel after it)", async () => {
+    const stray = stepEvent(
+      "delete",
+      "urn:pulumi:prod::qairopay-platform::gcp:storage/bucket:Bucket::prod-artifacts",
+      "gcp:storage/bucket:Bucket",
+    );
+    const s = setUp({
+      preview: [unchanged, guarded],
+      up: [{ events: [...failoverPreview(), stray], outputs }],
+    });
+    const run = s.failover();
+    expect(await run.done).toBe(0);
+    const up = doubleCalls(s.checkout).find((argv) => argv[0] === "up") ?? [];
+    const targets = up.flatMap((a, i) => (up[i - 1] === "--target" ? [a] : []));
+    expect(targets).toContain(
+      "urn:pulumi:prod::qairopay-platform::pulumi:pulumi:Stack::qairopay-platform-prod",
+    );
+    expect(targets).not.toContain(stray.resourcePreEvent?.metadata.urn);
+    const appliedFile = path.join(s.checkout, "pulumi-calls.jsonl.applied");
+    const appliedSteps = fs
+      .readFileSync(appliedFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { urn: string; op: string });
+    expect(appliedSteps.length).toBeGreaterThan(0);
+    expect(appliedSteps.map((a) => a.urn)).not.toContain(stray.resourcePreEvent?.metadata.urn);
     expect(s.journal().outcome).toBe("completed");
   });
 

@@ -35,6 +35,8 @@ interface FakeOptions {
   locked?: boolean;
   failPreflightPreview?: string;
   failGuardedPreview?: string;
+  /** The nth preview (1-based) is refused for a held lock, as Pulumi Cloud's 409 is mapped (automation.ts). */
+  lockedAtPreview?: number;
 }
 
 /** A stack that answers as the Automation API would, replaying recorded engine event streams. */
@@ -63,6 +65,8 @@ function fakeStack(
     preview: async (onEvent) => {
       calls.push("preview");
       const events = previews[Math.min(previewCount++, previews.length - 1)];
+      if (previewCount === opts.lockedAtPreview)
+        throw new StackLocked("prod", "[409] Conflict: Another update is currently in progress.");
       if (previewCount === 1 && opts.failPreflightPreview) throw new Error(opts.failPreflightPreview);
       if (previewCount > 1 && opts.failGuardedPreview) throw new Error(opts.failGuardedPreview);
       events.forEach(onEvent);
@@ -134,6 +138,8 @@ describe("failover --execute, online path (recorded engine events)", () => {
       "preview",
       ...SWITCHED,
       "setConfig us-east1",
+      // Pending operations are checked again before the guarded preview and up.
+      "export",
       "preview",
       "up",
     ]);
@@ -262,7 +268,7 @@ describe("failover --execute, online path (recorded engine events)", () => {
     const fixed = fakeStack(calls);
     fixed.config[PRIMARY_REGION_KEY] = "us-east1";
     expect((await executeFailover({ ...options, stack: fixed })).outcome).toBe("completed");
-    expect(calls).toEqual(["preview", "up"]);
+    expect(calls).toEqual(["export", "preview", "up"]);
   });
 
   test("a guarded preview that fails after the switchovers: refused with the CLI's error, the journal open, nothing switched twice on the re-run", async () => {
@@ -283,7 +289,7 @@ describe("failover --execute, online path (recorded engine events)", () => {
     const stack = fakeStack(calls);
     stack.config[PRIMARY_REGION_KEY] = "us-east1";
     expect((await executeFailover({ ...options, stack })).outcome).toBe("completed");
-    expect(calls).toEqual(["preview", "up"]);
+    expect(calls).toEqual(["export", "preview", "up"]);
   });
 
   test("the live guard refuses replacing a Kubernetes provider (it re-creates every object it manages)", async () => {
@@ -315,15 +321,18 @@ describe("failover --execute, online path (recorded engine events)", () => {
       "gcp:storage/bucket:Bucket",
     );
     let cancelled = false;
+    let targeted: string[] = [];
     const calls: string[] = [];
     const stack = fakeStack(calls, {
       upEvents: [...failoverPreview().slice(0, 2), extra, ...failoverPreview().slice(2)],
     });
+    // This fake ignores the restriction (the scripted CLI honours it: failoverCli.test.ts): the watch is the second line.
     const watched: FailoverStack = {
       ...stack,
-      up: async (onEvent, signal) => {
+      up: async (onEvent, signal, targets) => {
+        targeted = targets;
         signal.addEventListener("abort", () => (cancelled = true));
-        return stack.up(onEvent, signal);
+        return stack.up(onEvent, signal, targets);
       },
     };
     const journalFile = tmp();
@@ -337,6 +346,14 @@ describe("failover --execute, online path (recorded engine events)", () => {
       log: quiet,
     });
     expect(cancelled).toBe(true);
+    // The up was restricted to what the judged preview changes, and the stray step is not among them.
+    const judged = failoverPreview()
+      .map((e) => e.resourcePreEvent?.metadata)
+      .filter((m) => m && m.op !== "same")
+      .map((m) => m?.urn);
+    expect(targeted.length).toBeGreaterThan(0);
+    expect(new Set(targeted)).toEqual(new Set(judged));
+    expect(targeted).not.toContain(extra.resourcePreEvent?.metadata.urn);
     expect(report.outcome).toBe("blocked");
     expect(report.findings.map((f) => [f.rule, f.urn])).toEqual([
       ["stateful-delete", extra.resourcePreEvent?.metadata.urn],
@@ -345,6 +362,81 @@ describe("failover --execute, online path (recorded engine events)", () => {
     expect(
       JSON.parse(fs.readFileSync(journalFile, "utf8")).done.map((d: { step: string }) => d.step),
     ).not.toContain("up");
+  });
+
+  test.each([
+    [1, "the preflight preview"],
+    [2, "the guarded preview"],
+  ])(
+    "a lock held at preview %i (%s; Pulumi Cloud's 409) is a held lock (exit 4), not a failed preview",
+    async (at) => {
+      const calls: string[] = [];
+      const run = executeFailover({
+        plan,
+        reason: "drill",
+        stack: fakeStack(calls, { lockedAtPreview: at }),
+        sql: fakeSql(calls),
+        journalFile: tmp(),
+        maxLagSeconds: 60,
+        log: quiet,
+      });
+      await expect(run).rejects.toBeInstanceOf(StackLocked);
+      await expect(run).rejects.toThrow("[409] Conflict: Another update is currently in progress.");
+      expect(calls).not.toContain("up");
+    },
+  );
+
+  test("a resume after an up killed at once refuses while its creates are pending (the CLI keeps them: the up would create them again), with the commands", async () => {
+    const calls: string[] = [];
+    const opts: FakeOptions = { failUp: true };
+    const stack = fakeStack(calls, opts);
+    const sql = fakeSql(calls);
+    const journalFile = tmp();
+    const run = () =>
+      executeFailover({ plan, reason: "drill", stack, sql, journalFile, maxLagSeconds: 60, log: quiet });
+    await expect(run()).rejects.toThrow(/^up failed/);
+    opts.failUp = false;
+    opts.pending = [
+      {
+        type: "creating",
+        resource: {
+          urn: "urn:pulumi:prod::qairopay-platform::gcp:sql/user:User::ledger-app",
+          type: "gcp:sql/user:User",
+          inputs: {},
+        },
+      },
+    ];
+    calls.length = 0;
+    await expect(run()).rejects.toThrow(
+      /^stack prod has 1 operation\(s\) left pending by an interrupted run \(urn:pulumi:prod::qairopay-platform::gcp:sql\/user:User::ledger-app creating\), refused before the guarded preview and up[\s\S]*pulumi refresh --stack prod --yes --import-pending-creates 'urn:pulumi:prod::qairopay-platform::gcp:sql\/user:User::ledger-app'/,
+    );
+    expect(calls).toEqual(["export"]);
+    // Resolved, the same command finishes.
+    opts.pending = [];
+    calls.length = 0;
+    expect((await run()).outcome).toBe("completed");
+    expect(calls).toEqual(["export", "preview", "up"]);
+  });
+
+  test("a runner lost after the switchovers: the same command from another machine (no journal) finds the replicas primary and goes forward, without lag check or a second switchover", async () => {
+    const calls: string[] = [];
+    const sql = fakeSql(calls);
+    // The now-primary instances report no replica lag at all.
+    sql.replicaLagSeconds = async (_p, instance) => (calls.push(`lag ${instance}`), undefined);
+    sql.primaries.add("prod-ledger-us-east1");
+    sql.primaries.add("prod-card-vault-us-east1");
+    const report = await executeFailover({
+      plan,
+      reason: "drill",
+      stack: fakeStack(calls),
+      sql,
+      journalFile: tmp(),
+      maxLagSeconds: 60,
+      log: quiet,
+    });
+    expect(report.outcome).toBe("completed");
+    // Pending and lock checked; the old configuration's preview skipped (the state shows the new roles).
+    expect(calls).toEqual(["export", "probeLock", "setConfig us-east1", "export", "preview", "up"]);
   });
 
   test("a lagging DR replica is refused at preflight; nothing changes", async () => {
@@ -391,7 +483,7 @@ describe("failover --execute, online path (recorded engine events)", () => {
     const report = await executeFailover({ ...options, stack });
     expect(report.outcome).toBe("completed");
     // Every run that has an up to do judges a fresh preview first.
-    expect(calls).toEqual(["preview", "up"]);
+    expect(calls).toEqual(["export", "preview", "up"]);
   });
 
   test("a switchover still running (the last run was interrupted while following it) is followed, never sent again", async () => {

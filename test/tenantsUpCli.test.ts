@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { KmsEmulator } from "../harness/kmsEmulator";
+import { execFile } from "child_process";
 import {
+  DOUBLE_ROOT,
   doubleBackend,
   doubleCalls,
   doubleEnv,
@@ -120,7 +122,19 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(resumed.stderr()).toContain(
       `${SHARD}: 1 operation(s) left pending by an interrupted run: importing 1 key(s) that exist in Cloud KMS, clearing 0 create(s) that did not happen`,
     );
-    const refresh = doubleCalls(s.checkout).find((argv) => argv[0] === "refresh");
+    // The pending operations are judged only after a refresh of the root alone took the lock (a
+    // live update's creates in flight are pending too), then resolved by a second refresh.
+    const calls = doubleCalls(s.checkout);
+    const cancelAt = calls.findIndex((argv) => argv[0] === "cancel");
+    const [probe, refresh] = calls.slice(cancelAt).filter((argv) => argv[0] === "refresh");
+    expect(cancelAt).toBeGreaterThan(0);
+    expect(probe).toEqual(
+      expect.arrayContaining([
+        "--target",
+        "urn:pulumi:prod-shard-000::qairopay-tenant-keys::pulumi:pulumi:Stack::qairopay-tenant-keys-prod-shard-000",
+      ]),
+    );
+    expect(probe).not.toContain("--import-pending-creates");
     const imported = kms.keyNames()[2];
     expect(refresh).toEqual(
       expect.arrayContaining([
@@ -135,6 +149,30 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(keysOf(s.shardState())).toHaveLength(10);
     expect(s.shardState().pending_operations ?? []).toEqual([]);
     expect(s.locks()).toEqual([]);
+  });
+
+  test("the scripted CLI keeps pending creates as the real one does: an `up` without recovery only warns, creates the key again (409) and leaves the pending create", async () => {
+    const s = setUp({ tenantKeys: { killAfterCreates: 3 } });
+    expect(await s.up().done).toBe(1);
+    s.setScenario({});
+    // Asynchronously: the Cloud KMS it calls runs in this process.
+    const pulumi = (...args: string[]) =>
+      new Promise<{ status: number; stdout: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [path.join(DOUBLE_ROOT, "bin", "pulumi"), ...args],
+          { cwd: path.join(s.checkout, "tenant-keys"), env: s.env, encoding: "utf8" },
+          (err, stdout, stderr) => resolve({ status: err ? Number(err.code) : 0, stdout: stdout + stderr }),
+        ),
+      );
+    expect((await pulumi("cancel", "--stack", SHARD, "--yes")).status).toBe(0);
+    const up = await pulumi("up", "--stack", SHARD, "--yes", "--skip-preview", "--non-interactive");
+    expect(up.status).toBe(1);
+    expect(up.stdout).toContain("pending operations from previous deployment");
+    expect(up.stdout).toContain("Error creating CryptoKey: googleapi: Error 409");
+    // pkg/backend/snapshot.go: "we don't want to clear pending CREATE operations".
+    expect(s.shardState().pending_operations.map((p: { type: string }) => p.type)).toEqual(["creating"]);
+    expect(keysOf(s.shardState())).toHaveLength(2);
   });
 
   test("Ctrl-C in the terminal cancels cleanly (one SIGINT reaches Pulumi), the journal says so, and --resume finishes", async () => {
@@ -178,6 +216,36 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(keyCount()).toBe(0);
     expect(s.locks()).toEqual(["held.json"]);
   });
+
+  test.each([
+    [
+      "a live process on this machine",
+      () => ({ pid: process.pid, hostname: os.hostname() }),
+      "still running here",
+    ],
+    [
+      "another machine (its pid means nothing here)",
+      () => ({ pid: 999_999, hostname: "ci-runner-7" }),
+      "another machine",
+    ],
+  ])(
+    "--cancel-stale-update does not cancel a lock held by %s: exit 4, the holder named, the lock kept, no `pulumi cancel`",
+    async (_what, holder, why) => {
+      const s = setUp();
+      holdLock(s.checkout, "qairopay-tenant-keys", "prod-shard-000", { ...holder(), username: "bob" });
+      doubleBackend.seedStack(path.join(s.checkout, "backend"), "qairopay-tenant-keys", "prod-shard-000");
+      const run = s.up("--cancel-stale-update");
+      expect(await run.done).toBe(4);
+      const shard = JSON.parse(run.stdout()).shards[0];
+      expect(shard.status).toBe("locked");
+      expect(shard.error).toContain(`created by bob@${holder().hostname} (pid ${holder().pid})`);
+      expect(shard.error).toContain("--cancel-stale-update refused: the lock may belong to a running update");
+      expect(shard.error).toContain(why);
+      expect(doubleCalls(s.checkout).some((argv) => argv[0] === "cancel")).toBe(false);
+      expect(s.locks()).toEqual(["held.json"]);
+      expect(keyCount()).toBe(0);
+    },
+  );
 
   test("a new shard stack gets the platform stack's secrets provider, not the backend's passphrase default", async () => {
     const s = setUp();

@@ -187,8 +187,14 @@ async function restoreInGoogle(
     if (err instanceof RunLockError) failInput(err.message);
     throw err;
   }
+  // Ctrl-C or a CI runner's SIGTERM: the drill stops and its finally removes the scratch instance
+  // and the bucket grant (else left behind, the grant letting the project's instances read the copy).
+  // Loaded here: it brings the Automation API's command module, which no other drill needs.
+  const { trapSignals } = await import("./cli/cancellation");
+  const cancellation = trapSignals((line) => process.stderr.write(`${line}\n`));
   try {
     const report = await runCloudSqlRestore({
+      signal: cancellation.signal,
       target: restoreTarget(config, opts.cluster as RestoreCluster),
       accessToken: accessTokenSource(),
       operator: opts.operator as string,
@@ -206,6 +212,7 @@ async function restoreInGoogle(
     }
     throw err;
   } finally {
+    cancellation.dispose();
     release();
   }
 }

@@ -19,8 +19,10 @@ const { CliError } = backend;
  *   written, "update canceled" is reported and the CLI exits 1; a second one terminates at once,
  *   leaving the lock and any pending operation (pkg/backend/cancellation_scope.go);
  * - `up` with pending operations from an earlier run only warns and goes on
- *   (deployment_executor.go, printPendingOperationsWarning): a pending create is forgotten and
- *   the resource is created again.
+ *   (deployment_executor.go, printPendingOperationsWarning); the new snapshot keeps the pending
+ *   creates ("we don't want to clear pending CREATE operations because these must require user
+ *   intervention": pkg/backend/snapshot.go, journal.go) and drops the others, and the resource is
+ *   created again (a KMS key name is taken: 409).
  */
 async function run(kind, args, cwd, ref) {
   // The signal handlers come first, so that a signal during start-up is a cancellation too.
@@ -86,6 +88,10 @@ async function run(kind, args, cwd, ref) {
       if (!dryRun) backend.writeCheckpoint(ref, latest);
     },
     count: (op) => (ctx.changes[op] = (ctx.changes[op] || 0) + 1),
+    applied: (urn, op) => {
+      const file = process.env.PULUMI_DOUBLE_LOG;
+      if (file) fs.appendFileSync(`${file}.applied`, JSON.stringify({ urn, op }) + "\n");
+    },
   };
 
   ctx.emit({
@@ -104,8 +110,7 @@ async function run(kind, args, cwd, ref) {
       `Attempting to deploy or update resources with ${latest.pending_operations.length} pending operations from previous deployment.\n${list}` +
         "These resources are in an unknown state because the Pulumi CLI was interrupted while waiting for changes to these resources to complete.",
     );
-    // The new snapshot no longer tracks them: what was pending is forgotten.
-    latest.pending_operations = [];
+    latest.pending_operations = latest.pending_operations.filter((op) => op.type === "creating");
   }
 
   let failed = false;

@@ -81,6 +81,12 @@ export interface CloudSqlRestoreOptions {
   /** How long one operation may take. @default 2 h (an import of a large ledger takes long) */
   operationTimeoutMs?: number;
   log?: (line: string) => void;
+  /**
+   * Ctrl-C or SIGTERM (trapSignals): the drill stops following its operations and removes what it
+   * created (the scratch instance, and the bucket grant, which would otherwise let every Cloud SQL
+   * instance of the project read the copy: the service account is the project's).
+   */
+  signal?: AbortSignal;
 }
 
 export interface CloudSqlRestoreReport {
@@ -160,14 +166,23 @@ export async function runCloudSqlRestore(options: CloudSqlRestoreOptions): Promi
   };
   const project = `${sqlAdmin}/projects/${t.project}`;
   const instanceUrl = (name: string) => `${project}/instances/${name}`;
-  const wait = async (what: string, operation: Body): Promise<void> => {
+  const stopIfInterrupted = (what: string) => {
+    if (options.signal?.aborted)
+      throw new Error(
+        `interrupted (${String((options.signal.reason as Error | undefined)?.message ?? "cancelled")}) during ${what}: cleaning up`,
+      );
+  };
+  /** Follows an operation to DONE; the drill's own steps stop there on a signal, its clean-up does not. */
+  const wait = async (what: string, operation: Body, interruptible = true): Promise<void> => {
     const deadline = Date.now() + (options.operationTimeoutMs ?? 2 * 3_600_000);
     while (operation.status !== "DONE") {
+      if (interruptible) stopIfInterrupted(what);
       if (Date.now() > deadline)
         throw new Error(`${what}: operation ${operation.name} not DONE in time; it goes on in Cloud SQL`);
       await sleep(options.pollMs ?? 10_000);
       operation = await call("GET", `${project}/operations/${operation.name}`);
     }
+    if (interruptible) stopIfInterrupted(what);
     if (operation.error)
       throw new Error(`${what} failed: ${JSON.stringify(operation.error.errors ?? operation.error)}`);
   };
@@ -188,7 +203,7 @@ export async function runCloudSqlRestore(options: CloudSqlRestoreOptions): Promi
         `${t.scratch} exists in ${t.project} without the drill's label ${JSON.stringify(DRILL_LABEL)}: not the drill's to delete; remove or rename it first`,
       );
     log(`deleting scratch instance ${t.scratch}`);
-    await wait(`delete ${t.scratch}`, await call("DELETE", instanceUrl(t.scratch)));
+    await wait(`delete ${t.scratch}`, await call("DELETE", instanceUrl(t.scratch)), false);
   };
   /** Adds `member` as object viewer, or with none removes every Cloud SQL agent the drill added. */
   const setBucketViewer = async (member?: string): Promise<void> => {

@@ -37,6 +37,7 @@ export async function automationStack(
   };
   const shortName = stackName.split("/").pop() as string;
   const stackFile = path.join(workDir, project.stackConfigDir ?? "", `Pulumi.${shortName}.yaml`);
+  const root = `urn:pulumi:${shortName}::${project.name}::pulumi:pulumi:Stack::${project.name}-${shortName}`;
   const rethrowLock = (err: unknown): never => {
     throw lockedBy(err, stackName) ?? err;
   };
@@ -46,25 +47,38 @@ export async function automationStack(
     probeLock: async () => {
       // A refresh of the root Stack resource alone: it takes the lock (a preview does not, on a
       // self-managed backend) and writes the state back unchanged; no provider is called.
-      const root = `urn:pulumi:${shortName}::${project.name}::pulumi:pulumi:Stack::${project.name}-${shortName}`;
       await stack.refresh({ target: [root], color: "never" }).catch(rethrowLock);
     },
     setConfig: async (key, value) => setStackConfigValue(stackFile, key, value),
     preview: async (onEvent: (e: EngineEvent) => void, signal: AbortSignal) => {
       // Refreshed: the state must show the switchover before the provider plans the roles in place.
-      await stack.preview({
-        onEvent,
-        signal,
-        policyPacks,
-        policyPackConfigs,
-        diff: true,
-        refresh: true,
-        color: "never",
-      });
-    },
-    up: async (onEvent: (e: EngineEvent) => void, signal: AbortSignal) => {
+      // Pulumi Cloud refuses even a preview while an update runs (409 ConflictingUpdateError:
+      // pkg/backend/httpstate/backend.go): a held lock, not a failed preview.
       await stack
-        .up({ onEvent, signal, policyPacks, policyPackConfigs, refresh: true, color: "never" })
+        .preview({
+          onEvent,
+          signal,
+          policyPacks,
+          policyPackConfigs,
+          diff: true,
+          refresh: true,
+          color: "never",
+        })
+        .catch(rethrowLock);
+    },
+    up: async (onEvent: (e: EngineEvent) => void, signal: AbortSignal, targets: string[]) => {
+      // The root is targeted too: with no change judged, the up still only writes the outputs (an
+      // empty target list would mean no restriction at all).
+      await stack
+        .up({
+          onEvent,
+          signal,
+          policyPacks,
+          policyPackConfigs,
+          refresh: true,
+          color: "never",
+          target: [root, ...targets.filter((t) => t !== root)],
+        })
         .catch(rethrowLock);
     },
     outputs: async () =>

@@ -9,6 +9,13 @@ import { cliErrors } from "../cli/pulumiCli";
 import { pendingOperations, pendingRecoveryCommands, StackLocked } from "../cli/stackState";
 import { FailoverPlan } from "./plan";
 
+/**
+ * The journal (.failovers/<stack>.json) lives on the machine that ran the failover. A runner lost
+ * after a switchover leaves no journal elsewhere: the same command run from a second machine starts
+ * a fresh one, finds the replicas already primary in Cloud SQL, skips their lag check and
+ * switchover, and goes forward (config, guarded preview, up, verify).
+ */
+
 /** The stack operations a failover needs; the Automation API implements them (automation.ts). */
 export interface FailoverStack {
   /** The stack's name as the backend knows it. */
@@ -22,10 +29,17 @@ export interface FailoverStack {
   probeLock(): Promise<void>;
   /** Sets a configuration value in the stack file, keeping its comments (stackFileEdit.ts). */
   setConfig(key: string, value: string): Promise<void>;
-  /** `pulumi preview --refresh` with the policy packs; every engine event goes to `onEvent`. */
+  /**
+   * `pulumi preview --refresh` with the policy packs; every engine event goes to `onEvent`. Throws
+   * StackLocked if the backend refuses it for a held lock (Pulumi Cloud's 409 at preview).
+   */
   preview(onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<void>;
-  /** `pulumi up --refresh` with the policy packs; cancelled (gracefully) when `signal` aborts. */
-  up(onEvent: (event: EngineEvent) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * `pulumi up --refresh` with the policy packs, restricted to `targets` (`--target`; the root Stack
+   * resource and providers are always targeted: pkg/resource/deploy/step_generator.go,
+   * isImplicitlyTargetedResource); cancelled (gracefully) when `signal` aborts.
+   */
+  up(onEvent: (event: EngineEvent) => void, signal: AbortSignal, targets: string[]): Promise<void>;
   outputs(): Promise<Record<string, unknown>>;
 }
 
@@ -179,7 +193,16 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
   const plan = await withDeployedProjects(options.plan, stack);
 
   if (!done("preflight")) {
+    let switched = 0;
     for (const s of plan.switchovers) {
+      // First: a replica that is already the primary (switched by a run whose journal is on another
+      // machine) reports no replica lag any more (cloudSql.ts reads the last 5 minutes), and is
+      // not switched again.
+      if (await sql.isPrimary(s.project, s.replica)) {
+        log(`  ${s.replica} is already the primary: switched over by an earlier run; going forward`);
+        switched++;
+        continue;
+      }
       const lag = await sql.replicaLagSeconds(s.project, s.replica);
       if (lag === undefined)
         throw new FailoverRefused(
@@ -191,7 +214,9 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
         );
       log(`  ${s.replica} lags by ${lag} s (at most ${options.maxLagSeconds} s)`);
     }
-    await pulumiPreflight(stack, signal, log);
+    // Once a switchover happened, the preview of the old configuration means nothing (the refreshed
+    // state shows the new roles): the guarded preview after the config change judges instead.
+    await pulumiPreflight(stack, signal, log, switched === 0);
     stopIfCancelled("the first switchover");
     record("preflight");
   }
@@ -230,10 +255,15 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
   }
   if (!done("up")) {
     stopIfCancelled("the guarded preview");
+    // Again on every run, a resume included: an `up` killed at once (a lost runner, a second
+    // Ctrl-C) leaves pending creates that the CLI keeps through later updates and refreshes, and
+    // the next `up` would create those resources again (409: already exists).
+    await refusePending(stack, "the guarded preview and up");
     const events: EngineEvent[] = [];
     try {
       await stack.preview((e) => events.push(e), signal);
     } catch (err) {
+      if (err instanceof StackLocked) throw err;
       if (signal.aborted)
         throw new Interrupted("cancelled during the guarded preview: nothing changed since the switchovers");
       throw new FailoverRefused(
@@ -271,24 +301,44 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
 }
 
 /**
- * What must hold before the first switchover, checked with Pulumi itself: nothing left pending by
- * an interrupted run (it would be forgotten by the next `up`), the lock free (a self-managed
- * backend's preview takes none: pkg/backend/diy/backend.go, so it is probed), and a refreshed
- * preview on the current configuration that the guard accepts. Refuses with what to do; changes nothing.
+ * Refuses while an interrupted run's operations are pending, with the commands that resolve them.
+ * The CLI keeps pending creates through `up` and `refresh` alike, only warning (pkg/backend/
+ * snapshot.go and journal.go: "we don't want to clear pending CREATE operations"), so the next
+ * `up` would create those resources again and fail with 409.
  */
-async function pulumiPreflight(stack: FailoverStack, signal: AbortSignal, log: (line: string) => void) {
+async function refusePending(stack: FailoverStack, before: string): Promise<void> {
   const pending = pendingOperations(await stack.exportState());
   if (pending.length)
     throw new FailoverRefused(
-      `preflight: stack ${stack.name} has ${pending.length} operation(s) left pending by an interrupted run ` +
-        `(${pending.map((p) => `${p.urn} ${p.op}`).join(", ")}). Check each in Google Cloud, then resolve them ` +
-        `(docs/operations.md):\n  ${pendingRecoveryCommands(stack.name, pending).join("\n  ")}`,
+      `stack ${stack.name} has ${pending.length} operation(s) left pending by an interrupted run ` +
+        `(${pending.map((p) => `${p.urn} ${p.op}`).join(", ")}), refused before ${before}. Check each in Google Cloud, ` +
+        `then resolve them (docs/operations.md) and run the same command again:\n  ${pendingRecoveryCommands(stack.name, pending).join("\n  ")}`,
     );
+}
+
+/**
+ * What must hold before the first switchover, checked with Pulumi itself: nothing left pending by
+ * an interrupted run (the next `up` would create it again), the lock free (a self-managed
+ * backend's preview takes none: pkg/backend/diy/backend.go, so it is probed), and a refreshed
+ * preview on the current configuration that the guard accepts (unless a switchover already
+ * happened). Refuses with what to do; changes nothing.
+ */
+async function pulumiPreflight(
+  stack: FailoverStack,
+  signal: AbortSignal,
+  log: (line: string) => void,
+  previewCurrent: boolean,
+) {
+  await refusePending(stack, "the first switchover").catch((err: Error) => {
+    throw new FailoverRefused(`preflight: ${err.message}`);
+  });
   await stack.probeLock();
+  if (!previewCurrent) return;
   const events: EngineEvent[] = [];
   try {
     await stack.preview((e) => events.push(e), signal);
   } catch (err) {
+    if (err instanceof StackLocked) throw err;
     if (signal.aborted) throw new Interrupted("cancelled during the preflight preview: nothing has changed");
     throw new FailoverRefused(
       `preflight: pulumi preview of the current configuration failed: ${cliErrors(err).split("\n").join("\n  ")}`,
@@ -303,13 +353,15 @@ async function pulumiPreflight(stack: FailoverStack, signal: AbortSignal, log: (
 }
 
 /**
- * `pulumi up`, held to what the guard judged: every step the engine announces (its
- * resourcePreEvent, sent before the step runs) must be one the preview announced, with the same
- * operation, and pass the guard on its own. The first that does not cancels the update through the
- * Automation API's signal (the CLI finishes the steps in flight and starts nothing new), and is
- * reported. Update plans (`preview --save-plan`, `up --plan`) would say the same, but are
- * experimental (hidden unless PULUMI_EXPERIMENTAL: pkg/cmd/pulumi/operations/up.go) and fail
- * spuriously (pulumi/pulumi#11587).
+ * `pulumi up`, held to what the guard judged. First line: the up is restricted to the URNs the
+ * judged preview changes (`--target`), so the engine skips any other step. The watch alone cannot
+ * stop a step: the engine sends its resourcePreEvent and applies it at once
+ * (pkg/resource/deploy/step_executor.go). Second line, the watch: every step the engine announces
+ * must be one the preview announced, with the same operation, and pass the guard on its own; the
+ * first that does not cancels the update through the Automation API's signal (the CLI finishes
+ * the steps in flight and starts nothing new), and is reported. Update plans (`preview
+ * --save-plan`, `up --plan`) would restrict inputs too, but are experimental (hidden unless
+ * PULUMI_EXPERIMENTAL: pkg/cmd/pulumi/operations/up.go) and fail spuriously (pulumi/pulumi#11587).
  */
 async function watchedUp(
   stack: FailoverStack,
@@ -337,7 +389,7 @@ async function watchedUp(
     stray.abort(new Interrupted("the up strayed from the judged preview"));
   };
   try {
-    await stack.up(onEvent, AbortSignal.any([signal, stray.signal]));
+    await stack.up(onEvent, AbortSignal.any([signal, stray.signal]), [...expected.keys()]);
   } catch (err) {
     if (findings.length) return findings;
     if (signal.aborted)

@@ -4,7 +4,8 @@ import * as path from "path";
 import { load as loadYaml } from "js-yaml";
 import { PROJECT_ROOT } from "../../platform/paths";
 import { cliErrors, pulumiCommand, pulumiVersion, runPulumi } from "../cli/pulumiCli";
-import { lockedBy, pendingOperations, PendingOperation } from "../cli/stackState";
+import { lockedBy, pendingOperations, PendingOperation, StackLocked } from "../cli/stackState";
+import { staleLockRefusal } from "../cli/staleLock";
 import { DeployedShard, ShardDeployment, ShardDiagnostic, ShardStacks, ShardUpFailure } from "./deployShards";
 import { FINGERPRINT_KEY, qualifiedShardStack } from "./fingerprint";
 import { TENANT_KEYS_PROJECT } from "../../tenantKeys/config";
@@ -22,7 +23,10 @@ export interface ShardStackOptions {
   signal: AbortSignal;
   /** Whether a key exists in Cloud KMS, by its id (`<ring>/cryptoKeys/<name>`). */
   keyExists: (id: string) => Promise<boolean>;
-  /** `pulumi cancel` a held lock (only on the operator's explicit --cancel-stale-update). */
+  /**
+   * `pulumi cancel` a held lock (only on the operator's explicit --cancel-stale-update), and only a
+   * provably stale one: taken on this machine by a process that is gone (staleLock.ts).
+   */
   cancelStaleUpdate?: boolean;
   log: (line: string) => void;
 }
@@ -79,7 +83,10 @@ export function automationShardStacks(platformReference: string, options: ShardS
         } catch (err) {
           const locked = lockedBy(err, name);
           if (!locked || !options.cancelStaleUpdate) throw locked ?? err;
-          options.log(`${name}: cancelling the update that holds its lock (--cancel-stale-update)`);
+          const refusal = staleLockRefusal(locked);
+          if (refusal)
+            throw new StackLocked(name, `${locked.detail}\n  --cancel-stale-update refused: ${refusal}.`);
+          options.log(`${name}: cancelling the stale update that holds its lock (--cancel-stale-update)`);
           await stack.cancel();
           return what().catch((again) => {
             throw lockedBy(again, name) ?? again;
@@ -129,6 +136,17 @@ export function automationShardStacks(platformReference: string, options: ShardS
    * `--clear-pending-creates`).
    */
   async function recoverPending(stack: Stack, name: string): Promise<void> {
+    if (!pendingOperations(await stack.exportStack()).length) return;
+    // Read again once the lock was free: a live update's creates in flight are pending too
+    // (pkg/backend/snapshot.go), and must not be judged as an interrupted run's. A refresh of the
+    // root Stack resource alone takes the lock and calls no provider; with pending operations the
+    // root exists (it is the first step of every update).
+    const [, project, short] = name.split("/");
+    await stack.refresh({
+      target: [`urn:pulumi:${short}::${project}::pulumi:pulumi:Stack::${project}-${short}`],
+      color: "never",
+      signal: options.signal,
+    });
     const pending = pendingOperations(await stack.exportStack());
     if (!pending.length) return;
     const creates = pending.filter((p) => p.op === "creating");
