@@ -15,6 +15,7 @@ const MANIFEST = path.join(OUT, ".build-manifest.json");
 const SOURCE_ROOTS = [
   "index.ts",
   "facts",
+  "vocabulary",
   "components",
   "platform",
   "tenantKeys",
