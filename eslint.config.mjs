@@ -11,6 +11,73 @@ const PROGRAM_FILES = [
   "ciIdentities/**/*.ts",
 ];
 
+/*
+ * Which room may import which (README.md, "Repository layout"): arrows run down only. Leaves
+ * (facts/google: Google's facts; vocabulary: regions, data classes, labels, project roles) import
+ * no other room; components never import the composition (platform/); the packs judge the
+ * program and so never import it (policies/lib/define.ts), only Google's facts; nothing but a
+ * test imports test/. Each entry: the files of a room, and the rooms they must not import.
+ */
+const ROOMS = [
+  "facts",
+  "vocabulary",
+  "components",
+  "platform",
+  "policies",
+  "harness",
+  "tools",
+  "tenantKeys",
+  "ciIdentities",
+  "test",
+];
+/** An import of `room` from anywhere (`./room/x`, `../../room`), or of the composition root `index`. */
+const roomImport = (room) => (room === "index" ? "^(\\.\\.?/)+index$" : `^(\\.\\.?/)+${room}(/|$)`);
+const restricted = (files, rooms, why) => ({
+  files,
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: rooms.map((room) => ({
+          regex: roomImport(room),
+          message: `${why}: ${room === "index" ? "index.ts" : `${room}/`} may not be imported here.`,
+        })),
+      },
+    ],
+  },
+});
+const above = (...allowed) => [...ROOMS, "index"].filter((room) => !allowed.includes(room));
+const ROOM_RULES = [
+  restricted(["facts/**/*.ts"], above("facts"), "Google's facts are a leaf: they import no other room"),
+  restricted(
+    ["vocabulary/**/*.ts"],
+    above("vocabulary"),
+    "The vocabulary is a leaf: it imports no other room",
+  ),
+  restricted(
+    ["components/**/*.ts"],
+    above("facts", "vocabulary", "components", "policies"),
+    "Components take the platform's decisions through their arguments",
+  ),
+  // The packs' own catalogue rooms are read by components until the catalogue has its own leaf room.
+  restricted(
+    ["policies/**/*.ts"],
+    above("facts", "policies"),
+    "Policies judge the program and never import it; only Google's facts are shared",
+  ),
+  restricted(
+    ["platform/**/*.ts", "index.ts", "tenantKeys/**/*.ts", "ciIdentities/**/*.ts"],
+    above("facts", "vocabulary", "components", "platform", "policies", "tenantKeys", "ciIdentities"),
+    "The program does not import the offline engine, the tools or the tests",
+  ),
+  restricted(
+    ["harness/**/*.ts"],
+    ["tools", "test"],
+    "The offline engine does not import the tools or the tests",
+  ),
+  restricted(["tools/**/*.ts"], ["test"], "Nothing but a test imports test/"),
+];
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "bin/**", "coverage/**", "**/*.js", "**/*.mjs"] },
   ...tseslint.configs.recommended,
@@ -28,4 +95,5 @@ export default tseslint.config(
       "@pulumi/no-output-instance-in-template-literal": "error",
     },
   },
+  ...ROOM_RULES,
 );

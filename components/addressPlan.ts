@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import { ALLOWED_REGIONS, Region } from "../platform/config/regions";
+import { ALLOWED_REGIONS, Region } from "../vocabulary/regions";
 
 /**
  * The address plan: a pure function from the stack's supernet to every range the networks use.

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
+import { Region } from "../vocabulary/regions";
 import { auditSinkFilter, bucketWriterCondition } from "./logFilters";
 
 export const AUDIT_BUCKET_ID = "audit-log";

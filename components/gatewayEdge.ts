@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { StandardLabels } from "../platform/labels";
+import { StandardLabels } from "../vocabulary/labels";
 
 /** Cloud Armor preconfigured WAF rule sets (https://cloud.google.com/armor/docs/waf-rules). */
 export const WAF_RULES = [

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
-import { StandardLabels } from "../platform/labels";
+import { Region } from "../vocabulary/regions";
+import { StandardLabels } from "../vocabulary/labels";
 
 /** The namespace a drill restores a workload's namespace into, beside the live one. */
 export const drillNamespace = (namespace: string): string => `${namespace}-restore-drill`;

@@ -1,8 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
-import { StandardLabels } from "../platform/labels";
+import { Region } from "../vocabulary/regions";
+import { StandardLabels } from "../vocabulary/labels";
 import { isRfc1918 } from "./addressPlan";
 
 export interface GkeClusterArgs {

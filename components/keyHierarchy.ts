@@ -2,8 +2,8 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { grantPropagation } from "./propagation";
-import { Region } from "../platform/config/regions";
-import { StandardLabels } from "../platform/labels";
+import { Region } from "../vocabulary/regions";
+import { StandardLabels } from "../vocabulary/labels";
 import {
   AgentRef,
   DESTROY_SCHEDULED_DURATION,

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
+import { Region } from "../vocabulary/regions";
 
 /**
  * Sizing of the emergency rotation of every tenant KEK (ENC-06). Rotating a key is two KMS

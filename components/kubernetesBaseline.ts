@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
+import { Region } from "../vocabulary/regions";
 import { GOOGLE_LB_RANGES, RESTRICTED_GOOGLE_APIS_RANGE } from "./network";
 import {
   GATEWAY_NAMESPACE,

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
+import { Region } from "../vocabulary/regions";
 
 /**
  * The auditors' one role: read the audit bucket's logs through its `_AllLogs` view, which Cloud

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
+import { Region } from "../vocabulary/regions";
 import { GATEWAY_NAMESPACE, regionalServiceName, regionWeights, WorkloadSpec } from "./workloads";
 
 export const GATEWAY_CLASS = "gke-l7-global-external-managed-mc";

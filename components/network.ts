@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
-import { StandardLabels } from "../platform/labels";
+import { Region } from "../vocabulary/regions";
+import { StandardLabels } from "../vocabulary/labels";
 import { NetworkPlan, parseNetwork } from "./addressPlan";
 
 /**

@@ -1,4 +1,4 @@
-import { DataClass } from "../platform/config/types";
+import { DataClass } from "../vocabulary/dataClass";
 
 export type DatabaseFlag = { name: string; value: string };
 

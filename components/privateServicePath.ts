@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
+import { Region } from "../vocabulary/regions";
 import { PRIVATE_SERVICE_PORT } from "./workloads";
 
 /** The status field the GKE controller writes the Compute service attachment's URL to. */

@@ -1,8 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ProjectFactory, ProjectIds } from "../platform/config/types";
-import { StandardLabels } from "../platform/labels";
+import { ProjectFactory, ProjectIds } from "../vocabulary/projects";
+import { StandardLabels } from "../vocabulary/labels";
 
 export type ProjectRole = keyof ProjectIds;
 export const PROJECT_ROLES: ProjectRole[] = ["platform", "cde", "kms", "logging"];

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
-import { StandardLabels } from "../platform/labels";
+import { StandardLabels } from "../vocabulary/labels";
 
 /**
  * How long Cloud Monitoring takes to learn a new log-based metric; an alert policy created

@@ -1,78 +1,11 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { SERVICE_AGENTS, ServiceAgentFact } from "../facts/google/serviceAgents";
 import { AgentService } from "./keyCatalogue";
 
 /** Agents beyond the key users: fleet and network controllers that act in the project. */
 export type ProjectAgent =
   AgentService | "multicluster-ingress" | "service-networking" | "gkebackup" | "cloudscheduler";
-
-/**
- * Each agent's API, address domain, and — for agents created here with ServiceIdentity — the
- * service-agent role Google would have granted had it created the agent itself
- * (https://cloud.google.com/iam/docs/service-agents; cloud-foundation-fabric
- * modules/project/service-agents.yaml, `role`).
- */
-export const AGENTS: Record<ProjectAgent, { api: string; domain: string; role?: string }> = {
-  "cloud-sql": {
-    api: "sqladmin.googleapis.com",
-    domain: "gcp-sa-cloud-sql.iam.gserviceaccount.com",
-    role: "roles/cloudsql.serviceAgent",
-  },
-  redis: {
-    api: "redis.googleapis.com",
-    domain: "cloud-redis.iam.gserviceaccount.com",
-    role: "roles/redis.serviceAgent",
-  },
-  gke: {
-    api: "container.googleapis.com",
-    domain: "container-engine-robot.iam.gserviceaccount.com",
-    role: "roles/container.serviceAgent",
-  },
-  "multicluster-ingress": {
-    api: "multiclusteringress.googleapis.com",
-    domain: "gcp-sa-multiclusteringress.iam.gserviceaccount.com",
-    role: "roles/multiclusteringress.serviceAgent",
-  },
-  "service-networking": {
-    api: "servicenetworking.googleapis.com",
-    domain: "service-networking.iam.gserviceaccount.com",
-    role: "roles/servicenetworking.serviceAgent",
-  },
-  // Secret Manager's agent needs no project role: it only encrypts with the keys granted to it.
-  "secret-manager": {
-    api: "secretmanager.googleapis.com",
-    domain: "gcp-sa-secretmanager.iam.gserviceaccount.com",
-  },
-  // Encrypts the repositories' images with their CMEK key (https://cloud.google.com/artifact-registry/docs/cmek).
-  "artifact-registry": {
-    api: "artifactregistry.googleapis.com",
-    domain: "gcp-sa-artifactregistry.iam.gserviceaccount.com",
-    role: "roles/artifactregistry.serviceAgent",
-  },
-  compute: { api: "compute.googleapis.com", domain: "compute-system.iam.gserviceaccount.com" },
-  // Encrypts the findings topic's messages with its key (https://cloud.google.com/pubsub/docs/cmek).
-  pubsub: {
-    api: "pubsub.googleapis.com",
-    domain: "gcp-sa-pubsub.iam.gserviceaccount.com",
-    role: "roles/pubsub.serviceAgent",
-  },
-  // Cloud Storage's agent encrypts the export buckets' objects; it exists once the project's
-  // service account is read (gcp.storage.getProjectServiceAccount: "created on first use").
-  storage: { api: "storage.googleapis.com", domain: "gs-project-accounts.iam.gserviceaccount.com" },
-  // Backup for GKE (fabric modules/project/service-agents.yaml: gkebackup, is_primary).
-  gkebackup: {
-    api: "gkebackup.googleapis.com",
-    domain: "gcp-sa-gkebackup.iam.gserviceaccount.com",
-    role: "roles/gkebackup.serviceAgent",
-  },
-  // Mints the OAuth token of the export job's service account (fabric: cloudscheduler, is_primary).
-  cloudscheduler: {
-    api: "cloudscheduler.googleapis.com",
-    domain: "gcp-sa-cloudscheduler.iam.gserviceaccount.com",
-    role: "roles/cloudscheduler.serviceAgent",
-  },
-  logging: { api: "logging.googleapis.com", domain: "gcp-sa-logging.iam.gserviceaccount.com" },
-};
 
 export interface ServiceAgentsArgs {
   /** Project whose agents these are. */
@@ -126,10 +59,11 @@ export class ServiceAgents extends pulumi.ComponentResource {
     const derived = (agent: ProjectAgent, after: pulumi.Output<string>) =>
       pulumi
         .all([args.projectNumber, after])
-        .apply(([number]) => `serviceAccount:service-${number}@${AGENTS[agent].domain}`);
+        .apply(([number]) => `serviceAccount:service-${number}@${SERVICE_AGENTS[agent].domain}`);
 
     for (const service of args.services) {
-      const agent = AGENTS[service];
+      // Each agent's API, domain and role are Google's facts (facts/google/serviceAgents.ts).
+      const agent: ServiceAgentFact = SERVICE_AGENTS[service];
       if (service === "logging") {
         // The project comes out of the Logging API's enablement: the read waits for it.
         const settings = gcp.logging.getProjectCmekSettingsOutput(

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../platform/config/regions";
-import { StandardLabels } from "../platform/labels";
+import { Region } from "../vocabulary/regions";
+import { StandardLabels } from "../vocabulary/labels";
 
 /** The custom role the exporter holds: start an export, and read the instance and its operations. */
 export const SQL_EXPORT_ROLE_ID = "qairopaySqlExport";

@@ -1,4 +1,4 @@
-import { DataClass } from "../platform/config/types";
+import { DataClass } from "../vocabulary/dataClass";
 
 /**
  * The workloads every cluster hosts, and what each may reach. The Kubernetes baseline, the

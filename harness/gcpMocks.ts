@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type { MockCallArgs, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime";
+import { agentOfApi, SERVICE_AGENTS, ServiceAgentName } from "../facts/google/serviceAgents";
 import { DeployedSeed, EMPTY_SEED } from "./deployedSeed";
 
 /**
@@ -16,22 +17,10 @@ export function mockProjectNumber(projectId: string): string {
   return String(100000000000 + (digest.readUInt32BE(0) % 899999999999));
 }
 
-/** Service-agent domains by API, from https://cloud.google.com/iam/docs/service-agents. */
-export const SERVICE_AGENT_DOMAINS: Record<string, string> = {
-  "sqladmin.googleapis.com": "gcp-sa-cloud-sql.iam.gserviceaccount.com",
-  "redis.googleapis.com": "cloud-redis.iam.gserviceaccount.com",
-  "container.googleapis.com": "container-engine-robot.iam.gserviceaccount.com",
-  "compute.googleapis.com": "compute-system.iam.gserviceaccount.com",
-  "logging.googleapis.com": "gcp-sa-logging.iam.gserviceaccount.com",
-  "storage.googleapis.com": "gs-project-accounts.iam.gserviceaccount.com",
-  "gkehub.googleapis.com": "gcp-sa-gkehub.iam.gserviceaccount.com",
-  "multiclusteringress.googleapis.com": "gcp-sa-multiclusteringress.iam.gserviceaccount.com",
-  "servicenetworking.googleapis.com": "service-networking.iam.gserviceaccount.com",
-  "secretmanager.googleapis.com": "gcp-sa-secretmanager.iam.gserviceaccount.com",
-  "pubsub.googleapis.com": "gcp-sa-pubsub.iam.gserviceaccount.com",
-  "gkebackup.googleapis.com": "gcp-sa-gkebackup.iam.gserviceaccount.com",
-  "cloudscheduler.googleapis.com": "gcp-sa-cloudscheduler.iam.gserviceaccount.com",
-};
+/** A service agent's address in a project: `service-<number>@<domain>` (facts/google/serviceAgents.ts). */
+function agentEmail(number: string, agent: ServiceAgentName): string {
+  return `service-${number}@${SERVICE_AGENTS[agent].domain}`;
+}
 
 type Inputs = Record<string, unknown>;
 /** What a resource's id and outputs are, given its inputs, its name and the project numbers in play. */
@@ -69,7 +58,7 @@ const computedByType: Record<string, Computed> = {
   }),
   "gcp:projects/service:Service": (i) => ({ id: `${str(i.project)}/${str(i.service)}` }),
   "gcp:projects/serviceIdentity:ServiceIdentity": (i, _n, num) => {
-    const email = `service-${num(str(i.project))}@${SERVICE_AGENT_DOMAINS[str(i.service)]}`;
+    const email = `service-${num(str(i.project))}@${agentOfApi(str(i.service))?.fact.domain}`;
     return {
       id: `projects/${str(i.project)}/services/${str(i.service)}`,
       outputs: { email, member: `serviceAccount:${email}` },
@@ -111,7 +100,7 @@ const computedByType: Record<string, Computed> = {
     outputs: {
       attestationAuthorityNote: {
         ...(i.attestationAuthorityNote as Inputs),
-        delegationServiceAccountEmail: `service-${num(str(i.project))}@gcp-sa-binaryauthorization.iam.gserviceaccount.com`,
+        delegationServiceAccountEmail: agentEmail(num(str(i.project)), "binary-authorization"),
       },
     },
   }),
@@ -208,7 +197,7 @@ Object.assign(computedByType, {
   "gcp:logging/projectSink:ProjectSink": (i: Inputs, _n: string, num: (id: string) => string) => ({
     id: `projects/${str(i.project)}/sinks/${str(i.name)}`,
     outputs: {
-      writerIdentity: `serviceAccount:service-${num(str(i.project))}@gcp-sa-logging.iam.gserviceaccount.com`,
+      writerIdentity: `serviceAccount:${agentEmail(num(str(i.project)), "logging")}`,
     },
   }),
   "gcp:logging/folderSink:FolderSink": (i: Inputs) => ({
@@ -375,15 +364,14 @@ const callsByToken: Record<
     id: `projects/${str(i.projectId)}`,
   }),
   "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": (i, _s, num) => {
-    const email = `service-${num(str(i.project))}@gs-project-accounts.iam.gserviceaccount.com`;
+    const email = agentEmail(num(str(i.project)), "storage");
     return { project: str(i.project), emailAddress: email, member: `serviceAccount:${email}`, id: email };
   },
   "gcp:logging/getProjectCmekSettings:getProjectCmekSettings": (i, seed, num) => ({
     project: str(i.project),
     name: `projects/${str(i.project)}/cmekSettings`,
     serviceAccountId:
-      seed.loggingCmekAccounts.get(str(i.project)) ??
-      `service-${num(str(i.project))}@gcp-sa-logging.iam.gserviceaccount.com`,
+      seed.loggingCmekAccounts.get(str(i.project)) ?? agentEmail(num(str(i.project)), "logging"),
     id: `projects/${str(i.project)}/cmekSettings`,
   }),
 };

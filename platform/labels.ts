@@ -1,12 +1,8 @@
-import { DataClass, PlatformConfig } from "./config/types";
+import { DataClass } from "../vocabulary/dataClass";
+import { StandardLabels } from "../vocabulary/labels";
+import { PlatformConfig } from "./config/types";
 
-/** The labels every labelled resource carries (control GOV-02). */
-export interface StandardLabels {
-  env: string;
-  "data-class": DataClass;
-  owner: string;
-  [key: string]: string;
-}
+export type { StandardLabels };
 
 export function standardLabels(
   config: Pick<PlatformConfig, "environment" | "owner">,

@@ -332,7 +332,7 @@ export const CONTROLS: Control[] = [
     id: "RES-04",
     kind: "T",
     text: "Failing over is a configuration change (primaryRegion) that replaces no stateful resource.",
-    implementedBy: ["components/postgresCluster.ts", "components/replaceFields.ts"],
+    implementedBy: ["components/postgresCluster.ts", "facts/google/replaceFields.ts"],
     provenBy: ["test/failover.test.ts"],
   },
   {

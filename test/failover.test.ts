@@ -1,4 +1,4 @@
-import { REPLACE_FIELDS, valueAtPath } from "../components/replaceFields";
+import { REPLACE_FIELDS, valueAtPath } from "../facts/google/replaceFields";
 import type { OfflineRun } from "../harness/run";
 import { named, planStack } from "./helpers/plan";
 

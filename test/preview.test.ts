@@ -1,5 +1,5 @@
 import { CapturedResource, isCloudResource, shortUrn } from "../harness/model";
-import { IMMUTABLE_FIELDS, REPLACE_FIELDS } from "../components/replaceFields";
+import { IMMUTABLE_FIELDS, REPLACE_FIELDS } from "../facts/google/replaceFields";
 import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
 import { CUSTOM_CONSTRAINTS } from "../policies/org-constraints/customConstraints";
 import { rehearseDestroy } from "../harness/preview/destroy";

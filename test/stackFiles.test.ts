@@ -49,7 +49,7 @@ describe("committed stack files, validated as the Pulumi CLI validates them (pkg
   });
 
   test("the generator flags a secret only when it has no default (an optional secret would break the stacks)", () => {
-    const keys: Record<string, ConfigKeySpec> = {
+    const keys: Record<string, Omit<ConfigKeySpec, "schema">> = {
       optional: { type: "string", description: "d", default: "", secret: true },
       required: { type: "string", description: "d", secret: true },
     };

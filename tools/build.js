@@ -14,6 +14,8 @@ const MANIFEST = path.join(OUT, ".build-manifest.json");
 /** What runs: everything tsconfig.json includes, except the test files themselves. */
 const SOURCE_ROOTS = [
   "index.ts",
+  "facts",
+  "vocabulary",
   "components",
   "platform",
   "tenantKeys",

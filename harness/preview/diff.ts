@@ -1,5 +1,5 @@
 import { CapturedResource, isCloudResource } from "../model";
-import { IMMUTABLE_FIELDS, REPLACE_FIELDS } from "../../components/replaceFields";
+import { IMMUTABLE_FIELDS, REPLACE_FIELDS } from "../../facts/google/replaceFields";
 import { plain, UNDECRYPTED_SECRET } from "../deployment";
 
 export type ChangeOp = "create" | "update" | "replace" | "delete" | "same";

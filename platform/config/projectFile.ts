@@ -12,7 +12,10 @@ import { CONFIG_KEYS, ConfigKeySpec } from "./keys";
  * therefore declared without the flag, and the program refuses a plaintext value for it itself
  * (platform/config/read.ts, `secretProblems`).
  */
-export function projectConfigSection(keys: Record<string, ConfigKeySpec> = CONFIG_KEYS) {
+/** What Pulumi.yaml declares of a key; its validation rule stays with the program. */
+type DeclaredKey = Pick<ConfigKeySpec, "type" | "description" | "default" | "secret">;
+
+export function projectConfigSection(keys: Record<string, DeclaredKey> = CONFIG_KEYS) {
   const config: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(keys)) {
     config[key] = {

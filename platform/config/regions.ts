@@ -1,3 +1,3 @@
-/** The only regions the platform may run in (control REG-01), in address-plan slot order. */
-export const ALLOWED_REGIONS = ["us-central1", "us-east1"] as const;
-export type Region = (typeof ALLOWED_REGIONS)[number];
+// The regions are vocabulary every room shares; kept here so the platform's imports read on.
+export { ALLOWED_REGIONS } from "../../vocabulary/regions";
+export type { Region } from "../../vocabulary/regions";

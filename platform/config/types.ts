@@ -1,22 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "./regions";
+import { Region } from "../../vocabulary/regions";
 import { Tenant } from "./tenants";
 
-export type DataClass = "tenant" | "cardholder" | "none";
+import { DataClass } from "../../vocabulary/dataClass";
+import { ProjectFactory, ProjectIds } from "../../vocabulary/projects";
 
-export interface ProjectIds {
-  platform: string;
-  cde: string;
-  kms: string;
-  logging: string;
-}
-
-/** Where new projects go; absent when the stack adopts existing projects. */
-export interface ProjectFactory {
-  organizationId?: string;
-  folderId?: string;
-  billingAccount: string;
-}
+// Vocabulary shared with components/ (which never import platform/), re-exported for the platform.
+export type { DataClass, ProjectFactory, ProjectIds };
 
 /** The validated configuration of one stack, read once in `index.ts` and passed down. */
 export interface PlatformConfig {

@@ -12,7 +12,9 @@ import type * as pulumi from "@pulumi/pulumi";
  * Policies judge the program; they never import its values (components/, platform/). A fact
  * such as Google's load-balancer ranges or the cross-tenant marker therefore appears once on each
  * side on purpose: a policy that read the component's constant would approve the component's
- * own mistake, and the packs must also judge stacks exported from elsewhere.
+ * own mistake, and the packs must also judge stacks exported from elsewhere. Google's own facts
+ * (facts/google/: who a service agent is, where a type names its CMEK key) are not decisions of
+ * the platform: the packs read them from the same leaf as the program, so the two cannot drift.
  */
 
 /** Where every policy's documentation lives: the generated control map. */

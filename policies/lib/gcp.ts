@@ -1,5 +1,6 @@
 /** Small readers of Google resource shapes shared by the policies. */
 import { PolicyResource } from "@pulumi/policy";
+import { agentOfDomain, parseAgent, ServiceAgentName } from "../../facts/google/serviceAgents";
 
 export const ALLOWED_REGIONS = ["us-central1", "us-east1"];
 export const MAX_ROTATION_SECONDS = 7776000;
@@ -34,31 +35,16 @@ export function flagValue(flags: unknown, name: string): string | undefined {
   return flag ? String((flag as { value?: unknown }).value) : undefined;
 }
 
-/** Service-agent e-mail domains by service (https://cloud.google.com/iam/docs/service-agents). */
-export const AGENT_DOMAINS = {
-  "cloud-sql": "gcp-sa-cloud-sql.iam.gserviceaccount.com",
-  redis: "cloud-redis.iam.gserviceaccount.com",
-  gke: "container-engine-robot.iam.gserviceaccount.com",
-  compute: "compute-system.iam.gserviceaccount.com",
-  logging: "gcp-sa-logging.iam.gserviceaccount.com",
-  storage: "gs-project-accounts.iam.gserviceaccount.com",
-  "artifact-registry": "gcp-sa-artifactregistry.iam.gserviceaccount.com",
-  // Secret Manager encrypts each replica with its key as this agent
-  // (https://cloud.google.com/secret-manager/docs/cmek).
-  "secret-manager": "gcp-sa-secretmanager.iam.gserviceaccount.com",
-  // Pub/Sub encrypts a CMEK topic's messages as this agent (https://cloud.google.com/pubsub/docs/cmek).
-  pubsub: "gcp-sa-pubsub.iam.gserviceaccount.com",
-} as const;
-
-export type AgentKind = keyof typeof AGENT_DOMAINS;
-
-/** `serviceAccount:service-123@gcp-sa-cloud-sql...` → { kind: "cloud-sql", projectNumber: "123" }. */
-export function parseServiceAgent(member: unknown): { kind: AgentKind; projectNumber: string } | undefined {
-  if (typeof member !== "string") return undefined;
-  const m = /^serviceAccount:service-(\d+)@(.+)$/.exec(member);
-  if (!m) return undefined;
-  const kind = (Object.keys(AGENT_DOMAINS) as AgentKind[]).find((k) => AGENT_DOMAINS[k] === m[2]);
-  return kind ? { kind, projectNumber: m[1] } : undefined;
+/**
+ * `serviceAccount:service-123@gcp-sa-cloud-sql...` → { kind: "cloud-sql", projectNumber: "123" }: an
+ * agent of Google's one table (facts/google/serviceAgents.ts), in either address form Google uses.
+ */
+export function parseServiceAgent(
+  member: unknown,
+): { kind: ServiceAgentName; projectNumber: string } | undefined {
+  const address = parseAgent(member);
+  const agent = address && agentOfDomain(address.domain);
+  return agent ? { kind: agent.name, projectNumber: address.number } : undefined;
 }
 
 /**

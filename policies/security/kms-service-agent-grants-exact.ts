@@ -1,74 +1,10 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
-import { AGENT_DOMAINS, AgentKind, parseKeyId, parseKeyRingId, parseServiceAgent } from "../lib/gcp";
+import { CMEK_KEY_PATHS, cmekKeysOf } from "../../facts/google/cmekKeyPaths";
+import { SERVICE_AGENTS, ServiceAgentName } from "../../facts/google/serviceAgents";
+import { parseKeyId, parseKeyRingId, parseServiceAgent } from "../lib/gcp";
 
 const KEY_USER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
-
-/** Where each kind of resource names its CMEK key, and which agent encrypts with it. */
-const KEY_CONSUMERS: { type: string; agent: AgentKind; keys: (p: Record<string, unknown>) => unknown[] }[] = [
-  {
-    type: "gcp:sql/databaseInstance:DatabaseInstance",
-    agent: "cloud-sql",
-    keys: (p) => [p.encryptionKeyName],
-  },
-  { type: "gcp:redis/instance:Instance", agent: "redis", keys: (p) => [p.customerManagedKey] },
-  {
-    type: "gcp:container/cluster:Cluster",
-    agent: "gke",
-    keys: (p) => [(p.databaseEncryption as { keyName?: unknown } | undefined)?.keyName],
-  },
-  {
-    type: "gcp:container/cluster:Cluster",
-    agent: "compute",
-    keys: (p) => [
-      (p.nodeConfig as { bootDiskKmsKey?: unknown } | undefined)?.bootDiskKmsKey,
-      (p.clusterAutoscaling as { autoProvisioningDefaults?: { bootDiskKmsKey?: unknown } } | undefined)
-        ?.autoProvisioningDefaults?.bootDiskKmsKey,
-    ],
-  },
-  {
-    type: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
-    agent: "logging",
-    keys: (p) => [(p.cmekSettings as { kmsKeyName?: unknown } | undefined)?.kmsKeyName],
-  },
-  {
-    type: "gcp:artifactregistry/repository:Repository",
-    agent: "artifact-registry",
-    keys: (p) => [p.kmsKeyName],
-  },
-  {
-    type: "gcp:secretmanager/secret:Secret",
-    agent: "secret-manager",
-    keys: (p) =>
-      (
-        (
-          p.replication as {
-            userManaged?: { replicas?: { customerManagedEncryption?: { kmsKeyName?: unknown } }[] };
-          }
-        )?.userManaged?.replicas ?? []
-      ).map((r) => r.customerManagedEncryption?.kmsKeyName),
-  },
-  {
-    type: "gcp:pubsub/topic:Topic",
-    agent: "pubsub",
-    keys: (p) => [p.kmsKeyName],
-  },
-  // A Backup for GKE plan's key is used by the cluster's GKE agent, "agent_robot"
-  // (https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/concepts/about-cmek).
-  {
-    type: "gcp:gkebackup/backupPlan:BackupPlan",
-    agent: "gke",
-    keys: (p) => [
-      (p.backupConfig as { encryptionKey?: { gcpKmsEncryptionKey?: unknown } } | undefined)?.encryptionKey
-        ?.gcpKmsEncryptionKey,
-    ],
-  },
-  {
-    type: "gcp:storage/bucket:Bucket",
-    agent: "storage",
-    keys: (p) => [(p.encryption as { defaultKmsKeyName?: unknown } | undefined)?.defaultKmsKeyName],
-  },
-];
 
 /**
  * The other direction: every key a resource names is granted to its project's agent of that service
@@ -95,35 +31,32 @@ function missingGrants(resources: PolicyResource[]): Finding[] {
     granted.set(key, new Set([...(granted.get(key) ?? []), ...members]));
   }
   const findings: Finding[] = [];
-  for (const consumer of KEY_CONSUMERS) {
-    for (const r of resources.filter((x) => x.type === consumer.type)) {
-      for (const key of consumer.keys(r.props)) {
-        if (typeof key !== "string" || !parseKeyId(key)) continue;
-        const number = numbers.get(String(r.props.project));
-        const holders = [...(granted.get(key) ?? [])].map(parseServiceAgent);
-        const ok = holders.some((a) => a?.kind === consumer.agent && (!number || a.projectNumber === number));
-        if (!ok)
-          findings.push({
-            urn: r.urn,
-            problem: `the ${consumer.agent} agent of ${String(r.props.project)}${number ? ` (service-${number}@${AGENT_DOMAINS[consumer.agent]})` : ""} holds no ${KEY_USER_ROLE} on ${key}, which this resource encrypts with: the service cannot use the key`,
-            fix: "grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it",
-          });
-      }
+  for (const r of resources) {
+    // Where each type names its key and whose agent uses it: facts/google/cmekKeyPaths.ts.
+    for (const { key, use } of cmekKeysOf(r.type, r.props)) {
+      if (!parseKeyId(key)) continue;
+      const number = numbers.get(String(r.props.project));
+      const holders = [...(granted.get(key) ?? [])].map(parseServiceAgent);
+      const ok = holders.some((a) => a?.kind === use.agent && (!number || a.projectNumber === number));
+      if (!ok)
+        findings.push({
+          urn: r.urn,
+          problem: `the ${use.agent} agent of ${String(r.props.project)}${number ? ` (service-${number}@${SERVICE_AGENTS[use.agent].domain})` : ""} holds no ${KEY_USER_ROLE} on ${key}, which this resource encrypts with: the service cannot use the key`,
+          fix: "grant the agent the role on that key with a CryptoKeyIAMMember, and depend on it",
+        });
     }
   }
   return findings;
 }
 
 /** Keys each agent kind actually uses, from the resources in the stack. */
-export function keysUsedByAgent(resources: PolicyResource[]): Map<AgentKind, Set<string>> {
-  const used = new Map<AgentKind, Set<string>>();
-  for (const consumer of KEY_CONSUMERS) {
-    for (const r of resources.filter((x) => x.type === consumer.type)) {
-      for (const key of consumer.keys(r.props)) {
-        if (typeof key !== "string" || !parseKeyId(key)) continue;
-        if (!used.has(consumer.agent)) used.set(consumer.agent, new Set());
-        used.get(consumer.agent)?.add(key);
-      }
+export function keysUsedByAgent(resources: PolicyResource[]): Map<ServiceAgentName, Set<string>> {
+  const used = new Map<ServiceAgentName, Set<string>>();
+  for (const r of resources.filter((x) => x.type in CMEK_KEY_PATHS)) {
+    for (const { key, use } of cmekKeysOf(r.type, r.props)) {
+      if (!parseKeyId(key)) continue;
+      if (!used.has(use.agent)) used.set(use.agent, new Set());
+      used.get(use.agent)?.add(key);
     }
   }
   return used;

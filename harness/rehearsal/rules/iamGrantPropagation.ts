@@ -1,9 +1,11 @@
+import { cmekKeysOf } from "../../../facts/google/cmekKeyPaths";
+import { SERVICE_AGENTS } from "../../../facts/google/serviceAgents";
 import { CapturedResource } from "../../model";
 import { plain } from "../../deployment";
 import { PROPAGATION_SECONDS } from "../facts/propagation";
 import { grantMembers, isGrant, projectName, waitBetween } from "../lookup";
 import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
-import { CMEK_USES, keyGrants, valuesAt } from "./cmekGrantBeforeUse";
+import { keyGrants } from "./cmekGrantBeforeUse";
 
 const JOB = "kubernetes:batch/v1:Job";
 const KSA = "kubernetes:core/v1:ServiceAccount";
@@ -22,13 +24,11 @@ function keyUses(ctx: RehearsalContext): Use[] {
   const uses: Use[] = [];
   for (const r of ctx.resources) {
     const project = projectName(ctx, r) ?? "";
-    for (const use of CMEK_USES[r.type] ?? []) {
-      for (const key of valuesAt(plain(r.inputs), use.path.split("."))) {
-        if (typeof key !== "string" || !key) continue;
-        const grants = keyGrants(ctx, key, use.agentDomain, project);
-        if (grants.length)
-          uses.push({ user: r, grants, what: `its agent's grant on ${key}`, ordersItself: false });
-      }
+    for (const { key, use } of cmekKeysOf(r.type, plain(r.inputs))) {
+      if (!use.usedAtCreate) continue;
+      const grants = keyGrants(ctx, key, SERVICE_AGENTS[use.agent].domain, project);
+      if (grants.length)
+        uses.push({ user: r, grants, what: `its agent's grant on ${key}`, ordersItself: false });
     }
   }
   return uses;

@@ -1,4 +1,4 @@
-import { parseAgent, SERVICE_AGENTS } from "../facts/serviceAgents";
+import { agentOfDomain, parseAgent } from "../../../facts/google/serviceAgents";
 import { apiProblem, grantMembers, isGrant } from "../lookup";
 import { Finding, label, RehearsalRule } from "../model";
 
@@ -22,12 +22,12 @@ export const serviceAgentExists: RehearsalRule = {
       for (const member of grantMembers(grant)) {
         const agent = parseAgent(member);
         if (!agent) continue;
-        const fact = SERVICE_AGENTS[agent.domain];
+        const fact = agentOfDomain(agent.domain)?.fact;
         if (!fact) {
           push(
             grant.urn,
             "warning",
-            `${label(grant)} grants to ${agent.email}, a service agent the model does not know: add its domain to harness/rehearsal/facts/serviceAgents.ts`,
+            `${label(grant)} grants to ${agent.email}, a service agent the model does not know: add it to facts/google/serviceAgents.ts`,
           );
           continue;
         }

@@ -1,5 +1,5 @@
 import { apiFactOf } from "../facts/apis";
-import { AGENT_BEFORE_FIRST_USE, SERVICE_AGENTS } from "../facts/serviceAgents";
+import { AGENT_BEFORE_FIRST_USE, agentOfApi } from "../../../facts/google/serviceAgents";
 import { grantMembers, projectName } from "../lookup";
 import { isCloudResource } from "../../model";
 import { Finding, label, RehearsalRule } from "../model";
@@ -36,9 +36,9 @@ export const serviceAgentRole: RehearsalRule = {
     for (const identity of identities) {
       const api = String(identity.inputs.service);
       const project = String(identity.inputs.project);
-      const [domain, fact] = Object.entries(SERVICE_AGENTS).find(([, f]) => f.api === api) ?? [];
+      const fact = agentOfApi(api)?.fact;
       if (!fact?.role) continue;
-      const address = `serviceAccount:service-${numberOf.get(project) ?? "?"}@${domain}`;
+      const address = `serviceAccount:service-${numberOf.get(project) ?? "?"}@${fact.domain}`;
       const grants = ctx.resources.filter(
         (g) =>
           g.type === PROJECT_GRANT &&
