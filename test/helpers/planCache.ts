@@ -12,9 +12,11 @@ import { isAlive } from "../../tools/cli/runLock";
  * test/globalSetup.js makes one directory per `jest` run (QAIROPAY_PLAN_CACHE, removed by
  * test/globalTeardown.js), so a plan is computed once per run and configuration, by whichever
  * worker asks first, from the code as it is in that run: an edited source is never served stale.
- * Each caller gets its own deserialized copy (v8's structured clone, which keeps `undefined`
- * values and the secret signature), so no test sees another's mutations. Without the variable
- * (the helper used outside jest) every call plans afresh.
+ * Each caller gets its own copy (v8's serializer, which keeps the `undefined` values JSON drops,
+ * then rebuilt in the test's own realm: v8.deserialize makes objects of Node's main context, whose
+ * Object and Array are not those of the jest sandbox the test runs in, so `instanceof` and
+ * toStrictEqual would tell them apart from a live plan's); no test sees another's mutations.
+ * Without the variable (the helper used outside jest) every call plans afresh.
  */
 export async function cachedPlan(config: StackConfig): Promise<OfflineRun> {
   const dir = process.env.QAIROPAY_PLAN_CACHE;
@@ -48,11 +50,27 @@ export async function cachedPlan(config: StackConfig): Promise<OfflineRun> {
 /** The cached plan, waiting while another live worker holds the lock on it; undefined when there is none. */
 async function awaitResult(file: string, lock: string): Promise<OfflineRun | undefined> {
   for (;;) {
-    if (fs.existsSync(file)) return deserialize(fs.readFileSync(file)) as OfflineRun;
+    if (fs.existsSync(file)) return inThisRealm(deserialize(fs.readFileSync(file))) as OfflineRun;
     const holder = Number(readIfExists(lock));
     if (!holder || holder === process.pid || !isAlive(holder)) return undefined;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A deep copy made of this realm's objects and arrays; a plan holds nothing else (JSON values and undefined). */
+function inThisRealm(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) out.push(inThisRealm(item));
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== null && proto.constructor?.name !== "Object")
+    throw new Error(`plan cache: a ${proto.constructor?.name} in a plan cannot be copied faithfully`);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = inThisRealm(item);
+  return out;
 }
 
 function readIfExists(file: string): string | undefined {
