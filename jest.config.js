@@ -5,6 +5,7 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   globalSetup: "<rootDir>/test/globalSetup.js",
+  globalTeardown: "<rootDir>/test/globalTeardown.js",
   reporters: ["default", "<rootDir>/test/summaryReporter.js"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 60000,

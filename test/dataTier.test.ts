@@ -1,13 +1,13 @@
 import { iamDatabaseUser } from "../components/databaseMigration";
 import { mockProjectNumber } from "../harness/gcpMocks";
 import { LABEL_FIELDS } from "../policies/security/gcp-resource-standard-labels";
-import { OfflineRun, runOffline } from "../harness/run";
-import { named, ofType, planStack, prodAsOperated, sorted, T } from "./helpers/plan";
+import { OfflineRun } from "../harness/run";
+import { named, ofType, planConfig, planStack, prodAsOperated, sorted, T } from "./helpers/plan";
 
 let prod: OfflineRun;
 beforeAll(async () => {
   // With the PagerDuty key set, as prod runs: its secret lives in Secret Manager too.
-  prod = await runOffline(prodAsOperated());
+  prod = await planConfig(prodAsOperated());
 });
 
 const sqlAgent = (project: string) =>

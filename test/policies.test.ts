@@ -6,15 +6,14 @@ import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { planCiIdentities } from "../tools/ciIdentitiesPlan";
 import { CASES } from "./cases/policyCases";
 import { addResource, removeResource, urnOf, violationsOf } from "./helpers/mutate";
-import { runOffline } from "../harness/run";
-import { planStack, planTenantShard, prodAsOperated } from "./helpers/plan";
+import { planConfig, planStack, planTenantShard, prodAsOperated } from "./helpers/plan";
 
 let prod: CapturedResource[];
 let prodShard: CapturedResource[];
 let ciProd: CapturedResource[];
 beforeAll(async () => {
   // With the PagerDuty key set, as prod runs: the Secret Manager cases need its secret.
-  prod = (await runOffline(prodAsOperated())).resources;
+  prod = (await planConfig(prodAsOperated())).resources;
   prodShard = (await planTenantShard("prod")).resources;
   ciProd = (await planCiIdentities("prod")).resources;
 });

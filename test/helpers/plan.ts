@@ -1,10 +1,19 @@
-import { OfflineRun, runOffline } from "../../harness/run";
+import { OfflineRun } from "../../harness/run";
 import { CapturedResource } from "../../harness/model";
 import { loadStack, StackConfig } from "../../harness/stackFile";
+import { cachedPlan } from "./planCache";
 
-/** Plans a stack file under stacks/, with optional overrides of `qairopay-platform:` keys. */
+/**
+ * Plans a stack file under stacks/, with optional overrides of `qairopay-platform:` keys; once per
+ * `jest` run and configuration (planCache.ts), each caller getting its own copy.
+ */
 export async function planStack(stack: string, overrides: Record<string, unknown> = {}): Promise<OfflineRun> {
-  return runOffline(withOverrides(loadStack(stack), overrides));
+  return cachedPlan(withOverrides(loadStack(stack), overrides));
+}
+
+/** Plans a stack configuration as runOffline does, once per `jest` run (planCache.ts). */
+export async function planConfig(config: StackConfig): Promise<OfflineRun> {
+  return cachedPlan(config);
 }
 
 export function withOverrides(config: StackConfig, overrides: Record<string, unknown>): StackConfig {

@@ -5,7 +5,11 @@
 // sdk/nodejs/cmd/pulumi-language-nodejs/main.go, constructArguments and execRuntime), against an
 // in-process engine and resource monitor that answer at once with the harness's Google mocks.
 // Measures the time to the first registration of a program resource (the root Stack is
-// registered before the program is even loaded) and the program's peak RSS.
+// registered before the program is even loaded), to the last one (what `pulumi preview` waits
+// for), and the program's peak RSS. The strict monitor answers as little as an engine may: every
+// feature unsupported and an empty object (no id, no outputs) for every registration, as a
+// preview of resources yet to be created gets them, so nothing the program does can lean on the
+// mocks' answers.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -26,6 +30,7 @@ const structproto = require("google-protobuf/google/protobuf/struct_pb");
 
 export interface StartupSample {
   firstRegistrationMs: number;
+  lastRegistrationMs: number;
   registrations: number;
   peakMb: number;
   exitCode: number | null;
@@ -56,11 +61,15 @@ function peakRssMb(pid: number | undefined): number {
   }
 }
 
-export function measureLanguageHostStart(stack: string): Promise<StartupSample> {
+export function measureLanguageHostStart(
+  stack: string,
+  { strict = false }: { strict?: boolean } = {},
+): Promise<StartupSample> {
   const mocks = new GcpMocks();
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
   let first = NaN;
+  let last = NaN;
   let registrations = 0;
   let peakMb = 0;
   let child: ReturnType<typeof spawn> | undefined;
@@ -75,16 +84,26 @@ export function measureLanguageHostStart(stack: string): Promise<StartupSample> 
     supportsFeature: (c: any, cb: any) => {
       const response = new resproto.SupportsFeatureResponse();
       response.setHassupport(
-        ["secrets", "resourceReferences", "deletedWith", "aliasSpecs"].includes(c.request.getId()),
+        !strict && ["secrets", "resourceReferences", "deletedWith", "aliasSpecs"].includes(c.request.getId()),
       );
       ok(cb, response);
     },
     registerResource: (c: any, cb: any) => {
       const req = c.request;
       registrations++;
-      if (req.getType() !== "pulumi:pulumi:Stack" && Number.isNaN(first)) {
-        first = elapsed();
-        peakMb = Math.max(peakMb, peakRssMb(child?.pid));
+      if (req.getType() !== "pulumi:pulumi:Stack") {
+        last = elapsed();
+        if (Number.isNaN(first)) {
+          first = last;
+          peakMb = Math.max(peakMb, peakRssMb(child?.pid));
+        }
+      }
+      const urn = `urn:pulumi:${stack}::${PROJECT_NAME}::${req.getType()}::${req.getName()}`;
+      if (strict) {
+        const empty = new resproto.RegisterResourceResponse();
+        empty.setUrn(urn);
+        empty.setObject(structproto.Struct.fromJavaScript({}));
+        return ok(cb, empty);
       }
       const inputs = req.getObject()?.toJavaScript() ?? {};
       const result = mocks.newResource({
@@ -96,7 +115,7 @@ export function measureLanguageHostStart(stack: string): Promise<StartupSample> 
         id: req.getImportid(),
       } as any);
       const response = new resproto.RegisterResourceResponse();
-      response.setUrn(`urn:pulumi:${stack}::${PROJECT_NAME}::${req.getType()}::${req.getName()}`);
+      response.setUrn(urn);
       response.setId(req.getCustom() ? ((result as any).id ?? req.getName()) : "");
       response.setObject(
         structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify((result as any).state ?? {}))),
@@ -141,7 +160,13 @@ export function measureLanguageHostStart(stack: string): Promise<StartupSample> 
           server.forceShutdown();
           if (Number.isNaN(first))
             return reject(new Error(`the program registered nothing (exit ${code}):\n${stderr}`));
-          resolve({ firstRegistrationMs: first, registrations, peakMb, exitCode: code });
+          resolve({
+            firstRegistrationMs: first,
+            lastRegistrationMs: last,
+            registrations,
+            peakMb,
+            exitCode: code,
+          });
         });
       },
     );
@@ -149,7 +174,7 @@ export function measureLanguageHostStart(stack: string): Promise<StartupSample> 
 }
 
 if (require.main === module) {
-  measureLanguageHostStart(process.argv[2] ?? "staging").then(
+  measureLanguageHostStart(process.argv[2] ?? "staging", { strict: process.argv[3] === "--strict" }).then(
     (s) => process.stdout.write(JSON.stringify(s) + "\n"),
     (e) => {
       process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

@@ -37,6 +37,20 @@ export interface Instance {
 }
 
 const asRoot = process.getuid?.() === 0;
+
+/**
+ * Set by the test suite (test/globalSetup.js), never by the drill: the servers skip flushing to
+ * disk (initdb and pg_basebackup --no-sync, fsync off), sparing the tests a disk shared with
+ * everything else. That matters only if the operating system crashes, which no drill simulates
+ * (they kill server processes). https://www.postgresql.org/docs/15/non-durability.html: "Except as
+ * noted below, durability is still guaranteed in case of a crash of the database software" ...
+ * "Turn off fsync; there is no need to flush data to disk." Left alone: synchronous_commit ("does
+ * risk transaction loss ... in case of a crash of the database", the drills' RPO) and
+ * full_page_writes, which pg_rewind requires on (its documentation: "full_page_writes must also be
+ * set to on").
+ */
+const NO_SYNC = process.env.QAIROPAY_PG_TEST_NO_SYNC === "1";
+const NO_SYNC_PROGRAMS = new Set(["initdb", "pg_basebackup"]);
 const WORK_PREFIX = "qairopay-drill-";
 const OWNER_FILE = "owner.pid";
 
@@ -61,6 +75,7 @@ export class LocalPostgres {
 
   /** Runs a PostgreSQL program as the server's owner; its output on failure names the step. */
   run(program: string, args: string[]): string {
+    if (NO_SYNC && NO_SYNC_PROGRAMS.has(program)) args = ["--no-sync", ...args];
     return runAsServerOwner(program, args, this.binDir);
   }
 
@@ -111,6 +126,7 @@ export class LocalPostgres {
   }
 
   start(instance: Instance): void {
+    if (NO_SYNC) this.appendConfig(instance, { fsync: "off" });
     const log = path.join(this.workDir, `${instance.name}.log`);
     try {
       this.run("pg_ctl", ["-D", instance.dataDir, "-l", log, "-w", "-t", "60", "start"]);
