@@ -8,6 +8,7 @@ import {
   parseArguments,
   positiveNumber,
   writeOut,
+  verboseOption,
 } from "./cli/exitCodes";
 import { loadPlatformConfig } from "./cli/stackConfig";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
@@ -25,6 +26,7 @@ import {
 import { runImmutableRestore } from "./drill/immutableRestore";
 import { renderCloudSqlRestore, renderDrill, renderImmutableRestore, renderRestore } from "./drill/report";
 import { runRestoreRehearsal } from "./drill/restoreRehearsal";
+import { runCommand } from "./cli/crash";
 
 /** Exit code when a drill ran but missed an objective or found the data wrong. */
 const EXIT_DRILL_FAILED = 1;
@@ -67,6 +69,7 @@ const program = new Command("drill")
   .option("--operator <principal>", "with --execute: your IAM principal, the Data API's database user")
   .option("--keep", "with --execute: keep the scratch instance (the next run deletes it)")
   .option("--json", "print JSON instead of text")
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -210,10 +213,4 @@ async function restoreInGoogle(
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`drill failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("drill", main);

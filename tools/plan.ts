@@ -14,6 +14,7 @@ import {
   failInput,
   formatOption,
   writeOut,
+  verboseOption,
 } from "./cli/exitCodes";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
@@ -25,6 +26,7 @@ import {
   renderRehearsalMarkdown,
   renderRehearsalText,
 } from "./cli/rehearsalReport";
+import { runCommand } from "./cli/crash";
 
 const program = new Command("plan")
   .description(
@@ -45,6 +47,7 @@ const program = new Command("plan")
     "--policy-config <file>",
     "policy configuration (default: policies/config/<stack>.json when present)",
   )
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -116,10 +119,4 @@ async function main(): Promise<number> {
   return violations.some(isMandatory) || hasRehearsalError(rehearsal) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`plan failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("plan", main);

@@ -11,8 +11,10 @@ import {
   failInput,
   formatOption,
   writeOut,
+  verboseOption,
 } from "./cli/exitCodes";
 import { renderMarkdown, renderViolationsText } from "./cli/report";
+import { runCommand } from "./cli/crash";
 
 const program = new Command("policy")
   .description(
@@ -25,6 +27,7 @@ const program = new Command("policy")
     "policy configuration (pulumi --policy-pack-config format; default: policies/config/<stack>.json of the export's stack, when present)",
   )
   .addOption(formatOption())
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -59,10 +62,4 @@ async function main(): Promise<number> {
   return violations.some(isMandatory) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`policy failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("policy", main);

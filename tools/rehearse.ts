@@ -16,6 +16,7 @@ import {
   formatOption,
   parseArguments,
   writeOut,
+  verboseOption,
 } from "./cli/exitCodes";
 import {
   declaredPrerequisites,
@@ -28,6 +29,7 @@ import {
   renderRehearsalMarkdown,
   renderRehearsalText,
 } from "./cli/rehearsalReport";
+import { runCommand } from "./cli/crash";
 
 const program = new Command("rehearse")
   .description(
@@ -53,6 +55,7 @@ const program = new Command("rehearse")
     'print JSON: { "findings": [ { rule, urn, severity, message } ], "changes"?: [ { urn, op, fields } ], "prerequisites": [ { id, what, verify } ] }',
   )
   .addOption(formatOption())
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -150,10 +153,4 @@ async function main(): Promise<number> {
   return hasRehearsalError(findings) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`rehearse failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("rehearse", main);
