@@ -1,7 +1,12 @@
 import * as fs from "fs";
 import { Command } from "commander";
 import { toDeployment } from "../harness/deployment";
-import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
+import {
+  describePolicyConfiguration,
+  PolicyConfigError,
+  readPolicyConfig,
+  stackPolicyConfigFile,
+} from "../harness/policyConfig";
 import { isMandatory } from "../harness/policyEvaluator";
 import { evaluateStackPolicies, REPORTED_PACKS } from "../harness/stackPolicies";
 import { runOffline } from "../harness/run";
@@ -39,7 +44,7 @@ const program = new Command("plan")
   )
   .option(
     "--json",
-    "print JSON: { stack, resources, violations, rehearsal, prerequisites } (same as --format json)",
+    "print JSON: { stack, resources, violations, rehearsal, prerequisites, policyConfiguration } (same as --format json)",
   )
   .addOption(formatOption())
   .option("--export-state <file>", "also write the plan as a `pulumi stack export` (version 3) file")
@@ -66,8 +71,9 @@ async function main(): Promise<number> {
 
   let run;
   let overrides = {};
+  let policyConfig: string | undefined;
   try {
-    const policyConfig = opts.policyConfig ?? stackPolicyConfigFile(opts.stack);
+    policyConfig = opts.policyConfig ?? stackPolicyConfigFile(opts.stack);
     if (policyConfig) overrides = readPolicyConfig(policyConfig);
     const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
     run = await runOffline(stackConfig);
@@ -77,6 +83,7 @@ async function main(): Promise<number> {
     throw err;
   }
   const violations = await evaluateStackPolicies(run.resources, overrides);
+  const policyConfiguration = describePolicyConfiguration(policyConfig, overrides);
   const rehearsal = rehearseApply(run.resources);
   const prerequisites = declaredPrerequisites(run.resources);
   if (opts.exportState)
@@ -92,6 +99,7 @@ async function main(): Promise<number> {
           violations,
           rehearsal,
           prerequisites,
+          policyConfiguration,
         },
         null,
         2,
@@ -99,7 +107,13 @@ async function main(): Promise<number> {
     );
   } else if (format === "markdown") {
     await writeOut(
-      renderMarkdown(`Offline plan of \`${run.stack}\``, violations, packNames, run.resources) +
+      renderMarkdown(
+        `Offline plan of \`${run.stack}\``,
+        violations,
+        packNames,
+        run.resources,
+        policyConfiguration,
+      ) +
         "\n\n" +
         renderRehearsalMarkdown(rehearsal) +
         "\n" +
@@ -109,7 +123,7 @@ async function main(): Promise<number> {
     await writeOut(
       renderInventoryText(run.stack, run.resources) +
         "\n" +
-        renderViolationsText(violations, packNames) +
+        renderViolationsText(violations, packNames, policyConfiguration) +
         "\n" +
         renderRehearsalText(rehearsal) +
         renderPrerequisitesText(prerequisites) +

@@ -1,5 +1,10 @@
 import { Command } from "commander";
-import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
+import {
+  describePolicyConfiguration,
+  PolicyConfigError,
+  readPolicyConfig,
+  stackPolicyConfigFile,
+} from "../harness/policyConfig";
 import { isMandatory } from "../harness/policyEvaluator";
 import { evaluateStackPolicies, REPORTED_PACKS } from "../harness/stackPolicies";
 import { stackOfUrn } from "../harness/model";
@@ -21,7 +26,7 @@ const program = new Command("policy")
     "Run the policy packs on a Pulumi deployment export (`pulumi stack export` or `plan --export-state`).",
   )
   .requiredOption("--state <file>", "the deployment export to audit")
-  .option("--json", "print JSON: { violations } (same as --format json)")
+  .option("--json", "print JSON: { violations, policyConfiguration } (same as --format json)")
   .option(
     "--policy-config <file>",
     "policy configuration (pulumi --policy-pack-config format; default: policies/config/<stack>.json of the export's stack, when present)",
@@ -38,25 +43,35 @@ async function main(): Promise<number> {
   const format = opts.json ? "json" : opts.format;
   let resources;
   let overrides = {};
+  let policyConfig: string | undefined;
   try {
     resources = readDeployment(opts.state);
     // As `plan` does: the export's own stack (from its URNs) brings its policy configuration.
     const stack = stackOfUrn(resources[0]?.urn);
-    const policyConfig = opts.policyConfig ?? (stack ? stackPolicyConfigFile(stack) : undefined);
+    policyConfig = opts.policyConfig ?? (stack ? stackPolicyConfigFile(stack) : undefined);
     if (policyConfig) overrides = readPolicyConfig(policyConfig);
   } catch (err) {
     if (err instanceof DeploymentError || err instanceof PolicyConfigError) failInput(err.message);
     throw err;
   }
   const violations = await evaluateStackPolicies(resources, overrides);
+  const policyConfiguration = describePolicyConfiguration(policyConfig, overrides);
   const packNames = REPORTED_PACKS;
-  if (format === "json") await writeOut(JSON.stringify({ violations }, null, 2) + "\n");
+  if (format === "json") await writeOut(JSON.stringify({ violations, policyConfiguration }, null, 2) + "\n");
   else if (format === "markdown")
-    await writeOut(renderMarkdown(`Policy audit of \`${opts.state}\``, violations, packNames) + "\n");
+    await writeOut(
+      renderMarkdown(
+        `Policy audit of \`${opts.state}\``,
+        violations,
+        packNames,
+        undefined,
+        policyConfiguration,
+      ) + "\n",
+    );
   else
     await writeOut(
       `Audited ${resources.length} resources from ${opts.state}` +
-        renderViolationsText(violations, packNames) +
+        renderViolationsText(violations, packNames, policyConfiguration) +
         "\n",
     );
   return violations.some(isMandatory) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;

@@ -1,4 +1,5 @@
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../harness/deployment";
+import { PolicyConfiguration, policyConfigurationLine } from "../../harness/policyConfig";
 import { Violation } from "../../harness/policyEvaluator";
 import { CapturedResource, isCloudResource } from "../../harness/model";
 
@@ -73,8 +74,14 @@ export function renderInventoryText(stack: string, resources: CapturedResource[]
   return lines.join("\n");
 }
 
-export function renderViolationsText(violations: Violation[], packs: string[]): string {
+export function renderViolationsText(
+  violations: Violation[],
+  packs: string[],
+  configuration?: PolicyConfiguration,
+): string {
   const lines = ["", `Policy report (${packs.join(", ")}): ${summary(violations)}`];
+  const configured = configuration && policyConfigurationLine(configuration);
+  if (configured) lines.push(`  ${configured}`);
   for (const v of violations) {
     lines.push(`  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policyPack}/${v.policyName}`);
     lines.push(`            ${v.urn || "(stack)"}`);
@@ -90,6 +97,7 @@ export function renderMarkdown(
   violations: Violation[],
   packs: string[],
   resources?: CapturedResource[],
+  configuration?: PolicyConfiguration,
 ): string {
   const mandatory = violations.some((v) => v.enforcementLevel === "mandatory");
   const lines = [
@@ -98,6 +106,10 @@ export function renderMarkdown(
     `Policy packs: ${packs.map((p) => `\`${p}\``).join(", ")} — **${summary(violations)}**.`,
     "",
   ];
+  const configured = configuration && policyConfigurationLine(configuration);
+  // In the comment a reviewer reads: a policy switched off finds nothing, which looks like a pass.
+  if (configured)
+    lines.push(`> ⚠️ ${configured.replace(/^Policy configuration (\S+):/, "Policy configuration `$1`:")}.`, "");
   if (violations.length) {
     lines.push("| Level | Policy | Resource | Message |", "|---|---|---|---|");
     for (const v of violations) {
