@@ -15,6 +15,7 @@ import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { DrillMode, DrillRefused, runFailoverDrill } from "./drill/failoverDrill";
 import { LocalPostgres, PostgresSetupError } from "./drill/localPostgres";
 import { accessTokenSource } from "./keyRotation/accessToken";
+import { DeployedProjectError, deployedProjectId } from "./cli/deployedProjects";
 import {
   assertVerifiable,
   RESTORE_CLUSTERS,
@@ -68,6 +69,10 @@ const program = new Command("drill")
   .option("--cluster <name>", `with --execute: ${Object.keys(RESTORE_CLUSTERS).join(" | ")}`)
   .option("--operator <principal>", "with --execute: your IAM principal, the Data API's database user")
   .option("--keep", "with --execute: keep the scratch instance (the next run deletes it)")
+  .option(
+    "--project <id>",
+    "with --execute: the cluster's project id as deployed (default: the stack's projectIds output for an ephemeral stack, else the configured id)",
+  )
   .option("--json", "print JSON instead of text")
   .addOption(verboseOption())
   .exitOverride()
@@ -84,6 +89,7 @@ interface Options {
   cluster?: string;
   operator?: string;
   keep?: boolean;
+  project?: string;
   json?: boolean;
 }
 
@@ -99,7 +105,9 @@ async function main(): Promise<number> {
     failInput(`--from ${opts.from}: use ${SOURCES.join(" or ")}`);
   if (opts.from !== "pitr" && kind !== "restore") failInput(`--from applies to restore, not ${kind}`);
   const immutable = kind === "restore" && opts.from === "immutable-copy";
-  const cloudOnly = (["cluster", "operator", "keep"] as const).filter((o) => opts[o] !== undefined);
+  const cloudOnly = (["cluster", "operator", "keep", "project"] as const).filter(
+    (o) => opts[o] !== undefined,
+  );
   if (opts.execute && !immutable) failInput("--execute applies to restore --from immutable-copy");
   if (!opts.execute && cloudOnly.length) failInput(`--${cloudOnly[0]} applies with --execute only`);
   const config = loadPlatformConfig(opts.stack, opts.stackFile);
@@ -183,6 +191,14 @@ async function restoreInGoogle(
     if (err instanceof RestoreUnverifiable) failInput(err.message);
     throw err;
   }
+  let project: string;
+  try {
+    project =
+      opts.project ?? (await deployedProjectId(config, RESTORE_CLUSTERS[opts.cluster as RestoreCluster]));
+  } catch (err) {
+    if (err instanceof DeployedProjectError) failInput(err.message);
+    throw err;
+  }
   let release: () => void;
   try {
     release = acquireRunLock(path.join(os.tmpdir(), `qairopay-drill-${config.stack}-${opts.cluster}`));
@@ -192,7 +208,7 @@ async function restoreInGoogle(
   }
   try {
     const report = await runCloudSqlRestore({
-      target: restoreTarget(config, opts.cluster as RestoreCluster),
+      target: restoreTarget(config, opts.cluster as RestoreCluster, project),
       accessToken: accessTokenSource(),
       operator: opts.operator as string,
       keep: opts.keep,
