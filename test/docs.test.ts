@@ -7,6 +7,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { GUARD_RULES } from "../harness/preview/guardRules";
 
 const ROOT = path.join(__dirname, "..");
 const PAGES = [
@@ -160,4 +161,23 @@ describe("the blocks marked runnable", () => {
     },
     120_000,
   );
+});
+
+test("docs/rehearsal.md lists every rule of the guard and the destroy rehearsal that findings name, and no other", () => {
+  const dir = path.join(ROOT, "harness", "preview");
+  const reported = new Set(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".ts"))
+      .flatMap((f) => [
+        ...fs
+          .readFileSync(path.join(dir, f), "utf8")
+          .matchAll(/\b(?:error|errorAt|warning|warningAt)\(\s*"([a-z]+(?:-[a-z]+)+)"/g),
+      ])
+      .map((m) => m[1]),
+  );
+  expect(reported.size).toBeGreaterThanOrEqual(11);
+  expect(GUARD_RULES.map((r) => r.id).sort()).toEqual([...reported].sort());
+  const doc = fs.readFileSync(path.join(ROOT, "docs", "rehearsal.md"), "utf8");
+  for (const r of GUARD_RULES) expect([r.id, doc.includes(`| \`${r.id}\` |`)]).toEqual([r.id, true]);
 });
