@@ -449,6 +449,22 @@ describe("npm run plan", () => {
     });
   });
 
+  test("the text report leads with its verdict, and counts what plan --json lists, labelled (issue #28)", async () => {
+    const [text, json] = [
+      await run("policy", ["--state", exported]),
+      JSON.parse(fs.readFileSync(exported, "utf8")).deployment.resources as {
+        custom: boolean;
+        type: string;
+      }[],
+    ];
+    expect(text.code).toBe(0);
+    const cloud = json.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+    expect(text.stdout.split("\n").slice(0, 2)).toEqual([
+      `PASS policy audit of ${exported}: 0 mandatory, 0 advisory violations (exit 0)`,
+      `  ${cloud} cloud resources (${json.length} registrations with components, providers and the stack)`,
+    ]);
+  });
+
   test("--format markdown renders a pull-request comment", async () => {
     const md = await run("policy", ["--state", exported, "--format", "markdown"]);
     expect(md.code).toBe(0);

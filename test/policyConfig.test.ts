@@ -8,7 +8,7 @@ import {
   readPolicyConfig,
   stackPolicyConfigFile,
 } from "../harness/policyConfig";
-import { renderMarkdown, renderViolationsText } from "../tools/cli/report";
+import { renderMarkdown, renderVerdictText, renderViolationsText } from "../tools/cli/report";
 import { evaluatePacks } from "../harness/policyEvaluator";
 import { PACKS } from "../policies/packs";
 import { removeResource } from "./helpers/mutate";
@@ -61,6 +61,41 @@ describe("per-stack policy configuration", () => {
     );
     expect(policyConfigurationLine(describePolicyConfiguration(undefined, {}))).toBe("");
     expect(renderViolationsText([], ["security"])).not.toContain("Policy configuration");
+  });
+
+  test("the verdict line: FAIL on a mandatory violation or a rehearsal error, PASS on advisories and warnings", () => {
+    const stack = {
+      urn: "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s",
+      type: "pulumi:pulumi:Stack",
+      name: "p-s",
+      custom: false,
+    };
+    const bucket = {
+      ...stack,
+      urn: "urn:pulumi:s::p::gcp:storage/bucket:Bucket::b",
+      type: "gcp:storage/bucket:Bucket",
+      custom: true,
+    };
+    const resources = [stack, bucket] as unknown as Parameters<typeof renderVerdictText>[2];
+    const violation = (enforcementLevel: string) =>
+      ({
+        enforcementLevel,
+        policyPack: "x",
+        policyName: "y",
+        urn: bucket.urn,
+        message: "m",
+      }) as unknown as Parameters<typeof renderVerdictText>[1][number];
+    const finding = (severity: string) => ({ rule: "r", urn: bucket.urn, severity, message: "m" }) as never;
+    expect(renderVerdictText("plan", [violation("advisory")], resources, [finding("warning")])).toBe(
+      "PASS plan: 0 mandatory, 1 advisory violation; rehearsal: 0 errors, 1 warning (exit 0)\n" +
+        "  1 cloud resources (2 registrations with components, providers and the stack)",
+    );
+    expect(renderVerdictText("plan", [violation("mandatory")], resources, [])).toMatch(
+      /^FAIL plan: 1 mandatory, 0 advisory violation; rehearsal: 0 errors, 0 warnings \(exit 1\)/,
+    );
+    expect(renderVerdictText("plan", [], resources, [finding("error")])).toMatch(
+      /^FAIL .*rehearsal: 1 error, 0 warnings \(exit 1\)/,
+    );
   });
 
   test("an override changes the level the analyzer reports, and `disabled` silences the policy", async () => {

@@ -22,7 +22,13 @@ import {
   verboseOption,
 } from "./cli/exitCodes";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
-import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
+import {
+  jsonResource,
+  renderInventoryText,
+  renderMarkdown,
+  renderVerdictText,
+  renderViolationsText,
+} from "./cli/report";
 import {
   declaredPrerequisites,
   hasRehearsalError,
@@ -52,6 +58,7 @@ const program = new Command("plan")
     "--policy-config <file>",
     "policy configuration (default: policies/config/<stack>.json when present)",
   )
+  .option("--quiet", "text report: the verdict, violations and findings without the inventory")
   .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -66,6 +73,7 @@ async function main(): Promise<number> {
     format: string;
     exportState?: string;
     policyConfig?: string;
+    quiet?: boolean;
   }>();
   const format = opts.json ? "json" : opts.format;
 
@@ -120,9 +128,11 @@ async function main(): Promise<number> {
         (prerequisites.length ? renderPrerequisitesMarkdown(prerequisites) + "\n" : ""),
     );
   } else {
+    // The verdict first: ~500 lines of inventory used to come before it.
     await writeOut(
-      renderInventoryText(run.stack, run.resources) +
+      renderVerdictText(`offline plan of stack "${run.stack}"`, violations, run.resources, rehearsal) +
         "\n" +
+        (opts.quiet ? "" : "\n" + renderInventoryText(run.stack, run.resources) + "\n") +
         renderViolationsText(violations, packNames, policyConfiguration) +
         "\n" +
         renderRehearsalText(rehearsal) +

@@ -18,7 +18,7 @@ import {
   writeOut,
   verboseOption,
 } from "./cli/exitCodes";
-import { renderMarkdown, renderViolationsText } from "./cli/report";
+import { renderMarkdown, renderVerdictText, renderViolationsText } from "./cli/report";
 import { runCommand } from "./cli/crash";
 
 const program = new Command("policy")
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     );
   else
     await writeOut(
-      `Audited ${resources.length} resources from ${opts.state}` +
+      renderVerdictText(`policy audit of ${opts.state}`, violations, resources) +
         renderViolationsText(violations, packNames, policyConfiguration) +
         "\n",
     );

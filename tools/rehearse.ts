@@ -29,6 +29,7 @@ import {
   renderRehearsalMarkdown,
   renderRehearsalText,
 } from "./cli/rehearsalReport";
+import { resourceCount } from "./cli/report";
 import { runCommand } from "./cli/crash";
 
 const program = new Command("rehearse")
@@ -136,7 +137,7 @@ async function main(): Promise<number> {
       ? `Previewed ${subject} against ${opts.against}`
       : opts.destroy
         ? `Rehearsed destroying ${subject}`
-        : `Rehearsed ${resources.length} resources of ${subject}`;
+        : `Rehearsed ${subject}: ${resourceCount(resources)}`;
     const title = deployed
       ? "Guard and apply rehearsal of the changes"
       : opts.destroy
