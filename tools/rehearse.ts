@@ -126,10 +126,11 @@ async function main(): Promise<number> {
       : { findings, prerequisites };
     await writeOut(JSON.stringify(out, null, 2) + "\n");
   } else if (format === "markdown") {
+    // The verdict (the guard's and the rehearsal's findings) first, the changes after it.
     await writeOut(
-      (changes ? renderChangesMarkdown(changes) + "\n" : "") +
-        renderRehearsalMarkdown(findings) +
+      renderRehearsalMarkdown(findings) +
         "\n" +
+        (changes ? renderChangesMarkdown(changes) + "\n" : "") +
         (prerequisites.length ? renderPrerequisitesMarkdown(prerequisites) + "\n" : ""),
     );
   } else {
