@@ -52,3 +52,43 @@ export function readPolicyConfig(file: string): PolicyOverrides {
     throw new PolicyConfigError(`policy configuration ${file} is invalid:\n  - ${problems.join("\n  - ")}`);
   return parsed.data as PolicyOverrides;
 }
+
+/**
+ * What a policy configuration changes, as the reports state it: the file, and each policy it
+ * turns off or makes advisory ("all" stands for every policy it does not name). A report that
+ * says nothing of it would show a disabled policy's silence as a clean result.
+ */
+export interface PolicyConfiguration {
+  /** The file, relative to the repository root when inside it; null when none applies. */
+  file: string | null;
+  /** Policy name (or "all") → level, for the levels that weaken: disabled, advisory. */
+  weakened: Record<string, "disabled" | "advisory">;
+}
+
+export function describePolicyConfiguration(
+  file: string | undefined,
+  overrides: PolicyOverrides,
+): PolicyConfiguration {
+  const weakened: Record<string, "disabled" | "advisory"> = {};
+  for (const [name, value] of Object.entries(overrides).sort(([a], [b]) => a.localeCompare(b))) {
+    const level = typeof value === "string" ? value : value.enforcementLevel;
+    if (level === "disabled" || level === "advisory") weakened[name] = level;
+  }
+  const relative = file && path.relative(PROJECT_ROOT, path.resolve(file));
+  return {
+    file: file ? (relative && !relative.startsWith("..") ? relative : path.resolve(file)) : null,
+    weakened,
+  };
+}
+
+/** One line for the text reports, or "" when no configuration weakens a policy. */
+export function policyConfigurationLine(c: PolicyConfiguration): string {
+  const names = (level: string) =>
+    Object.entries(c.weakened)
+      .filter(([, l]) => l === level)
+      .map(([n]) => n);
+  const parts = (["disabled", "advisory"] as const)
+    .filter((level) => names(level).length)
+    .map((level) => `${level === "disabled" ? "off" : "advisory"}: ${names(level).join(", ")}`);
+  return parts.length ? `Policy configuration ${c.file}: ${parts.join("; ")}` : "";
+}

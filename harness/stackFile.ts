@@ -63,6 +63,15 @@ export function readStackFile(file: string, stack: string): StackConfig {
   // A ciphertext no secrets provider could have made fails `pulumi up` at once: fail here too.
   const forged = secretsMetadataProblem(doc as Record<string, unknown>);
   if (forged) throw new StackFileError(`stack file ${file}: ${forged}`);
+  // `--stack staging --stack-file stacks/Pulumi.prod.yaml` would judge prod's configuration under
+  // staging's name and staging's policy configuration (policies/config/staging.json turns policies
+  // off), and report it as staging's: refused, whichever way round (issue #28).
+  const environment = (config as Record<string, unknown>)["qairopay-platform:environment"];
+  if (typeof environment === "string" && environment !== stack)
+    throw new StackFileError(
+      `stack file ${file} configures environment "${environment}", not stack "${stack}": ` +
+        `give --stack ${environment} with it, or the stack file of ${stack}`,
+    );
   return toStackConfig(stack, config as Record<string, unknown>);
 }
 

@@ -47,7 +47,16 @@ describe("npm run plan", () => {
     expect(plan.code).toBe(0);
     const out = JSON.parse(plan.stdout);
     // `prerequisites` extends the contract (DET-01, IAM-07): what the stack declares was done outside it.
-    expect(Object.keys(out)).toEqual(["stack", "resources", "violations", "rehearsal", "prerequisites"]);
+    // `policyConfiguration` extends it too (issue #28): prod applies no policy configuration.
+    expect(Object.keys(out)).toEqual([
+      "stack",
+      "resources",
+      "violations",
+      "rehearsal",
+      "prerequisites",
+      "policyConfiguration",
+    ]);
+    expect(out.policyConfiguration).toEqual({ file: null, weakened: {} });
     expect(out.stack).toBe("prod");
     expect(out.violations).toEqual([]);
     // Only the external prerequisite of prod's adopted projects (their default accounts), as warnings.
@@ -180,7 +189,8 @@ describe("npm run plan", () => {
       .replace(/^ {2}qairopay-platform:kmsProjectId: .*\n/m, "");
     const file = path.join(tmp, "Pulumi.bad.yaml");
     fs.writeFileSync(file, bad);
-    const result = await run("plan", ["--stack", "bad", "--stack-file", file]);
+    // Under prod's name: the file is prod's (a stack file of another environment is refused first).
+    const result = await run("plan", ["--stack", "prod", "--stack-file", file]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("qairopay-platform:kmsProjectId: is required but missing");
@@ -304,7 +314,7 @@ describe("npm run plan", () => {
     const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
     const file = path.join(tmp, "Pulumi.badproject.yaml");
     fs.writeFileSync(file, prod.replace("gcp:project: qp-prod-platform", "gcp:project: Not A Project!"));
-    const result = await run("rehearse", ["--stack", "badproject", "--stack-file", file]);
+    const result = await run("rehearse", ["--stack", "prod", "--stack-file", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('gcp:project = "Not A Project!": must be a Google Cloud project id');
     expect(result.stderr).not.toMatch(NO_STACK_TRACE);
@@ -423,6 +433,11 @@ describe("npm run plan", () => {
       run("policy", ["--state", staging, "--json", "--policy-config", path.join(tmp, "none.json")]),
     ]);
     expect([own.code, JSON.parse(own.stdout).violations]).toEqual([0, []]);
+    // …and says so: two policies off by configuration, not two policies that found nothing (issue #28).
+    expect(JSON.parse(own.stdout).policyConfiguration).toEqual({
+      file: "policies/config/staging.json",
+      weakened: { "ids-endpoint-per-region": "disabled", "stateful-resource-protected": "disabled" },
+    });
     expect(explicit).toMatchObject({ code: 2, stderr: expect.stringContaining("none.json") });
   });
 
@@ -432,6 +447,22 @@ describe("npm run plan", () => {
       code: 2,
       stderr: expect.stringContaining("cannot be read"),
     });
+  });
+
+  test("the text report leads with its verdict, and counts what plan --json lists, labelled (issue #28)", async () => {
+    const [text, json] = [
+      await run("policy", ["--state", exported]),
+      JSON.parse(fs.readFileSync(exported, "utf8")).deployment.resources as {
+        custom: boolean;
+        type: string;
+      }[],
+    ];
+    expect(text.code).toBe(0);
+    const cloud = json.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+    expect(text.stdout.split("\n").slice(0, 2)).toEqual([
+      `PASS policy audit of ${exported}: 0 mandatory, 0 advisory violations (exit 0)`,
+      `  ${cloud} cloud resources (${json.length} registrations with components, providers and the stack)`,
+    ]);
   });
 
   test("--format markdown renders a pull-request comment", async () => {

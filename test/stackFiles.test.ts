@@ -101,6 +101,19 @@ describe("committed stack files, validated as the Pulumi CLI validates them (pkg
     );
   });
 
+  test("a stack file of another environment is refused under this stack's name, both ways round (issue #28)", () => {
+    const prodFile = path.join(ROOT, "stacks/Pulumi.prod.yaml");
+    expect(() => readStackFile(prodFile, "staging")).toThrow(
+      new StackFileError(
+        `stack file ${prodFile} configures environment "prod", not stack "staging": give --stack prod with it, or the stack file of staging`,
+      ),
+    );
+    expect(() => readStackFile(path.join(ROOT, "stacks/Pulumi.staging.yaml"), "prod")).toThrow(
+      /configures environment "staging", not stack "prod"/,
+    );
+    expect(readStackFile(prodFile, "prod").stack).toBe("prod");
+  });
+
   test("the CLI's other refusals, in its words: a missing key, a wrong type, a bad default", () => {
     const prod = stackFiles.find((s) => s.stack === "prod")?.doc.config as Record<string, unknown>;
     const without = Object.fromEntries(

@@ -11,6 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../platform/paths";
 import { Command } from "commander";
+import { runCommand } from "./cli/crash";
+import { EXIT_OK, parseOrStop, verboseOption } from "./cli/exitCodes";
 import { measureLanguageHostStart } from "./bench/languageHost";
 
 const ROOT = PROJECT_ROOT;
@@ -20,7 +22,8 @@ const program = new Command("bench")
   .option("--skip-tenants", "do not run the tenant-key benchmark")
   .option("--skip-tests", "do not time the test suite")
   .option("--skip-install", "do not time npm ci")
-  .parse(process.argv);
+  .addOption(verboseOption());
+parseOrStop(program);
 const opts = program.opts<{
   runs: string;
   tenants?: string;
@@ -104,7 +107,11 @@ console.log(
 );
 
 if (opts.tenants) tenantKeyScaling(opts.tenants.split(",").map(Number));
-else void main();
+else
+  runCommand("bench", async () => {
+    await main();
+    return EXIT_OK;
+  });
 
 async function main(): Promise<void> {
   if (!opts.skipInstall) installTimes();

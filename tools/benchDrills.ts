@@ -2,13 +2,16 @@
 // median RPO and RTO of switchover and failover, and the median point-in-time restore time.
 //   npm run bench:drills -- --runs 5
 import { Command } from "commander";
+import { runCommand } from "./cli/crash";
+import { EXIT_OK, parseOrStop, verboseOption } from "./cli/exitCodes";
 import { runFailoverDrill } from "./drill/failoverDrill";
 import { withLocalPostgres } from "./drill/localPostgres";
 import { runRestoreRehearsal } from "./drill/restoreRehearsal";
 
 const runs = Number(
-  new Command("bench:drills").option("--runs <n>", "runs per drill", "5").parse().opts<{ runs: string }>()
-    .runs,
+  parseOrStop(
+    new Command("bench:drills").option("--runs <n>", "runs per drill", "5").addOption(verboseOption()),
+  ).opts<{ runs: string }>().runs,
 );
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const range = (xs: number[]) =>
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+runCommand("bench:drills", async () => {
+  await main();
+  return EXIT_OK;
 });

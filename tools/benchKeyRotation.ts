@@ -9,6 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
+import { runCommand } from "./cli/crash";
+import { EXIT_OK, parseOrStop, verboseOption } from "./cli/exitCodes";
 import { KmsEmulator } from "../harness/kmsEmulator";
 import { loadStack } from "../harness/stackFile";
 import { configFromValues } from "../platform/config/read";
@@ -17,13 +19,14 @@ import { KmsClient } from "./keyRotation/kmsClient";
 import { rotateTenantKeys } from "./keyRotation/rotateTenantKeys";
 import { planRotation } from "./keyRotation/rotationPlan";
 
-const opts = new Command("bench:rotation")
-  .option("--tenants <n>", "tenants (one KEK each in both regions)", "10000")
-  .option("--speedup <n>", "time compression factor", "20")
-  .option("--latency-ms <n>", "emulated KMS round trip, in real milliseconds", "80")
-  .option("--runs <n>", "runs", "3")
-  .parse(process.argv)
-  .opts<{ tenants: string; speedup: string; latencyMs: string; runs: string }>();
+const opts = parseOrStop(
+  new Command("bench:rotation")
+    .option("--tenants <n>", "tenants (one KEK each in both regions)", "10000")
+    .option("--speedup <n>", "time compression factor", "20")
+    .option("--latency-ms <n>", "emulated KMS round trip, in real milliseconds", "80")
+    .option("--runs <n>", "runs", "3")
+    .addOption(verboseOption()),
+).opts<{ tenants: string; speedup: string; latencyMs: string; runs: string }>();
 
 async function once(): Promise<{ projectedMinutes: number; wallS: number; throttled: number; peak: number }> {
   const speedup = Number(opts.speedup);
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+runCommand("bench:rotation", async () => {
+  await main();
+  return EXIT_OK;
 });

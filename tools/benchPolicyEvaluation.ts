@@ -1,6 +1,7 @@
 // Times policy evaluation alone, in process: the stack is planned once, then every pack is
 // evaluated on it `runs` times. Prints one JSON line: { resources, medianMs, minMs, maxMs }.
 // Used by tools/bench.ts; args: <stack-file> <stack-name> <runs>.
+import { runCommand } from "./cli/crash";
 import { evaluatePacks } from "../harness/policyEvaluator";
 import { runOffline } from "../harness/run";
 import { readStackFile } from "../harness/stackFile";
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(line) + "\n");
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+runCommand("benchPolicyEvaluation", async () => {
+  await main();
+  return 0;
 });

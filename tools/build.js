@@ -102,7 +102,15 @@ function ensureBuilt({ quiet = false } = {}) {
     const errors = (result.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
     if (errors.length)
       throw new Error(
-        `${rel}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`,
+        errors
+          .map((d) => {
+            // Named as an editor jumps to it: <file>:<line>:<column>.
+            const at =
+              d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+            const where = at ? `${rel}:${at.line + 1}:${at.character + 1}` : rel;
+            return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+          })
+          .join("; "),
       );
     writeAtomic(
       out,

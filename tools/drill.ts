@@ -8,12 +8,14 @@ import {
   parseArguments,
   positiveNumber,
   writeOut,
+  verboseOption,
 } from "./cli/exitCodes";
 import { loadPlatformConfig } from "./cli/stackConfig";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { DrillMode, DrillRefused, runFailoverDrill } from "./drill/failoverDrill";
 import { LocalPostgres, PostgresSetupError } from "./drill/localPostgres";
 import { accessTokenSource } from "./keyRotation/accessToken";
+import { DeployedProjectError, deployedProjectId } from "./cli/deployedProjects";
 import {
   assertVerifiable,
   RESTORE_CLUSTERS,
@@ -25,6 +27,7 @@ import {
 import { runImmutableRestore } from "./drill/immutableRestore";
 import { renderCloudSqlRestore, renderDrill, renderImmutableRestore, renderRestore } from "./drill/report";
 import { runRestoreRehearsal } from "./drill/restoreRehearsal";
+import { runCommand } from "./cli/crash";
 
 /** Exit code when a drill ran but missed an objective or found the data wrong. */
 const EXIT_DRILL_FAILED = 1;
@@ -66,7 +69,12 @@ const program = new Command("drill")
   .option("--cluster <name>", `with --execute: ${Object.keys(RESTORE_CLUSTERS).join(" | ")}`)
   .option("--operator <principal>", "with --execute: your IAM principal, the Data API's database user")
   .option("--keep", "with --execute: keep the scratch instance (the next run deletes it)")
+  .option(
+    "--project <id>",
+    "with --execute: the cluster's project id as deployed (default: the stack's projectIds output for an ephemeral stack, else the configured id)",
+  )
   .option("--json", "print JSON instead of text")
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -81,6 +89,7 @@ interface Options {
   cluster?: string;
   operator?: string;
   keep?: boolean;
+  project?: string;
   json?: boolean;
 }
 
@@ -96,7 +105,9 @@ async function main(): Promise<number> {
     failInput(`--from ${opts.from}: use ${SOURCES.join(" or ")}`);
   if (opts.from !== "pitr" && kind !== "restore") failInput(`--from applies to restore, not ${kind}`);
   const immutable = kind === "restore" && opts.from === "immutable-copy";
-  const cloudOnly = (["cluster", "operator", "keep"] as const).filter((o) => opts[o] !== undefined);
+  const cloudOnly = (["cluster", "operator", "keep", "project"] as const).filter(
+    (o) => opts[o] !== undefined,
+  );
   if (opts.execute && !immutable) failInput("--execute applies to restore --from immutable-copy");
   if (!opts.execute && cloudOnly.length) failInput(`--${cloudOnly[0]} applies with --execute only`);
   const config = loadPlatformConfig(opts.stack, opts.stackFile);
@@ -180,6 +191,14 @@ async function restoreInGoogle(
     if (err instanceof RestoreUnverifiable) failInput(err.message);
     throw err;
   }
+  let project: string;
+  try {
+    project =
+      opts.project ?? (await deployedProjectId(config, RESTORE_CLUSTERS[opts.cluster as RestoreCluster]));
+  } catch (err) {
+    if (err instanceof DeployedProjectError) failInput(err.message);
+    throw err;
+  }
   let release: () => void;
   try {
     release = acquireRunLock(path.join(os.tmpdir(), `qairopay-drill-${config.stack}-${opts.cluster}`));
@@ -195,7 +214,7 @@ async function restoreInGoogle(
   try {
     const report = await runCloudSqlRestore({
       signal: cancellation.signal,
-      target: restoreTarget(config, opts.cluster as RestoreCluster),
+      target: restoreTarget(config, opts.cluster as RestoreCluster, project),
       accessToken: accessTokenSource(),
       operator: opts.operator as string,
       keep: opts.keep,
@@ -217,10 +236,4 @@ async function restoreInGoogle(
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`drill failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("drill", main);

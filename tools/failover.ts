@@ -14,6 +14,7 @@ import {
   failInput,
   parseArguments,
   writeOut,
+  verboseOption,
 } from "./cli/exitCodes";
 import { PulumiCliMissing } from "./cli/pulumiCli";
 import { setStackConfigValue } from "./cli/stackFileEdit";
@@ -25,6 +26,7 @@ import { cloudSqlClient } from "./failover/cloudSql";
 import { executeFailover, FailoverRefused, FailoverReport, rollbackFailover } from "./failover/execute";
 import { FailoverInputError, FailoverPlan, planFailover, PRIMARY_REGION_KEY } from "./failover/plan";
 import { accessTokenSource } from "./keyRotation/accessToken";
+import { runCommand } from "./cli/crash";
 
 const program = new Command("failover")
   .description(
@@ -48,6 +50,7 @@ const program = new Command("failover")
     "Cloud Monitoring API base URL (an emulator)",
     "https://monitoring.googleapis.com/v3",
   )
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -229,10 +232,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`failover failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("failover", main);

@@ -1,7 +1,12 @@
 // Writes docs/controls.md (npm run gen:controls); test/controlsDoc.test.ts fails when it is stale.
-import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../platform/paths";
+import { runGenerator } from "./cli/generatedFile";
 import { renderControlsDoc } from "./controlsDoc";
 
-fs.writeFileSync(path.join(PROJECT_ROOT, "docs", "controls.md"), renderControlsDoc());
+runGenerator(
+  "gen:controls",
+  path.join(PROJECT_ROOT, "docs", "controls.md"),
+  "the control catalogue with the policies and cases that enforce each control",
+  () => renderControlsDoc(),
+);

@@ -1,5 +1,10 @@
 // Rewrites the rules section of docs/rehearsal.md from harness/rehearsal/rules (`npm run gen:rehearsal-doc`).
-import * as fs from "fs";
+import { runGenerator } from "./cli/generatedFile";
 import { REHEARSAL_DOC, renderRehearsalDoc } from "./rehearsalDoc";
 
-fs.writeFileSync(REHEARSAL_DOC, renderRehearsalDoc(fs.readFileSync(REHEARSAL_DOC, "utf8")));
+runGenerator(
+  "gen:rehearsal-doc",
+  REHEARSAL_DOC,
+  "the rules section, from harness/rehearsal/rules",
+  renderRehearsalDoc,
+);

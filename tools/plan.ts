@@ -1,7 +1,12 @@
 import * as fs from "fs";
 import { Command } from "commander";
 import { toDeployment } from "../harness/deployment";
-import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
+import {
+  describePolicyConfiguration,
+  PolicyConfigError,
+  readPolicyConfig,
+  stackPolicyConfigFile,
+} from "../harness/policyConfig";
 import { isMandatory } from "../harness/policyEvaluator";
 import { evaluateStackPolicies, REPORTED_PACKS } from "../harness/stackPolicies";
 import { runOffline } from "../harness/run";
@@ -14,9 +19,16 @@ import {
   failInput,
   formatOption,
   writeOut,
+  verboseOption,
 } from "./cli/exitCodes";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
-import { jsonResource, renderInventoryText, renderMarkdown, renderViolationsText } from "./cli/report";
+import {
+  jsonResource,
+  renderInventoryText,
+  renderMarkdown,
+  renderVerdictText,
+  renderViolationsText,
+} from "./cli/report";
 import {
   declaredPrerequisites,
   hasRehearsalError,
@@ -25,6 +37,7 @@ import {
   renderRehearsalMarkdown,
   renderRehearsalText,
 } from "./cli/rehearsalReport";
+import { runCommand } from "./cli/crash";
 
 const program = new Command("plan")
   .description(
@@ -37,7 +50,7 @@ const program = new Command("plan")
   )
   .option(
     "--json",
-    "print JSON: { stack, resources, violations, rehearsal, prerequisites } (same as --format json)",
+    "print JSON: { stack, resources, violations, rehearsal, prerequisites, policyConfiguration } (same as --format json)",
   )
   .addOption(formatOption())
   .option("--export-state <file>", "also write the plan as a `pulumi stack export` (version 3) file")
@@ -45,6 +58,8 @@ const program = new Command("plan")
     "--policy-config <file>",
     "policy configuration (default: policies/config/<stack>.json when present)",
   )
+  .option("--quiet", "text report: the verdict, violations and findings without the inventory")
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -58,13 +73,15 @@ async function main(): Promise<number> {
     format: string;
     exportState?: string;
     policyConfig?: string;
+    quiet?: boolean;
   }>();
   const format = opts.json ? "json" : opts.format;
 
   let run;
   let overrides = {};
+  let policyConfig: string | undefined;
   try {
-    const policyConfig = opts.policyConfig ?? stackPolicyConfigFile(opts.stack);
+    policyConfig = opts.policyConfig ?? stackPolicyConfigFile(opts.stack);
     if (policyConfig) overrides = readPolicyConfig(policyConfig);
     const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
     run = await runOffline(stackConfig);
@@ -74,6 +91,7 @@ async function main(): Promise<number> {
     throw err;
   }
   const violations = await evaluateStackPolicies(run.resources, overrides);
+  const policyConfiguration = describePolicyConfiguration(policyConfig, overrides);
   const rehearsal = rehearseApply(run.resources);
   const prerequisites = declaredPrerequisites(run.resources);
   if (opts.exportState)
@@ -89,6 +107,7 @@ async function main(): Promise<number> {
           violations,
           rehearsal,
           prerequisites,
+          policyConfiguration,
         },
         null,
         2,
@@ -96,17 +115,25 @@ async function main(): Promise<number> {
     );
   } else if (format === "markdown") {
     await writeOut(
-      renderMarkdown(`Offline plan of \`${run.stack}\``, violations, packNames, run.resources) +
+      renderMarkdown(
+        `Offline plan of \`${run.stack}\``,
+        violations,
+        packNames,
+        run.resources,
+        policyConfiguration,
+      ) +
         "\n\n" +
         renderRehearsalMarkdown(rehearsal) +
         "\n" +
         (prerequisites.length ? renderPrerequisitesMarkdown(prerequisites) + "\n" : ""),
     );
   } else {
+    // The verdict first: ~500 lines of inventory used to come before it.
     await writeOut(
-      renderInventoryText(run.stack, run.resources) +
+      renderVerdictText(`offline plan of stack "${run.stack}"`, violations, run.resources, rehearsal) +
         "\n" +
-        renderViolationsText(violations, packNames) +
+        (opts.quiet ? "" : "\n" + renderInventoryText(run.stack, run.resources) + "\n") +
+        renderViolationsText(violations, packNames, policyConfiguration) +
         "\n" +
         renderRehearsalText(rehearsal) +
         renderPrerequisitesText(prerequisites) +
@@ -116,10 +143,4 @@ async function main(): Promise<number> {
   return violations.some(isMandatory) || hasRehearsalError(rehearsal) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`plan failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("plan", main);

@@ -1,5 +1,10 @@
 import { Command } from "commander";
-import { PolicyConfigError, readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
+import {
+  describePolicyConfiguration,
+  PolicyConfigError,
+  readPolicyConfig,
+  stackPolicyConfigFile,
+} from "../harness/policyConfig";
 import { isMandatory } from "../harness/policyEvaluator";
 import { evaluateStackPolicies, REPORTED_PACKS } from "../harness/stackPolicies";
 import { stackOfUrn } from "../harness/model";
@@ -11,8 +16,10 @@ import {
   failInput,
   formatOption,
   writeOut,
+  verboseOption,
 } from "./cli/exitCodes";
-import { renderMarkdown, renderViolationsText } from "./cli/report";
+import { renderMarkdown, renderVerdictText, renderViolationsText } from "./cli/report";
+import { runCommand } from "./cli/crash";
 
 const program = new Command("policy")
   .description(
@@ -23,12 +30,13 @@ const program = new Command("policy")
     "--stack <name>",
     "the stack the export must belong to (its URNs' stack); its policy configuration is used. CI pins it: the export may come from an untrusted pull request",
   )
-  .option("--json", "print JSON: { violations } (same as --format json)")
+  .option("--json", "print JSON: { violations, policyConfiguration } (same as --format json)")
   .option(
     "--policy-config <file>",
     "policy configuration (pulumi --policy-pack-config format; default: policies/config/<stack>.json of the export's stack, when present)",
   )
   .addOption(formatOption())
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -45,6 +53,7 @@ async function main(): Promise<number> {
   const format = opts.json ? "json" : opts.format;
   let resources;
   let overrides = {};
+  let policyConfig: string | undefined;
   try {
     resources = readDeployment(opts.state);
     // As `plan` does: the export's own stack (from its URNs) brings its policy configuration.
@@ -54,30 +63,33 @@ async function main(): Promise<number> {
         `${opts.state} is an export of stack "${stack}", not of --stack ${opts.stack}: refusing to judge it under either stack's policy configuration`,
       );
     const judgedAs = opts.stack ?? stack;
-    const policyConfig = opts.policyConfig ?? (judgedAs ? stackPolicyConfigFile(judgedAs) : undefined);
+    policyConfig = opts.policyConfig ?? (judgedAs ? stackPolicyConfigFile(judgedAs) : undefined);
     if (policyConfig) overrides = readPolicyConfig(policyConfig);
   } catch (err) {
     if (err instanceof DeploymentError || err instanceof PolicyConfigError) failInput(err.message);
     throw err;
   }
   const violations = await evaluateStackPolicies(resources, overrides);
+  const policyConfiguration = describePolicyConfiguration(policyConfig, overrides);
   const packNames = REPORTED_PACKS;
-  if (format === "json") await writeOut(JSON.stringify({ violations }, null, 2) + "\n");
+  if (format === "json") await writeOut(JSON.stringify({ violations, policyConfiguration }, null, 2) + "\n");
   else if (format === "markdown")
-    await writeOut(renderMarkdown(`Policy audit of \`${opts.state}\``, violations, packNames) + "\n");
+    await writeOut(
+      renderMarkdown(
+        `Policy audit of \`${opts.state}\``,
+        violations,
+        packNames,
+        undefined,
+        policyConfiguration,
+      ) + "\n",
+    );
   else
     await writeOut(
-      `Audited ${resources.length} resources from ${opts.state}` +
-        renderViolationsText(violations, packNames) +
+      renderVerdictText(`policy audit of ${opts.state}`, violations, resources) +
+        renderViolationsText(violations, packNames, policyConfiguration) +
         "\n",
     );
   return violations.some(isMandatory) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`policy failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("policy", main);

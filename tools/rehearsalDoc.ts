@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { GUARD_RULES } from "../harness/preview/guardRules";
 import { REHEARSAL_RULES } from "../harness/rehearsal/rules";
 import { PROJECT_ROOT } from "../platform/paths";
 
@@ -36,6 +37,26 @@ export function renderRehearsalDoc(current: string): string {
       "",
     ].join("\n");
   });
+  const guard = (rehearsal: string, title: string) => [
+    `### ${title}`,
+    "",
+    "| Rule | What it refuses |",
+    "|---|---|",
+    ...GUARD_RULES.filter((r) => r.rehearsal === rehearsal).map((r) => `| \`${r.id}\` | ${r.description} |`),
+    "",
+  ];
+  sections.push(
+    [
+      ...guard(
+        "preview",
+        "The guard: `rehearse --against`, `rehearse --flip`, `failover` — [`harness/preview/guard.ts`](../harness/preview/guard.ts)",
+      ),
+      ...guard(
+        "destroy",
+        "The destroy rehearsal: `rehearse --destroy` — [`harness/preview/destroy.ts`](../harness/preview/destroy.ts)",
+      ),
+    ].join("\n"),
+  );
   const [before, rest] = current.split(START);
   const after = rest?.split(END)[1];
   if (after === undefined) throw new Error(`docs/rehearsal.md lacks the markers ${START} … ${END}`);

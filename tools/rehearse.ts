@@ -16,6 +16,7 @@ import {
   formatOption,
   parseArguments,
   writeOut,
+  verboseOption,
 } from "./cli/exitCodes";
 import {
   declaredPrerequisites,
@@ -28,6 +29,8 @@ import {
   renderRehearsalMarkdown,
   renderRehearsalText,
 } from "./cli/rehearsalReport";
+import { resourceCount } from "./cli/report";
+import { runCommand } from "./cli/crash";
 
 const program = new Command("rehearse")
   .description(
@@ -53,6 +56,7 @@ const program = new Command("rehearse")
     'print JSON: { "findings": [ { rule, urn, severity, message } ], "changes"?: [ { urn, op, fields } ], "prerequisites": [ { id, what, verify } ] }',
   )
   .addOption(formatOption())
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -122,10 +126,11 @@ async function main(): Promise<number> {
       : { findings, prerequisites };
     await writeOut(JSON.stringify(out, null, 2) + "\n");
   } else if (format === "markdown") {
+    // The verdict (the guard's and the rehearsal's findings) first, the changes after it.
     await writeOut(
-      (changes ? renderChangesMarkdown(changes) + "\n" : "") +
-        renderRehearsalMarkdown(findings) +
+      renderRehearsalMarkdown(findings) +
         "\n" +
+        (changes ? renderChangesMarkdown(changes) + "\n" : "") +
         (prerequisites.length ? renderPrerequisitesMarkdown(prerequisites) + "\n" : ""),
     );
   } else {
@@ -133,7 +138,7 @@ async function main(): Promise<number> {
       ? `Previewed ${subject} against ${opts.against}`
       : opts.destroy
         ? `Rehearsed destroying ${subject}`
-        : `Rehearsed ${resources.length} resources of ${subject}`;
+        : `Rehearsed ${subject}: ${resourceCount(resources)}`;
     const title = deployed
       ? "Guard and apply rehearsal of the changes"
       : opts.destroy
@@ -150,10 +155,4 @@ async function main(): Promise<number> {
   return hasRehearsalError(findings) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`rehearse failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("rehearse", main);

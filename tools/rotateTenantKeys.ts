@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
-import { EXIT_OK, failInput, parseArguments, positiveNumber, writeOut } from "./cli/exitCodes";
+import { EXIT_OK, failInput, parseArguments, positiveNumber, writeOut, verboseOption } from "./cli/exitCodes";
 import { accessTokenSource } from "./keyRotation/accessToken";
 import { JournalError, RotationJournal } from "./keyRotation/journal";
 import { KmsClient } from "./keyRotation/kmsClient";
@@ -16,6 +16,7 @@ import { PulumiCliMissing } from "./cli/pulumiCli";
 import { Region } from "../platform/config/regions";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { loadPlatformConfig } from "./cli/stackConfig";
+import { runCommand } from "./cli/crash";
 
 /** Exit code when the plan exceeds the 15-minute budget or the rotation left keys unrotated. */
 const EXIT_INCOMPLETE = 1;
@@ -45,6 +46,7 @@ const program = new Command("rotate-tenant-keys")
     "with --execute: the KMS project as deployed, when the stack's outputs cannot be read (default: the stack output tenantKeys, via the Pulumi CLI)",
   )
   .option("--json", "print JSON instead of text")
+  .addOption(verboseOption())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -216,10 +218,4 @@ async function newJournal(opts: Options, plan: RotationPlan, client: KmsClient):
   });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`rotate-tenant-keys failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(3);
-  },
-);
+runCommand("rotate-tenant-keys", main);

@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { EXIT_OK, positiveNumber } from "./cli/exitCodes";
+import { runCommand } from "./cli/crash";
+import { EXIT_OK, positiveNumber, verboseOption } from "./cli/exitCodes";
 import { Common } from "./tenants/inputs";
 import { planTenantKeys } from "./tenants/plan";
 import { runUp } from "./tenants/up";
@@ -10,6 +11,9 @@ const program = new Command("tenants")
     "Tenant-key shard stacks (docs/tenant-keys.md): each tenant's KEKs live in one shard stack of at most --limit tenants, " +
       "assigned once and never moved (stacks/tenant-shards.<stack>.json).",
   )
+  .addOption(verboseOption())
+  // --verbose is the program's: each subcommand's --help lists it too.
+  .configureHelp({ showGlobalOptions: true })
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -86,15 +90,16 @@ common(program.command("migrate"))
     process.exitCode = await runMigrate(opts);
   });
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   try {
     await program.parseAsync(process.argv);
   } catch (err) {
-    // Usage errors commander printed (exit 2), help (0); anything else is a bug and is rethrown.
+    // Usage errors commander printed (exit 2), help (0); anything else is a crash (exit 3).
     const code = parseError(err);
     if (code === undefined) throw err;
-    process.exitCode = code;
+    return code;
   }
+  return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
 }
 
 function parseError(err: unknown): number | undefined {
@@ -105,4 +110,4 @@ function parseError(err: unknown): number | undefined {
   return undefined;
 }
 
-void main();
+runCommand("tenants", main);

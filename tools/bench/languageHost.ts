@@ -178,7 +178,7 @@ if (require.main === module) {
     (s) => process.stdout.write(JSON.stringify(s) + "\n"),
     (e) => {
       process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
+      process.exit(3); // the exit-code contract: a failure to measure is not a verdict
     },
   );
 }

@@ -1,6 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 
-/** Exit codes of `plan` and `policy`: a public contract of the CLI. */
+/**
+ * Exit codes: a public contract of every command (README, "Exit codes"). 1 is a verdict only (a
+ * mandatory violation, a rehearsal error, a failed drill or rotation); a crash is 3 and a closed
+ * stdout 141 (tools/cli/crash.ts), Ctrl-C 130 (tools/cli/cancellation.ts).
+ */
 export const EXIT_OK = 0;
 export const EXIT_MANDATORY_VIOLATION = 1;
 export const EXIT_BAD_INPUT = 2;
@@ -33,6 +37,20 @@ export function parseArguments(program: Command): number | undefined {
     return err instanceof CommanderError && shown.includes(err.code) ? EXIT_OK : EXIT_BAD_INPUT;
   }
 }
+
+/**
+ * For a command that parses its arguments as it loads (the benchmarks): help exits 0, a usage
+ * error 2, as every command does (commander alone would exit 1, the verdict's code).
+ */
+export function parseOrStop(program: Command): Command {
+  const stop = parseArguments(program.exitOverride());
+  if (stop !== undefined) process.exit(stop);
+  return program;
+}
+
+/** `--verbose`: the stack trace of a crash (tools/cli/crash.ts reads it, and DEBUG=1, itself). */
+export const verboseOption = (): Option =>
+  new Option("--verbose", "on an unexpected error (exit 3), print its stack trace (also DEBUG=1)");
 
 /** Commander option parser for a positive number; a bad value is a usage error (exit 2). */
 export function positiveNumber(value: string): number {

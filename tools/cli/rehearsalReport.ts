@@ -61,12 +61,18 @@ function groups(changes: ResourceChange[]): [ResourceChange["op"], ResourceChang
   return OP_ORDER.map((op) => [op, changes.filter((c) => c.op === op).sort(stateFirst)]);
 }
 
-const describeChange = (c: ResourceChange) =>
-  `${c.urn.split("::").pop()} (${c.type})${c.type in STATEFUL_TYPES ? " [stateful]" : ""}${
-    c.fields.length
-      ? `: ${c.op === "replace" ? `${c.replaceFields.join(", ")} forces it; ` : ""}${c.fields.join(", ")}`
-      : ""
+/** One change: its fields, a replacement's forcing fields named once (not again among the others). */
+export const describeChange = (c: ResourceChange) => {
+  const forcing = c.op === "replace" ? c.replaceFields : [];
+  const others = c.fields.filter((f) => !forcing.includes(f));
+  const parts = [
+    ...(forcing.length ? [`${forcing.join(", ")} forces it`] : []),
+    ...(others.length ? [forcing.length ? `also ${others.join(", ")}` : others.join(", ")] : []),
+  ];
+  return `${c.urn.split("::").pop()} (${c.type})${c.type in STATEFUL_TYPES ? " [stateful]" : ""}${
+    parts.length ? `: ${parts.join("; ")}` : ""
   }`;
+};
 
 export function renderChangesText(changes: ResourceChange[]): string {
   const lines = ["", "What `pulumi up` would do:"];

@@ -1,6 +1,8 @@
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../harness/deployment";
+import { PolicyConfiguration, policyConfigurationLine } from "../../harness/policyConfig";
 import { Violation } from "../../harness/policyEvaluator";
 import { CapturedResource, isCloudResource } from "../../harness/model";
+import { Finding } from "../../harness/rehearsal/model";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -53,6 +55,37 @@ export function countsByType(resources: CapturedResource[]): [string, number][] 
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
+/**
+ * What a resource count counts, said the same way by every report: the cloud resources `pulumi up`
+ * creates (custom resources, providers aside), and all registrations (with the components, the
+ * providers and the stack) — the two numbers that used to appear unlabelled side by side.
+ */
+export function resourceCount(resources: CapturedResource[]): string {
+  return `${resources.filter(isCloudResource).length} cloud resources (${resources.length} registrations with components, providers and the stack)`;
+}
+
+/**
+ * The verdict, first: pass or fail with the counts that decide it, then what was judged. The
+ * details (inventory, violations, findings) follow; `--quiet` leaves out the inventory.
+ */
+export function renderVerdictText(
+  subject: string,
+  violations: Violation[],
+  resources: CapturedResource[],
+  findings?: Finding[],
+): string {
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  const errors = findings?.filter((f) => f.severity === "error").length ?? 0;
+  const rehearsal = findings
+    ? `; rehearsal: ${errors} error${errors === 1 ? "" : "s"}, ${findings.length - errors} warning${findings.length - errors === 1 ? "" : "s"}`
+    : "";
+  const verdict = mandatory || errors ? "FAIL" : "PASS";
+  return [
+    `${verdict} ${subject}: ${summary(violations)}${rehearsal} (exit ${mandatory || errors ? 1 : 0})`,
+    `  ${resourceCount(resources)}`,
+  ].join("\n");
+}
+
 function summary(violations: Violation[]): string {
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
@@ -67,14 +100,19 @@ export function renderInventoryText(stack: string, resources: CapturedResource[]
       lines.push(`    ${r.type.padEnd(56)} ${r.name}${r.protect ? "  (protected)" : ""}`);
   }
   const counts = countsByType(resources);
-  const total = counts.reduce((n, [, c]) => n + c, 0);
-  lines.push("", `Resources by type (${total} in all):`);
+  lines.push("", `Resources by type (${resourceCount(resources)}):`);
   for (const [type, count] of counts) lines.push(`  ${String(count).padStart(6)}  ${type}`);
   return lines.join("\n");
 }
 
-export function renderViolationsText(violations: Violation[], packs: string[]): string {
+export function renderViolationsText(
+  violations: Violation[],
+  packs: string[],
+  configuration?: PolicyConfiguration,
+): string {
   const lines = ["", `Policy report (${packs.join(", ")}): ${summary(violations)}`];
+  const configured = configuration && policyConfigurationLine(configuration);
+  if (configured) lines.push(`  ${configured}`);
   for (const v of violations) {
     lines.push(`  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policyPack}/${v.policyName}`);
     lines.push(`            ${v.urn || "(stack)"}`);
@@ -90,6 +128,7 @@ export function renderMarkdown(
   violations: Violation[],
   packs: string[],
   resources?: CapturedResource[],
+  configuration?: PolicyConfiguration,
 ): string {
   const mandatory = violations.some((v) => v.enforcementLevel === "mandatory");
   const lines = [
@@ -98,6 +137,13 @@ export function renderMarkdown(
     `Policy packs: ${packs.map((p) => `\`${p}\``).join(", ")} — **${summary(violations)}**.`,
     "",
   ];
+  const configured = configuration && policyConfigurationLine(configuration);
+  // In the comment a reviewer reads: a policy switched off finds nothing, which looks like a pass.
+  if (configured)
+    lines.push(
+      `> ⚠️ ${configured.replace(/^Policy configuration (\S+):/, "Policy configuration `$1`:")}.`,
+      "",
+    );
   if (violations.length) {
     lines.push("| Level | Policy | Resource | Message |", "|---|---|---|---|");
     for (const v of violations) {

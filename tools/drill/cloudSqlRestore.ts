@@ -49,9 +49,16 @@ export interface RestoreTarget {
   scratch: string;
 }
 
-/** The target of one cluster, named as the stack names it (platform/domains/backups.ts). */
-export function restoreTarget(config: PlatformConfig, cluster: RestoreCluster): RestoreTarget {
-  const project = config.projects[RESTORE_CLUSTERS[cluster]];
+/**
+ * The target of one cluster, named as the stack names it (platform/domains/backups.ts). `project`
+ * is the cluster's project as deployed (tools/cli/deployedProjects.ts): an ephemeral stack's ids
+ * carry a generation suffix, and the bucket's name is made from the deployed id.
+ */
+export function restoreTarget(
+  config: PlatformConfig,
+  cluster: RestoreCluster,
+  project: string = config.projects[RESTORE_CLUSTERS[cluster]],
+): RestoreTarget {
   const region = config.regions.find((r) => r !== config.primaryRegion) as Region;
   const env = config.environment;
   return {

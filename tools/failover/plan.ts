@@ -76,6 +76,8 @@ export async function planFailover(
   const stateful = changes.filter(
     (c) => c.op === "delete" || (c.op === "replace" && c.type in STATEFUL_TYPES),
   );
+  // Said by name, so the check never reads "nothing" above a list of replacements.
+  const statelessReplacements = changes.filter((c) => c.op === "replace" && !(c.type in STATEFUL_TYPES));
   const checks = [
     {
       check: "DR replicas designated",
@@ -89,7 +91,9 @@ export async function planFailover(
       passed: stateful.length === 0 && findings.every((f) => f.severity !== "error"),
       detail: stateful.length
         ? `${stateful.length} resource(s) would be replaced or deleted`
-        : "the preview replaces and deletes nothing",
+        : statelessReplacements.length
+          ? `no stateful resource is replaced or deleted; replaced, holding no data (re-created as the program describes them): ${statelessReplacements.map((c) => c.urn.split("::").pop()).join(", ")}`
+          : "the preview replaces and deletes nothing",
     },
   ];
   const steps = [
