@@ -5,6 +5,8 @@ import { evaluatePacks } from "../harness/policyEvaluator";
 import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { planCiIdentities } from "../tools/ciIdentitiesPlan";
 import { CASES } from "./cases/policyCases";
+import { UNCATALOGUED_PROOFS } from "./cases/meaningCases";
+import { WEAKENINGS, weakeningTitle } from "../policies/weakenings";
 import { addResource, removeResource, urnOf, violationsOf } from "./helpers/mutate";
 import { planConfig, planStack, planTenantShard, prodAsOperated } from "./helpers/plan";
 
@@ -83,6 +85,15 @@ describe("policy metadata", () => {
   test("every policy has at least one failing case above", () => {
     const covered = new Set(CASES.map((c) => c.policy));
     expect(ALL_POLICIES.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
+  });
+
+  test("every weakening of policies/weakenings.ts is proven by exactly one case of its policy, and every proof is catalogued", () => {
+    const unproven = WEAKENINGS.filter(
+      (w) => CASES.filter((c) => c.policy === w.policy && c.title === weakeningTitle(w)).length !== 1,
+    );
+    expect(unproven).toEqual([]);
+    expect(UNCATALOGUED_PROOFS).toEqual([]);
+    expect(WEAKENINGS.filter((w) => !ALL_POLICIES.some((p) => p.name === w.policy))).toEqual([]);
   });
 
   test("policy names are unique across packs", () => {

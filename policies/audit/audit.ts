@@ -41,6 +41,43 @@ export function missingSinkTerms(filter: unknown): string[] {
   return REQUIRED_SINK_TERMS.filter((t) => !text.includes(t));
 }
 
+/**
+ * Why a sink filter selects less than the union of its terms, or undefined. In the Logging query
+ * language (https://cloud.google.com/logging/docs/view/logging-query-language) juxtaposed
+ * comparisons are ANDed and NOT or `-` negates, so a filter keeps every required stream only as a
+ * plain disjunction `field=value OR field:value OR …`: anything else (AND, NOT, parentheses, a
+ * negative comparison, an implicit AND) can narrow it.
+ */
+export function narrowedSinkFilter(filter: unknown): string | undefined {
+  const text = typeof filter === "string" ? filter : "";
+  const disjuncts = text.split(/\s+OR\s+(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+  const narrowing = disjuncts.filter((d) => !/^[A-Za-z_][\w.]*\s*[=:]\s*("[^"]*"|[^\s"()]+)$/.test(d.trim()));
+  return narrowing.length
+    ? `it is not a plain OR of comparisons: ${narrowing.map((d) => `“${d.trim()}”`).join(", ")} can narrow it`
+    : undefined;
+}
+
+/** Ways a sink routing to the audit bucket routes less than its filter says: switched off, excluded or narrowed. */
+export function sinkWeakenings(sink: PolicyResource): string[] {
+  const p = sink.props as {
+    disabled?: boolean;
+    filter?: unknown;
+    exclusions?: { name?: string; disabled?: boolean }[];
+  };
+  const found: string[] = [];
+  if (p.disabled === true) found.push("the sink is disabled: it routes nothing");
+  const active = (p.exclusions ?? []).filter((e) => e.disabled !== true);
+  if (active.length)
+    found.push(
+      `exclusion(s) ${active.map((e) => String(e.name)).join(", ")} drop entries the filter selects`,
+    );
+  const narrowed = narrowedSinkFilter(p.filter);
+  if (narrowed) found.push(`the filter is narrowed: ${narrowed}`);
+  const missing = missingSinkTerms(p.filter);
+  if (missing.length) found.push(`filter omits ${missing.join(", ")}`);
+  return found;
+}
+
 /** A rule of an IAM deny policy, as `gcp.iam.DenyPolicy` takes it. */
 export interface DenyRule {
   deniedPrincipals?: string[];

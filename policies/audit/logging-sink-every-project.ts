@@ -1,16 +1,16 @@
 import { Finding, stackPolicy } from "../lib/define";
-import { auditBuckets, bucketDestination, missingSinkTerms, platformProjects } from "./audit";
+import { auditBuckets, bucketDestination, platformProjects, sinkWeakenings } from "./audit";
 
 export const loggingSinkEveryProject = stackPolicy(
   {
     name: "logging-sink-every-project",
     description:
-      "Every platform project routes its audit logs, the Cloud KMS audit logs and the application audit log to the audit bucket, directly or through an aggregated sink.",
+      "Every platform project routes its audit logs, the Cloud KMS audit logs and the application audit log to the audit bucket, directly or through an aggregated sink that is enabled, has no exclusion and whose filter is not narrowed.",
     controls: ["LOG-03"],
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-      "Add a ProjectSink (or a folder/organisation sink with includeChildren) to the audit bucket whose filter covers the four audit streams, cloudkms.googleapis.com and /logs/qairopay-audit.",
+      "Add a ProjectSink (or a folder/organisation sink with includeChildren) to the audit bucket whose filter is a plain OR covering the four audit streams, cloudkms.googleapis.com and /logs/qairopay-audit; keep it enabled and without exclusions.",
   },
   (resources) => {
     const buckets = auditBuckets(resources);
@@ -32,12 +32,12 @@ export const loggingSinkEveryProject = stackPolicy(
     for (const sink of resources.filter(
       (r) => r.type.startsWith("gcp:logging/") && r.type.endsWith("Sink") && routes(r),
     )) {
-      const missing = missingSinkTerms(sink.props.filter);
-      if (missing.length)
+      const weakenings = sinkWeakenings(sink);
+      if (weakenings.length)
         findings.push({
           urn: sink.urn,
-          problem: `filter omits ${missing.join(", ")}`,
-          fix: "route every audit stream, KMS and the application log",
+          problem: weakenings.join("; "),
+          fix: "keep the sink enabled, without exclusions, its filter a plain OR of the four audit streams, cloudkms.googleapis.com and the application log",
         });
     }
     const aggregated = resources.some(
@@ -46,7 +46,7 @@ export const loggingSinkEveryProject = stackPolicy(
           r.type === "gcp:logging/organizationSink:OrganizationSink") &&
         r.props.includeChildren === true &&
         routes(r) &&
-        missingSinkTerms(r.props.filter).length === 0,
+        sinkWeakenings(r).length === 0,
     );
     if (aggregated) return findings;
     // A project whose sink is incomplete was reported above, on the sink itself.

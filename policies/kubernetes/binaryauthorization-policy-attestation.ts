@@ -98,6 +98,26 @@ export const binaryAuthorizationAttestation = stackPolicy(
           fix: "require an enforced attestation by the project's attestor everywhere, with no allowlisted image",
         });
     }
+    // A cluster enforcing its project's singleton policy where the stack declares none runs under
+    // Google's default policy, which admits every image ("the default policy allows all images to
+    // be deployed": https://cloud.google.com/binary-authorization/docs/configuring-policy-console).
+    const withPolicy = new Set(
+      resources.filter((r) => r.type === POLICY).map((r) => String(r.props.project)),
+    );
+    const unruled = new Map<string, PolicyResource[]>();
+    for (const cluster of resources.filter((r) => r.type === "gcp:container/cluster:Cluster")) {
+      const mode = (cluster.props.binaryAuthorization as { evaluationMode?: string } | undefined)
+        ?.evaluationMode;
+      const project = String(cluster.props.project);
+      if (mode === "PROJECT_SINGLETON_POLICY_ENFORCE" && !withPolicy.has(project))
+        unruled.set(project, [...(unruled.get(project) ?? []), cluster]);
+    }
+    for (const [project, clusters] of unruled)
+      findings.push({
+        urn: clusters[0].urn,
+        problem: `cluster(s) ${clusters.map((c) => String(c.props.name)).join(", ")} enforce the Binary Authorization policy of ${project}, which the stack does not declare: Google's default policy admits every image`,
+        fix: "declare the project's policy with components/binaryAuthorization.ts (ImageAdmission)",
+      });
     return findings;
   },
 );

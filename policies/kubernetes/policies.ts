@@ -9,6 +9,7 @@ import { gkeClusterHardening } from "./gke-cluster-hardening";
 import { gkeDnsEndpointPerimeter } from "./gke-dns-endpoint-perimeter";
 import { gkeInternalEndpointAuthorized } from "./gke-internal-endpoint-authorized";
 import { k8sCardholderSegmentation } from "./k8s-cardholder-segmentation";
+import { k8sCardholderServicePrivate } from "./k8s-cardholder-service-private";
 import { gkeEgressNat } from "./gke-private-egress-nat";
 import { idsPerRegion } from "./ids-endpoint-per-region";
 import { k8sDefaultDeny } from "./k8s-namespace-default-deny";
@@ -25,6 +26,7 @@ export const kubernetesPolicies: Policies = [
   gkeDnsEndpointPerimeter,
   gkeInternalEndpointAuthorized,
   k8sCardholderSegmentation,
+  k8sCardholderServicePrivate,
   gkeEgressNat,
   k8sNamespacePsa,
   k8sDefaultDeny,

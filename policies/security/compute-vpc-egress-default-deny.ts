@@ -1,4 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
+import * as ipaddr from "ipaddr.js";
 import { Finding, stackPolicy } from "../lib/define";
 
 const NETWORK = "gcp:compute/network:Network";
@@ -7,12 +8,101 @@ const RULE = "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule";
 const ASSOCIATION = "gcp:compute/networkFirewallPolicyAssociation:NetworkFirewallPolicyAssociation";
 
 interface Rule {
+  ruleName?: string;
   firewallPolicy?: string;
   priority?: number;
   direction?: string;
   action?: string;
   enableLogging?: boolean;
-  match?: { destIpRanges?: string[]; destFqdns?: string[]; layer4Configs?: { ipProtocol?: string }[] };
+  disabled?: boolean;
+  targetServiceAccounts?: string[];
+  targetSecureTags?: unknown[];
+  match?: {
+    destIpRanges?: string[];
+    destFqdns?: string[];
+    layer4Configs?: { ipProtocol?: string; ports?: string[] }[];
+  } & Record<string, unknown>;
+}
+
+/** restricted.googleapis.com's range; the Google APIs behind it are HTTPS, so the platform opens tcp:443 to it and nothing else. */
+const RESTRICTED_GOOGLE_APIS = "199.36.153.4/30";
+
+/**
+ * Match fields that narrow what a rule covers besides its ranges and protocols. A deny-all
+ * carrying any of them denies less than everything.
+ */
+const NARROWING_MATCH = [
+  "srcIpRanges",
+  "srcFqdns",
+  "srcRegionCodes",
+  "srcThreatIntelligences",
+  "srcAddressGroups",
+  "srcSecureTags",
+  "srcNetworkScope",
+  "srcNetworks",
+  "destFqdns",
+  "destRegionCodes",
+  "destThreatIntelligences",
+  "destAddressGroups",
+  "destNetworkScope",
+];
+/** Destinations an allow rule may name that are not IP ranges: none can be judged, so none is allowed (FQDNs are judged apart). */
+const OPAQUE_DESTINATIONS = [
+  "destRegionCodes",
+  "destThreatIntelligences",
+  "destAddressGroups",
+  "destNetworkScope",
+];
+
+function within(cidr: string, ranges: string[]): boolean {
+  try {
+    const [addr, bits] = ipaddr.parseCIDR(cidr);
+    return ranges.some((r) => {
+      const [raddr, rbits] = ipaddr.parseCIDR(r);
+      return addr.kind() === raddr.kind() && bits >= rbits && addr.match(raddr, rbits);
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** The ranges a VPC's egress may reach: its own subnets (primary and secondary) and its private services access ranges. */
+function ownRanges(resources: PolicyResource[], network: PolicyResource): string[] {
+  const n = network.props as { name?: string; project?: string };
+  const ofNetwork = (r: PolicyResource) =>
+    lastSegment(r.props.network) === n.name && (r.props.project ?? n.project) === n.project;
+  const ranges: string[] = [];
+  for (const s of resources.filter((r) => r.type === "gcp:compute/subnetwork:Subnetwork" && ofNetwork(r))) {
+    const secondary = (s.props.secondaryIpRanges as { ipCidrRange?: string }[] | undefined) ?? [];
+    ranges.push(String(s.props.ipCidrRange), ...secondary.map((r) => String(r.ipCidrRange)));
+  }
+  for (const a of resources.filter(
+    (r) =>
+      r.type === "gcp:compute/globalAddress:GlobalAddress" &&
+      r.props.purpose === "VPC_PEERING" &&
+      ofNetwork(r),
+  ))
+    ranges.push(`${String(a.props.address)}/${String(a.props.prefixLength)}`);
+  return ranges;
+}
+
+/** What an enabled rule that lets traffic through (allow, goto_next, a security profile) reaches beyond the VPC's allowed destinations. */
+function strayDestinations(r: Rule, own: string[]): string[] {
+  const stray: string[] = [];
+  const match = r.match ?? {};
+  for (const field of OPAQUE_DESTINATIONS)
+    if (Array.isArray(match[field]) ? (match[field] as unknown[]).length : match[field])
+      stray.push(`${field} ${JSON.stringify(match[field])}`);
+  const ranges = match.destIpRanges ?? [];
+  if (!ranges.length && !(match.destFqdns ?? []).length && !stray.length) stray.push("every destination");
+  for (const range of ranges) {
+    if (within(range, [RESTRICTED_GOOGLE_APIS])) {
+      const l4 = match.layer4Configs ?? [];
+      if (!l4.length || l4.some((l) => l.ipProtocol !== "tcp" || JSON.stringify(l.ports) !== '["443"]'))
+        stray.push(`${range} on ${JSON.stringify(l4)} (only tcp:443 is opened to restricted.googleapis.com)`);
+    } else if (!within(range, own)) stray.push(range);
+  }
+  return stray;
 }
 
 const lastSegment = (ref: unknown) =>
@@ -59,6 +149,10 @@ function rulesOf(resources: PolicyResource[], network: PolicyResource): Rule[] {
 const isDenyAll = (r: Rule) =>
   r.direction === "EGRESS" &&
   r.action === "deny" &&
+  r.disabled !== true &&
+  !(r.targetServiceAccounts ?? []).length &&
+  !(r.targetSecureTags ?? []).length &&
+  !NARROWING_MATCH.some((f) => r.match?.[f] !== undefined && JSON.stringify(r.match?.[f]) !== "[]") &&
   (r.match?.destIpRanges ?? []).includes("0.0.0.0/0") &&
   (r.match?.layer4Configs ?? []).some((l) => l.ipProtocol === "all");
 
@@ -66,12 +160,12 @@ export const vpcEgressDefaultDeny = stackPolicy(
   {
     name: "compute-vpc-egress-default-deny",
     description:
-      "Every VPC denies egress by default: an associated network firewall policy denies all egress at its lowest priority, every rule logs, and a VPC holding cardholder data allows no host by name.",
+      "Every VPC denies egress by default: an associated network firewall policy, evaluated before classic rules, denies all egress at its lowest priority, lets through only Google's restricted range and the VPC's own and private services ranges, every rule logs, and a VPC holding cardholder data allows no host by name.",
     controls: ["NET-08"],
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Associate the VPC with a network firewall policy (components/egressFirewall.ts) whose lowest-priority rule denies 0.0.0.0/0 for all protocols, with logging on every rule; keep FQDN allowlists out of the cde VPC.",
+      "Associate the VPC with a network firewall policy (components/egressFirewall.ts) whose lowest-priority rule, enabled and untargeted, denies 0.0.0.0/0 for all protocols; set networkFirewallPolicyEnforcementOrder: BEFORE_CLASSIC_FIREWALL; allow only 199.36.153.4/30 on tcp:443, the VPC's subnet ranges and its private services access ranges; log every rule; keep FQDN allowlists out of the cde VPC.",
   },
   (resources) => {
     const findings: Finding[] = [];
@@ -83,7 +177,9 @@ export const vpcEgressDefaultDeny = stackPolicy(
       if (!denyAll.length)
         findings.push({
           urn: network.urn,
-          problem: "no associated network firewall policy denies all egress",
+          problem: egress.some((r) => r.action === "deny" && r.disabled === true)
+            ? "the associated egress deny-all rule is disabled: traffic behaves as if it did not exist"
+            : "no associated network firewall policy denies all egress",
           fix: "add an EGRESS deny rule for 0.0.0.0/0, all protocols, at the lowest priority",
         });
       else if (!denyAll.some((r) => Number(r.priority) === lowest))
@@ -92,6 +188,28 @@ export const vpcEgressDefaultDeny = stackPolicy(
           problem: `the egress deny-all rule has priority ${denyAll.map((r) => r.priority).join(", ")}, not the lowest (${lowest}), so it shadows every rule after it`,
           fix: "give the deny-all rule the largest priority number of the policy",
         });
+      // https://cloud.google.com/firewall/docs/firewall-policies-rule-eval-order: "AFTER_CLASSIC_FIREWALL
+      // (default): ... 3. VPC firewall rules 4. Global network firewall policies": a classic egress
+      // allow rule would outrank the policy's deny.
+      if (network.props.networkFirewallPolicyEnforcementOrder !== "BEFORE_CLASSIC_FIREWALL")
+        findings.push({
+          urn: network.urn,
+          problem: `networkFirewallPolicyEnforcementOrder is ${String(network.props.networkFirewallPolicyEnforcementOrder ?? "AFTER_CLASSIC_FIREWALL (the default)")}: classic firewall rules are evaluated first and any egress allow among them outranks the policy's deny`,
+          fix: 'set networkFirewallPolicyEnforcementOrder: "BEFORE_CLASSIC_FIREWALL"',
+        });
+      const own = ownRanges(resources, network);
+      const barrier = Math.min(...denyAll.map((r) => Number(r.priority)));
+      for (const r of egress.filter(
+        (x) => x.action !== "deny" && x.disabled !== true && Number(x.priority ?? 0) < barrier,
+      )) {
+        const stray = strayDestinations(r, own);
+        if (stray.length)
+          findings.push({
+            urn: network.urn,
+            problem: `egress rule ${String(r.ruleName)} (priority ${String(r.priority)}, ${String(r.action)}) lets traffic out to ${stray.join(", ")}, beyond Google's restricted range and the VPC's own and private services ranges`,
+            fix: "narrow destIpRanges to 199.36.153.4/30 (tcp:443), the VPC's subnet ranges or its private services access range, or remove the rule",
+          });
+      }
       const unlogged = rules.filter((r) => r.enableLogging !== true).length;
       if (unlogged)
         findings.push({

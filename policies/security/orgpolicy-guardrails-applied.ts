@@ -10,12 +10,33 @@ import {
 const POLICY = "gcp:orgpolicy/policy:Policy";
 const CUSTOM_CONSTRAINT = "gcp:orgpolicy/customConstraint:CustomConstraint";
 
-type Rule = { enforce?: string; denyAll?: string; values?: unknown };
+type Rule = { enforce?: string; denyAll?: string; allowAll?: string; values?: unknown; condition?: unknown };
 const rulesOf = (spec: unknown): Rule[] => (spec as { rules?: Rule[] } | undefined)?.rules ?? [];
 /** A rule that constrains: enforce TRUE (boolean and custom), a value list or denyAll (list). */
 const enforcing = (rule: Rule) =>
   rule.enforce === "TRUE" || rule.denyAll === "TRUE" || rule.values !== undefined;
 const constraintOf = (p: PolicyResource) => constraintOfPolicy(p.props.name);
+
+/**
+ * How a policy's spec or dryRunSpec turns its constraint off while still setting it: `reset`
+ * restores Google's default, a rule with enforce FALSE or allowAll TRUE lifts it, and a condition on
+ * an enforcing rule limits it to the resources the condition's tags select
+ * (https://cloud.google.com/resource-manager/docs/organization-policy/tags-organization-policy).
+ */
+function switchedOff(spec: unknown): string[] {
+  const s = spec as { reset?: boolean; rules?: Rule[] } | undefined;
+  if (!s) return [];
+  const found: string[] = [];
+  if (s.reset === true) found.push("reset: true (Google's default applies instead)");
+  for (const r of s.rules ?? []) {
+    if (r.enforce === "FALSE" || r.allowAll === "TRUE")
+      found.push(
+        `a rule ${r.enforce === "FALSE" ? "enforce: FALSE" : "allowAll: TRUE"}${r.condition ? " under a condition" : ""} lifts it`,
+      );
+    else if (enforcing(r) && r.condition) found.push("its enforcing rule holds only under a condition");
+  }
+  return found;
+}
 const sameSet = (a: unknown, b: string[]) =>
   Array.isArray(a) && a.length === b.length && b.every((x) => a.includes(x));
 
@@ -29,7 +50,7 @@ export const orgPolicyGuardrailsApplied = stackPolicy(
   {
     name: "orgpolicy-guardrails-applied",
     description:
-      "The stack defines every custom constraint of the catalogue as written there and sets every catalogue constraint, enforced or in dry-run, on each scope it governs.",
+      "The stack defines every custom constraint of the catalogue as written there and sets every catalogue constraint, enforced or in dry-run, on each scope it governs, never reset, lifted or conditioned, and enforced where the catalogue promises it.",
     controls: ["GOV-03"],
     enforcementLevel: "mandatory",
     severity: "high",
@@ -75,7 +96,21 @@ export const orgPolicyGuardrailsApplied = stackPolicy(
       });
       return findings;
     }
+    const enforcedBuiltIns = new Set(BUILT_IN_CONSTRAINTS.filter((b) => !b.dryRun).map((b) => b.constraint));
     for (const p of policies) {
+      const off = [...switchedOff(p.props.spec), ...switchedOff(p.props.dryRunSpec)];
+      if (off.length)
+        findings.push({
+          urn: p.urn,
+          problem: `it sets ${constraintOf(p)} but switches it off: ${off.join("; ")}`,
+          fix: "keep one unconditional enforcing rule and no reset",
+        });
+      if (enforcedBuiltIns.has(constraintOf(p)) && !rulesOf(p.props.spec).some(enforcing))
+        findings.push({
+          urn: p.urn,
+          problem: `${constraintOf(p)} is promised enforced from the first up, but spec has no enforcing rule`,
+          fix: 'enforce it in spec (rules: [{ enforce: "TRUE" }] or the list rule)',
+        });
       if (![...rulesOf(p.props.spec), ...rulesOf(p.props.dryRunSpec)].some(enforcing))
         findings.push({
           urn: p.urn,

@@ -21,6 +21,7 @@ import { dnsResponsePolicyAllowlist } from "./dns-response-policy-allowlist";
 import { redisInstanceHardening } from "./redis-instance-hardening";
 import { secretCmekRegions } from "./secretmanager-secret-cmek-regions";
 import { perimeterCoversProjects } from "./vpcsc-perimeter-covers-projects";
+import { perimeterEgressAgentsOnly } from "./vpcsc-perimeter-egress-agents-only";
 import { perimeterIngressNamedSources } from "./vpcsc-perimeter-ingress-named-sources";
 import { perimeterRestrictsEnabledApis } from "./vpcsc-perimeter-restricts-enabled-apis";
 import { orgPolicyGuardrailsApplied } from "./orgpolicy-guardrails-applied";
@@ -46,6 +47,7 @@ export const securityPolicies: Policies = [
   perimeterCoversProjects,
   perimeterRestrictsEnabledApis,
   perimeterIngressNamedSources,
+  perimeterEgressAgentsOnly,
   orgPolicyGuardrailsApplied,
   secretCmekRegions,
   vpcEgressDefaultDeny,

@@ -1,3 +1,4 @@
+import * as ipaddr from "ipaddr.js";
 import { Finding, stackPolicy } from "../lib/define";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
@@ -21,7 +22,7 @@ const AGENT_DOMAINS = [
   "gcp-sa-scc-notification",
   "gcp-sa-pam",
 ];
-const GOOGLE_AGENT = new RegExp(
+export const GOOGLE_AGENT = new RegExp(
   `^serviceAccount:service-(?:org-)?\\d+@(?:${AGENT_DOMAINS.join("|")})\\.iam\\.gserviceaccount\\.com$`,
 );
 
@@ -34,6 +35,7 @@ interface Ingress {
   ingressTo?: { operations?: { serviceName?: string }[] };
 }
 interface Condition {
+  negate?: boolean;
   ipSubnetworks?: string[];
   members?: string[];
   regions?: string[];
@@ -41,11 +43,24 @@ interface Condition {
   requiredAccessLevels?: string[];
 }
 
+/**
+ * Ranges no operator network is: the internet at large. An access level's ipSubnetworks must name
+ * the operators' egress ranges; a prefix shorter than /16 (IPv4) or /32 (IPv6) is a continent, not an office.
+ */
+function tooWide(cidr: string): boolean {
+  try {
+    const [addr, bits] = ipaddr.parseCIDR(cidr);
+    return bits < (addr.kind() === "ipv4" ? 16 : 32);
+  } catch {
+    return true;
+  }
+}
+
 export const perimeterIngressNamedSources = stackPolicy(
   {
     name: "vpcsc-perimeter-ingress-named-sources",
     description:
-      "The perimeter admits identities from outside only by name and only from named access levels: no access level at the perimeter's level (it would admit any identity from its networks), no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents takes any source (`*`) or no source, and no access level admits an identity wherever it connects from.",
+      "The perimeter admits named identities from outside only from named access levels: no access level at the perimeter's level (it would admit any identity from its networks), no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents takes any source (`*`) or no source, none admits an identity type instead of identities, and no access level admits an identity wherever it connects from, negates its condition or names the internet at large.",
     controls: ["NET-07", "IAM-08"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -57,6 +72,22 @@ export const perimeterIngressNamedSources = stackPolicy(
     for (const level of resources.filter((r) => r.type === ACCESS_LEVEL)) {
       const basic = level.props.basic as { combiningFunction?: string; conditions?: Condition[] } | undefined;
       const conditions = basic?.conditions ?? [];
+      // magic-modules mmv1/products/accesscontextmanager/AccessLevel.yaml, negate: "If true, the
+      // Condition becomes a NAND over its non-empty fields, each field must be false".
+      const negated = conditions.filter((c) => c.negate === true);
+      if (negated.length)
+        findings.push({
+          urn: level.urn,
+          problem: `access level ${String(level.props.name)} negates ${negated.length} condition(s): it admits every network except the ones named`,
+          fix: "remove negate: an access level names the operators' networks it admits",
+        });
+      const wide = conditions.flatMap((c) => (c.ipSubnetworks ?? []).filter(tooWide));
+      if (wide.length)
+        findings.push({
+          urn: level.urn,
+          problem: `access level ${String(level.props.name)} admits ${wide.join(", ")}: the internet at large, not the operators' networks`,
+          fix: "list only the operators' and CI's egress ranges (/16 or narrower) in ipSubnetworks",
+        });
       const anywhere = conditions.filter(
         (c) =>
           (c.members ?? []).length > 0 &&
@@ -99,6 +130,16 @@ export const perimeterIngressNamedSources = stackPolicy(
         )
           return;
         const sources = ingress.ingressFrom?.sources ?? [];
+        // magic-modules mmv1/products/accesscontextmanager/ServicePerimeter.yaml, identityType: "the
+        // type of identities that are allowed access ... If left unspecified, then members of
+        // `identities` field will be allowed access": ANY_* admits every such identity.
+        const identityType = ingress.ingressFrom?.identityType;
+        if (identityType && identityType !== "IDENTITY_TYPE_UNSPECIFIED")
+          findings.push({
+            urn: p.urn,
+            problem: `ingress rule ${i + 1} admits identityType ${identityType} to ${services.join(", ") || "no service"}: any such identity, not the named ones`,
+            fix: "drop identityType and list the identities the rule admits",
+          });
         const who =
           ingress.ingressFrom?.identityType ??
           ((ingress.ingressFrom?.identities ?? []).join(", ") || "nobody");

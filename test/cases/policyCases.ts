@@ -8,6 +8,7 @@ import { SUPPLY_CHAIN_CASES } from "./supplyChainCases";
 import { BACKUP_CASES } from "./backupCases";
 import { DETECTION_CASES } from "./detectionCases";
 import { PRIVILEGED_ACCESS_CASES } from "./privilegedAccessCases";
+import { MEANING_CASES } from "./meaningCases";
 
 /**
  * One case per way a control can be broken: a mutation of the prod plan, the policy that must
@@ -535,7 +536,7 @@ const PLATFORM_CASES: PolicyCase[] = [
     ),
     on: "prod-audit-log-kms",
     message:
-      '[LOG-03] gcp:logging/projectSink:ProjectSink "prod-audit-log-kms": filter omits cloudaudit.googleapis.com%2Fdata_access, cloudaudit.googleapis.com%2Fsystem_event, cloudaudit.googleapis.com%2Fpolicy, cloudkms.googleapis.com, /logs/qairopay-audit. Fix: route every audit stream, KMS and the application log',
+      '[LOG-03] gcp:logging/projectSink:ProjectSink "prod-audit-log-kms": filter omits cloudaudit.googleapis.com%2Fdata_access, cloudaudit.googleapis.com%2Fsystem_event, cloudaudit.googleapis.com%2Fpolicy, cloudkms.googleapis.com, /logs/qairopay-audit. Fix: keep the sink enabled, without exclusions, its filter a plain OR of the four audit streams, cloudkms.googleapis.com and the application log',
   },
   {
     policy: "logging-data-access-audit-config",
@@ -1127,6 +1128,7 @@ export const CASES: PolicyCase[] = [
   ...DETECTION_CASES,
   ...PRIVILEGED_ACCESS_CASES,
   ...BACKUP_CASES,
+  ...MEANING_CASES,
 ];
 
 /** The case of that title; a missing one is an error, never an empty check. */

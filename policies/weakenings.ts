@@ -1,0 +1,62 @@
+/**
+ * The ways to break a control that its policies reject, by kind (issue #26): what the policy
+ * judges, in a reviewer's words. A catalogue, not a test: docs/controls.md lists it per control,
+ * and test/cases/meaningCases.ts proves each entry with a failing case of the same title (a test
+ * checks every entry has exactly one).
+ */
+export type WeakeningKind =
+  "removed" | "switched off" | "widened" | "reversed" | "excluded" | "bypassed" | "outranked";
+
+export interface Weakening {
+  policy: string;
+  kind: WeakeningKind;
+  /** What the change does, as a case title. */
+  title: string;
+}
+
+const w = (policy: string, kind: WeakeningKind, title: string): Weakening => ({ policy, kind, title });
+
+const EGRESS = "compute-vpc-egress-default-deny";
+const SERVICE = "k8s-cardholder-service-private";
+const SINK = "logging-sink-every-project";
+const INGRESS = "vpcsc-perimeter-ingress-named-sources";
+const EGRESS_RULES = "vpcsc-perimeter-egress-agents-only";
+const BINAUTHZ = "binaryauthorization-policy-attestation";
+const ORG = "orgpolicy-guardrails-applied";
+
+export const WEAKENINGS: Weakening[] = [
+  w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
+  w(EGRESS, "reversed", "the cde VPC's deny-all egress rule reversed to allow"),
+  w(EGRESS, "excluded", "the cde VPC's deny-all egress rule narrowed to one range"),
+  w(EGRESS, "widened", "the Google APIs egress rule widened to 0.0.0.0/0"),
+  w(EGRESS, "widened", "the Google APIs egress rule opened to every protocol"),
+  w(EGRESS, "widened", "the private services egress rule widened to 10.0.0.0/8"),
+  w(EGRESS, "outranked", "an allow-all egress rule above the deny-all"),
+  w(EGRESS, "bypassed", "the cde VPC associated with the platform's firewall policy"),
+  w(EGRESS, "outranked", "classic firewall rules evaluated before the policy (AFTER_CLASSIC_FIREWALL)"),
+  w(SERVICE, "bypassed", "card-vault's Service made a NodePort"),
+  w(SERVICE, "bypassed", "card-vault's Service given an external IP"),
+  w(SERVICE, "widened", "card-vault's load balancer made external"),
+  w(SERVICE, "widened", "card-vault's load balancer open to 0.0.0.0/0"),
+  w(SERVICE, "bypassed", "a second internal load balancer in card-vault's namespace"),
+  w(SERVICE, "removed", "card-vault's ServiceAttachment removed"),
+  w(SINK, "switched off", "the cde project's audit sink disabled"),
+  w(SINK, "excluded", "an exclusion on the cde sink dropping Data Access logs"),
+  w(SINK, "excluded", "the cde sink's filter ANDed with NOT Cloud KMS"),
+  w(SINK, "excluded", "the cde sink's filter narrowed to errors by an implicit AND"),
+  w(INGRESS, "widened", "the deployers' ingress rule widened to ANY_IDENTITY"),
+  w(INGRESS, "widened", "the operators' access level widened to 0.0.0.0/0"),
+  w(INGRESS, "reversed", "the operators' access level negated"),
+  w(EGRESS_RULES, "widened", "Security Command Center's egress rule widened to ANY_IDENTITY"),
+  w(EGRESS_RULES, "bypassed", "an egress rule letting the ledger's identity out to any project"),
+  w(BINAUTHZ, "removed", "the cde project's Binary Authorization policy removed"),
+  w(ORG, "switched off", "an enforced built-in constraint moved to dry-run"),
+  w(ORG, "reversed", "a rule enforce FALSE beside the enforcing one"),
+  w(ORG, "switched off", "a constraint reset to Google's default"),
+  w(ORG, "excluded", "an enforcing rule limited by a tag condition"),
+];
+
+/** The case title of a weakening: what it does, then its kind. */
+export function weakeningTitle(x: Weakening): string {
+  return `${x.title} (${x.kind})`;
+}

@@ -1,0 +1,297 @@
+import { CapturedResource } from "../../harness/model";
+import { WEAKENINGS, weakeningTitle } from "../../policies/weakenings";
+import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
+import type { PolicyCase } from "./policyCases";
+
+/**
+ * Issue #26: one failing case per weakening of policies/weakenings.ts — the resource is still
+ * there, but does less. Titles come from the catalogue, so docs/controls.md names what is proven.
+ */
+type P = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const CDE_VAULT_SERVICE = "prod-card-vault-path-us-central1-service";
+const PERIMETER = "prod-perimeter-perimeter";
+const LEDGER_SA = "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com";
+
+function providerOf(resources: CapturedResource[], name: string): string {
+  const r = resources.find((x) => x.name === name);
+  if (!r?.provider) throw new Error(`no provider for ${name}`);
+  return r.provider;
+}
+
+/** A second internal LoadBalancer beside card-vault's, on the same cluster and namespace. */
+const secondLoadBalancer: Mutation = (resources) =>
+  addResource({
+    type: "kubernetes:core/v1:Service",
+    name: "card-vault-side-door",
+    provider: providerOf(resources, CDE_VAULT_SERVICE),
+    inputs: {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: {
+        name: "card-vault-side-door",
+        namespace: "card-vault",
+        annotations: { "networking.gke.io/load-balancer-type": "Internal" },
+      },
+      spec: {
+        type: "LoadBalancer",
+        selector: { app: "card-vault" },
+        loadBalancerSourceRanges: ["10.78.0.0/24"],
+        ports: [{ name: "https", port: 443, targetPort: 8443, protocol: "TCP", appProtocol: "HTTPS" }],
+      },
+    },
+  })(resources);
+
+const spec = (p: P) => p.spec as P;
+
+interface Proof {
+  mutate: Mutation;
+  on: string;
+  message: string;
+}
+
+/** Each weakening's proof, keyed by its title in the catalogue. */
+const PROOFS: Record<string, Proof> = {
+  "the cde VPC's deny-all egress rule disabled": {
+    mutate: editResource("prod-cde-egress-deny-all", (p) => (p.disabled = true)),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": the associated egress deny-all rule is disabled: traffic behaves as if it did not exist. Fix: add an EGRESS deny rule for 0.0.0.0/0, all protocols, at the lowest priority',
+  },
+  "the cde VPC's deny-all egress rule reversed to allow": {
+    mutate: editResource("prod-cde-egress-deny-all", (p) => (p.action = "allow")),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": no associated network firewall policy denies all egress. Fix: add an EGRESS deny rule for 0.0.0.0/0, all protocols, at the lowest priority',
+  },
+  "the cde VPC's deny-all egress rule narrowed to one range": {
+    mutate: editResource("prod-cde-egress-deny-all", (p) => ((p.match as P).srcIpRanges = ["10.76.0.0/20"])),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": no associated network firewall policy denies all egress. Fix: add an EGRESS deny rule for 0.0.0.0/0, all protocols, at the lowest priority',
+  },
+  "the Google APIs egress rule widened to 0.0.0.0/0": {
+    mutate: editResource("prod-cde-egress-google-apis", (p) => ((p.match as P).destIpRanges = ["0.0.0.0/0"])),
+    on: "prod-cde-net-vpc",
+    message:
+      "[NET-08] gcp:compute/network:Network \"prod-cde-net-vpc\": egress rule prod-cde-google-apis (priority 1000, allow) lets traffic out to 0.0.0.0/0, beyond Google's restricted range and the VPC's own and private services ranges. Fix: narrow destIpRanges to 199.36.153.4/30 (tcp:443), the VPC's subnet ranges or its private services access range, or remove the rule",
+  },
+  "the Google APIs egress rule opened to every protocol": {
+    mutate: editResource(
+      "prod-cde-egress-google-apis",
+      (p) => ((p.match as P).layer4Configs = [{ ipProtocol: "all" }]),
+    ),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": egress rule prod-cde-google-apis (priority 1000, allow) lets traffic out to 199.36.153.4/30 on [{"ipProtocol":"all"}] (only tcp:443 is opened to restricted.googleapis.com), beyond Google\'s restricted range and the VPC\'s own and private services ranges. Fix: narrow destIpRanges to 199.36.153.4/30 (tcp:443), the VPC\'s subnet ranges or its private services access range, or remove the rule',
+  },
+  "the private services egress rule widened to 10.0.0.0/8": {
+    mutate: editResource(
+      "prod-cde-egress-private-services",
+      (p) => ((p.match as P).destIpRanges = ["10.0.0.0/8"]),
+    ),
+    on: "prod-cde-net-vpc",
+    message:
+      "[NET-08] gcp:compute/network:Network \"prod-cde-net-vpc\": egress rule prod-cde-private-services (priority 1100, allow) lets traffic out to 10.0.0.0/8, beyond Google's restricted range and the VPC's own and private services ranges. Fix: narrow destIpRanges to 199.36.153.4/30 (tcp:443), the VPC's subnet ranges or its private services access range, or remove the rule",
+  },
+  "an allow-all egress rule above the deny-all": {
+    mutate: addResource({
+      type: "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule",
+      name: "prod-cde-egress-anything",
+      inputs: {
+        project: "qp-prod-cde",
+        firewallPolicy: "prod-cde-egress",
+        ruleName: "prod-cde-anything",
+        priority: 10,
+        direction: "EGRESS",
+        action: "allow",
+        enableLogging: true,
+        match: { destIpRanges: ["0.0.0.0/0"], layer4Configs: [{ ipProtocol: "all" }] },
+      },
+    }),
+    on: "prod-cde-net-vpc",
+    message:
+      "[NET-08] gcp:compute/network:Network \"prod-cde-net-vpc\": egress rule prod-cde-anything (priority 10, allow) lets traffic out to 0.0.0.0/0, beyond Google's restricted range and the VPC's own and private services ranges. Fix: narrow destIpRanges to 199.36.153.4/30 (tcp:443), the VPC's subnet ranges or its private services access range, or remove the rule",
+  },
+  "the cde VPC associated with the platform's firewall policy": {
+    mutate: editResource("prod-cde-egress-association", (p) => (p.firewallPolicy = "prod-platform-egress")),
+    on: "prod-cde-net-vpc",
+    message:
+      "[NET-08] gcp:compute/network:Network \"prod-cde-net-vpc\": egress rule prod-platform-private-services (priority 1100, allow) lets traffic out to 10.69.0.0/16, beyond Google's restricted range and the VPC's own and private services ranges. Fix: narrow destIpRanges to 199.36.153.4/30 (tcp:443), the VPC's subnet ranges or its private services access range, or remove the rule",
+  },
+  "classic firewall rules evaluated before the policy (AFTER_CLASSIC_FIREWALL)": {
+    mutate: editResource(
+      "prod-cde-net-vpc",
+      (p) => (p.networkFirewallPolicyEnforcementOrder = "AFTER_CLASSIC_FIREWALL"),
+    ),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": networkFirewallPolicyEnforcementOrder is AFTER_CLASSIC_FIREWALL: classic firewall rules are evaluated first and any egress allow among them outranks the policy\'s deny. Fix: set networkFirewallPolicyEnforcementOrder: "BEFORE_CLASSIC_FIREWALL"',
+  },
+  "card-vault's Service made a NodePort": {
+    mutate: editResource(CDE_VAULT_SERVICE, (p) => {
+      spec(p).type = "NodePort";
+      delete spec(p).loadBalancerSourceRanges;
+    }),
+    on: CDE_VAULT_SERVICE,
+    message:
+      '[NET-09] kubernetes:core/v1:Service "prod-card-vault-path-us-central1-service": Service card-vault/card-vault-psc is a NodePort: every node of the cluster takes its traffic, a path around the declared Private Service Connect attachment. Fix: make it ClusterIP, or publish the workload through PrivateServicePath',
+  },
+  "card-vault's Service given an external IP": {
+    mutate: editResource(CDE_VAULT_SERVICE, (p) => (spec(p).externalIPs = ["203.0.113.7"])),
+    on: CDE_VAULT_SERVICE,
+    message:
+      '[NET-09] kubernetes:core/v1:Service "prod-card-vault-path-us-central1-service": Service card-vault/card-vault-psc answers on externalIPs 203.0.113.7, a path around the declared Private Service Connect attachment. Fix: remove spec.externalIPs',
+  },
+  "card-vault's load balancer made external": {
+    mutate: editResource(CDE_VAULT_SERVICE, (p) => delete (p.metadata as P).annotations),
+    on: CDE_VAULT_SERVICE,
+    message:
+      '[NET-09] kubernetes:core/v1:Service "prod-card-vault-path-us-central1-service": Service card-vault/card-vault-psc is a LoadBalancer without networking.gke.io/load-balancer-type: "Internal": GKE gives it an external address. Fix: annotate it networking.gke.io/load-balancer-type: "Internal"',
+  },
+  "card-vault's load balancer open to 0.0.0.0/0": {
+    mutate: editResource(CDE_VAULT_SERVICE, (p) => (spec(p).loadBalancerSourceRanges = ["0.0.0.0/0"])),
+    on: CDE_VAULT_SERVICE,
+    message:
+      '[NET-09] kubernetes:core/v1:Service "prod-card-vault-path-us-central1-service": Service card-vault/card-vault-psc admits 0.0.0.0/0, not only the Private Service Connect NAT range (10.78.0.0/24, 10.78.1.0/24). Fix: set loadBalancerSourceRanges to the attachment\'s NAT subnet range',
+  },
+  "a second internal load balancer in card-vault's namespace": {
+    mutate: secondLoadBalancer,
+    on: "card-vault-side-door",
+    message:
+      '[NET-09] kubernetes:core/v1:Service "card-vault-side-door": Service card-vault/card-vault-side-door is a load balancer no ServiceAttachment publishes: a second path beside the declared one. Fix: remove it, or publish it through PrivateServicePath\'s ServiceAttachment',
+  },
+  "card-vault's ServiceAttachment removed": {
+    mutate: removeResource("prod-card-vault-path-us-central1-attachment"),
+    on: CDE_VAULT_SERVICE,
+    message:
+      '[NET-09] kubernetes:core/v1:Service "prod-card-vault-path-us-central1-service": Service card-vault/card-vault-psc is a load balancer no ServiceAttachment publishes: a second path beside the declared one. Fix: remove it, or publish it through PrivateServicePath\'s ServiceAttachment',
+  },
+  "the cde project's audit sink disabled": {
+    mutate: editResource("prod-audit-log-cde", (p) => (p.disabled = true)),
+    on: "prod-audit-log-cde",
+    message:
+      '[LOG-03] gcp:logging/projectSink:ProjectSink "prod-audit-log-cde": the sink is disabled: it routes nothing. Fix: keep the sink enabled, without exclusions, its filter a plain OR of the four audit streams, cloudkms.googleapis.com and the application log',
+  },
+  "an exclusion on the cde sink dropping Data Access logs": {
+    mutate: editResource(
+      "prod-audit-log-cde",
+      (p) =>
+        (p.exclusions = [{ name: "quiet", filter: 'logName:"cloudaudit.googleapis.com%2Fdata_access"' }]),
+    ),
+    on: "prod-audit-log-cde",
+    message:
+      '[LOG-03] gcp:logging/projectSink:ProjectSink "prod-audit-log-cde": exclusion(s) quiet drop entries the filter selects. Fix: keep the sink enabled, without exclusions, its filter a plain OR of the four audit streams, cloudkms.googleapis.com and the application log',
+  },
+  "the cde sink's filter ANDed with NOT Cloud KMS": {
+    mutate: editResource(
+      "prod-audit-log-cde",
+      (p) => (p.filter = `(${String(p.filter)}) AND NOT protoPayload.serviceName="cloudkms.googleapis.com"`),
+    ),
+    on: "prod-audit-log-cde",
+    message:
+      '[LOG-03] gcp:logging/projectSink:ProjectSink "prod-audit-log-cde": the filter is narrowed: it is not a plain OR of comparisons: “(logName:"/logs/cloudaudit.googleapis.com%2Factivity"”, “logName:"/logs/qairopay-audit") AND NOT protoPayload.serviceName="cloudkms.googleapis.com"” can narrow it. Fix: keep the sink enabled, without exclusions, its filter a plain OR of the four audit streams, cloudkms.googleapis.com and the application log',
+  },
+  "the cde sink's filter narrowed to errors by an implicit AND": {
+    mutate: editResource("prod-audit-log-cde", (p) => (p.filter = `${String(p.filter)} severity>=ERROR`)),
+    on: "prod-audit-log-cde",
+    message:
+      '[LOG-03] gcp:logging/projectSink:ProjectSink "prod-audit-log-cde": the filter is narrowed: it is not a plain OR of comparisons: “logName:"/logs/qairopay-audit" severity>=ERROR” can narrow it. Fix: keep the sink enabled, without exclusions, its filter a plain OR of the four audit streams, cloudkms.googleapis.com and the application log',
+  },
+  "the deployers' ingress rule widened to ANY_IDENTITY": {
+    mutate: editResource(PERIMETER, (p) => {
+      const from = spec(p).ingressPolicies[0].ingressFrom as P;
+      delete from.identities;
+      from.identityType = "ANY_IDENTITY";
+    }),
+    on: PERIMETER,
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": ingress rule 1 admits identityType ANY_IDENTITY to *: any such identity, not the named ones. Fix: drop identityType and list the identities the rule admits',
+  },
+  "the operators' access level widened to 0.0.0.0/0": {
+    mutate: editResource(
+      "prod-perimeter-operators",
+      (p) => ((p.basic as P).conditions[0].ipSubnetworks = ["0.0.0.0/0"]),
+    ),
+    on: "prod-perimeter-operators",
+    message:
+      "[NET-07, IAM-08] gcp:accesscontextmanager/accessLevel:AccessLevel \"prod-perimeter-operators\": access level accessPolicies/847362519014/accessLevels/prod_qairopay_operators admits 0.0.0.0/0: the internet at large, not the operators' networks. Fix: list only the operators' and CI's egress ranges (/16 or narrower) in ipSubnetworks",
+  },
+  "the operators' access level negated": {
+    mutate: editResource("prod-perimeter-operators", (p) => ((p.basic as P).conditions[0].negate = true)),
+    on: "prod-perimeter-operators",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/accessLevel:AccessLevel "prod-perimeter-operators": access level accessPolicies/847362519014/accessLevels/prod_qairopay_operators negates 1 condition(s): it admits every network except the ones named. Fix: remove negate: an access level names the operators\' networks it admits',
+  },
+  "Security Command Center's egress rule widened to ANY_IDENTITY": {
+    mutate: editResource(PERIMETER, (p) => {
+      const from = spec(p).egressPolicies[0].egressFrom as P;
+      delete from.identities;
+      from.identityType = "ANY_IDENTITY";
+    }),
+    on: PERIMETER,
+    message:
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 1 (Security Command Center detectors) lets identityType ANY_IDENTITY out of the perimeter to *. Fix: remove the egress rule: only Google\'s detection and PAM agents leave the perimeter',
+  },
+  "an egress rule letting the ledger's identity out to any project": {
+    mutate: editResource(PERIMETER, (p) =>
+      spec(p).egressPolicies.push({
+        egressFrom: { identities: [LEDGER_SA] },
+        egressTo: {
+          operations: [{ serviceName: "storage.googleapis.com", methodSelectors: [{ method: "*" }] }],
+          resources: ["*"],
+        },
+      }),
+    ),
+    on: PERIMETER,
+    message:
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 2 lets serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com out of the perimeter to *. Fix: remove the egress rule: only Google\'s detection and PAM agents leave the perimeter',
+  },
+  "the cde project's Binary Authorization policy removed": {
+    mutate: removeResource("prod-cde-images-policy"),
+    on: "prod-cde-gke-us-central1-cluster",
+    message:
+      "[K8S-04] gcp:container/cluster:Cluster \"prod-cde-gke-us-central1-cluster\": cluster(s) prod-cde-us-central1, prod-cde-us-east1 enforce the Binary Authorization policy of qp-prod-cde, which the stack does not declare: Google's default policy admits every image. Fix: declare the project's policy with components/binaryAuthorization.ts (ImageAdmission)",
+  },
+  "an enforced built-in constraint moved to dry-run": {
+    mutate: editResource("prod-guardrails-cde-sql.restrictPublicIp", (p) => {
+      p.dryRunSpec = p.spec;
+      delete p.spec;
+    }),
+    on: "prod-guardrails-cde-sql.restrictPublicIp",
+    message:
+      '[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-cde-sql.restrictPublicIp": sql.restrictPublicIp is promised enforced from the first up, but spec has no enforcing rule. Fix: enforce it in spec (rules: [{ enforce: "TRUE" }] or the list rule)',
+  },
+  "a rule enforce FALSE beside the enforcing one": {
+    mutate: editResource("prod-guardrails-cde-sql.restrictPublicIp", (p) =>
+      spec(p).rules.push({ enforce: "FALSE", condition: { expression: "true" } }),
+    ),
+    on: "prod-guardrails-cde-sql.restrictPublicIp",
+    message:
+      '[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-cde-sql.restrictPublicIp": it sets sql.restrictPublicIp but switches it off: a rule enforce: FALSE under a condition lifts it. Fix: keep one unconditional enforcing rule and no reset',
+  },
+  "a constraint reset to Google's default": {
+    mutate: editResource("prod-guardrails-cde-sql.restrictPublicIp", (p) => (spec(p).reset = true)),
+    on: "prod-guardrails-cde-sql.restrictPublicIp",
+    message:
+      '[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-cde-sql.restrictPublicIp": it sets sql.restrictPublicIp but switches it off: reset: true (Google\'s default applies instead). Fix: keep one unconditional enforcing rule and no reset',
+  },
+  "an enforcing rule limited by a tag condition": {
+    mutate: editResource(
+      "prod-guardrails-cde-sql.restrictPublicIp",
+      (p) => (spec(p).rules[0].condition = { expression: "resource.matchTag('418726350912/env', 'prod')" }),
+    ),
+    on: "prod-guardrails-cde-sql.restrictPublicIp",
+    message:
+      '[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-cde-sql.restrictPublicIp": it sets sql.restrictPublicIp but switches it off: its enforcing rule holds only under a condition. Fix: keep one unconditional enforcing rule and no reset',
+  },
+};
+
+export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
+  const proof = PROOFS[w.title];
+  if (!proof) throw new Error(`weakening "${w.title}" has no proof in test/cases/meaningCases.ts`);
+  return { policy: w.policy, title: weakeningTitle(w), ...proof };
+});
+
+/** Proofs without a catalogue entry: the documentation would not list them. */
+export const UNCATALOGUED_PROOFS = Object.keys(PROOFS).filter((t) => !WEAKENINGS.some((w) => w.title === t));
