@@ -4,25 +4,31 @@ import { CONTROL_LIMITS } from "../../policies/catalogueLimits";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 
-/** Operating Cloud SQL and GKE in an incident, and reading the data through IAM database login. */
-const OPERATE_DATA_STORES = [
-  "roles/cloudsql.editor",
-  "roles/cloudsql.client",
-  "roles/cloudsql.instanceUser",
-  "roles/container.developer",
-];
-const CHANGE_IAM = ["roles/resourcemanager.projectIamAdmin"];
+/**
+ * Reading the data: IAM database login (cloudsql.client + instanceUser) and the workloads'
+ * namespaces (container.developer: pods/exec, so acting as a workload's identity and its keys).
+ * Always behind another group's approval.
+ */
+const READ_DATA = ["roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/container.developer"];
 
 type AccessProject = "platform" | "cde" | "kms";
 
 /**
- * The entitlements of each project (IAM-07): what people need in an incident — operate the data
- * stores and read the data, administer keys, change IAM — and, for the backup operators only,
- * restore (RES-10: the one group that may read, restore or delete backups, and only just in time).
- * Everything in the cde, every IAM change and every key or backup operation needs another group's
- * approval; operating the platform's stores does not, so an incident is not held up, but it is
- * alerted like every grant. The logging project has none: its deny policy refuses IAM changes to
- * all but the deployer and break-glass, PAM's agent included (LOG-01).
+ * The entitlements of each project (IAM-07), each a role that keeps something usable under the
+ * audit-trail deny policy (rehearsal rule entitlement-roles-usable):
+ * - `incident-operator`: operate the data stores without reading them (custom role
+ *   qairopayIncidentOperator: restart or fail over an instance, see and delete pods; no export,
+ *   no instance update, no exec). In the platform it needs no approval, so an incident is not held
+ *   up; in the cde it does.
+ * - `data-access`: read the data (READ_DATA), approved in every project.
+ * - `key-operator` (kms): rotate keys (custom role qairopayKeyOperator: new versions, primary
+ *   version, rotation schedule), approved. No key or key-ring IAM, no import jobs, and no disabling
+ *   or destroying a version, which the audit-trail deny refuses to all but the deployer and
+ *   break-glass in the KMS project (components/auditTrailGuard.ts).
+ * - `backup-restore` (backup operators, RES-10): restore into a scratch instance, approved.
+ * No entitlement changes IAM: the audit-trail deny refuses projects.setIamPolicy to all but the
+ * deployer, break-glass and PAM's agent, since Data Access audit configs live in the IAM policy
+ * (LOG-04); IAM changes go through the stack or break-glass. The logging project has none (LOG-01).
  */
 export function entitlementsFor(
   project: AccessProject,
@@ -54,13 +60,13 @@ export function entitlementsFor(
           id: "incident-operator",
           requesters: g.privilegedAccessRequesters,
           approvers: project === "cde" ? approved : undefined,
-          roles: OPERATE_DATA_STORES.map((role) => ({ role })),
+          roles: [{ customRole: "incidentOperator" }],
         },
         {
-          id: "iam-admin",
+          id: "data-access",
           requesters: g.privilegedAccessRequesters,
           approvers: approved,
-          roles: CHANGE_IAM.map((role) => ({ role })),
+          roles: READ_DATA.map((role) => ({ role })),
         },
         ...(backupBucketPrefix === undefined ? [] : [backupRestore(backupBucketPrefix)]),
       ];
@@ -70,13 +76,7 @@ export function entitlementsFor(
           id: "key-operator",
           requesters: g.privilegedAccessRequesters,
           approvers: approved,
-          roles: [{ role: "roles/cloudkms.admin" }],
-        },
-        {
-          id: "iam-admin",
-          requesters: g.privilegedAccessRequesters,
-          approvers: approved,
-          roles: CHANGE_IAM.map((role) => ({ role })),
+          roles: [{ customRole: "keyOperator" }],
         },
       ];
   }

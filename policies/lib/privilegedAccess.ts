@@ -33,6 +33,36 @@ export function entitlementView(r: PolicyResource): EntitlementView {
   };
 }
 
+/** The permissions of each custom role the plan defines, by its full name `projects/P/roles/ID`. */
+export function customRolePermissions(resources: PolicyResource[]): Map<string, string[]> {
+  return new Map(
+    resources
+      .filter((r) => r.type === "gcp:projects/iAMCustomRole:IAMCustomRole")
+      .map((r) => [
+        `projects/${String(r.props.project)}/roles/${String(r.props.roleId)}`,
+        (r.props.permissions as string[] | undefined) ?? [],
+      ]),
+  );
+}
+
+/**
+ * What a grant may do without another group's approval (IAM-07): operate the data stores without
+ * reading them or changing what protects them — see instances and workloads, restart or fail over an
+ * instance, delete a pod for its controller to recreate. Any other permission (export, update of
+ * an instance's flags, database users, exec, secrets, keys, IAM, objects) needs approval, as does
+ * any predefined role, whose contents Google may widen.
+ */
+export function operateOnly(permission: string): boolean {
+  return (
+    /^(cloudsql\.(instances|backupRuns)|container\.(clusters|deployments|events|jobs|nodes|pods))\.(get|list)$/.test(
+      permission,
+    ) ||
+    ["cloudsql.instances.restart", "cloudsql.instances.failover", "container.pods.delete"].includes(
+      permission,
+    )
+  );
+}
+
 export const entitlements = (resources: PolicyResource[]): EntitlementView[] =>
   resources.filter((r) => r.type === ENTITLEMENT).map(entitlementView);
 

@@ -1,20 +1,37 @@
 import { CONTROL_LIMITS } from "../catalogueLimits";
 import { Finding, stackPolicy } from "../lib/define";
 import { cardholderProjects, durationSeconds } from "../lib/gcp";
-import { BASIC_ROLES, entitlements } from "../lib/privilegedAccess";
+import { BASIC_ROLES, customRolePermissions, entitlements, operateOnly } from "../lib/privilegedAccess";
 
 export const pamEntitlementHardening = stackPolicy(
   {
     name: "pam-entitlement-hardening",
     description:
-      "Every Privileged Access Manager entitlement grants no basic role, for at most the catalogue's duration, to a group only, on a written justification; in the cardholder-data environment a different group approves each grant with its own justification.",
+      "Every Privileged Access Manager entitlement grants no basic role, for at most the catalogue's duration, to a group only, on a written justification; a different group approves, with its own justification, every grant in the cardholder-data environment or the key project and every grant of more than operating (reading data, keys, IAM, storage, database users, exports).",
     controls: ["IAM-07"],
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediationSteps: `Set maxRequestDuration to ${CONTROL_LIMITS.privilegedGrantMaxSeconds}s or less, requesterJustificationConfig.unstructured, group: eligible users, predefined roles, and in the cde a manual approval step by a group that does not request (components/privilegedAccess.ts).`,
+    remediationSteps: `Set maxRequestDuration to ${CONTROL_LIMITS.privilegedGrantMaxSeconds}s or less, requesterJustificationConfig.unstructured, group: eligible users, predefined roles, and a manual approval step by a group that does not request wherever the entitlement is in the cde or the KMS project or grants more than operating (components/privilegedAccess.ts).`,
   },
   (resources) => {
     const cde = cardholderProjects(resources);
+    // The key project: where the key rings are (the cardholder data's keys among them, ENC-05).
+    const keyProjects = new Set(
+      resources.filter((r) => r.type === "gcp:kms/keyRing:KeyRing").map((r) => String(r.props.project)),
+    );
+    const custom = customRolePermissions(resources);
+    /** Why a grant of this entitlement needs approval, if it does. */
+    const approvalReason = (project: string | undefined, roles: string[]): string | undefined => {
+      if (project && cde.has(project)) return `access in the cardholder-data environment ${project}`;
+      if (project && keyProjects.has(project)) return `access in key project ${project}`;
+      for (const role of roles) {
+        const permissions = custom.get(role);
+        if (!permissions) return `${role} (a role whose permissions go beyond operating, or unknown)`;
+        const beyond = permissions.filter((p) => !operateOnly(p));
+        if (beyond.length) return `${role} (with ${beyond.join(", ")}: beyond operating)`;
+      }
+      return undefined;
+    };
     const findings: Finding[] = [];
     for (const e of entitlements(resources)) {
       const r = e.resource;
@@ -55,12 +72,10 @@ export const pamEntitlementHardening = stackPolicy(
           `its requesters ${selfApproved.join(", ")} also approve it`,
           "name a different group of approvers",
         );
-      if (e.project && cde.has(e.project)) {
+      const reason = approvalReason(e.project, e.roles);
+      if (reason) {
         if (!workflow?.steps?.length || !e.approvers.length)
-          add(
-            `it grants access in the cardholder-data environment ${e.project} without approval`,
-            "add a manual approval step",
-          );
+          add(`it grants ${reason} without approval`, "add a manual approval step");
         else if (workflow.steps.some((s) => (s.approvalsNeeded ?? 0) < 1))
           add("an approval step needs no approval", "set approvalsNeeded: 1");
         if (workflow && workflow.requireApproverJustification !== true)

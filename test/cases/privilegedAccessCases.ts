@@ -46,12 +46,12 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
   {
     policy: "pam-entitlement-hardening",
     title: "an entitlement to a basic role",
-    mutate: editResource("prod-platform-access-iam-admin", (p) =>
+    mutate: editResource("prod-platform-access-data-access", (p) =>
       entitlement(p).privilegedAccess.gcpIamAccess.roleBindings.push({ role: "roles/editor" }),
     ),
-    on: "prod-platform-access-iam-admin",
+    on: "prod-platform-access-data-access",
     message:
-      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-iam-admin": it grants basic role roles/editor. Fix: grant predefined roles',
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-data-access": it grants basic role roles/editor. Fix: grant predefined roles',
   },
   {
     policy: "pam-entitlement-hardening",
@@ -74,14 +74,51 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
   },
   {
     policy: "pam-entitlement-hardening",
+    title: "key administration granted without approval (the KMS project holds no cardholder label)",
+    mutate: editResource("prod-kms-access-key-operator", (p) => delete entitlement(p).approvalWorkflow),
+    on: "prod-kms-access-key-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-kms-access-key-operator": it grants access in key project qp-prod-kms without approval. Fix: add a manual approval step',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "the platform's unapproved operator role widened to exports (copies the data out)",
+    mutate: editResource("prod-platform-access-qairopayIncidentOperator", (p) =>
+      (p.permissions as string[]).push("cloudsql.instances.export"),
+    ),
+    on: "prod-platform-access-incident-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-incident-operator": it grants projects/qp-prod-platform/roles/qairopayIncidentOperator (with cloudsql.instances.export: beyond operating) without approval. Fix: add a manual approval step',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title:
+      "the platform's unapproved operator given pods/exec (container.developer: act as the ledger's identity)",
+    mutate: editResource("prod-platform-access-incident-operator", (p) =>
+      entitlement(p).privilegedAccess.gcpIamAccess.roleBindings.push({ role: "roles/container.developer" }),
+    ),
+    on: "prod-platform-access-incident-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-incident-operator": it grants roles/container.developer (a role whose permissions go beyond operating, or unknown) without approval. Fix: add a manual approval step',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "reading the platform's data granted without approval",
+    mutate: editResource("prod-platform-access-data-access", (p) => delete entitlement(p).approvalWorkflow),
+    on: "prod-platform-access-data-access",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-data-access": it grants roles/cloudsql.client (a role whose permissions go beyond operating, or unknown) without approval. Fix: add a manual approval step',
+  },
+  {
+    policy: "pam-entitlement-hardening",
     title: "requesters approving their own grants",
-    mutate: editResource("prod-cde-access-iam-admin", (p) => {
+    mutate: editResource("prod-cde-access-data-access", (p) => {
       const steps = entitlement(p).approvalWorkflow?.manualApprovals.steps ?? [];
       steps[0].approvers.principals = ["group:sre-oncall@qairopay.com"];
     }),
-    on: "prod-cde-access-iam-admin",
+    on: "prod-cde-access-data-access",
     message:
-      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-iam-admin": its requesters group:sre-oncall@qairopay.com also approve it. Fix: name a different group of approvers',
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-data-access": its requesters group:sre-oncall@qairopay.com also approve it. Fix: name a different group of approvers',
   },
   {
     policy: "pam-entitlement-hardening",
@@ -131,16 +168,16 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
     title: "an authoritative binding of an entitled role",
     mutate: addResource({
       type: "gcp:projects/iAMBinding:IAMBinding",
-      name: "sql-editors",
+      name: "sql-clients",
       inputs: {
         project: "qp-prod-platform",
-        role: "roles/cloudsql.editor",
+        role: "roles/cloudsql.client",
         members: ["serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com"],
       },
     }),
-    on: "sql-editors",
+    on: "sql-clients",
     message:
-      '[IAM-07] gcp:projects/iAMBinding:IAMBinding "sql-editors": it manages every member of roles/cloudsql.editor, which an entitlement grants, in project qp-prod-platform. Fix: use gcp.projects.IAMMember for the members the stack grants',
+      '[IAM-07] gcp:projects/iAMBinding:IAMBinding "sql-clients": it manages every member of roles/cloudsql.client, which an entitlement grants, in project qp-prod-platform. Fix: use gcp.projects.IAMMember for the members the stack grants',
   },
   {
     policy: "iam-entitled-roles-not-authoritative",
