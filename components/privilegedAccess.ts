@@ -62,6 +62,52 @@ export const ENTITLEMENT_CUSTOM_ROLES = {
       "serviceusage.services.use",
     ],
   },
+  /**
+   * See what a restore needs: instances (the DR replica a scratch copy takes its settings from),
+   * their backups and databases, and follow the operations. Configuration, never rows.
+   */
+  sqlRestoreRead: {
+    roleId: "qairopaySqlRestoreRead",
+    title: "QairoPay Cloud SQL restore (read)",
+    permissions: [
+      "cloudsql.backupRuns.get",
+      "cloudsql.backupRuns.list",
+      "cloudsql.databases.get",
+      "cloudsql.databases.list",
+      "cloudsql.instances.get",
+      "cloudsql.instances.list",
+    ],
+  },
+  /**
+   * Restore into a scratch instance (granted with a condition on the scratch instances' names, which
+   * Cloud SQL supports: "Allowing users to create instances with specific prefixes",
+   * https://cloud.google.com/sql/docs/postgres/iam-conditions): create it, import an export or
+   * restore a backup into it, create its database, delete it. Never instances.update or users.* of
+   * a primary: cloudsql.admin's patch to ALLOW_DATA_API and a CLOUD_IAM_USER with
+   * cloudsqlsuperuser on card-vault are not here.
+   */
+  sqlRestore: {
+    roleId: "qairopaySqlRestore",
+    title: "QairoPay Cloud SQL restore into a scratch instance",
+    permissions: [
+      "cloudsql.databases.create",
+      "cloudsql.instances.create",
+      "cloudsql.instances.delete",
+      "cloudsql.instances.import",
+      "cloudsql.instances.restoreBackup",
+    ],
+  },
+  /**
+   * Verify a restored copy through the Data API as the restore drill does (tools/drill/cloudSqlRestore.ts:
+   * users.insert of the operator as an IAM user, executeSql with autoIamAuthn), on the scratch
+   * instances only, and only where the data is not cardholder data (the platform: card-vault's
+   * instances refuse the Data API, NET-09).
+   */
+  sqlRestoreVerify: {
+    roleId: "qairopaySqlRestoreVerify",
+    title: "QairoPay Cloud SQL restore verification",
+    permissions: ["cloudsql.instances.executeSql", "cloudsql.instances.login", "cloudsql.users.create"],
+  },
 } as const;
 export type EntitlementCustomRole = keyof typeof ENTITLEMENT_CUSTOM_ROLES;
 

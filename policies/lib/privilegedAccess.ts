@@ -8,6 +8,8 @@ export interface EntitlementView {
   resource: PolicyResource;
   project?: string;
   roles: string[];
+  /** Each role with its binding's condition expression, if any. */
+  bindings: { role: string; condition?: string }[];
   requesters: string[];
   approvers: string[];
 }
@@ -15,7 +17,8 @@ export interface EntitlementView {
 /** An entitlement's project, roles, requesters and approvers, from its inputs. */
 export function entitlementView(r: PolicyResource): EntitlementView {
   const access = (
-    r.props.privilegedAccess as { gcpIamAccess?: { roleBindings?: { role?: string }[] } } | undefined
+    r.props.privilegedAccess as
+      { gcpIamAccess?: { roleBindings?: { role?: string; conditionExpression?: string }[] } } | undefined
   )?.gcpIamAccess;
   const steps =
     (
@@ -26,6 +29,10 @@ export function entitlementView(r: PolicyResource): EntitlementView {
     resource: r,
     project: /^projects\/([^/]+)$/.exec(String(r.props.parent ?? ""))?.[1],
     roles: (access?.roleBindings ?? []).map((b) => String(b.role)),
+    bindings: (access?.roleBindings ?? []).map((b) => ({
+      role: String(b.role),
+      condition: b.conditionExpression || undefined,
+    })),
     requesters: ((r.props.eligibleUsers as { principals?: string[] }[] | undefined) ?? []).flatMap(
       (u) => u.principals ?? [],
     ),
@@ -62,6 +69,21 @@ export function operateOnly(permission: string): boolean {
     )
   );
 }
+
+/**
+ * Predefined roles no entitlement grants: each administers keys, Cloud SQL or IAM without limit —
+ * cloudkms.admin holds keyRings.setIamPolicy (a lasting self-grant of decrypt on a whole ring),
+ * cloudsql.admin and editor instances.update (a primary opened to the Data API, its pgAudit flags
+ * off) and admin users.* (a superuser of one's own): https://cloud.google.com/iam/docs/roles-permissions.
+ */
+export const UNBOUNDED_ADMIN_ROLES =
+  /^roles\/(cloudkms\.admin|cloudsql\.(admin|editor)|resourcemanager\.projectIamAdmin|iam\.securityAdmin)$/;
+/** Permissions no entitlement's custom role holds: lasting key grants, and foreign key material. */
+export const LASTING_PERMISSIONS =
+  /^cloudkms\.((keyRings|cryptoKeys)\.setIamPolicy|importJobs\.)|\.setIamPolicy$/;
+/** Cloud SQL permissions an entitlement holds only on instances a condition names (the scratch ones). */
+export const INSTANCE_BOUND_PERMISSIONS =
+  /^cloudsql\.(users\.|instances\.(update|executeSql|import|delete|restoreBackup)$)/;
 
 export const entitlements = (resources: PolicyResource[]): EntitlementView[] =>
   resources.filter((r) => r.type === ENTITLEMENT).map(entitlementView);

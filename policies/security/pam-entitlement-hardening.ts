@@ -1,13 +1,21 @@
 import { CONTROL_LIMITS } from "../catalogueLimits";
 import { Finding, stackPolicy } from "../lib/define";
 import { cardholderProjects, durationSeconds } from "../lib/gcp";
-import { BASIC_ROLES, customRolePermissions, entitlements, operateOnly } from "../lib/privilegedAccess";
+import {
+  BASIC_ROLES,
+  customRolePermissions,
+  entitlements,
+  INSTANCE_BOUND_PERMISSIONS,
+  LASTING_PERMISSIONS,
+  operateOnly,
+  UNBOUNDED_ADMIN_ROLES,
+} from "../lib/privilegedAccess";
 
 export const pamEntitlementHardening = stackPolicy(
   {
     name: "pam-entitlement-hardening",
     description:
-      "Every Privileged Access Manager entitlement grants no basic role, for at most the catalogue's duration, to a group only, on a written justification; a different group approves, with its own justification, every grant in the cardholder-data environment or the key project and every grant of more than operating (reading data, keys, IAM, storage, database users, exports).",
+      "Every Privileged Access Manager entitlement grants no basic role and no unbounded key, Cloud SQL or IAM administration (no lasting grant, Cloud SQL users and instance changes on named scratch instances only), for at most the catalogue's duration, to a group only, on a written justification; a different group approves, with its own justification, every grant in the cardholder-data environment or the key project and every grant of more than operating (reading data, keys, IAM, storage, database users, exports).",
     controls: ["IAM-07"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -50,6 +58,26 @@ export const pamEntitlementHardening = stackPolicy(
         );
       const basic = e.roles.filter((role) => BASIC_ROLES.includes(role));
       if (basic.length) add(`it grants basic role ${basic.join(", ")}`, "grant predefined roles");
+      for (const b of e.bindings) {
+        if (UNBOUNDED_ADMIN_ROLES.test(b.role))
+          add(
+            `it grants ${b.role}, which administers keys, Cloud SQL or IAM without limit`,
+            "grant the narrow custom roles of components/privilegedAccess.ts (ENTITLEMENT_CUSTOM_ROLES)",
+          );
+        const permissions = custom.get(b.role) ?? [];
+        const lasting = permissions.filter((p) => LASTING_PERMISSIONS.test(p));
+        if (lasting.length)
+          add(
+            `its role ${b.role} holds ${lasting.join(", ")}: a grant that outlasts the grant, or foreign key material`,
+            "remove them from the custom role",
+          );
+        const unbound = permissions.filter((p) => INSTANCE_BOUND_PERMISSIONS.test(p));
+        if (unbound.length && !b.condition?.includes("/instances/"))
+          add(
+            `its role ${b.role} holds ${unbound.join(", ")} on every instance, primaries included`,
+            'bind the role with a condition on the scratch instances\' names (resource.name.startsWith("projects/<project>/instances/<env>-<cluster>-restore-"))',
+          );
+      }
       const nonGroups = e.requesters.filter((p) => !p.startsWith("group:"));
       if (!e.requesters.length || nonGroups.length)
         add(
