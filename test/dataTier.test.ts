@@ -269,16 +269,23 @@ describe("key hierarchy", () => {
     // just in time to people, never to a workload.
     expect(
       customRoles
-        .filter((r) => /IncidentOperator|KeyOperator/.test(String(r.inputs.roleId)))
-        .map((r) => [r.inputs.project, r.inputs.roleId]),
+        .filter((r) => /IncidentOperator|KeyOperator|SqlRestore/.test(String(r.inputs.roleId)))
+        .map((r) => `${String(r.inputs.project)} ${String(r.inputs.roleId)}`)
+        .sort(),
     ).toEqual([
-      ["qp-prod-kms", "qairopayKeyOperator"],
-      ["qp-prod-platform", "qairopayIncidentOperator"],
-      ["qp-prod-cde", "qairopayIncidentOperator"],
+      "qp-prod-cde qairopayIncidentOperator",
+      "qp-prod-cde qairopaySqlRestore",
+      "qp-prod-cde qairopaySqlRestoreRead",
+      "qp-prod-kms qairopayKeyOperator",
+      "qp-prod-platform qairopayIncidentOperator",
+      "qp-prod-platform qairopaySqlRestore",
+      "qp-prod-platform qairopaySqlRestoreRead",
+      // The Data API check of a restored copy: the platform's only (NET-09).
+      "qp-prod-platform qairopaySqlRestoreVerify",
     ]);
     expect(
       customRoles
-        .filter((r) => !/IncidentOperator|KeyOperator/.test(String(r.inputs.roleId)))
+        .filter((r) => !/IncidentOperator|KeyOperator|SqlRestore/.test(String(r.inputs.roleId)))
         .map((r) => [r.inputs.project, r.inputs.roleId, r.inputs.permissions]),
     ).toEqual([
       ...["qp-prod-platform", "qp-prod-cde"].map((p) => [
