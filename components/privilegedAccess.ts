@@ -1,11 +1,126 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * The custom roles entitlements grant where no predefined role is narrow enough (IAM-07). An
+ * entitlement may grant a custom role: "choose a different predefined role, or create a custom role
+ * with the permissions you need" (https://cloud.google.com/iam/docs/pam-create-entitlements).
+ * Permission names from https://cloud.google.com/iam/docs/roles-permissions/cloudsql, .../container
+ * and https://cloud.google.com/kms/docs/reference/permissions-and-roles.
+ */
+export const ENTITLEMENT_CUSTOM_ROLES = {
+  /**
+   * Operate without reading: restart or fail over a Cloud SQL instance, see workloads and delete a
+   * pod so its controller recreates it. Not instances.update (flags: pgAudit), instances.export
+   * (copies the data out), users.* or executeSql, pods.exec or secrets (a workload's identity).
+   */
+  incidentOperator: {
+    roleId: "qairopayIncidentOperator",
+    title: "QairoPay incident operator",
+    permissions: [
+      "cloudsql.instances.failover",
+      "cloudsql.instances.get",
+      "cloudsql.instances.list",
+      "cloudsql.instances.restart",
+      "container.clusters.get",
+      "container.clusters.list",
+      "container.deployments.get",
+      "container.deployments.list",
+      "container.events.list",
+      "container.jobs.get",
+      "container.jobs.list",
+      "container.nodes.get",
+      "container.nodes.list",
+      "container.pods.delete",
+      "container.pods.get",
+      "container.pods.list",
+    ],
+  },
+  /**
+   * Rotate a key: a new version (cryptoKeyVersions.create), made primary or the schedule changed
+   * (cryptoKeys.update: "locations.keyRings.cryptoKeys.updatePrimaryVersion cloudkms.cryptoKeys.update",
+   * https://cloud.google.com/kms/docs/reference/permissions-and-roles). Never keyRings.setIamPolicy or
+   * cryptoKeys.setIamPolicy (a lasting decrypt grant), import jobs, or the version updates and
+   * destructions the audit-trail deny refuses anyway. Enough for `npm run rotate-keys`
+   * (tools/keyRotation/kmsClient.ts: cryptoKeys list/get, cryptoKeyVersions create, updatePrimaryVersion).
+   */
+  keyOperator: {
+    roleId: "qairopayKeyOperator",
+    title: "QairoPay key operator",
+    permissions: [
+      "cloudkms.cryptoKeyVersions.create",
+      "cloudkms.cryptoKeyVersions.get",
+      "cloudkms.cryptoKeyVersions.list",
+      "cloudkms.cryptoKeys.get",
+      "cloudkms.cryptoKeys.list",
+      "cloudkms.cryptoKeys.update",
+      "cloudkms.keyRings.get",
+      "cloudkms.keyRings.list",
+      // rotate-keys bills its calls to the KMS project (x-goog-user-project): "The caller must have
+      // serviceusage.services.use permission on the project" (https://cloud.google.com/apis/docs/system-parameters,
+      // as google-cloud-cpp's UserProjectOption documents it).
+      "serviceusage.services.use",
+    ],
+  },
+  /**
+   * See what a restore needs: instances (the DR replica a scratch copy takes its settings from),
+   * their backups and databases, and follow the operations. Configuration, never rows.
+   */
+  sqlRestoreRead: {
+    roleId: "qairopaySqlRestoreRead",
+    title: "QairoPay Cloud SQL restore (read)",
+    permissions: [
+      "cloudsql.backupRuns.get",
+      "cloudsql.backupRuns.list",
+      "cloudsql.databases.get",
+      "cloudsql.databases.list",
+      "cloudsql.instances.get",
+      "cloudsql.instances.list",
+    ],
+  },
+  /**
+   * Restore into a scratch instance (granted with a condition on the scratch instances' names, which
+   * Cloud SQL supports: "Allowing users to create instances with specific prefixes",
+   * https://cloud.google.com/sql/docs/postgres/iam-conditions): create it, import an export or
+   * restore a backup into it, create its database, delete it. Never instances.update or users.* of
+   * a primary: cloudsql.admin's patch to ALLOW_DATA_API and a CLOUD_IAM_USER with
+   * cloudsqlsuperuser on card-vault are not here.
+   */
+  sqlRestore: {
+    roleId: "qairopaySqlRestore",
+    title: "QairoPay Cloud SQL restore into a scratch instance",
+    permissions: [
+      "cloudsql.databases.create",
+      "cloudsql.instances.create",
+      "cloudsql.instances.delete",
+      "cloudsql.instances.import",
+      "cloudsql.instances.restoreBackup",
+    ],
+  },
+  /**
+   * Verify a restored copy through the Data API as the restore drill does (tools/drill/cloudSqlRestore.ts:
+   * users.insert of the operator as an IAM user, executeSql with autoIamAuthn), on the scratch
+   * instances only, and only where the data is not cardholder data (the platform: card-vault's
+   * instances refuse the Data API, NET-09).
+   */
+  sqlRestoreVerify: {
+    roleId: "qairopaySqlRestoreVerify",
+    title: "QairoPay Cloud SQL restore verification",
+    permissions: ["cloudsql.instances.executeSql", "cloudsql.instances.login", "cloudsql.users.create"],
+  },
+} as const;
+export type EntitlementCustomRole = keyof typeof ENTITLEMENT_CUSTOM_ROLES;
+
+/** A predefined role by name, or one of ENTITLEMENT_CUSTOM_ROLES, which the component creates in the project. */
+export type EntitlementRole = ({ role: string } | { customRole: EntitlementCustomRole }) & {
+  condition?: pulumi.Input<string>;
+};
+
 /** One entitlement: the roles a grant gives on the project, to whom, approved by whom. */
 export interface EntitlementSpec {
   /** 4-63 characters, `[a-z][a-z0-9-]*` (magic-modules privilegedaccessmanager/Entitlement.yaml). */
   id: string;
-  roles: { role: string; condition?: pulumi.Input<string> }[];
+  roles: EntitlementRole[];
   /** The Google group whose members may request it. */
   requesters: string;
   /** The group whose members approve a request; none for no approval. */
@@ -62,6 +177,33 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const used = [
+      ...new Set(
+        args.entitlements.flatMap((e) => e.roles.flatMap((r) => ("customRole" in r ? [r.customRole] : []))),
+      ),
+    ];
+    const customRoles = Object.fromEntries(
+      used.map((key) => {
+        const spec = ENTITLEMENT_CUSTOM_ROLES[key];
+        const role = new gcp.projects.IAMCustomRole(
+          `${name}-${spec.roleId}`,
+          {
+            project: args.project,
+            roleId: spec.roleId,
+            title: spec.title,
+            description: "Granted just in time through a Privileged Access Manager entitlement (IAM-07).",
+            permissions: [...spec.permissions],
+          },
+          { parent: this },
+        );
+        return [key, role];
+      }),
+    ) as Partial<Record<EntitlementCustomRole, gcp.projects.IAMCustomRole>>;
+    // The name is built from the project, known at preview, rather than read from the role's output.
+    const roleName = (r: EntitlementRole): pulumi.Input<string> =>
+      "customRole" in r
+        ? pulumi.interpolate`projects/${args.project}/roles/${ENTITLEMENT_CUSTOM_ROLES[r.customRole].roleId}`
+        : r.role;
     this.entitlements = args.entitlements.map((e) => {
       if (e.approvers === e.requesters)
         throw new Error(`${name}: entitlement ${e.id} is approved by its own requesters (${e.requesters})`);
@@ -78,7 +220,7 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
             gcpIamAccess: {
               resourceType: PROJECT_RESOURCE_TYPE,
               resource: pulumi.interpolate`//cloudresourcemanager.googleapis.com/projects/${args.project}`,
-              roleBindings: e.roles.map((r) => ({ role: r.role, conditionExpression: r.condition })),
+              roleBindings: e.roles.map((r) => ({ role: roleName(r), conditionExpression: r.condition })),
             },
           },
           approvalWorkflow: e.approvers
@@ -91,7 +233,15 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
             : undefined,
           additionalNotificationTargets: { adminEmailRecipients: args.notify },
         },
-        { parent: this, dependsOn: [agentRole] },
+        {
+          parent: this,
+          dependsOn: [
+            agentRole,
+            ...e.roles.flatMap((r) =>
+              "customRole" in r && customRoles[r.customRole] ? [customRoles[r.customRole]!] : [],
+            ),
+          ],
+        },
       );
     });
     this.registerOutputs({ entitlements: this.entitlements });

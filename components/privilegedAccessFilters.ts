@@ -45,3 +45,34 @@ export function privilegedAccessFilters(
     },
   };
 }
+
+/**
+ * What a grant could turn into lasting access or an open door, alerted whoever does it (IAM-07):
+ * - any IAM change in the KMS project: a key or key ring's SetIamPolicy (Cloud KMS logs the IAM
+ *   method as `SetIamPolicy`, as the audit key's own alert reads it: components/logFilters.ts);
+ * - an IAM change on a backup bucket (`<project>-<cluster>-backup-<region>`): Cloud Storage logs
+ *   it as `storage.setIamPermissions` (https://cloud.google.com/storage/docs/audit-logging);
+ * - a database user created or changed, or an instance updated, in the cde: what turns a Cloud SQL
+ *   grant into reading card data (a CLOUD_IAM_USER with cloudsqlsuperuser, the Data API opened).
+ *   Cloud SQL names its methods `cloudsql.<collection>.<verb>`, as the failover alert reads them.
+ */
+export function privilegedChangeFilters(projects: {
+  kms: string;
+  cde: string;
+}): Record<string, { description: string; filter: string }> {
+  return {
+    "kms-iam-change": {
+      description: "An IAM policy of a key or key ring changed in the KMS project.",
+      filter: `protoPayload.serviceName="cloudkms.googleapis.com" AND protoPayload.methodName="SetIamPolicy" AND protoPayload.resourceName:"projects/${projects.kms}/"`,
+    },
+    "backup-bucket-iam-change": {
+      description: "An IAM policy of a backup bucket changed.",
+      filter:
+        'protoPayload.serviceName="storage.googleapis.com" AND protoPayload.methodName="storage.setIamPermissions" AND resource.type="gcs_bucket" AND resource.labels.bucket_name:"-backup-"',
+    },
+    "cde-database-access-change": {
+      description: "A database user or an instance's settings changed in the cardholder-data environment.",
+      filter: `protoPayload.serviceName="cloudsql.googleapis.com" AND protoPayload.methodName=~"^cloudsql\\.(users\\.(create|update)|instances\\.(update|patch))$" AND resource.labels.project_id="${projects.cde}"`,
+    },
+  };
+}

@@ -94,6 +94,8 @@ export const PROJECT_APIS: Record<ProjectRole, string[]> = {
     "cloudkms.googleapis.com",
     // Quota preferences for the emergency key rotation (components/kmsWriteQuota.ts).
     "cloudquotas.googleapis.com",
+    // The key operators' custom role (IAMCustomRole calls iam.googleapis.com), IAM-07.
+    "iam.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",

@@ -312,8 +312,11 @@ describe("alerting", () => {
       (m) => m.inputs.project === "qp-prod-logging" && m.inputs.bucketName !== undefined,
     );
     expect(metrics.map((m) => m.inputs.name).sort()).toEqual([
+      "qairopay/backup-bucket-iam-change",
       "qairopay/break-glass-activity",
+      "qairopay/cde-database-access-change",
       "qairopay/cloudsql-failover",
+      "qairopay/kms-iam-change",
       "qairopay/kms-key-disable-or-destroy",
       "qairopay/log-sink-or-bucket-change",
       "qairopay/logging-project-iam-change",
@@ -335,12 +338,29 @@ describe("alerting", () => {
     // The two e-mail channels; PagerDuty joins once its key is set (the next test).
     expect((policy.inputs.notificationChannels as string[]).length).toBe(2);
     // The privileged-access alerts point on-call to their own runbook (IAM-07).
-    for (const id of ["privileged-access-grant", "break-glass-activity"])
+    for (const id of [
+      "privileged-access-grant",
+      "break-glass-activity",
+      "kms-iam-change",
+      "backup-bucket-iam-change",
+      "cde-database-access-change",
+    ])
       expect(
         (named(prod, `prod-logging-alerts-${id}-alert`).inputs.documentation as { content: string }).content,
       ).toMatch(
         /\n\nRunbook: https:\/\/github\.com\/qairopay\/platform\/blob\/main\/docs\/privileged-access\.md$/,
       );
+  });
+
+  test("what could make a grant lasting or open card data is alerted, in the projects the stack deploys (IAM-07)", () => {
+    expect(named(prod, "prod-logging-alerts-kms-iam-change").inputs.filter).toBe(
+      'protoPayload.serviceName="cloudkms.googleapis.com" AND protoPayload.methodName="SetIamPolicy" AND protoPayload.resourceName:"projects/qp-prod-kms/"',
+    );
+    expect(named(prod, "prod-logging-alerts-cde-database-access-change").inputs.filter).toBe(
+      'protoPayload.serviceName="cloudsql.googleapis.com" AND ' +
+        'protoPayload.methodName=~"^cloudsql\\.(users\\.(create|update)|instances\\.(update|patch))$" AND ' +
+        'resource.labels.project_id="qp-prod-cde"',
+    );
   });
 
   test("a cross-tenant alert for every database instance, on the guard's pgaudit marker in its Data Access log", () => {

@@ -264,12 +264,29 @@ describe("key hierarchy", () => {
         "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
       ],
     ]);
+    const customRoles = ofType(prod, "gcp:projects/iAMCustomRole:IAMCustomRole");
+    // The entitlements' roles (IAM-07: operate without reading; rotate keys without IAM), granted
+    // just in time to people, never to a workload.
     expect(
-      ofType(prod, "gcp:projects/iAMCustomRole:IAMCustomRole").map((r) => [
-        r.inputs.project,
-        r.inputs.roleId,
-        r.inputs.permissions,
-      ]),
+      customRoles
+        .filter((r) => /IncidentOperator|KeyOperator|SqlRestore/.test(String(r.inputs.roleId)))
+        .map((r) => `${String(r.inputs.project)} ${String(r.inputs.roleId)}`)
+        .sort(),
+    ).toEqual([
+      "qp-prod-cde qairopayIncidentOperator",
+      "qp-prod-cde qairopaySqlRestore",
+      "qp-prod-cde qairopaySqlRestoreRead",
+      "qp-prod-kms qairopayKeyOperator",
+      "qp-prod-platform qairopayIncidentOperator",
+      "qp-prod-platform qairopaySqlRestore",
+      "qp-prod-platform qairopaySqlRestoreRead",
+      // The Data API check of a restored copy: the platform's only (NET-09).
+      "qp-prod-platform qairopaySqlRestoreVerify",
+    ]);
+    expect(
+      customRoles
+        .filter((r) => !/IncidentOperator|KeyOperator|SqlRestore/.test(String(r.inputs.roleId)))
+        .map((r) => [r.inputs.project, r.inputs.roleId, r.inputs.permissions]),
     ).toEqual([
       ...["qp-prod-platform", "qp-prod-cde"].map((p) => [
         p,
@@ -711,8 +728,9 @@ describe("projects and labels", () => {
     // Analysis), 16 cde (with Cloud DNS, and its clusters' eight), 5 kms, 6 logging; then detection
     // in all four (Security Command Center and its management API, DET-01), recovery in platform and
     // cde (Backup for GKE, Cloud Storage, Workflows and its executions, Cloud Scheduler: RES-10),
-    // Privileged Access Manager in platform, cde and kms (IAM-07), Pub/Sub in logging (DET-02).
-    expect(services.length).toBe(50 + 4 * 2 + 2 * 5 + 3 + 1);
+    // Privileged Access Manager in platform, cde and kms (IAM-07), Pub/Sub in logging (DET-02), IAM
+    // in kms (the key operators' custom role, IAM-07).
+    expect(services.length).toBe(50 + 4 * 2 + 2 * 5 + 3 + 1 + 1);
     expect(
       services.every(
         (s) => s.inputs.disableOnDestroy === false && s.inputs.disableDependentServices === false,
@@ -721,6 +739,7 @@ describe("projects and labels", () => {
     expect(services.filter((s) => s.inputs.project === "qp-prod-kms").map((s) => s.inputs.service)).toEqual([
       "cloudkms.googleapis.com",
       "cloudquotas.googleapis.com",
+      "iam.googleapis.com",
       "cloudresourcemanager.googleapis.com",
       "logging.googleapis.com",
       "monitoring.googleapis.com",

@@ -181,6 +181,78 @@ describe("privileged-access-agent-allowed", () => {
   });
 });
 
+describe("entitlement-roles-usable", () => {
+  /** An entitlement of the cde as the stack writes one, granting `roles`. */
+  const entitlementOf = (id: string, roles: string[]) =>
+    addResource({
+      type: "gcp:privilegedaccessmanager/entitlement:entitlement",
+      name: `prod-cde-access-${id}`,
+      inputs: {
+        parent: "projects/qp-prod-cde",
+        location: "global",
+        entitlementId: id,
+        eligibleUsers: [{ principals: ["group:sre-oncall@qairopay.com"] }],
+        privilegedAccess: {
+          gcpIamAccess: {
+            resourceType: "cloudresourcemanager.googleapis.com/Project",
+            resource: "//cloudresourcemanager.googleapis.com/projects/qp-prod-cde",
+            roleBindings: roles.map((role) => ({ role })),
+          },
+        },
+      },
+    });
+
+  test("every entitlement of prod and staging keeps a usable write", () => {
+    expect(findings(prod, "entitlement-roles-usable")).toEqual([]);
+    expect(findings(staging, "entitlement-roles-usable")).toEqual([]);
+  });
+
+  test("an IAM administrator's entitlement, whose only write the audit-trail deny refuses", () => {
+    const mutated = entitlementOf("iam-admin", ["roles/resourcemanager.projectIamAdmin"])(prod);
+    expect(findings(mutated, "entitlement-roles-usable")).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        urn: urn(mutated, "prod-cde-access-iam-admin"),
+        message: expect.stringContaining(
+          "grants roles/resourcemanager.projectIamAdmin, but the deny policies of its project refuse every write of it (resourcemanager.projects.setIamPolicy) to its requesters",
+        ),
+      }),
+    ]);
+    // Excepting the requesters from the rule would make it usable (and is what logging-audit-trail-deny refuses).
+    const excepted = editResource("prod-audit-trail-guard-cde", (p) => {
+      for (const { denyRule } of p.rules as { denyRule: { exceptionPrincipals: string[] } }[])
+        denyRule.exceptionPrincipals.push("principalSet://goog/group/sre-oncall@qairopay.com");
+    })(mutated);
+    expect(findings(excepted, "entitlement-roles-usable")).toEqual([]);
+  });
+
+  test("a key operator narrowed to disabling versions, which the KMS project's deny refuses", () => {
+    const mutated = editResource(
+      "prod-kms-access-qairopayKeyOperator",
+      (p) => (p.permissions = ["cloudkms.cryptoKeyVersions.get", "cloudkms.cryptoKeyVersions.update"]),
+    )(prod);
+    expect(findings(mutated, "entitlement-roles-usable")).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        urn: urn(mutated, "prod-kms-access-key-operator"),
+        message: expect.stringContaining("(cloudkms.cryptoKeyVersions.update)"),
+      }),
+    ]);
+  });
+
+  test("a role the rehearsal knows nothing of is reported, not passed", () => {
+    const mutated = entitlementOf("dns-admin", ["roles/dns.admin"])(prod);
+    expect(findings(mutated, "entitlement-roles-usable")).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringContaining(
+          "grants roles/dns.admin, whose permissions the rehearsal does not know",
+        ),
+      }),
+    ]);
+  });
+});
+
 describe("perimeter-crossings of detection and backups", () => {
   const ingress = (p: Record<string, unknown>) =>
     (p.spec as { ingressPolicies: { title?: string; ingressFrom: { identities: string[] } }[] })

@@ -575,9 +575,9 @@ describe("log-metric-propagation", () => {
     const mutated = editResource("prod-logging-alerts-metrics-propagated", (p) => {
       p.createDuration = "60s";
     })(prod);
-    // The logging project's four bucket alerts, its two audit-trail alerts and its two
-    // privileged-access alerts (IAM-07).
-    expect(findings(mutated, "log-metric-propagation")).toHaveLength(8);
+    // The logging project's four bucket alerts, its two audit-trail alerts, its two
+    // privileged-access alerts and its three privileged-change alerts (IAM-07).
+    expect(findings(mutated, "log-metric-propagation")).toHaveLength(11);
     expect(findings(mutated, "log-metric-propagation")[0].message).toMatch(/\(60s wait\)/);
   });
 

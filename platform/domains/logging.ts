@@ -11,7 +11,7 @@ import {
 } from "../../components/logFilters";
 import { LoggingIsolation } from "../../components/loggingIsolation";
 import { pamServiceAgent } from "../../components/privilegedAccess";
-import { privilegedAccessFilters } from "../../components/privilegedAccessFilters";
+import { privilegedAccessFilters, privilegedChangeFilters } from "../../components/privilegedAccessFilters";
 import { PROJECT_ROLES } from "../../components/projects";
 import { LogAlertSpec } from "../../components/securityAlerts";
 import { SecurityAlerts } from "../../components/securityAlerts";
@@ -135,6 +135,15 @@ export function buildAlerting(
         ...Object.entries(privileged).map(([id, e]) => ({
           id,
           ...e,
+          runbook: "https://github.com/qairopay/platform/blob/main/docs/privileged-access.md",
+        })),
+        // The filters name the KMS and cde projects, outputs where the stack creates them.
+        ...Object.entries(privilegedChangeFilters({ kms: "", cde: "" })).map(([id, e]) => ({
+          id,
+          description: e.description,
+          filter: pulumi
+            .all([ids.kms, ids.cde])
+            .apply(([kms, cde]) => privilegedChangeFilters({ kms, cde })[id].filter),
           runbook: "https://github.com/qairopay/platform/blob/main/docs/privileged-access.md",
         })),
       ],

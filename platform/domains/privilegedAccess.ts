@@ -4,48 +4,74 @@ import { CONTROL_LIMITS } from "../../policies/catalogueLimits";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 
-/** Operating Cloud SQL and GKE in an incident, and reading the data through IAM database login. */
-const OPERATE_DATA_STORES = [
-  "roles/cloudsql.editor",
-  "roles/cloudsql.client",
-  "roles/cloudsql.instanceUser",
-  "roles/container.developer",
-];
-const CHANGE_IAM = ["roles/resourcemanager.projectIamAdmin"];
+/**
+ * Reading the data: IAM database login (cloudsql.client + instanceUser) and the workloads'
+ * namespaces (container.developer: pods/exec, so acting as a workload's identity and its keys).
+ * Always behind another group's approval.
+ */
+const READ_DATA = ["roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/container.developer"];
 
 type AccessProject = "platform" | "cde" | "kms";
 
+/** Where a project's backup operators restore: its backup buckets and its scratch instances. */
+export interface RestoreScope {
+  project: pulumi.Input<string>;
+  /** `<project>-<cluster>-backup-`: the backup buckets (components/sqlBackupExports.ts backupBucketName). */
+  bucketPrefix: pulumi.Input<string>;
+  /** `<env>-<cluster>-restore-`: the scratch instances (the drill's is `<env>-<cluster>-restore-drill`). */
+  scratchPrefix: string;
+  /** Whether the restored copy may be read through the Data API (never cardholder data, NET-09). */
+  verifyThroughDataApi: boolean;
+}
+
 /**
- * The entitlements of each project (IAM-07): what people need in an incident — operate the data
- * stores and read the data, administer keys, change IAM — and, for the backup operators only,
- * restore (RES-10: the one group that may read, restore or delete backups, and only just in time).
- * Everything in the cde, every IAM change and every key or backup operation needs another group's
- * approval; operating the platform's stores does not, so an incident is not held up, but it is
- * alerted like every grant. The logging project has none: its deny policy refuses IAM changes to
- * all but the deployer and break-glass, PAM's agent included (LOG-01).
+ * The entitlements of each project (IAM-07), each a role that keeps something usable under the
+ * audit-trail deny policy (rehearsal rule entitlement-roles-usable):
+ * - `incident-operator`: operate the data stores without reading them (custom role
+ *   qairopayIncidentOperator: restart or fail over an instance, see and delete pods; no export,
+ *   no instance update, no exec). In the platform it needs no approval, so an incident is not held
+ *   up; in the cde it does.
+ * - `data-access`: read the data (READ_DATA), approved in every project.
+ * - `key-operator` (kms): rotate keys (custom role qairopayKeyOperator: new versions, primary
+ *   version, rotation schedule), approved. No key or key-ring IAM, no import jobs, and no disabling
+ *   or destroying a version, which the audit-trail deny refuses to all but the deployer and
+ *   break-glass in the KMS project (components/auditTrailGuard.ts).
+ * - `backup-restore` (backup operators, RES-10): restore into a scratch instance (custom roles on
+ *   `<env>-<cluster>-restore-*` only, never a primary), approved; in the platform also verify the
+ *   copy through the Data API, as the restore drill does.
+ * No entitlement changes IAM: the audit-trail deny refuses projects.setIamPolicy to all but the
+ * deployer, break-glass and PAM's agent, since Data Access audit configs live in the IAM policy
+ * (LOG-04); IAM changes go through the stack or break-glass. The logging project has none (LOG-01).
  */
 export function entitlementsFor(
   project: AccessProject,
   config: Pick<PlatformConfig, "groups">,
-  backupBucketPrefix?: pulumi.Input<string>,
+  restore?: RestoreScope,
 ): EntitlementSpec[] {
   const g = config.groups;
   const approved = g.privilegedAccessApprovers;
-  const backupRestore = (prefix: pulumi.Input<string>): EntitlementSpec => ({
-    id: "backup-restore",
-    requesters: g.backupOperators,
-    approvers: approved,
-    roles: [
-      { role: "roles/cloudsql.admin" },
-      { role: "roles/gkebackup.restoreAdmin" },
-      { role: "roles/gkebackup.viewer" },
-      // The backup buckets only: read an export, let a scratch instance read it (docs/drills.md).
-      {
-        role: "roles/storage.admin",
-        condition: pulumi.interpolate`resource.name.startsWith("projects/_/buckets/${prefix}")`,
-      },
-    ],
-  });
+  const backupRestore = (scope: RestoreScope): EntitlementSpec => {
+    const onScratch = pulumi.interpolate`resource.name.startsWith("projects/${scope.project}/instances/${scope.scratchPrefix}")`;
+    return {
+      id: "backup-restore",
+      requesters: g.backupOperators,
+      approvers: approved,
+      roles: [
+        { customRole: "sqlRestoreRead" },
+        { customRole: "sqlRestore", condition: onScratch },
+        ...(scope.verifyThroughDataApi
+          ? [{ customRole: "sqlRestoreVerify" as const, condition: onScratch }]
+          : []),
+        { role: "roles/gkebackup.restoreAdmin" },
+        { role: "roles/gkebackup.viewer" },
+        // The backup buckets only: read an export, let a scratch instance read it (docs/drills.md).
+        {
+          role: "roles/storage.admin",
+          condition: pulumi.interpolate`resource.name.startsWith("projects/_/buckets/${scope.bucketPrefix}")`,
+        },
+      ],
+    };
+  };
   switch (project) {
     case "platform":
     case "cde":
@@ -54,15 +80,15 @@ export function entitlementsFor(
           id: "incident-operator",
           requesters: g.privilegedAccessRequesters,
           approvers: project === "cde" ? approved : undefined,
-          roles: OPERATE_DATA_STORES.map((role) => ({ role })),
+          roles: [{ customRole: "incidentOperator" }],
         },
         {
-          id: "iam-admin",
+          id: "data-access",
           requesters: g.privilegedAccessRequesters,
           approvers: approved,
-          roles: CHANGE_IAM.map((role) => ({ role })),
+          roles: READ_DATA.map((role) => ({ role })),
         },
-        ...(backupBucketPrefix === undefined ? [] : [backupRestore(backupBucketPrefix)]),
+        ...(restore === undefined ? [] : [backupRestore(restore)]),
       ];
     case "kms":
       return [
@@ -70,13 +96,7 @@ export function entitlementsFor(
           id: "key-operator",
           requesters: g.privilegedAccessRequesters,
           approvers: approved,
-          roles: [{ role: "roles/cloudkms.admin" }],
-        },
-        {
-          id: "iam-admin",
-          requesters: g.privilegedAccessRequesters,
-          approvers: approved,
-          roles: CHANGE_IAM.map((role) => ({ role })),
+          roles: [{ customRole: "keyOperator" }],
         },
       ];
   }
@@ -94,14 +114,20 @@ export function buildPrivilegedAccess(config: PlatformConfig, f: Foundation): vo
     kms: undefined,
   };
   for (const project of ENTITLED_PROJECTS) {
-    const prefix = cluster[project]
-      ? pulumi.interpolate`${projects.ids[project]}-${cluster[project]}-backup-`
+    const name = cluster[project];
+    const restore: RestoreScope | undefined = name
+      ? {
+          project: projects.ids[project],
+          bucketPrefix: pulumi.interpolate`${projects.ids[project]}-${name}-backup-`,
+          scratchPrefix: `${env}-${name}-restore-`,
+          verifyThroughDataApi: project !== "cde",
+        }
       : undefined;
     new PrivilegedAccess(
       `${env}-${project}-access`,
       {
         project: projects.ids[project],
-        entitlements: entitlementsFor(project, config, prefix),
+        entitlements: entitlementsFor(project, config, restore),
         maxGrantSeconds: CONTROL_LIMITS.privilegedGrantMaxSeconds,
         pamAgent: pamServiceAgent(config.orgPolicy.organizationId),
         notify: config.alerting.emails,

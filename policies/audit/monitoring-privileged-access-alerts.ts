@@ -1,5 +1,6 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
+import { cardholderProjects } from "../lib/gcp";
 import { auditBuckets } from "./audit";
 import { alertedMetrics } from "./monitoring-security-event-alerts";
 
@@ -22,6 +23,33 @@ export const BREAK_GLASS_FIELDS = [
   "protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail=",
 ];
 
+/**
+ * The changes a grant could make lasting or that open cardholder data (components/privilegedAccessFilters.ts
+ * privilegedChangeFilters): what each alert's filter must hold, and what would narrow it.
+ */
+const CHANGE_ALERTS = (kms: string[], cde: string[]) => [
+  {
+    what: "an IAM change of any key or key ring in the KMS project",
+    holds: ['protoPayload.serviceName="cloudkms.googleapis.com"', 'protoPayload.methodName="SetIamPolicy"'],
+    narrowed: (f: string) => f.includes("cryptoKeys/") || !kms.every((p) => f.includes(`projects/${p}/`)),
+  },
+  {
+    what: "an IAM change of any backup bucket",
+    holds: ['protoPayload.methodName="storage.setIamPermissions"', 'resource.labels.bucket_name:"-backup-"'],
+    narrowed: (f: string) => /bucket_name="/.test(f),
+  },
+  {
+    what: "a database user created or changed, or an instance updated, in the cde",
+    holds: [
+      'protoPayload.serviceName="cloudsql.googleapis.com"',
+      "users\\.(create|update)",
+      "instances\\.(update|patch)",
+    ],
+    narrowed: (f: string) =>
+      !cde.every((p) => f.includes(`resource.labels.project_id="${p}"`)) || /database_id/.test(f),
+  },
+];
+
 /** The metric counts the audit bucket, which every platform project's audit logs reach (LOG-03). */
 const countsAuditBucket = (metric: PolicyResource, bucket: PolicyResource) =>
   String(metric.props.bucketName ?? "") ===
@@ -31,7 +59,7 @@ export const monitoringPrivilegedAccessAlerts = stackPolicy(
   {
     name: "monitoring-privileged-access-alerts",
     description:
-      "Alerts fire on every just-in-time grant requested, approved or activated (every API version) and on any action of a break-glass account, counted over the audit bucket that holds every project's logs.",
+      "Alerts fire on every just-in-time grant requested, approved or activated (every API version), on any action of a break-glass account, and on what could make a grant lasting or open card data (KMS and backup-bucket IAM changes, cde database users and instance updates), counted over the audit bucket that holds every project's logs.",
     controls: ["IAM-07"],
     enforcementLevel: "mandatory",
     severity: "high",
@@ -63,6 +91,19 @@ export const monitoringPrivilegedAccessAlerts = stackPolicy(
           "no alerted metric over the audit bucket matches the break-glass accounts' actions, their own and through impersonation",
         fix: `alert on ${BREAK_GLASS_FIELDS.join(" and ")} of each break-glass account`,
       });
+    const kms = [
+      ...new Set(
+        resources.filter((r) => r.type === "gcp:kms/keyRing:KeyRing").map((r) => String(r.props.project)),
+      ),
+    ];
+    const cde = [...cardholderProjects(resources)];
+    for (const alert of CHANGE_ALERTS(kms, cde))
+      if (!filters.some((f) => plain(f) && alert.holds.every((h) => f.includes(h)) && !alert.narrowed(f)))
+        findings.push({
+          urn: bucket.urn,
+          problem: `no alerted metric over the audit bucket matches ${alert.what}`,
+          fix: "keep the alerts of components/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed",
+        });
     return findings;
   },
 );

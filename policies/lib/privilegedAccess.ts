@@ -8,6 +8,8 @@ export interface EntitlementView {
   resource: PolicyResource;
   project?: string;
   roles: string[];
+  /** Each role with its binding's condition expression, if any. */
+  bindings: { role: string; condition?: string }[];
   requesters: string[];
   approvers: string[];
 }
@@ -15,7 +17,8 @@ export interface EntitlementView {
 /** An entitlement's project, roles, requesters and approvers, from its inputs. */
 export function entitlementView(r: PolicyResource): EntitlementView {
   const access = (
-    r.props.privilegedAccess as { gcpIamAccess?: { roleBindings?: { role?: string }[] } } | undefined
+    r.props.privilegedAccess as
+      { gcpIamAccess?: { roleBindings?: { role?: string; conditionExpression?: string }[] } } | undefined
   )?.gcpIamAccess;
   const steps =
     (
@@ -26,12 +29,61 @@ export function entitlementView(r: PolicyResource): EntitlementView {
     resource: r,
     project: /^projects\/([^/]+)$/.exec(String(r.props.parent ?? ""))?.[1],
     roles: (access?.roleBindings ?? []).map((b) => String(b.role)),
+    bindings: (access?.roleBindings ?? []).map((b) => ({
+      role: String(b.role),
+      condition: b.conditionExpression || undefined,
+    })),
     requesters: ((r.props.eligibleUsers as { principals?: string[] }[] | undefined) ?? []).flatMap(
       (u) => u.principals ?? [],
     ),
     approvers: steps.flatMap((s) => s.approvers?.principals ?? []),
   };
 }
+
+/** The permissions of each custom role the plan defines, by its full name `projects/P/roles/ID`. */
+export function customRolePermissions(resources: PolicyResource[]): Map<string, string[]> {
+  return new Map(
+    resources
+      .filter((r) => r.type === "gcp:projects/iAMCustomRole:IAMCustomRole")
+      .map((r) => [
+        `projects/${String(r.props.project)}/roles/${String(r.props.roleId)}`,
+        (r.props.permissions as string[] | undefined) ?? [],
+      ]),
+  );
+}
+
+/**
+ * What a grant may do without another group's approval (IAM-07): operate the data stores without
+ * reading them or changing what protects them — see instances and workloads, restart or fail over an
+ * instance, delete a pod for its controller to recreate. Any other permission (export, update of
+ * an instance's flags, database users, exec, secrets, keys, IAM, objects) needs approval, as does
+ * any predefined role, whose contents Google may widen.
+ */
+export function operateOnly(permission: string): boolean {
+  return (
+    /^(cloudsql\.(instances|backupRuns)|container\.(clusters|deployments|events|jobs|nodes|pods))\.(get|list)$/.test(
+      permission,
+    ) ||
+    ["cloudsql.instances.restart", "cloudsql.instances.failover", "container.pods.delete"].includes(
+      permission,
+    )
+  );
+}
+
+/**
+ * Predefined roles no entitlement grants: each administers keys, Cloud SQL or IAM without limit —
+ * cloudkms.admin holds keyRings.setIamPolicy (a lasting self-grant of decrypt on a whole ring),
+ * cloudsql.admin and editor instances.update (a primary opened to the Data API, its pgAudit flags
+ * off) and admin users.* (a superuser of one's own): https://cloud.google.com/iam/docs/roles-permissions.
+ */
+export const UNBOUNDED_ADMIN_ROLES =
+  /^roles\/(cloudkms\.admin|cloudsql\.(admin|editor)|resourcemanager\.projectIamAdmin|iam\.securityAdmin)$/;
+/** Permissions no entitlement's custom role holds: lasting key grants, and foreign key material. */
+export const LASTING_PERMISSIONS =
+  /^cloudkms\.((keyRings|cryptoKeys)\.setIamPolicy|importJobs\.)|\.setIamPolicy$/;
+/** Cloud SQL permissions an entitlement holds only on instances a condition names (the scratch ones). */
+export const INSTANCE_BOUND_PERMISSIONS =
+  /^cloudsql\.(users\.|instances\.(update|executeSql|import|delete|restoreBackup)$)/;
 
 export const entitlements = (resources: PolicyResource[]): EntitlementView[] =>
   resources.filter((r) => r.type === ENTITLEMENT).map(entitlementView);

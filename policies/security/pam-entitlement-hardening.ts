@@ -1,20 +1,45 @@
 import { CONTROL_LIMITS } from "../catalogueLimits";
 import { Finding, stackPolicy } from "../lib/define";
 import { cardholderProjects, durationSeconds } from "../lib/gcp";
-import { BASIC_ROLES, entitlements } from "../lib/privilegedAccess";
+import {
+  BASIC_ROLES,
+  customRolePermissions,
+  entitlements,
+  INSTANCE_BOUND_PERMISSIONS,
+  LASTING_PERMISSIONS,
+  operateOnly,
+  UNBOUNDED_ADMIN_ROLES,
+} from "../lib/privilegedAccess";
 
 export const pamEntitlementHardening = stackPolicy(
   {
     name: "pam-entitlement-hardening",
     description:
-      "Every Privileged Access Manager entitlement grants no basic role, for at most the catalogue's duration, to a group only, on a written justification; in the cardholder-data environment a different group approves each grant with its own justification.",
+      "Every Privileged Access Manager entitlement grants no basic role and no unbounded key, Cloud SQL or IAM administration (no lasting grant, Cloud SQL users and instance changes on named scratch instances only), for at most the catalogue's duration, to a group only, on a written justification; a different group approves, with its own justification, every grant in the cardholder-data environment or the key project and every grant of more than operating (reading data, keys, IAM, storage, database users, exports).",
     controls: ["IAM-07"],
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediationSteps: `Set maxRequestDuration to ${CONTROL_LIMITS.privilegedGrantMaxSeconds}s or less, requesterJustificationConfig.unstructured, group: eligible users, predefined roles, and in the cde a manual approval step by a group that does not request (components/privilegedAccess.ts).`,
+    remediationSteps: `Set maxRequestDuration to ${CONTROL_LIMITS.privilegedGrantMaxSeconds}s or less, requesterJustificationConfig.unstructured, group: eligible users, predefined roles, and a manual approval step by a group that does not request wherever the entitlement is in the cde or the KMS project or grants more than operating (components/privilegedAccess.ts).`,
   },
   (resources) => {
     const cde = cardholderProjects(resources);
+    // The key project: where the key rings are (the cardholder data's keys among them, ENC-05).
+    const keyProjects = new Set(
+      resources.filter((r) => r.type === "gcp:kms/keyRing:KeyRing").map((r) => String(r.props.project)),
+    );
+    const custom = customRolePermissions(resources);
+    /** Why a grant of this entitlement needs approval, if it does. */
+    const approvalReason = (project: string | undefined, roles: string[]): string | undefined => {
+      if (project && cde.has(project)) return `access in the cardholder-data environment ${project}`;
+      if (project && keyProjects.has(project)) return `access in key project ${project}`;
+      for (const role of roles) {
+        const permissions = custom.get(role);
+        if (!permissions) return `${role} (a role whose permissions go beyond operating, or unknown)`;
+        const beyond = permissions.filter((p) => !operateOnly(p));
+        if (beyond.length) return `${role} (with ${beyond.join(", ")}: beyond operating)`;
+      }
+      return undefined;
+    };
     const findings: Finding[] = [];
     for (const e of entitlements(resources)) {
       const r = e.resource;
@@ -33,6 +58,26 @@ export const pamEntitlementHardening = stackPolicy(
         );
       const basic = e.roles.filter((role) => BASIC_ROLES.includes(role));
       if (basic.length) add(`it grants basic role ${basic.join(", ")}`, "grant predefined roles");
+      for (const b of e.bindings) {
+        if (UNBOUNDED_ADMIN_ROLES.test(b.role))
+          add(
+            `it grants ${b.role}, which administers keys, Cloud SQL or IAM without limit`,
+            "grant the narrow custom roles of components/privilegedAccess.ts (ENTITLEMENT_CUSTOM_ROLES)",
+          );
+        const permissions = custom.get(b.role) ?? [];
+        const lasting = permissions.filter((p) => LASTING_PERMISSIONS.test(p));
+        if (lasting.length)
+          add(
+            `its role ${b.role} holds ${lasting.join(", ")}: a grant that outlasts the grant, or foreign key material`,
+            "remove them from the custom role",
+          );
+        const unbound = permissions.filter((p) => INSTANCE_BOUND_PERMISSIONS.test(p));
+        if (unbound.length && !b.condition?.includes("/instances/"))
+          add(
+            `its role ${b.role} holds ${unbound.join(", ")} on every instance, primaries included`,
+            'bind the role with a condition on the scratch instances\' names (resource.name.startsWith("projects/<project>/instances/<env>-<cluster>-restore-"))',
+          );
+      }
       const nonGroups = e.requesters.filter((p) => !p.startsWith("group:"));
       if (!e.requesters.length || nonGroups.length)
         add(
@@ -55,12 +100,10 @@ export const pamEntitlementHardening = stackPolicy(
           `its requesters ${selfApproved.join(", ")} also approve it`,
           "name a different group of approvers",
         );
-      if (e.project && cde.has(e.project)) {
+      const reason = approvalReason(e.project, e.roles);
+      if (reason) {
         if (!workflow?.steps?.length || !e.approvers.length)
-          add(
-            `it grants access in the cardholder-data environment ${e.project} without approval`,
-            "add a manual approval step",
-          );
+          add(`it grants ${reason} without approval`, "add a manual approval step");
         else if (workflow.steps.some((s) => (s.approvalsNeeded ?? 0) < 1))
           add("an approval step needs no approval", "set approvalsNeeded: 1");
         if (workflow && workflow.requireApproverJustification !== true)

@@ -10,7 +10,7 @@ type Entitlement = {
   maxRequestDuration: string;
   requesterJustificationConfig: Record<string, unknown>;
   eligibleUsers: { principals: string[] }[];
-  privilegedAccess: { gcpIamAccess: { roleBindings: { role: string }[] } };
+  privilegedAccess: { gcpIamAccess: { roleBindings: { role: string; conditionExpression?: string }[] } };
   approvalWorkflow?: {
     manualApprovals: {
       requireApproverJustification: boolean;
@@ -46,12 +46,12 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
   {
     policy: "pam-entitlement-hardening",
     title: "an entitlement to a basic role",
-    mutate: editResource("prod-platform-access-iam-admin", (p) =>
+    mutate: editResource("prod-platform-access-data-access", (p) =>
       entitlement(p).privilegedAccess.gcpIamAccess.roleBindings.push({ role: "roles/editor" }),
     ),
-    on: "prod-platform-access-iam-admin",
+    on: "prod-platform-access-data-access",
     message:
-      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-iam-admin": it grants basic role roles/editor. Fix: grant predefined roles',
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-data-access": it grants basic role roles/editor. Fix: grant predefined roles',
   },
   {
     policy: "pam-entitlement-hardening",
@@ -74,14 +74,105 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
   },
   {
     policy: "pam-entitlement-hardening",
+    title: "key administration granted without approval (the KMS project holds no cardholder label)",
+    mutate: editResource("prod-kms-access-key-operator", (p) => delete entitlement(p).approvalWorkflow),
+    on: "prod-kms-access-key-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-kms-access-key-operator": it grants access in key project qp-prod-kms without approval. Fix: add a manual approval step',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "the platform's unapproved operator role widened to exports (copies the data out)",
+    mutate: editResource("prod-platform-access-qairopayIncidentOperator", (p) =>
+      (p.permissions as string[]).push("cloudsql.instances.export"),
+    ),
+    on: "prod-platform-access-incident-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-incident-operator": it grants projects/qp-prod-platform/roles/qairopayIncidentOperator (with cloudsql.instances.export: beyond operating) without approval. Fix: add a manual approval step',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title:
+      "the platform's unapproved operator given pods/exec (container.developer: act as the ledger's identity)",
+    mutate: editResource("prod-platform-access-incident-operator", (p) =>
+      entitlement(p).privilegedAccess.gcpIamAccess.roleBindings.push({ role: "roles/container.developer" }),
+    ),
+    on: "prod-platform-access-incident-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-incident-operator": it grants roles/container.developer (a role whose permissions go beyond operating, or unknown) without approval. Fix: add a manual approval step',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "reading the platform's data granted without approval",
+    mutate: editResource("prod-platform-access-data-access", (p) => delete entitlement(p).approvalWorkflow),
+    on: "prod-platform-access-data-access",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-data-access": it grants roles/cloudsql.client (a role whose permissions go beyond operating, or unknown) without approval. Fix: add a manual approval step',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title:
+      "backup restores given Cloud SQL admin again (patch card-vault to the Data API, a superuser of one's own)",
+    mutate: editResource("prod-cde-access-backup-restore", (p) =>
+      entitlement(p).privilegedAccess.gcpIamAccess.roleBindings.push({ role: "roles/cloudsql.admin" }),
+    ),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": it grants roles/cloudsql.admin, which administers keys, Cloud SQL or IAM without limit. Fix: grant the narrow custom roles of components/privilegedAccess.ts (ENTITLEMENT_CUSTOM_ROLES)',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "the key operator given Cloud KMS admin again (keyRings.setIamPolicy)",
+    mutate: editResource(
+      "prod-kms-access-key-operator",
+      (p) => (entitlement(p).privilegedAccess.gcpIamAccess.roleBindings = [{ role: "roles/cloudkms.admin" }]),
+    ),
+    on: "prod-kms-access-key-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-kms-access-key-operator": it grants roles/cloudkms.admin, which administers keys, Cloud SQL or IAM without limit. Fix: grant the narrow custom roles of components/privilegedAccess.ts (ENTITLEMENT_CUSTOM_ROLES)',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "the key operator's role widened to key-ring IAM (a lasting self-grant of decrypt)",
+    mutate: editResource("prod-kms-access-qairopayKeyOperator", (p) =>
+      (p.permissions as string[]).push("cloudkms.keyRings.setIamPolicy"),
+    ),
+    on: "prod-kms-access-key-operator",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-kms-access-key-operator": its role projects/qp-prod-kms/roles/qairopayKeyOperator holds cloudkms.keyRings.setIamPolicy: a grant that outlasts the grant, or foreign key material. Fix: remove them from the custom role',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "restores allowed on every instance of the cde (the scratch-name condition removed)",
+    mutate: editResource("prod-cde-access-backup-restore", (p) => {
+      for (const b of entitlement(p).privilegedAccess.gcpIamAccess.roleBindings) delete b.conditionExpression;
+    }),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": its role projects/qp-prod-cde/roles/qairopaySqlRestore holds cloudsql.instances.delete, cloudsql.instances.import, cloudsql.instances.restoreBackup on every instance, primaries included. Fix: bind the role with a condition on the scratch instances\' names (resource.name.startsWith("projects/<project>/instances/<env>-<cluster>-restore-"))',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "the Data API verification widened from the scratch instances to the whole project",
+    mutate: editResource("prod-platform-access-backup-restore", (p) => {
+      for (const b of entitlement(p).privilegedAccess.gcpIamAccess.roleBindings)
+        if (b.role.endsWith("qairopaySqlRestoreVerify"))
+          b.conditionExpression = 'resource.name.startsWith("projects/qp-prod-platform/")';
+    }),
+    on: "prod-platform-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-backup-restore": its role projects/qp-prod-platform/roles/qairopaySqlRestoreVerify holds cloudsql.instances.executeSql, cloudsql.users.create on every instance, primaries included. Fix: bind the role with a condition on the scratch instances\' names (resource.name.startsWith("projects/<project>/instances/<env>-<cluster>-restore-"))',
+  },
+  {
+    policy: "pam-entitlement-hardening",
     title: "requesters approving their own grants",
-    mutate: editResource("prod-cde-access-iam-admin", (p) => {
+    mutate: editResource("prod-cde-access-data-access", (p) => {
       const steps = entitlement(p).approvalWorkflow?.manualApprovals.steps ?? [];
       steps[0].approvers.principals = ["group:sre-oncall@qairopay.com"];
     }),
-    on: "prod-cde-access-iam-admin",
+    on: "prod-cde-access-data-access",
     message:
-      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-iam-admin": its requesters group:sre-oncall@qairopay.com also approve it. Fix: name a different group of approvers',
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-data-access": its requesters group:sre-oncall@qairopay.com also approve it. Fix: name a different group of approvers',
   },
   {
     policy: "pam-entitlement-hardening",
@@ -131,16 +222,16 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
     title: "an authoritative binding of an entitled role",
     mutate: addResource({
       type: "gcp:projects/iAMBinding:IAMBinding",
-      name: "sql-editors",
+      name: "sql-clients",
       inputs: {
         project: "qp-prod-platform",
-        role: "roles/cloudsql.editor",
+        role: "roles/cloudsql.client",
         members: ["serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com"],
       },
     }),
-    on: "sql-editors",
+    on: "sql-clients",
     message:
-      '[IAM-07] gcp:projects/iAMBinding:IAMBinding "sql-editors": it manages every member of roles/cloudsql.editor, which an entitlement grants, in project qp-prod-platform. Fix: use gcp.projects.IAMMember for the members the stack grants',
+      '[IAM-07] gcp:projects/iAMBinding:IAMBinding "sql-clients": it manages every member of roles/cloudsql.client, which an entitlement grants, in project qp-prod-platform. Fix: use gcp.projects.IAMMember for the members the stack grants',
   },
   {
     policy: "iam-entitled-roles-not-authoritative",
@@ -203,5 +294,34 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
     on: "prod-audit-log-bucket",
     message:
       '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account',
+  },
+  {
+    policy: "monitoring-privileged-access-alerts",
+    title: "the KMS IAM alert narrowed to the audit log's key (a key ring's grant goes unseen)",
+    mutate: editResource(
+      "prod-logging-alerts-kms-iam-change",
+      (p) => (p.filter = `${String(p.filter)} AND protoPayload.resourceName:"cryptoKeys/audit-log"`),
+    ),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches an IAM change of any key or key ring in the KMS project. Fix: keep the alerts of components/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
+  },
+  {
+    policy: "monitoring-privileged-access-alerts",
+    title: "the backup bucket IAM alert removed",
+    mutate: removeResource("prod-logging-alerts-backup-bucket-iam-change-alert"),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches an IAM change of any backup bucket. Fix: keep the alerts of components/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
+  },
+  {
+    policy: "monitoring-privileged-access-alerts",
+    title: "database users left out of the cde's Cloud SQL alert (a superuser of one's own, unalerted)",
+    mutate: editResource("prod-logging-alerts-cde-database-access-change", (p) => {
+      p.filter = String(p.filter).replace("users\\.(create|update)|", "");
+    }),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches a database user created or changed, or an instance updated, in the cde. Fix: keep the alerts of components/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
   },
 ];

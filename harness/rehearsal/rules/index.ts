@@ -5,6 +5,7 @@ import { crdInstalled } from "./crdInstalled";
 import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
 import { defaultComputeAccountDeprivileged } from "./defaultComputeAccountDeprivileged";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
+import { entitlementRolesUsable } from "./entitlementRolesUsable";
 import { externalPrerequisites } from "./externalPrerequisites";
 import { fieldLimits } from "./fieldLimits";
 import { gkePrivateEndpointNetworks } from "./gkePrivateEndpointNetworks";
@@ -57,4 +58,5 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   externalPrerequisites,
   sccNotificationAgentGrant,
   privilegedAccessAgentAllowed,
+  entitlementRolesUsable,
 ];
