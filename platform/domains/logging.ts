@@ -15,6 +15,7 @@ import { privilegedAccessFilters } from "../../components/privilegedAccessFilter
 import { PROJECT_ROLES } from "../../components/projects";
 import { LogAlertSpec } from "../../components/securityAlerts";
 import { SecurityAlerts } from "../../components/securityAlerts";
+import { exportWorkflowName } from "../../components/sqlBackupExports";
 import { PlatformConfig } from "../config/types";
 import { standardLabels } from "../labels";
 import { DataStores } from "./data";
@@ -183,6 +184,7 @@ export function buildAlerting(
             filter: breakGlassPodFilter(),
           },
         ],
+        exportWorkflows: [exportWorkflowName(key)],
         replicaLag: [
           {
             id: `${env}-${key}`,
