@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { grantPropagation } from "./propagation";
 
 /** One entitlement: the roles a grant gives on the project, to whom, approved by whom. */
 export interface EntitlementSpec {
@@ -62,6 +63,11 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // PAM checks its agent's access to the project when an entitlement is created: the grant
+    // must have propagated (rule iam-grant-propagation).
+    const agentReady = grantPropagation(`${name}-pam-agent-propagated`, [agentRole], [`${name}-pam-agent`], {
+      parent: this,
+    });
     this.entitlements = args.entitlements.map((e) => {
       if (e.approvers === e.requesters)
         throw new Error(`${name}: entitlement ${e.id} is approved by its own requesters (${e.requesters})`);
@@ -91,7 +97,7 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
             : undefined,
           additionalNotificationTargets: { adminEmailRecipients: args.notify },
         },
-        { parent: this, dependsOn: [agentRole] },
+        { parent: this, dependsOn: [agentReady] },
       );
     });
     this.registerOutputs({ entitlements: this.entitlements });

@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../platform/config/regions";
 import { StandardLabels } from "../platform/labels";
+import { grantPropagation } from "./propagation";
 
 /** The custom role the exporter holds: start an export, and read the instance and its operations. */
 export const SQL_EXPORT_ROLE_ID = "qairopaySqlExport";
@@ -237,6 +238,14 @@ export class SqlBackupExports extends pulumi.ComponentResource {
         { parent: this },
       ),
     ];
+    // The workflow attaches the exporter, which Google checks against the deployer's actAs at
+    // create: a grant seconds old is not yet in effect (rule iam-grant-propagation).
+    const grantsPropagated = grantPropagation(
+      `${name}-grants-propagated`,
+      grants,
+      [`${name}-exporter-export`, `${name}-exporter-invoker`, `${name}-exporter-deployer-act-as`],
+      { parent: this },
+    );
     const workflow = new gcp.workflows.Workflow(
       `${name}-workflow`,
       {
@@ -248,7 +257,7 @@ export class SqlBackupExports extends pulumi.ComponentResource {
         sourceContents: exportWorkflowSource(),
         labels: args.labels,
       },
-      { parent: this, dependsOn: grants },
+      { parent: this, dependsOn: [grantsPropagated] },
     );
     const primary = args.instances[args.primaryRegion];
     new gcp.cloudscheduler.Job(

@@ -941,11 +941,14 @@ describe("backup exports (RES-10)", () => {
         "serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com",
       ]),
     );
-    // Deploying a workflow that runs as the account needs iam.serviceAccounts.actAs on it; the
-    // schedule comes after the workflow.
+    // Deploying a workflow that runs as the account needs iam.serviceAccounts.actAs on it, in
+    // effect: the workflow waits for the grants' propagation; the schedule comes after the workflow.
     for (const cluster of ["ledger", "card-vault"]) {
       const workflow = named(prod, `prod-${cluster}-backups-workflow`);
-      expect(workflow.dependencies).toContain(
+      const propagated = named(prod, `prod-${cluster}-backups-grants-propagated`);
+      expect(workflow.dependencies).toContain(propagated.urn);
+      expect(propagated.inputs.createDuration).toBe("420s");
+      expect(propagated.dependencies).toContain(
         named(prod, `prod-${cluster}-backups-exporter-deployer-act-as`).urn,
       );
       expect(named(prod, `prod-${cluster}-backups-schedule`).dependencies).toContain(workflow.urn);

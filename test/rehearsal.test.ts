@@ -952,6 +952,57 @@ describe("iam-grant-propagation", () => {
     );
   });
 
+  /** What waited for `wait` depends on the grants themselves, the wait gone (as before it existed). */
+  const bypass = (wait: string) => (resources: CapturedResource[]) => {
+    const sleep = byName(resources, wait);
+    return removeResource(wait)(resources).map((r) => ({
+      ...r,
+      dependencies: r.dependencies.flatMap((d) => (d === sleep.urn ? sleep.dependencies : [d])),
+    }));
+  };
+
+  test("an export workflow attaching its exporter right after the deployer's actAs on it, and its schedule after the workflow", () => {
+    const found = findings(bypass("prod-ledger-backups-grants-propagated")(prod), "iam-grant-propagation");
+    expect(found.map((f) => f.urn)).toEqual(
+      ["prod-ledger-backups-workflow", "prod-ledger-backups-schedule"].map((n) => urn(prod, n)),
+    );
+    expect(found[0].message).toBe(
+      "prod-ledger-backups-workflow (gcp:workflows/workflow:Workflow) acts on the deployer's actAs on ledger-backup-export@qp-prod-platform.iam.gserviceaccount.com, which it attaches (prod-ledger-backups-exporter-deployer-act-as) 0s after it is granted: IAM grants take up to 7 minutes to take effect and the create fails on the permission error. Put a time.Sleep of at least 420s (createDuration) after the batch of grants and depend on it.",
+    );
+    expect(found[1].message).toMatch(
+      /^prod-ledger-backups-schedule \(gcp:cloudscheduler\/job:Job\) acts on the deployer's actAs on ledger-backup-export@/,
+    );
+  });
+
+  test("clusters whose autoscaled nodes run as an account the deployer was just allowed to act as", () => {
+    const found = findings(bypass("prod-gke-nodes-propagated")(prod), "iam-grant-propagation");
+    expect(found.map((f) => f.urn)).toEqual(
+      ["prod-gke-us-central1-cluster", "prod-gke-us-east1-cluster"].map((n) => urn(prod, n)),
+    );
+    expect(found[1].message).toMatch(
+      /^prod-gke-us-east1-cluster \(gcp:container\/cluster:Cluster\) acts on the deployer's actAs on gke-nodes@qp-prod-platform.iam.gserviceaccount.com, which it attaches \(prod-gke-nodes-deployer-act-as\) 0s after it is granted/,
+    );
+  });
+
+  test("an entitlement created right after Privileged Access Manager's agent is granted the project", () => {
+    const found = findings(bypass("prod-kms-access-pam-agent-propagated")(prod), "iam-grant-propagation");
+    expect(found.map((f) => f.urn)).toEqual(
+      ["prod-kms-access-key-operator", "prod-kms-access-iam-admin"].map((n) => urn(prod, n)),
+    );
+    expect(found[0].message).toBe(
+      "prod-kms-access-key-operator (gcp:privilegedaccessmanager/entitlement:entitlement) acts on Privileged Access Manager's agent's grant on qp-prod-kms (prod-kms-access-pam-agent) 0s after it is granted: IAM grants take up to 7 minutes to take effect and the create fails on the permission error. Put a time.Sleep of at least 420s (createDuration) after the batch of grants and depend on it.",
+    );
+  });
+
+  test("an entitlement nothing orders after its agent's grant", () => {
+    const found = findings(detach("prod-cde-access-iam-admin")(prod), "iam-grant-propagation");
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^prod-cde-access-iam-admin .* but nothing orders it after prod-cde-access-pam-agent: it can act before the grant exists/,
+      ),
+    ]);
+  });
+
   describe("the migration Job", () => {
     let withImages: CapturedResource[];
     beforeAll(async () => {
