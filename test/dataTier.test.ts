@@ -4,6 +4,7 @@ import { failedExportCondition, staleExportCondition } from "../components/expor
 import { EXPORT_RETRY, exportWorkflowSource } from "../components/sqlBackupExports";
 import { mockProjectNumber } from "../harness/gcpMocks";
 import { LABEL_FIELDS } from "../policies/security/gcp-resource-standard-labels";
+import { SECRET_SIG_KEY } from "../harness/deployment";
 import { OfflineRun, runOffline } from "../harness/run";
 import { named, ofType, planStack, prodAsOperated, sorted, T } from "./helpers/plan";
 
@@ -783,6 +784,17 @@ describe("secrets (ENC-09)", () => {
         "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com",
       ]),
     );
+  });
+
+  test("secret versions carry their value as secretData, a Pulumi secret, not the write-only secretDataWo (docs/ci.md: the bridge writes it to state all the same)", () => {
+    const versions = ofType(prod, "gcp:secretmanager/secretVersion:SecretVersion");
+    expect(versions).toHaveLength(3);
+    for (const v of versions) {
+      expect(v.inputs).not.toHaveProperty("secretDataWo");
+      expect(v.inputs).not.toHaveProperty("secretDataWoVersion");
+      expect(v.inputs.secretData).toMatchObject({ [SECRET_SIG_KEY]: "1b47061264138c4ac30d75fd1eb44270" });
+      expect(v.inputs.deletionPolicy).toBe("DISABLE");
+    }
   });
 
   test("no secret value among the stack outputs; they name the secrets", () => {
