@@ -4,6 +4,7 @@ import { capturedResource, CapturedResource } from "../harness/model";
 import { ApplyOrder } from "../harness/rehearsal/applyOrder";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { REHEARSAL_RULES } from "../harness/rehearsal/rules";
+import { vpcPeeringAllowed } from "../harness/rehearsal/rules/vpcPeeringAllowed";
 import { durationSeconds } from "../harness/rehearsal/lookup";
 import { planStack } from "./helpers/plan";
 import { REHEARSAL_DOC, renderRehearsalDoc } from "../tools/rehearsalDoc";
@@ -1041,6 +1042,59 @@ describe("iam-grant-propagation", () => {
         /but nothing orders it after prod-card-vault-(migration-job-login|migrator-workload-identity)/,
       );
     });
+  });
+});
+
+describe("vpc-peering-allowed", () => {
+  const PSA_PEER = "projects/a1b2c3d4e5-tp/global/networks/servicenetworking";
+  /** An update of the deployed stack in which only `recreated` is created again (a replacement). */
+  const recreating = (resources: CapturedResource[], ...recreated: string[]) =>
+    new Set(resources.filter((r) => !recreated.includes(r.name)).map((r) => r.urn));
+  const peeringFindings = (resources: CapturedResource[], existing: ReadonlySet<string> = new Set()) =>
+    rehearseApply(resources, {}, [vpcPeeringAllowed], existing);
+
+  test("a first up peers before the guardrails exist: nothing refused", () => {
+    expect(peeringFindings(prod)).toEqual([]);
+    expect(peeringFindings(staging)).toEqual([]);
+  });
+
+  test("the private services access connection re-created under the deny-all default", () => {
+    const found = peeringFindings(prod, recreating(prod, "prod-cde-net-psa"));
+    expect(found.map((f) => f.urn)).toEqual([urn(prod, "prod-cde-net-psa")]);
+    expect(found[0].message).toBe(
+      'prod-cde-net-psa (gcp:servicenetworking/connection:Connection): it peers projects/qp-prod-cde/global/networks/prod-cde with servicenetworking of Google\'s tenant project, which the enforced prod-guardrails-cde-compute.restrictVpcPeering does not allow ([{"denyAll":"TRUE"}]): the create is refused. Add the peer network to vpcPeeringAllowlist (projects/<tenant project>/global/networks/servicenetworking for private services access: gcloud compute networks peerings list --network=<vpc> --project=qp-prod-cde shows it as peerNetwork).',
+    );
+  });
+
+  test("with the tenant's servicenetworking allowed, the re-creation goes through; another peering does not", async () => {
+    const allowed = (await planStack("prod", { vpcPeeringAllowlist: [PSA_PEER] })).resources;
+    expect(
+      peeringFindings(allowed, recreating(allowed, "prod-cde-net-psa", "prod-platform-net-psa")),
+    ).toEqual([]);
+    const peering = capturedResource({
+      urn: "urn:pulumi:prod::qairopay-platform::gcp:compute/networkPeering:NetworkPeering::cde-to-partner",
+      type: "gcp:compute/networkPeering:NetworkPeering",
+      name: "cde-to-partner",
+      custom: true,
+      inputs: {
+        name: "cde-to-partner",
+        network: "projects/qp-prod-cde/global/networks/prod-cde",
+        peerNetwork: "https://www.googleapis.com/compute/v1/projects/partner-prod/global/networks/shared",
+      },
+    });
+    const found = peeringFindings([...allowed, peering], recreating(allowed));
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^cde-to-partner \(gcp:compute\/networkPeering:NetworkPeering\): it peers projects\/qp-prod-cde\/global\/networks\/prod-cde with projects\/partner-prod\/global\/networks\/shared, which the enforced prod-guardrails-cde-compute.restrictVpcPeering does not allow/,
+      ),
+    ]);
+  });
+
+  test("guardrails no longer held back until everything exists: on a first up they race the connections", () => {
+    const found = peeringFindings(detach("prod-guardrails")(prod));
+    expect(found.map((f) => f.urn).sort()).toEqual(
+      ["prod-cde-net-psa", "prod-platform-net-psa"].map((n) => urn(prod, n)).sort(),
+    );
   });
 });
 
