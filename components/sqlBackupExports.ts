@@ -25,8 +25,8 @@ export const backupBucketName = (project: string, cluster: string, region: Regio
  * magic-modules transport/error_retry_predicates.go IsSqlOperationInProgressError), so the export
  * is retried on 409 — a backup, a maintenance or a `pulumi up` still running — and on 429 and 503,
  * which say the request was not taken, with backoff for about 75 minutes (EXPORT_RETRY); not on
- * 500/502/504, after which the export may be running: a second one to the same object would fail. Cloud Scheduler's own retryConfig
- * retries only its start call, never what the workflow does. `${http.default_retry}` does not
+ * 500/502/504, after which the export may be running: a second one to the same object would fail.
+ * Cloud Scheduler's own retryConfig retries only its start call, never what the workflow does. `${http.default_retry}` does not
  * retry 409 (https://cloud.google.com/workflows/docs/reference/syntax/retrying), hence the
  * predicate; the poll, a plain read, takes the default.
  */

@@ -5,6 +5,7 @@ import { ApplyOrder } from "../harness/rehearsal/applyOrder";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { REHEARSAL_RULES } from "../harness/rehearsal/rules";
 import { vpcPeeringAllowed } from "../harness/rehearsal/rules/vpcPeeringAllowed";
+import { iamGrantPropagation } from "../harness/rehearsal/rules/iamGrantPropagation";
 import { durationSeconds } from "../harness/rehearsal/lookup";
 import { planStack } from "./helpers/plan";
 import { REHEARSAL_DOC, renderRehearsalDoc } from "../tools/rehearsalDoc";
@@ -973,6 +974,18 @@ describe("iam-grant-propagation", () => {
     expect(found[1].message).toMatch(
       /^prod-ledger-backups-schedule \(gcp:cloudscheduler\/job:Job\) acts on the deployer's actAs on ledger-backup-export@/,
     );
+  });
+
+  test("a grant made in an earlier run has propagated: the workflow re-created later needs no wait", () => {
+    const noWait = bypass("prod-ledger-backups-grants-propagated")(prod);
+    const earlier = new Set(
+      noWait.filter((r) => r.name !== "prod-ledger-backups-workflow").map((r) => r.urn),
+    );
+    expect(
+      rehearseApply(noWait, {}, [iamGrantPropagation], earlier).filter(
+        (f) => f.urn === urn(prod, "prod-ledger-backups-workflow"),
+      ),
+    ).toEqual([]);
   });
 
   test("clusters whose autoscaled nodes run as an account the deployer was just allowed to act as", () => {

@@ -189,7 +189,10 @@ export const iamGrantPropagation: RehearsalRule = {
     const findings: Finding[] = [];
     const need = PROPAGATION_SECONDS.iamGrant;
     const uses = [...keyUses(ctx), ...jobUses(ctx), ...actAsUses(ctx), ...entitlementUses(ctx)];
-    for (const { user, grants, what, ordersItself } of uses) {
+    for (const use of uses) {
+      const { user, what, ordersItself } = use;
+      // A grant made before this run has propagated.
+      const grants = use.grants.filter((g) => !ctx.order.isExisting(g.urn));
       const unordered = grants.find((g) => !ctx.order.precedes(g.urn, user.urn));
       if (unordered && ordersItself) {
         findings.push({
