@@ -66,7 +66,12 @@ export class FindingNotifications extends pulumi.ComponentResource {
         name: FINDINGS_TOPIC,
         kmsKeyName: args.kmsKeyName,
         // The key's region is the only one messages may be stored in (https://cloud.google.com/pubsub/docs/cmek).
-        messageStoragePolicy: { allowedPersistenceRegions: [args.region], enforceInTransit: true },
+        // Not enforceInTransit: Security Command Center publishes from wherever its agent runs, and
+        // with it "Pub/Sub will fail topics.publish operations on this topic … in any region that is
+        // not in allowedPersistenceRegions" (magic-modules mmv1/products/pubsub/Topic.yaml); without
+        // it such publishes "are routed for storage in one of the allowed regions" (MessageStoragePolicy).
+        // Policy pubsub-managed-publisher-topic-reachable.
+        messageStoragePolicy: { allowedPersistenceRegions: [args.region] },
         // A week of findings to replay into a new subscription (docs/detection.md).
         messageRetentionDuration: "604800s",
         labels: args.labels,

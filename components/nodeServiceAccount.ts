@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { grantPropagation } from "./propagation";
 
 /**
  * The one project role a GKE node service account needs: "these node service accounts must have
@@ -30,7 +31,11 @@ export interface NodeServiceAccountArgs {
 export class NodeServiceAccount extends pulumi.ComponentResource {
   public readonly email: pulumi.Output<string>;
   public readonly member: pulumi.Output<string>;
-  /** What a cluster using the account waits for: its role and the deployer's right to attach it. */
+  /**
+   * What a cluster using the account waits for: its role and the deployer's right to attach it,
+   * propagated (a cluster created, or switched to the account in place, seconds after the actAs
+   * grant fails with 403: rule iam-grant-propagation).
+   */
   public readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: NodeServiceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -58,7 +63,14 @@ export class NodeServiceAccount extends pulumi.ComponentResource {
     );
     this.email = account.email;
     this.member = account.member;
-    this.ready = [role, actAs];
+    this.ready = [
+      grantPropagation(
+        `${name}-propagated`,
+        [role, actAs],
+        [`${name}-role`, `${name}-deployer-act-as`],
+        child,
+      ),
+    ];
     this.registerOutputs({ email: this.email, member: this.member });
   }
 }

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { grantPropagation } from "./propagation";
 
 /**
  * The custom roles entitlements grant where no predefined role is narrow enough (IAM-07). An
@@ -204,6 +205,11 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
       "customRole" in r
         ? pulumi.interpolate`projects/${args.project}/roles/${ENTITLEMENT_CUSTOM_ROLES[r.customRole].roleId}`
         : r.role;
+    // PAM checks its agent's access to the project when an entitlement is created: the grant
+    // must have propagated (rule iam-grant-propagation).
+    const agentReady = grantPropagation(`${name}-pam-agent-propagated`, [agentRole], [`${name}-pam-agent`], {
+      parent: this,
+    });
     this.entitlements = args.entitlements.map((e) => {
       if (e.approvers === e.requesters)
         throw new Error(`${name}: entitlement ${e.id} is approved by its own requesters (${e.requesters})`);
@@ -236,7 +242,7 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
         {
           parent: this,
           dependsOn: [
-            agentRole,
+            agentReady,
             ...e.roles.flatMap((r) =>
               "customRole" in r && customRoles[r.customRole] ? [customRoles[r.customRole]!] : [],
             ),

@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { StandardLabels } from "../vocabulary/labels";
+import { failedExportCondition, staleExportCondition } from "./exportWorkflowAlerts";
 
 /**
  * How long Cloud Monitoring takes to learn a new log-based metric; an alert policy created
@@ -34,6 +35,12 @@ export interface SecurityAlertsArgs {
   logAlerts: LogAlertSpec[];
   /** Threshold alerts on Cloud SQL replica lag (seconds), one per cluster. */
   replicaLag?: { id: string; databaseIds: pulumi.Input<string>[]; thresholdSeconds: number }[];
+  /**
+   * The project's daily Cloud SQL export workflows (RES-10), by name: each pages when an execution
+   * fails and when none has succeeded for 25 hours (components/exportWorkflowAlerts.ts).
+   * @default []
+   */
+  exportWorkflows?: string[];
   /** On-call e-mail addresses. */
   emails: string[];
   /** PagerDuty integration key; a secret. */
@@ -182,6 +189,37 @@ export class SecurityAlerts extends pulumi.ComponentResource {
         },
         child,
       );
+    }
+    for (const workflow of args.exportWorkflows ?? []) {
+      for (const [suffix, condition, what] of [
+        [
+          "failed",
+          failedExportCondition(workflow),
+          "An execution of the export failed: today's immutable copy is missing.",
+        ],
+        [
+          "stale",
+          staleExportCondition(workflow),
+          "No export has succeeded for 25 hours: the immutable copy is ageing.",
+        ],
+      ] as const)
+        new gcp.monitoring.AlertPolicy(
+          `${name}-${workflow}-${suffix}`,
+          {
+            project: args.project,
+            displayName: `[resilience] ${condition.displayName}`,
+            combiner: "OR",
+            severity: "ERROR",
+            conditions: [condition],
+            notificationChannels: channels,
+            documentation: documentation(
+              `${what} Read the workflow's failed executions (gcloud workflows executions list ${workflow}).`,
+              "https://github.com/qairopay/platform/blob/main/docs/backups.md",
+            ),
+            userLabels: args.labels,
+          },
+          child,
+        );
     }
     this.channels = channels;
     this.registerOutputs({ channels });

@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../vocabulary/regions";
 import { StandardLabels } from "../vocabulary/labels";
+import { grantPropagation } from "./propagation";
 
 /** The custom role the exporter holds: start an export, and read the instance and its operations. */
 export const SQL_EXPORT_ROLE_ID = "qairopaySqlExport";
@@ -18,6 +19,16 @@ export const backupBucketName = (project: string, cluster: string, region: Regio
  * operation's `error`. Each run writes a new, timestamped object: a locked bucket refuses to replace
  * one ("objects in the bucket can only be deleted or replaced once their age is greater than the
  * retention period": https://cloud.google.com/storage/docs/bucket-lock). `.gz` compresses it.
+ *
+ * Cloud SQL runs one operation per instance at a time and answers another with 409 (the provider
+ * retries exactly that: "Waiting for other concurrent Cloud SQL operations to finish",
+ * magic-modules transport/error_retry_predicates.go IsSqlOperationInProgressError), so the export
+ * is retried on 409 — a backup, a maintenance or a `pulumi up` still running — and on 429 and 503,
+ * which say the request was not taken, with backoff for about 75 minutes (EXPORT_RETRY); not on
+ * 500/502/504, after which the export may be running: a second one to the same object would fail.
+ * Cloud Scheduler's own retryConfig retries only its start call, never what the workflow does. `${http.default_retry}` does not
+ * retry 409 (https://cloud.google.com/workflows/docs/reference/syntax/retrying), hence the
+ * predicate; the poll, a plain read, takes the default.
  */
 export function exportWorkflowSource(): string {
   return `main:
@@ -28,29 +39,39 @@ export function exportWorkflowSource(): string {
           - base: \${"https://sqladmin.googleapis.com/v1/projects/" + input.project}
           - uri: \${"gs://" + input.bucket + "/" + input.instance + "/" + text.replace_all(time.format(sys.now()), ":", "-") + ".sql.gz"}
     - export:
-        call: http.post
-        args:
-          url: \${base + "/instances/" + input.instance + "/export"}
-          auth:
-            type: OAuth2
-          body:
-            exportContext:
-              kind: sql#exportContext
-              fileType: SQL
-              uri: \${uri}
-              databases: \${input.databases}
-        result: started
+        try:
+          call: http.post
+          args:
+            url: \${base + "/instances/" + input.instance + "/export"}
+            auth:
+              type: OAuth2
+            body:
+              exportContext:
+                kind: sql#exportContext
+                fileType: SQL
+                uri: \${uri}
+                databases: \${input.databases}
+          result: started
+        retry:
+          predicate: \${${EXPORT_RETRY.predicate}}
+          max_retries: ${EXPORT_RETRY.maxRetries}
+          backoff:
+            initial_delay: ${EXPORT_RETRY.initialDelay}
+            max_delay: ${EXPORT_RETRY.maxDelay}
+            multiplier: ${EXPORT_RETRY.multiplier}
     - wait:
         call: sys.sleep
         args:
           seconds: 30
     - poll:
-        call: http.get
-        args:
-          url: \${base + "/operations/" + started.body.name}
-          auth:
-            type: OAuth2
-        result: operation
+        try:
+          call: http.get
+          args:
+            url: \${base + "/operations/" + started.body.name}
+            auth:
+              type: OAuth2
+          result: operation
+        retry: \${http.default_retry}
     - check:
         switch:
           - condition: \${operation.body.status != "DONE"}
@@ -59,8 +80,37 @@ export function exportWorkflowSource(): string {
             raise: \${operation.body.error}
     - done:
         return: \${uri}
+
+${EXPORT_RETRY.predicate}:
+  params: [e]
+  steps:
+    - not_http:
+        switch:
+          - condition: \${not("code" in e)}
+            return: false
+    - retryable:
+        switch:
+          - condition: \${e.code == 409 or e.code == 429 or e.code == 503}
+            return: true
+    - otherwise:
+        return: false
 `;
 }
+
+/**
+ * How the export step retries: 60, 120, 240, 480 then 600 seconds apart, ten times — about 75
+ * minutes, long enough for a Cloud SQL backup or maintenance to finish, short of the next day's run.
+ */
+export const EXPORT_RETRY = {
+  predicate: "sql_busy_or_transient",
+  maxRetries: 10,
+  initialDelay: 60,
+  maxDelay: 600,
+  multiplier: 2,
+} as const;
+
+/** The export workflow of a cluster, also what its alerts watch (`resource.labels.workflow_id`). */
+export const exportWorkflowName = (cluster: string): string => `${cluster}-backup-export`;
 
 export interface SqlBackupExportsArgs {
   /**
@@ -188,18 +238,26 @@ export class SqlBackupExports extends pulumi.ComponentResource {
         { parent: this },
       ),
     ];
+    // The workflow attaches the exporter, which Google checks against the deployer's actAs at
+    // create: a grant seconds old is not yet in effect (rule iam-grant-propagation).
+    const grantsPropagated = grantPropagation(
+      `${name}-grants-propagated`,
+      grants,
+      [`${name}-exporter-export`, `${name}-exporter-invoker`, `${name}-exporter-deployer-act-as`],
+      { parent: this },
+    );
     const workflow = new gcp.workflows.Workflow(
       `${name}-workflow`,
       {
         project: args.project,
         region: exportRegion,
-        name: `${args.cluster}-backup-export`,
+        name: exportWorkflowName(args.cluster),
         description: `Exports ${args.cluster} to its immutable backup bucket (RES-10).`,
         serviceAccount: exporter.email,
         sourceContents: exportWorkflowSource(),
         labels: args.labels,
       },
-      { parent: this, dependsOn: grants },
+      { parent: this, dependsOn: [grantsPropagated] },
     );
     const primary = args.instances[args.primaryRegion];
     new gcp.cloudscheduler.Job(

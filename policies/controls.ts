@@ -392,6 +392,7 @@ export const CONTROLS: Control[] = [
     text: "Backups are immutable and off-region: Cloud SQL exported daily to the other region's bucket under a retention policy nobody can shorten, the deployer included; every GKE cluster backed up by Backup for GKE under a delete lock and CMEK; backup access limited to a named group.",
     implementedBy: [
       "components/sqlBackupExports.ts",
+      "components/exportWorkflowAlerts.ts",
       "components/gkeBackup.ts",
       "platform/domains/backups.ts",
       "platform/domains/privilegedAccess.ts",

@@ -1,6 +1,10 @@
+import { parse as parseYaml } from "yaml";
 import { iamDatabaseUser } from "../components/databaseMigration";
+import { failedExportCondition, staleExportCondition } from "../components/exportWorkflowAlerts";
+import { EXPORT_RETRY, exportWorkflowSource } from "../components/sqlBackupExports";
 import { mockProjectNumber } from "../harness/gcpMocks";
 import { LABEL_FIELDS } from "../policies/security/gcp-resource-standard-labels";
+import { SECRET_SIG_KEY } from "../harness/deployment";
 import { OfflineRun } from "../harness/run";
 import { named, ofType, planConfig, planStack, prodAsOperated, sorted, T } from "./helpers/plan";
 
@@ -801,6 +805,17 @@ describe("secrets (ENC-09)", () => {
     );
   });
 
+  test("secret versions carry their value as secretData, a Pulumi secret, not the write-only secretDataWo (docs/ci.md: the bridge writes it to state all the same)", () => {
+    const versions = ofType(prod, "gcp:secretmanager/secretVersion:SecretVersion");
+    expect(versions).toHaveLength(3);
+    for (const v of versions) {
+      expect(v.inputs).not.toHaveProperty("secretDataWo");
+      expect(v.inputs).not.toHaveProperty("secretDataWoVersion");
+      expect(v.inputs.secretData).toMatchObject({ [SECRET_SIG_KEY]: "1b47061264138c4ac30d75fd1eb44270" });
+      expect(v.inputs.deletionPolicy).toBe("DISABLE");
+    }
+  });
+
   test("no secret value among the stack outputs; they name the secrets", () => {
     const stack = prod.resources.find((r) => r.type === "pulumi:pulumi:Stack");
     const outputs = JSON.stringify(stack?.outputs);
@@ -974,14 +989,68 @@ describe("backup exports (RES-10)", () => {
         "serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com",
       ]),
     );
-    // Deploying a workflow that runs as the account needs iam.serviceAccounts.actAs on it; the
-    // schedule comes after the workflow.
+    // Deploying a workflow that runs as the account needs iam.serviceAccounts.actAs on it, in
+    // effect: the workflow waits for the grants' propagation; the schedule comes after the workflow.
     for (const cluster of ["ledger", "card-vault"]) {
       const workflow = named(prod, `prod-${cluster}-backups-workflow`);
-      expect(workflow.dependencies).toContain(
+      const propagated = named(prod, `prod-${cluster}-backups-grants-propagated`);
+      expect(workflow.dependencies).toContain(propagated.urn);
+      expect(propagated.inputs.createDuration).toBe("420s");
+      expect(propagated.dependencies).toContain(
         named(prod, `prod-${cluster}-backups-exporter-deployer-act-as`).urn,
       );
       expect(named(prod, `prod-${cluster}-backups-schedule`).dependencies).toContain(workflow.urn);
+    }
+  });
+
+  test("the export retries Cloud SQL's 409 (another operation in progress) and 429/503 for over an hour; the poll retries reads", () => {
+    const source = parseYaml(exportWorkflowSource()) as Record<string, { steps: Record<string, unknown>[] }>;
+    const step = (name: string) =>
+      source.main.steps.find((s) => name in s)?.[name] as Record<string, Record<string, unknown>>;
+    expect(step("export").try.call).toBe("http.post");
+    expect(step("export").retry.predicate).toBe(`\${${EXPORT_RETRY.predicate}}`);
+    expect(step("poll").retry).toBe("${http.default_retry}");
+    const predicate = JSON.stringify(source[EXPORT_RETRY.predicate]);
+    expect(predicate).toContain("e.code == 409 or e.code == 429 or e.code == 503");
+    expect(predicate).not.toMatch(/500|502|504/);
+    const delays = Array.from({ length: EXPORT_RETRY.maxRetries }, (_, i) =>
+      Math.min(EXPORT_RETRY.initialDelay * EXPORT_RETRY.multiplier ** i, EXPORT_RETRY.maxDelay),
+    );
+    expect(delays.reduce((a, b) => a + b, 0)).toBeGreaterThan(3600);
+    expect(step("export").retry).toEqual({
+      predicate: `\${${EXPORT_RETRY.predicate}}`,
+      max_retries: EXPORT_RETRY.maxRetries,
+      backoff: {
+        initial_delay: EXPORT_RETRY.initialDelay,
+        max_delay: EXPORT_RETRY.maxDelay,
+        multiplier: EXPORT_RETRY.multiplier,
+      },
+    });
+  });
+
+  test("each export workflow pages its project's channels when an execution fails and when none succeeded for 25 hours", () => {
+    for (const [cluster, project] of [
+      ["ledger", "qp-prod-platform"],
+      ["card-vault", "qp-prod-cde"],
+    ]) {
+      const workflow = `${cluster}-backup-export`;
+      const failed = named(prod, `prod-${cluster}-alerts-${workflow}-failed`);
+      const stale = named(prod, `prod-${cluster}-alerts-${workflow}-stale`);
+      for (const alert of [failed, stale]) {
+        expect(alert.inputs.project).toBe(project);
+        expect((alert.inputs.notificationChannels as string[]).length).toBeGreaterThan(0);
+      }
+      expect(failed.inputs.conditions).toEqual([failedExportCondition(workflow)]);
+      expect(stale.inputs.conditions).toEqual([staleExportCondition(workflow)]);
+      expect(staleExportCondition(workflow).conditionThreshold).toMatchObject({
+        filter: `metric.type="workflows.googleapis.com/finished_execution_count" AND resource.type="workflows.googleapis.com/Workflow" AND resource.labels.workflow_id="${workflow}" AND metric.labels.status="SUCCEEDED"`,
+        comparison: "COMPARISON_LT",
+        thresholdValue: 1,
+        evaluationMissingData: "EVALUATION_MISSING_DATA_ACTIVE",
+        aggregations: [
+          { alignmentPeriod: "90000s", perSeriesAligner: "ALIGN_SUM", crossSeriesReducer: "REDUCE_SUM" },
+        ],
+      });
     }
   });
 });

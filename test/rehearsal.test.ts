@@ -4,6 +4,8 @@ import { capturedResource, CapturedResource } from "../harness/model";
 import { ApplyOrder } from "../harness/rehearsal/applyOrder";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { REHEARSAL_RULES } from "../harness/rehearsal/rules";
+import { vpcPeeringAllowed } from "../harness/rehearsal/rules/vpcPeeringAllowed";
+import { iamGrantPropagation } from "../harness/rehearsal/rules/iamGrantPropagation";
 import { durationSeconds } from "../harness/rehearsal/lookup";
 import { planStack } from "./helpers/plan";
 import { REHEARSAL_DOC, renderRehearsalDoc } from "../tools/rehearsalDoc";
@@ -952,6 +954,69 @@ describe("iam-grant-propagation", () => {
     );
   });
 
+  /** What waited for `wait` depends on the grants themselves, the wait gone (as before it existed). */
+  const bypass = (wait: string) => (resources: CapturedResource[]) => {
+    const sleep = byName(resources, wait);
+    return removeResource(wait)(resources).map((r) => ({
+      ...r,
+      dependencies: r.dependencies.flatMap((d) => (d === sleep.urn ? sleep.dependencies : [d])),
+    }));
+  };
+
+  test("an export workflow attaching its exporter right after the deployer's actAs on it, and its schedule after the workflow", () => {
+    const found = findings(bypass("prod-ledger-backups-grants-propagated")(prod), "iam-grant-propagation");
+    expect(found.map((f) => f.urn)).toEqual(
+      ["prod-ledger-backups-workflow", "prod-ledger-backups-schedule"].map((n) => urn(prod, n)),
+    );
+    expect(found[0].message).toBe(
+      "prod-ledger-backups-workflow (gcp:workflows/workflow:Workflow) acts on the deployer's actAs on ledger-backup-export@qp-prod-platform.iam.gserviceaccount.com, which it attaches (prod-ledger-backups-exporter-deployer-act-as) 0s after it is granted: IAM grants take up to 7 minutes to take effect and the create fails on the permission error. Put a time.Sleep of at least 420s (createDuration) after the batch of grants and depend on it.",
+    );
+    expect(found[1].message).toMatch(
+      /^prod-ledger-backups-schedule \(gcp:cloudscheduler\/job:Job\) acts on the deployer's actAs on ledger-backup-export@/,
+    );
+  });
+
+  test("a grant made in an earlier run has propagated: the workflow re-created later needs no wait", () => {
+    const noWait = bypass("prod-ledger-backups-grants-propagated")(prod);
+    const earlier = new Set(
+      noWait.filter((r) => r.name !== "prod-ledger-backups-workflow").map((r) => r.urn),
+    );
+    expect(
+      rehearseApply(noWait, {}, [iamGrantPropagation], earlier).filter(
+        (f) => f.urn === urn(prod, "prod-ledger-backups-workflow"),
+      ),
+    ).toEqual([]);
+  });
+
+  test("clusters whose autoscaled nodes run as an account the deployer was just allowed to act as", () => {
+    const found = findings(bypass("prod-gke-nodes-propagated")(prod), "iam-grant-propagation");
+    expect(found.map((f) => f.urn)).toEqual(
+      ["prod-gke-us-central1-cluster", "prod-gke-us-east1-cluster"].map((n) => urn(prod, n)),
+    );
+    expect(found[1].message).toMatch(
+      /^prod-gke-us-east1-cluster \(gcp:container\/cluster:Cluster\) acts on the deployer's actAs on gke-nodes@qp-prod-platform.iam.gserviceaccount.com, which it attaches \(prod-gke-nodes-deployer-act-as\) 0s after it is granted/,
+    );
+  });
+
+  test("an entitlement created right after Privileged Access Manager's agent is granted the project", () => {
+    const found = findings(bypass("prod-kms-access-pam-agent-propagated")(prod), "iam-grant-propagation");
+    expect(found.map((f) => f.urn)).toEqual(
+      ["prod-kms-access-key-operator", "prod-kms-access-iam-admin"].map((n) => urn(prod, n)),
+    );
+    expect(found[0].message).toBe(
+      "prod-kms-access-key-operator (gcp:privilegedaccessmanager/entitlement:entitlement) acts on Privileged Access Manager's agent's grant on qp-prod-kms (prod-kms-access-pam-agent) 0s after it is granted: IAM grants take up to 7 minutes to take effect and the create fails on the permission error. Put a time.Sleep of at least 420s (createDuration) after the batch of grants and depend on it.",
+    );
+  });
+
+  test("an entitlement nothing orders after its agent's grant", () => {
+    const found = findings(detach("prod-cde-access-iam-admin")(prod), "iam-grant-propagation");
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^prod-cde-access-iam-admin .* but nothing orders it after prod-cde-access-pam-agent: it can act before the grant exists/,
+      ),
+    ]);
+  });
+
   describe("the migration Job", () => {
     let withImages: CapturedResource[];
     beforeAll(async () => {
@@ -990,6 +1055,59 @@ describe("iam-grant-propagation", () => {
         /but nothing orders it after prod-card-vault-(migration-job-login|migrator-workload-identity)/,
       );
     });
+  });
+});
+
+describe("vpc-peering-allowed", () => {
+  const PSA_PEER = "projects/a1b2c3d4e5-tp/global/networks/servicenetworking";
+  /** An update of the deployed stack in which only `recreated` is created again (a replacement). */
+  const recreating = (resources: CapturedResource[], ...recreated: string[]) =>
+    new Set(resources.filter((r) => !recreated.includes(r.name)).map((r) => r.urn));
+  const peeringFindings = (resources: CapturedResource[], existing: ReadonlySet<string> = new Set()) =>
+    rehearseApply(resources, {}, [vpcPeeringAllowed], existing);
+
+  test("a first up peers before the guardrails exist: nothing refused", () => {
+    expect(peeringFindings(prod)).toEqual([]);
+    expect(peeringFindings(staging)).toEqual([]);
+  });
+
+  test("the private services access connection re-created under the deny-all default", () => {
+    const found = peeringFindings(prod, recreating(prod, "prod-cde-net-psa"));
+    expect(found.map((f) => f.urn)).toEqual([urn(prod, "prod-cde-net-psa")]);
+    expect(found[0].message).toBe(
+      'prod-cde-net-psa (gcp:servicenetworking/connection:Connection): it peers projects/qp-prod-cde/global/networks/prod-cde with servicenetworking of Google\'s tenant project, which the enforced prod-guardrails-cde-compute.restrictVpcPeering does not allow ([{"denyAll":"TRUE"}]): the create is refused. Add the peer network to vpcPeeringAllowlist (projects/<tenant project>/global/networks/servicenetworking for private services access: gcloud compute networks peerings list --network=<vpc> --project=qp-prod-cde shows it as peerNetwork).',
+    );
+  });
+
+  test("with the tenant's servicenetworking allowed, the re-creation goes through; another peering does not", async () => {
+    const allowed = (await planStack("prod", { vpcPeeringAllowlist: [PSA_PEER] })).resources;
+    expect(
+      peeringFindings(allowed, recreating(allowed, "prod-cde-net-psa", "prod-platform-net-psa")),
+    ).toEqual([]);
+    const peering = capturedResource({
+      urn: "urn:pulumi:prod::qairopay-platform::gcp:compute/networkPeering:NetworkPeering::cde-to-partner",
+      type: "gcp:compute/networkPeering:NetworkPeering",
+      name: "cde-to-partner",
+      custom: true,
+      inputs: {
+        name: "cde-to-partner",
+        network: "projects/qp-prod-cde/global/networks/prod-cde",
+        peerNetwork: "https://www.googleapis.com/compute/v1/projects/partner-prod/global/networks/shared",
+      },
+    });
+    const found = peeringFindings([...allowed, peering], recreating(allowed));
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^cde-to-partner \(gcp:compute\/networkPeering:NetworkPeering\): it peers projects\/qp-prod-cde\/global\/networks\/prod-cde with projects\/partner-prod\/global\/networks\/shared, which the enforced prod-guardrails-cde-compute.restrictVpcPeering does not allow/,
+      ),
+    ]);
+  });
+
+  test("guardrails no longer held back until everything exists: on a first up they race the connections", () => {
+    const found = peeringFindings(detach("prod-guardrails")(prod));
+    expect(found.map((f) => f.urn).sort()).toEqual(
+      ["prod-cde-net-psa", "prod-platform-net-psa"].map((n) => urn(prod, n)).sort(),
+    );
   });
 });
 

@@ -460,7 +460,7 @@ export const CONFIG_KEYS = {
   vpcPeeringAllowlist: {
     type: "array",
     description:
-      "Networks the stack's VPCs may peer with under compute.restrictVpcPeering (projects/<tenant project>/global/networks/servicenetworking of a private services access peering); empty denies every new peering.",
+      "Networks the stack's VPCs may peer with under compute.restrictVpcPeering: for private services access, projects/<tenant project>/global/networks/servicenetworking, the peerNetwork that `gcloud compute networks peerings list --network <vpc> --project <project>` shows for each project's connection. Empty denies every new peering, so a re-created connection fails (rule vpc-peering-allowed).",
     default: [],
     schema: z.array(
       z

@@ -15,6 +15,7 @@ import { privilegedAccessFilters, privilegedChangeFilters } from "../../componen
 import { PROJECT_ROLES } from "../../components/projects";
 import { LogAlertSpec } from "../../components/securityAlerts";
 import { SecurityAlerts } from "../../components/securityAlerts";
+import { exportWorkflowName } from "../../components/sqlBackupExports";
 import { PlatformConfig } from "../config/types";
 import { standardLabels } from "../labels";
 import { DataStores } from "./data";
@@ -192,6 +193,7 @@ export function buildAlerting(
             filter: breakGlassPodFilter(),
           },
         ],
+        exportWorkflows: [exportWorkflowName(key)],
         replicaLag: [
           {
             id: `${env}-${key}`,

@@ -8,6 +8,7 @@ import { storageBucketBackupImmutable } from "./storage-bucket-backup-immutable"
 import { gkeBackupPlanEveryCluster } from "./gke-backup-plan-every-cluster";
 import { backupAccessNamedGroup } from "./backup-access-named-group";
 import { backupdrVaultImmutable } from "./backupdr-vault-immutable";
+import { workflowsBackupExportAlerted } from "./workflows-backup-export-alerted";
 
 /** The resilience pack's policies; imported by tests and the offline evaluator, never via index.ts. */
 export const resiliencePolicies: Policies = [
@@ -20,4 +21,5 @@ export const resiliencePolicies: Policies = [
   gkeBackupPlanEveryCluster,
   backupAccessNamedGroup,
   backupdrVaultImmutable,
+  workflowsBackupExportAlerted,
 ];

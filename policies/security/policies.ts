@@ -33,6 +33,7 @@ import { storageBucketHardening } from "./storage-bucket-hardening";
 import { sqlInstancePrivateTls } from "./sql-instance-private-tls";
 import { sccNotificationEveryProject } from "./scc-notification-config-every-project";
 import { pubsubFindingsTopicCmek } from "./pubsub-findings-topic-cmek";
+import { pubsubManagedPublisherTopicReachable } from "./pubsub-managed-publisher-topic-reachable";
 import { sccHealthModulesDeployed } from "./scc-health-modules-deployed";
 import { pamEntitlementHardening } from "./pam-entitlement-hardening";
 import { iamPrivilegedRolesNotStanding } from "./iam-privileged-roles-not-standing";
@@ -77,5 +78,6 @@ export const securityPolicies: Policies = [
   sccHealthModulesDeployed,
   sccNotificationEveryProject,
   pubsubFindingsTopicCmek,
+  pubsubManagedPublisherTopicReachable,
   labelsStandard,
 ];

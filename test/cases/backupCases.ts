@@ -15,6 +15,8 @@ const plan = (p: Record<string, unknown>) =>
     backupSchedule: Record<string, unknown>;
   };
 const KMS = "projects/qp-prod-kms/locations";
+const thresholdOf = (p: Record<string, unknown>) =>
+  (p.conditions as { conditionThreshold: Record<string, unknown> }[])[0].conditionThreshold;
 
 /** A vault and plan for the ledger's primary, as someone might add them to enable enhanced backups. */
 const vaultFor =
@@ -240,6 +242,83 @@ export const BACKUP_CASES: PolicyCase[] = [
     on: "prod-ledger-us-central1",
     message:
       '[RES-10] gcp:sql/databaseInstance:DatabaseInstance "prod-ledger-us-central1": it is associated with a backup plan but does not ignore changes to settings.backupConfiguration: its next update is refused. Fix: add ignoreChanges: ["settings.backupConfiguration"]',
+  },
+  {
+    policy: "workflows-backup-export-alerted",
+    title: "the failed-export alert removed",
+    mutate: removeResource("prod-ledger-alerts-ledger-backup-export-failed"),
+    on: "prod-ledger-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-ledger-backups-schedule": nothing pages on-call on a failed execution of workflow ledger-backup-export in qp-prod-platform: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+  },
+  {
+    policy: "workflows-backup-export-alerted",
+    title: "the stale-export alert disabled",
+    mutate: editResource("prod-card-vault-alerts-card-vault-backup-export-stale", (p) => (p.enabled = false)),
+    on: "prod-card-vault-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-card-vault-backups-schedule": nothing pages on-call on no successful execution for a day (with no data counted as none) of workflow card-vault-backup-export in qp-prod-cde: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+  },
+  {
+    policy: "workflows-backup-export-alerted",
+    title: "a stopped schedule left silent: no data counted as fine",
+    mutate: editResource(
+      "prod-ledger-alerts-ledger-backup-export-stale",
+      (p) => (thresholdOf(p).evaluationMissingData = "EVALUATION_MISSING_DATA_INACTIVE"),
+    ),
+    on: "prod-ledger-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-ledger-backups-schedule": nothing pages on-call on no successful execution for a day (with no data counted as none) of workflow ledger-backup-export in qp-prod-platform: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+  },
+  {
+    policy: "workflows-backup-export-alerted",
+    title: "the failure alert watching another workflow",
+    mutate: editResource(
+      "prod-ledger-alerts-ledger-backup-export-failed",
+      (p) =>
+        (thresholdOf(p).filter = String(thresholdOf(p).filter).replace(
+          '"ledger-backup-export"',
+          '"ledger-backup-export-old"',
+        )),
+    ),
+    on: "prod-ledger-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-ledger-backups-schedule": nothing pages on-call on a failed execution of workflow ledger-backup-export in qp-prod-platform: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+  },
+  {
+    policy: "workflows-backup-export-alerted",
+    title: "the failure alert narrowed to a region the workflow is not in",
+    mutate: editResource(
+      "prod-ledger-alerts-ledger-backup-export-failed",
+      (p) =>
+        (thresholdOf(p).filter =
+          `(${String(thresholdOf(p).filter)}) AND resource.labels.location="us-west1"`),
+    ),
+    on: "prod-ledger-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-ledger-backups-schedule": nothing pages on-call on a failed execution of workflow ledger-backup-export in qp-prod-platform: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+  },
+  {
+    policy: "workflows-backup-export-alerted",
+    title: "the stale-export alert judging a week",
+    mutate: editResource(
+      "prod-card-vault-alerts-card-vault-backup-export-stale",
+      (p) => (thresholdOf(p).duration = "604800s"),
+    ),
+    on: "prod-card-vault-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-card-vault-backups-schedule": nothing pages on-call on no successful execution for a day (with no data counted as none) of workflow card-vault-backup-export in qp-prod-cde: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+  },
+  {
+    policy: "workflows-backup-export-alerted",
+    title: "the export alerts sent to nobody",
+    mutate: editResource(
+      "prod-ledger-alerts-ledger-backup-export-failed",
+      (p) => (p.notificationChannels = []),
+    ),
+    on: "prod-ledger-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-ledger-backups-schedule": nothing pages on-call on a failed execution of workflow ledger-backup-export in qp-prod-platform: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
   },
 ];
 

@@ -90,6 +90,45 @@ export const DETECTION_CASES: PolicyCase[] = [
       '[DET-02, ENC-01, ENC-02] gcp:pubsub/topic:Topic "prod-findings-topic": messages may be stored in [], not only in its key\'s serving region us-central1. Fix: set messageStoragePolicy.allowedPersistenceRegions: ["us-central1"]',
   },
   {
+    policy: "pubsub-managed-publisher-topic-reachable",
+    title: "findings refused when published outside the topic's region",
+    mutate: editResource(
+      "prod-findings-topic",
+      (p) => ((p.messageStoragePolicy as Record<string, unknown>).enforceInTransit = true),
+    ),
+    on: "prod-findings-topic",
+    message:
+      '[DET-02] gcp:pubsub/topic:Topic "prod-findings-topic": messageStoragePolicy.enforceInTransit is true: Pub/Sub refuses publishes received outside ["us-central1"], so what prod-findings-platform, prod-findings-cde, prod-findings-kms, prod-findings-logging publish from Google\'s own regions is lost. Fix: drop enforceInTransit and keep allowedPersistenceRegions',
+  },
+  {
+    policy: "pubsub-managed-publisher-topic-reachable",
+    title: "a log sink's topic enforcing its region in transit",
+    mutate: (resources) =>
+      addResource({
+        type: "gcp:logging/projectSink:ProjectSink",
+        name: "cde-errors-to-topic",
+        inputs: {
+          project: "qp-prod-cde",
+          name: "cde-errors",
+          destination: "pubsub.googleapis.com/projects/qp-prod-logging/topics/cde-errors",
+          filter: "severity>=ERROR",
+        },
+      })(
+        addResource({
+          type: "gcp:pubsub/topic:Topic",
+          name: "cde-errors-topic",
+          inputs: {
+            project: "qp-prod-logging",
+            name: "cde-errors",
+            messageStoragePolicy: { allowedPersistenceRegions: ["us-east1"], enforceInTransit: true },
+          },
+        })(resources),
+      ),
+    on: "cde-errors-topic",
+    message:
+      '[DET-02] gcp:pubsub/topic:Topic "cde-errors-topic": messageStoragePolicy.enforceInTransit is true: Pub/Sub refuses publishes received outside ["us-east1"], so what cde-errors-to-topic publish from Google\'s own regions is lost. Fix: drop enforceInTransit and keep allowedPersistenceRegions',
+  },
+  {
     policy: "scc-health-modules-deployed",
     title: "a custom module disabled",
     mutate: editResource(

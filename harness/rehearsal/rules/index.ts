@@ -26,6 +26,7 @@ import { sqlDrDesignationApplied } from "./sqlDrDesignationApplied";
 import { sqlMigrationRuns } from "./sqlMigrationRuns";
 import { sqlProvisionScriptPrerequisites } from "./sqlProvisionScriptPrerequisites";
 import { stackOutputsSecretFree } from "./stackOutputsSecretFree";
+import { vpcPeeringAllowed } from "./vpcPeeringAllowed";
 import { workloadIdentityPool } from "./workloadIdentityPool";
 
 /** Every apply-time rule; docs/rehearsal.md lists them with their sources. */
@@ -40,6 +41,7 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   cmekGrantBeforeUse,
   iamGrantPropagation,
   privateServiceAccessFirst,
+  vpcPeeringAllowed,
   logMetricPropagation,
   crdInstalled,
   customResourceStatusAwaited,
