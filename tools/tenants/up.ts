@@ -12,7 +12,7 @@ import { deployShards, Journal, ShardDeployment, ShardOutcome, ShardStacks } fro
 import { shardFingerprint } from "./fingerprint";
 import { Common, loadInputs, userPath } from "./inputs";
 import { shardConfigValues } from "./shardPlan";
-import { defaultLedgerPath, writeLedger } from "./shardSet";
+import { defaultLedgerPath } from "./shardSet";
 
 export interface UpOptions extends Common {
   confirmStack: string;
@@ -29,9 +29,9 @@ export interface UpOptions extends Common {
 }
 
 /**
- * `tenants up`: records the assignment in the ledger first (so an interrupted run resumes with the
- * same shards), then creates and updates the shard stacks through the Automation API. Ctrl-C
- * cancels cleanly: the running shard updates finish their steps in flight and record their state,
+ * `tenants up`: deploys the committed ledger (refusing one that disagrees with the registry, so an
+ * interrupted run resumes with the same shards and two operators deploy the same), creating and
+ * updating the shard stacks through the Automation API. Ctrl-C cancels cleanly: the running shard updates finish their steps in flight and record their state,
  * no new one starts, the journal says what is done, and the same command with `--resume` continues.
  */
 export async function runUp(
@@ -41,9 +41,9 @@ export async function runUp(
 ): Promise<number> {
   if (opts.confirmStack !== opts.stack)
     failInput(`--confirm-stack ${opts.confirmStack} does not match --stack ${opts.stack}`);
-  // Deploying continues the stack's own ledger, even with another registry: tenants never move.
+  // The committed ledger, as `tenants assign` wrote it: `up` never assigns (a stale one is refused).
   const ledgerPath = userPath(opts.ledger) ?? defaultLedgerPath(opts.stack);
-  const { set, reference, stackConfig } = loadInputs({ ...opts, ledger: ledgerPath });
+  const { set, reference, stackConfig } = loadInputs(opts, { fresh: true });
   let journalFile: string;
   let journal: Journal;
   if (opts.resume) {
@@ -106,7 +106,6 @@ export async function runUp(
     throw err;
   }
   try {
-    writeLedger(ledgerPath, set.assignment.ledger);
     // The shards' provider gets the platform's default project, as the migrated keys' provider has it.
     const gcpProject = stackConfig.values["gcp:project"];
     const deployments: ShardDeployment[] = set.shards.map((shard) => {
