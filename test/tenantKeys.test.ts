@@ -321,6 +321,27 @@ describe("`tenants up`: shard stacks deployed with bounded concurrency, retries 
     expect(calls).not.toContain("prod-shard-000");
   });
 
+  test("a tenant moved between shards (a hand-edited or stale ledger): the run is refused before any shard is updated, not after its new shard got its keys", async () => {
+    // The ledger moved t-0 from shard 0 (deployed) to shard 1.
+    const moved = [
+      { ...shards[0], tenants: ["t-5"] },
+      { ...shards[1], tenants: ["t-1", "t-0"] },
+    ];
+    const { stacks, calls } = scripted({}, { "prod-shard-000": succeeded("f-0", ["t-0"]) });
+    const outcomes = await deployShards(moved, stacks, {
+      concurrency: 2,
+      attempts: 1,
+      journalFile: journalFile(),
+      journal: newJournal(),
+    });
+    expect(outcomes.map((o) => [o.stack, o.status])).toEqual([
+      ["prod-shard-000", "refused"],
+      ["prod-shard-001", "pending"],
+    ]);
+    expect(outcomes[0].error).toContain("No shard was updated.");
+    expect(calls).toEqual([]);
+  });
+
   test("a 429 that is not Cloud KMS's (the state file's own write rate on GCS) is not retried as a quota error", async () => {
     const stateWrite: ShardDiagnostic = {
       message:
