@@ -106,6 +106,10 @@ common(program.command("up"))
   .option("--resume <journal>", "continue an interrupted run recorded in this journal")
   .option("--journal-dir <dir>", "where run journals are kept", ".tenant-keys")
   .option(
+    "--group <I/N>",
+    "deploy only group I of N (as `plan --group`): one CI job's share, with a journal and a run lock of its own",
+  )
+  .option(
     "--parallel <n>",
     "resource operations at once within one shard (`pulumi up --parallel`; the CLI's default is 4 per core)",
     positiveNumber,

@@ -12,7 +12,9 @@ import { deployShards, Journal, ShardDeployment, ShardOutcome, ShardStacks } fro
 import { shardFingerprint } from "./fingerprint";
 import { Common, loadInputs, userPath } from "./inputs";
 import { shardConfigValues } from "./shardPlan";
+import { parseGroup } from "./selection";
 import { defaultLedgerPath } from "./shardSet";
+import { shardGroup } from "../../tenantKeys/shards";
 
 export interface UpOptions extends Common {
   confirmStack: string;
@@ -26,6 +28,8 @@ export interface UpOptions extends Common {
   cancelStaleUpdate?: boolean;
   /** The Cloud KMS endpoint used to check whether a key whose create was interrupted exists. */
   kmsEndpoint: string;
+  /** `I/N`: deploy only the shards of group I of N (tools/tenants/selection.ts). */
+  group?: string;
 }
 
 /**
@@ -44,6 +48,17 @@ export async function runUp(
   // The committed ledger, as `tenants assign` wrote it: `up` never assigns (a stale one is refused).
   const ledgerPath = userPath(opts.ledger) ?? defaultLedgerPath(opts.stack);
   const { set, reference, stackConfig } = loadInputs(opts, { fresh: true });
+  // `--group I/N`: one CI job's share, as `tenants plan --group` (a journal and a run lock of its own).
+  let group: { index: number; count: number } | undefined;
+  try {
+    group = opts.group === undefined ? undefined : parseGroup(opts.group);
+  } catch (err) {
+    failInput((err as Error).message);
+  }
+  const shards = group
+    ? set.shards.filter((s) => shardGroup(s.shard, group.count) === group.index)
+    : set.shards;
+  const groupSuffix = group ? `-group-${group.index}-of-${group.count}` : "";
   let journalFile: string;
   let journal: Journal;
   if (opts.resume) {
@@ -59,7 +74,7 @@ export async function runUp(
     fs.mkdirSync(userPath(opts.journalDir), { recursive: true });
     journalFile = path.join(
       userPath(opts.journalDir),
-      `${opts.stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+      `${opts.stack}${groupSuffix}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
     );
     journal = { platformStack: reference, startedAt: new Date().toISOString(), shards: {} };
   }
@@ -99,7 +114,7 @@ export async function runUp(
   }
   let release: () => void;
   try {
-    release = acquireRunLock(ledgerPath);
+    release = acquireRunLock(`${ledgerPath}${groupSuffix}`);
   } catch (err) {
     cancellation.dispose();
     if (err instanceof RunLockError) failInput(err.message);
@@ -108,11 +123,11 @@ export async function runUp(
   try {
     // The shards' provider gets the platform's default project, as the migrated keys' provider has it.
     const gcpProject = stackConfig.values["gcp:project"];
-    const deployments: ShardDeployment[] = set.shards.map((shard) => {
+    const deployments: ShardDeployment[] = shards.map((shard) => {
       const config = shardConfigValues(reference, shard, gcpProject);
       return { ...shard, config, fingerprint: shardFingerprint(config, tenantKeys, cliVersion) };
     });
-    const bar = progress(`tenant-key shard stacks of ${opts.stack}`, set.shards.length, {
+    const bar = progress(`tenant-key shard stacks of ${opts.stack}`, shards.length, {
       intervalSeconds: 30,
     });
     let outcomes: ShardOutcome[];
