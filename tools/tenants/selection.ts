@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import { PROJECT_ROOT } from "../../platform/paths";
 import { changedShards, ShardLedger, shardGroup } from "../../tenantKeys/shards";
 import { changedFiles, ledgerAtRef } from "./ledgerGit";
@@ -59,6 +60,9 @@ export function selectShards(
   let selected = shards;
   let selection: Selection = { by: "all" };
   if (opts.sinceLedger !== undefined) {
+    // A ledger that is not there is a typo, not "every shard changed".
+    if (!fs.existsSync(opts.sinceLedger))
+      throw new ShardSetError(`--since-ledger ${opts.sinceLedger}: no such file`);
     const changed = new Set(changedShards(readLedger(opts.sinceLedger), ledger));
     selected = shards.filter((s) => changed.has(s.shard));
     selection = { by: "since-ledger" };
