@@ -483,8 +483,33 @@ describe("npm run tenants", () => {
         `tenants:\n${ids.map((id) => `  - id: ${id}\n    displayName: ${id}\n`).join("")}`,
       );
       const relative = path.relative(ROOT, path.join(dir, "registry.yaml"));
-      const [planned, missing, text] = await Promise.all([
+      const ledger = path.relative(ROOT, path.join(dir, "ledger.json"));
+      // The ledger is a lockfile (issue #23): a registry of one's own is planned with its own ledger,
+      // which `tenants assign` writes; without one, the stack's ledger is stale for it (exit 2).
+      const [stale, assigned] = await Promise.all([
         run("tenants", ["plan", "--stack", "prod", "--tenants-file", relative, "--limit", "2", "--json"]),
+        run("tenants", [
+          "assign",
+          "--stack",
+          "prod",
+          "--tenants-file",
+          relative,
+          "--ledger",
+          ledger,
+          "--limit",
+          "2",
+        ]),
+      ]);
+      expect([stale.code, stale.stdout]).toEqual([2, ""]);
+      expect(stale.stderr).toContain(
+        "is stale for the tenant registry: registered but not in the ledger: t-a, t-b",
+      );
+      expect(stale.stderr).toContain(
+        `Run \`npm run tenants -- assign --stack prod --tenants-file ${relative} --limit 2\``,
+      );
+      expect(assigned.code).toBe(0);
+      const [planned, missing, text] = await Promise.all([
+        run("tenants", ["plan", "--stack", "prod", "--tenants-file", relative, "--ledger", ledger, "--json"]),
         run("tenants", ["plan", "--stack", "prod", "--tenants-file", "no-such-registry.yaml"]),
         run("tenants", ["plan", "--stack", "prod"]),
       ]);
@@ -520,7 +545,7 @@ describe("npm run tenants", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 
   test("up refuses a --confirm-stack that is not the stack, before anything else (exit 2)", async () => {
     const result = await run("tenants", ["up", "--stack", "prod", "--confirm-stack", "staging"]);

@@ -20,6 +20,7 @@ import {
 } from "../tools/tenants/deployShards";
 import { migrationScript, planMoves, rehearseMigration } from "../tools/tenants/migration";
 import { planAllShards } from "../tools/tenants/planAll";
+import { runUp } from "../tools/tenants/up";
 import { platformFacts } from "../tools/tenants/platformFacts";
 import { PlatformFacts, planShard, ShardInput } from "../tools/tenants/shardPlan";
 import { editResource, removeResource } from "./helpers/mutate";
@@ -319,6 +320,64 @@ describe("`tenants up`: shard stacks deployed with bounded concurrency, retries 
       /^refused: the shard's deployed configuration holds t-9, which this run would remove/,
     );
     expect(calls).not.toContain("prod-shard-000");
+  });
+
+  test("a tenant moved between shards (a hand-edited or stale ledger): the run is refused before any shard is updated, not after its new shard got its keys", async () => {
+    // The ledger moved t-0 from shard 0 (deployed) to shard 1.
+    const moved = [
+      { ...shards[0], tenants: ["t-5"] },
+      { ...shards[1], tenants: ["t-1", "t-0"] },
+    ];
+    const { stacks, calls } = scripted({}, { "prod-shard-000": succeeded("f-0", ["t-0"]) });
+    const outcomes = await deployShards(moved, stacks, {
+      concurrency: 2,
+      attempts: 1,
+      journalFile: journalFile(),
+      journal: newJournal(),
+    });
+    expect(outcomes.map((o) => [o.stack, o.status])).toEqual([
+      ["prod-shard-000", "refused"],
+      ["prod-shard-001", "pending"],
+    ]);
+    expect(outcomes[0].error).toContain("No shard was updated.");
+    expect(calls).toEqual([]);
+  });
+
+  test("up --group 2/3 deploys only its shards (number 1 modulo 3), with a journal of its own", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tenants-up-group-"));
+    const ids = ["t-a", "t-b", "t-c", "t-d", "t-e"];
+    fs.writeFileSync(
+      path.join(dir, "tenants.yaml"),
+      `tenants:\n${ids.map((id) => `  - id: ${id}\n    displayName: ${id}\n`).join("")}`,
+    );
+    fs.writeFileSync(
+      path.join(dir, "ledger.json"),
+      JSON.stringify({ limit: 1, assignments: Object.fromEntries(ids.map((t, i) => [t, i])), retired: [] }),
+    );
+    const { stacks, calls } = scripted({});
+    const options = {
+      stack: "prod",
+      confirmStack: "prod",
+      tenantsFile: path.join(dir, "tenants.yaml"),
+      ledger: path.join(dir, "ledger.json"),
+      concurrency: 2,
+      attempts: 1,
+      journalDir: dir,
+      parallel: 4,
+      kmsEndpoint: "http://127.0.0.1:9",
+      json: true,
+      group: "2/3",
+    };
+    const write = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+    try {
+      const code = await runUp(options, stacks, async () => platform.outputs.tenantKeys);
+      expect(code).toBe(0);
+      expect(calls.sort()).toEqual(["prod-shard-001", "prod-shard-004"]);
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith("prod-group-2-of-3-"))).toHaveLength(1);
+    } finally {
+      write.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a 429 that is not Cloud KMS's (the state file's own write rate on GCS) is not retried as a quota error", async () => {

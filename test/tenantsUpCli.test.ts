@@ -268,6 +268,21 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     ).toContain(`secretsprovider: ${provider}`);
   });
 
+  test("a ledger stale for the registry (a tenant onboarded without `tenants assign`): exit 2 naming assign, before any Pulumi call, the ledger untouched", async () => {
+    const s = setUp();
+    const registryFile = path.join(s.checkout, "stacks", "tenants.prod.yaml");
+    fs.appendFileSync(registryFile, "  - id: fjord-freight\n    displayName: Fjord Freight\n");
+    const ledgerFile = path.join(s.checkout, "stacks", "tenant-shards.prod.json");
+    const before = fs.readFileSync(ledgerFile, "utf8");
+    const run = s.up();
+    expect(await run.done).toBe(2);
+    expect(run.stderr()).toContain(
+      "is stale for the tenant registry: registered but not in the ledger: fjord-freight. Run `npm run tenants -- assign --stack prod`",
+    );
+    expect(doubleCalls(s.checkout)).toEqual([]);
+    expect(fs.readFileSync(ledgerFile, "utf8")).toBe(before);
+  });
+
   test("without the Pulumi CLI: exit 2 and what to install or set, not `spawn pulumi ENOENT`", async () => {
     const s = setUp();
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-pulumi-"));

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { parse } from "yaml";
 import { checkRepositoryWorkflows, checkWorkflow } from "../tools/ci/workflowSecurity";
 
 const ROOT = path.join(__dirname, "..");
@@ -40,6 +41,34 @@ describe("the repository's workflows (GOV-05, issue #29)", () => {
     const policyRuns = text.split("\n").filter((l) => /npm run -s policy -- /.test(l));
     expect(policyRuns.length).toBeGreaterThan(0);
     for (const line of policyRuns) expect(line).toContain('--stack "$STACK"');
+  });
+});
+
+describe("the tenant-key shards' workflow (issue #23)", () => {
+  const text = fs.readFileSync(path.join(WORKFLOWS, "tenant-keys.yml"), "utf8");
+  const workflow = parse(text) as {
+    jobs: Record<
+      string,
+      { if?: string; strategy?: { matrix: { group?: number[] } }; steps: { run?: string }[] }
+    >;
+  };
+  const runs = (job: string) => workflow.jobs[job].steps.map((s) => s.run ?? "").join("\n");
+
+  test("holds no credentials at all (it runs pull requests' code): no id-token, no secret, no write token", () => {
+    expect(text).not.toMatch(/id-token|secrets\.|: write/);
+  });
+
+  test("a pull request gets the ledger check and the plans of its changed shards only", () => {
+    expect(workflow.jobs.incremental.if).toBe("github.event_name == 'pull_request'");
+    expect(runs("incremental")).toContain("tenants -- check --stack");
+    expect(runs("incremental")).toContain('--changed-since "origin/$BASE"');
+  });
+
+  test("the full plan: one job per group 1..N of the N it plans, joined by a job that refuses a missing group", () => {
+    const groups = workflow.jobs["plan-group"].strategy?.matrix.group ?? [];
+    const n = Number(/--group "\$GROUP\/(\d+)"/.exec(runs("plan-group"))?.[1]);
+    expect(groups).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(runs("join")).toContain('tenants -- report --join "$GROUPS_DIR"/group-*.json');
   });
 });
 

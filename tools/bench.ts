@@ -2,8 +2,9 @@
 // peak memory are measured as a user meets them.
 //   npm run bench                     install, start-up (plan vs SDK load, language host), prod plan,
 //                                     policy-only times, and each phase of npm test
-//                                     and the tenant-key shards: `tenants plan` for 1,000, 10,000 and
-//                                     100,000 generated tenants against the prod plan of the same run
+//                                     and the tenant-key shards at 1,000, 10,000 and 100,000 generated
+//                                     tenants: the onboarding pull request (assign, check, plan of the
+//                                     changed shard), the full plan, one CI group's plan at N = 4/16/64
 //   npm run bench -- --tenants 1000,10000   only the tenant-key shard benchmark, for these counts
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -36,12 +37,14 @@ const runs = Number(opts.runs);
 interface Sample {
   wallMs: number;
   peakMb: number;
+  /** User + system CPU seconds of the process and its children: the figure a loaded machine distorts least. */
+  cpuS?: number;
 }
 
 /** Runs a command under GNU time for wall time and peak RSS. */
 function measure(command: string[], env: NodeJS.ProcessEnv = {}): Sample {
   const start = process.hrtime.bigint();
-  const result = spawnSync("/usr/bin/time", ["-f", "%M", ...command], {
+  const result = spawnSync("/usr/bin/time", ["-f", "%M %U %S", ...command], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, ...env },
@@ -50,8 +53,8 @@ function measure(command: string[], env: NodeJS.ProcessEnv = {}): Sample {
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0 && result.status !== 1)
     throw new Error(`${command.join(" ")} failed (${result.status}):\n${result.stderr}`);
-  const peakKb = Number(result.stderr.trim().split("\n").pop());
-  return { wallMs, peakMb: peakKb / 1024 };
+  const [peakKb, user, system] = (result.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
+  return { wallMs, peakMb: peakKb / 1024, cpuS: user + system };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -60,7 +63,11 @@ function report(label: string, samples: Sample[]): void {
   console.log(
     `${label.padEnd(44)} wall median ${(median(samples.map((s) => s.wallMs)) / 1000).toFixed(2)} s ` +
       `(min ${(Math.min(...samples.map((s) => s.wallMs)) / 1000).toFixed(2)}, max ${(Math.max(...samples.map((s) => s.wallMs)) / 1000).toFixed(2)})  ` +
-      `peak RSS median ${median(samples.map((s) => s.peakMb)).toFixed(0)} MB  [${samples.length} runs]`,
+      `peak RSS median ${median(samples.map((s) => s.peakMb)).toFixed(0)} MB` +
+      (samples[0]?.cpuS !== undefined
+        ? `  CPU median ${median(samples.map((s) => s.cpuS ?? 0)).toFixed(2)} s`
+        : "") +
+      `  [${samples.length} runs]`,
   );
 }
 
@@ -133,10 +140,13 @@ async function main(): Promise<void> {
 }
 
 /**
- * The tenant-key shards (issue #13): `tenants plan` over generated registries of each size, and the
- * prod platform plan measured in the same run for the ratio; the platform plan again with the largest
- * registry, to show its time does not grow with the tenants. Peak RSS is that of the largest single
- * process (GNU time reports the maximum over the process and the children it waited for).
+ * The tenant-key shards (issues #13, #23): for generated registries of each size, the onboarding
+ * pull request (one tenant added: `tenants assign`, `tenants check` and `tenants plan
+ * --since-ledger`, against the prod platform plan measured in the same run), the full `tenants plan`
+ * below 100,000 tenants, and at the largest size the full plan's group `1/N` for N = 4, 16, 64 (one
+ * CI matrix job's share). The platform plan again with the largest registry, to show its time does
+ * not grow with the tenants. Peak RSS is that of the largest single process (GNU time reports the
+ * maximum over the process and the children it waited for).
  */
 function tenantKeyScaling(counts: number[]): void {
   const tenantsCommand = scriptCommand("tenants");
@@ -147,24 +157,83 @@ function tenantKeyScaling(counts: number[]): void {
   report("prod platform plan (for the ratios below)", platform);
   const base = median(platform.map((p) => p.wallMs));
   const targets: Record<number, number> = { 10000: 5, 100000: 50 };
+  const writeRegistry = (file: string, count: number, extra: string[] = []) =>
+    fs.writeFileSync(
+      file,
+      `tenants:\n${Array.from({ length: count }, (_, i) => `  - id: tenant-${String(i).padStart(6, "0")}\n    displayName: Tenant ${i}\n`).join("")}` +
+        extra.map((id) => `  - id: ${id}\n    displayName: ${id}\n`).join(""),
+    );
+  const ratio = (label: string, samples: Sample[], target?: number) =>
+    console.log(
+      `${`  ${label}`.padEnd(44)} ${(median(samples.map((x) => x.wallMs)) / base).toFixed(1)}x the prod plan${target ? `  [target ${target}x]` : ""}  max process ${Math.max(...samples.map((x) => x.peakMb)).toFixed(0)} MB  [target 1024 MB]`,
+    );
   for (const count of counts) {
     const registry = path.join(tmp, `tenants-${count}.yaml`);
-    fs.writeFileSync(
-      registry,
-      `tenants:\n${Array.from({ length: count }, (_, i) => `  - id: tenant-${String(i).padStart(6, "0")}\n    displayName: Tenant ${i}\n`).join("")}`,
+    const ledger = path.join(tmp, `ledger-${count}.json`);
+    writeRegistry(registry, count);
+    measure([...tenantsCommand, "assign", "--stack", "prod", "--tenants-file", registry, "--ledger", ledger]);
+    // The onboarding pull request: one tenant added to the registry, the ledger assigned again from
+    // the base branch's, then what CI runs: the check and the plan of the changed shard.
+    const onboarded = path.join(tmp, `tenants-${count}-onboarded.yaml`);
+    const newLedger = path.join(tmp, `ledger-${count}-onboarded.json`);
+    writeRegistry(onboarded, count, ["onboarded-tenant"]);
+    const own = ["--stack", "prod", "--tenants-file", onboarded, "--ledger", newLedger];
+    const n = Math.min(runs, 3);
+    const assign = Array.from({ length: n }, () => {
+      fs.copyFileSync(ledger, newLedger);
+      return measure([...tenantsCommand, "assign", ...own]);
+    });
+    report(`tenants assign, ${count} tenants + 1`, assign);
+    const check = Array.from({ length: n }, () => measure([...tenantsCommand, "check", ...own]));
+    report(`tenants check, ${count} tenants`, check);
+    const incremental = Array.from({ length: n }, () =>
+      measure([...tenantsCommand, "plan", ...own, "--since-ledger", ledger]),
     );
-    const n = count >= 100000 ? Math.min(runs, 2) : Math.min(runs, 3);
-    const samples = Array.from({ length: n }, () =>
-      measure([...tenantsCommand, "plan", "--stack", "prod", "--tenants-file", registry]),
+    report(`tenants plan --since-ledger, ${count} (1 shard)`, incremental);
+    const pullRequest = incremental.map((p, i) => ({
+      wallMs: p.wallMs + check[i].wallMs + assign[i].wallMs,
+      peakMb: Math.max(p.peakMb, check[i].peakMb, assign[i].peakMb),
+    }));
+    ratio(`onboarding PR (assign+check+plan)`, pullRequest, 3);
+    if (count < 100000) {
+      const full = Array.from({ length: n }, () =>
+        measure([
+          ...tenantsCommand,
+          "plan",
+          "--stack",
+          "prod",
+          "--tenants-file",
+          registry,
+          "--ledger",
+          ledger,
+        ]),
+      );
+      report(`tenants plan, ${count} tenants (${Math.ceil(count / 1000)} shards)`, full);
+      ratio("full plan", full, targets[count]);
+    }
+  }
+  // One matrix job's share of the full plan at the largest registry.
+  const largest = Math.max(...counts);
+  for (const groups of [4, 16, 64]) {
+    if (Math.ceil(largest / 1000) < groups) continue;
+    const samples = Array.from({ length: Math.min(runs, 2) }, () =>
+      measure([
+        ...tenantsCommand,
+        "plan",
+        "--stack",
+        "prod",
+        "--tenants-file",
+        path.join(tmp, `tenants-${largest}.yaml`),
+        "--ledger",
+        path.join(tmp, `ledger-${largest}.json`),
+        "--group",
+        `1/${groups}`,
+      ]),
     );
-    report(`tenants plan, ${count} tenants (${Math.ceil(count / 1000)} shards)`, samples);
-    const ratio = median(samples.map((x) => x.wallMs)) / base;
-    console.log(
-      `${`  ratio to the prod plan`.padEnd(44)} ${ratio.toFixed(1)}x${targets[count] ? `  [target ${targets[count]}x]` : ""}  max process ${Math.max(...samples.map((x) => x.peakMb)).toFixed(0)} MB  [target 1024 MB]`,
-    );
+    report(`tenants plan --group 1/${groups}, ${largest} tenants`, samples);
+    ratio(`one group of ${groups} (${Math.ceil(Math.ceil(largest / 1000) / groups)} shards)`, samples);
   }
   // The platform plan with the largest registry as its own: only the KMS quota is sized from it.
-  const largest = Math.max(...counts);
   const stacksCopy = path.join(ROOT, "stacks", `bench-tenants-${largest}.yaml`);
   fs.copyFileSync(path.join(tmp, `tenants-${largest}.yaml`), stacksCopy);
   const stackFile = path.join(tmp, "Pulumi.benchtenants.yaml");

@@ -146,7 +146,57 @@ export async function deployShards(
     journal.shards[outcome.stack] = outcome;
     saveJournal(options.journalFile, journal);
   };
+  // Preflight: every shard's last deployment is read before any update starts, so a run that would
+  // take a deployed tenant out of its shard (a stale or hand-edited ledger, another operator's run)
+  // is refused whole: otherwise the tenant's keys could be created in its new shard first.
+  const deployedOf = new Map<string, DeployedShard | undefined>();
+  const refused = new Set<string>();
+  const readQueue = [...todo];
+  await Promise.all(
+    Array.from({ length: Math.min(Math.max(options.concurrency, 4), readQueue.length) }, async () => {
+      for (let shard = readQueue.shift(); shard; shard = readQueue.shift()) {
+        const base = {
+          stack: shard.stack,
+          shard: shard.shard,
+          tenants: shard.tenants.length,
+          fingerprint: shard.fingerprint,
+          seconds: 0,
+          attempts: 0,
+        };
+        let deployed: DeployedShard | undefined;
+        try {
+          deployed = await stacks.lastDeployment(shard);
+        } catch (err) {
+          // Without the history neither the skip nor the two-operator check can be made: do nothing.
+          record({
+            ...base,
+            status: "failed",
+            error: `reading the update history: ${(err as Error).message}`,
+          });
+          refused.add(shard.stack);
+          continue;
+        }
+        deployedOf.set(shard.stack, deployed);
+        const kept = new Set(shard.tenants);
+        const dropped = (deployed?.tenants ?? []).filter((t) => !kept.has(t));
+        if (dropped.length) {
+          refused.add(shard.stack);
+          record({
+            ...base,
+            status: "refused",
+            error:
+              `refused: the shard's deployed configuration holds ${dropped.join(", ")}, which this run would remove (their keys ` +
+              "would be deleted). Another operator's run, or a stale ledger: update the ledger and the registry (git pull) and run again. " +
+              "No shard was updated.",
+          });
+        }
+      }
+    }),
+  );
+  if ([...refused].some((stack) => journal.shards[stack]?.status === "refused"))
+    return outcomesOf(shards, journal);
   const runOne = async (shard: ShardDeployment): Promise<void> => {
+    if (refused.has(shard.stack)) return;
     const started = Date.now();
     const base = {
       stack: shard.stack,
@@ -156,22 +206,8 @@ export async function deployShards(
     };
     const outcome = (status: ShardStatus, attempts: number, extra: Partial<ShardOutcome> = {}) =>
       record({ ...base, status, attempts, seconds: (Date.now() - started) / 1000, ...extra });
-    let deployed: DeployedShard | undefined;
-    try {
-      deployed = await stacks.lastDeployment(shard);
-    } catch (err) {
-      // Without the history neither the skip nor the two-operator check can be made: do nothing.
-      outcome("failed", 0, { error: `reading the update history: ${(err as Error).message}` });
-      return;
-    }
-    const dropped = (deployed?.tenants ?? []).filter((t) => !shard.tenants.includes(t));
-    if (dropped.length) {
-      outcome("refused", 0, {
-        error:
-          `refused: the shard's deployed configuration holds ${dropped.join(", ")}, which this run would remove (their keys ` +
-          "would be deleted). Another operator's run, or a stale ledger: update the ledger and the registry (git pull) and run again.",
-      });
-    } else if (
+    const deployed = deployedOf.get(shard.stack);
+    if (
       deployed?.kind === "update" &&
       deployed.result === "succeeded" &&
       deployed.fingerprint === shard.fingerprint
@@ -213,6 +249,11 @@ export async function deployShards(
     for (let next = queue.shift(); next && !options.signal?.aborted; next = queue.shift()) await runOne(next);
   });
   await Promise.all(lanes);
+  return outcomesOf(shards, journal);
+}
+
+/** Every shard's outcome, in shard order; those not reached are pending. */
+function outcomesOf(shards: ShardDeployment[], journal: Journal): ShardOutcome[] {
   return shards.map(
     (s) =>
       journal.shards[s.stack] ?? {

@@ -1,8 +1,11 @@
-import * as path from "path";
 import { loadStack, readStackFile, StackFileError } from "../../harness/stackFile";
 import { ConfigError, configFromValues } from "../../platform/config/read";
 import { PROJECT_NAME } from "../../platform/config/keys";
 import { failInput } from "../cli/exitCodes";
+import { userPath } from "./paths";
+import { assignCommand } from "./registry";
+
+export { userPath };
 import { defaultPlatformReference } from "./platformFacts";
 import { loadShardSet, ShardSetError } from "./shardSet";
 
@@ -17,26 +20,28 @@ export interface Common {
   json?: boolean;
 }
 
-/**
- * A path the user gave, resolved where they ran `npm run` (npm runs scripts from the package root
- * and passes the original directory as INIT_CWD).
- */
-export function userPath(p: string): string;
-export function userPath(p: string | undefined): string | undefined;
-export function userPath(p: string | undefined): string | undefined {
-  return p === undefined ? undefined : path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+/** The platform stack's configuration; bad input throws StackFileError or ConfigError. */
+export function loadStackConfig(opts: Common) {
+  const stackFile = userPath(opts.stackFile);
+  const stackConfig = stackFile ? readStackFile(stackFile, opts.stack) : loadStack(opts.stack);
+  const config = configFromValues(stackConfig.values, opts.stack, stackConfig.secretKeys);
+  return { stackConfig, config };
 }
 
-/** The platform stack's configuration and the shard set; bad input exits with code 2. */
-export function loadInputs(opts: Common) {
+/**
+ * The platform stack's configuration and the shard set; bad input exits with code 2. `fresh`: the
+ * ledger must agree with the registry (`plan`, `up`), else exit 2 naming `tenants assign`.
+ */
+export function loadInputs(opts: Common, { fresh = false }: { fresh?: boolean } = {}) {
+  const hint = assignCommand(opts);
   opts = { ...opts, ledger: userPath(opts.ledger), stackFile: userPath(opts.stackFile) };
   try {
-    const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
-    const config = configFromValues(stackConfig.values, opts.stack, stackConfig.secretKeys);
+    const { stackConfig, config } = loadStackConfig(opts);
     const set = loadShardSet(config, {
       tenantsFile: opts.tenantsFile,
       ledger: opts.ledger,
       limit: opts.limit,
+      assignCommand: fresh ? hint : undefined,
     });
     // Fully qualified: a short name resolves in the *current* project, which for the shards (run in
     // tenant-keys/) is qairopay-tenant-keys, not the platform's.

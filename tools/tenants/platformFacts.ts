@@ -1,6 +1,4 @@
-import { plain } from "../../harness/deployment";
-import { runOffline } from "../../harness/run";
-import { StackConfig } from "../../harness/stackFile";
+import type { StackConfig } from "../../harness/stackFile";
 import { PROJECT_NAME } from "../../platform/config/keys";
 import { PlatformConfig } from "../../platform/config/types";
 import { PlatformFacts } from "./shardPlan";
@@ -20,6 +18,12 @@ export async function platformFacts(
   stackConfig: StackConfig,
   reference: string,
 ): Promise<PlatformFacts> {
+  // Loaded here, not at the top: `tenants assign` and `check` read this module's reference name only
+  // and must not pay for the Pulumi SDK.
+  const [{ runOffline }, { plain }] = await Promise.all([
+    import("../../harness/run"),
+    import("../../harness/deployment"),
+  ]);
   const run = await runOffline(stackConfig);
   const stack = run.resources.find((r) => r.type === "pulumi:pulumi:Stack");
   const outputs = plain(stack?.outputs ?? {}) as Record<string, unknown>;

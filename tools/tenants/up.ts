@@ -12,7 +12,9 @@ import { deployShards, Journal, ShardDeployment, ShardOutcome, ShardStacks } fro
 import { shardFingerprint } from "./fingerprint";
 import { Common, loadInputs, userPath } from "./inputs";
 import { shardConfigValues } from "./shardPlan";
-import { defaultLedgerPath, writeLedger } from "./shardSet";
+import { parseGroup } from "./selection";
+import { defaultLedgerPath } from "./shardSet";
+import { shardGroup } from "../../tenantKeys/shards";
 
 export interface UpOptions extends Common {
   confirmStack: string;
@@ -26,12 +28,14 @@ export interface UpOptions extends Common {
   cancelStaleUpdate?: boolean;
   /** The Cloud KMS endpoint used to check whether a key whose create was interrupted exists. */
   kmsEndpoint: string;
+  /** `I/N`: deploy only the shards of group I of N (tools/tenants/selection.ts). */
+  group?: string;
 }
 
 /**
- * `tenants up`: records the assignment in the ledger first (so an interrupted run resumes with the
- * same shards), then creates and updates the shard stacks through the Automation API. Ctrl-C
- * cancels cleanly: the running shard updates finish their steps in flight and record their state,
+ * `tenants up`: deploys the committed ledger (refusing one that disagrees with the registry, so an
+ * interrupted run resumes with the same shards and two operators deploy the same), creating and
+ * updating the shard stacks through the Automation API. Ctrl-C cancels cleanly: the running shard updates finish their steps in flight and record their state,
  * no new one starts, the journal says what is done, and the same command with `--resume` continues.
  */
 export async function runUp(
@@ -41,9 +45,20 @@ export async function runUp(
 ): Promise<number> {
   if (opts.confirmStack !== opts.stack)
     failInput(`--confirm-stack ${opts.confirmStack} does not match --stack ${opts.stack}`);
-  // Deploying continues the stack's own ledger, even with another registry: tenants never move.
+  // The committed ledger, as `tenants assign` wrote it: `up` never assigns (a stale one is refused).
   const ledgerPath = userPath(opts.ledger) ?? defaultLedgerPath(opts.stack);
-  const { set, reference, stackConfig } = loadInputs({ ...opts, ledger: ledgerPath });
+  const { set, reference, stackConfig } = loadInputs(opts, { fresh: true });
+  // `--group I/N`: one CI job's share, as `tenants plan --group` (a journal and a run lock of its own).
+  let group: { index: number; count: number } | undefined;
+  try {
+    group = opts.group === undefined ? undefined : parseGroup(opts.group);
+  } catch (err) {
+    failInput((err as Error).message);
+  }
+  const shards = group
+    ? set.shards.filter((s) => shardGroup(s.shard, group.count) === group.index)
+    : set.shards;
+  const groupSuffix = group ? `-group-${group.index}-of-${group.count}` : "";
   let journalFile: string;
   let journal: Journal;
   if (opts.resume) {
@@ -59,7 +74,7 @@ export async function runUp(
     fs.mkdirSync(userPath(opts.journalDir), { recursive: true });
     journalFile = path.join(
       userPath(opts.journalDir),
-      `${opts.stack}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+      `${opts.stack}${groupSuffix}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
     );
     journal = { platformStack: reference, startedAt: new Date().toISOString(), shards: {} };
   }
@@ -99,21 +114,20 @@ export async function runUp(
   }
   let release: () => void;
   try {
-    release = acquireRunLock(ledgerPath);
+    release = acquireRunLock(`${ledgerPath}${groupSuffix}`);
   } catch (err) {
     cancellation.dispose();
     if (err instanceof RunLockError) failInput(err.message);
     throw err;
   }
   try {
-    writeLedger(ledgerPath, set.assignment.ledger);
     // The shards' provider gets the platform's default project, as the migrated keys' provider has it.
     const gcpProject = stackConfig.values["gcp:project"];
-    const deployments: ShardDeployment[] = set.shards.map((shard) => {
+    const deployments: ShardDeployment[] = shards.map((shard) => {
       const config = shardConfigValues(reference, shard, gcpProject);
       return { ...shard, config, fingerprint: shardFingerprint(config, tenantKeys, cliVersion) };
     });
-    const bar = progress(`tenant-key shard stacks of ${opts.stack}`, set.shards.length, {
+    const bar = progress(`tenant-key shard stacks of ${opts.stack}`, shards.length, {
       intervalSeconds: 30,
     });
     let outcomes: ShardOutcome[];
