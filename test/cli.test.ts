@@ -115,7 +115,10 @@ describe("npm run plan", () => {
       ]),
     );
     const policy = await run("policy", ["--state", exported, "--json"]);
-    expect([policy.code, JSON.parse(policy.stdout)]).toEqual([0, { violations: [] }]);
+    expect([policy.code, JSON.parse(policy.stdout)]).toEqual([
+      0,
+      { violations: [], policyConfiguration: { file: null, weakened: {} } },
+    ]);
   });
 
   test("`policy --state` exits 1 with a mandatory stack violation when a DR replica is removed", async () => {
