@@ -24,6 +24,7 @@ import {
   jsonChange,
   renderChangesMarkdown,
   renderChangesText,
+  renderFindingsSummaryText,
   renderPrerequisitesMarkdown,
   renderPrerequisitesText,
   renderRehearsalMarkdown,
@@ -146,7 +147,8 @@ async function main(): Promise<number> {
         : undefined;
     await writeOut(
       what +
-        (changes ? renderChangesText(changes) + "\n" : "") +
+        (opts.destroy ? renderFindingsSummaryText(findings) + "\n" : "") +
+        (changes ? renderChangesText(changes, opts.destroy ? "pulumi destroy" : "pulumi up") + "\n" : "") +
         renderRehearsalText(findings, title) +
         renderPrerequisitesText(prerequisites) +
         "\n",

@@ -89,6 +89,7 @@ export function rehearseDestroy(
     fields: [],
     replaceFields: [],
     oldInputs: plain(r.inputs) as Record<string, unknown>,
+    ...(r.retainOnDelete ? { retained: true } : {}),
   }));
   const findings: Finding[] = [];
   const error = (rule: string, r: CapturedResource, message: string) =>

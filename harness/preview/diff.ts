@@ -16,6 +16,8 @@ export interface ResourceChange {
   /** Inputs before and after (absent for a create, resp. a delete): names, retention, sizes. */
   oldInputs?: Record<string, unknown>;
   newInputs?: Record<string, unknown>;
+  /** A delete of a `retainOnDelete` resource: the stack forgets it, the cloud keeps it. */
+  retained?: boolean;
 }
 
 /** Input keys the engine and bridged providers keep in the state for themselves. */

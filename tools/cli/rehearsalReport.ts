@@ -74,14 +74,51 @@ export const describeChange = (c: ResourceChange) => {
   }`;
 };
 
-export function renderChangesText(changes: ResourceChange[]): string {
-  const lines = ["", "What `pulumi up` would do:"];
+export function renderChangesText(changes: ResourceChange[], command = "pulumi up"): string {
+  const lines = ["", `What \`${command}\` would do:`];
+  const section = (title: string, list: ResourceChange[], listed = true) => {
+    if (!list.length) return;
+    lines.push(`  ${title} (${list.length})`);
+    if (listed) for (const c of list) lines.push(`    ${describeChange(c)}`);
+  };
   for (const [op, list] of groups(changes)) {
-    if (!list.length) continue;
-    lines.push(`  ${OP_TITLE[op]} (${list.length})`);
-    if (op !== "same") for (const c of list) lines.push(`    ${describeChange(c)}`);
+    if (op !== "delete") section(OP_TITLE[op], list, op !== "same");
+    else {
+      // A retained resource is not deleted: the stack forgets it and the cloud keeps it (issue #28 item 9).
+      section(
+        OP_TITLE.delete,
+        list.filter((c) => !c.retained),
+      );
+      section(
+        RETAINED_TITLE,
+        list.filter((c) => c.retained),
+      );
+    }
   }
   return lines.join("\n");
+}
+
+const RETAINED_TITLE = "Kept in the cloud, forgotten by the stack (retainOnDelete)";
+
+/** Findings counted per rule, errors first: the summary a long report opens with. */
+export function renderFindingsSummaryText(findings: Finding[]): string {
+  if (!findings.length) return "";
+  const counts = new Map<string, { errors: number; warnings: number }>();
+  for (const f of findings) {
+    const c = counts.get(f.rule) ?? { errors: 0, warnings: 0 };
+    if (f.severity === "error") c.errors++;
+    else c.warnings++;
+    counts.set(f.rule, c);
+  }
+  const rows = [...counts].sort(([a, x], [b, y]) => y.errors - x.errors || a.localeCompare(b));
+  return [
+    "",
+    "Findings by rule:",
+    ...rows.map(
+      ([rule, c]) =>
+        `  ${rule}: ${[c.errors ? `${c.errors} error${c.errors > 1 ? "s" : ""}` : "", c.warnings ? `${c.warnings} warning${c.warnings > 1 ? "s" : ""}` : ""].filter(Boolean).join(", ")}`,
+    ),
+  ].join("\n");
 }
 
 export function renderChangesMarkdown(changes: ResourceChange[]): string {
@@ -100,7 +137,12 @@ export function renderChangesMarkdown(changes: ResourceChange[]): string {
 }
 
 /** The `changes` entries of `rehearse --json`: the public contract of that output. */
-export const jsonChange = (c: ResourceChange) => ({ urn: c.urn, op: c.op, fields: c.fields });
+export const jsonChange = (c: ResourceChange) => ({
+  urn: c.urn,
+  op: c.op,
+  fields: c.fields,
+  ...(c.retained ? { retained: true } : {}),
+});
 
 /**
  * What the stack declares its organisation did outside it (Security Command Center, PAM): a
