@@ -1,4 +1,5 @@
 import { CONTROL_LIMITS } from "../catalogueLimits";
+import { celKeyInRegion, CEL_SQL_AUDIT_FLAGS_ON } from "../lib/cel";
 
 /**
  * Security Health Analytics custom modules (DET-01): the detective twins of the mandatory controls a
@@ -39,11 +40,6 @@ export interface HealthModuleSpec {
 }
 
 const SQL = "sqladmin.googleapis.com/Instance";
-const SQL_FLAGS =
-  "['cloudsql.iam_authentication', 'cloudsql.enable_pgaudit', 'log_connections', 'log_disconnections', 'log_checkpoints']";
-/** A KMS key name in the resource's own location: `projects/<any>/locations/<location>/keyRings/…`. */
-const keyIn = (key: string, location: string) =>
-  `${key}.matches('^projects/[^/]+/locations/' + ${location} + '/keyRings/')`;
 const MIN_RETENTION_SECONDS = CONTROL_LIMITS.immutableBackupMinDays * 86400;
 
 export const HEALTH_MODULES: HealthModuleSpec[] = [
@@ -53,7 +49,7 @@ export const HEALTH_MODULES: HealthModuleSpec[] = [
     api: "sqladmin.googleapis.com",
     predicate:
       "!has(resource.diskEncryptionConfiguration.kmsKeyName) || !has(resource.region) || " +
-      `!${keyIn("resource.diskEncryptionConfiguration.kmsKeyName", "resource.region")}`,
+      `!${celKeyInRegion("resource.diskEncryptionConfiguration.kmsKeyName", "resource.region")}`,
     severity: "HIGH",
     description: "A Cloud SQL instance is not encrypted with a customer-managed key of its own region.",
     recommendation:
@@ -83,9 +79,7 @@ export const HEALTH_MODULES: HealthModuleSpec[] = [
     id: "qairopay_sql_instance_audit_flags",
     resourceType: SQL,
     api: "sqladmin.googleapis.com",
-    predicate:
-      "!has(resource.settings.databaseFlags) || " +
-      `!${SQL_FLAGS}.all(flag, resource.settings.databaseFlags.exists(f, f.name == flag && f.value == 'on'))`,
+    predicate: "!has(resource.settings.databaseFlags) || " + `!${CEL_SQL_AUDIT_FLAGS_ON}`,
     severity: "HIGH",
     description:
       "A Cloud SQL instance has IAM database authentication, pgAudit or connection logging switched off.",
@@ -149,9 +143,9 @@ export const HEALTH_MODULES: HealthModuleSpec[] = [
       "resource.masterAuthorizedNetworksConfig.cidrBlocks.exists(b, has(b.cidrBlock) && b.cidrBlock == '0.0.0.0/0')) || " +
       "!has(resource.location) || " +
       "!(has(resource.databaseEncryption.state) && resource.databaseEncryption.state == 'ENCRYPTED' && " +
-      `has(resource.databaseEncryption.keyName) && ${keyIn("resource.databaseEncryption.keyName", "resource.location")}) || ` +
+      `has(resource.databaseEncryption.keyName) && ${celKeyInRegion("resource.databaseEncryption.keyName", "resource.location")}) || ` +
       "!(has(resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey) && " +
-      `${keyIn("resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey", "resource.location")})`,
+      `${celKeyInRegion("resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey", "resource.location")})`,
     severity: "HIGH",
     description:
       "A GKE cluster is not an Autopilot cluster with private nodes, Binary Authorization enforced, no ABAC, a closed control plane, and secrets and boot disks under CMEK keys of its region.",

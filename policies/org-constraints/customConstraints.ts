@@ -1,3 +1,5 @@
+import { celKeyInRegion, CEL_SQL_AUDIT_FLAGS_ON } from "../lib/cel";
+
 /**
  * Custom constraints of the Organization Policy Service: the run-time twins of CrossGuard
  * policies (GOV-03). Each condition is CEL on Google's REST representation of the request
@@ -38,10 +40,6 @@ export interface CustomConstraintSpec {
 
 const BOTH = ["CREATE", "UPDATE"] as MethodType[];
 
-/** A KMS key name in the resource's own region (ENC-02): `projects/<any>/locations/<region>/…`. */
-const keyInRegion = (key: string, region: string) =>
-  `${key}.matches('^projects/[^/]+/locations/' + ${region} + '/keyRings/')`;
-
 export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
   {
     id: "SqlInstanceCmek",
@@ -51,7 +49,7 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     actionType: "ALLOW",
     condition:
       "has(resource.diskEncryptionConfiguration.kmsKeyName) && has(resource.region) && " +
-      keyInRegion("resource.diskEncryptionConfiguration.kmsKeyName", "resource.region"),
+      celKeyInRegion("resource.diskEncryptionConfiguration.kmsKeyName", "resource.region"),
     displayName: "Cloud SQL instances use a CMEK key of their own region",
     description:
       "ENC-01, ENC-02: every Cloud SQL instance is encrypted with a customer-managed key in its region.",
@@ -98,10 +96,7 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     resourceType: "sqladmin.googleapis.com/Instance",
     methodTypes: ["CREATE"],
     actionType: "ALLOW",
-    condition:
-      "has(resource.settings.databaseFlags) && " +
-      "['cloudsql.iam_authentication', 'cloudsql.enable_pgaudit', 'log_connections', 'log_disconnections', 'log_checkpoints']" +
-      ".all(flag, resource.settings.databaseFlags.exists(f, f.name == flag && f.value == 'on'))",
+    condition: `has(resource.settings.databaseFlags) && ${CEL_SQL_AUDIT_FLAGS_ON}`,
     displayName: "Cloud SQL instances authenticate with IAM and log connections",
     description:
       "IAM-05, LOG-06: IAM database authentication, pgAudit and connection logging are on in every instance.",
@@ -116,10 +111,7 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     methodTypes: BOTH,
     actionType: "DENY",
     // A request that sets flags sets the whole list (the provider's update, gcloud's --database-flags).
-    condition:
-      "has(resource.settings.databaseFlags) && " +
-      "!['cloudsql.iam_authentication', 'cloudsql.enable_pgaudit', 'log_connections', 'log_disconnections', 'log_checkpoints']" +
-      ".all(flag, resource.settings.databaseFlags.exists(f, f.name == flag && f.value == 'on'))",
+    condition: `has(resource.settings.databaseFlags) && !${CEL_SQL_AUDIT_FLAGS_ON}`,
     displayName: "No Cloud SQL change drops IAM authentication or connection logging",
     description:
       "IAM-05, LOG-06: a request that sets database flags keeps IAM authentication, pgAudit and connection logging on.",
@@ -193,9 +185,9 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     condition:
       "has(resource.databaseEncryption.keyName) && has(resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey) && " +
       "!['us-central1', 'us-east1'].exists(l, " +
-      keyInRegion("resource.databaseEncryption.keyName", "l") +
+      celKeyInRegion("resource.databaseEncryption.keyName", "l") +
       " && " +
-      keyInRegion("resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey", "l") +
+      celKeyInRegion("resource.autoscaling.autoprovisioningNodePoolDefaults.bootDiskKmsKey", "l") +
       ")",
     displayName: "GKE clusters encrypt secrets and node boot disks with CMEK keys of one serving region",
     description:
