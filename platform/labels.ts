@@ -2,8 +2,6 @@ import { DataClass } from "../vocabulary/dataClass";
 import { StandardLabels } from "../vocabulary/labels";
 import { PlatformConfig } from "./config/types";
 
-export type { StandardLabels };
-
 export function standardLabels(
   config: Pick<PlatformConfig, "environment" | "owner">,
   dataClass: DataClass,

@@ -304,7 +304,7 @@ export const CONTROLS: Control[] = [
     id: "REG-01",
     kind: "M",
     text: "Every regional resource is in us-central1 or us-east1.",
-    implementedBy: ["platform/config/regions.ts", "platform/config/schema.ts"],
+    implementedBy: ["vocabulary/regions.ts", "platform/config/schema.ts"],
   },
   {
     id: "RES-01",

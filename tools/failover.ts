@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError, configFromValues } from "../platform/config/read";
-import { ALLOWED_REGIONS, Region } from "../platform/config/regions";
+import { ALLOWED_REGIONS, Region } from "../vocabulary/regions";
 import { PROJECT_ROOT } from "../platform/paths";
 import { Cancellation, EXIT_INTERRUPTED, Interrupted, trapSignals } from "./cli/cancellation";
 import {

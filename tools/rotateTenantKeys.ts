@@ -13,7 +13,7 @@ import { rotateTenantKeys } from "./keyRotation/rotateTenantKeys";
 import { planRotation, RotationPlan, tenantKekRing } from "./keyRotation/rotationPlan";
 import { DeployedRingsError, deployedRings } from "./keyRotation/deployedRings";
 import { PulumiCliMissing } from "./cli/pulumiCli";
-import { Region } from "../platform/config/regions";
+import { Region } from "../vocabulary/regions";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { loadPlatformConfig } from "./cli/stackConfig";
 import { runCommand } from "./cli/crash";

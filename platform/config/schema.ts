@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CONFIG_KEYS, ConfigKey } from "./keys";
-import { ALLOWED_REGIONS, Region } from "./regions";
+import { ALLOWED_REGIONS, Region } from "../../vocabulary/regions";
 import { projectId, region } from "./valueRules";
 
 export { parseNamedNetwork } from "./valueRules";

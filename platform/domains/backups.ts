@@ -4,7 +4,7 @@ import { GkeBackup } from "../../components/gkeBackup";
 import { SqlBackupExports } from "../../components/sqlBackupExports";
 import { workloadsIn } from "../../components/workloads";
 import { CONTROL_LIMITS } from "../../policies/catalogueLimits";
-import { Region } from "../config/regions";
+import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../config/types";
 import { Compute } from "./compute";
 import { DataStores } from "./data";

@@ -8,7 +8,7 @@ import { KubernetesBaseline } from "../../components/kubernetesBaseline";
 import { MultiClusterGateway } from "../../components/multiClusterGateway";
 import { gatewayWorkloads, workloadsIn } from "../../components/workloads";
 import { PrivateServicePath } from "../../components/privateServicePath";
-import { Region } from "../config/regions";
+import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 import { Keys } from "./keys";

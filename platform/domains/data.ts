@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PostgresCluster } from "../../components/postgresCluster";
 import { RedisCache } from "../../components/redisCache";
-import { Region } from "../config/regions";
+import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 import { Keys } from "./keys";

@@ -3,9 +3,10 @@ import { AgentRef } from "../../components/keyCatalogue";
 import { CreationGuardrails } from "../../components/creationGuardrails";
 import { PlatformProjects } from "../../components/projects";
 import { ProjectAgent, ServiceAgents } from "../../components/serviceAgents";
-import { ALLOWED_REGIONS, Region } from "../config/regions";
+import { ALLOWED_REGIONS, Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../config/types";
-import { StandardLabels, standardLabels } from "../labels";
+import { StandardLabels } from "../../vocabulary/labels";
+import { standardLabels } from "../labels";
 
 /** What every later domain builds on: the projects, their enabled APIs and their service agents. */
 export interface Foundation {

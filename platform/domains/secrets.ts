@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformSecrets, SecretSpec } from "../../components/platformSecrets";
-import { Region } from "../config/regions";
+import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../config/types";
 import { DataStores } from "./data";
 import { Foundation } from "./foundation";

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "timers/promises";
 import { APPLICATION_DATABASE } from "../../components/databaseMigration";
 import { backupBucketName } from "../../components/sqlBackupExports";
-import { Region } from "../../platform/config/regions";
+import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../../platform/config/types";
 import { DATA_API } from "../../platform/dataApi";
 import { Integrity, readIntegrity } from "./integrity";

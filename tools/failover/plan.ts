@@ -5,7 +5,7 @@ import { Finding } from "../../harness/rehearsal/model";
 import { runOffline } from "../../harness/run";
 import { StackConfig } from "../../harness/stackFile";
 import { PROJECT_NAME } from "../../platform/config/keys";
-import { Region } from "../../platform/config/regions";
+import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../../platform/config/types";
 
 export const PRIMARY_REGION_KEY = `${PROJECT_NAME}:primaryRegion`;

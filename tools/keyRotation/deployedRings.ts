@@ -1,5 +1,5 @@
 import { PROJECT_ROOT } from "../../platform/paths";
-import { Region } from "../../platform/config/regions";
+import { Region } from "../../vocabulary/regions";
 import { cliErrors, pulumiCommand } from "../cli/pulumiCli";
 import { TENANT_KEK_RING_ID, tenantKekRing } from "./rotationPlan";
 

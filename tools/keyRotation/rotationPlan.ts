@@ -1,6 +1,6 @@
 import { KEY_RINGS, KeyRingClass, tenantKekName } from "../../components/keyCatalogue";
 import { EMERGENCY_ROTATION, plannedWriteQuota } from "../../components/kmsWriteQuota";
-import { Region } from "../../platform/config/regions";
+import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../../platform/config/types";
 
 const TENANT_KEK_RING: KeyRingClass = "tenant-kek";
