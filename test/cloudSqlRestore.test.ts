@@ -13,6 +13,7 @@ import {
   RestoreUnverifiable,
 } from "../tools/drill/cloudSqlRestore";
 import { MIGRATION_SQL, TENANT_TABLES_SQL } from "../tools/drill/integrity";
+import { Interrupted } from "../tools/cli/interrupted";
 
 // The restore drill's calls to Google (RES-11) as contract tests: a local HTTP server answers with
 // the documented REST shapes of the Cloud SQL Admin API v1 (instances get/insert/delete/import/
@@ -347,18 +348,21 @@ describe("restore from the immutable copy in Google Cloud (RES-11), against the 
     const g = await fakeGoogle();
     const controller = new AbortController();
     try {
-      await expect(
-        runCloudSqlRestore({
-          ...g.options,
-          signal: controller.signal,
-          // The operator presses Ctrl-C once the database exists (the import is next).
-          accessToken: async () => {
-            if (g.calls.some((c) => c.method === "POST" && c.path.endsWith("/databases")))
-              controller.abort(new Error("SIGINT"));
-            return "token-1";
-          },
-        }),
-      ).rejects.toThrow(/^interrupted \(SIGINT\) during (create database|import) .*: cleaning up$/);
+      const run = runCloudSqlRestore({
+        ...g.options,
+        signal: controller.signal,
+        // The operator presses Ctrl-C once the database exists (the import is next).
+        accessToken: async () => {
+          if (g.calls.some((c) => c.method === "POST" && c.path.endsWith("/databases")))
+            controller.abort(new Error("SIGINT"));
+          return "token-1";
+        },
+      });
+      // An Interrupted, which the CLI reports with exit 130, not a crash's 3 (tools/cli/crash.ts).
+      await expect(run).rejects.toBeInstanceOf(Interrupted);
+      await expect(run).rejects.toThrow(
+        /^interrupted \(SIGINT\) during (create database|import) .*: cleaning up$/,
+      );
       expect(g.instances.has(g.t.scratch)).toBe(false);
       expect(g.policy().bindings).toEqual(g.initialPolicy.bindings);
     } finally {

@@ -43,7 +43,13 @@ function launch(
 /** A checkout with the real launcher, build and crash handling, and the given tools. */
 function scratchCheckout(tools: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-exit-"));
-  for (const file of ["tools/launch.js", "tools/build.js", "tools/cli/crash.ts", "tsconfig.json"]) {
+  for (const file of [
+    "tools/launch.js",
+    "tools/build.js",
+    "tools/cli/crash.ts",
+    "tools/cli/interrupted.ts",
+    "tsconfig.json",
+  ]) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, file), path.join(root, file));
   }
@@ -82,6 +88,15 @@ const TOOLS = {
     'runCommand("lateRejection", () => new Promise<number>(() => undefined));',
     "",
   ].join("\n"),
+  // A drill's own step stopped by Ctrl-C after its clean-up (tools/drill/cloudSqlRestore.ts).
+  interruptedRun: [
+    'import { runCommand } from "./cli/crash";',
+    'import { Interrupted } from "./cli/interrupted";',
+    'runCommand("interruptedRun", async () => {',
+    '  throw new Interrupted("interrupted (SIGINT) during import: cleaned up");',
+    "});",
+    "",
+  ].join("\n"),
   verdict: ['import { runCommand } from "./cli/crash";', 'runCommand("verdict", async () => 1);', ""].join(
     "\n",
   ),
@@ -114,6 +129,14 @@ describe("a crash exits 3 with the file and line, never 1", () => {
       "  at tools/runtimeCrash.ts:4:9",
     ]);
     expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  test("an interruption a tool lets through is not a crash: exit 130 and its message, no source line", async () => {
+    const r = await launch(root, ["interruptedRun"]);
+    expect([r.code, r.stderr]).toEqual([
+      130,
+      "interruptedRun: interrupted (SIGINT) during import: cleaned up\n",
+    ]);
   });
 
   test("--verbose and DEBUG=1 print the stack; DEBUG=0 does not", async () => {

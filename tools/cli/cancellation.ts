@@ -1,10 +1,9 @@
 import { runningCliProcesses } from "./pulumiCli";
 
-/** Exit code of a run stopped by Ctrl-C or SIGTERM after a clean cancel (128 + SIGINT, as shells report it). */
-export const EXIT_INTERRUPTED = 130;
+import { EXIT_INTERRUPTED, Interrupted } from "./interrupted";
 
-/** The run was cancelled by a signal; the message says what state things are in. */
-export class Interrupted extends Error {}
+// Kept apart (no imports) so the crash handler can tell an interruption from a crash.
+export { EXIT_INTERRUPTED, Interrupted } from "./interrupted";
 
 export interface Cancellation {
   /** Passed to every Automation API operation (`signal`) and to waits the tool makes itself. */

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import { SourceMap } from "module";
 import * as path from "path";
+import { EXIT_INTERRUPTED, Interrupted } from "./interrupted";
 
 /** The command could not finish: an unexpected error, a failing external command, a crash. */
 export const EXIT_RUNTIME_ERROR = 3;
@@ -82,9 +83,22 @@ export function describeError(err: unknown): string {
   return parts.join(": ");
 }
 
-/** Says what failed and where, the stack only when asked for, and exits 3. */
+function writeStderr(text: string): void {
+  try {
+    fs.writeSync(2, text);
+  } catch {
+    // stderr is gone too: the exit code still says it.
+  }
+}
+
+/** Says what failed and where, the stack only when asked for, and exits 3 (130 for an interruption). */
 export function reportCrash(command: string, err: unknown): never {
   if (isBrokenPipe(err)) process.exit(EXIT_BROKEN_PIPE);
+  // A run a signal stopped after cleaning up is not a crash: 130, whoever let it through.
+  if (err instanceof Interrupted) {
+    writeStderr(`${command}: ${err.message}\n`);
+    process.exit(EXIT_INTERRUPTED);
+  }
   const where = crashLocation(err);
   const verbose = verboseRequested();
   let text = `${command} failed: ${describeError(err)}\n`;
@@ -92,11 +106,7 @@ export function reportCrash(command: string, err: unknown): never {
   text += verbose
     ? `${err instanceof Error ? err.stack : String(err)}\n`
     : "  (--verbose or DEBUG=1 prints the stack trace)\n";
-  try {
-    fs.writeSync(2, text);
-  } catch {
-    // stderr is gone too: the exit code still says it.
-  }
+  writeStderr(text);
   process.exit(EXIT_RUNTIME_ERROR);
 }
 

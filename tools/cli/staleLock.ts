@@ -1,5 +1,6 @@
 import * as os from "os";
 import { StackLocked } from "./stackState";
+import { isAlive } from "./runLock";
 
 /** Who holds a self-managed backend's lock: `created by <user>@<host> (pid <pid>) at <time>` (pkg/backend/diy/lock.go). */
 export interface LockHolder {
@@ -14,16 +15,6 @@ export function lockHolders(detail: string): LockHolder[] {
     host: m[2],
     pid: Number(m[3]),
   }));
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, owned by someone else.
-    return (err as NodeJS.ErrnoException).code !== "ESRCH";
-  }
 }
 
 /**
@@ -41,7 +32,7 @@ export function staleLockRefusal(locked: StackLocked, hostname: string = os.host
       "the backend names no holder (Pulumi Cloud's 409): see who runs the update in the stack's activity in Pulumi Cloud " +
       `(\`pulumi stack history --stack ${locked.stack}\`), and run \`pulumi cancel --stack ${locked.stack}\` yourself only once you know it is not running`
     );
-  const live = holders.filter((h) => h.host !== hostname || processAlive(h.pid));
+  const live = holders.filter((h) => h.host !== hostname || isAlive(h.pid));
   if (!live.length) return undefined;
   return (
     "the lock may belong to a running update, which `pulumi cancel` would strip of its lock " +

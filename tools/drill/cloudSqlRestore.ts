@@ -5,6 +5,7 @@ import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../../platform/config/types";
 import { DATA_API } from "../../platform/dataApi";
 import { Integrity, readIntegrity } from "./integrity";
+import { Interrupted } from "../cli/interrupted";
 
 export const RESTORE_CLUSTERS = { ledger: "platform", "card-vault": "cde" } as const;
 export type RestoreCluster = keyof typeof RESTORE_CLUSTERS;
@@ -175,7 +176,7 @@ export async function runCloudSqlRestore(options: CloudSqlRestoreOptions): Promi
   const instanceUrl = (name: string) => `${project}/instances/${name}`;
   const stopIfInterrupted = (what: string) => {
     if (options.signal?.aborted)
-      throw new Error(
+      throw new Interrupted(
         `interrupted (${String((options.signal.reason as Error | undefined)?.message ?? "cancelled")}) during ${what}: cleaning up`,
       );
   };
