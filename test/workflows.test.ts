@@ -1,4 +1,6 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { checkRepositoryWorkflows, checkWorkflow } from "../tools/ci/workflowSecurity";
@@ -69,6 +71,44 @@ describe("the tenant-key shards' workflow (issue #23)", () => {
     const n = Number(/--group "\$GROUP\/(\d+)"/.exec(runs("plan-group"))?.[1]);
     expect(groups).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     expect(runs("join")).toContain('tenants -- report --join "$GROUPS_DIR"/group-*.json');
+  });
+
+  test("a group's job passes on a plan with findings (the join judges them) and fails under its own name on anything else", () => {
+    // The step's own script under bash (GitHub's `bash -e`), with an `npm` that answers as the tool would.
+    const planStep = workflow.jobs["plan-group"].steps
+      .map((st) => st.run ?? "")
+      .find((r) => r.includes("tenants -- plan"))!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-group-step-"));
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, "npm"), '#!/bin/sh\necho "{}"\nexit "$FAKE_CODE"\n', { mode: 0o755 });
+    const outcome = (code: number) => {
+      const r = spawnSync("bash", ["-e", "-c", planStep], {
+        cwd: dir,
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH}`,
+          FAKE_CODE: String(code),
+          STACK: "prod",
+          GROUP: "3",
+        },
+      });
+      const report = path.join(dir, "report", "group-3.json");
+      const kept = fs.existsSync(report);
+      fs.rmSync(path.join(dir, "report"), { recursive: true, force: true });
+      return [r.status, kept];
+    };
+    try {
+      expect([0, 1, 2, 3, 130].map(outcome)).toEqual([
+        [0, true],
+        [0, true],
+        [2, false],
+        [3, false],
+        [130, false],
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
