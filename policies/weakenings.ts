@@ -28,6 +28,12 @@ export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
   w(EGRESS, "reversed", "the cde VPC's deny-all egress rule reversed to allow"),
   w(EGRESS, "excluded", "the cde VPC's deny-all egress rule narrowed to one range"),
+  w(
+    EGRESS,
+    "excluded",
+    "the cde VPC's deny-all egress rule narrowed to traffic inside the VPC (destNetworkContext)",
+  ),
+  w(EGRESS, "widened", "the Google APIs egress rule opened to the internet by network context"),
   w(EGRESS, "widened", "the Google APIs egress rule widened to 0.0.0.0/0"),
   w(EGRESS, "widened", "the Google APIs egress rule opened to every protocol"),
   w(EGRESS, "widened", "the private services egress rule widened to 10.0.0.0/8"),

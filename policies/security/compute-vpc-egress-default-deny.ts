@@ -28,31 +28,18 @@ interface Rule {
 const RESTRICTED_GOOGLE_APIS = "199.36.153.4/30";
 
 /**
- * Match fields that narrow what a rule covers besides its ranges and protocols. A deny-all
- * carrying any of them denies less than everything.
+ * The match fields a deny-all may set: its ranges and protocols. Any other field (source ranges,
+ * FQDNs, regions, threat lists, address groups, secure tags, network scope or context, source
+ * networks: magic-modules mmv1/products/compute/NetworkFirewallPolicyRule.yaml) narrows what it
+ * covers, e.g. `destNetworkContext: INTRA_VPC` denies only traffic inside the VPC. An allow-list,
+ * so a field the API adds later narrows too.
  */
-const NARROWING_MATCH = [
-  "srcIpRanges",
-  "srcFqdns",
-  "srcRegionCodes",
-  "srcThreatIntelligences",
-  "srcAddressGroups",
-  "srcSecureTags",
-  "srcNetworkScope",
-  "srcNetworks",
-  "destFqdns",
-  "destRegionCodes",
-  "destThreatIntelligences",
-  "destAddressGroups",
-  "destNetworkScope",
-];
-/** Destinations an allow rule may name that are not IP ranges: none can be judged, so none is allowed (FQDNs are judged apart). */
-const OPAQUE_DESTINATIONS = [
-  "destRegionCodes",
-  "destThreatIntelligences",
-  "destAddressGroups",
-  "destNetworkScope",
-];
+const DENY_ALL_FIELDS = ["destIpRanges", "layer4Configs"];
+/** Destinations an allow rule may name that the policy can judge: ranges, and FQDNs (judged apart). */
+const JUDGED_DESTINATIONS = ["destIpRanges", "destFqdns"];
+/** A match field that says something: not absent, not empty, not the API's UNSPECIFIED default. */
+const isSet = (v: unknown) =>
+  Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== "UNSPECIFIED";
 
 function within(cidr: string, ranges: string[]): boolean {
   try {
@@ -90,9 +77,9 @@ function ownRanges(resources: PolicyResource[], network: PolicyResource): string
 function strayDestinations(r: Rule, own: string[]): string[] {
   const stray: string[] = [];
   const match = r.match ?? {};
-  for (const field of OPAQUE_DESTINATIONS)
-    if (Array.isArray(match[field]) ? (match[field] as unknown[]).length : match[field])
-      stray.push(`${field} ${JSON.stringify(match[field])}`);
+  for (const [field, value] of Object.entries(match))
+    if (field.startsWith("dest") && !JUDGED_DESTINATIONS.includes(field) && isSet(value))
+      stray.push(`${field} ${JSON.stringify(value)}`);
   const ranges = match.destIpRanges ?? [];
   if (!ranges.length && !(match.destFqdns ?? []).length && !stray.length) stray.push("every destination");
   for (const range of ranges) {
@@ -152,7 +139,7 @@ const isDenyAll = (r: Rule) =>
   r.disabled !== true &&
   !(r.targetServiceAccounts ?? []).length &&
   !(r.targetSecureTags ?? []).length &&
-  !NARROWING_MATCH.some((f) => r.match?.[f] !== undefined && JSON.stringify(r.match?.[f]) !== "[]") &&
+  !Object.entries(r.match ?? {}).some(([f, v]) => !DENY_ALL_FIELDS.includes(f) && isSet(v)) &&
   (r.match?.destIpRanges ?? []).includes("0.0.0.0/0") &&
   (r.match?.layer4Configs ?? []).some((l) => l.ipProtocol === "all");
 

@@ -70,6 +70,24 @@ const PROOFS: Record<string, Proof> = {
     message:
       '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": no associated network firewall policy denies all egress. Fix: add an EGRESS deny rule for 0.0.0.0/0, all protocols, at the lowest priority',
   },
+  "the cde VPC's deny-all egress rule narrowed to traffic inside the VPC (destNetworkContext)": {
+    mutate: editResource(
+      "prod-cde-egress-deny-all",
+      (p) => ((p.match as P).destNetworkContext = "INTRA_VPC"),
+    ),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": no associated network firewall policy denies all egress. Fix: add an EGRESS deny rule for 0.0.0.0/0, all protocols, at the lowest priority',
+  },
+  "the Google APIs egress rule opened to the internet by network context": {
+    mutate: editResource(
+      "prod-cde-egress-google-apis",
+      (p) => ((p.match as P).destNetworkContext = "INTERNET"),
+    ),
+    on: "prod-cde-net-vpc",
+    message:
+      '[NET-08] gcp:compute/network:Network "prod-cde-net-vpc": egress rule prod-cde-google-apis (priority 1000, allow) lets traffic out to destNetworkContext "INTERNET", beyond Google\'s restricted range and the VPC\'s own and private services ranges. Fix: narrow destIpRanges to 199.36.153.4/30 (tcp:443), the VPC\'s subnet ranges or its private services access range, or remove the rule',
+  },
   "the Google APIs egress rule widened to 0.0.0.0/0": {
     mutate: editResource("prod-cde-egress-google-apis", (p) => ((p.match as P).destIpRanges = ["0.0.0.0/0"])),
     on: "prod-cde-net-vpc",
