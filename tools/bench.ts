@@ -108,17 +108,6 @@ function policyEvaluation(stackFile: string, stack: string, label: string): void
     `${label.padEnd(44)} median ${(r.medianMs / 1000).toFixed(2)} s (min ${(r.minMs / 1000).toFixed(2)}, max ${(r.maxMs / 1000).toFixed(2)}) over ${r.resources} resources  [${runs} runs]`,
   );
 }
-console.log(
-  `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
-    `load average ${os.loadavg()[0].toFixed(2)}, node ${process.version}`,
-);
-
-if (opts.tenants) tenantKeyScaling(opts.tenants.split(",").map(Number));
-else
-  runCommand("bench", async () => {
-    await main();
-    return EXIT_OK;
-  });
 
 async function main(): Promise<void> {
   if (!opts.skipInstall) installTimes();
@@ -360,3 +349,16 @@ function testPhaseTimes(): void {
       Array.from({ length: n }, () => measure(command)),
     );
 }
+
+// Last: main runs synchronously up to its first await, and reads the module's constants (sdkLoad…),
+// which are initialised only once the whole module has been evaluated.
+console.log(
+  `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+    `load average ${os.loadavg()[0].toFixed(2)}, node ${process.version}`,
+);
+if (opts.tenants) tenantKeyScaling(opts.tenants.split(",").map(Number));
+else
+  runCommand("bench", async () => {
+    await main();
+    return EXIT_OK;
+  });
