@@ -81,6 +81,13 @@ export const UNBOUNDED_ADMIN_ROLES =
 /** Permissions no entitlement's custom role holds: lasting key grants, and foreign key material. */
 export const LASTING_PERMISSIONS =
   /^cloudkms\.((keyRings|cryptoKeys)\.setIamPolicy|importJobs\.)|\.setIamPolicy$/;
+/**
+ * The one condition that keeps instance-level permissions on the scratch copies: a name prefix
+ * ending in `-restore-`, and nothing else (no `!`, no `||`, no shorter prefix that names primaries).
+ */
+export const SCRATCH_CONDITION =
+  /^resource\.name\.startsWith\("projects\/[a-z][a-z0-9-]*[a-z0-9]\/instances\/[a-z][a-z0-9-]*-restore-"\)$/;
+
 /** Cloud SQL permissions an entitlement holds only on instances a condition names (the scratch ones). */
 export const INSTANCE_BOUND_PERMISSIONS =
   /^cloudsql\.(users\.|instances\.(update|executeSql|import|delete|restoreBackup)$)/;

@@ -6,6 +6,7 @@ import {
   customRolePermissions,
   entitlements,
   INSTANCE_BOUND_PERMISSIONS,
+  SCRATCH_CONDITION,
   LASTING_PERMISSIONS,
   operateOnly,
   UNBOUNDED_ADMIN_ROLES,
@@ -72,7 +73,7 @@ export const pamEntitlementHardening = stackPolicy(
             "remove them from the custom role",
           );
         const unbound = permissions.filter((p) => INSTANCE_BOUND_PERMISSIONS.test(p));
-        if (unbound.length && !b.condition?.includes("/instances/"))
+        if (unbound.length && !SCRATCH_CONDITION.test(b.condition ?? ""))
           add(
             `its role ${b.role} holds ${unbound.join(", ")} on every instance, primaries included`,
             'bind the role with a condition on the scratch instances\' names (resource.name.startsWith("projects/<project>/instances/<env>-<cluster>-restore-"))',

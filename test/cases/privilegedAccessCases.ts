@@ -153,6 +153,29 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
   },
   {
     policy: "pam-entitlement-hardening",
+    title: "restores allowed on every instance but the scratch ones (the scratch-name condition negated)",
+    mutate: editResource("prod-cde-access-backup-restore", (p) => {
+      for (const b of entitlement(p).privilegedAccess.gcpIamAccess.roleBindings)
+        if (b.conditionExpression?.includes("-restore-")) b.conditionExpression = `!${b.conditionExpression}`;
+    }),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": its role projects/qp-prod-cde/roles/qairopaySqlRestore holds cloudsql.instances.delete, cloudsql.instances.import, cloudsql.instances.restoreBackup on every instance, primaries included. Fix: bind the role with a condition on the scratch instances\' names (resource.name.startsWith("projects/<project>/instances/<env>-<cluster>-restore-"))',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "the Data API verification widened to every instance by a prefix that stops at /instances/",
+    mutate: editResource("prod-platform-access-backup-restore", (p) => {
+      for (const b of entitlement(p).privilegedAccess.gcpIamAccess.roleBindings)
+        if (b.role.endsWith("qairopaySqlRestoreVerify"))
+          b.conditionExpression = 'resource.name.startsWith("projects/qp-prod-platform/instances/")';
+    }),
+    on: "prod-platform-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-platform-access-backup-restore": its role projects/qp-prod-platform/roles/qairopaySqlRestoreVerify holds cloudsql.instances.executeSql, cloudsql.users.create on every instance, primaries included. Fix: bind the role with a condition on the scratch instances\' names (resource.name.startsWith("projects/<project>/instances/<env>-<cluster>-restore-"))',
+  },
+  {
+    policy: "pam-entitlement-hardening",
     title: "the Data API verification widened from the scratch instances to the whole project",
     mutate: editResource("prod-platform-access-backup-restore", (p) => {
       for (const b of entitlement(p).privilegedAccess.gcpIamAccess.roleBindings)
