@@ -20,8 +20,22 @@ interface Condition {
     thresholdValue?: number;
     duration?: string;
     evaluationMissingData?: string;
-    aggregations?: { alignmentPeriod?: string; perSeriesAligner?: string }[];
+    aggregations?: { alignmentPeriod?: string; perSeriesAligner?: string; crossSeriesReducer?: string }[];
+    trigger?: { count?: number; percent?: number };
   };
+}
+
+/**
+ * The workflow's executions add up to one series (REDUCE_SUM, or none: one workflow), and that one
+ * series fires the condition: a trigger of two series, or a percentage, can never be met by it,
+ * and another reducer (REDUCE_COUNT_FALSE…) no longer counts executions.
+ */
+function firesOnTheOneSeries(t: NonNullable<Condition["conditionThreshold"]>): boolean {
+  const reducers = (t.aggregations ?? []).map((a) => a.crossSeriesReducer ?? "REDUCE_NONE");
+  return (
+    reducers.every((r) => r === "REDUCE_SUM" || r === "REDUCE_NONE") &&
+    (t.trigger === undefined || ((t.trigger.count ?? 1) === 1 && !t.trigger.percent))
+  );
 }
 
 /** `projects/P/locations/L/workflows/W` of a job that starts a workflow execution, if it does. */
@@ -69,6 +83,7 @@ function pagesOnFailure(c: Condition, target: { location: string; workflow: stri
   const t = c.conditionThreshold;
   return (
     !!t &&
+    firesOnTheOneSeries(t) &&
     watches(String(t.filter ?? ""), target, "FAILED") &&
     t.comparison === "COMPARISON_GT" &&
     (t.thresholdValue ?? 0) < 1 &&
@@ -82,6 +97,7 @@ function pagesOnStaleness(c: Condition, target: { location: string; workflow: st
   const window = seconds(t?.aggregations?.[0]?.alignmentPeriod);
   return (
     !!t &&
+    firesOnTheOneSeries(t) &&
     watches(String(t.filter ?? ""), target, "SUCCEEDED") &&
     t.comparison === "COMPARISON_LT" &&
     (t.thresholdValue ?? 0) > 0 &&

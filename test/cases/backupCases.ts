@@ -311,6 +311,28 @@ export const BACKUP_CASES: PolicyCase[] = [
   },
   {
     policy: "workflows-backup-export-alerted",
+    title: "the failure alert made to wait for two series, which one workflow never has",
+    mutate: editResource(
+      "prod-ledger-alerts-ledger-backup-export-failed",
+      (p) => (thresholdOf(p).trigger = { count: 2 }),
+    ),
+    on: "prod-ledger-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-ledger-backups-schedule": nothing pages on-call on a failed execution of workflow ledger-backup-export in qp-prod-platform: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+  },
+  {
+    policy: "workflows-backup-export-alerted",
+    title: "the stale-export alert counting something else than executions (REDUCE_COUNT_FALSE)",
+    mutate: editResource("prod-ledger-alerts-ledger-backup-export-stale", (p) => {
+      const [aggregation] = thresholdOf(p).aggregations as { crossSeriesReducer?: string }[];
+      aggregation.crossSeriesReducer = "REDUCE_COUNT_FALSE";
+    }),
+    on: "prod-ledger-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-ledger-backups-schedule": nothing pages on-call on no successful execution for a day (with no data counted as none) of workflow ledger-backup-export in qp-prod-platform: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+  },
+  {
+    policy: "workflows-backup-export-alerted",
     title: "the export alerts sent to nobody",
     mutate: editResource(
       "prod-ledger-alerts-ledger-backup-export-failed",
