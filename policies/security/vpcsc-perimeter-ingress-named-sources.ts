@@ -5,6 +5,8 @@ const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 const ACCESS_LEVEL = "gcp:accesscontextmanager/accessLevel:AccessLevel";
 /** The one service an ingress rule may open from any source: aggregated log sinks' writers are Google's. */
 const ANY_SOURCE_SERVICES = ["logging.googleapis.com"];
+/** A log sink's writer identity: Cloud Logging's own account (service-[folder-|org-]N@ or pN-N@gcp-sa-logging). */
+const SINK_WRITER = /^serviceAccount:[a-z0-9-]+@gcp-sa-logging\.iam\.gserviceaccount\.com$/;
 /**
  * Google's service agents that the perimeter admits from any source: Security Command Center's
  * scanners and notification agent (DET-01, DET-02) and Privileged Access Manager's agent (IAM-07).
@@ -121,8 +123,16 @@ export const perimeterIngressNamedSources = stackPolicy(
         });
       (config.ingressPolicies ?? []).forEach((ingress, i) => {
         const services = (ingress.ingressTo?.operations ?? []).map((o) => String(o.serviceName));
-        if (services.length && services.every((s) => ANY_SOURCE_SERVICES.includes(s))) return;
         const identities = ingress.ingressFrom?.identities ?? [];
+        // Cloud Logging from any source, for Google's sink writers only: not for anyone else.
+        if (
+          services.length &&
+          services.every((s) => ANY_SOURCE_SERVICES.includes(s)) &&
+          !ingress.ingressFrom?.identityType &&
+          identities.length &&
+          identities.every((m) => SINK_WRITER.test(m))
+        )
+          return;
         if (
           !ingress.ingressFrom?.identityType &&
           identities.length &&

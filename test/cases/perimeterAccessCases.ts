@@ -62,6 +62,25 @@ export const PERIMETER_ACCESS_CASES: PolicyCase[] = [
   },
   {
     policy: "vpcsc-perimeter-ingress-named-sources",
+    title:
+      "widened: the operators' rule turned into Cloud Logging for any identity from anywhere (the sink writers' exception taken by others)",
+    mutate: editResource(PERIMETER, (p) => {
+      const rule = ingressOf(p).find(
+        (r) => (r as { title?: string }).title === "Operators from the operators' networks",
+      )!;
+      (rule.ingressFrom as Record<string, unknown>).identityType = "ANY_IDENTITY";
+      delete rule.ingressFrom.identities;
+      rule.ingressFrom.sources = [{ accessLevel: "*" }];
+      (rule as Record<string, unknown>).ingressTo = {
+        resources: ["*"],
+        operations: [{ serviceName: "logging.googleapis.com", methodSelectors: [{ method: "*" }] }],
+      };
+    }),
+    on: PERIMETER,
+    message: `[NET-07, IAM-08] ${PERIMETER_TYPE}: ingress rule 5 admits identityType ANY_IDENTITY to logging.googleapis.com: any such identity, not the named ones. Fix: drop identityType and list the identities the rule admits`,
+  },
+  {
+    policy: "vpcsc-perimeter-ingress-named-sources",
     title: "an ingress rule with no source at all",
     mutate: editResource(PERIMETER, (p) => {
       delete ingressOf(p)[0].ingressFrom.sources;
