@@ -2,5 +2,7 @@
 // before anything registers, then the pool, provider and service accounts are built.
 import { readCiIdentitiesConfig } from "./config";
 import { buildCiIdentities } from "./program";
+import { unmappedPromiseStamps } from "../platform/sdkTraces";
 
+unmappedPromiseStamps();
 export = buildCiIdentities(readCiIdentitiesConfig());
