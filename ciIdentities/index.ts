@@ -2,7 +2,7 @@
 // before anything registers, then the pool, provider and service accounts are built.
 import { readCiIdentitiesConfig } from "./config";
 import { buildCiIdentities } from "./program";
-import { unmappedPromiseStamps } from "../platform/sdkTraces";
+import { unformattedPromiseStamps } from "../platform/sdkTraces";
 
-unmappedPromiseStamps();
+unformattedPromiseStamps();
 export = buildCiIdentities(readCiIdentitiesConfig());

@@ -2,7 +2,7 @@
 // is checked before anything registers, then its keys are built.
 import { readShardConfig } from "./config";
 import { buildTenantKeyShard } from "./program";
-import { unmappedPromiseStamps } from "../platform/sdkTraces";
+import { unformattedPromiseStamps } from "../platform/sdkTraces";
 
-unmappedPromiseStamps();
+unformattedPromiseStamps();
 export = buildTenantKeyShard(readShardConfig());

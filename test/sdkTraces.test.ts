@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
-import { unmappedPromiseStamps } from "../platform/sdkTraces";
+import { UNFORMATTED, unformattedPromiseStamps } from "../platform/sdkTraces";
 
 // The language host installs source-map-support before the program (cmd/run/index.js); the hook
 // must keep it for every stack but the SDK's promise stamps.
@@ -9,22 +9,33 @@ describe("SDK promise stamps under the language host's source maps", () => {
     Error.prepareStackTrace = original;
   });
 
-  function installLikeTheLanguageHost(): jest.Mock {
+  function installLikeTheLanguageHost(env: NodeJS.ProcessEnv = {}): jest.Mock {
     const sourceMapSupport = require("source-map-support");
     sourceMapSupport.install({ environment: "node" });
     const mapped = jest.fn(Error.prepareStackTrace!);
     Error.prepareStackTrace = mapped;
-    unmappedPromiseStamps();
+    unformattedPromiseStamps(env);
     return mapped;
   }
 
-  test("a promise stamp is formatted by V8, without source maps", () => {
-    const mapped = installLikeTheLanguageHost();
+  function stamp(): string | undefined {
     const { debuggablePromise } = require("@pulumi/pulumi/runtime/debuggable");
     const promise = Promise.resolve(1) as Promise<number> & { _debugStackTrace?: string };
     debuggablePromise(promise, "test");
+    return promise._debugStackTrace;
+  }
+
+  test("a promise stamp is not formatted", () => {
+    const mapped = installLikeTheLanguageHost();
+    expect(stamp()).toBe(UNFORMATTED);
     expect(mapped).not.toHaveBeenCalled();
-    expect(promise._debugStackTrace).toMatch(/^Error\n {4}at debuggablePromise \(.*debuggable\.js:\d+:\d+\)/);
+  });
+
+  test("PULUMI_DEBUG_PROMISE_LEAKS keeps every stamp, source-mapped", () => {
+    const mapped = installLikeTheLanguageHost({ PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+    // Mapped: the SDK ships its source maps, so the frame names debuggable.ts.
+    expect(stamp()).toMatch(/^Error:? *\n {4}at debuggablePromise \(.*debuggable\.ts:\d+:\d+\)/);
+    expect(mapped).toHaveBeenCalledTimes(1);
   });
 
   test("every other stack still goes through source-map-support", () => {
@@ -36,7 +47,7 @@ describe("SDK promise stamps under the language host's source maps", () => {
 
   test("without source-map-support, nothing is installed", () => {
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
-    unmappedPromiseStamps();
+    unformattedPromiseStamps();
     expect(Error.prepareStackTrace).toBeUndefined();
   });
 });
