@@ -23,8 +23,7 @@ const SOURCE_ROOTS = [
   "harness",
   "policies",
   "tools",
-  "test/cases",
-  "test/helpers",
+  "specs",
 ];
 
 function listSources() {

@@ -1,10 +1,7 @@
 import type { Policy } from "@pulumi/policy";
 import { CONTROLS, OUT_OF_SCOPE } from "../policies/controls";
 import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
-// The one import of test/ outside the tests, until the case titles the doc cites leave test/
-// (issue 27; the policy-meaning work moves them).
-// eslint-disable-next-line no-restricted-imports
-import { CASES } from "../test/cases/policyCases";
+import { CASES } from "../specs/cases/policyCases";
 import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
 import { CUSTOM_CONSTRAINTS } from "../policies/org-constraints/customConstraints";
 import { NO_CONSTRAINT } from "../policies/org-constraints/gaps";
