@@ -3,11 +3,12 @@ import { CONFIG_KEYS, ConfigKey, ConfigKeySpec, PROJECT_NAME } from "./keys";
 import {
   configSchema,
   crossKeyProblems,
+  RawPlatformConfig,
   orderedRegions,
   parseNamedNetwork,
   providerConfigSchema,
 } from "./schema";
-import { readTenantRegistry } from "./tenants";
+import { readTenantRegistry, Tenant } from "./tenants";
 import { PlatformConfig } from "./types";
 
 /**
@@ -104,12 +105,8 @@ export function validateConfig(
     ),
     ...otherProblems,
   ];
-  const typed: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, ConfigKeySpec][]) {
-    const converted = convert(key, spec, raw[key]);
-    if ("problem" in converted) problems.push(converted.problem);
-    else typed[key] = converted.value;
-  }
+  const { typed, problems: typeProblems } = typedValues(raw);
+  problems.push(...typeProblems);
   const parsed = configSchema.safeParse(typed);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -127,6 +124,29 @@ export function validateConfig(
   problems.push(...registry.problems);
   if (problems.length) throw new ConfigError(problems);
 
+  return platformConfigOf(c, stack, registry.tenants);
+}
+
+/**
+ * Each raw value converted to the type its declaration gives it (keys.ts), or its default; a
+ * missing required key or a value of the wrong type is a problem.
+ */
+export function typedValues(raw: RawValues): { typed: Record<string, unknown>; problems: string[] } {
+  const typed: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, ConfigKeySpec][]) {
+    const converted = convert(key, spec, raw[key]);
+    if ("problem" in converted) problems.push(converted.problem);
+    else typed[key] = converted.value;
+  }
+  return { typed, problems };
+}
+
+/**
+ * The typed configuration the program is built from, from the validated values of the declared
+ * keys (every one of which it reads: test/configKeysRead.test.ts) and the tenant registry.
+ */
+export function platformConfigOf(c: RawPlatformConfig, stack: string, tenants: Tenant[]): PlatformConfig {
   const [primaryRegion, secondaryRegion] = orderedRegions(c.regions, c.primaryRegion);
   const parentId = c.organizationId || c.folderId;
   return {
@@ -150,7 +170,7 @@ export function validateConfig(
         }
       : undefined,
     addressSpace: c.addressSpace,
-    tenants: registry.tenants,
+    tenants,
     sql: {
       databaseVersion: c.sqlDatabaseVersion,
       tier: c.sqlTier,
