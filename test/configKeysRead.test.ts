@@ -70,6 +70,16 @@ describe("every declared configuration key is read, and only those", () => {
     expect([...keysRead(prodValues()).undeclared]).toEqual([]);
   });
 
+  test("each key that places its value has a place of its own", () => {
+    const places = Object.values(CONFIG_KEYS as Record<string, { at?: string }>).flatMap((spec) =>
+      spec.at ? [spec.at] : [],
+    );
+    expect(places.length).toBeGreaterThan(50);
+    expect(places.filter((p, i) => places.indexOf(p) !== i)).toEqual([]);
+    // No place is inside another (`sql` and `sql.tier` would overwrite each other).
+    expect(places.filter((p) => places.some((q) => q.startsWith(`${p}.`)))).toEqual([]);
+  });
+
   test("the program reads its configuration in one place: nothing else opens the project's config", () => {
     const sources = ["index.ts", "components", "platform"].flatMap((room) => {
       const at = path.join(ROOT, room);
