@@ -15,8 +15,9 @@ const PROGRAM_FILES = [
  * Which room may import which (README.md, "Repository layout"): arrows run down only. Leaves
  * (facts/google: Google's facts; vocabulary: regions, data classes, labels, project roles) import
  * no other room; components never import the composition (platform/); the packs judge the
- * program and so never import it (policies/lib/define.ts), only Google's facts; nothing but a
- * test imports test/. Each entry: the files of a room, and the rooms they must not import.
+ * program and so never import it (policies/lib/define.ts), only Google's facts; the policies'
+ * cases (specs/) read the packs and the offline engine; nothing but a test imports test/, with no
+ * exception. Each entry: the files of a room, and the rooms they must not import.
  */
 const ROOMS = [
   "facts",
@@ -28,6 +29,7 @@ const ROOMS = [
   "tools",
   "tenantKeys",
   "ciIdentities",
+  "specs",
   "test",
 ];
 /** An import of `room` from anywhere (`./room/x`, `../../room`), or of the composition root `index`. */
@@ -72,8 +74,13 @@ const ROOM_RULES = [
   ),
   restricted(
     ["harness/**/*.ts"],
-    ["tools", "test"],
+    ["tools", "specs", "test"],
     "The offline engine does not import the tools or the tests",
+  ),
+  restricted(
+    ["specs/**/*.ts"],
+    above("facts", "vocabulary", "policies", "harness", "specs"),
+    "The policies' cases judge plans through the offline engine; they import no program, tool or test",
   ),
   restricted(["tools/**/*.ts"], ["test"], "Nothing but a test imports test/"),
 ];

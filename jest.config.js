@@ -2,8 +2,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/test"],
-  testMatch: ["**/*.test.ts"],
+  // test/: the suites; harness/: each rule's specification beside it (`<rule>.spec.ts`).
+  roots: ["<rootDir>/test", "<rootDir>/harness"],
+  testMatch: ["**/*.test.ts", "**/*.spec.ts"],
   globalSetup: "<rootDir>/test/globalSetup.js",
   globalTeardown: "<rootDir>/test/globalTeardown.js",
   reporters: ["default", "<rootDir>/test/summaryReporter.js"],

@@ -4,7 +4,7 @@ import { loginWindowCondition, migrationVersion } from "../components/migrationJ
 import type { OfflineRun } from "../harness/run";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { validateKubernetesObject } from "./helpers/kubernetesSchemas";
-import { violationsOf } from "./helpers/mutate";
+import { violationsOf } from "../specs/mutate";
 import { named, ofType, planStack } from "./helpers/plan";
 
 // Where each cluster's migration runs, as whom, and what it leaves reachable (issue: the cardholder

@@ -3,7 +3,7 @@ import { previewAgainst } from "../harness/preview/preview";
 import { prerequisitesOf } from "../harness/rehearsal/facts/prerequisites";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { gatherStackFacts } from "../harness/rehearsal/stackFacts";
-import { addResource, editResource, urnOf } from "./helpers/mutate";
+import { addResource, editResource, urnOf } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 
 let prod: CapturedResource[];

@@ -1,5 +1,5 @@
 import { CapturedResource } from "../harness/model";
-import { violationsOf } from "./helpers/mutate";
+import { violationsOf } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 
 /** Issue 29 items 6 and 7: what the resolver answers, and who reaches card-vault's endpoint. */

@@ -11,7 +11,7 @@ import {
 } from "../harness/policyEvaluator";
 import { CapturedResource } from "../harness/model";
 import { PACKS } from "../policies/packs";
-import { removeResource } from "./helpers/mutate";
+import { removeResource } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 
 // The modules the engine's gRPC client and the pack's server both use.

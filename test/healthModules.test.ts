@@ -5,8 +5,8 @@ import { assetOf } from "../harness/detection/assets";
 import { evaluateHealthModules, HEALTH_MODULES_PACK } from "../harness/detection/evaluate";
 import { customConfig } from "../components/healthModules";
 import { HEALTH_MODULES } from "../policies/detection/healthModules";
-import { caseTitled } from "./cases/policyCases";
-import { editResource, urnOf } from "./helpers/mutate";
+import { caseTitled } from "../specs/cases/policyCases";
+import { editResource, urnOf } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 
 let prod: CapturedResource[];

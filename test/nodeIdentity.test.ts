@@ -2,7 +2,7 @@ import { CapturedResource } from "../harness/model";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { previewAgainst } from "../harness/preview/preview";
 import { shortUrn } from "../harness/model";
-import { editResource, removeResource } from "./helpers/mutate";
+import { editResource, removeResource } from "../specs/mutate";
 import { named, planStack } from "./helpers/plan";
 
 /** Issue 29 item 4: the nodes' own service account, and the default account it replaces. */

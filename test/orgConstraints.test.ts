@@ -3,8 +3,8 @@ import { evaluateOrgConstraints, ORG_CONSTRAINTS_PACK } from "../harness/orgCons
 import { duration, googleResource } from "../harness/orgConstraints/googleResources";
 import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
 import { CUSTOM_CONSTRAINTS, customConstraintName } from "../policies/org-constraints/customConstraints";
-import { caseTitled } from "./cases/policyCases";
-import { editResource, removeResource, urnOf, violationsOf } from "./helpers/mutate";
+import { caseTitled } from "../specs/cases/policyCases";
+import { editResource, removeResource, urnOf, violationsOf } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 
 let prod: CapturedResource[];

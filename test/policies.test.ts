@@ -4,10 +4,10 @@ import { readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig
 import { evaluatePacks } from "../harness/policyEvaluator";
 import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { planCiIdentities } from "../tools/ciIdentitiesPlan";
-import { CASES } from "./cases/policyCases";
-import { UNCATALOGUED_PROOFS } from "./cases/meaningCases";
+import { CASES } from "../specs/cases/policyCases";
+import { UNCATALOGUED_PROOFS } from "../specs/cases/meaningCases";
 import { WEAKENINGS, weakeningTitle } from "../policies/weakenings";
-import { addResource, removeResource, urnOf, violationsOf } from "./helpers/mutate";
+import { addResource, removeResource, urnOf, violationsOf } from "../specs/mutate";
 import { planConfig, planStack, planTenantShard, prodAsOperated } from "./helpers/plan";
 
 let prod: CapturedResource[];

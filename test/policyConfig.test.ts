@@ -11,7 +11,7 @@ import {
 import { renderMarkdown, renderVerdictText, renderViolationsText } from "../tools/cli/report";
 import { evaluatePacks } from "../harness/policyEvaluator";
 import { PACKS } from "../policies/packs";
-import { removeResource } from "./helpers/mutate";
+import { removeResource } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-policy-config-"));

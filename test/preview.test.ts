@@ -8,7 +8,7 @@ import { changesFromEngineEvents } from "../harness/preview/engineEvents";
 import { guardChanges } from "../harness/preview/guard";
 import { previewAgainst } from "../harness/preview/preview";
 import { failoverPreview, failoverPreviewWithReplacement } from "./fixtures/engineEvents";
-import { clone, editResource, removeResource } from "./helpers/mutate";
+import { clone, editResource, removeResource } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 import { runOffline } from "../harness/run";
 import { loadStack } from "../harness/stackFile";

@@ -9,7 +9,7 @@ import { iamGrantPropagation } from "../harness/rehearsal/rules/iamGrantPropagat
 import { durationSeconds } from "../harness/rehearsal/lookup";
 import { planStack } from "./helpers/plan";
 import { REHEARSAL_DOC, renderRehearsalDoc } from "../tools/rehearsalDoc";
-import { clone, editResource, removeResource } from "./helpers/mutate";
+import { clone, editResource, removeResource } from "../specs/mutate";
 
 let prod: CapturedResource[];
 let staging: CapturedResource[];

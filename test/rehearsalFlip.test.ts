@@ -11,7 +11,7 @@ import { gkePrivateEndpointNetworks } from "../harness/rehearsal/rules/gkePrivat
 import { orgPolicyEnforcedDenies } from "../harness/rehearsal/rules/orgPolicyEnforcedDenies";
 import { perimeterCiReachable } from "../harness/rehearsal/rules/perimeterCiReachable";
 import { loadStack } from "../harness/stackFile";
-import { editResource } from "./helpers/mutate";
+import { editResource } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 
 /** Prod's findings before any flip: its adopted projects' default compute accounts, an external prerequisite. */

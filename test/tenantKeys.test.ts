@@ -23,7 +23,7 @@ import { planAllShards } from "../tools/tenants/planAll";
 import { runUp } from "../tools/tenants/up";
 import { platformFacts } from "../tools/tenants/platformFacts";
 import { PlatformFacts, planShard, ShardInput } from "../tools/tenants/shardPlan";
-import { editResource, removeResource } from "./helpers/mutate";
+import { editResource, removeResource } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 import before from "./fixtures/prod-tenant-keks-before-shards.json";
 

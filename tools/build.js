@@ -23,8 +23,7 @@ const SOURCE_ROOTS = [
   "harness",
   "policies",
   "tools",
-  "test/cases",
-  "test/helpers",
+  "specs",
 ];
 
 function listSources() {
@@ -40,7 +39,12 @@ function listSources() {
     if (stat.isDirectory()) {
       if (path.basename(rel) === "node_modules") return;
       for (const entry of fs.readdirSync(abs).sort()) walk(path.join(rel, entry));
-    } else if (rel.endsWith(".ts") && !rel.endsWith(".d.ts") && !rel.endsWith(".test.ts")) {
+    } else if (
+      rel.endsWith(".ts") &&
+      !rel.endsWith(".d.ts") &&
+      !rel.endsWith(".test.ts") &&
+      !rel.endsWith(".spec.ts")
+    ) {
       files.push({ rel, signature: `${stat.mtimeMs}:${stat.size}` });
     }
   };

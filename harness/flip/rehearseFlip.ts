@@ -2,7 +2,7 @@ import { ResourceChange, diffStates } from "../preview/diff";
 import { guardChanges } from "../preview/guard";
 import { kubernetesProviderReplacements } from "../preview/kubernetesProviders";
 import { dependedOn } from "../preview/preview";
-import { Finding } from "../rehearsal/model";
+import { RehearsalFinding } from "../rehearsal/model";
 import { rehearseApply } from "../rehearsal/rehearse";
 import { REHEARSAL_RULES } from "../rehearsal/rules";
 import { StackFactInputs } from "../rehearsal/stackFacts";
@@ -15,7 +15,7 @@ export interface FlipRehearsal {
   /** Every resource's operation from the current plan to the flipped one. */
   changes: ResourceChange[];
   /** The guard's findings on those changes, then every rehearsal rule on the flipped plan. */
-  findings: Finding[];
+  findings: RehearsalFinding[];
 }
 
 /**

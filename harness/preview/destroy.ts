@@ -1,11 +1,11 @@
 import { CapturedResource, isCloudResource, shortUrn } from "../model";
 import { plain } from "../deployment";
 import { ApplyOrder, providerUrn } from "../rehearsal/applyOrder";
-import { errorAt, Finding } from "../rehearsal/model";
+import { errorAt, RehearsalFinding } from "../rehearsal/model";
 import { denyPolicyDeployer } from "../rehearsal/rules/denyPolicyDeployer";
 import { gatherStackFacts, StackFactInputs } from "../rehearsal/stackFacts";
 import { ResourceChange } from "./diff";
-import { UNREUSABLE_NAMES } from "./guard";
+import { UNREUSABLE_NAMES } from "./nameReuse";
 
 const RANDOM_TYPES = /^random:index\/random(Id|String|Pet|Integer):/;
 
@@ -76,7 +76,7 @@ function nameIsRegenerated(r: CapturedResource, byUrn: Map<string, CapturedResou
 export function rehearseDestroy(
   resources: CapturedResource[],
   facts: StackFactInputs = {},
-): { changes: ResourceChange[]; findings: Finding[] } {
+): { changes: ResourceChange[]; findings: RehearsalFinding[] } {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const order = new ApplyOrder(resources);
   const doomed = resources.filter(isCloudResource);
@@ -91,7 +91,7 @@ export function rehearseDestroy(
     oldInputs: plain(r.inputs) as Record<string, unknown>,
     ...(r.retainOnDelete ? { retained: true } : {}),
   }));
-  const findings: Finding[] = [];
+  const findings: RehearsalFinding[] = [];
   const error = (rule: string, r: CapturedResource, message: string) =>
     findings.push(errorAt(rule, r, message));
   const abandonedPeerings = doomed.filter(

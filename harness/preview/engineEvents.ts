@@ -1,6 +1,6 @@
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 import { ChangeOp, ResourceChange } from "./diff";
-import { KUBERNETES_PROVIDER } from "./guard";
+import { KUBERNETES_PROVIDER } from "./kubernetesProviders";
 
 /** The engine's step operations in the guard's terms: both halves of a replacement are a replace. */
 const OPS: Partial<Record<OpType, ChangeOp>> = {

@@ -1,8 +1,32 @@
 import { plain } from "../deployment";
 import { CapturedResource } from "../model";
-import { errorAt, Finding } from "../rehearsal/model";
+import { errorAt, RehearsalFinding } from "../rehearsal/model";
+import { GuardRule } from "./proposedUpdate";
 
-const PROVIDER = "pulumi:providers:kubernetes";
+export const KUBERNETES_PROVIDER = "pulumi:providers:kubernetes";
+const PROVIDER = KUBERNETES_PROVIDER;
+const DIFF_CONFIG = "pulumi-kubernetes provider/pkg/provider/provider.go, DiffConfig";
+
+/**
+ * A real preview's events carry the providers' own steps (the offline diff compares their
+ * kubeconfigs instead: kubernetesProviderReplacements below).
+ */
+export const kubernetesProviderReplaced: GuardRule = {
+  id: "kubernetes-provider-replaced",
+  severity: "error",
+  description:
+    "A Kubernetes provider would be replaced, which deletes and re-creates every object it manages.",
+  sources: [DIFF_CONFIG, "https://github.com/pulumi/pulumi/issues/13428"],
+  check(update, report) {
+    for (const c of update.changes)
+      if (c.type === KUBERNETES_PROVIDER && c.op === "replace")
+        report.error(
+          "kubernetes-provider-replaced",
+          c,
+          `would be replaced${c.replaceFields.length ? ` (${c.replaceFields.join(", ")} changed)` : ""}, which deletes and re-creates every Kubernetes object it manages (namespaces with their pods): ${DIFF_CONFIG}.`,
+        );
+  },
+};
 const CLUSTER = "gcp:container/cluster:Cluster";
 
 /**
@@ -31,9 +55,9 @@ function endpointMode(provider: CapturedResource, state: CapturedResource[]): "d
 export function kubernetesProviderReplacements(
   before: CapturedResource[],
   after: CapturedResource[],
-): Finding[] {
+): RehearsalFinding[] {
   const old = new Map(before.filter((r) => r.type === PROVIDER).map((r) => [r.urn, r]));
-  const findings: Finding[] = [];
+  const findings: RehearsalFinding[] = [];
   for (const provider of after.filter((r) => r.type === PROVIDER)) {
     const previous = old.get(provider.urn);
     if (!previous) continue;

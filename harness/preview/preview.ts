@@ -1,5 +1,5 @@
 import { CapturedResource } from "../model";
-import { Finding } from "../rehearsal/model";
+import { RehearsalFinding } from "../rehearsal/model";
 import { rehearseApply } from "../rehearsal/rehearse";
 import { REHEARSAL_RULES } from "../rehearsal/rules";
 import { StackFactInputs } from "../rehearsal/stackFacts";
@@ -9,7 +9,7 @@ import { kubernetesProviderReplacements } from "./kubernetesProviders";
 
 export interface Preview {
   changes: ResourceChange[];
-  findings: Finding[];
+  findings: RehearsalFinding[];
 }
 
 /** URNs anything depends on, in either state. */

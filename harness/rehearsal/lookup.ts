@@ -2,6 +2,7 @@ import { CapturedResource } from "../model";
 import { RehearsalContext } from "./model";
 import { projectOf } from "./resourceProject";
 import { plain } from "../deployment";
+import { goDurationSeconds } from "../../facts/durations";
 
 export const SERVICE_TYPE = "gcp:projects/service:Service";
 export const SLEEP_TYPE = "time:index/sleep:Sleep";
@@ -47,20 +48,14 @@ export function projectName(ctx: RehearsalContext, r: CapturedResource): string 
   return projectOf(r, ctx.stack);
 }
 
-/** Go duration (`90s`, `10m`, `1h30m`) in seconds; NaN when unreadable. */
-export function durationSeconds(text: unknown): number {
-  if (typeof text !== "string" || !/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(text)) return NaN;
-  let total = 0;
-  for (const [, n, , unit] of text.matchAll(/(\d+(\.\d+)?)(h|ms|m|s)/g))
-    total += Number(n) * ({ h: 3600, m: 60, s: 1, ms: 0.001 } as Record<string, number>)[unit];
-  return total;
-}
+/** @deprecated The Go-duration parser's former name, kept for its existing test: use facts/durations.ts. */
+export const durationSeconds = goDurationSeconds;
 
 /** The longest creation wait (`time.Sleep`) that starts after `from` and ends before `to`, in seconds. */
 export function waitBetween(ctx: RehearsalContext, from: string, to: string): number {
   const sleeps = ctx.resources.filter((r) => r.type === SLEEP_TYPE);
   const waits = ctx.order
     .between(from, to, sleeps)
-    .map((s) => durationSeconds(plain(s.inputs.createDuration)));
+    .map((s) => goDurationSeconds(plain(s.inputs.createDuration)));
   return Math.max(0, ...waits.filter((w) => Number.isFinite(w)));
 }

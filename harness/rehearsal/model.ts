@@ -1,15 +1,14 @@
-import { CapturedResource, shortUrn } from "../model";
+import { CapturedResource } from "../model";
+import { findingAt, RehearsalFinding, RuleMetadata } from "../rule";
 import { ApplyOrder } from "./applyOrder";
 import { StackFacts } from "./stackFacts";
 
-/** One thing that would go wrong on a real `pulumi up`, on the resource that would fail. */
-export interface Finding {
-  rule: string;
-  urn: string;
-  severity: "error" | "warning";
-  /** Names the resource, what it waits for, what is missing and the fix. */
-  message: string;
-}
+/**
+ * @deprecated The rule finding's former name, kept while tools/ is converted on a parallel branch:
+ * name it `RehearsalFinding` (harness/rule.ts), which is not a pack's violation.
+ */
+export type Finding = RehearsalFinding;
+export type { RehearsalFinding } from "../rule";
 
 /** What every rule reads: the registrations, the engine's apply order, and facts of the stack. */
 export interface RehearsalContext {
@@ -20,24 +19,18 @@ export interface RehearsalContext {
 }
 
 /**
- * An apply-time rule of Google Cloud or of the engine, written like a policy: an id, what it
- * checks, and the provider source or Google document it is built from.
+ * An apply-time rule of Google Cloud or of the engine, written like a policy: the metadata every
+ * rule carries (harness/rule.ts: an id, what it checks, the provider source or Google document it
+ * is built from) and a check of the whole plan. Its findings carry their own severity: a rule
+ * reports a warning where the stack does not say enough to judge.
  */
-export interface RehearsalRule {
-  id: string;
-  description: string;
-  /** Provider source paths or Google documentation URLs the rule encodes. */
-  sources: string[];
-  check(ctx: RehearsalContext): Finding[];
+export interface RehearsalRule extends Omit<RuleMetadata, "severity"> {
+  check(ctx: RehearsalContext): RehearsalFinding[];
 }
 
 /** The resource's Pulumi name, for messages. */
 export const label = (r: CapturedResource): string => `${r.name} (${r.type})`;
 
 /** An error finding about one resource (or one change to it). */
-export const errorAt = (rule: string, r: { urn: string; type: string }, message: string): Finding => ({
-  rule,
-  urn: r.urn,
-  severity: "error",
-  message: `${shortUrn(r.urn)} (${r.type}): ${message}`,
-});
+export const errorAt = (rule: string, r: { urn: string; type: string }, message: string): RehearsalFinding =>
+  findingAt(rule, "error", r, message);

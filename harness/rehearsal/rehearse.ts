@@ -1,6 +1,6 @@
 import { CapturedResource } from "../model";
 import { ApplyOrder } from "./applyOrder";
-import { Finding, RehearsalRule } from "./model";
+import { RehearsalFinding, RehearsalRule } from "./model";
 import { REHEARSAL_RULES } from "./rules";
 import { gatherStackFacts, StackFactInputs } from "./stackFacts";
 
@@ -13,7 +13,7 @@ export function rehearseApply(
   facts: StackFactInputs = {},
   rules: RehearsalRule[] = REHEARSAL_RULES,
   existing: ReadonlySet<string> = new Set(),
-): Finding[] {
+): RehearsalFinding[] {
   const ctx = {
     resources,
     byUrn: new Map(resources.map((r) => [r.urn, r])),
@@ -29,4 +29,4 @@ export function rehearseApply(
   );
 }
 
-export type { Finding } from "./model";
+export type { Finding, RehearsalFinding } from "./model";

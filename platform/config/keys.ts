@@ -4,13 +4,14 @@
  * (`pulumi up`) and the offline harness agree on what a stack file may hold.
  */
 import { z } from "zod";
-import { ALLOWED_REGIONS } from "../../vocabulary/regions";
+import { ALLOWED_REGIONS, Region } from "../../vocabulary/regions";
 import {
   group,
   int,
   isNamedNetwork,
   migrationImage,
   numericId,
+  parseNamedNetwork,
   projectId,
   region,
   supernet,
@@ -19,6 +20,15 @@ import {
 export type ConfigKeyType = "string" | "integer" | "boolean" | "array";
 
 export interface ConfigKeySpec {
+  /**
+   * Where the value goes in the typed configuration (PlatformConfig), as a dotted path; keys
+   * without one are combined with others in read.ts (regions, the project factory, the migration
+   * images, the org-policy scope), made a secret Output there (pagerDutyServiceKey) or read by the
+   * validation (tenantsFile).
+   */
+  at?: string;
+  /** What the validated value becomes there, when not itself (an empty string is none). */
+  toConfig?: (value: never) => unknown;
   type: ConfigKeyType;
   description: string;
   /** Pulumi.yaml default; keys without one are required in every stack file. */
@@ -35,11 +45,13 @@ export const PROJECT_NAME = "qairopay-platform";
 
 export const CONFIG_KEYS = {
   environment: {
+    at: "environment",
     type: "string",
     description: "Environment name used in labels and resource names: prod or staging.",
     schema: z.enum(["prod", "staging"], { message: "must be prod or staging" }),
   },
   owner: {
+    at: "owner",
     type: "string",
     description: "Team that owns the resources; written to the `owner` label.",
     schema: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: "must be a valid label value" }),
@@ -77,26 +89,31 @@ export const CONFIG_KEYS = {
     }),
   },
   platformProjectId: {
+    at: "projects.platform",
     type: "string",
     description: "Project id of the workload project (GKE, tenant-data stores).",
     schema: projectId,
   },
   cdeProjectId: {
+    at: "projects.cde",
     type: "string",
     description: "Project id of the cardholder-data environment (PCI scope).",
     schema: projectId,
   },
   kmsProjectId: {
+    at: "projects.kms",
     type: "string",
     description: "Project id holding both KMS key hierarchies.",
     schema: projectId,
   },
   loggingProjectId: {
+    at: "projects.logging",
     type: "string",
     description: "Project id of the isolated audit-logging project.",
     schema: projectId,
   },
   addressSpace: {
+    at: "addressSpace",
     type: "string",
     description: "IPv4 supernet (at most /12) from which every subnet and range is planned.",
     schema: supernet,
@@ -107,6 +124,7 @@ export const CONFIG_KEYS = {
     schema: z.string().regex(/^[\w.-]+\.ya?ml$/, { message: "must be a YAML file name under stacks/" }),
   },
   sqlDatabaseVersion: {
+    at: "sql.databaseVersion",
     type: "string",
     description: "Cloud SQL for PostgreSQL major version.",
     default: "POSTGRES_18",
@@ -116,6 +134,7 @@ export const CONFIG_KEYS = {
     }),
   },
   sqlTier: {
+    at: "sql.tier",
     type: "string",
     description: "Cloud SQL Enterprise Plus machine tier (db-perf-optimized-N-*).",
     default: "db-perf-optimized-N-8",
@@ -124,18 +143,21 @@ export const CONFIG_KEYS = {
     }),
   },
   sqlBackupRetentionCount: {
+    at: "sql.backupRetentionCount",
     type: "integer",
     description: "Automated backups kept per instance (1-365).",
     default: 30,
     schema: int(7, 365),
   },
   sqlLogRetentionDays: {
+    at: "sql.logRetentionDays",
     type: "integer",
     description: "Days of write-ahead log kept for point-in-time recovery (1-35 on Enterprise Plus).",
     default: 14,
     schema: int(1, 35),
   },
   sqlDesignateDrReplica: {
+    at: "sql.designateDrReplica",
     type: "boolean",
     description:
       "Whether each Cloud SQL primary names its DR replica (advanced disaster recovery); false only for the first deployment of a new cluster.",
@@ -157,6 +179,7 @@ export const CONFIG_KEYS = {
     schema: migrationImage,
   },
   kubernetesProviderTransition: {
+    at: "kubernetesProviderTransition",
     type: "boolean",
     description:
       "For one `pulumi up` of a stack deployed before the Kubernetes providers carried clusterIdentifier: keeps the control plane's DNS endpoint as deployed, so that the providers gain the identifier without being replaced (which would delete every Kubernetes object). Turn off for the next `up`, which then changes the endpoint without replacing anything (docs/segmentation.md).",
@@ -164,6 +187,7 @@ export const CONFIG_KEYS = {
     schema: z.boolean(),
   },
   legacyImageRepositories: {
+    at: "images.legacyRepositories",
     type: "boolean",
     description:
       "Keep the pre-CMEK `images` Artifact Registry repositories of the platform project (and admit their images) while images move to the CMEK `containers` repositories; see docs/artifact-registry.md.",
@@ -171,42 +195,51 @@ export const CONFIG_KEYS = {
     schema: z.boolean(),
   },
   maintenanceDay: {
+    at: "maintenance.day",
     type: "integer",
     description: "Maintenance day for databases and caches, 1 (Monday) to 7 (Sunday).",
     default: 7,
     schema: int(1, 7),
   },
   maintenanceHour: {
+    at: "maintenance.hour",
     type: "integer",
     description: "Maintenance start hour in UTC, 0-23.",
     default: 3,
     schema: int(0, 23),
   },
   redisMemorySizeGb: {
+    at: "redis.memorySizeGb",
     type: "integer",
     description: "Memorystore for Redis capacity per region in GiB (5 or more for read replicas).",
     default: 5,
     schema: int(5, 300),
   },
   redisReplicaCount: {
+    at: "redis.replicaCount",
     type: "integer",
     description: "Memorystore read replicas per region (1-5).",
     default: 2,
     schema: int(1, 5),
   },
   redisVersion: {
+    at: "redis.version",
     type: "string",
     description: "Memorystore for Redis version.",
     default: "REDIS_7_2",
     schema: z.enum(["REDIS_7_0", "REDIS_7_2"], { message: "must be REDIS_7_0 or REDIS_7_2" }),
   },
   gkeReleaseChannel: {
+    at: "gke.releaseChannel",
     type: "string",
     description: "GKE release channel of both Autopilot clusters: RAPID, REGULAR or STABLE.",
     default: "REGULAR",
     schema: z.enum(["RAPID", "REGULAR", "STABLE"], { message: "must be RAPID, REGULAR or STABLE" }),
   },
   controlPlaneAuthorizedNetworks: {
+    at: "gke.authorizedNetworks",
+    toConfig: (networks: string[]) =>
+      networks.map((n) => parseNamedNetwork(n) as { name: string; cidr: string }),
     type: "array",
     description: "Networks allowed to reach the GKE control planes, as name=CIDR (never 0.0.0.0/0).",
     schema: z
@@ -219,6 +252,7 @@ export const CONFIG_KEYS = {
       .min(1, { message: "must name at least one network" }),
   },
   gatewayDomain: {
+    at: "gateway.domain",
     type: "string",
     description: "Public host name served by the multi-cluster Gateway (Google-managed certificate).",
     schema: z
@@ -226,6 +260,7 @@ export const CONFIG_KEYS = {
       .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "must be a DNS host name" }),
   },
   gatewayConfigRegion: {
+    at: "gateway.configRegion",
     type: "string",
     description:
       "Region of the fleet's configuration cluster for multi-cluster Gateway; fixed, see docs/failover.md.",
@@ -233,6 +268,8 @@ export const CONFIG_KEYS = {
     schema: region,
   },
   drainedRegion: {
+    at: "gateway.drainedRegion",
+    toConfig: (region: Region | "") => region || undefined,
     type: "string",
     description:
       "Region whose Gateway traffic weight is set to zero (a drill or an incident); empty for none.",
@@ -242,12 +279,14 @@ export const CONFIG_KEYS = {
     }),
   },
   accessPolicy: {
+    at: "perimeter.accessPolicy",
     type: "string",
     description:
       "The organisation's VPC Service Controls access policy (numeric id) that holds this stack's perimeter; owned by the organisation.",
     schema: z.string().regex(/^\d{1,20}$/, { message: "must be a numeric access policy id" }),
   },
   perimeterEnforced: {
+    at: "perimeter.enforced",
     type: "boolean",
     description:
       "Enforce the VPC Service Controls perimeter; false runs it in dry-run (violations logged only).",
@@ -255,12 +294,14 @@ export const CONFIG_KEYS = {
     schema: z.boolean(),
   },
   orgPolicyOrganizationId: {
+    at: "orgPolicy.organizationId",
     type: "string",
     description:
       "Numeric id of the organisation that holds this stack's custom constraints (Google defines them only at an organisation; GOV-03).",
     schema: z.string().regex(/^\d{6,20}$/, { message: "must be a numeric organisation id" }),
   },
   orgPolicyEnforced: {
+    at: "orgPolicy.enforced",
     type: "boolean",
     description:
       "Enforce the custom and managed constraints; false runs them in dry-run (violations logged only). Legacy built-in constraints have no dry-run and are enforced from the first up.",
@@ -275,6 +316,7 @@ export const CONFIG_KEYS = {
     schema: z.enum(["", "folder", "projects"], { message: "must be folder, projects or empty" }),
   },
   egressFqdnAllowlist: {
+    at: "egressFqdnAllowlist",
     type: "array",
     description:
       "Third-party host names the platform VPC may reach on 443 (e.g. events.pagerduty.com); everything else outside Google's APIs is denied. Never applies to the cde VPC.",
@@ -286,12 +328,14 @@ export const CONFIG_KEYS = {
     ),
   },
   intrusionDetectionRegions: {
+    at: "intrusionDetectionRegions",
     type: "array",
     description: "Regions where Cloud IDS inspects the platform VPC's traffic; empty for none.",
     default: [],
     schema: z.array(region),
   },
   auditLogRegion: {
+    at: "audit.region",
     type: "string",
     description:
       "Region of the locked audit-log bucket and its key; fixed, it does not follow primaryRegion.",
@@ -299,18 +343,21 @@ export const CONFIG_KEYS = {
     schema: region,
   },
   auditLogRetentionDays: {
+    at: "audit.retentionDays",
     type: "integer",
     description: "Retention of the locked audit-log bucket in days: 365 or more, and it can only grow.",
     default: 400,
     schema: int(365, 3650),
   },
   drReplicaLagAlertSeconds: {
+    at: "alerting.drReplicaLagSeconds",
     type: "integer",
     description: "Alert when a Cloud SQL disaster-recovery replica lags by more than this many seconds.",
     default: 60,
     schema: int(5, 3600),
   },
   alertEmails: {
+    at: "alerting.emails",
     type: "array",
     description: "E-mail addresses of the on-call notification channels.",
     schema: z.array(z.email({ message: "must be an e-mail address" })).min(1, {
@@ -325,16 +372,19 @@ export const CONFIG_KEYS = {
     schema: z.string(),
   },
   auditorsGroup: {
+    at: "groups.auditors",
     type: "string",
     description: "Google group with read-only access to the audit log.",
     schema: group,
   },
   breakGlassGroup: {
+    at: "groups.breakGlass",
     type: "string",
     description: "Google group exempt from the logging project's deny policy in an emergency.",
     schema: group,
   },
   ephemeral: {
+    at: "ephemeral",
     type: "boolean",
     description:
       "An environment that is destroyed and rebuilt (staging): nothing protected, and created projects get a generated suffix so a rebuild never reuses a name. Never in prod.",
@@ -342,6 +392,7 @@ export const CONFIG_KEYS = {
     schema: z.boolean(),
   },
   securityCommandCenterTier: {
+    at: "securityCommandCenter.tier",
     type: "string",
     description:
       "The Security Command Center tier the organisation activated outside this stack: PREMIUM or ENTERPRISE. An external prerequisite (no Pulumi resource activates it or switches its detectors on) that the stack declares and the rehearsal reports; Security Health Analytics custom modules need one of them (docs/detection.md).",
@@ -350,6 +401,7 @@ export const CONFIG_KEYS = {
     }),
   },
   securityCommandCenterActivation: {
+    at: "securityCommandCenter.activation",
     type: "string",
     description:
       "Where Security Command Center is activated: organization (the organisation orgPolicyOrganizationId names) or project (each of the four projects, Premium only). Enterprise and Compliance Manager exist only at the organisation.",
@@ -359,6 +411,7 @@ export const CONFIG_KEYS = {
     }),
   },
   pciComplianceFramework: {
+    at: "securityCommandCenter.pciComplianceFramework",
     type: "boolean",
     description:
       "Declare that the organisation deploys Compliance Manager's PCI DSS v4.0 framework on this stack's projects (Enterprise tier, organisation activation); reported as an external prerequisite. The predefined posture template covers PCI DSS v3.2.1 only (docs/detection.md).",
@@ -366,24 +419,28 @@ export const CONFIG_KEYS = {
     schema: z.boolean(),
   },
   privilegedAccessRequestersGroup: {
+    at: "groups.privilegedAccessRequesters",
     type: "string",
     description:
       "Google group whose members may request just-in-time privileged access (Privileged Access Manager) in an incident; it holds none of those roles standing (IAM-07).",
     schema: group,
   },
   privilegedAccessApproversGroup: {
+    at: "groups.privilegedAccessApprovers",
     type: "string",
     description:
       "Google group whose members approve privileged-access requests; must differ from the requesters' group (IAM-07).",
     schema: group,
   },
   backupOperatorsGroup: {
+    at: "groups.backupOperators",
     type: "string",
     description:
       "The only Google group that may read, restore or delete backups, just in time through Privileged Access Manager (RES-10).",
     schema: group,
   },
   breakGlassAccounts: {
+    at: "breakGlassAccounts",
     type: "array",
     description:
       "The user accounts in the break-glass group (e-mail addresses): any activity of theirs raises an alert (IAM-07).",
@@ -392,6 +449,7 @@ export const CONFIG_KEYS = {
       .min(1, { message: "must list at least one account" }),
   },
   backupRetentionLocked: {
+    at: "backups.retentionLocked",
     type: "boolean",
     description:
       "Lock the retention of the immutable backups (the export buckets' Bucket Lock, Backup for GKE's retention policies): irreversible, a locked retention can only grow. Never in an ephemeral environment; docs/backups.md says when to turn it on.",
@@ -399,6 +457,7 @@ export const CONFIG_KEYS = {
     schema: z.boolean(),
   },
   deployerPrincipal: {
+    at: "deployer.principal",
     type: "string",
     description:
       "IAM member that runs `pulumi up` (serviceAccount:, group: or user:): the only identity besides break-glass that the logging project's deny policy lets administer it.",
@@ -407,6 +466,8 @@ export const CONFIG_KEYS = {
     }),
   },
   previewPrincipal: {
+    at: "deployer.previewPrincipal",
+    toConfig: (principal: string) => principal || undefined,
     type: "string",
     description:
       "IAM service account (serviceAccount:EMAIL) that CI previews this stack with: the read-only plan identity of ci-identities/, admitted into the perimeter from the operators' access level like the deployer; empty for none (docs/ci.md).",
@@ -422,6 +483,7 @@ export const CONFIG_KEYS = {
     ),
   },
   imagePipelinePrincipal: {
+    at: "images.pipeline",
     type: "string",
     description:
       "IAM member (serviceAccount:EMAIL) of the image pipeline: the only writer of the Artifact Registry repositories and the only signer of Binary Authorization attestations, after review.",
@@ -436,6 +498,7 @@ export const CONFIG_KEYS = {
       ),
   },
   imageAttestationEnforced: {
+    at: "images.attestationEnforced",
     type: "boolean",
     description:
       "Admit only images attested by the project's attestor (and Google's system images). false only for the up that adds the attestor to a stack whose running images are not yet attested; see docs/artifact-registry.md.",
@@ -443,6 +506,7 @@ export const CONFIG_KEYS = {
     schema: z.boolean(),
   },
   defaultServiceAccountsDeprivileged: {
+    at: "deployer.defaultServiceAccountsDeprivileged",
     type: "array",
     description:
       "Adopted projects (ids) whose Compute Engine default service account no longer holds Editor or any other role, done outside this stack (docs/segmentation.md); the apply rehearsal reports the others as an external prerequisite.",
@@ -450,6 +514,7 @@ export const CONFIG_KEYS = {
     schema: z.array(projectId),
   },
   workspaceCustomerId: {
+    at: "identity.workspaceCustomerId",
     type: "string",
     description:
       "Google Workspace or Cloud Identity customer id (C0xxxxxxx) of the organisation: the only principals the iam.managed.allowedPolicyMembers constraint lets IAM policies name.",
@@ -458,6 +523,7 @@ export const CONFIG_KEYS = {
     }),
   },
   vpcPeeringAllowlist: {
+    at: "identity.vpcPeeringAllowlist",
     type: "array",
     description:
       "Networks the stack's VPCs may peer with under compute.restrictVpcPeering: for private services access, projects/<tenant project>/global/networks/servicenetworking, the peerNetwork that `gcloud compute networks peerings list --network <vpc> --project <project>` shows for each project's connection. Empty denies every new peering, so a re-created connection fails (rule vpc-peering-allowed).",
@@ -471,6 +537,7 @@ export const CONFIG_KEYS = {
     ),
   },
   externallyEnabledApis: {
+    at: "deployer.externallyEnabledApis",
     type: "array",
     description:
       "APIs enabled outside this stack in projects it adopts, as <project id>/<service>; the apply rehearsal trusts them.",

@@ -3,12 +3,12 @@ import { CONFIG_KEYS, ConfigKey, ConfigKeySpec, PROJECT_NAME } from "./keys";
 import {
   configSchema,
   crossKeyProblems,
+  RawPlatformConfig,
   orderedRegions,
-  parseNamedNetwork,
   providerConfigSchema,
 } from "./schema";
-import { readTenantRegistry } from "./tenants";
-import { PlatformConfig } from "./types";
+import { readTenantRegistry, Tenant } from "./tenants";
+import { DeclaredConfig, PlatformConfig } from "./types";
 
 /**
  * A stack configuration that cannot be deployed. It is a RunError so that `pulumi up` prints the
@@ -104,12 +104,8 @@ export function validateConfig(
     ),
     ...otherProblems,
   ];
-  const typed: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, ConfigKeySpec][]) {
-    const converted = convert(key, spec, raw[key]);
-    if ("problem" in converted) problems.push(converted.problem);
-    else typed[key] = converted.value;
-  }
+  const { typed, problems: typeProblems } = typedValues(raw);
+  problems.push(...typeProblems);
   const parsed = configSchema.safeParse(typed);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -127,21 +123,47 @@ export function validateConfig(
   problems.push(...registry.problems);
   if (problems.length) throw new ConfigError(problems);
 
+  return platformConfigOf(c, stack, registry.tenants);
+}
+
+/**
+ * Each raw value converted to the type its declaration gives it (keys.ts), or its default; a
+ * missing required key or a value of the wrong type is a problem.
+ */
+export function typedValues(raw: RawValues): { typed: Record<string, unknown>; problems: string[] } {
+  const typed: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, ConfigKeySpec][]) {
+    const converted = convert(key, spec, raw[key]);
+    if ("problem" in converted) problems.push(converted.problem);
+    else typed[key] = converted.value;
+  }
+  return { typed, problems };
+}
+
+/**
+ * The typed configuration the program is built from, from the validated values of the declared
+ * keys (every one of which it reads: test/configKeysRead.test.ts) and the tenant registry.
+ */
+export function platformConfigOf(c: RawPlatformConfig, stack: string, tenants: Tenant[]): PlatformConfig {
+  const declared: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, ConfigKeySpec][]) {
+    if (spec.at === undefined) continue;
+    const value = spec.toConfig ? spec.toConfig(c[key] as never) : c[key];
+    const path = spec.at.split(".");
+    let at = declared;
+    for (const step of path.slice(0, -1)) at = (at[step] ??= {}) as Record<string, unknown>;
+    at[path[path.length - 1]] = value;
+  }
+  const d = declared as DeclaredConfig;
   const [primaryRegion, secondaryRegion] = orderedRegions(c.regions, c.primaryRegion);
   const parentId = c.organizationId || c.folderId;
   return {
+    ...d,
     stack,
-    environment: c.environment,
-    owner: c.owner,
     regions: [primaryRegion, secondaryRegion],
     primaryRegion,
     secondaryRegion,
-    projects: {
-      platform: c.platformProjectId,
-      cde: c.cdeProjectId,
-      kms: c.kmsProjectId,
-      logging: c.loggingProjectId,
-    },
     projectFactory: parentId
       ? {
           organizationId: c.organizationId || undefined,
@@ -149,75 +171,20 @@ export function validateConfig(
           billingAccount: c.billingAccount,
         }
       : undefined,
-    addressSpace: c.addressSpace,
-    tenants: registry.tenants,
+    tenants,
     sql: {
-      databaseVersion: c.sqlDatabaseVersion,
-      tier: c.sqlTier,
-      backupRetentionCount: c.sqlBackupRetentionCount,
-      logRetentionDays: c.sqlLogRetentionDays,
-      designateDrReplica: c.sqlDesignateDrReplica,
+      ...d.sql,
       migrationImages:
         c.sqlMigrationProxyImage && c.sqlMigrationClientImage
           ? { proxy: c.sqlMigrationProxyImage, client: c.sqlMigrationClientImage }
           : undefined,
     },
-    maintenance: { day: c.maintenanceDay, hour: c.maintenanceHour },
-    images: {
-      legacyRepositories: c.legacyImageRepositories,
-      pipeline: c.imagePipelinePrincipal,
-      attestationEnforced: c.imageAttestationEnforced,
-    },
-    identity: { workspaceCustomerId: c.workspaceCustomerId, vpcPeeringAllowlist: c.vpcPeeringAllowlist },
-    kubernetesProviderTransition: c.kubernetesProviderTransition,
-    redis: { memorySizeGb: c.redisMemorySizeGb, replicaCount: c.redisReplicaCount, version: c.redisVersion },
-    intrusionDetectionRegions: c.intrusionDetectionRegions,
-    egressFqdnAllowlist: c.egressFqdnAllowlist,
-    perimeter: { accessPolicy: c.accessPolicy, enforced: c.perimeterEnforced },
-    orgPolicy: {
-      organizationId: c.orgPolicyOrganizationId,
-      scope: c.orgPolicyScope || (c.folderId ? "folder" : "projects"),
-      enforced: c.orgPolicyEnforced,
-    },
-    gke: {
-      releaseChannel: c.gkeReleaseChannel,
-      authorizedNetworks: c.controlPlaneAuthorizedNetworks.map(
-        (n) => parseNamedNetwork(n) as { name: string; cidr: string },
-      ),
-    },
-    gateway: {
-      domain: c.gatewayDomain,
-      configRegion: c.gatewayConfigRegion,
-      drainedRegion: c.drainedRegion || undefined,
-    },
-    audit: { region: c.auditLogRegion, retentionDays: c.auditLogRetentionDays },
+    orgPolicy: { ...d.orgPolicy, scope: c.orgPolicyScope || (c.folderId ? "folder" : "projects") },
     alerting: {
-      emails: c.alertEmails,
-      drReplicaLagSeconds: c.drReplicaLagAlertSeconds,
+      ...d.alerting,
       // Wrapped at once, so the key is an Output secret all the way to the state (as requireSecret does).
       pagerDutyServiceKey: c.pagerDutyServiceKey ? pulumi.secret(c.pagerDutyServiceKey) : undefined,
     },
-    groups: {
-      auditors: c.auditorsGroup,
-      breakGlass: c.breakGlassGroup,
-      privilegedAccessRequesters: c.privilegedAccessRequestersGroup,
-      privilegedAccessApprovers: c.privilegedAccessApproversGroup,
-      backupOperators: c.backupOperatorsGroup,
-    },
-    breakGlassAccounts: c.breakGlassAccounts,
-    securityCommandCenter: {
-      tier: c.securityCommandCenterTier,
-      activation: c.securityCommandCenterActivation,
-      pciComplianceFramework: c.pciComplianceFramework,
-    },
-    backups: { retentionLocked: c.backupRetentionLocked },
-    deployer: {
-      principal: c.deployerPrincipal,
-      previewPrincipal: c.previewPrincipal || undefined,
-      externallyEnabledApis: c.externallyEnabledApis,
-      defaultServiceAccountsDeprivileged: c.defaultServiceAccountsDeprivileged,
-    },
-    ephemeral: c.ephemeral,
   };
 }
 

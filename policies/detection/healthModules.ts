@@ -35,7 +35,7 @@ export interface HealthModuleSpec {
   controls: string[];
   /** The CrossGuard policy that refuses the same property on every pull request. */
   twin: string;
-  /** Titles of the twin's failing cases (test/cases) that this module finds as well. */
+  /** Titles of the twin's failing cases (specs/cases) that this module finds as well. */
   denies: string[];
 }
 

@@ -22,13 +22,6 @@ export function parseKeyRingId(id: unknown): { project: string; location: string
   return m ? { project: m[1], location: m[2], ring: m[3] } : undefined;
 }
 
-/** Seconds of a duration like `7776000s`; NaN when absent or malformed. */
-export function durationSeconds(value: unknown): number {
-  if (typeof value !== "string") return NaN;
-  const m = /^(\d+(?:\.\d+)?)s$/.exec(value);
-  return m ? Number(m[1]) : NaN;
-}
-
 export function flagValue(flags: unknown, name: string): string | undefined {
   if (!Array.isArray(flags)) return undefined;
   const flag = flags.find((f) => f && typeof f === "object" && (f as { name?: unknown }).name === name);

@@ -32,7 +32,7 @@ export interface CustomConstraintSpec {
   controls: string[];
   /** The CrossGuard policy that checks the same property on every pull request. */
   twin: string;
-  /** Titles of the twin's failing cases (test/cases/policyCases.ts) this constraint denies as well. */
+  /** Titles of the twin's failing cases (specs/cases/policyCases.ts) this constraint denies as well. */
   denies: string[];
   /** Google's page for the resource type's custom constraints and supported fields. */
   source: string;

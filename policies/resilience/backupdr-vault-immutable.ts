@@ -1,7 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { CONTROL_LIMITS } from "../catalogueLimits";
 import { Finding, stackPolicy } from "../lib/define";
-import { ALLOWED_REGIONS, durationSeconds } from "../lib/gcp";
+import { protobufDurationSeconds } from "../../facts/durations";
+import { ALLOWED_REGIONS } from "../lib/gcp";
 
 const VAULT = "gcp:backupdisasterrecovery/backupVault:BackupVault";
 const PLAN = "gcp:backupdisasterrecovery/backupPlan:BackupPlan";
@@ -41,7 +42,7 @@ export const backupdrVaultImmutable = stackPolicy(
     const plans = resources.filter((r) => r.type === PLAN);
     for (const vault of resources.filter((r) => r.type === VAULT)) {
       const add = (problem: string, fix: string) => findings.push({ urn: vault.urn, problem, fix });
-      const enforced = durationSeconds(vault.props.backupMinimumEnforcedRetentionDuration);
+      const enforced = protobufDurationSeconds(vault.props.backupMinimumEnforcedRetentionDuration);
       const min = CONTROL_LIMITS.immutableBackupMinDays * 86400;
       if (!(enforced >= min))
         add(

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
-import { durationSeconds, MIN_DESTROY_DELAY_SECONDS } from "../lib/gcp";
+import { protobufDurationSeconds } from "../../facts/durations";
+import { MIN_DESTROY_DELAY_SECONDS } from "../lib/gcp";
 import { Finding, resourcePolicy } from "../lib/define";
 
 export const kmsCryptoKeyRetention = resourcePolicy<gcp.kms.CryptoKeyArgs>(
@@ -17,7 +18,7 @@ export const kmsCryptoKeyRetention = resourcePolicy<gcp.kms.CryptoKeyArgs>(
   (key) => {
     const findings: Finding[] = [];
     // Unset means Google's default of 30 days (provider docs of destroyScheduledDuration).
-    const delay = durationSeconds(key.destroyScheduledDuration ?? "2592000s");
+    const delay = protobufDurationSeconds(key.destroyScheduledDuration ?? "2592000s");
     if (Number.isNaN(delay) || delay < MIN_DESTROY_DELAY_SECONDS) {
       findings.push({
         problem: `destroyScheduledDuration is ${JSON.stringify(key.destroyScheduledDuration)}, under 30 days`,

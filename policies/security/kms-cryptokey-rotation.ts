@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
-import { durationSeconds, MAX_ROTATION_SECONDS } from "../lib/gcp";
+import { protobufDurationSeconds } from "../../facts/durations";
+import { MAX_ROTATION_SECONDS } from "../lib/gcp";
 import { resourcePolicy } from "../lib/define";
 
 export const kmsCryptoKeyRotation = resourcePolicy<gcp.kms.CryptoKeyArgs>(
@@ -14,7 +15,7 @@ export const kmsCryptoKeyRotation = resourcePolicy<gcp.kms.CryptoKeyArgs>(
   gcp.kms.CryptoKey,
   (key) => {
     if ((key.purpose ?? "ENCRYPT_DECRYPT") !== "ENCRYPT_DECRYPT") return [];
-    const seconds = durationSeconds(key.rotationPeriod);
+    const seconds = protobufDurationSeconds(key.rotationPeriod);
     if (Number.isNaN(seconds) || seconds > MAX_ROTATION_SECONDS) {
       return [
         {

@@ -1,6 +1,7 @@
 import { CONTROL_LIMITS } from "../catalogueLimits";
 import { Finding, stackPolicy } from "../lib/define";
-import { cardholderProjects, durationSeconds } from "../lib/gcp";
+import { protobufDurationSeconds } from "../../facts/durations";
+import { cardholderProjects } from "../lib/gcp";
 import {
   BASIC_ROLES,
   customRolePermissions,
@@ -45,7 +46,7 @@ export const pamEntitlementHardening = stackPolicy(
     for (const e of entitlements(resources)) {
       const r = e.resource;
       const add = (problem: string, fix: string) => findings.push({ urn: r.urn, problem, fix });
-      const seconds = durationSeconds(r.props.maxRequestDuration);
+      const seconds = protobufDurationSeconds(r.props.maxRequestDuration);
       if (!(seconds <= CONTROL_LIMITS.privilegedGrantMaxSeconds))
         add(
           `maxRequestDuration is ${JSON.stringify(r.props.maxRequestDuration ?? null)}, over ${CONTROL_LIMITS.privilegedGrantMaxSeconds}s`,

@@ -1,7 +1,7 @@
 import { apiFactOf, FLEET_FEATURE_APIS } from "../facts/apis";
 import { apiProblem, projectName } from "../lookup";
 import { isCloudResource } from "../../model";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 
 /** Every Google resource waits for the APIs it calls to be enabled in its project. */
 export const apiEnabled: RehearsalRule = {
@@ -13,7 +13,7 @@ export const apiEnabled: RehearsalRule = {
     "terraform-provider-google google/services/*/resource_*.go (each resource's {{<Service>BasePath}})",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const r of ctx.resources) {
       if (!isCloudResource(r) || !r.type.startsWith("gcp:")) continue;
       const fact = apiFactOf(r.type);

@@ -2,7 +2,7 @@ import { CMEK_KEY_PATHS, cmekKeysOf } from "../../../facts/google/cmekKeyPaths";
 import { parseAgent, SERVICE_AGENTS } from "../../../facts/google/serviceAgents";
 import { CapturedResource } from "../../model";
 import { grantMembers, projectName } from "../lookup";
-import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 const KEY_ROLES = new Set([
@@ -45,7 +45,7 @@ export const cmekGrantBeforeUse: RehearsalRule = {
     ),
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const r of ctx.resources) {
       const project = projectName(ctx, r) ?? "";
       // Where each type names its key and whose agent encrypts with it: facts/google/cmekKeyPaths.ts.

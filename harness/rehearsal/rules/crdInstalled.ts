@@ -2,7 +2,7 @@ import { CapturedResource } from "../../model";
 import { apiGroupOf, CRD_SOURCES } from "../facts/crds";
 import { PROPAGATION_SECONDS } from "../facts/propagation";
 import { waitBetween } from "../lookup";
-import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
 import { providerUrn } from "../applyOrder";
 import { plain } from "../../deployment";
 
@@ -30,8 +30,8 @@ export const crdInstalled: RehearsalRule = {
     "pulumi-kubernetes provider/pkg/provider/provider.go (no matches for kind: retried briefly, then fails)",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
-    const push = (r: CapturedResource, severity: Finding["severity"], message: string) =>
+    const findings: RehearsalFinding[] = [];
+    const push = (r: CapturedResource, severity: RehearsalFinding["severity"], message: string) =>
       findings.push({ rule: this.id, urn: r.urn, severity, message });
     for (const r of ctx.resources) {
       if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("pulumi:")) continue;

@@ -1,5 +1,5 @@
 import { apiGroupOf, CRD_SOURCES } from "../facts/crds";
-import { errorAt, Finding, RehearsalRule } from "../model";
+import { errorAt, RehearsalFinding, RehearsalRule } from "../model";
 
 const WAIT_FOR = "pulumi.com/waitFor";
 
@@ -19,7 +19,7 @@ export const customResourceStatusAwaited: RehearsalRule = {
     "https://cloud.google.com/kubernetes-engine/docs/how-to/private-service-connect",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const r of ctx.resources.filter((x) => x.custom && !x.type.startsWith("kubernetes:"))) {
       for (const [field, deps] of Object.entries(r.propertyDependencies)) {
         for (const dep of deps.map((u) => ctx.byUrn.get(u))) {

@@ -1,6 +1,6 @@
 import { constraintOfPolicy } from "../../../policies/org-constraints/customConstraints";
 import { enablements } from "../lookup";
-import { Finding, RehearsalRule } from "../model";
+import { RehearsalFinding, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 const POLICY = "gcp:orgpolicy/policy:Policy";
@@ -25,7 +25,7 @@ export const defaultComputeAccountDeprivileged: RehearsalRule = {
     "https://cloud.google.com/resource-manager/docs/organization-policy/restricting-service-accounts#disable_service_account_default_grants",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const computeProjects = new Set(
       ctx.resources
         .filter(

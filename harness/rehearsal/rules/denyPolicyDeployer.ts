@@ -1,6 +1,6 @@
 import { ALL_PRINCIPALS, LIFECYCLE_PERMISSIONS, v2Principal } from "../facts/permissions";
 import { projectName } from "../lookup";
-import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 import { CapturedResource } from "../../model";
 
@@ -44,7 +44,7 @@ export const denyPolicyDeployer: RehearsalRule = {
     "terraform-provider-google google/services/resourcemanager/iam_project.go (setIamPolicy)",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const policy of ctx.resources.filter((r) => r.type === DENY_TYPE)) {
       const inScope = covers(ctx, policy);
       if (!ctx.stack.deployer) {

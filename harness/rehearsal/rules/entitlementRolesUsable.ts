@@ -1,7 +1,7 @@
 import { plain } from "../../deployment";
 import { ALL_PRINCIPALS, v2Principal } from "../facts/permissions";
 import { isRead, PREDEFINED_ROLE_ACTIONS, v2Permission } from "../facts/rolePermissions";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 import { covers } from "./denyPolicyDeployer";
 
 const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
@@ -35,7 +35,7 @@ export const entitlementRolesUsable: RehearsalRule = {
     "https://cloud.google.com/iam/docs/roles-permissions",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const custom = new Map(
       ctx.resources
         .filter((r) => r.type === CUSTOM_ROLE)

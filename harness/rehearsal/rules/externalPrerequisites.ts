@@ -1,6 +1,6 @@
 import { CapturedResource } from "../../model";
 import { plain } from "../../deployment";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 
 const MODULES = [
   "gcp:securitycenter/managementProjectSecurityHealthAnalyticsCustomModule:ManagementProjectSecurityHealthAnalyticsCustomModule",
@@ -30,7 +30,7 @@ export const externalPrerequisites: RehearsalRule = {
     "cloud-foundation-fabric modules/organization/service-agents.yaml (pam, scc-notification)",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const first = (types: string[]) => ctx.resources.find((r) => types.includes(r.type));
     const error = (r: CapturedResource, message: string) =>
       findings.push({ rule: this.id, urn: r.urn, severity: "error", message: `${label(r)} ${message}` });

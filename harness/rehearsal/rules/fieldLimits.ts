@@ -1,5 +1,5 @@
 import { FIELD_LIMITS } from "../facts/fieldLimits";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 /** Values Google refuses at create time although the provider accepts them in a plan. */
@@ -9,7 +9,7 @@ export const fieldLimits: RehearsalRule = {
     "Fields whose length or form Google's API limits at create time (and the provider does not check in a preview) are within those limits.",
   sources: [...new Set(FIELD_LIMITS.map((l) => l.url))],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const limit of FIELD_LIMITS) {
       for (const r of ctx.resources.filter((x) => x.type === limit.type)) {
         const value = plain(r.inputs[limit.field]);

@@ -1,6 +1,6 @@
 import { isRfc1918 } from "../../../components/addressPlan";
 import { plain } from "../../deployment";
-import { errorAt, Finding, RehearsalRule } from "../model";
+import { errorAt, RehearsalFinding, RehearsalRule } from "../model";
 
 const CLUSTER = "gcp:container/cluster:Cluster";
 
@@ -30,7 +30,7 @@ export const gkePrivateEndpointNetworks: RehearsalRule = {
     "https://datatracker.ietf.org/doc/html/rfc1918",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const cluster of ctx.resources.filter((r) => r.type === CLUSTER)) {
       const c = plain(cluster.inputs) as ClusterInputs;
       // With the IP endpoints off there is no private endpoint to authorise.

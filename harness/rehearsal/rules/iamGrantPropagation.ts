@@ -4,7 +4,7 @@ import { CapturedResource } from "../../model";
 import { plain } from "../../deployment";
 import { PROPAGATION_SECONDS } from "../facts/propagation";
 import { grantMembers, isGrant, projectName, waitBetween } from "../lookup";
-import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
 import { keyGrants } from "./cmekGrantBeforeUse";
 
 const JOB = "kubernetes:batch/v1:Job";
@@ -186,7 +186,7 @@ export const iamGrantPropagation: RehearsalRule = {
     "https://cloud.google.com/iam/docs/attach-service-accounts",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const need = PROPAGATION_SECONDS.iamGrant;
     const uses = [...keyUses(ctx), ...jobUses(ctx), ...actAsUses(ctx), ...entitlementUses(ctx)];
     for (const use of uses) {

@@ -1,6 +1,6 @@
 import { PROPAGATION_SECONDS } from "../facts/propagation";
 import { waitBetween } from "../lookup";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 const METRIC_TYPE = "gcp:logging/metric:Metric";
@@ -21,7 +21,7 @@ export const logMetricPropagation: RehearsalRule = {
     "https://cloud.google.com/logging/docs/logs-based-metrics/troubleshooting",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const metrics = ctx.resources.filter((r) => r.type === METRIC_TYPE);
     const need = PROPAGATION_SECONDS.logMetricToMonitoring;
     for (const alert of ctx.resources.filter((r) => r.type === ALERT_TYPE)) {

@@ -1,5 +1,5 @@
 import { grantMembers, projectName } from "../lookup";
-import { errorAt, Finding, label, RehearsalRule } from "../model";
+import { errorAt, RehearsalFinding, label, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 import { CapturedResource } from "../../model";
 
@@ -31,7 +31,7 @@ export const nodeServiceAccountReady: RehearsalRule = {
     "https://cloud.google.com/iam/docs/attach-service-accounts (attaching a service account needs iam.serviceAccounts.actAs)",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const grants = ctx.resources.filter((r) => r.custom && typeof r.inputs.role === "string");
     for (const cluster of ctx.resources.filter((r) => r.type === CLUSTER)) {
       const email = nodeAccount(cluster);

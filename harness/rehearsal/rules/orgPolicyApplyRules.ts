@@ -1,6 +1,6 @@
 import { constraintOfPolicy, customConstraintId } from "../../../policies/org-constraints/customConstraints";
 import { CapturedResource } from "../../model";
-import { errorAt, Finding, label, RehearsalRule } from "../model";
+import { errorAt, RehearsalFinding, label, RehearsalRule } from "../model";
 
 const POLICY = "gcp:orgpolicy/policy:Policy";
 const CUSTOM_CONSTRAINT = "gcp:orgpolicy/customConstraint:CustomConstraint";
@@ -67,7 +67,7 @@ export const orgPolicyOrdering: RehearsalRule = {
     "https://github.com/hashicorp/terraform-provider-google/issues/29271",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const objects = ctx.resources.filter(isOrgPolicyObject);
     const constraints = new Map(
       objects.filter((r) => r.type === CUSTOM_CONSTRAINT).map((r) => [String(r.inputs.name), r]),

@@ -1,6 +1,6 @@
 import { CUSTOM_CONSTRAINTS, customConstraintId } from "../../../policies/org-constraints/customConstraints";
 import { evaluateOrgConstraints } from "../../orgConstraints/evaluate";
-import { Finding, RehearsalRule } from "../model";
+import { RehearsalFinding, RehearsalRule } from "../model";
 
 const METHODS = new Map(CUSTOM_CONSTRAINTS.map((c) => [c.id, c.methodTypes as readonly string[]]));
 
@@ -30,7 +30,7 @@ export const orgPolicyEnforcedDenies: RehearsalRule = {
         const methods = METHODS.get(customConstraintId(v.policyName) ?? "") ?? ["CREATE", "UPDATE"];
         return methods.includes("UPDATE") || !ctx.order.isExisting(v.urn);
       })
-      .map((v): Finding => ({
+      .map((v): RehearsalFinding => ({
         rule: this.id,
         urn: v.urn,
         severity: "error",

@@ -1,5 +1,5 @@
 import { plain } from "../../deployment";
-import { errorAt, Finding, label, RehearsalRule } from "../model";
+import { errorAt, RehearsalFinding, label, RehearsalRule } from "../model";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 const ACCESS_LEVEL = "gcp:accesscontextmanager/accessLevel:AccessLevel";
@@ -50,7 +50,7 @@ export const perimeterCiReachable: RehearsalRule = {
     "magic-modules mmv1/products/accesscontextmanager/ServicePerimeter.yaml (sources.accessLevel: Referencing a nonexistent AccessLevel will cause an error)",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const levels = new Map(
       ctx.resources
         .filter((r) => r.type === ACCESS_LEVEL)

@@ -1,5 +1,5 @@
 import { CapturedResource } from "../../model";
-import { Finding, label, RehearsalContext, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
 import { projectOf } from "../resourceProject";
 import { plain } from "../../deployment";
 import { sccScanners } from "../facts/prerequisites";
@@ -55,7 +55,7 @@ export const perimeterCrossings: RehearsalRule = {
     "https://cloud.google.com/workflows/docs/use-vpc-service-controls",
   ],
   check(ctx: RehearsalContext) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const numberOf = new Map([...ctx.stack.projectNumbers].map(([number, id]) => [id, number]));
     for (const perimeter of ctx.resources.filter((r) => r.type === PERIMETER)) {
       const inputs = plain(perimeter.inputs) as { status?: PerimeterConfig; spec?: PerimeterConfig };

@@ -1,5 +1,5 @@
 import { CapturedResource } from "../../model";
-import { label, RehearsalRule, Finding } from "../model";
+import { label, RehearsalRule, RehearsalFinding } from "../model";
 import { plain } from "../../deployment";
 
 const CONNECTION_TYPE = "gcp:servicenetworking/connection:Connection";
@@ -33,7 +33,7 @@ export const privateServiceAccessFirst: RehearsalRule = {
     "https://cloud.google.com/intrusion-detection-system/docs/configuring-ids#configure-psa",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const connections = ctx.resources.filter((r) => r.type === CONNECTION_TYPE);
     for (const r of ctx.resources) {
       const network = networkKey(privateAccessNetwork(r));

@@ -1,7 +1,7 @@
 import { ALL_PRINCIPALS, v2Principal } from "../facts/permissions";
 import { covers } from "./denyPolicyDeployer";
 import { plain } from "../../deployment";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 
 const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
 const ENTITLEMENT = "gcp:privilegedaccessmanager/entitlement:entitlement";
@@ -30,7 +30,7 @@ export const privilegedAccessAgentAllowed: RehearsalRule = {
     "https://cloud.google.com/iam/docs/roles-permissions/privilegedaccessmanager (roles/privilegedaccessmanager.projectServiceAgent)",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const pam = ctx.stack.prerequisites.privilegedAccessManager;
     if (!pam) return findings;
     const agent = v2Principal(

@@ -1,6 +1,6 @@
 import { projectName } from "../lookup";
 import { isCloudResource } from "../../model";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 
 /** A resource in a project this stack creates waits for the project. */
 export const projectCreatedFirst: RehearsalRule = {
@@ -8,7 +8,7 @@ export const projectCreatedFirst: RehearsalRule = {
   description: "A resource in a project that this stack creates starts only after the project exists.",
   sources: ["https://cloud.google.com/resource-manager/docs/creating-managing-projects"],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const r of ctx.resources) {
       if (!isCloudResource(r) || !r.type.startsWith("gcp:") || r.type === "gcp:organizations/project:Project")
         continue;

@@ -1,5 +1,5 @@
 import { plain } from "../../deployment";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 
 const NOTIFICATION_CONFIG = "gcp:securitycenter/v2ProjectNotificationConfig:V2ProjectNotificationConfig";
 const NOTIFICATION_AGENT = /@gcp-sa-scc-notification\.iam\.gserviceaccount\.com$/;
@@ -20,7 +20,7 @@ export const sccNotificationAgentGrant: RehearsalRule = {
     "https://cloud.google.com/security-command-center/docs/how-to-notifications",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const configs = ctx.resources.filter((r) => r.type === NOTIFICATION_CONFIG);
     for (const grant of ctx.resources.filter((r) => r.custom && typeof r.inputs.role === "string")) {
       const member = String((plain(grant.inputs) as { member?: string }).member ?? "");

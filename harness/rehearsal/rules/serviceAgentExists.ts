@@ -1,6 +1,6 @@
 import { agentOfDomain, parseAgent } from "../../../facts/google/serviceAgents";
 import { apiProblem, grantMembers, isGrant } from "../lookup";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 
 const IDENTITY_TYPE = "gcp:projects/serviceIdentity:ServiceIdentity";
 
@@ -15,8 +15,8 @@ export const serviceAgentExists: RehearsalRule = {
     "cloud-foundation-fabric modules/project/service-agents.yaml",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
-    const push = (urn: string, severity: Finding["severity"], message: string) =>
+    const findings: RehearsalFinding[] = [];
+    const push = (urn: string, severity: RehearsalFinding["severity"], message: string) =>
       findings.push({ rule: this.id, urn, severity, message });
     for (const grant of ctx.resources.filter(isGrant)) {
       for (const member of grantMembers(grant)) {

@@ -2,7 +2,7 @@ import { apiFactOf } from "../facts/apis";
 import { AGENT_BEFORE_FIRST_USE, agentOfApi } from "../../../facts/google/serviceAgents";
 import { grantMembers, projectName } from "../lookup";
 import { isCloudResource } from "../../model";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 
 const IDENTITY_TYPE = "gcp:projects/serviceIdentity:ServiceIdentity";
 const PROJECT_GRANT = "gcp:projects/iAMMember:IAMMember";
@@ -18,7 +18,7 @@ export const serviceAgentRole: RehearsalRule = {
     "https://github.com/hashicorp/terraform-provider-google/issues/14720",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const numberOf = new Map([...ctx.stack.projectNumbers].map(([number, id]) => [id, number]));
     const identities = ctx.resources.filter((r) => r.type === IDENTITY_TYPE);
     for (const r of ctx.resources) {

@@ -1,5 +1,5 @@
 import { plain } from "../../deployment";
-import { Finding, RehearsalRule } from "../model";
+import { RehearsalFinding, RehearsalRule } from "../model";
 
 const SQL = "gcp:sql/databaseInstance:DatabaseInstance";
 
@@ -24,7 +24,7 @@ export const sqlDrDesignationApplied: RehearsalRule = {
     "https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const r of ctx.resources.filter((x) => x.type === SQL)) {
       const wanted = designationOf(r.inputs);
       const applied = designationOf(r.outputs);

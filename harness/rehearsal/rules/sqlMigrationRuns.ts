@@ -1,5 +1,5 @@
 import { plain } from "../../deployment";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 
 const DATABASE = "gcp:sql/database:Database";
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
@@ -22,7 +22,7 @@ export const sqlMigrationRuns: RehearsalRule = {
     "docs/database-migration.md",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const jobs = ctx.resources.filter((r) => r.type === JOB).map((j) => JSON.stringify(plain(j.inputs.spec)));
     for (const database of ctx.resources.filter((r) => r.type === DATABASE)) {
       const { project, instance } = database.inputs as { project?: string; instance?: string };

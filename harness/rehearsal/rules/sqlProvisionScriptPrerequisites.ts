@@ -1,6 +1,6 @@
 import { CapturedResource } from "../../model";
 import { plain } from "../../deployment";
-import { errorAt, Finding, RehearsalRule } from "../model";
+import { errorAt, RehearsalFinding, RehearsalRule } from "../model";
 
 const SQL = "gcp:sql/databaseInstance:DatabaseInstance";
 const USER = "gcp:sql/user:User";
@@ -33,7 +33,7 @@ export const sqlProvisionScriptPrerequisites: RehearsalRule = {
     "https://cloud.google.com/sql/docs/postgres/pg-audit",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const byType = (type: string) => ctx.resources.filter((r) => r.type === type);
     const onInstance = (r: CapturedResource, s: CapturedResource) =>
       r.inputs.instance === s.inputs.instance && r.inputs.project === s.inputs.project;

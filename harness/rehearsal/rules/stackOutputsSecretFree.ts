@@ -1,5 +1,5 @@
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../deployment";
-import { Finding, RehearsalRule } from "../model";
+import { RehearsalFinding, RehearsalRule } from "../model";
 
 /** Dotted paths of the secret values inside a stack's outputs. */
 function secretPaths(value: unknown, path: string): string[] {
@@ -25,7 +25,7 @@ export const stackOutputsSecretFree: RehearsalRule = {
   ],
   check(ctx) {
     const stack = ctx.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const path of secretPaths(stack?.outputs ?? {}, ""))
       findings.push({
         rule: this.id,

@@ -1,7 +1,7 @@
 import { CapturedResource } from "../../model";
 import { plain } from "../../deployment";
 import { covers } from "./denyPolicyDeployer";
-import { errorAt, Finding, RehearsalContext, RehearsalRule } from "../model";
+import { errorAt, RehearsalFinding, RehearsalContext, RehearsalRule } from "../model";
 
 const CONNECTION = "gcp:servicenetworking/connection:Connection";
 const PEERING = "gcp:compute/networkPeering:NetworkPeering";
@@ -61,7 +61,7 @@ export const vpcPeeringAllowed: RehearsalRule = {
     "cloud-foundation-fabric fast/stages/0-org-setup/datasets/hardened/README.md (servicenetworking must be allowed)",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const policies = ctx.resources.filter(
       (r) => r.type === ORG_POLICY && /\/policies\/compute\.restrictVpcPeering$/.test(String(r.inputs.name)),
     );

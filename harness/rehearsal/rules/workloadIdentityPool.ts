@@ -1,5 +1,5 @@
 import { grantMembers, isGrant } from "../lookup";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 const CLUSTER_TYPE = "gcp:container/cluster:Cluster";
@@ -14,7 +14,7 @@ export const workloadIdentityPool: RehearsalRule = {
     "terraform-google-modules/terraform-google-kubernetes-engine issue 916 (Error 400: Identity Pool does not exist)",
   ],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     const clusters = ctx.resources.filter((r) => r.type === CLUSTER_TYPE);
     for (const grant of ctx.resources.filter(isGrant)) {
       for (const member of grantMembers(grant)) {

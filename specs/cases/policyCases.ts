@@ -1,5 +1,5 @@
 import { mockProjectNumber } from "../../harness/gcpMocks";
-import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
+import { addResource, editResource, Mutation, removeResource } from "../mutate";
 import { CI_IDENTITY_CASES } from "./ciIdentityCases";
 import { PERIMETER_ACCESS_CASES } from "./perimeterAccessCases";
 import { AUDIT_TRAIL_CASES } from "./auditTrailCases";

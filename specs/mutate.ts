@@ -1,6 +1,6 @@
-import { CapturedResource, capturedResource } from "../../harness/model";
-import { evaluatePacks, Violation } from "../../harness/policyEvaluator";
-import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../../policies/packs";
+import { CapturedResource, capturedResource } from "../harness/model";
+import { evaluatePacks, Violation } from "../harness/policyEvaluator";
+import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
 
 export type Mutation = (resources: CapturedResource[]) => CapturedResource[];
 

@@ -1,5 +1,5 @@
 import { mockProjectNumber } from "../../harness/gcpMocks";
-import { addResource, editResource, removeResource } from "../helpers/mutate";
+import { addResource, editResource, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 
 /**

@@ -1,4 +1,4 @@
-import { addResource, editResource } from "../helpers/mutate";
+import { addResource, editResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 
 /**

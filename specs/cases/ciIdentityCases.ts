@@ -1,4 +1,4 @@
-import { addResource, editResource, removeResource } from "../helpers/mutate";
+import { addResource, editResource, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 
 /** Failing cases of the CI identities pack (IAM-08), each a mutation of ci-identities/Pulumi.prod.yaml's plan. */

@@ -1,5 +1,5 @@
 import { CapturedResource } from "../../harness/model";
-import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
+import { addResource, editResource, Mutation, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 
 /**

@@ -1,6 +1,6 @@
 import { CapturedResource } from "../../harness/model";
 import { WEAKENINGS, weakeningTitle } from "../../policies/weakenings";
-import { addResource, editResource, Mutation, removeResource } from "../helpers/mutate";
+import { addResource, editResource, Mutation, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 
 /**

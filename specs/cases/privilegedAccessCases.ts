@@ -1,4 +1,4 @@
-import { addResource, editResource, removeResource } from "../helpers/mutate";
+import { addResource, editResource, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 
 /**
