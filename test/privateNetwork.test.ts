@@ -18,7 +18,7 @@ const ARGS: PrivateNetworkArgs = {
     regions: { "us-east1": { nodes: "10.64.0.0/22", pods: "10.64.32.0/19", services: "10.64.4.0/22" } },
   },
   regions: ["us-east1"],
-  labels: { env: "test", "data-class": "internal", owner: "platform" },
+  labels: { env: "test", "data-class": "none", owner: "platform" },
 };
 
 async function register(args: PrivateNetworkArgs): Promise<CapturedResource[]> {
