@@ -57,8 +57,13 @@ export interface AuditTrailGuardArgs {
   scopes: AuditTrailScope[];
   /** The identity that runs `pulumi up` (an IAM member): it manages the sinks, audit configs and key grants. */
   deployer: string;
-  /** Google group exempt in an emergency. */
-  breakGlassGroup: string;
+  /**
+   * The break-glass user accounts (e-mail addresses) exempt in an emergency: each by name, never
+   * through a group. Audit logs name the account that acted (`authenticationInfo.principalEmail`),
+   * never the group that exempted it, so only the accounts the break-glass alert names may be
+   * exempt: an exemption by group lets a member added outside the code act unalerted (IAM-07).
+   */
+  breakGlassAccounts: string[];
   /**
    * Protect the policy (`protect`). Only an ephemeral environment turns it off.
    * @default true
@@ -79,7 +84,10 @@ export class AuditTrailGuard extends pulumi.ComponentResource {
 
   constructor(name: string, args: AuditTrailGuardArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:logging:AuditTrailGuard", name, {}, opts);
-    const exceptions = [denyPrincipal(args.deployer), denyPrincipal(`group:${args.breakGlassGroup}`)];
+    const exceptions = [
+      denyPrincipal(args.deployer),
+      ...args.breakGlassAccounts.map((account) => denyPrincipal(`user:${account}`)),
+    ];
     const rule = (description: string, permissions: readonly string[], alsoExcepted: string[] = []) => ({
       description,
       denyRule: {
