@@ -109,6 +109,20 @@ export const ENTITLEMENT_CUSTOM_ROLES = {
     title: "QairoPay Cloud SQL restore verification",
     permissions: ["cloudsql.instances.executeSql", "cloudsql.instances.login", "cloudsql.users.create"],
   },
+  /**
+   * Let a scratch instance read the backup bucket for the restore: the drill reads the bucket's IAM
+   * policy and writes it back with the instance's objectViewer binding added, then removed
+   * (tools/drill/cloudSqlRestore.ts setBucketViewer: the JSON API's getIamPolicy and setIamPolicy,
+   * which need storage.buckets.getIamPolicy and storage.buckets.setIamPolicy:
+   * https://cloud.google.com/storage/docs/access-control/iam-json). Granted on the backup buckets
+   * only. Instead of roles/storage.admin, which also deletes and overwrites the exports, changes the
+   * buckets' retention and lifecycle, and creates buckets (attacker review).
+   */
+  backupBucketGrant: {
+    roleId: "qairopayBackupBucketGrant",
+    title: "QairoPay backup bucket read grant for a restore",
+    permissions: ["storage.buckets.getIamPolicy", "storage.buckets.setIamPolicy"],
+  },
 } as const;
 export type EntitlementCustomRole = keyof typeof ENTITLEMENT_CUSTOM_ROLES;
 
