@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { denyPrincipal } from "./loggingIsolation";
 
 /**
- * What cuts the audit trail outside the logging project (IAM v2 names; each is one that deny
- * policies accept: https://cloud.google.com/iam/docs/deny-permissions-support):
+ * What cuts the audit trail outside the logging project (IAM v2 names, each listed in
+ * facts/google/denyPermissions.ts, which the rehearsal rule deny-permission-supported holds every
+ * deny policy to; whether https://cloud.google.com/iam/docs/deny-permissions-support lists each
+ * is unverified there: prove on staging):
  * - routing: a project's sink deleted, disabled, re-filtered or given exclusions (a sink's
  *   `disabled` and `exclusions` change through sinks.update:
  *   https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks);

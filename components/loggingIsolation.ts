@@ -24,7 +24,8 @@ export function auditViewCondition(project: string, location: string, bucketId: 
 
 /**
  * What nobody but the deployer and the break-glass accounts may do in the logging project
- * (IAM v2 permission names, https://cloud.google.com/iam/docs/deny-permissions-support):
+ * (IAM v2 permission names, https://cloud.google.com/iam/docs/deny-permissions-support; each in
+ * facts/google/denyPermissions.ts, unverified on that page: prove on staging):
  * administer log buckets and sinks, or change IAM. The deployer is exempt because this stack
  * manages exactly those things there (the bucket, the sinks' writer grants, the auditors' roles,
  * the audit config: each a setIamPolicy or bucket call); a deny on it would fail its next `up`.

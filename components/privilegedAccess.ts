@@ -83,7 +83,13 @@ export const ENTITLEMENT_CUSTOM_ROLES = {
    * Restore into a scratch instance (granted with a condition on the scratch instances' names, which
    * Cloud SQL supports: "Allowing users to create instances with specific prefixes",
    * https://cloud.google.com/sql/docs/postgres/iam-conditions): create it, import an export or
-   * restore a backup into it, create its database, delete it. Never instances.update or users.* of
+   * restore a backup into it, create its database, delete it.
+   * Unverified: whether the name condition applies to cloudsql.databases.create (and users.create,
+   * below). terraform-google-sql-db PR #616 reports the opposite for databases.list: "IAM
+   * conditions can only be used to restrict access to DatabaseInstances or BackupRuns. They can't be
+   * used to restrict access to Database resources" (a 403 under the condition). If so, the drill's
+   * `databases` and `users` inserts on the scratch copy fail with 403 (tools/drill/cloudSqlRestore.ts);
+   * prove on staging with `npm run drill` before relying on it. Never instances.update or users.* of
    * a primary: cloudsql.admin's patch to ALLOW_DATA_API and a CLOUD_IAM_USER with
    * cloudsqlsuperuser on card-vault are not here.
    */
