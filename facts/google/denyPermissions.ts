@@ -24,42 +24,37 @@ export interface DenyPermissionFact {
 
 const STAGING = "prove on staging (the first `pulumi up` of staging creates the deny policies)";
 
+/** A row the stored copy of the page does not show: its service's row is to be read on the page. */
+const unverified = (service: string, permissions: string[], also = ""): DenyPermissionFact[] =>
+  permissions.map((permission) => ({
+    permission,
+    evidence: "unverified",
+    note: `unverified: the ${service} row of the page is not in the stored copy${also}; ${STAGING}`,
+  }));
+
 export const DENY_SUPPORTED_PERMISSIONS: readonly DenyPermissionFact[] = [
-  ...["sinks.create", "sinks.update", "sinks.delete"].map((p) => ({
-    permission: `logging.googleapis.com/${p}`,
-    evidence: "unverified" as const,
-    note: `unverified: the Cloud Logging row of the page is not in the stored copy; ${STAGING}`,
-  })),
-  ...["buckets.delete", "buckets.update", "buckets.undelete"].map((p) => ({
-    permission: `logging.googleapis.com/${p}`,
-    evidence: "unverified" as const,
-    note: `unverified: the Cloud Logging row of the page is not in the stored copy; ${STAGING}`,
-  })),
-  {
-    permission: "logging.googleapis.com/logEntries.create",
-    evidence: "unverified",
-    note: `unverified: the Cloud Logging row of the page is not in the stored copy; ${STAGING}`,
-  },
-  {
-    permission: "cloudresourcemanager.googleapis.com/projects.setIamPolicy",
-    evidence: "unverified",
-    note: `unverified: the Resource Manager row of the page is not in the stored copy; ${STAGING}`,
-  },
-  {
-    permission: "cloudkms.googleapis.com/cryptoKeyVersions.destroy",
-    evidence: "unverified",
-    note: `unverified on the page; cloud-foundation-fabric's own deny-policy example denies it (modules/project/README.md, tests/modules/project/examples/iam-deny-policies.yaml); ${STAGING}`,
-  },
-  {
-    permission: "cloudkms.googleapis.com/cryptoKeyVersions.update",
-    evidence: "unverified",
-    note: `unverified: the Cloud KMS row of the page is not in the stored copy; ${STAGING}`,
-  },
-  {
-    permission: "cloudkms.googleapis.com/cryptoKeys.setIamPolicy",
-    evidence: "unverified",
-    note: `unverified: the Cloud KMS row of the page is not in the stored copy; ${STAGING}`,
-  },
+  ...unverified(
+    "Cloud Logging",
+    [
+      "sinks.create",
+      "sinks.update",
+      "sinks.delete",
+      "buckets.delete",
+      "buckets.update",
+      "buckets.undelete",
+      "logEntries.create",
+    ].map((p) => `logging.googleapis.com/${p}`),
+  ),
+  ...unverified("Resource Manager", ["cloudresourcemanager.googleapis.com/projects.setIamPolicy"]),
+  ...unverified(
+    "Cloud KMS",
+    ["cloudkms.googleapis.com/cryptoKeyVersions.destroy"],
+    " (cloud-foundation-fabric's own deny-policy example denies it: modules/project/README.md, tests/modules/project/examples/iam-deny-policies.yaml)",
+  ),
+  ...unverified("Cloud KMS", [
+    "cloudkms.googleapis.com/cryptoKeyVersions.update",
+    "cloudkms.googleapis.com/cryptoKeys.setIamPolicy",
+  ]),
 ];
 
 const SUPPORTED = new Set(DENY_SUPPORTED_PERMISSIONS.map((f) => f.permission));
