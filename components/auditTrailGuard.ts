@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { denyPrincipal } from "./loggingIsolation";
 
 /**
- * What cuts the audit trail outside the logging project (IAM v2 names; each is one that deny
- * policies accept: https://cloud.google.com/iam/docs/deny-permissions-support):
+ * What cuts the audit trail outside the logging project (IAM v2 names, each listed in
+ * facts/google/denyPermissions.ts, which the rehearsal rule deny-permission-supported holds every
+ * deny policy to; whether https://cloud.google.com/iam/docs/deny-permissions-support lists each
+ * is unverified there: prove on staging):
  * - routing: a project's sink deleted, disabled, re-filtered or given exclusions (a sink's
  *   `disabled` and `exclusions` change through sinks.update:
  *   https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks);
@@ -57,8 +59,13 @@ export interface AuditTrailGuardArgs {
   scopes: AuditTrailScope[];
   /** The identity that runs `pulumi up` (an IAM member): it manages the sinks, audit configs and key grants. */
   deployer: string;
-  /** Google group exempt in an emergency. */
-  breakGlassGroup: string;
+  /**
+   * The break-glass user accounts (e-mail addresses) exempt in an emergency: each by name, never
+   * through a group. Audit logs name the account that acted (`authenticationInfo.principalEmail`),
+   * never the group that exempted it, so only the accounts the break-glass alert names may be
+   * exempt: an exemption by group lets a member added outside the code act unalerted (IAM-07).
+   */
+  breakGlassAccounts: string[];
   /**
    * Protect the policy (`protect`). Only an ephemeral environment turns it off.
    * @default true
@@ -79,7 +86,10 @@ export class AuditTrailGuard extends pulumi.ComponentResource {
 
   constructor(name: string, args: AuditTrailGuardArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:logging:AuditTrailGuard", name, {}, opts);
-    const exceptions = [denyPrincipal(args.deployer), denyPrincipal(`group:${args.breakGlassGroup}`)];
+    const exceptions = [
+      denyPrincipal(args.deployer),
+      ...args.breakGlassAccounts.map((account) => denyPrincipal(`user:${account}`)),
+    ];
     const rule = (description: string, permissions: readonly string[], alsoExcepted: string[] = []) => ({
       description,
       denyRule: {

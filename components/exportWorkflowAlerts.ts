@@ -7,6 +7,9 @@
  * of https://cloud.google.com/workflows/docs/reference/executions/rest/v1/projects.locations.workflows.executions;
  * https://cloud.google.com/workflows/docs/monitor). A SUCCEEDED export workflow has seen Cloud
  * SQL's export operation DONE without error, so it is also the proof that an object was written.
+ * The same metric and label are what Google's own Cloud SQL backup module alerts on
+ * (terraform-google-modules/terraform-google-sql-db modules/backup/main.tf: "metric
+ * 'workflows.googleapis.com/finished_execution_count' | filter metric.status == 'SUCCEEDED'").
  */
 
 /** The metric filter of one workflow's finished executions in one final state. */

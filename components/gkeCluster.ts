@@ -143,6 +143,11 @@ export class GkeCluster extends pulumi.ComponentResource {
         clusterAutoscaling: {
           autoProvisioningDefaults: {
             bootDiskKmsKey: args.bootDiskKey,
+            // Not replace-forcing in the provider: cluster_autoscaling changes go through
+            // UpdateCluster's DesiredClusterAutoscaling in place (magic-modules
+            // services/container/resource_container_cluster.go.tmpl, `d.HasChange("cluster_autoscaling")`;
+            // auto_provisioning_defaults.service_account has no ForceNew). Unverified whether GKE
+            // accepts a changed node service account on an existing Autopilot cluster: prove on staging.
             serviceAccount: args.nodeServiceAccount,
           },
         },

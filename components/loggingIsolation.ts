@@ -23,8 +23,9 @@ export function auditViewCondition(project: string, location: string, bucketId: 
 }
 
 /**
- * What nobody but the deployer and the break-glass group may do in the logging project
- * (IAM v2 permission names, https://cloud.google.com/iam/docs/deny-permissions-support):
+ * What nobody but the deployer and the break-glass accounts may do in the logging project
+ * (IAM v2 permission names, https://cloud.google.com/iam/docs/deny-permissions-support; each in
+ * facts/google/denyPermissions.ts, unverified on that page: prove on staging):
  * administer log buckets and sinks, or change IAM. The deployer is exempt because this stack
  * manages exactly those things there (the bucket, the sinks' writer grants, the auditors' roles,
  * the audit config: each a setIamPolicy or bucket call); a deny on it would fail its next `up`.
@@ -71,8 +72,12 @@ export interface LoggingIsolationArgs {
   bucketId: string;
   /** Google group with read-only access to the audit log. */
   auditorsGroup: string;
-  /** Google group exempt from the deny on administration, for emergencies (never from the deny on writes). */
-  breakGlassGroup: string;
+  /**
+   * The break-glass user accounts (e-mail addresses), each exempt by name from the deny on
+   * administration, for emergencies (never from the deny on writes): the accounts the break-glass
+   * alert names, never a group whose members no alert names (components/auditTrailGuard.ts).
+   */
+  breakGlassAccounts: string[];
   /** Sink writer identities (`serviceAccount:...`), exempt from the deny on log writes. */
   writerIdentities: pulumi.Input<string>[];
   /** The identity that runs `pulumi up` (an IAM member), exempt from the deny on administration. */
@@ -103,7 +108,7 @@ export class LoggingIsolation extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const breakGlass = denyPrincipal(`group:${args.breakGlassGroup}`);
+    const breakGlass = args.breakGlassAccounts.map((account) => denyPrincipal(`user:${account}`));
     this.denyPolicy = new gcp.iam.DenyPolicy(
       `${name}-deny`,
       {
@@ -119,7 +124,7 @@ export class LoggingIsolation extends pulumi.ComponentResource {
             description: "Deny log bucket and sink administration and IAM changes to all but the deployer.",
             denyRule: {
               deniedPrincipals: ["principalSet://goog/public:all"],
-              exceptionPrincipals: [denyPrincipal(args.deployer), breakGlass],
+              exceptionPrincipals: [denyPrincipal(args.deployer), ...breakGlass],
               deniedPermissions: DENIED_ADMIN_PERMISSIONS,
             },
           },

@@ -83,7 +83,13 @@ export const ENTITLEMENT_CUSTOM_ROLES = {
    * Restore into a scratch instance (granted with a condition on the scratch instances' names, which
    * Cloud SQL supports: "Allowing users to create instances with specific prefixes",
    * https://cloud.google.com/sql/docs/postgres/iam-conditions): create it, import an export or
-   * restore a backup into it, create its database, delete it. Never instances.update or users.* of
+   * restore a backup into it, create its database, delete it.
+   * Unverified: whether the name condition applies to cloudsql.databases.create (and users.create,
+   * below). terraform-google-sql-db PR #616 reports the opposite for databases.list: "IAM
+   * conditions can only be used to restrict access to DatabaseInstances or BackupRuns. They can't be
+   * used to restrict access to Database resources" (a 403 under the condition). If so, the drill's
+   * `databases` and `users` inserts on the scratch copy fail with 403 (tools/drill/cloudSqlRestore.ts);
+   * prove on staging with `npm run drill` before relying on it. Never instances.update or users.* of
    * a primary: cloudsql.admin's patch to ALLOW_DATA_API and a CLOUD_IAM_USER with
    * cloudsqlsuperuser on card-vault are not here.
    */
@@ -108,6 +114,20 @@ export const ENTITLEMENT_CUSTOM_ROLES = {
     roleId: "qairopaySqlRestoreVerify",
     title: "QairoPay Cloud SQL restore verification",
     permissions: ["cloudsql.instances.executeSql", "cloudsql.instances.login", "cloudsql.users.create"],
+  },
+  /**
+   * Let a scratch instance read the backup bucket for the restore: the drill reads the bucket's IAM
+   * policy and writes it back with the instance's objectViewer binding added, then removed
+   * (tools/drill/cloudSqlRestore.ts setBucketViewer: the JSON API's getIamPolicy and setIamPolicy,
+   * which need storage.buckets.getIamPolicy and storage.buckets.setIamPolicy:
+   * https://cloud.google.com/storage/docs/access-control/iam-json). Granted on the backup buckets
+   * only. Instead of roles/storage.admin, which also deletes and overwrites the exports, changes the
+   * buckets' retention and lifecycle, and creates buckets (attacker review).
+   */
+  backupBucketGrant: {
+    roleId: "qairopayBackupBucketGrant",
+    title: "QairoPay backup bucket read grant for a restore",
+    permissions: ["storage.buckets.getIamPolicy", "storage.buckets.setIamPolicy"],
   },
 } as const;
 export type EntitlementCustomRole = keyof typeof ENTITLEMENT_CUSTOM_ROLES;

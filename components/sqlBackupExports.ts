@@ -271,7 +271,14 @@ export class SqlBackupExports extends pulumi.ComponentResource {
         timeZone: "Etc/UTC",
         httpTarget: {
           // Workflow Executions API: POST v1/{parent=projects/*/locations/*/workflows/*}/executions,
-          // the workflow's input as the JSON string `argument`.
+          // the workflow's input as the JSON string `argument` (the target Google's own backup
+          // module schedules: terraform-google-sql-db modules/backup/main.tf).
+          // Inside an enforced perimeter: "VPC Service Controls is enforced on the following
+          // actions: Cloud Scheduler job creations, Cloud Scheduler job updates"
+          // (https://cloud.google.com/scheduler/docs/secure-with-vpcsc); unverified whether
+          // workflowexecutions.googleapis.com is one of its "supported targets" (that list is not in
+          // the stored copy of the page): prove on staging, where the job is created inside the
+          // perimeter and a create with an unsupported target fails.
           uri: pulumi.interpolate`https://workflowexecutions.googleapis.com/v1/${workflow.id}/executions`,
           httpMethod: "POST",
           headers: { "Content-Type": "application/json" },

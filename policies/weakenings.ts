@@ -1,7 +1,7 @@
 /**
  * The ways to break a control that its policies reject, by kind (issue #26): what the policy
  * judges, in a reviewer's words. A catalogue, not a test: docs/controls.md lists it per control,
- * and test/cases/meaningCases.ts proves each entry with a failing case of the same title (a test
+ * and specs/cases/meaningCases.ts proves each entry with a failing case of the same title (a test
  * checks every entry has exactly one).
  */
 export type WeakeningKind =

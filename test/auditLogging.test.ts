@@ -127,7 +127,9 @@ describe("routing, per-project shape (prod)", () => {
     expect(admin.deniedPermissions).toEqual(DENIED_ADMIN_PERMISSIONS);
     expect(admin.exceptionPrincipals).toEqual([
       "principal://iam.googleapis.com/projects/-/serviceAccounts/prod-deployer@qp-platform-ci.iam.gserviceaccount.com",
-      "principalSet://goog/group/break-glass@qairopay.com",
+      // The break-glass accounts by name, as the break-glass alert names them; never their group.
+      "principal://goog/subject/break-glass-1@qairopay.com",
+      "principal://goog/subject/break-glass-2@qairopay.com",
     ]);
     expect(write.deniedPrincipals).toEqual(["principalSet://goog/public:all"]);
     expect(write.deniedPermissions).toEqual(["logging.googleapis.com/logEntries.create"]);
@@ -216,7 +218,11 @@ describe("routing, aggregated shape (organisation configured)", () => {
 describe("the audit trail outside the logging project", () => {
   const DEPLOYER =
     "principal://iam.googleapis.com/projects/-/serviceAccounts/prod-deployer@qp-platform-ci.iam.gserviceaccount.com";
-  const BREAK_GLASS = "principalSet://goog/group/break-glass@qairopay.com";
+  // The accounts the break-glass alert names, by name: a group's members would be exempt unalerted.
+  const BREAK_GLASS = [
+    "principal://goog/subject/break-glass-1@qairopay.com",
+    "principal://goog/subject/break-glass-2@qairopay.com",
+  ];
   const expectedRules = [
     AUDIT_TRAIL_DENIED.routing,
     AUDIT_TRAIL_DENIED.auditConfig,
@@ -249,7 +255,7 @@ describe("the audit trail outside the logging project", () => {
           deniedPrincipals: ["principalSet://goog/public:all"],
           exceptionPrincipals: [
             DEPLOYER,
-            BREAK_GLASS,
+            ...BREAK_GLASS,
             ...(entitled && permissions === AUDIT_TRAIL_DENIED.auditConfig ? [PAM_AGENT] : []),
           ],
           deniedPermissions: [...permissions],
@@ -272,7 +278,7 @@ describe("the audit trail outside the logging project", () => {
     const rule = (denies[0].inputs.rules as { denyRule: Record<string, unknown> }[])[0].denyRule;
     expect(rule.exceptionPrincipals).toEqual([
       "principal://iam.googleapis.com/projects/-/serviceAccounts/staging-deployer@qp-platform-ci.iam.gserviceaccount.com",
-      BREAK_GLASS,
+      ...BREAK_GLASS,
     ]);
   });
 

@@ -273,14 +273,19 @@ describe("key hierarchy", () => {
     // just in time to people, never to a workload.
     expect(
       customRoles
-        .filter((r) => /IncidentOperator|KeyOperator|SqlRestore/.test(String(r.inputs.roleId)))
+        .filter((r) =>
+          /IncidentOperator|KeyOperator|SqlRestore|BackupBucketGrant/.test(String(r.inputs.roleId)),
+        )
         .map((r) => `${String(r.inputs.project)} ${String(r.inputs.roleId)}`)
         .sort(),
     ).toEqual([
+      // The restore's read grant of a backup bucket to the scratch instance (not storage.admin).
+      "qp-prod-cde qairopayBackupBucketGrant",
       "qp-prod-cde qairopayIncidentOperator",
       "qp-prod-cde qairopaySqlRestore",
       "qp-prod-cde qairopaySqlRestoreRead",
       "qp-prod-kms qairopayKeyOperator",
+      "qp-prod-platform qairopayBackupBucketGrant",
       "qp-prod-platform qairopayIncidentOperator",
       "qp-prod-platform qairopaySqlRestore",
       "qp-prod-platform qairopaySqlRestoreRead",
@@ -289,7 +294,9 @@ describe("key hierarchy", () => {
     ]);
     expect(
       customRoles
-        .filter((r) => !/IncidentOperator|KeyOperator|SqlRestore/.test(String(r.inputs.roleId)))
+        .filter(
+          (r) => !/IncidentOperator|KeyOperator|SqlRestore|BackupBucketGrant/.test(String(r.inputs.roleId)),
+        )
         .map((r) => [r.inputs.project, r.inputs.roleId, r.inputs.permissions]),
     ).toEqual([
       ...["qp-prod-platform", "qp-prod-cde"].map((p) => [

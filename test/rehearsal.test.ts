@@ -10,6 +10,7 @@ import { durationSeconds } from "../harness/rehearsal/lookup";
 import { planStack } from "./helpers/plan";
 import { REHEARSAL_DOC, renderRehearsalDoc } from "../tools/rehearsalDoc";
 import { clone, editResource, removeResource } from "../specs/mutate";
+import { DENY_SUPPORTED_PERMISSIONS } from "../facts/google/denyPermissions";
 
 let prod: CapturedResource[];
 let staging: CapturedResource[];
@@ -765,6 +766,52 @@ describe("crd-installed", () => {
         message: expect.stringMatching(/cannot tell which GKE cluster its provider deploys to/),
       }),
     ]);
+  });
+});
+
+describe("deny-permission-supported", () => {
+  const denied = (resources: CapturedResource[]) =>
+    resources
+      .filter((r) => r.type === "gcp:iam/denyPolicy:DenyPolicy")
+      .flatMap((r) =>
+        (r.inputs.rules as { denyRule: { deniedPermissions: string[] } }[]).flatMap(
+          (x) => x.denyRule.deniedPermissions,
+        ),
+      );
+
+  test("every permission the stacks' deny policies name is in the facts, and the facts list nothing unused", () => {
+    const used = new Set([...denied(prod), ...denied(staging)]);
+    expect(findings(prod, "deny-permission-supported")).toEqual([]);
+    expect(findings(staging, "deny-permission-supported")).toEqual([]);
+    expect([...used].sort()).toEqual(DENY_SUPPORTED_PERMISSIONS.map((f) => f.permission).sort());
+  });
+
+  test("a key-ring IAM change denied, which no fact shows deny policies accept, fails the create", () => {
+    const mutated = editResource("prod-audit-trail-guard-kms", (p) => {
+      const rules = p.rules as { denyRule: { deniedPermissions: string[] } }[];
+      rules[2].denyRule.deniedPermissions.push("cloudkms.googleapis.com/keyRings.setIamPolicy");
+    })(prod);
+    expect(findings(mutated, "deny-permission-supported")).toEqual([
+      {
+        rule: "deny-permission-supported",
+        urn: urn(prod, "prod-audit-trail-guard-kms"),
+        severity: "error",
+        message:
+          "prod-audit-trail-guard-kms (gcp:iam/denyPolicy:DenyPolicy) names cloudkms.googleapis.com/keyRings.setIamPolicy, which is not among the permissions deny policies accept (11 known: facts/google/denyPermissions.ts, from https://cloud.google.com/iam/docs/deny-permissions-support): the policy's create fails with 400. Look the permission up on that page and add it to the facts, or deny another one.",
+      },
+    ]);
+  });
+
+  test("an IAM v1 permission name (deny policies take the v2 form) fails the create", () => {
+    const mutated = editResource("prod-logging-isolation-deny", (p) => {
+      const rules = p.rules as { denyRule: { deniedPermissions: string[] } }[];
+      rules[1].denyRule.deniedPermissions = ["logging.logEntries.create"];
+    })(prod);
+    const [finding] = findings(mutated, "deny-permission-supported");
+    expect(finding.urn).toBe(urn(prod, "prod-logging-isolation-deny"));
+    expect(finding.message).toMatch(
+      /names logging\.logEntries\.create, .*; deny policies take the IAM v2 form SERVICE_FQDN\/RESOURCE\.ACTION: the policy's create fails with 400/,
+    );
   });
 });
 

@@ -380,7 +380,8 @@ export const CONFIG_KEYS = {
   breakGlassGroup: {
     at: "groups.breakGlass",
     type: "string",
-    description: "Google group exempt from the logging project's deny policy in an emergency.",
+    description:
+      "Google group of the break-glass accounts (admitted through the perimeter in an emergency). The IAM deny policies exempt the accounts of breakGlassAccounts by name, never this group: audit logs name the account, not the group, so only named accounts can be alerted on (IAM-07).",
     schema: group,
   },
   ephemeral: {
@@ -443,7 +444,7 @@ export const CONFIG_KEYS = {
     at: "breakGlassAccounts",
     type: "array",
     description:
-      "The user accounts in the break-glass group (e-mail addresses): any activity of theirs raises an alert (IAM-07).",
+      "The user accounts in the break-glass group (e-mail addresses): any activity of theirs raises an alert, and these accounts, by name, are the only break-glass exemption of the audit deny policies (IAM-07).",
     schema: z
       .array(z.email({ message: "must be a user account's e-mail address" }))
       .min(1, { message: "must list at least one account" }),

@@ -53,7 +53,7 @@ export function buildAuditLogging(config: PlatformConfig, f: Foundation, keys: K
     region,
     bucketId: AUDIT_BUCKET_ID,
     auditorsGroup: config.groups.auditors,
-    breakGlassGroup: config.groups.breakGlass,
+    breakGlassAccounts: config.breakGlassAccounts,
     writerIdentities: auditLog.writerIdentities,
     deployer: config.deployer.principal,
     protect: f.protect,
@@ -62,7 +62,7 @@ export function buildAuditLogging(config: PlatformConfig, f: Foundation, keys: K
   new AuditTrailGuard(`${env}-audit-trail-guard`, {
     scopes: auditTrailScopes(config, f),
     deployer: config.deployer.principal,
-    breakGlassGroup: config.groups.breakGlass,
+    breakGlassAccounts: config.breakGlassAccounts,
     protect: f.protect,
   });
   return auditLog;

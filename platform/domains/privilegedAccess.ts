@@ -52,6 +52,7 @@ export function entitlementsFor(
   const approved = g.privilegedAccessApprovers;
   const backupRestore = (scope: RestoreScope): EntitlementSpec => {
     const onScratch = pulumi.interpolate`resource.name.startsWith("projects/${scope.project}/instances/${scope.scratchPrefix}")`;
+    const onBackupBuckets = pulumi.interpolate`resource.name.startsWith("projects/_/buckets/${scope.bucketPrefix}")`;
     return {
       id: "backup-restore",
       requesters: g.backupOperators,
@@ -64,11 +65,12 @@ export function entitlementsFor(
           : []),
         { role: "roles/gkebackup.restoreAdmin" },
         { role: "roles/gkebackup.viewer" },
-        // The backup buckets only: read an export, let a scratch instance read it (docs/drills.md).
-        {
-          role: "roles/storage.admin",
-          condition: pulumi.interpolate`resource.name.startsWith("projects/_/buckets/${scope.bucketPrefix}")`,
-        },
+        // The backup buckets only, and only what the restore calls (docs/drills.md): list and read
+        // an export (objectViewer: storage.objects.list, storage.objects.get) and let a scratch
+        // instance read it (its bucket binding: backupBucketGrant). Never storage.admin, which
+        // deletes and overwrites exports and changes the buckets' retention (attacker review).
+        { role: "roles/storage.objectViewer", condition: onBackupBuckets },
+        { customRole: "backupBucketGrant", condition: onBackupBuckets },
       ],
     };
   };

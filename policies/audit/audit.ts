@@ -96,21 +96,29 @@ export function denyRules(policies: PolicyResource[]): DenyRule[] {
 }
 
 /**
- * Why an exception list is wider than "the deployer and break-glass": anyone at all, a set of
- * principals (a domain, a project's or pool's identities), or more than one single identity or
- * group (the deployer is one identity: a group as deployer would let each member act).
+ * Why an exception list is wider than "the deployer and the alerted break-glass accounts": anyone
+ * at all, a set of principals (a domain, a project's or pool's identities), more than one service
+ * account (the deployer is one identity), any group, or a user account that no break-glass alert
+ * names. Audit logs name the account that acted, never the group that exempted it, so a group's
+ * members — and any account the alert does not name — would use the exemption unalerted (IAM-07).
  */
-export function widenedExceptions(exceptions: string[]): string | undefined {
-  const identities = exceptions.filter(
-    (p) =>
-      p.startsWith("principal://iam.googleapis.com/projects/-/serviceAccounts/") ||
-      p.startsWith("principal://goog/subject/"),
+export function widenedExceptions(
+  exceptions: string[],
+  alertedAccounts: ReadonlySet<string> = new Set(),
+): string | undefined {
+  const serviceAccounts = exceptions.filter((p) =>
+    p.startsWith("principal://iam.googleapis.com/projects/-/serviceAccounts/"),
   );
+  const users = exceptions.filter((p) => p.startsWith("principal://goog/subject/"));
   const groups = exceptions.filter((p) => p.startsWith("principalSet://goog/group/"));
-  const other = exceptions.filter((p) => !identities.includes(p) && !groups.includes(p));
+  const other = exceptions.filter(
+    (p) => !serviceAccounts.includes(p) && !users.includes(p) && !groups.includes(p),
+  );
   if (other.length) return `excepts ${other.join(", ")}`;
-  if (identities.length > 1) return `excepts ${identities.length} identities`;
-  if (groups.length > 1) return `excepts ${groups.length} groups`;
+  if (serviceAccounts.length > 1) return `excepts ${serviceAccounts.length} identities`;
+  if (groups.length) return `excepts group ${groups.join(", ")}, whose members no break-glass alert names`;
+  const unalerted = users.filter((p) => !alertedAccounts.has(p.slice("principal://goog/subject/".length)));
+  if (unalerted.length) return `excepts ${unalerted.join(", ")}, whom no break-glass alert names`;
   return undefined;
 }
 

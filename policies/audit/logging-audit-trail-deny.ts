@@ -2,6 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { projectInPath } from "../lib/gcp";
 import { auditBuckets, denialGap, denyRules, platformProjects, widenedExceptions } from "./audit";
+import { alertedBreakGlassAccounts } from "./monitoring-privileged-access-alerts";
 
 const DENY = "gcp:iam/denyPolicy:DenyPolicy";
 const PROJECT = "gcp:organizations/project:Project";
@@ -28,8 +29,11 @@ const SET_IAM_POLICY = "cloudresourcemanager.googleapis.com/projects.setIamPolic
  */
 const PAM_AGENT =
   /^principal:\/\/iam\.googleapis\.com\/projects\/-\/serviceAccounts\/service-org-\d+@gcp-sa-pam\.iam\.gserviceaccount\.com$/;
-const withPamAgent = (exceptions: string[]) =>
-  widenedExceptions(exceptions.filter((p) => !PAM_AGENT.test(p)));
+const withPamAgent = (alerted: ReadonlySet<string>) => (exceptions: string[]) =>
+  widenedExceptions(
+    exceptions.filter((p) => !PAM_AGENT.test(p)),
+    alerted,
+  );
 
 /** `cloudresourcemanager.googleapis.com/projects/P` or `/folders/F`, URL-encoded or not. */
 function attachment(policy: PolicyResource): { kind: "projects" | "folders"; id: string } | undefined {
@@ -43,7 +47,8 @@ function attachment(policy: PolicyResource): { kind: "projects" | "folders"; id:
  * everyone (`principalSet://goog/public:all`) the sink changes and the IAM policy changes that
  * narrow Data Access audit configs, and, where the audit log's key lives, the key's disabling,
  * destruction and IAM changes, with no condition, no permission carved out, and no exception
- * wider than one service account (the deployer) and one group (break-glass) — and, on setIamPolicy,
+ * wider than one service account (the deployer) and the break-glass accounts the alerts name, each by
+ * name (never a group, whose members no alert names: IAM-07) — and, on setIamPolicy,
  * Privileged Access Manager's agent, which grants the entitlements that way.
  */
 export const loggingAuditTrailDeny = stackPolicy(
@@ -55,7 +60,7 @@ export const loggingAuditTrailDeny = stackPolicy(
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Keep components/auditTrailGuard.ts on the folder or on every project: deny all principals the sink, setIamPolicy and key permissions, excepting only the deployer and the break-glass group.",
+      "Keep components/auditTrailGuard.ts on the folder or on every project: deny all principals the sink, setIamPolicy and key permissions, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names.",
   },
   (resources) => {
     const anchor = auditBuckets(resources)[0];
@@ -69,6 +74,7 @@ export const loggingAuditTrailDeny = stackPolicy(
         .map((r) => [String(r.props.projectId), String(r.props.folderId ?? "")]),
     );
     const denies = resources.filter((r) => r.type === DENY);
+    const alerted = alertedBreakGlassAccounts(resources);
     const findings: Finding[] = [];
     for (const project of [...platformProjects(resources)].sort()) {
       const covering = denies.filter((d) => {
@@ -78,16 +84,17 @@ export const loggingAuditTrailDeny = stackPolicy(
       const required =
         project === keyProject ? [...TRAIL_PERMISSIONS, ...KEY_PERMISSIONS] : TRAIL_PERMISSIONS;
       const rules = denyRules(covering);
+      const narrow = (exceptions: string[]) => widenedExceptions(exceptions, alerted);
       const problems = required
         .map((permission) =>
-          denialGap(rules, permission, permission === SET_IAM_POLICY ? withPamAgent : widenedExceptions),
+          denialGap(rules, permission, permission === SET_IAM_POLICY ? withPamAgent(alerted) : narrow),
         )
         .filter((p) => p !== undefined);
       if (problems.length)
         findings.push({
           urn: (covering[0] ?? anchor).urn,
           problem: `in project ${project}, ${problems.join("; ")}: the audit trail can be cut there`,
-          fix: "deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)",
+          fix: "deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)",
         });
     }
     return findings;

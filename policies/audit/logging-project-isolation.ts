@@ -1,6 +1,14 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
-import { auditBuckets, bucketDestination, denialGap, denyRules, SINK_TYPES } from "./audit";
+import {
+  auditBuckets,
+  bucketDestination,
+  denialGap,
+  denyRules,
+  SINK_TYPES,
+  widenedExceptions,
+} from "./audit";
+import { alertedBreakGlassAccounts } from "./monitoring-privileged-access-alerts";
 
 const PROJECT_GRANT_TYPES = [
   "gcp:projects/iAMMember:IAMMember",
@@ -138,8 +146,12 @@ export const loggingProjectIsolation = stackPolicy(
           r.type === "gcp:iam/denyPolicy:DenyPolicy" && decodeURIComponent(String(r.props.parent)) === parent,
       );
       const rules = denyRules(denies);
-      // Administration: denied to everyone but one identity (the deployer) and one group (break-glass).
-      const adminGaps = ADMIN_PERMISSIONS.map((p) => denialGap(rules, p)).filter((g) => g !== undefined);
+      // Administration: denied to everyone but one identity (the deployer) and the break-glass
+      // accounts the break-glass alert names, each by name (never a group: IAM-07).
+      const alerted = alertedBreakGlassAccounts(resources);
+      const adminGaps = ADMIN_PERMISSIONS.map((p) =>
+        denialGap(rules, p, (exceptions) => widenedExceptions(exceptions, alerted)),
+      ).filter((g) => g !== undefined);
       // Direct log writes: denied to everyone but the sink writers. Anyone else (break-glass
       // included) could forge entries that the locked bucket then keeps for its whole retention.
       const writerPrincipals = new Set(

@@ -55,6 +55,33 @@ const countsAuditBucket = (metric: PolicyResource, bucket: PolicyResource) =>
   String(metric.props.bucketName ?? "") ===
   `projects/${String(bucket.props.project)}/locations/${String(bucket.props.location)}/buckets/${String(bucket.props.bucketId)}`;
 
+/** Anything that negates or excludes can narrow an OR of names without removing one. */
+const plain = (f: string) => !/(^|\s|\()(-|NOT\s)/.test(f);
+
+/**
+ * The break-glass accounts an alert fires on whatever they do: each named by an alerted metric
+ * over the audit bucket, with no exclusion, both as the principal and as the impersonator of a
+ * service account. Only these may be exempt from the audit deny policies (policies/audit/audit.ts
+ * widenedExceptions): an exemption nobody is alerted on is a silent way around them.
+ */
+export function alertedBreakGlassAccounts(resources: PolicyResource[]): Set<string> {
+  const bucket = auditBuckets(resources)[0];
+  const accounts = new Set<string>();
+  if (!bucket) return accounts;
+  for (const metric of alertedMetrics(resources).filter((m) => countsAuditBucket(m, bucket))) {
+    const filter = String(metric.props.filter ?? "");
+    if (!plain(filter)) continue;
+    const [own, impersonating] = BREAK_GLASS_FIELDS.map(
+      (field) =>
+        new Set(
+          [...filter.matchAll(new RegExp(`${field.replace(/\./g, "\\.")}"([^"]+)"`, "g"))].map((m) => m[1]),
+        ),
+    );
+    for (const account of own) if (impersonating.has(account)) accounts.add(account);
+  }
+  return accounts;
+}
+
 export const monitoringPrivilegedAccessAlerts = stackPolicy(
   {
     name: "monitoring-privileged-access-alerts",
@@ -71,8 +98,6 @@ export const monitoringPrivilegedAccessAlerts = stackPolicy(
     if (!bucket) return [];
     const metrics = alertedMetrics(resources).filter((m) => countsAuditBucket(m, bucket));
     const filters = metrics.map((m) => String(m.props.filter));
-    // Anything that negates or excludes can narrow an OR of methods without removing a name.
-    const plain = (f: string) => !/(^|\s|\()(-|NOT\s)/.test(f);
     const findings: Finding[] = [];
     const grantAlert = filters.some((f) => plain(f) && PAM_GRANT_METHODS.every((m) => f.includes(`"${m}"`)));
     if (!grantAlert)

@@ -82,6 +82,22 @@ export const UNBOUNDED_ADMIN_ROLES =
 export const LASTING_PERMISSIONS =
   /^cloudkms\.((keyRings|cryptoKeys)\.setIamPolicy|importJobs\.)|\.setIamPolicy$/;
 /**
+ * The one IAM change an entitlement may make that outlasts its grant: a backup bucket's policy
+ * (storage.buckets.setIamPolicy), for the restore drill's read grant to a scratch instance, which it
+ * removes again (tools/drill/cloudSqlRestore.ts). Only on the backup buckets
+ * (`<project>-<cluster>-backup-<region>`), whose every IAM change is alerted (backup-bucket-iam-change).
+ */
+export const BACKUP_BUCKET_IAM = "storage.buckets.setIamPolicy";
+export const BACKUP_BUCKET_CONDITION =
+  /^resource\.name\.startsWith\("projects\/_\/buckets\/[a-z0-9][a-z0-9-]*-backup-"\)$/;
+/**
+ * Cloud Storage roles an entitlement may grant: reading objects. Any other predefined storage role
+ * deletes or overwrites what the backup buckets keep, or administers them (storage.admin: retention,
+ * lifecycle, IAM): https://cloud.google.com/iam/docs/roles-permissions/storage.
+ */
+export const READ_ONLY_STORAGE_ROLES = ["roles/storage.objectViewer"];
+
+/**
  * The one condition that keeps instance-level permissions on the scratch copies: a name prefix
  * ending in `-restore-`, and nothing else (no `!`, no `||`, no shorter prefix that names primaries).
  */

@@ -3,6 +3,8 @@ import { Finding, stackPolicy } from "../lib/define";
 import { protobufDurationSeconds } from "../../facts/durations";
 import { cardholderProjects } from "../lib/gcp";
 import {
+  BACKUP_BUCKET_CONDITION,
+  BACKUP_BUCKET_IAM,
   BASIC_ROLES,
   customRolePermissions,
   entitlements,
@@ -10,6 +12,7 @@ import {
   SCRATCH_CONDITION,
   LASTING_PERMISSIONS,
   operateOnly,
+  READ_ONLY_STORAGE_ROLES,
   UNBOUNDED_ADMIN_ROLES,
 } from "../lib/privilegedAccess";
 
@@ -66,8 +69,16 @@ export const pamEntitlementHardening = stackPolicy(
             `it grants ${b.role}, which administers keys, Cloud SQL or IAM without limit`,
             "grant the narrow custom roles of components/privilegedAccess.ts (ENTITLEMENT_CUSTOM_ROLES)",
           );
+        if (b.role.startsWith("roles/storage.") && !READ_ONLY_STORAGE_ROLES.includes(b.role))
+          add(
+            `it grants ${b.role}, which deletes, overwrites or administers what the buckets keep (the backup exports among them)`,
+            `grant ${READ_ONLY_STORAGE_ROLES.join(", ")} and, for the restore's read grant, the custom role qairopayBackupBucketGrant on the backup buckets (components/privilegedAccess.ts)`,
+          );
         const permissions = custom.get(b.role) ?? [];
-        const lasting = permissions.filter((p) => LASTING_PERMISSIONS.test(p));
+        // A backup bucket's IAM only, for the restore's read grant that the drill takes back.
+        const backupBucketGrant = (p: string) =>
+          p === BACKUP_BUCKET_IAM && BACKUP_BUCKET_CONDITION.test(b.condition ?? "");
+        const lasting = permissions.filter((p) => LASTING_PERMISSIONS.test(p) && !backupBucketGrant(p));
         if (lasting.length)
           add(
             `its role ${b.role} holds ${lasting.join(", ")}: a grant that outlasts the grant, or foreign key material`,

@@ -21,7 +21,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     mutate: removeResource("prod-audit-trail-guard-cde"),
     on: "prod-audit-log-bucket",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": in project qp-prod-cde, logging.googleapis.com/sinks.create is not denied; logging.googleapis.com/sinks.update is not denied; logging.googleapis.com/sinks.delete is not denied; cloudresourcemanager.googleapis.com/projects.setIamPolicy is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": in project qp-prod-cde, logging.googleapis.com/sinks.create is not denied; logging.googleapis.com/sinks.update is not denied; logging.googleapis.com/sinks.delete is not denied; cloudresourcemanager.googleapis.com/projects.setIamPolicy is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
   {
     policy: "logging-audit-trail-deny",
@@ -34,7 +34,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-trail-guard-kms",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-kms": in project qp-prod-kms, cloudkms.googleapis.com/cryptoKeyVersions.update is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-kms": in project qp-prod-kms, cloudkms.googleapis.com/cryptoKeyVersions.update is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
   {
     policy: "logging-audit-trail-deny",
@@ -48,7 +48,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-trail-guard-platform",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.create: the rule excepts principalSet://goog/public:all; logging.googleapis.com/sinks.update: the rule excepts principalSet://goog/public:all; logging.googleapis.com/sinks.delete: the rule excepts principalSet://goog/public:all: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.create: the rule excepts principalSet://goog/public:all; logging.googleapis.com/sinks.update: the rule excepts principalSet://goog/public:all; logging.googleapis.com/sinks.delete: the rule excepts principalSet://goog/public:all: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
   {
     policy: "logging-audit-trail-deny",
@@ -62,7 +62,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-trail-guard-cde",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, cloudresourcemanager.googleapis.com/projects.setIamPolicy: the rule excepts 2 groups: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, cloudresourcemanager.googleapis.com/projects.setIamPolicy: the rule excepts group principalSet://goog/group/platform-admins@qairopay.com, whose members no break-glass alert names: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
   {
     policy: "logging-audit-trail-deny",
@@ -77,7 +77,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-trail-guard-cde",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, cloudresourcemanager.googleapis.com/projects.setIamPolicy: the rule excepts 2 identities: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, cloudresourcemanager.googleapis.com/projects.setIamPolicy: the rule excepts 2 identities: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
   {
     policy: "logging-audit-trail-deny",
@@ -91,7 +91,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-trail-guard-platform",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.create: the rule excepts 2 identities; logging.googleapis.com/sinks.update: the rule excepts 2 identities; logging.googleapis.com/sinks.delete: the rule excepts 2 identities: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.create: the rule excepts 2 identities; logging.googleapis.com/sinks.update: the rule excepts 2 identities; logging.googleapis.com/sinks.delete: the rule excepts 2 identities: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
   {
     policy: "logging-audit-trail-deny",
@@ -103,7 +103,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-trail-guard-platform",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.delete: the rule lists it as an exception: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.delete: the rule lists it as an exception: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
   {
     policy: "logging-audit-trail-deny",
@@ -116,7 +116,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-trail-guard-kms",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-kms": in project qp-prod-kms, cloudkms.googleapis.com/cryptoKeyVersions.destroy: the rule denies only under a condition; cloudkms.googleapis.com/cryptoKeyVersions.update: the rule denies only under a condition; cloudkms.googleapis.com/cryptoKeys.setIamPolicy: the rule denies only under a condition: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-kms": in project qp-prod-kms, cloudkms.googleapis.com/cryptoKeyVersions.destroy: the rule denies only under a condition; cloudkms.googleapis.com/cryptoKeyVersions.update: the rule denies only under a condition; cloudkms.googleapis.com/cryptoKeys.setIamPolicy: the rule denies only under a condition: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
   {
     policy: "logging-audit-trail-deny",
@@ -128,7 +128,7 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-trail-guard-cde",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, logging.googleapis.com/sinks.create: the rule denies named principals only; logging.googleapis.com/sinks.update: the rule denies named principals only; logging.googleapis.com/sinks.delete: the rule denies named principals only: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, logging.googleapis.com/sinks.create: the rule denies named principals only; logging.googleapis.com/sinks.update: the rule denies named principals only; logging.googleapis.com/sinks.delete: the rule denies named principals only: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
   {
     policy: "monitoring-audit-trail-alerts",
@@ -211,5 +211,60 @@ export const AUDIT_TRAIL_CASES: PolicyCase[] = [
     on: "prod-logging-isolation-deny",
     message:
       '[LOG-01] gcp:iam/denyPolicy:DenyPolicy "prod-logging-isolation-deny": the IAM deny policies of logging project qp-prod-logging leave a gap: logging.googleapis.com/logEntries.create: the rule excepts principalSet://goog/group/break-glass@qairopay.com, who could forge entries the locked bucket keeps. Fix: keep the deny policy of components/loggingIsolation.ts: bucket, sink and IAM administration denied to all but the deployer and break-glass, direct log writes to all but the sink writers',
+  },
+  // Break-glass is exempt by the accounts the break-glass alert names, never by a group: an audit
+  // log names the account that acted, not the group that exempted it (IAM-07; attacker review).
+  {
+    policy: "logging-audit-trail-deny",
+    title: "break-glass exempt as a group again (its members act unalerted)",
+    mutate: editResource("prod-audit-trail-guard-platform", (p) => {
+      const rule = ruleOf(p, "logging.googleapis.com/sinks.delete");
+      rule.exceptionPrincipals = [
+        ...(rule.exceptionPrincipals as string[]).filter((x) => !x.startsWith("principal://goog/subject/")),
+        "principalSet://goog/group/break-glass@qairopay.com",
+      ];
+    }),
+    on: "prod-audit-trail-guard-platform",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-platform": in project qp-prod-platform, logging.googleapis.com/sinks.create: the rule excepts group principalSet://goog/group/break-glass@qairopay.com, whose members no break-glass alert names; logging.googleapis.com/sinks.update: the rule excepts group principalSet://goog/group/break-glass@qairopay.com, whose members no break-glass alert names; logging.googleapis.com/sinks.delete: the rule excepts group principalSet://goog/group/break-glass@qairopay.com, whose members no break-glass alert names: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
+  },
+  {
+    policy: "logging-audit-trail-deny",
+    title: "an account exempt that the break-glass alert does not name",
+    mutate: editResource("prod-audit-trail-guard-kms", (p) => {
+      const rule = ruleOf(p, "cloudkms.googleapis.com/cryptoKeyVersions.destroy");
+      rule.exceptionPrincipals = [
+        ...(rule.exceptionPrincipals as string[]),
+        "principal://goog/subject/key-admin@qairopay.com",
+      ];
+    }),
+    on: "prod-audit-trail-guard-kms",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-kms": in project qp-prod-kms, cloudkms.googleapis.com/cryptoKeyVersions.destroy: the rule excepts principal://goog/subject/key-admin@qairopay.com, whom no break-glass alert names; cloudkms.googleapis.com/cryptoKeyVersions.update: the rule excepts principal://goog/subject/key-admin@qairopay.com, whom no break-glass alert names; cloudkms.googleapis.com/cryptoKeys.setIamPolicy: the rule excepts principal://goog/subject/key-admin@qairopay.com, whom no break-glass alert names: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
+  },
+  {
+    // The same edit leaves every project's audit-trail deny short too (logging-audit-trail-deny).
+    policy: "logging-project-isolation",
+    title: "the break-glass alert stops naming an account the deny policies still exempt",
+    mutate: editResource("prod-logging-alerts-break-glass-activity", (p) => {
+      p.filter = String(p.filter).replace(/ OR [^ ]+="break-glass-2@qairopay\.com"/g, "");
+    }),
+    on: "prod-audit-trail-guard-logging",
+    message:
+      '[LOG-01] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-logging": the IAM deny policies of logging project qp-prod-logging leave a gap: logging.googleapis.com/buckets.delete: the rule excepts principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/buckets.update: the rule excepts principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/buckets.undelete: the rule excepts principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/sinks.create: the rule excepts principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/sinks.update: the rule excepts principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/sinks.delete: the rule excepts principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; cloudresourcemanager.googleapis.com/projects.setIamPolicy: the rule excepts principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names. Fix: keep the deny policy of components/loggingIsolation.ts: bucket, sink and IAM administration denied to all but the deployer and break-glass, direct log writes to all but the sink writers',
+  },
+  {
+    policy: "logging-project-isolation",
+    title: "break-glass exempt from the logging project's administration deny as a group",
+    mutate: editResource("prod-logging-isolation-deny", (p) => {
+      const rule = ruleOf(p, "logging.googleapis.com/buckets.delete");
+      rule.exceptionPrincipals = [
+        ...(rule.exceptionPrincipals as string[]).filter((x) => !x.startsWith("principal://goog/subject/")),
+        "principalSet://goog/group/break-glass@qairopay.com",
+      ];
+    }),
+    on: "prod-logging-isolation-deny",
+    message:
+      '[LOG-01] gcp:iam/denyPolicy:DenyPolicy "prod-logging-isolation-deny": the IAM deny policies of logging project qp-prod-logging leave a gap: logging.googleapis.com/buckets.delete: the rule excepts group principalSet://goog/group/break-glass@qairopay.com, whose members no break-glass alert names; logging.googleapis.com/buckets.update: the rule excepts group principalSet://goog/group/break-glass@qairopay.com, whose members no break-glass alert names; logging.googleapis.com/buckets.undelete: the rule excepts group principalSet://goog/group/break-glass@qairopay.com, whose members no break-glass alert names. Fix: keep the deny policy of components/loggingIsolation.ts: bucket, sink and IAM administration denied to all but the deployer and break-glass, direct log writes to all but the sink writers',
   },
 ];

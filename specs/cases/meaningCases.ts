@@ -307,7 +307,7 @@ const PROOFS: Record<string, Proof> = {
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
   const proof = PROOFS[w.title];
-  if (!proof) throw new Error(`weakening "${w.title}" has no proof in test/cases/meaningCases.ts`);
+  if (!proof) throw new Error(`weakening "${w.title}" has no proof in specs/cases/meaningCases.ts`);
   return { policy: w.policy, title: weakeningTitle(w), ...proof };
 });
 

@@ -347,4 +347,44 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
     message:
       '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches a database user created or changed, or an instance updated, in the cde. Fix: keep the alerts of components/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
   },
+  // The restore needs to read an export and let a scratch instance read it, nothing more: no
+  // storage.admin (delete or overwrite exports, change retention), and the bucket-IAM role on the
+  // backup buckets only (attacker review).
+  {
+    policy: "pam-entitlement-hardening",
+    title:
+      "backup restores given roles/storage.admin on the backup buckets again (delete, overwrite, retention)",
+    mutate: editResource("prod-cde-access-backup-restore", (p) =>
+      entitlement(p).privilegedAccess.gcpIamAccess.roleBindings.push({
+        role: "roles/storage.admin",
+        conditionExpression: 'resource.name.startsWith("projects/_/buckets/qp-prod-cde-card-vault-backup-")',
+      }),
+    ),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": it grants roles/storage.admin, which deletes, overwrites or administers what the buckets keep (the backup exports among them). Fix: grant roles/storage.objectViewer and, for the restore\'s read grant, the custom role qairopayBackupBucketGrant on the backup buckets (components/privilegedAccess.ts)',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "the restore's bucket-IAM role bound without its backup-bucket condition (every bucket's IAM)",
+    mutate: editResource("prod-cde-access-backup-restore", (p) => {
+      for (const b of entitlement(p).privilegedAccess.gcpIamAccess.roleBindings)
+        if (String(b.role).endsWith("/qairopayBackupBucketGrant")) delete b.conditionExpression;
+    }),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": its role projects/qp-prod-cde/roles/qairopayBackupBucketGrant holds storage.buckets.setIamPolicy: a grant that outlasts the grant, or foreign key material. Fix: remove them from the custom role',
+  },
+  {
+    policy: "pam-entitlement-hardening",
+    title: "the restore's bucket-IAM role's condition widened to every bucket of the project's naming",
+    mutate: editResource("prod-cde-access-backup-restore", (p) => {
+      for (const b of entitlement(p).privilegedAccess.gcpIamAccess.roleBindings)
+        if (String(b.role).endsWith("/qairopayBackupBucketGrant"))
+          b.conditionExpression = 'resource.name.startsWith("projects/_/buckets/qp-prod-cde-")';
+    }),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": its role projects/qp-prod-cde/roles/qairopayBackupBucketGrant holds storage.buckets.setIamPolicy: a grant that outlasts the grant, or foreign key material. Fix: remove them from the custom role',
+  },
 ];

@@ -4,6 +4,7 @@ import { cmekGrantBeforeUse } from "./cmekGrantBeforeUse";
 import { crdInstalled } from "./crdInstalled";
 import { customResourceStatusAwaited } from "./customResourceStatusAwaited";
 import { defaultComputeAccountDeprivileged } from "./defaultComputeAccountDeprivileged";
+import { denyPermissionSupported } from "./denyPermissionSupported";
 import { denyPolicyDeployer } from "./denyPolicyDeployer";
 import { entitlementRolesUsable } from "./entitlementRolesUsable";
 import { externalPrerequisites } from "./externalPrerequisites";
@@ -46,6 +47,7 @@ export const REHEARSAL_RULES: RehearsalRule[] = [
   crdInstalled,
   customResourceStatusAwaited,
   denyPolicyDeployer,
+  denyPermissionSupported,
   fieldLimits,
   sqlDrDesignationApplied,
   sqlProvisionScriptPrerequisites,
