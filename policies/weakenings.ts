@@ -23,6 +23,8 @@ const INGRESS = "vpcsc-perimeter-ingress-named-sources";
 const EGRESS_RULES = "vpcsc-perimeter-egress-agents-only";
 const BINAUTHZ = "binaryauthorization-policy-attestation";
 const ORG = "orgpolicy-guardrails-applied";
+const PAM = "pam-entitlement-hardening";
+const NOTIFY = "scc-notification-config-every-project";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -60,6 +62,13 @@ export const WEAKENINGS: Weakening[] = [
   w(ORG, "reversed", "a rule enforce FALSE beside the enforcing one"),
   w(ORG, "switched off", "a constraint reset to Google's default"),
   w(ORG, "excluded", "an enforcing rule limited by a tag condition"),
+  w(PAM, "widened", "the backup entitlement's storage.admin without its bucket condition"),
+  w(PAM, "widened", "the data-access entitlement granting roles/container.admin"),
+  w(INGRESS, "widened", "Privileged Access Manager's ingress rule widened to every service"),
+  w(INGRESS, "widened", "Privileged Access Manager's ingress rule widened to every project"),
+  w(INGRESS, "widened", "the notification agent's ingress rule widened to every project"),
+  w(EGRESS_RULES, "bypassed", "an egress rule letting Privileged Access Manager's agent out to any project"),
+  w(NOTIFY, "removed", "the notification agent's ingress rule to the findings topic removed"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

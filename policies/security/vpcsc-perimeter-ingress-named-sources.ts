@@ -1,5 +1,7 @@
 import * as ipaddr from "ipaddr.js";
 import { Finding, stackPolicy } from "../lib/define";
+import { findingsTopics } from "../lib/detection";
+import { agentRuleProblem, GOOGLE_AGENT, projectNumberOf } from "../lib/perimeterAgents";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 const ACCESS_LEVEL = "gcp:accesscontextmanager/accessLevel:AccessLevel";
@@ -13,28 +15,16 @@ const SINK_WRITER = /^serviceAccount:[a-z0-9-]+@gcp-sa-logging\.iam\.gserviceacc
  * They call from Google's infrastructure, not from a network an access level could name, as
  * cloud-foundation-fabric's hardened perimeter admits SCC's agents from `access_levels: ["*"]`
  * (fast/stages/1-vpcsc/datasets/hardened/ingress-policies/fast-org-scc.yaml); nobody holds a key
- * of theirs. Only `service-<number>@` or `service-org-<id>@` of these domains: a user-managed
- * account (`name@project.iam…`) is never one of them.
+ * of theirs. Each only to the services and projects of its scope (policies/lib/perimeterAgents.ts).
  */
-const AGENT_DOMAINS = [
-  "security-center-api",
-  "gcp-sa-ktd-hpsa",
-  "gcp-sa-csc-hpsa",
-  "gcp-sa-securitycenter",
-  "gcp-sa-scc-notification",
-  "gcp-sa-pam",
-];
-export const GOOGLE_AGENT = new RegExp(
-  `^serviceAccount:service-(?:org-)?\\d+@(?:${AGENT_DOMAINS.join("|")})\\.iam\\.gserviceaccount\\.com$`,
-);
-
 interface Ingress {
+  title?: string;
   ingressFrom?: {
     identities?: string[];
     identityType?: string;
     sources?: { accessLevel?: string; resource?: string }[];
   };
-  ingressTo?: { operations?: { serviceName?: string }[] };
+  ingressTo?: { operations?: { serviceName?: string }[]; resources?: string[] };
 }
 interface Condition {
   negate?: boolean;
@@ -58,11 +48,14 @@ function tooWide(cidr: string): boolean {
   }
 }
 
+const perimeterProjects = (config: { resources?: string[] }) =>
+  (config.resources ?? []).filter((r) => r.startsWith("projects/"));
+
 export const perimeterIngressNamedSources = stackPolicy(
   {
     name: "vpcsc-perimeter-ingress-named-sources",
     description:
-      "The perimeter admits named identities from outside only from named access levels: no access level at the perimeter's level (it would admit any identity from its networks), no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents takes any source (`*`) or no source, none admits an identity type instead of identities, and no access level admits an identity wherever it connects from, negates its condition or names the internet at large.",
+      "The perimeter admits named identities from outside only from named access levels: no access level at the perimeter's level (it would admit any identity from its networks), no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents (each to the services and projects it calls only) takes any source (`*`) or no source, none admits an identity type instead of identities, and no access level admits an identity wherever it connects from, negates its condition or names the internet at large.",
     controls: ["NET-07", "IAM-08"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -108,8 +101,14 @@ export const perimeterIngressNamedSources = stackPolicy(
           fix: "drop the members condition: admit identities with an ingress rule from this level's networks",
         });
     }
+    // The findings topics' projects by number, which an ingress rule names (`projects/<number>`).
+    const topicProjects = findingsTopics(resources).flatMap((t) => {
+      const n = projectNumberOf(resources, String(t.props.project));
+      return n ? [`projects/${n}`] : [];
+    });
     for (const p of resources.filter((r) => r.type === PERIMETER)) {
       const config = (p.props.status ?? p.props.spec ?? {}) as {
+        resources?: string[];
         accessLevels?: string[];
         ingressPolicies?: Ingress[];
       };
@@ -137,8 +136,19 @@ export const perimeterIngressNamedSources = stackPolicy(
           !ingress.ingressFrom?.identityType &&
           identities.length &&
           identities.every((m) => GOOGLE_AGENT.test(m))
-        )
+        ) {
+          const problem = agentRuleProblem(
+            { identities, services, resources: ingress.ingressTo?.resources ?? [] },
+            { perimeter: perimeterProjects(config), "findings-topic": topicProjects },
+          );
+          if (problem)
+            findings.push({
+              urn: p.urn,
+              problem: `ingress rule ${i + 1}${ingress.title ? ` (${ingress.title})` : ""}: ${problem}`,
+              fix: "limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
+            });
           return;
+        }
         const sources = ingress.ingressFrom?.sources ?? [];
         // magic-modules mmv1/products/accesscontextmanager/ServicePerimeter.yaml, identityType: "the
         // type of identities that are allowed access ... If left unspecified, then members of

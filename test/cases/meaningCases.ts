@@ -43,6 +43,9 @@ const secondLoadBalancer: Mutation = (resources) =>
   })(resources);
 
 const spec = (p: P) => p.spec as P;
+/** An entitlement's role bindings. */
+const grantsOf = (p: P) => (p.privilegedAccess as P).gcpIamAccess.roleBindings as P[];
+const PAM_AGENT = "serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com";
 
 interface Proof {
   mutate: Mutation;
@@ -249,7 +252,7 @@ const PROOFS: Record<string, Proof> = {
     }),
     on: PERIMETER,
     message:
-      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 1 (Security Command Center detectors) lets identityType ANY_IDENTITY out of the perimeter to *. Fix: remove the egress rule: only Google\'s detection and PAM agents leave the perimeter',
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 1 (Security Command Center detectors) lets identityType ANY_IDENTITY out of the perimeter to *. Fix: remove the egress rule: only Security Command Center\'s detectors leave the perimeter',
   },
   "an egress rule letting the ledger's identity out to any project": {
     mutate: editResource(PERIMETER, (p) =>
@@ -263,7 +266,7 @@ const PROOFS: Record<string, Proof> = {
     ),
     on: PERIMETER,
     message:
-      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 2 lets serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com out of the perimeter to *. Fix: remove the egress rule: only Google\'s detection and PAM agents leave the perimeter',
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 2 lets serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com out of the perimeter to *. Fix: remove the egress rule: only Security Command Center\'s detectors leave the perimeter',
   },
   "the cde project's Binary Authorization policy removed": {
     mutate: removeResource("prod-cde-images-policy"),
@@ -302,6 +305,58 @@ const PROOFS: Record<string, Proof> = {
     on: "prod-guardrails-cde-sql.restrictPublicIp",
     message:
       '[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-cde-sql.restrictPublicIp": it sets sql.restrictPublicIp but switches it off: its enforcing rule holds only under a condition. Fix: keep one unconditional enforcing rule and no reset',
+  },
+  "the backup entitlement's storage.admin without its bucket condition": {
+    mutate: editResource("prod-cde-access-backup-restore", (p) => delete grantsOf(p)[4].conditionExpression),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": it grants roles/storage.admin: the allowlist admits it only on the project\'s backup buckets, under resource.name.startsWith("projects/_/buckets/qp-prod-cde-<name>-backup-"). Fix: grant only roles/cloudsql.client, roles/cloudsql.instanceUser, roles/container.developer, roles/gkebackup.restoreAdmin, roles/gkebackup.viewer, roles/storage.admin (storage.admin bound to resource.name.startsWith("projects/_/buckets/<project>-<name>-backup-")) or a custom role of the entitlement\'s project (components/privilegedAccess.ts)',
+  },
+  "the data-access entitlement granting roles/container.admin": {
+    mutate: editResource("prod-cde-access-data-access", (p) =>
+      grantsOf(p).push({ role: "roles/container.admin" }),
+    ),
+    on: "prod-cde-access-data-access",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-data-access": it grants roles/container.admin: a predefined role outside the entitlements\' allowlist. Fix: grant only roles/cloudsql.client, roles/cloudsql.instanceUser, roles/container.developer, roles/gkebackup.restoreAdmin, roles/gkebackup.viewer, roles/storage.admin (storage.admin bound to resource.name.startsWith("projects/_/buckets/<project>-<name>-backup-")) or a custom role of the entitlement\'s project (components/privilegedAccess.ts)',
+  },
+  "Privileged Access Manager's ingress rule widened to every service": {
+    mutate: editResource(
+      PERIMETER,
+      (p) => (spec(p).ingressPolicies[3].ingressTo.operations = [{ serviceName: "*" }]),
+    ),
+    on: "prod-perimeter-perimeter",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": ingress rule 4 (Privileged Access Manager grants): serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com (Privileged Access Manager agent) is admitted to *, beyond cloudresourcemanager.googleapis.com, privilegedaccessmanager.googleapis.com. Fix: limit the agent\'s rule to the services and projects it calls (policies/lib/perimeterAgents.ts)',
+  },
+  "Privileged Access Manager's ingress rule widened to every project": {
+    mutate: editResource(PERIMETER, (p) => (spec(p).ingressPolicies[3].ingressTo.resources = ["*"])),
+    on: "prod-perimeter-perimeter",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": ingress rule 4 (Privileged Access Manager grants): serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com (Privileged Access Manager agent) is admitted to *, beyond projects/103627363763, projects/102116835757, projects/101542869500, projects/100543772903. Fix: limit the agent\'s rule to the services and projects it calls (policies/lib/perimeterAgents.ts)',
+  },
+  "the notification agent's ingress rule widened to every project": {
+    mutate: editResource(PERIMETER, (p) => (spec(p).ingressPolicies[2].ingressTo.resources = ["*"])),
+    on: "prod-perimeter-perimeter",
+    message:
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 3 (Security Command Center findings to the logging project's topic): serviceAccount:service-org-418726350912@gcp-sa-scc-notification.iam.gserviceaccount.com (Security Command Center notification agent) is admitted to *, beyond projects/100543772903. Fix: limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
+  },
+  "an egress rule letting Privileged Access Manager's agent out to any project": {
+    mutate: editResource(PERIMETER, (p) =>
+      spec(p).egressPolicies.push({
+        egressFrom: { identities: [PAM_AGENT] },
+        egressTo: { operations: [{ serviceName: "*" }], resources: ["*"] },
+      }),
+    ),
+    on: "prod-perimeter-perimeter",
+    message:
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 2 lets serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com out of the perimeter to *. Fix: remove the egress rule: only Security Command Center\'s detectors leave the perimeter',
+  },
+  "the notification agent's ingress rule to the findings topic removed": {
+    mutate: editResource(PERIMETER, (p) => spec(p).ingressPolicies.splice(2, 1)),
+    on: "prod-perimeter-perimeter",
+    message:
+      "[DET-02] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": its spec configuration surrounds the findings topic's project qp-prod-logging but no ingress rule admits the notification agent serviceAccount:service-org-418726350912@gcp-sa-scc-notification.iam.gserviceaccount.com to pubsub.googleapis.com there: the perimeter refuses every finding's publish. Fix: keep the ingress rule admitting the agent from any source to pubsub.googleapis.com in the logging project (platform/domains/perimeter.ts)",
   },
 };
 
