@@ -25,6 +25,8 @@ const BINAUTHZ = "binaryauthorization-policy-attestation";
 const ORG = "orgpolicy-guardrails-applied";
 const PAM = "pam-entitlement-hardening";
 const NOTIFY = "scc-notification-config-every-project";
+const PUBLIC = "iam-no-public-principals";
+const WRITERS = "artifactregistry-repository-writers";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -69,6 +71,15 @@ export const WEAKENINGS: Weakening[] = [
   w(INGRESS, "widened", "the notification agent's ingress rule widened to every project"),
   w(EGRESS_RULES, "bypassed", "an egress rule letting Privileged Access Manager's agent out to any project"),
   w(NOTIFY, "removed", "the notification agent's ingress rule to the findings topic removed"),
+  w(SERVICE, "bypassed", "card-vault's namespaces relabelled tenant and its Service made a NodePort"),
+  w(SERVICE, "bypassed", "an Ingress in card-vault's namespace"),
+  w(SERVICE, "bypassed", "a Gateway in card-vault's namespace"),
+  w(EGRESS, "outranked", "an organisation firewall policy rule allowing all egress"),
+  w(INGRESS, "widened", "the deployers' ingress rule admitting a project outside the organisation"),
+  w(INGRESS, "widened", "the operators' access level ORed with a regions-only condition"),
+  w(INGRESS, "widened", "the operators' access level replaced by a custom CEL expression"),
+  w(PUBLIC, "widened", "a secret's accessor widened to the whole domain"),
+  w(WRITERS, "bypassed", "a remote repository proxying Docker Hub"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

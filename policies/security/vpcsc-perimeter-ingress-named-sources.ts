@@ -91,6 +91,32 @@ export const perimeterIngressNamedSources = stackPolicy(
           !c.devicePolicy &&
           !(c.requiredAccessLevels ?? []).length,
       );
+      // An access level is a network allowlist: every condition that can stand alone must name the
+      // networks. magic-modules mmv1/products/accesscontextmanager/AccessLevel.yaml, combiningFunction:
+      // "If AND is used, each Condition in conditions must be satisfied ... If OR is used, at least
+      // one Condition in conditions must be satisfied for the AccessLevel to be applied". With OR a
+      // condition without ipSubnetworks (regions only, a device policy, another level, an empty
+      // one) admits what it matches from anywhere; with AND one network condition is enough. A
+      // custom (CEL) level is judged nowhere.
+      const networkless = conditions.filter((c) => !(c.ipSubnetworks ?? []).length);
+      const standalone =
+        basic?.combiningFunction === "OR"
+          ? networkless
+          : networkless.length === conditions.length
+            ? networkless
+            : [];
+      if (basic && standalone.length)
+        findings.push({
+          urn: level.urn,
+          problem: `access level ${String(level.props.name)} admits ${JSON.stringify(standalone)} without naming a network${basic.combiningFunction === "OR" ? " (combiningFunction OR: that condition alone grants the level)" : ""}`,
+          fix: "give every condition the operators' ipSubnetworks, or combine with AND behind one that does",
+        });
+      if (level.props.custom)
+        findings.push({
+          urn: level.urn,
+          problem: `access level ${String(level.props.name)} is a custom (CEL) level: which networks it admits is not judged`,
+          fix: "use a basic level listing the operators' ipSubnetworks",
+        });
       // Conditions combine with AND by default: a members-only condition then narrows the others,
       // unless it is all there is. With OR it stands on its own.
       const or = basic?.combiningFunction === "OR";
@@ -106,7 +132,15 @@ export const perimeterIngressNamedSources = stackPolicy(
       const n = projectNumberOf(resources, String(t.props.project));
       return n ? [`projects/${n}`] : [];
     });
-    for (const p of resources.filter((r) => r.type === PERIMETER)) {
+    const perimeters = resources.filter((r) => r.type === PERIMETER);
+    const knownProjects = new Set(
+      perimeters.flatMap((p) =>
+        [p.props.status, p.props.spec].flatMap(
+          (c) => (c as { resources?: string[] } | undefined)?.resources ?? [],
+        ),
+      ),
+    );
+    for (const p of perimeters) {
       const config = (p.props.status ?? p.props.spec ?? {}) as {
         resources?: string[];
         accessLevels?: string[];
@@ -164,6 +198,15 @@ export const perimeterIngressNamedSources = stackPolicy(
           ingress.ingressFrom?.identityType ??
           ((ingress.ingressFrom?.identities ?? []).join(", ") || "nobody");
         // A named access level, or a project whose networks the call comes from; never `*`.
+        // A source project must be one a perimeter of the stack surrounds: a project of another
+        // organisation is a network whoever owns it controls.
+        const foreign = sources.filter((s) => !s.accessLevel && s.resource && !knownProjects.has(s.resource));
+        if (foreign.length)
+          findings.push({
+            urn: p.urn,
+            problem: `ingress rule ${i + 1} admits ${(ingress.ingressFrom?.identities ?? []).join(", ") || "its identities"} from ${foreign.map((s) => s.resource).join(", ")}, a project no perimeter of the stack surrounds (another organisation's network)`,
+            fix: "name only the operators' access level, or projects inside the stack's perimeters, as sources",
+          });
         const named =
           sources.length > 0 &&
           sources.every((s) => (s.accessLevel && s.accessLevel !== "*") || (!s.accessLevel && s.resource));

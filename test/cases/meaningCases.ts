@@ -43,6 +43,21 @@ const secondLoadBalancer: Mutation = (resources) =>
   })(resources);
 
 const spec = (p: P) => p.spec as P;
+
+/** Namespaces relabelled as not cardholder-class: the label is the namespace's own word. */
+const relabelled =
+  (...namespaces: string[]): Mutation =>
+  (resources) =>
+    namespaces.reduce(
+      (rs, n) => editResource(n, (p) => ((p.metadata as P).labels["qairopay.com/data-class"] = "tenant"))(rs),
+      resources,
+    );
+
+/** A Kubernetes object on card-vault's us-central1 cluster. */
+const onVaultCluster =
+  (type: string, name: string, inputs: P): Mutation =>
+  (resources) =>
+    addResource({ type, name, provider: providerOf(resources, CDE_VAULT_SERVICE), inputs })(resources);
 /** An entitlement's role bindings. */
 const grantsOf = (p: P) => (p.privilegedAccess as P).gcpIamAccess.roleBindings as P[];
 const PAM_AGENT = "serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com";
@@ -357,6 +372,106 @@ const PROOFS: Record<string, Proof> = {
     on: "prod-perimeter-perimeter",
     message:
       "[DET-02] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": its spec configuration surrounds the findings topic's project qp-prod-logging but no ingress rule admits the notification agent serviceAccount:service-org-418726350912@gcp-sa-scc-notification.iam.gserviceaccount.com to pubsub.googleapis.com there: the perimeter refuses every finding's publish. Fix: keep the ingress rule admitting the agent from any source to pubsub.googleapis.com in the logging project (platform/domains/perimeter.ts)",
+  },
+  "card-vault's namespaces relabelled tenant and its Service made a NodePort": {
+    mutate: (resources) =>
+      editResource(CDE_VAULT_SERVICE, (p) => {
+        spec(p).type = "NodePort";
+        delete spec(p).loadBalancerSourceRanges;
+      })(
+        relabelled(
+          "prod-cde-baseline-us-central1-card-vault",
+          "prod-cde-baseline-us-east1-card-vault",
+        )(resources),
+      ),
+    on: "prod-card-vault-path-us-central1-service",
+    message:
+      '[NET-09] kubernetes:core/v1:Service "prod-card-vault-path-us-central1-service": Service card-vault/card-vault-psc is a NodePort: every node of the cluster takes its traffic, a path around the declared Private Service Connect attachment. Fix: make it ClusterIP, or publish the workload through PrivateServicePath',
+  },
+  "an Ingress in card-vault's namespace": {
+    mutate: onVaultCluster("kubernetes:networking.k8s.io/v1:Ingress", "card-vault-ingress", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "card-vault", namespace: "card-vault" },
+      spec: { defaultBackend: { service: { name: "card-vault-psc", port: { number: 443 } } } },
+    }),
+    on: "card-vault-ingress",
+    message:
+      '[NET-09] kubernetes:networking.k8s.io/v1:Ingress "card-vault-ingress": Ingress card-vault/card-vault in a cardholder-class namespace opens a load balancer or route of another kind, a path around the declared Private Service Connect attachment. Fix: remove it: cardholder-class workloads are published only through PrivateServicePath\'s ServiceAttachment',
+  },
+  "a Gateway in card-vault's namespace": {
+    mutate: onVaultCluster("kubernetes:gateway.networking.k8s.io/v1:Gateway", "card-vault-gateway", {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "Gateway",
+      metadata: { name: "card-vault", namespace: "card-vault" },
+      spec: {
+        gatewayClassName: "gke-l7-global-external-managed",
+        listeners: [{ name: "http", port: 80, protocol: "HTTP" }],
+      },
+    }),
+    on: "card-vault-gateway",
+    message:
+      '[NET-09] kubernetes:gateway.networking.k8s.io/v1:Gateway "card-vault-gateway": Gateway card-vault/card-vault in a cardholder-class namespace opens a load balancer or route of another kind, a path around the declared Private Service Connect attachment. Fix: remove it: cardholder-class workloads are published only through PrivateServicePath\'s ServiceAttachment',
+  },
+  "an organisation firewall policy rule allowing all egress": {
+    mutate: addResource({
+      type: "gcp:compute/firewallPolicyRule:FirewallPolicyRule",
+      name: "org-egress-anything",
+      inputs: {
+        firewallPolicy: "locations/global/firewallPolicies/org-baseline",
+        priority: 10,
+        direction: "EGRESS",
+        action: "allow",
+        match: { destIpRanges: ["0.0.0.0/0"], layer4Configs: [{ ipProtocol: "all" }] },
+      },
+    }),
+    on: "org-egress-anything",
+    message:
+      '[NET-08] gcp:compute/firewallPolicyRule:FirewallPolicyRule "org-egress-anything": hierarchical firewall policy rule at priority 10 allows egress to ["0.0.0.0/0"]: it is evaluated before every VPC\'s network firewall policy and outranks its deny-all. Fix: use action "goto_next" or "deny" in hierarchical policies: egress is allowed only by each VPC\'s own policy',
+  },
+  "the deployers' ingress rule admitting a project outside the organisation": {
+    mutate: editResource(
+      PERIMETER,
+      (p) => (spec(p).ingressPolicies[0].ingressFrom.sources = [{ resource: "projects/999999999999" }]),
+    ),
+    on: "prod-perimeter-perimeter",
+    message:
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 1 admits serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com, serviceAccount:prod-plan@qp-platform-ci.iam.gserviceaccount.com from projects/999999999999, a project no perimeter of the stack surrounds (another organisation's network). Fix: name only the operators' access level, or projects inside the stack's perimeters, as sources",
+  },
+  "the operators' access level ORed with a regions-only condition": {
+    mutate: editResource("prod-perimeter-operators", (p) =>
+      (p.basic as P).conditions.push({ regions: ["US"] }),
+    ),
+    on: "prod-perimeter-operators",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/accessLevel:AccessLevel "prod-perimeter-operators": access level accessPolicies/847362519014/accessLevels/prod_qairopay_operators admits [{"regions":["US"]}] without naming a network (combiningFunction OR: that condition alone grants the level). Fix: give every condition the operators\' ipSubnetworks, or combine with AND behind one that does',
+  },
+  "the operators' access level replaced by a custom CEL expression": {
+    mutate: editResource("prod-perimeter-operators", (p) => {
+      delete p.basic;
+      p.custom = { expr: { expression: "true" } };
+    }),
+    on: "prod-perimeter-operators",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/accessLevel:AccessLevel "prod-perimeter-operators": access level accessPolicies/847362519014/accessLevels/prod_qairopay_operators is a custom (CEL) level: which networks it admits is not judged. Fix: use a basic level listing the operators\' ipSubnetworks',
+  },
+  "a secret's accessor widened to the whole domain": {
+    mutate: editResource(
+      "prod-secrets-redis-auth-us-central1-reader-0",
+      (p) => (p.member = "domain:qairopay.com"),
+    ),
+    on: "prod-secrets-redis-auth-us-central1-reader-0",
+    message:
+      '[IAM-02] gcp:secretmanager/secretIamMember:SecretIamMember "prod-secrets-redis-auth-us-central1-reader-0": grants roles/secretmanager.secretAccessor to domain:qairopay.com. Fix: grant named principals only',
+  },
+  "a remote repository proxying Docker Hub": {
+    mutate: editResource("prod-images-containers-us-central1", (p) => {
+      p.mode = "REMOTE_REPOSITORY";
+      p.remoteRepositoryConfig = { dockerRepository: { publicRepository: "DOCKER_HUB" } };
+    }),
+    on: "prod-images-containers-us-central1",
+    message:
+      '[K8S-04] gcp:artifactregistry/repository:Repository "prod-images-containers-us-central1": repository containers is a REMOTE_REPOSITORY of {"dockerRepository":{"publicRepository":"DOCKER_HUB"}}: images the pipeline never built appear under the project\'s registry path. Fix: keep every repository STANDARD_REPOSITORY; bring third-party images in through the image pipeline, which builds, scans and attests them',
   },
 };
 
