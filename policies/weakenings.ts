@@ -27,6 +27,10 @@ const PAM = "pam-entitlement-hardening";
 const NOTIFY = "scc-notification-config-every-project";
 const PUBLIC = "iam-no-public-principals";
 const WRITERS = "artifactregistry-repository-writers";
+const SECRET_ACCESSORS = "secretmanager-secret-accessors";
+const SECRET_CMEK = "secretmanager-secret-cmek-regions";
+const SSL = "compute-ssl-policy-tls12-modern";
+const AUDIT_DENY = "logging-audit-trail-deny";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -80,6 +84,10 @@ export const WEAKENINGS: Weakening[] = [
   w(INGRESS, "widened", "the operators' access level replaced by a custom CEL expression"),
   w(PUBLIC, "widened", "a secret's accessor widened to the whole domain"),
   w(WRITERS, "bypassed", "a remote repository proxying Docker Hub"),
+  w(SECRET_ACCESSORS, "widened", "a secret's accessor given roles/secretmanager.admin on it"),
+  w(SECRET_CMEK, "switched off", "a secret's us-east1 replica without its customer-managed key"),
+  w(SSL, "widened", "the edge SSL policy's minimum TLS lowered to 1.1"),
+  w(AUDIT_DENY, "excluded", "the cde's audit-trail deny policy narrowed to its first permission"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -473,6 +473,39 @@ const PROOFS: Record<string, Proof> = {
     message:
       '[K8S-04] gcp:artifactregistry/repository:Repository "prod-images-containers-us-central1": repository containers is a REMOTE_REPOSITORY of {"dockerRepository":{"publicRepository":"DOCKER_HUB"}}: images the pipeline never built appear under the project\'s registry path. Fix: keep every repository STANDARD_REPOSITORY; bring third-party images in through the image pipeline, which builds, scans and attests them',
   },
+  "a secret's accessor given roles/secretmanager.admin on it": {
+    mutate: editResource(
+      "prod-secrets-redis-auth-us-central1-reader-0",
+      (p) => (p.role = "roles/secretmanager.admin"),
+    ),
+    on: "prod-secrets-redis-auth-us-central1-reader-0",
+    message:
+      '[ENC-09, IAM-02] gcp:secretmanager/secretIamMember:SecretIamMember "prod-secrets-redis-auth-us-central1-reader-0": it grants roles/secretmanager.admin on secret redis-auth-us-central1: more than reading it (a new version, or its IAM policy). Fix: grant roles/secretmanager.secretAccessor only',
+  },
+  "a secret's us-east1 replica without its customer-managed key": {
+    mutate: editResource(
+      "prod-secrets-redis-auth-us-central1",
+      (p) => delete (p.replication as P).userManaged.replicas[1].customerManagedEncryption,
+    ),
+    on: "prod-secrets-redis-auth-us-central1",
+    message:
+      '[ENC-09, ENC-02] gcp:secretmanager/secret:Secret "prod-secrets-redis-auth-us-central1": the us-east1 replica has no customer-managed key. Fix: set customerManagedEncryption.kmsKeyName to the us-east1 secrets key',
+  },
+  "the edge SSL policy's minimum TLS lowered to 1.1": {
+    mutate: editResource("prod-edge-ssl-policy", (p) => (p.minTlsVersion = "TLS_1_1")),
+    on: "prod-edge-ssl-policy",
+    message:
+      '[ENC-07] gcp:compute/sSLPolicy:SSLPolicy "prod-edge-ssl-policy": minTlsVersion is "TLS_1_1" with profile "MODERN". Fix: set minTlsVersion TLS_1_2 and profile MODERN',
+  },
+  "the cde's audit-trail deny policy narrowed to its first permission": {
+    mutate: editResource("prod-audit-trail-guard-cde", (p) => {
+      const rule = (p.rules as P[])[0].denyRule as P;
+      rule.deniedPermissions = rule.deniedPermissions.slice(0, 1);
+    }),
+    on: "prod-audit-trail-guard-cde",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, logging.googleapis.com/sinks.update is not denied; logging.googleapis.com/sinks.delete is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+  },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
