@@ -197,7 +197,6 @@ export const perimeterIngressNamedSources = stackPolicy(
         const who =
           ingress.ingressFrom?.identityType ??
           ((ingress.ingressFrom?.identities ?? []).join(", ") || "nobody");
-        // A named access level, or a project whose networks the call comes from; never `*`.
         // A source project must be one a perimeter of the stack surrounds: a project of another
         // organisation is a network whoever owns it controls.
         const foreign = sources.filter((s) => !s.accessLevel && s.resource && !knownProjects.has(s.resource));
@@ -207,6 +206,7 @@ export const perimeterIngressNamedSources = stackPolicy(
             problem: `ingress rule ${i + 1} admits ${(ingress.ingressFrom?.identities ?? []).join(", ") || "its identities"} from ${foreign.map((s) => s.resource).join(", ")}, a project no perimeter of the stack surrounds (another organisation's network)`,
             fix: "name only the operators' access level, or projects inside the stack's perimeters, as sources",
           });
+        // A named access level, or a project whose networks the call comes from; never `*`.
         const named =
           sources.length > 0 &&
           sources.every((s) => (s.accessLevel && s.accessLevel !== "*") || (!s.accessLevel && s.resource));
