@@ -23,6 +23,14 @@ const INGRESS = "vpcsc-perimeter-ingress-named-sources";
 const EGRESS_RULES = "vpcsc-perimeter-egress-agents-only";
 const BINAUTHZ = "binaryauthorization-policy-attestation";
 const ORG = "orgpolicy-guardrails-applied";
+const PAM = "pam-entitlement-hardening";
+const NOTIFY = "scc-notification-config-every-project";
+const PUBLIC = "iam-no-public-principals";
+const WRITERS = "artifactregistry-repository-writers";
+const SECRET_ACCESSORS = "secretmanager-secret-accessors";
+const SECRET_CMEK = "secretmanager-secret-cmek-regions";
+const SSL = "compute-ssl-policy-tls12-modern";
+const AUDIT_DENY = "logging-audit-trail-deny";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -60,6 +68,26 @@ export const WEAKENINGS: Weakening[] = [
   w(ORG, "reversed", "a rule enforce FALSE beside the enforcing one"),
   w(ORG, "switched off", "a constraint reset to Google's default"),
   w(ORG, "excluded", "an enforcing rule limited by a tag condition"),
+  w(PAM, "widened", "the backup entitlement's storage.objectViewer without its bucket condition"),
+  w(PAM, "widened", "the data-access entitlement granting roles/container.admin"),
+  w(INGRESS, "widened", "Privileged Access Manager's ingress rule widened to every service"),
+  w(INGRESS, "widened", "Privileged Access Manager's ingress rule widened to every project"),
+  w(INGRESS, "widened", "the notification agent's ingress rule widened to every project"),
+  w(EGRESS_RULES, "bypassed", "an egress rule letting Privileged Access Manager's agent out to any project"),
+  w(NOTIFY, "removed", "the notification agent's ingress rule to the findings topic removed"),
+  w(SERVICE, "bypassed", "card-vault's namespaces relabelled tenant and its Service made a NodePort"),
+  w(SERVICE, "bypassed", "an Ingress in card-vault's namespace"),
+  w(SERVICE, "bypassed", "a Gateway in card-vault's namespace"),
+  w(EGRESS, "outranked", "an organisation firewall policy rule allowing all egress"),
+  w(INGRESS, "widened", "the deployers' ingress rule admitting a project outside the organisation"),
+  w(INGRESS, "widened", "the operators' access level ORed with a regions-only condition"),
+  w(INGRESS, "widened", "the operators' access level replaced by a custom CEL expression"),
+  w(PUBLIC, "widened", "a secret's accessor widened to the whole domain"),
+  w(WRITERS, "bypassed", "a remote repository proxying Docker Hub"),
+  w(SECRET_ACCESSORS, "widened", "a secret's accessor given roles/secretmanager.admin on it"),
+  w(SECRET_CMEK, "switched off", "a secret's us-east1 replica without its customer-managed key"),
+  w(SSL, "widened", "the edge SSL policy's minimum TLS lowered to 1.1"),
+  w(AUDIT_DENY, "excluded", "the cde's audit-trail deny policy narrowed to its first permission"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -1,7 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { cardholderProjects } from "../lib/gcp";
-import { clusterOf, meta, ofKind } from "./k8s";
+import { isCardholderCluster } from "./gke-active-active";
+import { clusterOf, isApplicationNamespace, meta, ofKind } from "./k8s";
 
 const DATA_CLASS_LABEL = "qairopay.com/data-class";
 /**
@@ -31,11 +32,50 @@ function pscNatRanges(resources: PolicyResource[]): string[] {
     .map((r) => String(r.props.ipCidrRange));
 }
 
+/**
+ * The names of the cde's clusters: labelled cardholder, or in a project of the cardholder-data
+ * environment. Every application namespace there is cardholder-class, whatever label the namespace
+ * gives itself: a label is one word of the same pull request.
+ */
+function cdeClusterNames(resources: PolicyResource[]): Set<string> {
+  const cde = cardholderProjects(resources);
+  return new Set(
+    resources
+      .filter(
+        (r) =>
+          r.type === "gcp:container/cluster:Cluster" &&
+          (isCardholderCluster(r) || cde.has(String(r.props.project))),
+      )
+      .map((r) => String(r.props.name)),
+  );
+}
+
+/**
+ * Other ways to a load balancer than a Service: an Ingress (GKE's Ingress controller builds an
+ * external Application Load Balancer unless the class says otherwise), a Gateway and the routes
+ * that attach a namespace's Services to one (https://cloud.google.com/kubernetes-engine/docs/concepts/gateway-api),
+ * and a ReferenceGrant that lets routes of other namespaces reach its Services.
+ */
+const OTHER_ENTRY_KINDS = [
+  "networking.k8s.io/v1:Ingress",
+  "networking.k8s.io/v1beta1:Ingress",
+  "gateway.networking.k8s.io/v1:Gateway",
+  "gateway.networking.k8s.io/v1beta1:Gateway",
+  "gateway.networking.k8s.io/v1:HTTPRoute",
+  "gateway.networking.k8s.io/v1beta1:HTTPRoute",
+  "gateway.networking.k8s.io/v1:GRPCRoute",
+  "gateway.networking.k8s.io/v1alpha2:TCPRoute",
+  "gateway.networking.k8s.io/v1alpha2:TLSRoute",
+  "gateway.networking.k8s.io/v1alpha2:UDPRoute",
+  "gateway.networking.k8s.io/v1beta1:ReferenceGrant",
+  "gateway.networking.k8s.io/v1:ReferenceGrant",
+].map((t) => `kubernetes:${t}`);
+
 export const k8sCardholderServicePrivate = stackPolicy(
   {
     name: "k8s-cardholder-service-private",
     description:
-      "A Service of a cardholder-class namespace is reachable only through the declared Private Service Connect path: no NodePort, no external IP, and a LoadBalancer only if internal, open to the attachment's NAT range alone and published by a ServiceAttachment.",
+      "A Service of a cardholder-class namespace (labelled so, or any application namespace of a cde cluster) is reachable only through the declared Private Service Connect path, and no Ingress, Gateway, route or ReferenceGrant opens another: no NodePort, no external IP, and a LoadBalancer only if internal, open to the attachment's NAT range alone and published by a ServiceAttachment.",
     controls: ["NET-09"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -49,9 +89,22 @@ export const k8sCardholderServicePrivate = stackPolicy(
         .filter((n) => meta(n).labels?.[DATA_CLASS_LABEL] === "cardholder")
         .map((n) => meta(n).name),
     );
+    const cdeClusters = cdeClusterNames(resources);
+    // The cluster an object lands on: its provider's `cluster` (as k8s-cardholder-segmentation reads it).
+    const isCardholder = (r: PolicyResource) =>
+      cardholderNamespaces.has(meta(r).namespace) ||
+      (cdeClusters.has(String(r.provider?.props.cluster)) && isApplicationNamespace(meta(r).namespace));
+    for (const r of resources.filter((x) => OTHER_ENTRY_KINDS.includes(x.type) && isCardholder(x))) {
+      const kind = r.type.split(":").pop();
+      findings.push({
+        urn: r.urn,
+        problem: `${kind} ${String(meta(r).namespace)}/${String(meta(r).name)} in a cardholder-class namespace opens a load balancer or route of another kind, a path around the declared Private Service Connect attachment`,
+        fix: "remove it: cardholder-class workloads are published only through PrivateServicePath's ServiceAttachment",
+      });
+    }
     const natRanges = pscNatRanges(resources);
     const attachments = ofKind(resources, "ServiceAttachment");
-    for (const s of ofKind(resources, "Service").filter((r) => cardholderNamespaces.has(meta(r).namespace))) {
+    for (const s of ofKind(resources, "Service").filter(isCardholder)) {
       const m = meta(s);
       const spec = (s.props.spec ?? {}) as ServiceSpec;
       const what = `Service ${String(m.namespace)}/${String(m.name)}`;

@@ -78,6 +78,30 @@ export function operateOnly(permission: string): boolean {
  */
 export const UNBOUNDED_ADMIN_ROLES =
   /^roles\/(cloudkms\.admin|cloudsql\.(admin|editor)|resourcemanager\.projectIamAdmin|iam\.securityAdmin)$/;
+/**
+ * The predefined roles an entitlement may grant, each with the condition it must carry (IAM-07): an
+ * allowlist, since a list of forbidden roles misses the next admin role (roles/container.admin,
+ * roles/storage.admin on every bucket). What each is for, from components/privilegedAccess.ts'
+ * callers (platform/domains/privilegedAccess.ts): reading data (cloudsql.client, instanceUser,
+ * container.developer) and restoring a backup (gkebackup.restoreAdmin and viewer; storage.objectViewer
+ * on the project's backup buckets only — https://cloud.google.com/iam/docs/conditions-attribute-reference#resource-name:
+ * a bucket's resource.name is "projects/_/buckets/BUCKET_ID").
+ */
+export const ENTITLEMENT_PREDEFINED_ROLES: Record<string, ((project: string) => RegExp) | null> = {
+  "roles/cloudsql.client": null,
+  "roles/cloudsql.instanceUser": null,
+  "roles/container.developer": null,
+  "roles/gkebackup.restoreAdmin": null,
+  "roles/gkebackup.viewer": null,
+  "roles/storage.objectViewer": (project) => new RegExp(`^${backupBucketCondition(project)}$`),
+};
+
+/** The condition that keeps storage roles on the project's own backup buckets: `<project>-<name>-backup-`. */
+function backupBucketCondition(project: string): string {
+  const quoted = project.replace(/[^a-z0-9-]/g, "");
+  return `resource\\.name\\.startsWith\\("projects\\/_\\/buckets\\/${quoted}-[a-z0-9-]+-backup-"\\)`;
+}
+
 /** Permissions no entitlement's custom role holds: lasting key grants, and foreign key material. */
 export const LASTING_PERMISSIONS =
   /^cloudkms\.((keyRings|cryptoKeys)\.setIamPolicy|importJobs\.)|\.setIamPolicy$/;

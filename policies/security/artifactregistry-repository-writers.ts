@@ -31,7 +31,7 @@ export const repositoryWriters = stackPolicy(
   {
     name: "artifactregistry-repository-writers",
     description:
-      "One service account, the image pipeline, is the only writer of the image repositories, granted per repository, never on the project.",
+      "One service account, the image pipeline, is the only writer of the image repositories, granted per repository, never on the project, and no repository fills itself from elsewhere (remote or virtual).",
     controls: ["K8S-04"],
     enforcementLevel: "mandatory",
     severity: "high",
@@ -42,6 +42,20 @@ export const repositoryWriters = stackPolicy(
     const findings: Finding[] = [];
     const repositories = resources.filter((r) => r.type === REPOSITORY);
     if (!repositories.length) return findings;
+    // magic-modules mmv1/products/artifactregistry/Repository.yaml, mode: "The mode configures the
+    // repository to serve artifacts from different sources" (default STANDARD_REPOSITORY). A
+    // remote repository fills itself from its upstream (Docker Hub, any registry) and a virtual one
+    // serves other repositories' images, both under this project's registry path, which Binary
+    // Authorization's allowlist and the attestations' reviewers trust as the pipeline's.
+    for (const r of repositories) {
+      const mode = String(r.props.mode ?? "STANDARD_REPOSITORY");
+      if (mode !== "STANDARD_REPOSITORY")
+        findings.push({
+          urn: r.urn,
+          problem: `repository ${String(r.props.repositoryId)} is a ${mode}${r.props.remoteRepositoryConfig ? ` of ${JSON.stringify(r.props.remoteRepositoryConfig)}` : ""}: images the pipeline never built appear under the project's registry path`,
+          fix: "keep every repository STANDARD_REPOSITORY; bring third-party images in through the image pipeline, which builds, scans and attests them",
+        });
+    }
     const imageProjects = new Set(repositories.map((r) => String(r.props.project)));
     const grants = resources.filter(
       (r) => REPOSITORY_GRANTS.includes(r.type) && WRITING_ROLES.includes(String(r.props.role)),

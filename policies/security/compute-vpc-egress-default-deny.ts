@@ -6,6 +6,11 @@ const NETWORK = "gcp:compute/network:Network";
 const POLICY = "gcp:compute/networkFirewallPolicy:NetworkFirewallPolicy";
 const RULE = "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule";
 const ASSOCIATION = "gcp:compute/networkFirewallPolicyAssociation:NetworkFirewallPolicyAssociation";
+/** An organisation's or folder's firewall policy rules: standalone, or inline in a policy with rules. */
+const HIERARCHICAL_RULES = [
+  "gcp:compute/firewallPolicyRule:FirewallPolicyRule",
+  "gcp:compute/firewallPolicyWithRules:FirewallPolicyWithRules",
+];
 
 interface Rule {
   ruleName?: string;
@@ -147,7 +152,7 @@ export const vpcEgressDefaultDeny = stackPolicy(
   {
     name: "compute-vpc-egress-default-deny",
     description:
-      "Every VPC denies egress by default: an associated network firewall policy, evaluated before classic rules, denies all egress at its lowest priority, lets through only Google's restricted range and the VPC's own and private services ranges, every rule logs, and a VPC holding cardholder data allows no host by name.",
+      "Every VPC denies egress by default: no hierarchical firewall policy rule allows egress ahead of it, an associated network firewall policy, evaluated before classic rules, denies all egress at its lowest priority, lets through only Google's restricted range and the VPC's own and private services ranges, every rule logs, and a VPC holding cardholder data allows no host by name.",
     controls: ["NET-08"],
     enforcementLevel: "mandatory",
     severity: "high",
@@ -156,6 +161,20 @@ export const vpcEgressDefaultDeny = stackPolicy(
   },
   (resources) => {
     const findings: Finding[] = [];
+    // https://cloud.google.com/firewall/docs/firewall-policies-rule-eval-order: in either order
+    // "1. Hierarchical firewall policies" come before "Global network firewall policies": an egress
+    // allow of an organisation's or folder's policy outranks every VPC's deny-all ("goto_next"
+    // hands the decision down and is harmless).
+    for (const r of resources.filter((x) => HIERARCHICAL_RULES.includes(x.type)))
+      for (const rule of r.type === HIERARCHICAL_RULES[0]
+        ? [r.props as Rule]
+        : ((r.props.rules as Rule[] | undefined) ?? []))
+        if (rule.direction === "EGRESS" && rule.action === "allow" && rule.disabled !== true)
+          findings.push({
+            urn: r.urn,
+            problem: `hierarchical firewall policy rule ${rule.ruleName ? String(rule.ruleName) : `at priority ${String(rule.priority)}`} allows egress to ${JSON.stringify(rule.match?.destIpRanges ?? rule.match?.destFqdns ?? "every destination")}: it is evaluated before every VPC's network firewall policy and outranks its deny-all`,
+            fix: 'use action "goto_next" or "deny" in hierarchical policies: egress is allowed only by each VPC\'s own policy',
+          });
     for (const network of resources.filter((r) => r.type === NETWORK)) {
       const rules = rulesOf(resources, network);
       const egress = rules.filter((r) => r.direction === "EGRESS");

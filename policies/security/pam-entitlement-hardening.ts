@@ -7,6 +7,7 @@ import {
   BACKUP_BUCKET_IAM,
   BASIC_ROLES,
   customRolePermissions,
+  ENTITLEMENT_PREDEFINED_ROLES,
   entitlements,
   INSTANCE_BOUND_PERMISSIONS,
   SCRATCH_CONDITION,
@@ -16,11 +17,35 @@ import {
   UNBOUNDED_ADMIN_ROLES,
 } from "../lib/privilegedAccess";
 
+const ALLOWLIST_FIX = `grant only ${Object.keys(ENTITLEMENT_PREDEFINED_ROLES).join(", ")} (storage.objectViewer bound to resource.name.startsWith("projects/_/buckets/<project>-<name>-backup-")) or a custom role of the entitlement's project (components/privilegedAccess.ts)`;
+
+/**
+ * Why a role binding is outside the entitlements' allowlist, if it is: a predefined role not on
+ * it, one without the condition it needs, or a custom role the plan does not define in the
+ * entitlement's own project (whose permissions nobody can then judge).
+ */
+function allowedRole(
+  role: string,
+  condition: string | undefined,
+  project: string,
+  custom: Map<string, string[]>,
+): string | undefined {
+  if (role.startsWith("projects/"))
+    return role.startsWith(`projects/${project}/roles/`) && custom.has(role)
+      ? undefined
+      : "a custom role the stack does not define in the entitlement's project";
+  if (!(role in ENTITLEMENT_PREDEFINED_ROLES)) return "a predefined role outside the entitlements' allowlist";
+  const needed = ENTITLEMENT_PREDEFINED_ROLES[role]?.(project);
+  if (needed && !needed.test(condition ?? ""))
+    return `the allowlist admits it only on the project's backup buckets, under resource.name.startsWith("projects/_/buckets/${project}-<name>-backup-")`;
+  return undefined;
+}
+
 export const pamEntitlementHardening = stackPolicy(
   {
     name: "pam-entitlement-hardening",
     description:
-      "Every Privileged Access Manager entitlement grants no basic role and no unbounded key, Cloud SQL or IAM administration (no lasting grant, Cloud SQL users and instance changes on named scratch instances only), for at most the catalogue's duration, to a group only, on a written justification; a different group approves, with its own justification, every grant in the cardholder-data environment or the key project and every grant of more than operating (reading data, keys, IAM, storage, database users, exports).",
+      "Every Privileged Access Manager entitlement grants only the allowlisted predefined roles (storage.objectViewer on the project's backup buckets only) and custom roles its project defines, no basic role and no unbounded key, Cloud SQL or IAM administration (no lasting grant, Cloud SQL users and instance changes on named scratch instances only), for at most the catalogue's duration, to a group only, on a written justification; a different group approves, with its own justification, every grant in the cardholder-data environment or the key project and every grant of more than operating (reading data, keys, IAM, storage, database users, exports).",
     controls: ["IAM-07"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -69,11 +94,17 @@ export const pamEntitlementHardening = stackPolicy(
             `it grants ${b.role}, which administers keys, Cloud SQL or IAM without limit`,
             "grant the narrow custom roles of components/privilegedAccess.ts (ENTITLEMENT_CUSTOM_ROLES)",
           );
-        if (b.role.startsWith("roles/storage.") && !READ_ONLY_STORAGE_ROLES.includes(b.role))
+        const writesStorage =
+          b.role.startsWith("roles/storage.") && !READ_ONLY_STORAGE_ROLES.includes(b.role);
+        if (writesStorage)
           add(
             `it grants ${b.role}, which deletes, overwrites or administers what the buckets keep (the backup exports among them)`,
             `grant ${READ_ONLY_STORAGE_ROLES.join(", ")} and, for the restore's read grant, the custom role qairopayBackupBucketGrant on the backup buckets (components/privilegedAccess.ts)`,
           );
+        const allowed = allowedRole(b.role, b.condition, e.project ?? "", custom);
+        // Roles already refused above for what they do are not refused a second time.
+        if (allowed && !BASIC_ROLES.includes(b.role) && !UNBOUNDED_ADMIN_ROLES.test(b.role) && !writesStorage)
+          add(`it grants ${b.role}${b.condition ? ` under ${b.condition}` : ""}: ${allowed}`, ALLOWLIST_FIX);
         const permissions = custom.get(b.role) ?? [];
         // A backup bucket's IAM only, for the restore's read grant that the drill takes back.
         const backupBucketGrant = (p: string) =>

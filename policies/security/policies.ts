@@ -20,6 +20,7 @@ import { dnsRestrictedGoogleApis } from "./dns-restricted-google-apis";
 import { dnsResponsePolicyAllowlist } from "./dns-response-policy-allowlist";
 import { redisInstanceHardening } from "./redis-instance-hardening";
 import { secretCmekRegions } from "./secretmanager-secret-cmek-regions";
+import { secretAccessors } from "./secretmanager-secret-accessors";
 import { perimeterCoversProjects } from "./vpcsc-perimeter-covers-projects";
 import { perimeterEgressAgentsOnly } from "./vpcsc-perimeter-egress-agents-only";
 import { perimeterIngressNamedSources } from "./vpcsc-perimeter-ingress-named-sources";
@@ -51,6 +52,7 @@ export const securityPolicies: Policies = [
   perimeterEgressAgentsOnly,
   orgPolicyGuardrailsApplied,
   secretCmekRegions,
+  secretAccessors,
   vpcEgressDefaultDeny,
   dnsRestrictedGoogleApis,
   dnsResponsePolicyAllowlist,

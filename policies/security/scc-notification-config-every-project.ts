@@ -2,6 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { auditBuckets, platformProjects } from "../audit/audit";
 import { Finding, stackPolicy } from "../lib/define";
 import { NOTIFICATION_CONFIG, topicOf } from "../lib/detection";
+import { projectNumberOf } from "../lib/perimeterAgents";
 
 /**
  * The findings that must reach on-call: active ones of high and critical severity, nothing narrowed
@@ -39,6 +40,50 @@ function publishes(resources: PolicyResource[], topic: PolicyResource, member: s
       names.includes(String(g.props.topic)) &&
       (g.props.member === member || ((g.props.members as string[] | undefined) ?? []).includes(member)),
   );
+}
+
+interface PerimeterConfig {
+  resources?: string[];
+  ingressPolicies?: {
+    ingressFrom?: { identities?: string[] };
+    ingressTo?: { operations?: { serviceName?: string }[]; resources?: string[] };
+  }[];
+}
+
+/**
+ * The perimeters that would refuse the notification agent's publishes to the topic: those around
+ * the topic's project (`projects/<number>`) whose enforced or dry-run configuration has no ingress
+ * rule admitting the agent to Pub/Sub there. The agent is an organisation-level identity that calls
+ * from Google's infrastructure, outside every perimeter: without the rule its publishes are
+ * refused once the configuration is enforced (the reason platform/domains/perimeter.ts admits it).
+ */
+function refusingPerimeters(
+  resources: PolicyResource[],
+  topicProject: string | undefined,
+  member: string,
+): { perimeter: PolicyResource; config: string }[] {
+  const target = topicProject && `projects/${topicProject}`;
+  const refusing: { perimeter: PolicyResource; config: string }[] = [];
+  for (const p of resources.filter(
+    (r) => r.type === "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
+  ))
+    for (const [label, config] of [
+      ["status", p.props.status],
+      ["spec", p.props.spec],
+    ] as const) {
+      const c = config as PerimeterConfig | undefined;
+      if (!c || !target || !(c.resources ?? []).includes(target)) continue;
+      const admitted = (c.ingressPolicies ?? []).some(
+        (rule) =>
+          (rule.ingressFrom?.identities ?? []).includes(member) &&
+          (rule.ingressTo?.operations ?? []).some((o) =>
+            ["pubsub.googleapis.com", "*"].includes(String(o.serviceName)),
+          ) &&
+          (rule.ingressTo?.resources ?? []).some((r) => r === target || r === "*"),
+      );
+      if (!admitted) refusing.push({ perimeter: p, config: label });
+    }
+  return refusing;
 }
 
 /** An alert policy that pages on any message of the topic. */
@@ -82,6 +127,7 @@ export const sccNotificationEveryProject = stackPolicy(
         });
     const unpublished = new Map<string, { topic: PolicyResource; configs: string[] }>();
     const topics = new Set<PolicyResource>();
+    const agents = new Map<string, PolicyResource>();
     for (const config of configs) {
       const problem = findingsFilterProblem(
         (config.props.streamingConfig as { filter?: unknown } | undefined)?.filter,
@@ -101,6 +147,7 @@ export const sccNotificationEveryProject = stackPolicy(
       // The agent is known once the config exists (a preview of a new one is judged on the next run).
       if (typeof agent !== "string" || !agent) continue;
       const member = `serviceAccount:${agent}`;
+      agents.set(member, topic);
       if (!publishes(resources, topic, member)) {
         const entry = unpublished.get(member) ?? { topic, configs: [] };
         entry.configs.push(config.name);
@@ -114,6 +161,17 @@ export const sccNotificationEveryProject = stackPolicy(
         problem: `the notification agent ${member} may not publish to it: the findings of ${names.join(", ")} are dropped`,
         fix: "grant the agent roles/pubsub.publisher on the topic",
       });
+    for (const [member, topic] of agents)
+      for (const { perimeter, config } of refusingPerimeters(
+        resources,
+        projectNumberOf(resources, String(topic.props.project)),
+        member,
+      ))
+        findings.push({
+          urn: perimeter.urn,
+          problem: `its ${config} configuration surrounds the findings topic's project ${String(topic.props.project)} but no ingress rule admits the notification agent ${member} to pubsub.googleapis.com there: the perimeter refuses every finding's publish`,
+          fix: "keep the ingress rule admitting the agent from any source to pubsub.googleapis.com in the logging project (platform/domains/perimeter.ts)",
+        });
     for (const topic of topics)
       if (!alerted(resources, topic))
         findings.push({

@@ -1,5 +1,5 @@
 import { Finding, stackPolicy } from "../lib/define";
-import { GOOGLE_AGENT } from "./vpcsc-perimeter-ingress-named-sources";
+import { agentScope } from "../lib/perimeterAgents";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 
@@ -19,7 +19,7 @@ export const perimeterEgressAgentsOnly = stackPolicy(
   {
     name: "vpcsc-perimeter-egress-agents-only",
     description:
-      "Only Google's detection and PAM service agents leave the perimeter: no egress rule, in the enforced or the dry-run configuration, lets an identity type or any other identity call services outside it.",
+      "Only Security Command Center's detectors leave the perimeter: no egress rule, in the enforced or the dry-run configuration, lets an identity type or any other identity call services outside it.",
     controls: ["NET-07"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -38,13 +38,15 @@ export const perimeterEgressAgentsOnly = stackPolicy(
         egress.forEach((e, i) => {
           const from = e.egressFrom ?? {};
           const type = from.identityType && from.identityType !== "IDENTITY_TYPE_UNSPECIFIED";
-          const others = (from.identities ?? []).filter((m) => !GOOGLE_AGENT.test(m));
+          // Only the agents whose scope leaves the perimeter (the detectors): PAM's and the
+          // notification agent's calls all land inside it.
+          const others = (from.identities ?? []).filter((m) => !agentScope(m)?.egress);
           if (!type && !others.length && (from.identities ?? []).length) return;
           const to = [...(e.egressTo?.resources ?? []), ...(e.egressTo?.externalResources ?? [])];
           findings.push({
             urn: p.urn,
             problem: `${label} egress rule ${i + 1}${e.title ? ` (${e.title})` : ""} lets ${type ? `identityType ${String(from.identityType)}` : others.join(", ") || "nobody named"} out of the perimeter to ${to.join(", ") || "no resource"}`,
-            fix: "remove the egress rule: only Google's detection and PAM agents leave the perimeter",
+            fix: "remove the egress rule: only Security Command Center's detectors leave the perimeter",
           });
         });
       }

@@ -1,5 +1,7 @@
 import * as ipaddr from "ipaddr.js";
 import { Finding, stackPolicy } from "../lib/define";
+import { findingsTopics } from "../lib/detection";
+import { agentRuleProblem, GOOGLE_AGENT, projectNumberOf } from "../lib/perimeterAgents";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 const ACCESS_LEVEL = "gcp:accesscontextmanager/accessLevel:AccessLevel";
@@ -13,28 +15,16 @@ const SINK_WRITER = /^serviceAccount:[a-z0-9-]+@gcp-sa-logging\.iam\.gserviceacc
  * They call from Google's infrastructure, not from a network an access level could name, as
  * cloud-foundation-fabric's hardened perimeter admits SCC's agents from `access_levels: ["*"]`
  * (fast/stages/1-vpcsc/datasets/hardened/ingress-policies/fast-org-scc.yaml); nobody holds a key
- * of theirs. Only `service-<number>@` or `service-org-<id>@` of these domains: a user-managed
- * account (`name@project.iam…`) is never one of them.
+ * of theirs. Each only to the services and projects of its scope (policies/lib/perimeterAgents.ts).
  */
-const AGENT_DOMAINS = [
-  "security-center-api",
-  "gcp-sa-ktd-hpsa",
-  "gcp-sa-csc-hpsa",
-  "gcp-sa-securitycenter",
-  "gcp-sa-scc-notification",
-  "gcp-sa-pam",
-];
-export const GOOGLE_AGENT = new RegExp(
-  `^serviceAccount:service-(?:org-)?\\d+@(?:${AGENT_DOMAINS.join("|")})\\.iam\\.gserviceaccount\\.com$`,
-);
-
 interface Ingress {
+  title?: string;
   ingressFrom?: {
     identities?: string[];
     identityType?: string;
     sources?: { accessLevel?: string; resource?: string }[];
   };
-  ingressTo?: { operations?: { serviceName?: string }[] };
+  ingressTo?: { operations?: { serviceName?: string }[]; resources?: string[] };
 }
 interface Condition {
   negate?: boolean;
@@ -58,11 +48,14 @@ function tooWide(cidr: string): boolean {
   }
 }
 
+const perimeterProjects = (config: { resources?: string[] }) =>
+  (config.resources ?? []).filter((r) => r.startsWith("projects/"));
+
 export const perimeterIngressNamedSources = stackPolicy(
   {
     name: "vpcsc-perimeter-ingress-named-sources",
     description:
-      "The perimeter admits named identities from outside only from named access levels: no access level at the perimeter's level (it would admit any identity from its networks), no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents takes any source (`*`) or no source, none admits an identity type instead of identities, and no access level admits an identity wherever it connects from, negates its condition or names the internet at large.",
+      "The perimeter admits named identities from outside only from named access levels: no access level at the perimeter's level (it would admit any identity from its networks), no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents (each to the services and projects it calls only) takes any source (`*`) or no source, none admits an identity type instead of identities, and no access level admits an identity wherever it connects from, negates its condition or names the internet at large.",
     controls: ["NET-07", "IAM-08"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -98,6 +91,32 @@ export const perimeterIngressNamedSources = stackPolicy(
           !c.devicePolicy &&
           !(c.requiredAccessLevels ?? []).length,
       );
+      // An access level is a network allowlist: every condition that can stand alone must name the
+      // networks. magic-modules mmv1/products/accesscontextmanager/AccessLevel.yaml, combiningFunction:
+      // "If AND is used, each Condition in conditions must be satisfied ... If OR is used, at least
+      // one Condition in conditions must be satisfied for the AccessLevel to be applied". With OR a
+      // condition without ipSubnetworks (regions only, a device policy, another level, an empty
+      // one) admits what it matches from anywhere; with AND one network condition is enough. A
+      // custom (CEL) level is judged nowhere.
+      const networkless = conditions.filter((c) => !(c.ipSubnetworks ?? []).length);
+      const standalone =
+        basic?.combiningFunction === "OR"
+          ? networkless
+          : networkless.length === conditions.length
+            ? networkless
+            : [];
+      if (basic && standalone.length)
+        findings.push({
+          urn: level.urn,
+          problem: `access level ${String(level.props.name)} admits ${JSON.stringify(standalone)} without naming a network${basic.combiningFunction === "OR" ? " (combiningFunction OR: that condition alone grants the level)" : ""}`,
+          fix: "give every condition the operators' ipSubnetworks, or combine with AND behind one that does",
+        });
+      if (level.props.custom)
+        findings.push({
+          urn: level.urn,
+          problem: `access level ${String(level.props.name)} is a custom (CEL) level: which networks it admits is not judged`,
+          fix: "use a basic level listing the operators' ipSubnetworks",
+        });
       // Conditions combine with AND by default: a members-only condition then narrows the others,
       // unless it is all there is. With OR it stands on its own.
       const or = basic?.combiningFunction === "OR";
@@ -108,8 +127,22 @@ export const perimeterIngressNamedSources = stackPolicy(
           fix: "drop the members condition: admit identities with an ingress rule from this level's networks",
         });
     }
-    for (const p of resources.filter((r) => r.type === PERIMETER)) {
+    // The findings topics' projects by number, which an ingress rule names (`projects/<number>`).
+    const topicProjects = findingsTopics(resources).flatMap((t) => {
+      const n = projectNumberOf(resources, String(t.props.project));
+      return n ? [`projects/${n}`] : [];
+    });
+    const perimeters = resources.filter((r) => r.type === PERIMETER);
+    const knownProjects = new Set(
+      perimeters.flatMap((p) =>
+        [p.props.status, p.props.spec].flatMap(
+          (c) => (c as { resources?: string[] } | undefined)?.resources ?? [],
+        ),
+      ),
+    );
+    for (const p of perimeters) {
       const config = (p.props.status ?? p.props.spec ?? {}) as {
+        resources?: string[];
         accessLevels?: string[];
         ingressPolicies?: Ingress[];
       };
@@ -137,8 +170,19 @@ export const perimeterIngressNamedSources = stackPolicy(
           !ingress.ingressFrom?.identityType &&
           identities.length &&
           identities.every((m) => GOOGLE_AGENT.test(m))
-        )
+        ) {
+          const problem = agentRuleProblem(
+            { identities, services, resources: ingress.ingressTo?.resources ?? [] },
+            { perimeter: perimeterProjects(config), "findings-topic": topicProjects },
+          );
+          if (problem)
+            findings.push({
+              urn: p.urn,
+              problem: `ingress rule ${i + 1}${ingress.title ? ` (${ingress.title})` : ""}: ${problem}`,
+              fix: "limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
+            });
           return;
+        }
         const sources = ingress.ingressFrom?.sources ?? [];
         // magic-modules mmv1/products/accesscontextmanager/ServicePerimeter.yaml, identityType: "the
         // type of identities that are allowed access ... If left unspecified, then members of
@@ -153,6 +197,15 @@ export const perimeterIngressNamedSources = stackPolicy(
         const who =
           ingress.ingressFrom?.identityType ??
           ((ingress.ingressFrom?.identities ?? []).join(", ") || "nobody");
+        // A source project must be one a perimeter of the stack surrounds: a project of another
+        // organisation is a network whoever owns it controls.
+        const foreign = sources.filter((s) => !s.accessLevel && s.resource && !knownProjects.has(s.resource));
+        if (foreign.length)
+          findings.push({
+            urn: p.urn,
+            problem: `ingress rule ${i + 1} admits ${(ingress.ingressFrom?.identities ?? []).join(", ") || "its identities"} from ${foreign.map((s) => s.resource).join(", ")}, a project no perimeter of the stack surrounds (another organisation's network)`,
+            fix: "name only the operators' access level, or projects inside the stack's perimeters, as sources",
+          });
         // A named access level, or a project whose networks the call comes from; never `*`.
         const named =
           sources.length > 0 &&

@@ -44,6 +44,24 @@ const secondLoadBalancer: Mutation = (resources) =>
 
 const spec = (p: P) => p.spec as P;
 
+/** Namespaces relabelled as not cardholder-class: the label is the namespace's own word. */
+const relabelled =
+  (...namespaces: string[]): Mutation =>
+  (resources) =>
+    namespaces.reduce(
+      (rs, n) => editResource(n, (p) => ((p.metadata as P).labels["qairopay.com/data-class"] = "tenant"))(rs),
+      resources,
+    );
+
+/** A Kubernetes object on card-vault's us-central1 cluster. */
+const onVaultCluster =
+  (type: string, name: string, inputs: P): Mutation =>
+  (resources) =>
+    addResource({ type, name, provider: providerOf(resources, CDE_VAULT_SERVICE), inputs })(resources);
+/** An entitlement's role bindings. */
+const grantsOf = (p: P) => (p.privilegedAccess as P).gcpIamAccess.roleBindings as P[];
+const PAM_AGENT = "serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com";
+
 interface Proof {
   mutate: Mutation;
   on: string;
@@ -249,7 +267,7 @@ const PROOFS: Record<string, Proof> = {
     }),
     on: PERIMETER,
     message:
-      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 1 (Security Command Center detectors) lets identityType ANY_IDENTITY out of the perimeter to *. Fix: remove the egress rule: only Google\'s detection and PAM agents leave the perimeter',
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 1 (Security Command Center detectors) lets identityType ANY_IDENTITY out of the perimeter to *. Fix: remove the egress rule: only Security Command Center\'s detectors leave the perimeter',
   },
   "an egress rule letting the ledger's identity out to any project": {
     mutate: editResource(PERIMETER, (p) =>
@@ -263,7 +281,7 @@ const PROOFS: Record<string, Proof> = {
     ),
     on: PERIMETER,
     message:
-      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 2 lets serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com out of the perimeter to *. Fix: remove the egress rule: only Google\'s detection and PAM agents leave the perimeter',
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 2 lets serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com out of the perimeter to *. Fix: remove the egress rule: only Security Command Center\'s detectors leave the perimeter',
   },
   "the cde project's Binary Authorization policy removed": {
     mutate: removeResource("prod-cde-images-policy"),
@@ -302,6 +320,193 @@ const PROOFS: Record<string, Proof> = {
     on: "prod-guardrails-cde-sql.restrictPublicIp",
     message:
       '[GOV-03] gcp:orgpolicy/policy:Policy "prod-guardrails-cde-sql.restrictPublicIp": it sets sql.restrictPublicIp but switches it off: its enforcing rule holds only under a condition. Fix: keep one unconditional enforcing rule and no reset',
+  },
+  "the backup entitlement's storage.objectViewer without its bucket condition": {
+    mutate: editResource("prod-cde-access-backup-restore", (p) => {
+      for (const b of grantsOf(p)) if (b.role === "roles/storage.objectViewer") delete b.conditionExpression;
+    }),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": it grants roles/storage.objectViewer: the allowlist admits it only on the project\'s backup buckets, under resource.name.startsWith("projects/_/buckets/qp-prod-cde-<name>-backup-"). Fix: grant only roles/cloudsql.client, roles/cloudsql.instanceUser, roles/container.developer, roles/gkebackup.restoreAdmin, roles/gkebackup.viewer, roles/storage.objectViewer (storage.objectViewer bound to resource.name.startsWith("projects/_/buckets/<project>-<name>-backup-")) or a custom role of the entitlement\'s project (components/privilegedAccess.ts)',
+  },
+  "the data-access entitlement granting roles/container.admin": {
+    mutate: editResource("prod-cde-access-data-access", (p) =>
+      grantsOf(p).push({ role: "roles/container.admin" }),
+    ),
+    on: "prod-cde-access-data-access",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-data-access": it grants roles/container.admin: a predefined role outside the entitlements\' allowlist. Fix: grant only roles/cloudsql.client, roles/cloudsql.instanceUser, roles/container.developer, roles/gkebackup.restoreAdmin, roles/gkebackup.viewer, roles/storage.objectViewer (storage.objectViewer bound to resource.name.startsWith("projects/_/buckets/<project>-<name>-backup-")) or a custom role of the entitlement\'s project (components/privilegedAccess.ts)',
+  },
+  "Privileged Access Manager's ingress rule widened to every service": {
+    mutate: editResource(
+      PERIMETER,
+      (p) => (spec(p).ingressPolicies[3].ingressTo.operations = [{ serviceName: "*" }]),
+    ),
+    on: "prod-perimeter-perimeter",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": ingress rule 4 (Privileged Access Manager grants): serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com (Privileged Access Manager agent) is admitted to *, beyond cloudresourcemanager.googleapis.com, privilegedaccessmanager.googleapis.com. Fix: limit the agent\'s rule to the services and projects it calls (policies/lib/perimeterAgents.ts)',
+  },
+  "Privileged Access Manager's ingress rule widened to every project": {
+    mutate: editResource(PERIMETER, (p) => (spec(p).ingressPolicies[3].ingressTo.resources = ["*"])),
+    on: "prod-perimeter-perimeter",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": ingress rule 4 (Privileged Access Manager grants): serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com (Privileged Access Manager agent) is admitted to *, beyond projects/103627363763, projects/102116835757, projects/101542869500, projects/100543772903. Fix: limit the agent\'s rule to the services and projects it calls (policies/lib/perimeterAgents.ts)',
+  },
+  "the notification agent's ingress rule widened to every project": {
+    mutate: editResource(PERIMETER, (p) => (spec(p).ingressPolicies[2].ingressTo.resources = ["*"])),
+    on: "prod-perimeter-perimeter",
+    message:
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 3 (Security Command Center findings to the logging project's topic): serviceAccount:service-org-418726350912@gcp-sa-scc-notification.iam.gserviceaccount.com (Security Command Center notification agent) is admitted to *, beyond projects/100543772903. Fix: limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
+  },
+  "an egress rule letting Privileged Access Manager's agent out to any project": {
+    mutate: editResource(PERIMETER, (p) =>
+      spec(p).egressPolicies.push({
+        egressFrom: { identities: [PAM_AGENT] },
+        egressTo: { operations: [{ serviceName: "*" }], resources: ["*"] },
+      }),
+    ),
+    on: "prod-perimeter-perimeter",
+    message:
+      '[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": spec egress rule 2 lets serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com out of the perimeter to *. Fix: remove the egress rule: only Security Command Center\'s detectors leave the perimeter',
+  },
+  "the notification agent's ingress rule to the findings topic removed": {
+    mutate: editResource(PERIMETER, (p) => spec(p).ingressPolicies.splice(2, 1)),
+    on: "prod-perimeter-perimeter",
+    message:
+      "[DET-02] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": its spec configuration surrounds the findings topic's project qp-prod-logging but no ingress rule admits the notification agent serviceAccount:service-org-418726350912@gcp-sa-scc-notification.iam.gserviceaccount.com to pubsub.googleapis.com there: the perimeter refuses every finding's publish. Fix: keep the ingress rule admitting the agent from any source to pubsub.googleapis.com in the logging project (platform/domains/perimeter.ts)",
+  },
+  "card-vault's namespaces relabelled tenant and its Service made a NodePort": {
+    mutate: (resources) =>
+      editResource(CDE_VAULT_SERVICE, (p) => {
+        spec(p).type = "NodePort";
+        delete spec(p).loadBalancerSourceRanges;
+      })(
+        relabelled(
+          "prod-cde-baseline-us-central1-card-vault",
+          "prod-cde-baseline-us-east1-card-vault",
+        )(resources),
+      ),
+    on: "prod-card-vault-path-us-central1-service",
+    message:
+      '[NET-09] kubernetes:core/v1:Service "prod-card-vault-path-us-central1-service": Service card-vault/card-vault-psc is a NodePort: every node of the cluster takes its traffic, a path around the declared Private Service Connect attachment. Fix: make it ClusterIP, or publish the workload through PrivateServicePath',
+  },
+  "an Ingress in card-vault's namespace": {
+    mutate: onVaultCluster("kubernetes:networking.k8s.io/v1:Ingress", "card-vault-ingress", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "card-vault", namespace: "card-vault" },
+      spec: { defaultBackend: { service: { name: "card-vault-psc", port: { number: 443 } } } },
+    }),
+    on: "card-vault-ingress",
+    message:
+      '[NET-09] kubernetes:networking.k8s.io/v1:Ingress "card-vault-ingress": Ingress card-vault/card-vault in a cardholder-class namespace opens a load balancer or route of another kind, a path around the declared Private Service Connect attachment. Fix: remove it: cardholder-class workloads are published only through PrivateServicePath\'s ServiceAttachment',
+  },
+  "a Gateway in card-vault's namespace": {
+    mutate: onVaultCluster("kubernetes:gateway.networking.k8s.io/v1:Gateway", "card-vault-gateway", {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "Gateway",
+      metadata: { name: "card-vault", namespace: "card-vault" },
+      spec: {
+        gatewayClassName: "gke-l7-global-external-managed",
+        listeners: [{ name: "http", port: 80, protocol: "HTTP" }],
+      },
+    }),
+    on: "card-vault-gateway",
+    message:
+      '[NET-09] kubernetes:gateway.networking.k8s.io/v1:Gateway "card-vault-gateway": Gateway card-vault/card-vault in a cardholder-class namespace opens a load balancer or route of another kind, a path around the declared Private Service Connect attachment. Fix: remove it: cardholder-class workloads are published only through PrivateServicePath\'s ServiceAttachment',
+  },
+  "an organisation firewall policy rule allowing all egress": {
+    mutate: addResource({
+      type: "gcp:compute/firewallPolicyRule:FirewallPolicyRule",
+      name: "org-egress-anything",
+      inputs: {
+        firewallPolicy: "locations/global/firewallPolicies/org-baseline",
+        priority: 10,
+        direction: "EGRESS",
+        action: "allow",
+        match: { destIpRanges: ["0.0.0.0/0"], layer4Configs: [{ ipProtocol: "all" }] },
+      },
+    }),
+    on: "org-egress-anything",
+    message:
+      '[NET-08] gcp:compute/firewallPolicyRule:FirewallPolicyRule "org-egress-anything": hierarchical firewall policy rule at priority 10 allows egress to ["0.0.0.0/0"]: it is evaluated before every VPC\'s network firewall policy and outranks its deny-all. Fix: use action "goto_next" or "deny" in hierarchical policies: egress is allowed only by each VPC\'s own policy',
+  },
+  "the deployers' ingress rule admitting a project outside the organisation": {
+    mutate: editResource(
+      PERIMETER,
+      (p) => (spec(p).ingressPolicies[0].ingressFrom.sources = [{ resource: "projects/999999999999" }]),
+    ),
+    on: "prod-perimeter-perimeter",
+    message:
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 1 admits serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com, serviceAccount:prod-plan@qp-platform-ci.iam.gserviceaccount.com from projects/999999999999, a project no perimeter of the stack surrounds (another organisation's network). Fix: name only the operators' access level, or projects inside the stack's perimeters, as sources",
+  },
+  "the operators' access level ORed with a regions-only condition": {
+    mutate: editResource("prod-perimeter-operators", (p) =>
+      (p.basic as P).conditions.push({ regions: ["US"] }),
+    ),
+    on: "prod-perimeter-operators",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/accessLevel:AccessLevel "prod-perimeter-operators": access level accessPolicies/847362519014/accessLevels/prod_qairopay_operators admits [{"regions":["US"]}] without naming a network (combiningFunction OR: that condition alone grants the level). Fix: give every condition the operators\' ipSubnetworks, or combine with AND behind one that does',
+  },
+  "the operators' access level replaced by a custom CEL expression": {
+    mutate: editResource("prod-perimeter-operators", (p) => {
+      delete p.basic;
+      p.custom = { expr: { expression: "true" } };
+    }),
+    on: "prod-perimeter-operators",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/accessLevel:AccessLevel "prod-perimeter-operators": access level accessPolicies/847362519014/accessLevels/prod_qairopay_operators is a custom (CEL) level: which networks it admits is not judged. Fix: use a basic level listing the operators\' ipSubnetworks',
+  },
+  "a secret's accessor widened to the whole domain": {
+    mutate: editResource(
+      "prod-secrets-redis-auth-us-central1-reader-0",
+      (p) => (p.member = "domain:qairopay.com"),
+    ),
+    on: "prod-secrets-redis-auth-us-central1-reader-0",
+    message:
+      '[IAM-02] gcp:secretmanager/secretIamMember:SecretIamMember "prod-secrets-redis-auth-us-central1-reader-0": grants roles/secretmanager.secretAccessor to domain:qairopay.com. Fix: grant named principals only',
+  },
+  "a remote repository proxying Docker Hub": {
+    mutate: editResource("prod-images-containers-us-central1", (p) => {
+      p.mode = "REMOTE_REPOSITORY";
+      p.remoteRepositoryConfig = { dockerRepository: { publicRepository: "DOCKER_HUB" } };
+    }),
+    on: "prod-images-containers-us-central1",
+    message:
+      '[K8S-04] gcp:artifactregistry/repository:Repository "prod-images-containers-us-central1": repository containers is a REMOTE_REPOSITORY of {"dockerRepository":{"publicRepository":"DOCKER_HUB"}}: images the pipeline never built appear under the project\'s registry path. Fix: keep every repository STANDARD_REPOSITORY; bring third-party images in through the image pipeline, which builds, scans and attests them',
+  },
+  "a secret's accessor given roles/secretmanager.admin on it": {
+    mutate: editResource(
+      "prod-secrets-redis-auth-us-central1-reader-0",
+      (p) => (p.role = "roles/secretmanager.admin"),
+    ),
+    on: "prod-secrets-redis-auth-us-central1-reader-0",
+    message:
+      '[ENC-09, IAM-02] gcp:secretmanager/secretIamMember:SecretIamMember "prod-secrets-redis-auth-us-central1-reader-0": it grants roles/secretmanager.admin on secret redis-auth-us-central1: more than reading it (a new version, or its IAM policy). Fix: grant roles/secretmanager.secretAccessor only',
+  },
+  "a secret's us-east1 replica without its customer-managed key": {
+    mutate: editResource(
+      "prod-secrets-redis-auth-us-central1",
+      (p) => delete (p.replication as P).userManaged.replicas[1].customerManagedEncryption,
+    ),
+    on: "prod-secrets-redis-auth-us-central1",
+    message:
+      '[ENC-09, ENC-02] gcp:secretmanager/secret:Secret "prod-secrets-redis-auth-us-central1": the us-east1 replica has no customer-managed key. Fix: set customerManagedEncryption.kmsKeyName to the us-east1 secrets key',
+  },
+  "the edge SSL policy's minimum TLS lowered to 1.1": {
+    mutate: editResource("prod-edge-ssl-policy", (p) => (p.minTlsVersion = "TLS_1_1")),
+    on: "prod-edge-ssl-policy",
+    message:
+      '[ENC-07] gcp:compute/sSLPolicy:SSLPolicy "prod-edge-ssl-policy": minTlsVersion is "TLS_1_1" with profile "MODERN". Fix: set minTlsVersion TLS_1_2 and profile MODERN',
+  },
+  "the cde's audit-trail deny policy narrowed to its first permission": {
+    mutate: editResource("prod-audit-trail-guard-cde", (p) => {
+      const rule = (p.rules as P[])[0].denyRule as P;
+      rule.deniedPermissions = rule.deniedPermissions.slice(0, 1);
+    }),
+    on: "prod-audit-trail-guard-cde",
+    message:
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, logging.googleapis.com/sinks.update is not denied; logging.googleapis.com/sinks.delete is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
   },
 };
 

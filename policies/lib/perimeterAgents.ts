@@ -1,0 +1,111 @@
+/**
+ * What each of Google's service agents may reach through the perimeter (NET-07): an allowlist per
+ * agent, so that admitting an agent from any source (it calls from Google's infrastructure, not
+ * from a network an access level could name) does not also admit it to every service and project.
+ */
+import { PolicyResource } from "@pulumi/policy";
+
+export interface AgentScope {
+  /** Who the agent is, in a reviewer's words. */
+  label: string;
+  /** The services it calls; `*` for the detectors, which scan every service. */
+  services: string[] | "*";
+  /** The projects it calls in: every one (`*`), the perimeter's own, or the findings topics' projects. */
+  projects: "*" | "perimeter" | "findings-topic";
+  /** Whether it may leave the perimeter (an egress rule). */
+  egress: boolean;
+}
+
+/**
+ * Security Command Center's detectors read every service of every project and the organisation's
+ * own (cloud-foundation-fabric fast/stages/1-vpcsc/datasets/hardened/ingress-policies/fast-org-scc.yaml
+ * admits them to `*`); its notification agent only publishes to the findings topic (Pub/Sub, in
+ * the topic's project); Privileged Access Manager's agent only writes each grant's binding into
+ * the IAM policy of the projects that hold entitlements (Resource Manager) on behalf of PAM's API
+ * — the scopes platform/domains/perimeter.ts gives them, judged here from the plan alone.
+ */
+const DETECTORS: AgentScope = {
+  label: "Security Command Center detector",
+  services: "*",
+  projects: "*",
+  egress: true,
+};
+export const AGENT_SCOPES: Record<string, AgentScope> = {
+  "security-center-api": DETECTORS,
+  "gcp-sa-ktd-hpsa": DETECTORS,
+  "gcp-sa-csc-hpsa": DETECTORS,
+  "gcp-sa-securitycenter": DETECTORS,
+  "gcp-sa-scc-notification": {
+    label: "Security Command Center notification agent",
+    services: ["pubsub.googleapis.com"],
+    projects: "findings-topic",
+    egress: false,
+  },
+  "gcp-sa-pam": {
+    label: "Privileged Access Manager agent",
+    services: ["cloudresourcemanager.googleapis.com", "privilegedaccessmanager.googleapis.com"],
+    projects: "perimeter",
+    egress: false,
+  },
+};
+
+/**
+ * A Google agent of the table: only `service-<number>@` or `service-org-<id>@` of these domains; a
+ * user-managed account (`name@project.iam…`) is never one of them.
+ */
+export const GOOGLE_AGENT = new RegExp(
+  `^serviceAccount:service-(?:org-)?\\d+@(?:${Object.keys(AGENT_SCOPES).join("|")})\\.iam\\.gserviceaccount\\.com$`,
+);
+
+export function agentScope(member: string): AgentScope | undefined {
+  if (!GOOGLE_AGENT.test(member)) return undefined;
+  return AGENT_SCOPES[/@([a-z0-9-]+)\.iam\./.exec(member)![1]];
+}
+
+/**
+ * A project's number, from the grant of a `roles/<service>.serviceAgent` role on the project to a
+ * `service-<number>@` agent: a project's agents hold their service agent role on their own project
+ * (facts/google/serviceAgents.ts: `service-PROJECT_NUMBER@gcp-sa-…`), as the platform grants
+ * Pub/Sub's agent roles/pubsub.serviceAgent in the logging project.
+ */
+export function projectNumberOf(resources: PolicyResource[], project: string): string | undefined {
+  for (const r of resources) {
+    if (r.type !== "gcp:projects/iAMMember:IAMMember" || r.props.project !== project) continue;
+    if (!/^roles\/[A-Za-z0-9.]+\.serviceAgent$/.test(String(r.props.role))) continue;
+    const m = /^serviceAccount:service-(\d+)@/.exec(String(r.props.member));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+interface Rule {
+  identities?: string[];
+  services: string[];
+  resources: string[];
+}
+
+/**
+ * Why an ingress rule of agents reaches more than each agent's scope, if it does: a service or
+ * project outside it. `allowed` are the `projects/<n>` each kind of scope names.
+ */
+export function agentRuleProblem(
+  rule: Rule,
+  allowed: { perimeter: string[]; "findings-topic": string[] },
+): string | undefined {
+  for (const member of rule.identities ?? []) {
+    const scope = agentScope(member);
+    if (!scope) continue;
+    if (scope.services !== "*") {
+      const extra = rule.services.filter((s) => !(scope.services as string[]).includes(s));
+      if (extra.length || !rule.services.length)
+        return `${member} (${scope.label}) is admitted to ${extra.join(", ") || "no named service"}, beyond ${scope.services.join(", ")}`;
+    }
+    if (scope.projects !== "*") {
+      const projects = allowed[scope.projects];
+      const extra = rule.resources.filter((r) => !projects.includes(r));
+      if (extra.length || !rule.resources.length)
+        return `${member} (${scope.label}) is admitted to ${extra.join(", ") || "no named project"}, beyond ${projects.join(", ") || "(none known)"}`;
+    }
+  }
+  return undefined;
+}
