@@ -7,6 +7,7 @@ import { planCiIdentities } from "../tools/ciIdentitiesPlan";
 import { CASES } from "../specs/cases/policyCases";
 import { UNCATALOGUED_PROOFS } from "../specs/cases/meaningCases";
 import { WEAKENINGS, weakeningTitle } from "../policies/weakenings";
+import { PUBLIC_RULES } from "../policies/publicRuleSets";
 import { addResource, removeResource, urnOf, violationsOf } from "../specs/mutate";
 import { planConfig, planStack, planTenantShard, prodAsOperated } from "./helpers/plan";
 
@@ -94,6 +95,20 @@ describe("policy metadata", () => {
     expect(unproven).toEqual([]);
     expect(UNCATALOGUED_PROOFS).toEqual([]);
     expect(WEAKENINGS.filter((w) => !ALL_POLICIES.some((p) => p.name === w.policy))).toEqual([]);
+  });
+
+  test("every public rule cited (policies/publicRuleSets.ts) is proven by a case of its policy, once per id", () => {
+    const unproven = PUBLIC_RULES.filter(
+      (r) => !CASES.some((c) => c.policy === r.policy && c.title === r.proof),
+    );
+    expect(unproven).toEqual([]);
+    const ids = PUBLIC_RULES.map((r) => r.id);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    // A case written from a check carries its id; the id it carries is the one cited for it.
+    const miscited = CASES.filter((c) => /^CKV_GCP_\d+:/.test(c.title)).filter(
+      (c) => !PUBLIC_RULES.some((r) => r.proof === c.title && c.title.startsWith(`${r.id}:`)),
+    );
+    expect(miscited.map((c) => c.title)).toEqual([]);
   });
 
   test("policy names are unique across packs", () => {

@@ -7,6 +7,7 @@ import { CUSTOM_CONSTRAINTS } from "../policies/org-constraints/customConstraint
 import { NO_CONSTRAINT } from "../policies/org-constraints/gaps";
 import { PCI_BY_CONTROL, PCI_LEFT_TO_OTHERS, PCI_REQUIREMENTS, pciNumber } from "../policies/pciDss";
 import { WEAKENINGS, WeakeningKind } from "../policies/weakenings";
+import { PUBLIC_RULES } from "../policies/publicRuleSets";
 
 export interface PolicyRef {
   pack: string;
@@ -61,6 +62,15 @@ function rejectsLine(controlId: string): string[] {
         .join("; ")}`,
   );
   return [`- Rejects: ${parts.join(" — ")}`];
+}
+
+/** The public rule-set checks (policies/publicRuleSets.ts) its policies cover, each with its proof. */
+function publicRulesLine(controlId: string): string[] {
+  const names = new Set(policiesOf(controlId).map((p) => p.policy.name));
+  const mine = PUBLIC_RULES.filter((r) => names.has(r.policy));
+  if (!mine.length) return [];
+  const cited = mine.map((r) => `\`${r.id}\` “${r.name}” (\`${r.policy}\`: ${r.proof})`);
+  return [`- Public rule sets (Checkov): ${cited.join("; ")}`];
 }
 
 /** The run-time twins of a control (GOV-03): custom and built-in constraints, with their proofs. */
@@ -157,6 +167,7 @@ export function renderControlsDoc(): string {
         `- Enforced by: ${policies.map((p) => `\`${p.pack}/${p.policy.name}\` (${p.policy.enforcementLevel}, \`policies/${p.dir}/${p.policy.name}.ts\`)`).join("; ") || "—"}`,
       );
       lines.push(...rejectsLine(control.id));
+      lines.push(...publicRulesLine(control.id));
       const cases = casesOf(control.id);
       lines.push(`- Proven by: ${cases.map((c) => `${c.policy} catches ${c.title}`).join("; ") || "—"}`);
     }

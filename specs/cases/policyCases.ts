@@ -9,6 +9,7 @@ import { BACKUP_CASES } from "./backupCases";
 import { DETECTION_CASES } from "./detectionCases";
 import { PRIVILEGED_ACCESS_CASES } from "./privilegedAccessCases";
 import { MEANING_CASES } from "./meaningCases";
+import { PUBLIC_RULE_CASES } from "./publicRuleCases";
 
 /**
  * One case per way a control can be broken: a mutation of the prod plan, the policy that must
@@ -1129,6 +1130,7 @@ export const CASES: PolicyCase[] = [
   ...PRIVILEGED_ACCESS_CASES,
   ...BACKUP_CASES,
   ...MEANING_CASES,
+  ...PUBLIC_RULE_CASES,
 ];
 
 /** The case of that title; a missing one is an error, never an empty check. */
