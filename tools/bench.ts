@@ -43,6 +43,13 @@ interface Sample {
 
 /** Runs a command under GNU time for wall time and peak RSS. */
 function measure(command: string[], env: NodeJS.ProcessEnv = {}): Sample {
+  // Progress on stderr (the figures go to stdout): a 100,000-tenant run takes many minutes.
+  process.stderr.write(
+    `  … ${command
+      .map((a) => path.basename(a))
+      .join(" ")
+      .slice(0, 160)}\n`,
+  );
   const start = process.hrtime.bigint();
   const result = spawnSync("/usr/bin/time", ["-f", "%M %U %S", ...command], {
     cwd: ROOT,
@@ -140,6 +147,7 @@ async function main(): Promise<void> {
 function tenantKeyScaling(counts: number[]): void {
   const tenantsCommand = scriptCommand("tenants");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-bench-tenants-"));
+  machine();
   const platform = Array.from({ length: Math.min(runs, 3) }, () =>
     measure([...planCommand, "--stack", "prod", "--json"]),
   );
@@ -205,7 +213,7 @@ function tenantKeyScaling(counts: number[]): void {
   const largest = Math.max(...counts);
   for (const groups of [4, 16, 64]) {
     if (Math.ceil(largest / 1000) < groups) continue;
-    const samples = Array.from({ length: Math.min(runs, 2) }, () =>
+    const samples = Array.from({ length: Math.min(runs, 3) }, () =>
       measure([
         ...tenantsCommand,
         "plan",
@@ -243,6 +251,18 @@ function tenantKeyScaling(counts: number[]): void {
     fs.rmSync(stacksCopy);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  machine();
+}
+
+/** The machine and its load, before and after: the figures mean little without them (2 shared cores here). */
+function machine(): void {
+  const cpus = os.cpus();
+  console.log(
+    `machine: ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (1/5/15 min)`,
+  );
 }
 
 /** `npm ci` from the committed lockfile into a scratch directory (npm's cache warm, as on a CI runner that keeps it). */
