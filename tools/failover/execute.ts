@@ -8,6 +8,7 @@ import { Interrupted } from "../cli/cancellation";
 import { cliErrors } from "../cli/pulumiCli";
 import { pendingOperations, pendingRecoveryCommands, StackLocked } from "../cli/stackState";
 import { FailoverPlan } from "./plan";
+import { writeFileAtomic } from "../cli/atomicWrite";
 
 /**
  * The journal (.failovers/<stack>.json) lives on the machine that ran the failover. A runner lost
@@ -104,9 +105,7 @@ function readJournal(file: string): FailoverJournal | undefined {
 
 function writeJournal(file: string, journal: FailoverJournal): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(journal, null, 2) + "\n");
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(journal, null, 2) + "\n", { durable: true });
 }
 
 /** An unfinished journal of this failover to resume, or a fresh one; a journal of another failover refuses. */
