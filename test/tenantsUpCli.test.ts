@@ -175,6 +175,40 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(keysOf(s.shardState())).toHaveLength(2);
   });
 
+  test("an interrupted update or delete left pending: every resource is refreshed from Cloud KMS before the update (a refresh of the root alone drops them unread)", async () => {
+    const s = setUp();
+    const ring = RINGS["us-central1"];
+    // A key the interrupted run was deleting, gone from Cloud KMS; the state still holds it.
+    const gone = {
+      urn: `urn:pulumi:prod-shard-000::qairopay-tenant-keys::gcp:kms/cryptoKey:CryptoKey::prod-keys-us-central1-kek-departed`,
+      type: "gcp:kms/cryptoKey:CryptoKey",
+      custom: true,
+      id: `${ring}/cryptoKeys/kek-departed`,
+      inputs: { name: "kek-departed", keyRing: ring },
+      outputs: { name: "kek-departed", keyRing: ring, id: `${ring}/cryptoKeys/kek-departed` },
+    };
+    doubleBackend.seedStack(path.join(s.checkout, "backend"), "qairopay-tenant-keys", "prod-shard-000", {
+      resources: [gone],
+      pending: [{ resource: gone, type: "deleting" }],
+    });
+    const run = s.up();
+    expect(await run.done).toBe(0);
+    expect(run.stderr()).toContain(
+      `${SHARD}: 1 update(s)/delete(s) left pending by an interrupted run (${gone.urn} deleting): refreshing every resource of the shard from Google Cloud before the update`,
+    );
+    const calls = doubleCalls(s.checkout);
+    const refreshes = calls.filter((argv) => argv[0] === "refresh");
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0]).not.toContain("--target");
+    expect(calls.findIndex((argv) => argv[0] === "refresh")).toBeLessThan(
+      calls.findIndex((argv) => argv[0] === "up"),
+    );
+    // The refresh read it and found it gone: the update starts from what exists.
+    expect(s.shardState().resources.map((r: { urn: string }) => r.urn)).not.toContain(gone.urn);
+    expect(s.shardState().pending_operations ?? []).toEqual([]);
+    expect(keysOf(s.shardState())).toHaveLength(10);
+  });
+
   test("Ctrl-C in the terminal cancels cleanly (one SIGINT reaches Pulumi), the journal says so, and --resume finishes", async () => {
     const s = setUp({ tenantKeys: { createDelayMs: 300 } });
     const run = s.up();

@@ -136,14 +136,29 @@ export function automationShardStacks(platformReference: string, options: ShardS
    * `--clear-pending-creates`).
    */
   async function recoverPending(stack: Stack, name: string): Promise<void> {
-    if (!pendingOperations(await stack.exportStack()).length) return;
+    const seen = pendingOperations(await stack.exportStack());
+    if (!seen.length) return;
     // Read again once the lock was free: a live update's creates in flight are pending too
-    // (pkg/backend/snapshot.go), and must not be judged as an interrupted run's. A refresh of the
-    // root Stack resource alone takes the lock and calls no provider; with pending operations the
-    // root exists (it is the first step of every update).
+    // (pkg/backend/snapshot.go), and must not be judged as an interrupted run's. Any refresh takes
+    // the lock, and any snapshot it writes keeps only the base's pending creates: "Track pending
+    // create operations from the base snapshot and propagate them to the new snapshot" (snapshot.go,
+    // snap()); a pending update or delete is dropped. So with one of those, the refresh must read
+    // every resource from Google Cloud — the CLI's own remedy ("you can repair your stack using
+    // `pulumi refresh` which will refresh the state from the provider … and clear the pending
+    // operations", pkg/resource/deploy/deployment_executor.go) — or the update would diff against
+    // a state that an interrupted update or delete may have made untrue. With pending creates only,
+    // a refresh of the root Stack resource alone takes the lock and calls no provider (the root
+    // exists: it is the first step of every update).
+    const others = seen.filter((p) => p.op !== "creating");
     const [, project, short] = name.split("/");
+    if (others.length)
+      options.log(
+        `${name}: ${others.length} update(s)/delete(s) left pending by an interrupted run (${others.map((p) => `${p.urn} ${p.op}`).join(", ")}): refreshing every resource of the shard from Google Cloud before the update`,
+      );
     await stack.refresh({
-      target: [`urn:pulumi:${short}::${project}::pulumi:pulumi:Stack::${project}-${short}`],
+      ...(others.length
+        ? {}
+        : { target: [`urn:pulumi:${short}::${project}::pulumi:pulumi:Stack::${project}-${short}`] }),
       color: "never",
       signal: options.signal,
     });
