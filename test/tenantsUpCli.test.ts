@@ -317,6 +317,21 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(fs.readFileSync(ledgerFile, "utf8")).toBe(before);
   });
 
+  test("a backend that cannot be read (the platform stack's state): exit 3, the command could not finish — not 2, nothing the operator gave was wrong", async () => {
+    const s = setUp();
+    fs.writeFileSync(
+      path.join(s.checkout, "backend", ".pulumi", "stacks", "qairopay-platform", "prod.json"),
+      "{ truncated",
+    );
+    const run = s.up();
+    expect(await run.done).toBe(3);
+    expect(run.stderr()).toContain(
+      "tenants failed: cannot read the outputs of stack organization/qairopay-platform/prod from its backend:",
+    );
+    expect(run.stderr()).toContain("failed to load checkpoint");
+    expect(doubleCalls(s.checkout).some((argv) => argv[0] === "up")).toBe(false);
+  });
+
   test("without the Pulumi CLI: exit 2 and what to install or set, not `spawn pulumi ENOENT`", async () => {
     const s = setUp();
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-pulumi-"));

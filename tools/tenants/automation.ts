@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { load as loadYaml } from "js-yaml";
 import { PROJECT_ROOT } from "../../platform/paths";
-import { cliErrors, pulumiCommand, pulumiVersion, runPulumi } from "../cli/pulumiCli";
+import { pulumiCommand, pulumiVersion, runPulumi } from "../cli/pulumiCli";
+import { readStackOutputs, StackNotFound } from "../cli/deployedProjects";
 import { lockedBy, pendingOperations, PendingOperation, StackLocked } from "../cli/stackState";
 import { staleLockRefusal } from "../cli/staleLock";
 import { DeployedShard, ShardDeployment, ShardDiagnostic, ShardStacks, ShardUpFailure } from "./deployShards";
@@ -209,24 +210,25 @@ export function keyId(p: PendingOperation): string {
  * touched: the shards read it themselves, and it exists only once the platform is deployed with it.
  */
 export async function platformTenantKeys(platformReference: string): Promise<unknown> {
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  // stackOutputs passes --stack: the platform project's selected stack is left as the operator had it.
-  const workspace = await LocalWorkspace.create({
-    workDir: PROJECT_ROOT,
-    pulumiCommand: await pulumiCommand(),
-  });
+  // --stack is passed: the platform project's selected stack is left as the operator had it. A
+  // backend that cannot be read throws StackOutputsUnreadable (exit 3); a stack not deployed yet,
+  // or deployed without the output, is a missing prerequisite (PlatformNotReady, exit 2).
   let output: unknown;
   try {
-    output = (await workspace.stackOutputs(platformReference)).tenantKeys?.value;
+    output = (await readStackOutputs(platformReference)).tenantKeys;
   } catch (err) {
-    throw new Error(`cannot read the outputs of platform stack ${platformReference}: ${cliErrors(err)}`);
+    if (err instanceof StackNotFound) throw new PlatformNotReady(err.message);
+    throw err;
   }
   if (!output)
-    throw new Error(
+    throw new PlatformNotReady(
       `platform stack ${platformReference} has no tenantKeys output: run \`pulumi up\` on it first (after \`tenants migrate\` for a stack deployed before the shards)`,
     );
   return output;
 }
+
+/** The platform stack is not deployed (with its tenantKeys output): run its `pulumi up` first (exit 2). */
+export class PlatformNotReady extends Error {}
 
 /**
  * The secrets provider of the platform stack, from its stack file: the shards get the same one

@@ -7,7 +7,13 @@ import { progress } from "../cli/progress";
 import { acquireRunLock, RunLockError } from "../cli/runLock";
 import { accessTokenSource } from "../keyRotation/accessToken";
 import { KmsClient } from "../keyRotation/kmsClient";
-import { automationShardStacks, platformSecretsProvider, platformTenantKeys } from "./automation";
+import {
+  automationShardStacks,
+  platformSecretsProvider,
+  platformTenantKeys,
+  PlatformNotReady,
+} from "./automation";
+import { PulumiCliMissing } from "../cli/pulumiCli";
 import { deployShards, Journal, ShardDeployment, ShardOutcome, ShardStacks } from "./deployShards";
 import { shardFingerprint } from "./fingerprint";
 import { Common, loadInputs, userPath } from "./inputs";
@@ -110,7 +116,9 @@ export async function runUp(
     cliVersion = await shardStacks.cliVersion();
   } catch (err) {
     cancellation.dispose();
-    failInput((err as Error).message);
+    // Bad input or a missing prerequisite exits 2; a backend that cannot be read could not finish (3).
+    if (err instanceof PlatformNotReady || err instanceof PulumiCliMissing) failInput(err.message);
+    throw err;
   }
   let release: () => void;
   try {
