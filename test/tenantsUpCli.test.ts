@@ -332,6 +332,34 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(doubleCalls(s.checkout).some((argv) => argv[0] === "up")).toBe(false);
   });
 
+  test("`up` while a group job deploys the same shard: exit 4 (a run lock per shard, so `up` and `up --group` exclude each other where they overlap); a resume of another group's journal: exit 2", async () => {
+    const s = setUp();
+    const ledgerFile = path.join(s.checkout, "stacks", "tenant-shards.prod.json");
+    // `tenants up --group 1/1` running on this machine (this process stands in for it).
+    fs.writeFileSync(`${ledgerFile}.prod-shard-000.lock`, String(process.pid));
+    const all = s.up();
+    expect(await all.done).toBe(4);
+    expect(all.stderr()).toContain(`${ledgerFile}.prod-shard-000 is being run by process ${process.pid}`);
+    expect(doubleCalls(s.checkout).some((argv) => argv[0] === "up")).toBe(false);
+    fs.rmSync(`${ledgerFile}.prod-shard-000.lock`);
+
+    const journal = path.join(s.checkout, "group-journal.json");
+    fs.writeFileSync(
+      journal,
+      JSON.stringify({
+        platformStack: "organization/qairopay-platform/prod",
+        startedAt: "",
+        group: "1/1",
+        shards: {},
+      }),
+    );
+    const other = s.up("--resume", journal);
+    expect(await other.done).toBe(2);
+    expect(other.stderr()).toContain(
+      "the journal is of --group 1/1, not every shard: resume with the same selection",
+    );
+  });
+
   test("without the Pulumi CLI: exit 2 and what to install or set, not `spawn pulumi ENOENT`", async () => {
     const s = setUp();
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-pulumi-"));

@@ -91,6 +91,8 @@ export interface ShardOutcome {
 export interface Journal {
   platformStack: string;
   startedAt: string;
+  /** `--group I/N` of the run (absent: every shard): a resume must name the same share. */
+  group?: string;
   shards: Record<string, ShardOutcome>;
 }
 

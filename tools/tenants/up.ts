@@ -75,6 +75,11 @@ export async function runUp(
     }
     if (journal.platformStack !== reference)
       failInput(`--resume ${opts.resume}: the journal is of ${journal.platformStack}, not ${reference}`);
+    // A resume continues the same share: another group's journal would skip or redo other shards.
+    if (journal.group !== opts.group)
+      failInput(
+        `--resume ${opts.resume}: the journal is of ${journal.group ? `--group ${journal.group}` : "every shard (no --group)"}, not ${opts.group ? `--group ${opts.group}` : "every shard"}: resume with the same selection`,
+      );
     journalFile = userPath(opts.resume);
   } else {
     fs.mkdirSync(userPath(opts.journalDir), { recursive: true });
@@ -82,7 +87,12 @@ export async function runUp(
       userPath(opts.journalDir),
       `${opts.stack}${groupSuffix}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
     );
-    journal = { platformStack: reference, startedAt: new Date().toISOString(), shards: {} };
+    journal = {
+      platformStack: reference,
+      startedAt: new Date().toISOString(),
+      ...(opts.group ? { group: opts.group } : {}),
+      shards: {},
+    };
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const cancellation = trapSignals(log);
@@ -120,12 +130,22 @@ export async function runUp(
     if (err instanceof PlatformNotReady || err instanceof PulumiCliMissing) failInput(err.message);
     throw err;
   }
-  let release: () => void;
+  // A run lock per shard it covers, all or none: `up` and `up --group I/N` (or groups of another N)
+  // on this machine exclude each other exactly where their shards overlap, and groups of one N,
+  // disjoint by construction (shardGroup), run side by side. A held one is exit 4, as a stack lock.
+  const releases: (() => void)[] = [];
+  const release = () => releases.splice(0).forEach((r) => r());
   try {
-    release = acquireRunLock(`${ledgerPath}${groupSuffix}`);
+    for (const shard of shards) releases.push(acquireRunLock(`${ledgerPath}.${shard.stack}`));
   } catch (err) {
+    release();
     cancellation.dispose();
-    if (err instanceof RunLockError) failInput(err.message);
+    if (err instanceof RunLockError) {
+      process.stderr.write(
+        `error: ${err.message}; nothing was changed: wait for it, or deploy another group\n`,
+      );
+      return EXIT_LOCKED;
+    }
     throw err;
   }
   try {
