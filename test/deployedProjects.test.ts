@@ -9,7 +9,12 @@ import * as os from "os";
 import * as path from "path";
 import { configFromValues } from "../platform/config/read";
 import { loadStack } from "../harness/stackFile";
-import { DeployedProjectError, deployedProjectId } from "../tools/cli/deployedProjects";
+import {
+  DeployedProjectError,
+  deployedProjectId,
+  projectIdFromOutputs,
+  StackOutputsUnreadable,
+} from "../tools/cli/deployedProjects";
 import { restoreTarget } from "../tools/drill/cloudSqlRestore";
 import { DOUBLE_ROOT, doubleBackend } from "./helpers/pulumiDouble";
 
@@ -88,3 +93,84 @@ test("`drill … --execute --stack staging` without a Pulumi CLI: exit 2 naming 
     /^error: stack staging is ephemeral: its platform project's id carries a generation suffix, and its outputs cannot be read \(the Pulumi CLI is needed .*\); give --project <the deployed platform project id>/,
   );
 }, 60_000);
+
+test("a backend that cannot be read is not bad input: StackOutputsUnreadable (exit 3), not the error that asks for --project (exit 2)", async () => {
+  doubleBackend.seedStack(BACKEND, "qairopay-platform", "staging", {});
+  fs.writeFileSync(
+    path.join(BACKEND, ".pulumi", "stacks", "qairopay-platform", "staging.json"),
+    "{ truncated",
+  );
+  const read = deployedProjectId(config("staging"), "platform");
+  await expect(read).rejects.toBeInstanceOf(StackOutputsUnreadable);
+  await expect(read).rejects.toThrow(
+    /^cannot read the outputs of stack staging from its backend: .*failed to load checkpoint/s,
+  );
+}, 60_000);
+
+describe("projectIdFromOutputs: the one rule failover, the drills and key rotation read a deployed project id by", () => {
+  const outputs = { projectIds: { platform: "qp-stg-platform-7c1e", kms: "qp-stg-kms-7c1e" } };
+  test.each([
+    [
+      "a generation of the configured id",
+      outputs,
+      "platform",
+      { configured: "qp-stg-platform", ephemeral: true },
+      "qp-stg-platform-7c1e",
+    ],
+    [
+      "exactly the configured id",
+      { projectIds: { platform: "qp-prod-platform" } },
+      "platform",
+      { configured: "qp-prod-platform", ephemeral: false },
+      "qp-prod-platform",
+    ],
+    [
+      "no output, a stack that is not ephemeral: the configured id",
+      {},
+      "platform",
+      { configured: "qp-prod-platform", ephemeral: false },
+      "qp-prod-platform",
+    ],
+    [
+      "no output, an ephemeral stack: nothing (the caller asks)",
+      {},
+      "platform",
+      { configured: "qp-stg-platform", ephemeral: true },
+      undefined,
+    ],
+    [
+      "no output for this role, an ephemeral stack: nothing",
+      outputs,
+      "cde",
+      { configured: "qp-stg-cde", ephemeral: true },
+      undefined,
+    ],
+    ["the configuration unknown: the output", outputs, "kms", undefined, "qp-stg-kms-7c1e"],
+    ["the configuration unknown, no output: nothing", {}, "kms", undefined, undefined],
+  ])("%s", (_what, given, role, expected, id) => {
+    expect(projectIdFromOutputs(given, role, expected)).toBe(id);
+  });
+  test.each([
+    [
+      "another project's id",
+      { projectIds: { platform: "qp-prod-platform" } },
+      { configured: "qp-stg-platform", ephemeral: true },
+      /is not project qp-stg-platform nor one of its generations/,
+    ],
+    [
+      "a prefix that is not a generation",
+      { projectIds: { platform: "qp-stg-platformx" } },
+      { configured: "qp-stg-platform", ephemeral: true },
+      /nor one of its generations/,
+    ],
+    [
+      "not a project id",
+      { projectIds: { platform: 42 } },
+      undefined,
+      /projectIds.platform output 42 is not a Google Cloud project id/,
+    ],
+  ])("refused: %s", (_what, given, expected, message) => {
+    expect(() => projectIdFromOutputs(given, "platform", expected)).toThrow(DeployedProjectError);
+    expect(() => projectIdFromOutputs(given, "platform", expected)).toThrow(message);
+  });
+});

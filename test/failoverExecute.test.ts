@@ -161,6 +161,44 @@ describe("failover --execute, online path (recorded engine events)", () => {
     });
   });
 
+  test.each([
+    [
+      "an ephemeral stack without projectIds (its configured ids name projects that do not exist)",
+      { ephemeral: true },
+      {},
+      /is ephemeral and has no projectIds.platform output/,
+    ],
+    [
+      "another project's id in projectIds",
+      {},
+      { projectIds: { platform: "qp-stg-platform", cde: "qp-prod-cde" } },
+      /projectIds.platform output qp-stg-platform is not project qp-prod-platform nor one of its generations/,
+    ],
+  ])("refused before any switchover: %s", async (_what, planExtra, outputs, message) => {
+    const calls: string[] = [];
+    const stack = fakeStack(calls);
+    const sql: CloudSql = {
+      ...fakeSql(calls),
+      startSwitchover: async () => {
+        throw new Error("no switchover may start");
+      },
+    };
+    const run = executeFailover({
+      plan: { ...plan, ...planExtra },
+      reason: "drill",
+      stack: {
+        ...stack,
+        outputs: async () => ({ ...(await stack.outputs()), projectIds: undefined, ...outputs }),
+      },
+      sql,
+      journalFile: tmp(),
+      maxLagSeconds: 60,
+      log: quiet,
+    });
+    await expect(run).rejects.toBeInstanceOf(FailoverRefused);
+    await expect(run).rejects.toThrow(message);
+  });
+
   test("switchovers go to the deployed projects (an ephemeral stack's ids carry a suffix)", async () => {
     const seen: string[] = [];
     const sql: CloudSql = {

@@ -175,6 +175,40 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     expect(keysOf(s.shardState())).toHaveLength(2);
   });
 
+  test("an interrupted update or delete left pending: every resource is refreshed from Cloud KMS before the update (a refresh of the root alone drops them unread)", async () => {
+    const s = setUp();
+    const ring = RINGS["us-central1"];
+    // A key the interrupted run was deleting, gone from Cloud KMS; the state still holds it.
+    const gone = {
+      urn: `urn:pulumi:prod-shard-000::qairopay-tenant-keys::gcp:kms/cryptoKey:CryptoKey::prod-keys-us-central1-kek-departed`,
+      type: "gcp:kms/cryptoKey:CryptoKey",
+      custom: true,
+      id: `${ring}/cryptoKeys/kek-departed`,
+      inputs: { name: "kek-departed", keyRing: ring },
+      outputs: { name: "kek-departed", keyRing: ring, id: `${ring}/cryptoKeys/kek-departed` },
+    };
+    doubleBackend.seedStack(path.join(s.checkout, "backend"), "qairopay-tenant-keys", "prod-shard-000", {
+      resources: [gone],
+      pending: [{ resource: gone, type: "deleting" }],
+    });
+    const run = s.up();
+    expect(await run.done).toBe(0);
+    expect(run.stderr()).toContain(
+      `${SHARD}: 1 update(s)/delete(s) left pending by an interrupted run (${gone.urn} deleting): refreshing every resource of the shard from Google Cloud before the update`,
+    );
+    const calls = doubleCalls(s.checkout);
+    const refreshes = calls.filter((argv) => argv[0] === "refresh");
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0]).not.toContain("--target");
+    expect(calls.findIndex((argv) => argv[0] === "refresh")).toBeLessThan(
+      calls.findIndex((argv) => argv[0] === "up"),
+    );
+    // The refresh read it and found it gone: the update starts from what exists.
+    expect(s.shardState().resources.map((r: { urn: string }) => r.urn)).not.toContain(gone.urn);
+    expect(s.shardState().pending_operations ?? []).toEqual([]);
+    expect(keysOf(s.shardState())).toHaveLength(10);
+  });
+
   test("Ctrl-C in the terminal cancels cleanly (one SIGINT reaches Pulumi), the journal says so, and --resume finishes", async () => {
     const s = setUp({ tenantKeys: { createDelayMs: 300 } });
     const run = s.up();
@@ -281,6 +315,49 @@ describe("`tenants up` against the Pulumi CLI's failure modes", () => {
     );
     expect(doubleCalls(s.checkout)).toEqual([]);
     expect(fs.readFileSync(ledgerFile, "utf8")).toBe(before);
+  });
+
+  test("a backend that cannot be read (the platform stack's state): exit 3, the command could not finish — not 2, nothing the operator gave was wrong", async () => {
+    const s = setUp();
+    fs.writeFileSync(
+      path.join(s.checkout, "backend", ".pulumi", "stacks", "qairopay-platform", "prod.json"),
+      "{ truncated",
+    );
+    const run = s.up();
+    expect(await run.done).toBe(3);
+    expect(run.stderr()).toContain(
+      "tenants failed: cannot read the outputs of stack organization/qairopay-platform/prod from its backend:",
+    );
+    expect(run.stderr()).toContain("failed to load checkpoint");
+    expect(doubleCalls(s.checkout).some((argv) => argv[0] === "up")).toBe(false);
+  });
+
+  test("`up` while a group job deploys the same shard: exit 4 (a run lock per shard, so `up` and `up --group` exclude each other where they overlap); a resume of another group's journal: exit 2", async () => {
+    const s = setUp();
+    const ledgerFile = path.join(s.checkout, "stacks", "tenant-shards.prod.json");
+    // `tenants up --group 1/1` running on this machine (this process stands in for it).
+    fs.writeFileSync(`${ledgerFile}.prod-shard-000.lock`, String(process.pid));
+    const all = s.up();
+    expect(await all.done).toBe(4);
+    expect(all.stderr()).toContain(`${ledgerFile}.prod-shard-000 is being run by process ${process.pid}`);
+    expect(doubleCalls(s.checkout).some((argv) => argv[0] === "up")).toBe(false);
+    fs.rmSync(`${ledgerFile}.prod-shard-000.lock`);
+
+    const journal = path.join(s.checkout, "group-journal.json");
+    fs.writeFileSync(
+      journal,
+      JSON.stringify({
+        platformStack: "organization/qairopay-platform/prod",
+        startedAt: "",
+        group: "1/1",
+        shards: {},
+      }),
+    );
+    const other = s.up("--resume", journal);
+    expect(await other.done).toBe(2);
+    expect(other.stderr()).toContain(
+      "the journal is of --group 1/1, not every shard: resume with the same selection",
+    );
   });
 
   test("without the Pulumi CLI: exit 2 and what to install or set, not `spawn pulumi ENOENT`", async () => {

@@ -43,6 +43,13 @@ interface Sample {
 
 /** Runs a command under GNU time for wall time and peak RSS. */
 function measure(command: string[], env: NodeJS.ProcessEnv = {}): Sample {
+  // Progress on stderr (the figures go to stdout): a 100,000-tenant run takes many minutes.
+  process.stderr.write(
+    `  … ${command
+      .map((a) => path.basename(a))
+      .join(" ")
+      .slice(0, 160)}\n`,
+  );
   const start = process.hrtime.bigint();
   const result = spawnSync("/usr/bin/time", ["-f", "%M %U %S", ...command], {
     cwd: ROOT,
@@ -205,7 +212,7 @@ function tenantKeyScaling(counts: number[]): void {
   const largest = Math.max(...counts);
   for (const groups of [4, 16, 64]) {
     if (Math.ceil(largest / 1000) < groups) continue;
-    const samples = Array.from({ length: Math.min(runs, 2) }, () =>
+    const samples = Array.from({ length: Math.min(runs, 3) }, () =>
       measure([
         ...tenantsCommand,
         "plan",
@@ -225,7 +232,7 @@ function tenantKeyScaling(counts: number[]): void {
   // The platform plan with the largest registry as its own: only the KMS quota is sized from it.
   const stacksCopy = path.join(ROOT, "stacks", `bench-tenants-${largest}.yaml`);
   fs.copyFileSync(path.join(tmp, `tenants-${largest}.yaml`), stacksCopy);
-  const stackFile = path.join(tmp, "Pulumi.benchtenants.yaml");
+  const stackFile = path.join(tmp, "Pulumi.prod.yaml"); // prod's file, another registry: still stack prod (a --stack-file of another environment is refused)
   fs.writeFileSync(
     stackFile,
     fs
@@ -236,13 +243,25 @@ function tenantKeyScaling(counts: number[]): void {
     report(
       `prod platform plan with ${largest} tenants registered`,
       Array.from({ length: Math.min(runs, 3) }, () =>
-        measure([...planCommand, "--stack", "benchtenants", "--stack-file", stackFile, "--json"]),
+        measure([...planCommand, "--stack", "prod", "--stack-file", stackFile, "--json"]),
       ),
     );
   } finally {
     fs.rmSync(stacksCopy);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  machine();
+}
+
+/** The machine and its load after the run (the header has it before): the figures mean little without them. */
+function machine(): void {
+  const cpus = os.cpus();
+  console.log(
+    `machine: ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (1/5/15 min)`,
+  );
 }
 
 /** `npm ci` from the committed lockfile into a scratch directory (npm's cache warm, as on a CI runner that keeps it). */

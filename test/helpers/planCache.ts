@@ -5,6 +5,7 @@ import { deserialize, serialize } from "v8";
 import { OfflineRun, runOffline } from "../../harness/run";
 import { StackConfig } from "../../harness/stackFile";
 import { isAlive } from "../../tools/cli/runLock";
+import { writeFileAtomic } from "../../tools/cli/atomicWrite";
 
 /**
  * The same stack configuration planned by the same code gives the same registrations, yet some
@@ -37,9 +38,7 @@ export async function cachedPlan(config: StackConfig): Promise<OfflineRun> {
     // A configuration the program refuses throws here, before anything is written: errors are not cached.
     const run = await runOffline(config);
     if (owned) {
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, serialize(run));
-      fs.renameSync(tmp, file);
+      writeFileAtomic(file, serialize(run), { durable: false });
     }
     return run;
   } finally {

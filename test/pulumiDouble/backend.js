@@ -49,7 +49,13 @@ function exists(ref) {
 /** The checkpoint (apitype.VersionedCheckpoint with a CheckpointV3): `latest` is what `stack export` shows. */
 function readCheckpoint(ref) {
   if (!exists(ref)) throw new CliError(`no stack named '${fq(ref)}' found`, 6);
-  return JSON.parse(fs.readFileSync(stacksPath(ref), "utf8"));
+  try {
+    return JSON.parse(fs.readFileSync(stacksPath(ref), "utf8"));
+  } catch (err) {
+    // pkg/backend/diy/state.go: `fmt.Errorf("failed to load checkpoint: %w", err)` (a backend
+    // that cannot be read: a damaged state file, a bucket that refuses the read).
+    throw new CliError(`failed to load checkpoint: ${err.message}`);
+  }
 }
 
 function writeCheckpoint(ref, latest) {

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import { isScalar, parseDocument } from "yaml";
+import { writeFileAtomic } from "./atomicWrite";
 
 /**
  * Sets one configuration value in a stack file in place, keeping its comments, blank lines and
@@ -16,9 +17,7 @@ export function setStackConfigValue(file: string, key: string, value: string): v
   const node = doc.getIn(["config", key], true);
   if (isScalar(node)) node.value = value;
   else doc.setIn(["config", key], value);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, doc.toString({ lineWidth: 0 }));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, doc.toString({ lineWidth: 0 }), { durable: true });
 }
 
 /** A configuration value as the stack file holds it (plain scalars only). */

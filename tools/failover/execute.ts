@@ -7,7 +7,9 @@ import { errorAt, Finding } from "../../harness/rehearsal/model";
 import { Interrupted } from "../cli/cancellation";
 import { cliErrors } from "../cli/pulumiCli";
 import { pendingOperations, pendingRecoveryCommands, StackLocked } from "../cli/stackState";
-import { FailoverPlan } from "./plan";
+import { FailoverPlan, Switchover } from "./plan";
+import { DeployedProjectError, projectIdFromOutputs } from "../cli/deployedProjects";
+import { writeFileAtomic } from "../cli/atomicWrite";
 
 /**
  * The journal (.failovers/<stack>.json) lives on the machine that ran the failover. A runner lost
@@ -104,9 +106,7 @@ function readJournal(file: string): FailoverJournal | undefined {
 
 function writeJournal(file: string, journal: FailoverJournal): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(journal, null, 2) + "\n");
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(journal, null, 2) + "\n", { durable: true });
 }
 
 /** An unfinished journal of this failover to resume, or a fresh one; a journal of another failover refuses. */
@@ -406,13 +406,25 @@ async function watchedUp(
 
 /** The switchovers' projects as deployed: an ephemeral stack's ids carry a generation suffix (stack output projectIds). */
 async function withDeployedProjects(plan: FailoverPlan, stack: FailoverStack): Promise<FailoverPlan> {
-  const ids = (await stack.outputs()).projectIds as Record<string, string> | undefined;
-  if (!ids) return plan;
+  const outputs = await stack.outputs();
   const role = (cluster: string) => (cluster === "card-vault" ? "cde" : "platform");
-  return {
-    ...plan,
-    switchovers: plan.switchovers.map((s) => ({ ...s, project: ids[role(s.cluster)] ?? s.project })),
+  const project = (s: Switchover) => {
+    const expected = { configured: s.project, ephemeral: plan.ephemeral ?? false };
+    let id: string | undefined;
+    try {
+      id = projectIdFromOutputs(outputs, role(s.cluster), expected);
+    } catch (err) {
+      if (err instanceof DeployedProjectError)
+        throw new FailoverRefused(`stack ${plan.stack}: ${err.message}`);
+      throw err;
+    }
+    if (!id)
+      throw new FailoverRefused(
+        `stack ${plan.stack} is ephemeral and has no projectIds.${role(s.cluster)} output: its ${s.cluster} project's id carries a generation suffix; deploy it first`,
+      );
+    return id;
   };
+  return { ...plan, switchovers: plan.switchovers.map((s) => ({ ...s, project: project(s) })) };
 }
 
 /** Closes a failover interrupted before its first switchover; the configuration is restored if it moved. */

@@ -22,6 +22,8 @@ export interface Switchover {
 
 export interface FailoverPlan {
   stack: string;
+  /** An ephemeral stack's project ids carry a generation suffix: read from its outputs, never assumed. */
+  ephemeral?: boolean;
   from: Region;
   to: Region;
   /** Preconditions, each with the fact it rests on. */
@@ -110,6 +112,7 @@ export async function planFailover(
 
   return {
     stack: config.stack,
+    ephemeral: config.ephemeral,
     from,
     to,
     checks,

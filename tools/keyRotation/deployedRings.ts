@@ -1,6 +1,5 @@
-import { PROJECT_ROOT } from "../../platform/paths";
 import { Region } from "../../vocabulary/regions";
-import { cliErrors, pulumiCommand } from "../cli/pulumiCli";
+import { projectIdFromOutputs, readStackOutputs, StackNotFound } from "../cli/deployedProjects";
 import { TENANT_KEK_RING_ID, tenantKekRing } from "./rotationPlan";
 
 /** The rings cannot be read; the message says how to name the project instead. */
@@ -16,19 +15,21 @@ export async function deployedRings(
   stack: string,
   regions: readonly Region[],
 ): Promise<Record<Region, string>> {
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  const workspace = await LocalWorkspace.create({
-    workDir: PROJECT_ROOT,
-    pulumiCommand: await pulumiCommand(),
-  });
-  let outputs: Awaited<ReturnType<typeof workspace.stackOutputs>>;
+  // A backend that cannot be read throws StackOutputsUnreadable (exit 3), not this error (exit 2).
+  let outputs: Record<string, unknown>;
   try {
-    outputs = await workspace.stackOutputs(stack);
+    outputs = await readStackOutputs(stack);
   } catch (err) {
-    throw new DeployedRingsError(`cannot read the outputs of stack ${stack} (${cliErrors(err)})`);
+    if (err instanceof StackNotFound) throw new DeployedRingsError(err.message);
+    throw err;
   }
-  const rings = (outputs.tenantKeys?.value as { rings?: Record<string, string> } | undefined)?.rings;
-  const kms = (outputs.projectIds?.value as { kms?: string } | undefined)?.kms;
+  const rings = (outputs.tenantKeys as { rings?: Record<string, string> } | undefined)?.rings;
+  let kms: string | undefined;
+  try {
+    kms = projectIdFromOutputs(outputs, "kms");
+  } catch (err) {
+    throw new DeployedRingsError(`stack ${stack}: ${(err as Error).message}`);
+  }
   const result = {} as Record<Region, string>;
   for (const region of regions) {
     const ring = rings?.[region] ?? (kms ? tenantKekRing(kms, region) : undefined);

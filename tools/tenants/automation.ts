@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { load as loadYaml } from "js-yaml";
 import { PROJECT_ROOT } from "../../platform/paths";
-import { cliErrors, pulumiCommand, pulumiVersion, runPulumi } from "../cli/pulumiCli";
+import { pulumiCommand, pulumiVersion, runPulumi } from "../cli/pulumiCli";
+import { readStackOutputs, StackNotFound } from "../cli/deployedProjects";
 import { lockedBy, pendingOperations, PendingOperation, StackLocked } from "../cli/stackState";
 import { staleLockRefusal } from "../cli/staleLock";
 import { DeployedShard, ShardDeployment, ShardDiagnostic, ShardStacks, ShardUpFailure } from "./deployShards";
@@ -136,14 +137,29 @@ export function automationShardStacks(platformReference: string, options: ShardS
    * `--clear-pending-creates`).
    */
   async function recoverPending(stack: Stack, name: string): Promise<void> {
-    if (!pendingOperations(await stack.exportStack()).length) return;
+    const seen = pendingOperations(await stack.exportStack());
+    if (!seen.length) return;
     // Read again once the lock was free: a live update's creates in flight are pending too
-    // (pkg/backend/snapshot.go), and must not be judged as an interrupted run's. A refresh of the
-    // root Stack resource alone takes the lock and calls no provider; with pending operations the
-    // root exists (it is the first step of every update).
+    // (pkg/backend/snapshot.go), and must not be judged as an interrupted run's. Any refresh takes
+    // the lock, and any snapshot it writes keeps only the base's pending creates: "Track pending
+    // create operations from the base snapshot and propagate them to the new snapshot" (snapshot.go,
+    // snap()); a pending update or delete is dropped. So with one of those, the refresh must read
+    // every resource from Google Cloud — the CLI's own remedy ("you can repair your stack using
+    // `pulumi refresh` which will refresh the state from the provider … and clear the pending
+    // operations", pkg/resource/deploy/deployment_executor.go) — or the update would diff against
+    // a state that an interrupted update or delete may have made untrue. With pending creates only,
+    // a refresh of the root Stack resource alone takes the lock and calls no provider (the root
+    // exists: it is the first step of every update).
+    const others = seen.filter((p) => p.op !== "creating");
     const [, project, short] = name.split("/");
+    if (others.length)
+      options.log(
+        `${name}: ${others.length} update(s)/delete(s) left pending by an interrupted run (${others.map((p) => `${p.urn} ${p.op}`).join(", ")}): refreshing every resource of the shard from Google Cloud before the update`,
+      );
     await stack.refresh({
-      target: [`urn:pulumi:${short}::${project}::pulumi:pulumi:Stack::${project}-${short}`],
+      ...(others.length
+        ? {}
+        : { target: [`urn:pulumi:${short}::${project}::pulumi:pulumi:Stack::${project}-${short}`] }),
       color: "never",
       signal: options.signal,
     });
@@ -194,24 +210,25 @@ export function keyId(p: PendingOperation): string {
  * touched: the shards read it themselves, and it exists only once the platform is deployed with it.
  */
 export async function platformTenantKeys(platformReference: string): Promise<unknown> {
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  // stackOutputs passes --stack: the platform project's selected stack is left as the operator had it.
-  const workspace = await LocalWorkspace.create({
-    workDir: PROJECT_ROOT,
-    pulumiCommand: await pulumiCommand(),
-  });
+  // --stack is passed: the platform project's selected stack is left as the operator had it. A
+  // backend that cannot be read throws StackOutputsUnreadable (exit 3); a stack not deployed yet,
+  // or deployed without the output, is a missing prerequisite (PlatformNotReady, exit 2).
   let output: unknown;
   try {
-    output = (await workspace.stackOutputs(platformReference)).tenantKeys?.value;
+    output = (await readStackOutputs(platformReference)).tenantKeys;
   } catch (err) {
-    throw new Error(`cannot read the outputs of platform stack ${platformReference}: ${cliErrors(err)}`);
+    if (err instanceof StackNotFound) throw new PlatformNotReady(err.message);
+    throw err;
   }
   if (!output)
-    throw new Error(
+    throw new PlatformNotReady(
       `platform stack ${platformReference} has no tenantKeys output: run \`pulumi up\` on it first (after \`tenants migrate\` for a stack deployed before the shards)`,
     );
   return output;
 }
+
+/** The platform stack is not deployed (with its tenantKeys output): run its `pulumi up` first (exit 2). */
+export class PlatformNotReady extends Error {}
 
 /**
  * The secrets provider of the platform stack, from its stack file: the shards get the same one

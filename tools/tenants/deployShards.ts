@@ -1,7 +1,7 @@
-import * as fs from "fs";
 import { cliErrors } from "../cli/pulumiCli";
 import { StackLocked } from "../cli/stackState";
 import { ShardInput } from "./shardPlan";
+import { writeFileAtomic } from "../cli/atomicWrite";
 
 /** A shard to deploy: its stack, tenants, the configuration to set and its fingerprint (fingerprint.ts). */
 export interface ShardDeployment extends ShardInput {
@@ -91,6 +91,8 @@ export interface ShardOutcome {
 export interface Journal {
   platformStack: string;
   startedAt: string;
+  /** `--group I/N` of the run (absent: every shard): a resume must name the same share. */
+  group?: string;
   shards: Record<string, ShardOutcome>;
 }
 
@@ -110,9 +112,7 @@ export interface DeployOptions {
 
 /** Writes the journal atomically: an interrupted run never leaves half a file to resume from. */
 export function saveJournal(file: string, journal: Journal): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(journal, null, 2) + "\n");
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(journal, null, 2) + "\n", { durable: true });
 }
 
 const abortableSleep = (ms: number, signal?: AbortSignal) =>

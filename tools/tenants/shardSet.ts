@@ -12,6 +12,7 @@ import {
   shardStackName,
 } from "../../tenantKeys/shards";
 import { ShardInput } from "./shardPlan";
+import { writeFileAtomic } from "../cli/atomicWrite";
 
 export class ShardSetError extends Error {}
 
@@ -141,7 +142,5 @@ export function formatLedger(ledger: ShardLedger): string {
 
 /** Writes the ledger atomically (a rename), so an interrupted write never leaves half a file. */
 export function writeLedger(file: string, ledger: ShardLedger): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, formatLedger(ledger));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, formatLedger(ledger), { durable: true });
 }

@@ -7,7 +7,13 @@ import { progress } from "../cli/progress";
 import { acquireRunLock, RunLockError } from "../cli/runLock";
 import { accessTokenSource } from "../keyRotation/accessToken";
 import { KmsClient } from "../keyRotation/kmsClient";
-import { automationShardStacks, platformSecretsProvider, platformTenantKeys } from "./automation";
+import {
+  automationShardStacks,
+  platformSecretsProvider,
+  platformTenantKeys,
+  PlatformNotReady,
+} from "./automation";
+import { PulumiCliMissing } from "../cli/pulumiCli";
 import { deployShards, Journal, ShardDeployment, ShardOutcome, ShardStacks } from "./deployShards";
 import { shardFingerprint } from "./fingerprint";
 import { Common, loadInputs, userPath } from "./inputs";
@@ -69,6 +75,11 @@ export async function runUp(
     }
     if (journal.platformStack !== reference)
       failInput(`--resume ${opts.resume}: the journal is of ${journal.platformStack}, not ${reference}`);
+    // A resume continues the same share: another group's journal would skip or redo other shards.
+    if (journal.group !== opts.group)
+      failInput(
+        `--resume ${opts.resume}: the journal is of ${journal.group ? `--group ${journal.group}` : "every shard (no --group)"}, not ${opts.group ? `--group ${opts.group}` : "every shard"}: resume with the same selection`,
+      );
     journalFile = userPath(opts.resume);
   } else {
     fs.mkdirSync(userPath(opts.journalDir), { recursive: true });
@@ -76,7 +87,12 @@ export async function runUp(
       userPath(opts.journalDir),
       `${opts.stack}${groupSuffix}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
     );
-    journal = { platformStack: reference, startedAt: new Date().toISOString(), shards: {} };
+    journal = {
+      platformStack: reference,
+      startedAt: new Date().toISOString(),
+      ...(opts.group ? { group: opts.group } : {}),
+      shards: {},
+    };
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const cancellation = trapSignals(log);
@@ -110,14 +126,26 @@ export async function runUp(
     cliVersion = await shardStacks.cliVersion();
   } catch (err) {
     cancellation.dispose();
-    failInput((err as Error).message);
+    // Bad input or a missing prerequisite exits 2; a backend that cannot be read could not finish (3).
+    if (err instanceof PlatformNotReady || err instanceof PulumiCliMissing) failInput(err.message);
+    throw err;
   }
-  let release: () => void;
+  // A run lock per shard it covers, all or none: `up` and `up --group I/N` (or groups of another N)
+  // on this machine exclude each other exactly where their shards overlap, and groups of one N,
+  // disjoint by construction (shardGroup), run side by side. A held one is exit 4, as a stack lock.
+  const releases: (() => void)[] = [];
+  const release = () => releases.splice(0).forEach((r) => r());
   try {
-    release = acquireRunLock(`${ledgerPath}${groupSuffix}`);
+    for (const shard of shards) releases.push(acquireRunLock(`${ledgerPath}.${shard.stack}`));
   } catch (err) {
+    release();
     cancellation.dispose();
-    if (err instanceof RunLockError) failInput(err.message);
+    if (err instanceof RunLockError) {
+      process.stderr.write(
+        `error: ${err.message}; nothing was changed: wait for it, or deploy another group\n`,
+      );
+      return EXIT_LOCKED;
+    }
     throw err;
   }
   try {
