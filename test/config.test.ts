@@ -76,6 +76,16 @@ describe("stack configuration", () => {
     ]);
   });
 
+  test("a break-glass account must be a user: a service account is another principal to the deny policies", () => {
+    const problems = problemsOf({
+      ...prodRaw(),
+      breakGlassAccounts: JSON.stringify(["bg@qp-prod-platform.iam.gserviceaccount.com"]),
+    });
+    expect(problems).toEqual([
+      "qairopay-platform:breakGlassAccounts[0] = \"bg@qp-prod-platform.iam.gserviceaccount.com\": must be a user account's e-mail address, not a service account's",
+    ]);
+  });
+
   test("a region outside us-central1/us-east1 is rejected", () => {
     expect(problemsOf({ ...prodRaw(), primaryRegion: "europe-west1" })).toEqual([
       'qairopay-platform:primaryRegion = "europe-west1": must be one of us-central1, us-east1',

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { CONFIG_KEYS, PROJECT_NAME } from "../platform/config/keys";
+import { CONFIG_KEYS, ConfigKeySpec, PROJECT_NAME } from "../platform/config/keys";
 import { ConfigError, platformConfigOf, typedValues, validateConfig } from "../platform/config/read";
 import { configSchema, RawPlatformConfig } from "../platform/config/schema";
 import { loadStack } from "../harness/stackFile";
@@ -68,6 +68,13 @@ describe("every declared configuration key is read, and only those", () => {
 
   test("the typed configuration reads no key without a declaration", () => {
     expect([...keysRead(prodValues()).undeclared]).toEqual([]);
+  });
+
+  test("no secret key is placed as a plain value: read.ts makes each one a secret Output itself", () => {
+    const placedSecrets = Object.entries(CONFIG_KEYS as Record<string, ConfigKeySpec>)
+      .filter(([, spec]) => spec.secret && spec.at)
+      .map(([key]) => key);
+    expect(placedSecrets).toEqual([]);
   });
 
   test("each key that places its value has a place of its own", () => {

@@ -445,8 +445,18 @@ export const CONFIG_KEYS = {
     type: "array",
     description:
       "The user accounts in the break-glass group (e-mail addresses): any activity of theirs raises an alert, and these accounts, by name, are the only break-glass exemption of the audit deny policies (IAM-07).",
+    // The deny policies name each as principal://goog/subject/<email>, "a specific Google Account"
+    // (https://cloud.google.com/iam/docs/principal-identifiers); a service account there is a
+    // different principal (principal://iam.googleapis.com/projects/-/serviceAccounts/…), so the
+    // exemption would silently not apply.
     schema: z
-      .array(z.email({ message: "must be a user account's e-mail address" }))
+      .array(
+        z
+          .email({ message: "must be a user account's e-mail address" })
+          .refine((email) => !email.endsWith(".gserviceaccount.com"), {
+            message: "must be a user account's e-mail address, not a service account's",
+          }),
+      )
       .min(1, { message: "must list at least one account" }),
   },
   backupRetentionLocked: {
