@@ -71,7 +71,10 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     description: "NET-01, ENC-07: Cloud SQL is reached over private service access only, with TLS.",
     controls: ["NET-01", "ENC-07"],
     twin: "sql-instance-private-tls",
-    denies: ["a public, unencrypted instance open to the internet"],
+    denies: [
+      "a public, unencrypted instance open to the internet",
+      "CKV_GCP_6: an instance accepting unencrypted connections",
+    ],
     source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
   },
   {
@@ -88,7 +91,10 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     description: "NET-01, ENC-07: no create or update sets a public IP or accepts unencrypted connections.",
     controls: ["NET-01", "ENC-07"],
     twin: "sql-instance-private-tls",
-    denies: ["a public, unencrypted instance open to the internet"],
+    denies: [
+      "a public, unencrypted instance open to the internet",
+      "CKV_GCP_6: an instance accepting unencrypted connections",
+    ],
     source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
   },
   {
@@ -102,7 +108,12 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
       "IAM-05, LOG-06: IAM database authentication, pgAudit and connection logging are on in every instance.",
     controls: ["IAM-05", "LOG-06"],
     twin: "sql-instance-audit-flags",
-    denies: ["IAM database authentication switched off", "checkpoint logging switched off"],
+    denies: [
+      "IAM database authentication switched off",
+      "checkpoint logging switched off",
+      "CKV_GCP_110: pgAudit switched off",
+      "CKV_GCP_52: connection logging switched off",
+    ],
     source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
   },
   {
@@ -117,7 +128,12 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
       "IAM-05, LOG-06: a request that sets database flags keeps IAM authentication, pgAudit and connection logging on.",
     controls: ["IAM-05", "LOG-06"],
     twin: "sql-instance-audit-flags",
-    denies: ["IAM database authentication switched off", "checkpoint logging switched off"],
+    denies: [
+      "IAM database authentication switched off",
+      "checkpoint logging switched off",
+      "CKV_GCP_110: pgAudit switched off",
+      "CKV_GCP_52: connection logging switched off",
+    ],
     source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
   },
   {
@@ -137,7 +153,11 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     description: "RES-02: every Cloud SQL primary is REGIONAL with backups and point-in-time recovery.",
     controls: ["RES-02"],
     twin: "sql-instance-resilience",
-    denies: ["a zonal primary", "a primary without point-in-time recovery"],
+    denies: [
+      "a zonal primary",
+      "a primary without point-in-time recovery",
+      "CKV_GCP_14: automated backups switched off",
+    ],
     source: "https://cloud.google.com/sql/docs/postgres/org-policy/custom-org-policy",
   },
   {
@@ -171,7 +191,7 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
       "ENC-01, ENC-07, IAM-05, RES-03, NET-01: Memorystore for Redis is CMEK-encrypted, TLS, AUTH, highly available and private.",
     controls: ["ENC-01", "ENC-07", "IAM-05", "RES-03", "NET-01"],
     twin: "redis-instance-hardening",
-    denies: ["Redis without TLS"],
+    denies: ["Redis without TLS", "CKV_GCP_95: Redis with AUTH switched off"],
     source: "https://cloud.google.com/memorystore/docs/redis/custom-constraints",
   },
   {
@@ -235,7 +255,11 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
       "IAM-06, K8S-04: no GKE cluster turns off Binary Authorization, turns on ABAC or opens its control plane.",
     controls: ["IAM-06", "K8S-04"],
     twin: "gke-cluster-hardening",
-    denies: ["a control plane open to 0.0.0.0/0", "Binary Authorization switched off"],
+    denies: [
+      "a control plane open to 0.0.0.0/0",
+      "Binary Authorization switched off",
+      "CKV_GCP_7: a cluster with legacy ABAC authorization",
+    ],
     source: "https://cloud.google.com/kubernetes-engine/docs/how-to/custom-org-policies",
   },
   {
@@ -312,7 +336,10 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     description: "NET-03: an ingress rule from 0.0.0.0/0 may only deny.",
     controls: ["NET-03"],
     twin: "compute-firewall-ingress-restricted",
-    denies: ["an added rule admitting SSH from the internet"],
+    denies: [
+      "an added rule admitting SSH from the internet",
+      "CKV_GCP_3: an added rule admitting RDP from the internet",
+    ],
     source: "https://cloud.google.com/firewall/docs/custom-constraints",
   },
   {
@@ -330,7 +357,7 @@ export const CUSTOM_CONSTRAINTS: CustomConstraintSpec[] = [
     description: "NET-04, LOG-06: every workload subnet has Private Google Access and VPC flow logs.",
     controls: ["NET-04", "LOG-06"],
     twin: "compute-subnetwork-flow-logs-pga",
-    denies: ["a subnet without flow logs"],
+    denies: ["a subnet without flow logs", "CKV_GCP_74: a subnet without Private Google Access"],
     source: "https://cloud.google.com/vpc/docs/custom-constraints",
   },
   {
