@@ -14,8 +14,10 @@ export const EXIT_RUNTIME_ERROR = 3;
  */
 export const EXIT_BROKEN_PIPE = 141;
 
-/** bin/tools/cli → the repository root; this file runs only compiled (tools/launch.js). */
-const ROOT = path.resolve(__dirname, "..", "..", "..");
+/** The repository root: from bin/tools/cli when compiled (tools/launch.js), tools/cli from source (tests). */
+const ROOT = ((up2) => (path.basename(up2) === "bin" ? path.dirname(up2) : up2))(
+  path.resolve(__dirname, "..", ".."),
+);
 
 /** `--verbose` anywhere on the command line, or DEBUG set to anything but "" / "0" / "false". */
 export function verboseRequested(
