@@ -27,7 +27,7 @@ import { EXIT_INTERRUPTED } from "./cli/interrupted";
 import { runImmutableRestore } from "./drill/immutableRestore";
 import { renderCloudSqlRestore, renderDrill, renderImmutableRestore, renderRestore } from "./drill/report";
 import { runRestoreRehearsal } from "./drill/restoreRehearsal";
-import { CliCommand, CommandIO, write } from "./cli/command";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
 /** Exit code when a drill ran but missed an objective or found the data wrong. */
 const EXIT_DRILL_FAILED = 1;
@@ -252,3 +252,4 @@ async function restoreInGoogle(
 }
 
 export const command: CliCommand = { name: "drill", run: main };
+runIfMain(module, command);

@@ -26,7 +26,7 @@ import { cloudSqlClient } from "./failover/cloudSql";
 import { executeFailover, FailoverRefused, FailoverReport, rollbackFailover } from "./failover/execute";
 import { FailoverInputError, FailoverPlan, planFailover, PRIMARY_REGION_KEY } from "./failover/plan";
 import { accessTokenSource } from "./keyRotation/accessToken";
-import { CliCommand, CommandIO, write } from "./cli/command";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
 const buildProgram = (io: CommandIO) =>
   commandProgram("failover", io)
@@ -289,3 +289,4 @@ async function executeMode(ctx: Context): Promise<number> {
 }
 
 export const command: CliCommand = { name: "failover", run: main };
+runIfMain(module, command);

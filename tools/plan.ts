@@ -36,7 +36,7 @@ import {
   renderRehearsalMarkdown,
   renderRehearsalText,
 } from "./cli/rehearsalReport";
-import { CliCommand, CommandIO, write } from "./cli/command";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
 const buildProgram = (io: CommandIO) =>
   commandProgram("plan", io)
@@ -146,3 +146,4 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 }
 
 export const command: CliCommand = { name: "plan", run: main };
+runIfMain(module, command);

@@ -18,7 +18,7 @@ import {
   verboseOption,
 } from "./cli/exitCodes";
 import { renderMarkdown, renderVerdictText, renderViolationsText } from "./cli/report";
-import { CliCommand, CommandIO, write } from "./cli/command";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
 const buildProgram = (io: CommandIO) =>
   commandProgram("policy", io)
@@ -95,3 +95,4 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 }
 
 export const command: CliCommand = { name: "policy", run: main };
+runIfMain(module, command);

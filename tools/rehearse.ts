@@ -30,7 +30,7 @@ import {
   renderRehearsalText,
 } from "./cli/rehearsalReport";
 import { resourceCount } from "./cli/report";
-import { CliCommand, CommandIO, write } from "./cli/command";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
 const buildProgram = (io: CommandIO) =>
   commandProgram("rehearse", io)
@@ -159,3 +159,4 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
 }
 
 export const command: CliCommand = { name: "rehearse", run: main };
+runIfMain(module, command);

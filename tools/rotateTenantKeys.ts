@@ -22,7 +22,7 @@ import { PulumiCliMissing } from "./cli/pulumiCli";
 import { Region } from "../vocabulary/regions";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { loadPlatformConfig } from "./cli/stackConfig";
-import { CliCommand, CommandIO, write } from "./cli/command";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
 /** Exit code when the plan exceeds the 15-minute budget or the rotation left keys unrotated. */
 const EXIT_INCOMPLETE = 1;
@@ -232,3 +232,4 @@ async function newJournal(opts: Options, plan: RotationPlan, client: KmsClient):
 }
 
 export const command: CliCommand = { name: "rotate-tenant-keys", run: main };
+runIfMain(module, command);

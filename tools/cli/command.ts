@@ -120,3 +120,12 @@ export function runAsProcess(command: CliCommand, argv: readonly string[]): void
 export function runCommand(name: string, main: () => Promise<number>): void {
   runAsProcess({ name, run: () => main() }, process.argv.slice(2));
 }
+
+/**
+ * A command's compiled file started directly (`node bin/tools/failover.js`, as the failover tests
+ * and a CI step may do) runs it as tools/launch.js would; required by the launcher or a test, it
+ * only defines it.
+ */
+export function runIfMain(commandModule: NodeModule, command: CliCommand): void {
+  if (require.main === commandModule) runAsProcess(command, process.argv.slice(2));
+}
