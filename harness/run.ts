@@ -26,7 +26,7 @@ export interface OfflineRun {
  * Runs the program engine-less: the stack's configuration is installed as the CLI would pass it,
  * validated before anything is registered, and the program then runs inside `runInPulumiStack`
  * against a capturing mock monitor. Returns once every outstanding RPC has settled.
- * One run at a time per process: the Pulumi runtime is process-global.
+ * One run at a time per process (the Pulumi runtime is process-global): overlapping calls queue.
  */
 export async function runOffline(
   stackConfig: StackConfig,
@@ -56,7 +56,19 @@ export interface OfflineProgram {
 }
 
 /** Runs any Pulumi program of this repository engine-less (see runOffline). */
-export async function runOfflineProgram(run: OfflineProgram): Promise<OfflineRun> {
+export function runOfflineProgram(run: OfflineProgram): Promise<OfflineRun> {
+  // The Pulumi runtime is process-global: runs that overlap (two commands in one process) queue.
+  const result = offlineRuns.then(() => runOfflineProgramAlone(run));
+  offlineRuns = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  return result;
+}
+
+let offlineRuns: Promise<void> = Promise.resolve();
+
+async function runOfflineProgramAlone(run: OfflineProgram): Promise<OfflineRun> {
   const stackConfig = run.stackConfig;
   pulumi.runtime.setAllConfig(stackConfig.values, stackConfig.secretKeys);
   // The SDK reads `new Error().stack` for every promise and resource (debug context, source

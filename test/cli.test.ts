@@ -1,35 +1,32 @@
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { CliResult, runInProcess, runProcess } from "./helpers/cli";
+import { command as planCommand } from "../tools/plan";
+import { command as policyCommand } from "../tools/policy";
+import { command as rehearseCommand } from "../tools/rehearse";
+import { command as failoverCommand } from "../tools/failover";
 
 const ROOT = path.join(__dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qairopay-cli-"));
+const COMMANDS = {
+  plan: planCommand,
+  policy: policyCommand,
+  rehearse: rehearseCommand,
+  failover: failoverCommand,
+};
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a CLI as npm does; asynchronous, so that a test's independent runs go side by side. */
+/**
+ * Runs a CLI's command function in-process with captured I/O; `tenants` (a module-level script),
+ * and the runs marked `asProcess` (the contract of the process itself: its exit code and stdout),
+ * as npm does.
+ */
 function run(
   tool: "plan" | "policy" | "rehearse" | "failover" | "tenants",
   args: string[],
+  asProcess = false,
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join("tools", "launch.js"), tool, ...args], {
-      cwd: ROOT,
-      // As `npm run` from the repository root: user paths resolve there (tools/tenants/inputs.ts).
-      env: { ...process.env, INIT_CWD: ROOT },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return tool === "tenants" || asProcess ? runProcess(tool, args) : runInProcess(COMMANDS[tool], args);
 }
 
 const NO_STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
@@ -114,7 +111,8 @@ describe("npm run plan", () => {
         "protect",
       ]),
     );
-    const policy = await run("policy", ["--state", exported, "--json"]);
+    // As a process: the exit code and the JSON on stdout are the contract CI reads.
+    const policy = await run("policy", ["--state", exported, "--json"], true);
     expect([policy.code, JSON.parse(policy.stdout)]).toEqual([
       0,
       { violations: [], policyConfiguration: { file: null, weakened: {} } },
@@ -298,7 +296,7 @@ describe("npm run plan", () => {
     const [none, both, missing, deployer] = await Promise.all([
       run("rehearse", []),
       run("rehearse", ["--stack", "prod", "--state", exported]),
-      run("rehearse", ["--state", path.join(tmp, "missing.json")]),
+      run("rehearse", ["--state", path.join(tmp, "missing.json")], true),
       run("rehearse", ["--state", exported, "--deployer", "me"]),
     ]);
     expect(none.code).toBe(2);
@@ -407,7 +405,7 @@ describe("npm run plan", () => {
     const [planned, current, foreign, unconfirmed] = await Promise.all([
       run("failover", ["--stack", "prod", "--to", "us-east1", "--json"]),
       run("failover", ["--stack", "prod", "--to", "us-central1"]),
-      run("failover", ["--stack", "prod", "--to", "europe-west1"]),
+      run("failover", ["--stack", "prod", "--to", "europe-west1"], true),
       run("failover", ["--stack", "prod", "--to", "us-east1", "--execute", "--reason", "x"]),
     ]);
     expect(planned.code).toBe(0);
@@ -445,8 +443,9 @@ describe("npm run plan", () => {
   });
 
   test("bad arguments exit 2", async () => {
-    expect((await run("plan", ["--stack", "prod", "--format", "xml"])).code).toBe(2);
-    expect(await run("policy", ["--state", path.join(tmp, "missing.json")])).toMatchObject({
+    // As processes: the exit code is the contract.
+    expect((await run("plan", ["--stack", "prod", "--format", "xml"], true)).code).toBe(2);
+    expect(await run("policy", ["--state", path.join(tmp, "missing.json")], true)).toMatchObject({
       code: 2,
       stderr: expect.stringContaining("cannot be read"),
     });

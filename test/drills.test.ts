@@ -1,4 +1,3 @@
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { setTimeout as sleep } from "timers/promises";
@@ -12,6 +11,8 @@ import { ImmutableRestoreReport } from "../tools/drill/immutableRestore";
 import { RestoreUnverifiable } from "../tools/drill/cloudSqlRestore";
 import { loadStack } from "../harness/stackFile";
 import { configFromValues } from "../platform/config/read";
+import { runInProcess, runProcess } from "./helpers/cli";
+import { command as drill } from "../tools/drill";
 
 // Real PostgreSQL 15 servers (installed by `npm test`'s pretest step): each drill builds its own
 // instances under a temporary directory and removes them.
@@ -137,7 +138,7 @@ describe("failover drills on real PostgreSQL (RES-07)", () => {
       2,
       'error: unknown drill "explode": use switchover, failover or restore\n',
     ]);
-    const noServer = await drillCli(["restore"], { QAIROPAY_PG_BIN: "/nonexistent" });
+    const noServer = await drillCli(["restore"], { QAIROPAY_PG_BIN: "/nonexistent" }, true);
     expect([noServer.status, noServer.stderr]).toEqual([
       2,
       "error: no PostgreSQL server binaries in /nonexistent (install postgresql-15 or set QAIROPAY_PG_BIN)\n",
@@ -309,18 +310,15 @@ describe("interrupted drills", () => {
   });
 });
 
-/** The drill CLI as operators run it (npm run drill). */
+/**
+ * The drill CLI: its command function in-process with the given environment, or as operators
+ * run it (npm run drill) where the environment is read as the process loads (QAIROPAY_PG_BIN).
+ */
 function drillCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  asProcess = false,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["tools/launch.js", "drill", ...args], {
-    cwd: path.join(__dirname, ".."),
-    env: { ...process.env, ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
+  const run = asProcess ? runProcess("drill", args, env) : runInProcess(drill, args, env);
+  return run.then(({ code, stdout, stderr }) => ({ status: code, stdout, stderr }));
 }

@@ -46,7 +46,11 @@ function scratchCheckout(tools: Record<string, string>): string {
   for (const file of [
     "tools/launch.js",
     "tools/build.js",
+    "tools/cli/badInput.ts",
+    "tools/cli/command.ts",
     "tools/cli/crash.ts",
+    "tools/cli/crashReport.ts",
+    "tools/cli/exitCodes.ts",
     "tools/cli/interrupted.ts",
     "tsconfig.json",
   ]) {
@@ -235,7 +239,7 @@ describe("the real commands", () => {
   });
 });
 
-test("every command's entry point goes through runCommand (or loads and exits synchronously)", () => {
+test("every command's entry point goes through runCommand or is a command function (or loads and exits synchronously)", () => {
   const scripts = Object.values(
     (
       JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
@@ -249,7 +253,11 @@ test("every command's entry point goes through runCommand (or loads and exits sy
     const source = fs.readFileSync(path.join(ROOT, "tools", `${tool}.ts`), "utf8");
     // A `.then(…, (err) => process.exit(n))` or `.catch` of its own would pick its own code again.
     expect([tool, /process\.exit\(1\)|main\(\)\.(then|catch)\(/.test(source)]).toEqual([tool, false]);
+    // A command function (tools/cli/command.ts) is run by tools/launch.js through runAsProcess, and
+    // exits nowhere itself; a module-level script calls runCommand.
+    const commandFunction = /^export const command: CliCommand = /m.test(source);
+    if (commandFunction) expect([tool, source.includes("process.exit")]).toEqual([tool, false]);
     if (/\basync function main\b/.test(source))
-      expect([tool, source.includes("runCommand(")]).toEqual([tool, true]);
+      expect([tool, commandFunction || source.includes("runCommand(")]).toEqual([tool, true]);
   }
 });

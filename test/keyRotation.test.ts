@@ -17,6 +17,8 @@ import { acquireRunLock } from "../tools/cli/runLock";
 import { ACCESS_TOKEN_ENV, accessTokenSource } from "../tools/keyRotation/accessToken";
 import { DOUBLE_ROOT, doubleBackend } from "./helpers/pulumiDouble";
 import { named, ofType, planStack } from "./helpers/plan";
+import { runInProcess } from "./helpers/cli";
+import { command as rotateKeys } from "../tools/rotateTenantKeys";
 
 const TOKEN = "test-token";
 const prodConfig = (): PlatformConfig => configFromValues(loadStack("prod").values, "prod");
@@ -214,7 +216,7 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
   });
 
   test("npm run rotate-keys -- --stack prod: the plan, offline, within budget (exit 0)", async () => {
-    const plan = await cli(["--stack", "prod"]);
+    const plan = await cliInProcess(["--stack", "prod"]);
     expect([plan.code, plan.stdout]).toEqual([
       0,
       [
@@ -227,12 +229,12 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
         "",
       ].join("\n"),
     ]);
-    expect((await cli(["--stack", "prod", "--write-quota", "0.5"])).code).toBe(1);
+    expect((await cliInProcess(["--stack", "prod", "--write-quota", "0.5"])).code).toBe(1);
   });
 
   test("the CLI refuses to rotate without its guards and calls nothing", async () => {
     await startEmulator(6_000, 60_000);
-    const noConfirm = await cli([
+    const noConfirm = await cliInProcess([
       "--stack",
       "prod",
       "--execute",
@@ -243,7 +245,7 @@ describe("rotation against the KMS emulator (real HTTP)", () => {
     ]);
     expect(noConfirm.code).toBe(2);
     expect(noConfirm.stderr).toBe("error: --execute needs --confirm-stack prod\n");
-    const noReason = await cli([
+    const noReason = await cliInProcess([
       "--stack",
       "prod",
       "--execute",
@@ -435,6 +437,16 @@ doubleBackend.seedStack(BACKEND, "qairopay-platform", "staging", {
     projectIds: { kms: "qp-stg-kms-7c1e" },
   },
 });
+
+/** The CLI's command function in-process, for what it decides before it calls anything. */
+async function cliInProcess(args: string[]): Promise<CliResult> {
+  const { code, stdout, stderr } = await runInProcess(rotateKeys, args, {
+    QAIROPAY_KMS_ACCESS_TOKEN: TOKEN,
+    QAIROPAY_PULUMI_ROOT: DOUBLE_ROOT,
+    PULUMI_BACKEND_URL: `file://${BACKEND}`,
+  });
+  return { code, signal: null, stdout, stderr };
+}
 
 /** Runs the CLI as operators do (npm run rotate-keys), against the emulator and the scripted CLI. */
 function cli(

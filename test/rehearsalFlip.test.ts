@@ -1,6 +1,4 @@
-import { spawn } from "child_process";
 import * as fc from "fast-check";
-import * as path from "path";
 import { isRfc1918 } from "../components/addressPlan";
 import { controlPlaneNetworks } from "../components/gkeCluster";
 import { FlipInputError, parseFlips } from "../harness/flip/configFlip";
@@ -13,6 +11,8 @@ import { perimeterCiReachable } from "../harness/rehearsal/rules/perimeterCiReac
 import { loadStack } from "../harness/stackFile";
 import { editResource } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
+import { runInProcess } from "./helpers/cli";
+import { command as rehearse } from "../tools/rehearse";
 
 /** Prod's findings before any flip: its adopted projects' default compute accounts, an external prerequisite. */
 const PROD_PREREQUISITES = [
@@ -22,7 +22,6 @@ const PROD_PREREQUISITES = [
 const ruleAndSeverity = (findings: { rule: string; severity: string }[]) =>
   findings.map((f) => [f.rule, f.severity]);
 
-const ROOT = path.join(__dirname, "..");
 const DEPLOYER = "serviceAccount:prod-deployer@qp-platform-ci.iam.gserviceaccount.com";
 const PLAN = "serviceAccount:prod-plan@qp-platform-ci.iam.gserviceaccount.com";
 
@@ -353,19 +352,8 @@ describe("--flip: a configuration change rehearsed like a failover (issue #21)",
 });
 
 describe("npm run rehearse -- --flip", () => {
-  const run = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join("tools", "launch.js"), "rehearse", ...args], {
-        cwd: ROOT,
-        env: { ...process.env, INIT_CWD: ROOT },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+  // The command function in-process (test/cli.test.ts and test/exitCodes.test.ts run rehearse as a process).
+  const run = (args: string[]) => runInProcess(rehearse, args);
 
   test("--stack prod --flip perimeterEnforced=true and --flip orgPolicyEnforced=true are clean (exit 0)", async () => {
     const [perimeter, orgPolicy] = await Promise.all([

@@ -1,13 +1,12 @@
-import { Command } from "commander";
 import * as os from "os";
 import * as path from "path";
 import {
   EXIT_BAD_INPUT,
   EXIT_OK,
   failInput,
+  commandProgram,
   parseArguments,
   positiveNumber,
-  writeOut,
   verboseOption,
 } from "./cli/exitCodes";
 import { loadPlatformConfig } from "./cli/stackConfig";
@@ -24,10 +23,11 @@ import {
   RestoreUnverifiable,
   runCloudSqlRestore,
 } from "./drill/cloudSqlRestore";
+import { EXIT_INTERRUPTED } from "./cli/interrupted";
 import { runImmutableRestore } from "./drill/immutableRestore";
 import { renderCloudSqlRestore, renderDrill, renderImmutableRestore, renderRestore } from "./drill/report";
 import { runRestoreRehearsal } from "./drill/restoreRehearsal";
-import { runCommand } from "./cli/crash";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
 /** Exit code when a drill ran but missed an objective or found the data wrong. */
 const EXIT_DRILL_FAILED = 1;
@@ -36,47 +36,46 @@ const LOCAL_RTO_SECONDS = 60;
 const CLOUD_RTO_SECONDS = 4 * 3600;
 const SOURCES = ["pitr", "immutable-copy"] as const;
 
-const program = new Command("drill")
-  .description(
-    "Disaster-recovery drills on real PostgreSQL on this machine (RES-06, RES-07, RES-11): a planned switchover, " +
-      "an unplanned failover (the primary killed), a point-in-time restore, or a restore from the immutable " +
-      "copy with its integrity verified; with --execute, the restore from the immutable copy in Google Cloud. " +
-      "Prints RPO, RTO and checks.",
-  )
-  .argument("<kind>", "switchover | failover | restore")
-  .option("--stack <name>", "stack whose regions and objectives to use", "prod")
-  .option("--stack-file <path>", "read the configuration from this file instead")
-  .option(
-    "--rpo-objective <s>",
-    "RPO objective (default: the stack's drReplicaLagAlertSeconds)",
-    positiveNumber,
-  )
-  .option(
-    "--rto-objective <s>",
-    `RTO objective in seconds (default ${LOCAL_RTO_SECONDS}; ${CLOUD_RTO_SECONDS} with --execute)`,
-    positiveNumber,
-  )
-  .option(
-    "--max-lag <s>",
-    "guard: refuse while the replica lags more (default: the RPO objective)",
-    positiveNumber,
-  )
-  .option("--from <copy>", `restore: what to restore from, ${SOURCES.join(" | ")}`, "pitr")
-  .option(
-    "--execute",
-    "restore --from immutable-copy: restore the newest export in Google Cloud into a scratch instance",
-  )
-  .option("--cluster <name>", `with --execute: ${Object.keys(RESTORE_CLUSTERS).join(" | ")}`)
-  .option("--operator <principal>", "with --execute: your IAM principal, the Data API's database user")
-  .option("--keep", "with --execute: keep the scratch instance (the next run deletes it)")
-  .option(
-    "--project <id>",
-    "with --execute: the cluster's project id as deployed (default: the stack's projectIds output for an ephemeral stack, else the configured id)",
-  )
-  .option("--json", "print JSON instead of text")
-  .addOption(verboseOption())
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+const buildProgram = (io: CommandIO) =>
+  commandProgram("drill", io)
+    .description(
+      "Disaster-recovery drills on real PostgreSQL on this machine (RES-06, RES-07, RES-11): a planned switchover, " +
+        "an unplanned failover (the primary killed), a point-in-time restore, or a restore from the immutable " +
+        "copy with its integrity verified; with --execute, the restore from the immutable copy in Google Cloud. " +
+        "Prints RPO, RTO and checks.",
+    )
+    .argument("<kind>", "switchover | failover | restore")
+    .option("--stack <name>", "stack whose regions and objectives to use", "prod")
+    .option("--stack-file <path>", "read the configuration from this file instead")
+    .option(
+      "--rpo-objective <s>",
+      "RPO objective (default: the stack's drReplicaLagAlertSeconds)",
+      positiveNumber,
+    )
+    .option(
+      "--rto-objective <s>",
+      `RTO objective in seconds (default ${LOCAL_RTO_SECONDS}; ${CLOUD_RTO_SECONDS} with --execute)`,
+      positiveNumber,
+    )
+    .option(
+      "--max-lag <s>",
+      "guard: refuse while the replica lags more (default: the RPO objective)",
+      positiveNumber,
+    )
+    .option("--from <copy>", `restore: what to restore from, ${SOURCES.join(" | ")}`, "pitr")
+    .option(
+      "--execute",
+      "restore --from immutable-copy: restore the newest export in Google Cloud into a scratch instance",
+    )
+    .option("--cluster <name>", `with --execute: ${Object.keys(RESTORE_CLUSTERS).join(" | ")}`)
+    .option("--operator <principal>", "with --execute: your IAM principal, the Data API's database user")
+    .option("--keep", "with --execute: keep the scratch instance (the next run deletes it)")
+    .option(
+      "--project <id>",
+      "with --execute: the cluster's project id as deployed (default: the stack's projectIds output for an ephemeral stack, else the configured id)",
+    )
+    .option("--json", "print JSON instead of text")
+    .addOption(verboseOption());
 
 interface Options {
   stack: string;
@@ -93,8 +92,9 @@ interface Options {
   json?: boolean;
 }
 
-async function main(): Promise<number> {
-  const stop = parseArguments(program);
+async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+  const program = buildProgram(io);
+  const stop = parseArguments(program, argv);
   if (stop !== undefined) return stop;
   const kind = program.args[0];
   if (!["switchover", "failover", "restore"].includes(kind)) {
@@ -113,22 +113,29 @@ async function main(): Promise<number> {
   const config = loadPlatformConfig(opts.stack, opts.stackFile);
   const rpoObjective = opts.rpoObjective ?? config.alerting.drReplicaLagSeconds;
   const rtoObjective = opts.rtoObjective ?? (opts.execute ? CLOUD_RTO_SECONDS : LOCAL_RTO_SECONDS);
-  if (opts.execute) return restoreInGoogle(opts, config, rtoObjective);
+  if (opts.execute) return restoreInGoogle(opts, config, rtoObjective, io);
 
   let release: () => void;
   let pg: LocalPostgres;
   try {
     // One drill at a time per machine: drills measure time, and two would disturb each other.
     release = acquireRunLock(path.join(os.tmpdir(), "qairopay-drill"));
-    pg = new LocalPostgres();
   } catch (err) {
-    if (err instanceof RunLockError || err instanceof PostgresSetupError) failInput(err.message);
+    if (err instanceof RunLockError) failInput(err.message);
     throw err;
   }
+  try {
+    pg = new LocalPostgres();
+  } catch (err) {
+    release();
+    if (err instanceof PostgresSetupError) failInput(err.message);
+    throw err;
+  }
+  // Ctrl-C stops the servers and removes the drill's files before the run ends (exit 130).
   const cleanUpAndExit = () => {
     pg.cleanUp();
     release();
-    process.exit(130);
+    io.exitNow(EXIT_INTERRUPTED);
   };
   process.once("SIGINT", cleanUpAndExit).once("SIGTERM", cleanUpAndExit);
   try {
@@ -138,7 +145,8 @@ async function main(): Promise<number> {
         tenants: config.tenants.map((t) => t.id),
         rtoObjectiveSeconds: rtoObjective,
       });
-      await writeOut(
+      await write(
+        io.stdout,
         opts.json ? JSON.stringify(report, null, 2) + "\n" : renderImmutableRestore(report) + "\n",
       );
       return report.passed ? EXIT_OK : EXIT_DRILL_FAILED;
@@ -148,7 +156,10 @@ async function main(): Promise<number> {
         region: config.primaryRegion,
         rtoObjectiveSeconds: rtoObjective,
       });
-      await writeOut(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderRestore(report) + "\n");
+      await write(
+        io.stdout,
+        opts.json ? JSON.stringify(report, null, 2) + "\n" : renderRestore(report) + "\n",
+      );
       return report.passed ? EXIT_OK : EXIT_DRILL_FAILED;
     }
     const report = await runFailoverDrill(pg, {
@@ -158,13 +169,14 @@ async function main(): Promise<number> {
       rtoObjectiveSeconds: rtoObjective,
       maxReplicaLagSeconds: opts.maxLag ?? rpoObjective,
     });
-    await writeOut(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderDrill(report) + "\n");
+    await write(io.stdout, opts.json ? JSON.stringify(report, null, 2) + "\n" : renderDrill(report) + "\n");
     return report.passed ? EXIT_OK : EXIT_DRILL_FAILED;
   } catch (err) {
     if (!(err instanceof DrillRefused)) throw err;
-    process.stderr.write(`error: ${err.message}\n`);
+    io.stderr.write(`error: ${err.message}\n`);
     return EXIT_BAD_INPUT;
   } finally {
+    process.off("SIGINT", cleanUpAndExit).off("SIGTERM", cleanUpAndExit);
     pg.cleanUp();
     release();
   }
@@ -180,6 +192,7 @@ async function restoreInGoogle(
   opts: Options,
   config: ReturnType<typeof loadPlatformConfig>,
   rtoObjectiveSeconds: number,
+  io: CommandIO,
 ): Promise<number> {
   if (!opts.cluster || !(opts.cluster in RESTORE_CLUSTERS))
     failInput(`--execute needs --cluster ${Object.keys(RESTORE_CLUSTERS).join(" or ")}`);
@@ -210,23 +223,25 @@ async function restoreInGoogle(
   // and the bucket grant (else left behind, the grant letting the project's instances read the copy).
   // Loaded here: it brings the Automation API's command module, which no other drill needs.
   const { trapSignals } = await import("./cli/cancellation");
-  const cancellation = trapSignals((line) => process.stderr.write(`${line}\n`));
+  const cancellation = trapSignals((line) => io.stderr.write(`${line}\n`), io.exitNow);
   try {
     const report = await runCloudSqlRestore({
       signal: cancellation.signal,
       target: restoreTarget(config, opts.cluster as RestoreCluster, project),
-      accessToken: accessTokenSource(),
+      accessToken: accessTokenSource({ env: io.env }),
       operator: opts.operator as string,
       keep: opts.keep,
       rtoObjectiveSeconds,
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: (line) => io.stderr.write(`${line}\n`),
     });
-    await writeOut(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderCloudSqlRestore(report) + "\n");
+    await write(
+      io.stdout,
+      opts.json ? JSON.stringify(report, null, 2) + "\n" : renderCloudSqlRestore(report) + "\n",
+    );
     return report.passed ? EXIT_OK : EXIT_DRILL_FAILED;
   } catch (err) {
     // The DR replica itself refuses the Data API (changed outside the stack): nothing was created.
     if (err instanceof RestoreUnverifiable) {
-      release(); // failInput exits at once: the finally below would not run.
       failInput(err.message);
     }
     throw err;
@@ -236,4 +251,5 @@ async function restoreInGoogle(
   }
 }
 
-runCommand("drill", main);
+export const command: CliCommand = { name: "drill", run: main };
+runIfMain(module, command);

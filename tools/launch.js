@@ -28,12 +28,17 @@ if (!fs.existsSync(entry)) {
   process.stderr.write(`error: no tool "${tool}" (bin/tools/${tool}.js); the npm scripts list them\n`);
   process.exit(EXIT_BAD_INPUT);
 }
-const { installCrashHandlers, reportCrash } = require(path.join(OUT, "tools", "cli", "crash.js"));
+const { installCrashHandlers, reportCrash, runAsProcess } = require(
+  path.join(OUT, "tools", "cli", "command.js"),
+);
 installCrashHandlers(tool);
-// The tool parses process.argv as if it had been started directly.
+// A tool that is still a module-level script parses process.argv as if it had been started directly.
 process.argv = [process.argv[0], entry, ...rest];
+let loaded;
 try {
-  require(entry);
+  loaded = require(entry);
 } catch (err) {
   reportCrash(tool, err);
 }
+// A command function (tools/cli/command.ts): run with this process's arguments, streams and exit.
+if (loaded && loaded.command) runAsProcess(loaded.command, rest);

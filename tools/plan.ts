@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import { Command } from "commander";
 import { toDeployment } from "../harness/deployment";
 import {
   describePolicyConfiguration,
@@ -14,11 +13,11 @@ import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { ConfigError } from "../platform/config/read";
 import {
   EXIT_MANDATORY_VIOLATION,
+  commandProgram,
   parseArguments,
   EXIT_OK,
   failInput,
   formatOption,
-  writeOut,
   verboseOption,
 } from "./cli/exitCodes";
 import { rehearseApply } from "../harness/rehearsal/rehearse";
@@ -37,34 +36,34 @@ import {
   renderRehearsalMarkdown,
   renderRehearsalText,
 } from "./cli/rehearsalReport";
-import { runCommand } from "./cli/crash";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
-const program = new Command("plan")
-  .description(
-    "Offline plan of a stack: what `pulumi up` would create, and the policy report. No cloud credentials needed.",
-  )
-  .requiredOption("--stack <name>", "stack to plan (reads stacks/Pulumi.<name>.yaml)")
-  .option(
-    "--stack-file <path>",
-    "read the configuration from this file instead of stacks/Pulumi.<stack>.yaml",
-  )
-  .option(
-    "--json",
-    "print JSON: { stack, resources, violations, rehearsal, prerequisites, policyConfiguration } (same as --format json)",
-  )
-  .addOption(formatOption())
-  .option("--export-state <file>", "also write the plan as a `pulumi stack export` (version 3) file")
-  .option(
-    "--policy-config <file>",
-    "policy configuration (default: policies/config/<stack>.json when present)",
-  )
-  .option("--quiet", "text report: the verdict, violations and findings without the inventory")
-  .addOption(verboseOption())
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+const buildProgram = (io: CommandIO) =>
+  commandProgram("plan", io)
+    .description(
+      "Offline plan of a stack: what `pulumi up` would create, and the policy report. No cloud credentials needed.",
+    )
+    .requiredOption("--stack <name>", "stack to plan (reads stacks/Pulumi.<name>.yaml)")
+    .option(
+      "--stack-file <path>",
+      "read the configuration from this file instead of stacks/Pulumi.<stack>.yaml",
+    )
+    .option(
+      "--json",
+      "print JSON: { stack, resources, violations, rehearsal, prerequisites, policyConfiguration } (same as --format json)",
+    )
+    .addOption(formatOption())
+    .option("--export-state <file>", "also write the plan as a `pulumi stack export` (version 3) file")
+    .option(
+      "--policy-config <file>",
+      "policy configuration (default: policies/config/<stack>.json when present)",
+    )
+    .option("--quiet", "text report: the verdict, violations and findings without the inventory")
+    .addOption(verboseOption());
 
-async function main(): Promise<number> {
-  const stop = parseArguments(program);
+async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+  const program = buildProgram(io);
+  const stop = parseArguments(program, argv);
   if (stop !== undefined) return stop;
   const opts = program.opts<{
     stack: string;
@@ -99,7 +98,8 @@ async function main(): Promise<number> {
 
   const packNames = REPORTED_PACKS;
   if (format === "json") {
-    await writeOut(
+    await write(
+      io.stdout,
       JSON.stringify(
         {
           stack: run.stack,
@@ -114,7 +114,8 @@ async function main(): Promise<number> {
       ) + "\n",
     );
   } else if (format === "markdown") {
-    await writeOut(
+    await write(
+      io.stdout,
       renderMarkdown(
         `Offline plan of \`${run.stack}\``,
         violations,
@@ -129,7 +130,8 @@ async function main(): Promise<number> {
     );
   } else {
     // The verdict first: ~500 lines of inventory used to come before it.
-    await writeOut(
+    await write(
+      io.stdout,
       renderVerdictText(`offline plan of stack "${run.stack}"`, violations, run.resources, rehearsal) +
         "\n" +
         (opts.quiet ? "" : "\n" + renderInventoryText(run.stack, run.resources) + "\n") +
@@ -143,4 +145,5 @@ async function main(): Promise<number> {
   return violations.some(isMandatory) || hasRehearsalError(rehearsal) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
-runCommand("plan", main);
+export const command: CliCommand = { name: "plan", run: main };
+runIfMain(module, command);

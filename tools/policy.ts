@@ -1,4 +1,3 @@
-import { Command } from "commander";
 import {
   describePolicyConfiguration,
   PolicyConfigError,
@@ -11,37 +10,37 @@ import { stackOfUrn } from "../harness/model";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
 import {
   EXIT_MANDATORY_VIOLATION,
+  commandProgram,
   parseArguments,
   EXIT_OK,
   failInput,
   formatOption,
-  writeOut,
   verboseOption,
 } from "./cli/exitCodes";
 import { renderMarkdown, renderVerdictText, renderViolationsText } from "./cli/report";
-import { runCommand } from "./cli/crash";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
-const program = new Command("policy")
-  .description(
-    "Run the policy packs on a Pulumi deployment export (`pulumi stack export` or `plan --export-state`).",
-  )
-  .requiredOption("--state <file>", "the deployment export to audit")
-  .option(
-    "--stack <name>",
-    "the stack the export must belong to (its URNs' stack); its policy configuration is used. CI pins it: the export may come from an untrusted pull request",
-  )
-  .option("--json", "print JSON: { violations, policyConfiguration } (same as --format json)")
-  .option(
-    "--policy-config <file>",
-    "policy configuration (pulumi --policy-pack-config format; default: policies/config/<stack>.json of the export's stack, when present)",
-  )
-  .addOption(formatOption())
-  .addOption(verboseOption())
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+const buildProgram = (io: CommandIO) =>
+  commandProgram("policy", io)
+    .description(
+      "Run the policy packs on a Pulumi deployment export (`pulumi stack export` or `plan --export-state`).",
+    )
+    .requiredOption("--state <file>", "the deployment export to audit")
+    .option(
+      "--stack <name>",
+      "the stack the export must belong to (its URNs' stack); its policy configuration is used. CI pins it: the export may come from an untrusted pull request",
+    )
+    .option("--json", "print JSON: { violations, policyConfiguration } (same as --format json)")
+    .option(
+      "--policy-config <file>",
+      "policy configuration (pulumi --policy-pack-config format; default: policies/config/<stack>.json of the export's stack, when present)",
+    )
+    .addOption(formatOption())
+    .addOption(verboseOption());
 
-async function main(): Promise<number> {
-  const stop = parseArguments(program);
+async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+  const program = buildProgram(io);
+  const stop = parseArguments(program, argv);
   if (stop !== undefined) return stop;
   const opts = program.opts<{
     state: string;
@@ -72,9 +71,11 @@ async function main(): Promise<number> {
   const violations = await evaluateStackPolicies(resources, overrides);
   const policyConfiguration = describePolicyConfiguration(policyConfig, overrides);
   const packNames = REPORTED_PACKS;
-  if (format === "json") await writeOut(JSON.stringify({ violations, policyConfiguration }, null, 2) + "\n");
+  if (format === "json")
+    await write(io.stdout, JSON.stringify({ violations, policyConfiguration }, null, 2) + "\n");
   else if (format === "markdown")
-    await writeOut(
+    await write(
+      io.stdout,
       renderMarkdown(
         `Policy audit of \`${opts.state}\``,
         violations,
@@ -84,7 +85,8 @@ async function main(): Promise<number> {
       ) + "\n",
     );
   else
-    await writeOut(
+    await write(
+      io.stdout,
       renderVerdictText(`policy audit of ${opts.state}`, violations, resources) +
         renderViolationsText(violations, packNames, policyConfiguration) +
         "\n",
@@ -92,4 +94,5 @@ async function main(): Promise<number> {
   return violations.some(isMandatory) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
-runCommand("policy", main);
+export const command: CliCommand = { name: "policy", run: main };
+runIfMain(module, command);

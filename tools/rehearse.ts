@@ -1,4 +1,3 @@
-import { Command } from "commander";
 import { CapturedResource } from "../harness/model";
 import { ResourceChange } from "../harness/preview/diff";
 import { rehearseDestroy } from "../harness/preview/destroy";
@@ -14,8 +13,8 @@ import {
   EXIT_OK,
   failInput,
   formatOption,
+  commandProgram,
   parseArguments,
-  writeOut,
   verboseOption,
 } from "./cli/exitCodes";
 import {
@@ -31,35 +30,34 @@ import {
   renderRehearsalText,
 } from "./cli/rehearsalReport";
 import { resourceCount } from "./cli/report";
-import { runCommand } from "./cli/crash";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
-const program = new Command("rehearse")
-  .description(
-    "Apply rehearsal: replays a stack's resources in the order `pulumi up` would create them against Google Cloud's apply-time rules; with --against, the offline `pulumi preview --diff` against what is deployed; with --destroy, `pulumi destroy` and the rebuild after it. No cloud credentials needed.",
-  )
-  .option("--stack <name>", "rehearse the offline plan of this stack (reads stacks/Pulumi.<name>.yaml)")
-  .option("--stack-file <path>", "with --stack: read the configuration from this file")
-  .option("--state <file>", "rehearse a `pulumi stack export` (or `plan --export-state`) file instead")
-  .option("--against <file>", "the deployed state (`pulumi stack export`): preview the changes against it")
-  .option("--destroy", "rehearse `pulumi destroy` of the stack, and the rebuild that follows it")
-  .option(
-    "--flip <key=value>",
-    "with --stack: rehearse a configuration change (repeatable): the stack planned with the value changed, previewed against its current plan and rehearsed (docs/rehearsal.md)",
-    (value: string, previous: string[]) => [...previous, value],
-    [] as string[],
-  )
-  .option(
-    "--deployer <member>",
-    "the IAM member that runs `pulumi up` (default: the stack's deployerPrincipal config or output)",
-  )
-  .option(
-    "--json",
-    'print JSON: { "findings": [ { rule, urn, severity, message } ], "changes"?: [ { urn, op, fields } ], "prerequisites": [ { id, what, verify } ] }',
-  )
-  .addOption(formatOption())
-  .addOption(verboseOption())
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+const buildProgram = (io: CommandIO) =>
+  commandProgram("rehearse", io)
+    .description(
+      "Apply rehearsal: replays a stack's resources in the order `pulumi up` would create them against Google Cloud's apply-time rules; with --against, the offline `pulumi preview --diff` against what is deployed; with --destroy, `pulumi destroy` and the rebuild after it. No cloud credentials needed.",
+    )
+    .option("--stack <name>", "rehearse the offline plan of this stack (reads stacks/Pulumi.<name>.yaml)")
+    .option("--stack-file <path>", "with --stack: read the configuration from this file")
+    .option("--state <file>", "rehearse a `pulumi stack export` (or `plan --export-state`) file instead")
+    .option("--against <file>", "the deployed state (`pulumi stack export`): preview the changes against it")
+    .option("--destroy", "rehearse `pulumi destroy` of the stack, and the rebuild that follows it")
+    .option(
+      "--flip <key=value>",
+      "with --stack: rehearse a configuration change (repeatable): the stack planned with the value changed, previewed against its current plan and rehearsed (docs/rehearsal.md)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      "--deployer <member>",
+      "the IAM member that runs `pulumi up` (default: the stack's deployerPrincipal config or output)",
+    )
+    .option(
+      "--json",
+      'print JSON: { "findings": [ { rule, urn, severity, message } ], "changes"?: [ { urn, op, fields } ], "prerequisites": [ { id, what, verify } ] }',
+    )
+    .addOption(formatOption())
+    .addOption(verboseOption());
 
 interface Options {
   stack?: string;
@@ -104,13 +102,14 @@ async function load(
   }
 }
 
-async function main(): Promise<number> {
-  const stop = parseArguments(program);
+async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+  const program = buildProgram(io);
+  const stop = parseArguments(program, argv);
   if (stop !== undefined) return stop;
   const opts = program.opts<Options>();
   validate(opts);
   const format = opts.json ? "json" : opts.format;
-  if (opts.flip.length) return rehearseFlipCommand({ ...opts, stack: opts.stack as string, format });
+  if (opts.flip.length) return rehearseFlipCommand({ ...opts, stack: opts.stack as string, format }, io);
   const { resources, deployed } = await load(opts);
   const facts = { deployer: opts.deployer };
   let findings: Finding[];
@@ -125,10 +124,11 @@ async function main(): Promise<number> {
     const out = changes
       ? { findings, changes: changes.map(jsonChange), prerequisites }
       : { findings, prerequisites };
-    await writeOut(JSON.stringify(out, null, 2) + "\n");
+    await write(io.stdout, JSON.stringify(out, null, 2) + "\n");
   } else if (format === "markdown") {
     // The verdict (the guard's and the rehearsal's findings) first, the changes after it.
-    await writeOut(
+    await write(
+      io.stdout,
       renderRehearsalMarkdown(findings) +
         "\n" +
         (changes ? renderChangesMarkdown(changes) + "\n" : "") +
@@ -145,7 +145,8 @@ async function main(): Promise<number> {
       : opts.destroy
         ? "Destroy rehearsal (`pulumi destroy`, then the next `pulumi up`)"
         : undefined;
-    await writeOut(
+    await write(
+      io.stdout,
       what +
         (opts.destroy ? renderFindingsSummaryText(findings) + "\n" : "") +
         (changes ? renderChangesText(changes, opts.destroy ? "pulumi destroy" : "pulumi up") + "\n" : "") +
@@ -157,4 +158,5 @@ async function main(): Promise<number> {
   return hasRehearsalError(findings) ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
 }
 
-runCommand("rehearse", main);
+export const command: CliCommand = { name: "rehearse", run: main };
+runIfMain(module, command);

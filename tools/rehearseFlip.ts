@@ -3,7 +3,8 @@ import { rehearseFlip } from "../harness/flip/rehearseFlip";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
 import { PROJECT_NAME } from "../platform/config/keys";
 import { ConfigError } from "../platform/config/read";
-import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "./cli/exitCodes";
+import { CommandIO, write } from "./cli/command";
+import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "./cli/exitCodes";
 import {
   hasRehearsalError,
   jsonChange,
@@ -29,7 +30,7 @@ const shown = (f: ConfigFlip) => `${f.key}: ${f.from || '""'} → ${f.to || '""'
  * `rehearse`: 0 no error, 1 an error finding, 2 bad input (an unknown key, an unchanged value, or a
  * value the program's own validation refuses).
  */
-export async function rehearseFlipCommand(opts: FlipOptions): Promise<number> {
+export async function rehearseFlipCommand(opts: FlipOptions, io: CommandIO): Promise<number> {
   let result;
   try {
     const stackConfig = opts.stackFile ? readStackFile(opts.stackFile, opts.stack) : loadStack(opts.stack);
@@ -43,7 +44,8 @@ export async function rehearseFlipCommand(opts: FlipOptions): Promise<number> {
   }
   const { flips, changes, findings } = result;
   if (opts.format === "json") {
-    await writeOut(
+    await write(
+      io.stdout,
       JSON.stringify(
         {
           flips: flips.map((f) => ({ key: `${PROJECT_NAME}:${f.key}`, from: f.from, to: f.to })),
@@ -55,7 +57,8 @@ export async function rehearseFlipCommand(opts: FlipOptions): Promise<number> {
       ) + "\n",
     );
   } else if (opts.format === "markdown") {
-    await writeOut(
+    await write(
+      io.stdout,
       `### Configuration flip of stack \`${opts.stack}\`: ${flips.map((f) => `\`${shown(f)}\``).join(", ")}\n\n` +
         renderRehearsalMarkdown(findings) +
         "\n\n" +
@@ -63,7 +66,8 @@ export async function rehearseFlipCommand(opts: FlipOptions): Promise<number> {
         "\n",
     );
   } else {
-    await writeOut(
+    await write(
+      io.stdout,
       `Rehearsed the flip of stack "${opts.stack}": ${flips.map(shown).join(", ")}` +
         renderRehearsalText(findings, "Guard and apply rehearsal of the flipped stack") +
         "\n" +

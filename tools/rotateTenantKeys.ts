@@ -1,8 +1,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Command } from "commander";
-import { EXIT_OK, failInput, parseArguments, positiveNumber, writeOut, verboseOption } from "./cli/exitCodes";
+import {
+  commandProgram,
+  EXIT_OK,
+  failInput,
+  parseArguments,
+  positiveNumber,
+  verboseOption,
+} from "./cli/exitCodes";
 import { accessTokenSource } from "./keyRotation/accessToken";
 import { JournalError, RotationJournal } from "./keyRotation/journal";
 import { KmsClient } from "./keyRotation/kmsClient";
@@ -16,39 +22,38 @@ import { PulumiCliMissing } from "./cli/pulumiCli";
 import { Region } from "../vocabulary/regions";
 import { acquireRunLock, RunLockError } from "./cli/runLock";
 import { loadPlatformConfig } from "./cli/stackConfig";
-import { runCommand } from "./cli/crash";
+import { CliCommand, CommandIO, runIfMain, write } from "./cli/command";
 
 /** Exit code when the plan exceeds the 15-minute budget or the rotation left keys unrotated. */
 const EXIT_INCOMPLETE = 1;
 
-const program = new Command("rotate-tenant-keys")
-  .description(
-    "Emergency rotation of every tenant KEK in every region (ENC-06). Without --execute it only prints the " +
-      "plan (no credentials needed) and exits 1 if the plan exceeds the 15-minute budget.",
-  )
-  .requiredOption("--stack <name>", "stack whose KEKs to rotate (reads stacks/Pulumi.<name>.yaml)")
-  .option("--stack-file <path>", "read the configuration from this file instead")
-  .option("--execute", "rotate for real (needs --confirm-stack and --reason)")
-  .option("--confirm-stack <name>", "the stack name again: a guard against rotating the wrong stack")
-  .option("--reason <text>", "incident or ticket reference, recorded in the journal")
-  .option("--resume <journal>", "finish an interrupted rotation recorded in this journal")
-  .option("--journal-dir <dir>", "where rotation journals are kept", ".key-rotations")
-  .option(
-    "--write-quota <perMinute>",
-    "granted KMS write quota per region (default: what the stack requests)",
-    positiveNumber,
-  )
-  .option("--utilisation <share>", "share of the quota to use", positiveNumber, 0.9)
-  .option("--concurrency <n>", "keys in flight per region", positiveNumber, 16)
-  .option("--endpoint <url>", "Cloud KMS endpoint", "https://cloudkms.googleapis.com")
-  .option(
-    "--kms-project <id>",
-    "with --execute: the KMS project as deployed, when the stack's outputs cannot be read (default: the stack output tenantKeys, via the Pulumi CLI)",
-  )
-  .option("--json", "print JSON instead of text")
-  .addOption(verboseOption())
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+const buildProgram = (io: CommandIO) =>
+  commandProgram("rotate-tenant-keys", io)
+    .description(
+      "Emergency rotation of every tenant KEK in every region (ENC-06). Without --execute it only prints the " +
+        "plan (no credentials needed) and exits 1 if the plan exceeds the 15-minute budget.",
+    )
+    .requiredOption("--stack <name>", "stack whose KEKs to rotate (reads stacks/Pulumi.<name>.yaml)")
+    .option("--stack-file <path>", "read the configuration from this file instead")
+    .option("--execute", "rotate for real (needs --confirm-stack and --reason)")
+    .option("--confirm-stack <name>", "the stack name again: a guard against rotating the wrong stack")
+    .option("--reason <text>", "incident or ticket reference, recorded in the journal")
+    .option("--resume <journal>", "finish an interrupted rotation recorded in this journal")
+    .option("--journal-dir <dir>", "where rotation journals are kept", ".key-rotations")
+    .option(
+      "--write-quota <perMinute>",
+      "granted KMS write quota per region (default: what the stack requests)",
+      positiveNumber,
+    )
+    .option("--utilisation <share>", "share of the quota to use", positiveNumber, 0.9)
+    .option("--concurrency <n>", "keys in flight per region", positiveNumber, 16)
+    .option("--endpoint <url>", "Cloud KMS endpoint", "https://cloudkms.googleapis.com")
+    .option(
+      "--kms-project <id>",
+      "with --execute: the KMS project as deployed, when the stack's outputs cannot be read (default: the stack output tenantKeys, via the Pulumi CLI)",
+    )
+    .option("--json", "print JSON instead of text")
+    .addOption(verboseOption());
 
 interface Options {
   stack: string;
@@ -66,25 +71,29 @@ interface Options {
   json?: boolean;
 }
 
-async function main(): Promise<number> {
-  const stop = parseArguments(program);
+async function main(argv: readonly string[], io: CommandIO): Promise<number> {
+  const program = buildProgram(io);
+  const stop = parseArguments(program, argv);
   if (stop !== undefined) return stop;
   const opts = program.opts<Options>();
   if (opts.utilisation > 1) failInput("--utilisation must be at most 1");
   if (opts.kmsProject && !opts.execute) failInput("--kms-project goes with --execute");
   if (!opts.execute) {
-    const plan = loadPlan(opts);
-    await writeOut(opts.json ? JSON.stringify(planJson(plan), null, 2) + "\n" : renderPlan(plan) + "\n");
+    const { plan } = loadPlan(opts, io);
+    await write(
+      io.stdout,
+      opts.json ? JSON.stringify(planJson(plan), null, 2) + "\n" : renderPlan(plan) + "\n",
+    );
     return plan.withinBudget ? EXIT_OK : EXIT_INCOMPLETE;
   }
   if (opts.confirmStack !== opts.stack) failInput(`--execute needs --confirm-stack ${opts.stack}`);
   if (!opts.reason?.trim()) failInput("--execute needs --reason (the incident or ticket reference)");
   // The rings as deployed: an ephemeral stack's KMS project id carries a generation suffix.
-  const plan = loadPlan(opts, await deployed(opts));
+  const { plan, shardOfTenant } = loadPlan(opts, io, await deployed(opts));
 
   const client = new KmsClient({
     endpoint: opts.endpoint,
-    accessToken: accessTokenSource(),
+    accessToken: accessTokenSource({ env: io.env }),
     quotaProject: plan.project,
   });
   const journal = opts.resume ? resumeJournal(opts.resume, opts.stack) : await newJournal(opts, plan, client);
@@ -95,9 +104,9 @@ async function main(): Promise<number> {
     if (err instanceof RunLockError) failInput(`rotation ${err.message}`);
     throw err;
   }
-  process.stderr.write(`journal: ${journal.path}\n`);
+  io.stderr.write(`journal: ${journal.path}\n`);
   if (!plan.withinBudget) {
-    process.stderr.write(`warning: ${renderPlan(plan).split("\n").pop()}\n`);
+    io.stderr.write(`warning: ${renderPlan(plan).split("\n").pop()}\n`);
   }
   // One bar over every region's keys (cli-progress on a terminal, a line every 10 s otherwise).
   const doneByRegion = new Map<string, number>();
@@ -119,7 +128,8 @@ async function main(): Promise<number> {
     });
     bar.stop();
     const byShard = outcomeByShard(outcome, shardOfTenant, plan.shards);
-    await writeOut(
+    await write(
+      io.stdout,
       opts.json
         ? JSON.stringify({ ...outcome, shards: byShard }, null, 2) + "\n"
         : renderOutcome(outcome, byShard) + "\n",
@@ -130,10 +140,12 @@ async function main(): Promise<number> {
   }
 }
 
-let shardOfTenant = new Map<string, string>();
-
 /** The rotation plan, with the shard stacks the ledger assigns the registry's tenants to. */
-function loadPlan(opts: Options, rings?: Record<Region, string>): RotationPlan {
+function loadPlan(
+  opts: Options,
+  io: CommandIO,
+  rings?: Record<Region, string>,
+): { plan: RotationPlan; shardOfTenant: Map<string, string> } {
   const config = loadPlatformConfig(opts.stack, opts.stackFile);
   // The shard figures are a report: a ledger problem must not stop an emergency rotation, which
   // lists the rings themselves.
@@ -142,14 +154,15 @@ function loadPlan(opts: Options, rings?: Record<Region, string>): RotationPlan {
     shards = loadShardSet(config).shards;
   } catch (err) {
     if (!(err instanceof ShardSetError)) throw err;
-    process.stderr.write(`warning: no per-shard figures: ${err.message}\n`);
+    io.stderr.write(`warning: no per-shard figures: ${err.message}\n`);
   }
-  shardOfTenant = new Map(shards.flatMap((s) => s.tenants.map((t) => [t, s.stack] as const)));
-  return planRotation(
+  const shardOfTenant = new Map(shards.flatMap((s) => s.tenants.map((t) => [t, s.stack] as const)));
+  const plan = planRotation(
     config,
     { writeQuotaPerMinute: opts.writeQuota, utilisation: opts.utilisation, rings },
     shards,
   );
+  return { plan, shardOfTenant };
 }
 
 /** The rings of the deployed stack (its outputs), or of the project the operator names. */
@@ -218,4 +231,5 @@ async function newJournal(opts: Options, plan: RotationPlan, client: KmsClient):
   });
 }
 
-runCommand("rotate-tenant-keys", main);
+export const command: CliCommand = { name: "rotate-tenant-keys", run: main };
+runIfMain(module, command);

@@ -1,5 +1,6 @@
 import { runningCliProcesses } from "./pulumiCli";
 
+import { ExitNow } from "./badInput";
 import { EXIT_INTERRUPTED, Interrupted } from "./interrupted";
 
 // Kept apart (no imports) so the crash handler can tell an interruption from a crash.
@@ -58,7 +59,13 @@ export class SignalCounter {
  * Signals within the window of the last one are echoes of the same Ctrl-C (npm forwards it) and
  * change nothing.
  */
-export function trapSignals(log: (line: string) => void): Cancellation {
+export function trapSignals(
+  log: (line: string) => void,
+  // Thrown in a signal handler, it reaches the crash handlers (tools/cli/command.ts), which exit 130.
+  exitNow: (code: number) => never = (code) => {
+    throw new ExitNow(code);
+  },
+): Cancellation {
   const controller = new AbortController();
   const counter = new SignalCounter();
   let reason: string | undefined;
@@ -75,7 +82,7 @@ export function trapSignals(log: (line: string) => void): Cancellation {
       log(`${signal} received again: stopping Pulumi at once`);
       for (const child of runningCliProcesses()) child.kill("SIGINT");
     } else if (meaning === "exit") {
-      process.exit(EXIT_INTERRUPTED);
+      exitNow(EXIT_INTERRUPTED);
     }
   };
   for (const s of SIGNALS) process.on(s, handler);

@@ -1,4 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { BadInput, ExitNow } from "./badInput";
+import type { CommandIO } from "./command";
+
+export { BadInput } from "./badInput";
 
 /**
  * Exit codes: a public contract of every command (README, "Exit codes"). 1 is a verdict only (a
@@ -11,26 +15,35 @@ export const EXIT_BAD_INPUT = 2;
 /** The operational tools: another update holds a stack's lock; nothing was changed on that stack. */
 export const EXIT_LOCKED = 4;
 
-/** Prints a clear message (no stack trace) and exits with the bad-input code. */
+/**
+ * Stops the command with bad input: tools/cli/command.ts prints `error: <message>` (no stack trace)
+ * and returns the bad-input code, after every `finally` on the way out has run.
+ */
 export function failInput(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(EXIT_BAD_INPUT);
+  throw new BadInput(message);
 }
 
 /** Writes to stdout and resolves once it is flushed: exiting earlier truncates piped output. */
-export function writeOut(text: string): Promise<void> {
-  return new Promise((resolve, reject) =>
-    process.stdout.write(text, (err) => (err ? reject(err) : resolve())),
-  );
+export function writeOut(text: string, stdout: NodeJS.WritableStream = process.stdout): Promise<void> {
+  return new Promise((resolve, reject) => stdout.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+/** A command's commander program, writing its help and usage errors to the command's streams. */
+export function commandProgram(name: string, io: CommandIO): Command {
+  return new Command(name).exitOverride().configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+  });
 }
 
 /**
  * Parses argv with a commander program set to `exitOverride()`. Returns the code to exit with when
  * the CLI must stop here: help or version shown (0) or a usage error commander already printed (2).
  */
-export function parseArguments(program: Command): number | undefined {
+export function parseArguments(program: Command, argv?: readonly string[]): number | undefined {
   try {
-    program.parse(process.argv);
+    if (argv) program.parse(argv as string[], { from: "user" });
+    else program.parse(process.argv);
     return undefined;
   } catch (err) {
     const shown = ["commander.helpDisplayed", "commander.version"];
@@ -44,7 +57,7 @@ export function parseArguments(program: Command): number | undefined {
  */
 export function parseOrStop(program: Command): Command {
   const stop = parseArguments(program.exitOverride());
-  if (stop !== undefined) process.exit(stop);
+  if (stop !== undefined) throw new ExitNow(stop);
   return program;
 }
 

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { PROJECT_ROOT } from "../../platform/paths";
-import { EXIT_MANDATORY_VIOLATION, EXIT_OK, parseOrStop, verboseOption } from "./exitCodes";
+import { runCommand } from "./command";
+import { EXIT_MANDATORY_VIOLATION, EXIT_OK, parseArguments, verboseOption } from "./exitCodes";
 
 /**
  * The `gen:*` commands: write a generated file, or with --check say whether the committed one is
@@ -15,22 +16,28 @@ export function runGenerator(
   what: string,
   render: (current: string) => string,
 ): void {
-  const program = new Command(script)
-    .description(`Writes ${path.relative(PROJECT_ROOT, file)}: ${what}.`)
-    .option("--check", "write nothing; exit 1 if the file is not what this command would write (CI)")
-    .addOption(verboseOption());
-  const opts = parseOrStop(program).opts<{ check?: boolean }>();
-  const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-  const next = render(current);
-  const name = path.relative(PROJECT_ROOT, file);
-  if (opts.check) {
-    if (next === current) {
-      process.stdout.write(`${name} is up to date\n`);
-      process.exit(EXIT_OK);
+  runCommand(script, async () => {
+    const program = new Command(script)
+      .description(`Writes ${path.relative(PROJECT_ROOT, file)}: ${what}.`)
+      .option("--check", "write nothing; exit 1 if the file is not what this command would write (CI)")
+      .addOption(verboseOption())
+      .exitOverride();
+    const stop = parseArguments(program);
+    if (stop !== undefined) return stop;
+    const opts = program.opts<{ check?: boolean }>();
+    const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const next = render(current);
+    const name = path.relative(PROJECT_ROOT, file);
+    if (opts.check) {
+      if (next === current) {
+        process.stdout.write(`${name} is up to date\n`);
+        return EXIT_OK;
+      }
+      process.stderr.write(`${name} is stale: run \`npm run -s ${script}\` and commit it\n`);
+      return EXIT_MANDATORY_VIOLATION;
     }
-    process.stderr.write(`${name} is stale: run \`npm run -s ${script}\` and commit it\n`);
-    process.exit(EXIT_MANDATORY_VIOLATION);
-  }
-  if (next !== current) fs.writeFileSync(file, next);
-  process.stdout.write(`${name} ${next === current ? "was already up to date" : "written"}\n`);
+    if (next !== current) fs.writeFileSync(file, next);
+    process.stdout.write(`${name} ${next === current ? "was already up to date" : "written"}\n`);
+    return EXIT_OK;
+  });
 }

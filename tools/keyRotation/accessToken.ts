@@ -11,6 +11,8 @@ export interface AccessTokenOptions {
   gcloud?: string;
   /** How long `gcloud auth print-access-token` may take before the tool gives up. @default 20 s */
   timeoutMs?: number;
+  /** The environment the command was given. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -23,16 +25,17 @@ export function accessTokenSource(options: AccessTokenOptions = {}): () => Promi
   const gcloud = options.gcloud ?? "gcloud";
   const timeoutMs = options.timeoutMs ?? 20_000;
   const howTo = `log in with \`gcloud auth login\` (an account with the roles the tool needs), or set ${ACCESS_TOKEN_ENV}`;
+  const env = options.env ?? process.env;
   let cached: { token: string; at: number } | undefined;
   return async () => {
-    const fromEnv = process.env[ACCESS_TOKEN_ENV];
+    const fromEnv = env[ACCESS_TOKEN_ENV];
     if (fromEnv) return fromEnv;
     if (cached && Date.now() - cached.at < REFRESH_MS) return cached.token;
     const token = await new Promise<string>((resolve, reject) =>
       execFile(
         gcloud,
         ["auth", "print-access-token"],
-        { timeout: timeoutMs, env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: "1" } },
+        { timeout: timeoutMs, env: { ...env, CLOUDSDK_CORE_DISABLE_PROMPTS: "1" } },
         (err, stdout, stderr) => {
           if (!err) return resolve(stdout.trim());
           const e = err as NodeJS.ErrnoException & { killed?: boolean };
