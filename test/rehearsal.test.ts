@@ -6,7 +6,7 @@ import { rehearseApply } from "../harness/rehearsal/rehearse";
 import { REHEARSAL_RULES } from "../harness/rehearsal/rules";
 import { vpcPeeringAllowed } from "../harness/rehearsal/rules/vpcPeeringAllowed";
 import { iamGrantPropagation } from "../harness/rehearsal/rules/iamGrantPropagation";
-import { durationSeconds } from "../harness/rehearsal/lookup";
+import { goDurationSeconds } from "../facts/durations";
 import { planStack } from "./helpers/plan";
 import { REHEARSAL_DOC, renderRehearsalDoc } from "../tools/rehearsalDoc";
 import { clone, editResource, removeResource } from "../specs/mutate";
@@ -78,9 +78,9 @@ describe("apply order (the engine's)", () => {
   });
 
   test("Go durations of time.Sleep", () => {
-    expect(durationSeconds("10m")).toBe(600);
-    expect(durationSeconds("1h2m3s")).toBe(3723);
-    expect(durationSeconds("soon")).toBeNaN();
+    expect(goDurationSeconds("10m")).toBe(600);
+    expect(goDurationSeconds("1h2m3s")).toBe(3723);
+    expect(goDurationSeconds("soon")).toBeNaN();
   });
 });
 

@@ -2,7 +2,7 @@ import * as path from "path";
 import { GcpMocks } from "../harness/gcpMocks";
 import { CapturedResource } from "../harness/model";
 import { evaluatePacks, Violation } from "../harness/policyEvaluator";
-import { Finding, rehearseApply } from "../harness/rehearsal/rehearse";
+import { RehearsalFinding, rehearseApply } from "../harness/rehearsal/rehearse";
 import { runOfflineProgram } from "../harness/run";
 import { readStackFile } from "../harness/stackFile";
 import { CI_IDENTITIES_PROJECT, readCiIdentitiesConfig } from "../ciIdentities/config";
@@ -13,7 +13,7 @@ import { CI_IDENTITY_PACK } from "../policies/packs";
 export interface CiIdentitiesPlan {
   resources: CapturedResource[];
   violations: Violation[];
-  rehearsal: Finding[];
+  rehearsal: RehearsalFinding[];
 }
 
 /** The stack file of a CI identities stack: ci-identities/Pulumi.<stack>.yaml. */

@@ -3,7 +3,7 @@ import { ResourceChange } from "../harness/preview/diff";
 import { rehearseDestroy } from "../harness/preview/destroy";
 import { previewAgainst } from "../harness/preview/preview";
 import { DeploymentError, readDeployment } from "../harness/readDeployment";
-import { Finding, rehearseApply } from "../harness/rehearsal/rehearse";
+import { RehearsalFinding, rehearseApply } from "../harness/rehearsal/rehearse";
 import { runOffline } from "../harness/run";
 import { rehearseFlipCommand } from "./rehearseFlip";
 import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
@@ -112,7 +112,7 @@ async function main(argv: readonly string[], io: CommandIO): Promise<number> {
   if (opts.flip.length) return rehearseFlipCommand({ ...opts, stack: opts.stack as string, format }, io);
   const { resources, deployed } = await load(opts);
   const facts = { deployer: opts.deployer };
-  let findings: Finding[];
+  let findings: RehearsalFinding[];
   let changes: ResourceChange[] | undefined;
   if (deployed) ({ findings, changes } = previewAgainst(deployed, resources, facts));
   else if (opts.destroy) ({ findings, changes } = rehearseDestroy(resources, facts));

@@ -48,9 +48,6 @@ export function projectName(ctx: RehearsalContext, r: CapturedResource): string 
   return projectOf(r, ctx.stack);
 }
 
-/** @deprecated The Go-duration parser's former name, kept for its existing test: use facts/durations.ts. */
-export const durationSeconds = goDurationSeconds;
-
 /** The longest creation wait (`time.Sleep`) that starts after `from` and ends before `to`, in seconds. */
 export function waitBetween(ctx: RehearsalContext, from: string, to: string): number {
   const sleeps = ctx.resources.filter((r) => r.type === SLEEP_TYPE);

@@ -3,11 +3,6 @@ import { findingAt, RehearsalFinding, RuleMetadata } from "../rule";
 import { ApplyOrder } from "./applyOrder";
 import { StackFacts } from "./stackFacts";
 
-/**
- * @deprecated The rule finding's former name, kept while tools/ is converted on a parallel branch:
- * name it `RehearsalFinding` (harness/rule.ts), which is not a pack's violation.
- */
-export type Finding = RehearsalFinding;
 export type { RehearsalFinding } from "../rule";
 
 /** What every rule reads: the registrations, the engine's apply order, and facts of the stack. */

@@ -29,4 +29,4 @@ export function rehearseApply(
   );
 }
 
-export type { Finding, RehearsalFinding } from "./model";
+export type { RehearsalFinding } from "./model";

@@ -1,22 +1,22 @@
 import { ResourceChange } from "../../harness/preview/diff";
 import { STATEFUL_TYPES } from "../../harness/preview/guard";
 import { Prerequisite, prerequisitesOf } from "../../harness/rehearsal/facts/prerequisites";
-import { Finding } from "../../harness/rehearsal/rehearse";
+import { RehearsalFinding } from "../../harness/rehearsal/rehearse";
 import { gatherStackFacts } from "../../harness/rehearsal/stackFacts";
 import { CapturedResource } from "../../harness/model";
 
-function summary(findings: Finding[]): string {
+function summary(findings: RehearsalFinding[]): string {
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.length - errors;
   return `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
 }
 
-export const hasRehearsalError = (findings: Finding[]): boolean =>
+export const hasRehearsalError = (findings: RehearsalFinding[]): boolean =>
   findings.some((f) => f.severity === "error");
 
 /** The text section: one block per finding, the resource that would fail named first. */
 export function renderRehearsalText(
-  findings: Finding[],
+  findings: RehearsalFinding[],
   title = "Apply rehearsal (what a first `pulumi up` would meet)",
 ): string {
   const lines = ["", `${title}: ${summary(findings)}`];
@@ -30,7 +30,7 @@ export function renderRehearsalText(
 }
 
 /** The Markdown section of a pull-request comment. */
-export function renderRehearsalMarkdown(findings: Finding[]): string {
+export function renderRehearsalMarkdown(findings: RehearsalFinding[]): string {
   const lines = [
     `#### ${hasRehearsalError(findings) ? "❌" : "✅"} Apply rehearsal — ${summary(findings)}`,
     "",
@@ -101,7 +101,7 @@ export function renderChangesText(changes: ResourceChange[], command = "pulumi u
 const RETAINED_TITLE = "Kept in the cloud, forgotten by the stack (retainOnDelete)";
 
 /** Findings counted per rule, errors first: the summary a long report opens with. */
-export function renderFindingsSummaryText(findings: Finding[]): string {
+export function renderFindingsSummaryText(findings: RehearsalFinding[]): string {
   if (!findings.length) return "";
   const counts = new Map<string, { errors: number; warnings: number }>();
   for (const f of findings) {

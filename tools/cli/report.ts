@@ -2,7 +2,7 @@ import { SECRET_SIG, SECRET_SIG_KEY } from "../../harness/deployment";
 import { PolicyConfiguration, policyConfigurationLine } from "../../harness/policyConfig";
 import { Violation } from "../../harness/policyEvaluator";
 import { CapturedResource, isCloudResource } from "../../harness/model";
-import { Finding } from "../../harness/rehearsal/model";
+import { RehearsalFinding } from "../../harness/rehearsal/model";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -72,7 +72,7 @@ export function renderVerdictText(
   subject: string,
   violations: Violation[],
   resources: CapturedResource[],
-  findings?: Finding[],
+  findings?: RehearsalFinding[],
 ): string {
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const errors = findings?.filter((f) => f.severity === "error").length ?? 0;

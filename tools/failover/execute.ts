@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { changesFromEngineEvents } from "../../harness/preview/engineEvents";
 import { guardChanges } from "../../harness/preview/guard";
-import { errorAt, Finding } from "../../harness/rehearsal/model";
+import { errorAt, RehearsalFinding } from "../../harness/rehearsal/model";
 import { Interrupted } from "../cli/cancellation";
 import { cliErrors } from "../cli/pulumiCli";
 import { pendingOperations, pendingRecoveryCommands, StackLocked } from "../cli/stackState";
@@ -70,7 +70,7 @@ export interface FailoverJournal {
   /** Switchovers requested and not yet seen DONE: cluster → Cloud SQL operation. */
   requested?: Record<string, string>;
   outcome?: "completed" | "rolled-back";
-  findings?: Finding[];
+  findings?: RehearsalFinding[];
 }
 
 export interface FailoverReport {
@@ -81,7 +81,7 @@ export interface FailoverReport {
   outcome: "completed" | "blocked" | "rolled-back";
   journal: string;
   steps: { step: string; at: string }[];
-  findings: Finding[];
+  findings: RehearsalFinding[];
 }
 
 export class FailoverRefused extends Error {}
@@ -137,7 +137,7 @@ function openJournal(options: ExecuteOptions): FailoverJournal {
 
 /** The guard's judgement of a Pulumi operation's engine events. */
 function judge(events: EngineEvent[]): {
-  findings: Finding[];
+  findings: RehearsalFinding[];
   changes: ReturnType<typeof changesFromEngineEvents>;
 } {
   const changes = changesFromEngineEvents(events);
@@ -183,7 +183,7 @@ export async function executeFailover(options: ExecuteOptions): Promise<Failover
     if (signal.aborted)
       throw new Interrupted(`${String(signal.reason?.message ?? "cancelled")}: stopped before ${before}`);
   };
-  const blocked = (findings: Finding[], what: string): FailoverReport => {
+  const blocked = (findings: RehearsalFinding[], what: string): FailoverReport => {
     journal.findings = findings;
     save();
     log(`✘ ${what}: the guard refused ${findings.length} change(s); fix them and run the failover again`);
@@ -367,10 +367,10 @@ async function watchedUp(
   stack: FailoverStack,
   judged: ReturnType<typeof changesFromEngineEvents>,
   signal: AbortSignal,
-): Promise<Finding[]> {
+): Promise<RehearsalFinding[]> {
   const expected = new Map(judged.filter((c) => c.op !== "same").map((c) => [c.urn, c.op]));
   const stray = new AbortController();
-  const findings: Finding[] = [];
+  const findings: RehearsalFinding[] = [];
   const onEvent = (event: EngineEvent) => {
     if (stray.signal.aborted || !event.resourcePreEvent) return;
     const [change] = changesFromEngineEvents([event]);

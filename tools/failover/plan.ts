@@ -1,7 +1,7 @@
 import { STATEFUL_TYPES } from "../../harness/preview/guard";
 import { ResourceChange } from "../../harness/preview/diff";
 import { previewAgainst } from "../../harness/preview/preview";
-import { Finding } from "../../harness/rehearsal/model";
+import { RehearsalFinding } from "../../harness/rehearsal/model";
 import { runOffline } from "../../harness/run";
 import { StackConfig } from "../../harness/stackFile";
 import { PROJECT_NAME } from "../../platform/config/keys";
@@ -31,7 +31,7 @@ export interface FailoverPlan {
   config: { key: string; from: string; to: string };
   switchovers: Switchover[];
   changes: ResourceChange[];
-  findings: Finding[];
+  findings: RehearsalFinding[];
   steps: string[];
 }
 

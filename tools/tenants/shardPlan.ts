@@ -1,7 +1,7 @@
 import { evaluatePacks, Violation } from "../../harness/policyEvaluator";
 import { GcpMocks } from "../../harness/gcpMocks";
 import { CapturedResource } from "../../harness/model";
-import { Finding, rehearseApply } from "../../harness/rehearsal/rehearse";
+import { RehearsalFinding, rehearseApply } from "../../harness/rehearsal/rehearse";
 import { runOfflineProgram } from "../../harness/run";
 import { TENANT_KEY_PACK } from "../../policies/packs";
 import { readShardConfig, TENANT_KEYS_PROJECT } from "../../tenantKeys/config";
@@ -30,7 +30,7 @@ export interface ShardPlan {
   shard: ShardInput;
   resources: CapturedResource[];
   violations: Violation[];
-  rehearsal: Finding[];
+  rehearsal: RehearsalFinding[];
 }
 
 /** The shard's stack configuration, as `tenants up` sets it (`qairopay-tenant-keys:*`). */

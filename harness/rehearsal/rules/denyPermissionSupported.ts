@@ -1,5 +1,5 @@
 import { DENY_SUPPORTED_PERMISSIONS, denySupported } from "../../../facts/google/denyPermissions";
-import { Finding, label, RehearsalRule } from "../model";
+import { RehearsalFinding, label, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
@@ -16,7 +16,7 @@ export const denyPermissionSupported: RehearsalRule = {
     "Every permission an IAM deny policy of the stack denies or excepts is one Google's deny policies accept (facts/google/denyPermissions.ts), in the IAM v2 form SERVICE_FQDN/RESOURCE.ACTION.",
   sources: ["https://cloud.google.com/iam/docs/deny-permissions-support", "facts/google/denyPermissions.ts"],
   check(ctx) {
-    const findings: Finding[] = [];
+    const findings: RehearsalFinding[] = [];
     for (const policy of ctx.resources.filter((r) => r.type === DENY_TYPE)) {
       const rules =
         (plain(policy.inputs.rules) as { denyRule?: Record<string, unknown> }[] | undefined) ?? [];
