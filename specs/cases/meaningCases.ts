@@ -506,7 +506,7 @@ const PROOFS: Record<string, Proof> = {
     }),
     on: "prod-audit-trail-guard-cde",
     message:
-      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, logging.googleapis.com/sinks.update is not denied; logging.googleapis.com/sinks.delete is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and the break-glass group (components/auditTrailGuard.ts)',
+      '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, logging.googleapis.com/sinks.update is not denied; logging.googleapis.com/sinks.delete is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
   },
 };
 
