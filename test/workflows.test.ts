@@ -112,6 +112,30 @@ describe("the tenant-key shards' workflow (issue #23)", () => {
   });
 });
 
+describe("the tenant-key shards' deployment (issue #23)", () => {
+  const workflow = parse(fs.readFileSync(path.join(WORKFLOWS, "deploy.yml"), "utf8")) as {
+    jobs: Record<
+      string,
+      {
+        needs?: string;
+        environment?: string;
+        strategy?: { matrix: { group?: number[] } };
+        steps: { run?: string }[];
+      }
+    >;
+  };
+  const job = workflow.jobs["tenant-keys-up"];
+  const run = job.steps.map((s) => s.run ?? "").join("\n");
+
+  test("one job per group 1..N of the N it deploys, after the platform's apply, in the stack's approved environment", () => {
+    const n = Number(/--group "\$GROUP\/(\d+)"/.exec(run)?.[1]);
+    expect(job.strategy?.matrix.group).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(job.needs).toBe("apply");
+    expect(job.environment).toBe(workflow.jobs.apply.environment);
+    expect(run).toContain('tenants -- up --stack "$STACK" --confirm-stack "$STACK"');
+  });
+});
+
 describe("the rules catch what the workflow before issue #29 did", () => {
   const before = fs.readFileSync(
     path.join(ROOT, "test", "fixtures", "workflows", "pull-request.before.yml"),
