@@ -1,0 +1,63 @@
+import { PolicyResource } from "@pulumi/policy";
+
+export const ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
+
+/**
+ * Alert policies that can page someone: enabled, with at least one notification channel. Cloud
+ * Monitoring API v3, AlertPolicy: "enabled: Whether or not the policy is enabled. On write, the
+ * default interpretation if unset is that the policy is enabled"; "notificationChannels:
+ * Identifies the notification channels to which notifications should be sent when incidents are
+ * opened or closed" — none, and an incident opens with nobody told.
+ */
+export function pagingAlertPolicies(resources: PolicyResource[]): PolicyResource[] {
+  return resources.filter(
+    (r) =>
+      r.type === ALERT_POLICY &&
+      r.props.enabled !== false &&
+      ((r.props.notificationChannels as unknown[] | undefined) ?? []).length > 0,
+  );
+}
+
+interface ThresholdCondition {
+  conditionThreshold?: {
+    filter?: string;
+    comparison?: string;
+    thresholdValue?: number;
+    aggregations?: { crossSeriesReducer?: string }[];
+    trigger?: { count?: number; percent?: number };
+  };
+}
+
+/**
+ * Whether a condition opens an incident on the first count of a log-based metric: it watches that
+ * metric alone (`metric.type="logging.googleapis.com/user/<name>"`), as one series (REDUCE_SUM or
+ * none, one time series triggering), and fires when the count is above zero. COMPARISON_LT, or a
+ * threshold of one or more, and the count of a single action never opens one.
+ */
+function firesOnFirstCount(c: ThresholdCondition, metricName: string): boolean {
+  const t = c.conditionThreshold;
+  if (!t) return false;
+  const reducers = (t.aggregations ?? []).map((a) => a.crossSeriesReducer ?? "REDUCE_NONE");
+  return (
+    String(t.filter ?? "").trim() === `metric.type="logging.googleapis.com/user/${metricName}"` &&
+    t.comparison === "COMPARISON_GT" &&
+    (t.thresholdValue ?? 0) < 1 &&
+    reducers.every((r) => r === "REDUCE_SUM" || r === "REDUCE_NONE") &&
+    (t.trigger === undefined || ((t.trigger.count ?? 1) === 1 && !t.trigger.percent))
+  );
+}
+
+/**
+ * Whether some paging alert policy of the metric's project opens an incident on its first count:
+ * with one condition, or conditions combined by OR (under AND the others must hold too).
+ */
+export function pagesOnEveryCount(metric: PolicyResource, paging: PolicyResource[]): boolean {
+  return paging.some((a) => {
+    const conditions = (a.props.conditions as ThresholdCondition[] | undefined) ?? [];
+    return (
+      a.props.project === metric.props.project &&
+      (conditions.length === 1 || (a.props.combiner ?? "OR") === "OR") &&
+      conditions.some((c) => firesOnFirstCount(c, String(metric.props.name)))
+    );
+  });
+}
