@@ -109,6 +109,12 @@ export const WEAKENINGS: Weakening[] = [
   w(PAM, "widened", "the unconditioned restore-read role given cloudsql.instances.export"),
   w(EGRESS, "outranked", "an organisation firewall policy rule applying a security profile to all egress"),
   w(EGRESS, "outranked", "an organisation security policy rule allowing all egress"),
+  w(PUBLIC, "widened", "the card-vault database login granted to every service account of the organisation"),
+  w(PUBLIC, "widened", "the ledger's database login granted to every identity of a workload identity pool"),
+  w(SECRET_ACCESSORS, "widened", "a secret's accessor replaced by a service account of another project"),
+  w(SECRET_ACCESSORS, "bypassed", "a secret's whole IAM policy set by a SecretIamPolicy"),
+  w(SERVICE, "bypassed", "an Ingress in the default namespace of a cde cluster"),
+  w(SERVICE, "bypassed", "an external load balancer in the default namespace of a cde cluster"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

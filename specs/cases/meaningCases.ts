@@ -673,6 +673,75 @@ const PROOFS: Record<string, Proof> = {
     message:
       '[NET-08] gcp:compute/organizationSecurityPolicyRule:OrganizationSecurityPolicyRule "org-security-policy-egress": hierarchical firewall policy rule at priority 10 allows egress to ["0.0.0.0/0"]: it is evaluated before every VPC\'s network firewall policy and outranks its deny-all. Fix: use action "goto_next" or "deny" in hierarchical policies: egress is allowed only by each VPC\'s own policy',
   },
+  "the card-vault database login granted to every service account of the organisation": {
+    mutate: editResource(
+      "prod-card-vault-workload-database-login",
+      (p) =>
+        (p.member =
+          "principalSet://cloudresourcemanager.googleapis.com/organizations/418726350912/type/ServiceAccount"),
+    ),
+    on: "prod-card-vault-workload-database-login",
+    message:
+      '[IAM-02] gcp:projects/iAMMember:IAMMember "prod-card-vault-workload-database-login": grants projects/qp-prod-cde/roles/qairopayDatabaseLogin to principal set principalSet://cloudresourcemanager.googleapis.com/organizations/418726350912/type/ServiceAccount: every identity of that set, named by nobody. Fix: grant named principals (a service account, a group); of principal sets, only a workload identity pool\'s runs with one attribute value (…/workloadIdentityPools/<pool>/attribute.<name>/<value>)',
+  },
+  "the ledger's database login granted to every identity of a workload identity pool": {
+    mutate: editResource(
+      "prod-ledger-workload-database-login",
+      (p) =>
+        (p.member =
+          "principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/*"),
+    ),
+    on: "prod-ledger-workload-database-login",
+    message:
+      '[IAM-02] gcp:projects/iAMMember:IAMMember "prod-ledger-workload-database-login": grants projects/qp-prod-platform/roles/qairopayDatabaseLogin to principal set principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/*: every identity of that set, named by nobody. Fix: grant named principals (a service account, a group); of principal sets, only a workload identity pool\'s runs with one attribute value (…/workloadIdentityPools/<pool>/attribute.<name>/<value>)',
+  },
+  "a secret's accessor replaced by a service account of another project": {
+    mutate: editResource(
+      "prod-secrets-redis-auth-us-central1-reader-0",
+      (p) => (p.member = "serviceAccount:ledger-workload@attacker-project.iam.gserviceaccount.com"),
+    ),
+    on: "prod-secrets-redis-auth-us-central1-reader-0",
+    message:
+      "[ENC-09, IAM-02] gcp:secretmanager/secretIamMember:SecretIamMember \"prod-secrets-redis-auth-us-central1-reader-0\": it grants roles/secretmanager.secretAccessor on secret redis-auth-us-central1 to serviceAccount:ledger-workload@attacker-project.iam.gserviceaccount.com, not a service account of the secret's project qp-prod-platform. Fix: grant the workload's own service account, created in the secret's project",
+  },
+  "a secret's whole IAM policy set by a SecretIamPolicy": {
+    mutate: addResource({
+      type: "gcp:secretmanager/secretIamPolicy:SecretIamPolicy",
+      name: "redis-auth-policy",
+      inputs: {
+        project: "qp-prod-platform",
+        secretId: "redis-auth-us-central1",
+        policyData: JSON.stringify({
+          bindings: [{ role: "roles/secretmanager.admin", members: ["user:mallory@gmail.com"] }],
+        }),
+      },
+    }),
+    on: "redis-auth-policy",
+    message:
+      '[ENC-09, IAM-02] gcp:secretmanager/secretIamPolicy:SecretIamPolicy "redis-auth-policy": it sets the whole IAM policy of secret redis-auth-us-central1 (policyData), replacing its readers\' grants with ones no rule judges. Fix: grant roles/secretmanager.secretAccessor per reader with SecretIamMember (components/platformSecrets.ts readers)',
+  },
+  "an Ingress in the default namespace of a cde cluster": {
+    mutate: onVaultCluster("kubernetes:networking.k8s.io/v1:Ingress", "edge-ingress", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "edge", namespace: "default" },
+      spec: { defaultBackend: { service: { name: "edge", port: { number: 443 } } } },
+    }),
+    on: "edge-ingress",
+    message:
+      '[NET-09] kubernetes:networking.k8s.io/v1:Ingress "edge-ingress": Ingress default/edge in a cardholder-class namespace opens a load balancer or route of another kind, a path around the declared Private Service Connect attachment. Fix: remove it: cardholder-class workloads are published only through PrivateServicePath\'s ServiceAttachment',
+  },
+  "an external load balancer in the default namespace of a cde cluster": {
+    mutate: onVaultCluster("kubernetes:core/v1:Service", "edge-service", {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "edge", namespace: "default" },
+      spec: { type: "LoadBalancer", ports: [{ port: 443 }] },
+    }),
+    on: "edge-service",
+    message:
+      '[NET-09] kubernetes:core/v1:Service "edge-service": Service default/edge is a LoadBalancer without networking.gke.io/load-balancer-type: "Internal": GKE gives it an external address. Fix: annotate it networking.gke.io/load-balancer-type: "Internal"',
+  },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
