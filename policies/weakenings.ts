@@ -115,6 +115,13 @@ export const WEAKENINGS: Weakening[] = [
   w(SECRET_ACCESSORS, "bypassed", "a secret's whole IAM policy set by a SecretIamPolicy"),
   w(SERVICE, "bypassed", "an Ingress in the default namespace of a cde cluster"),
   w(SERVICE, "bypassed", "an external load balancer in the default namespace of a cde cluster"),
+  w(NOTIFY, "reversed", "the findings alert firing below zero (COMPARISON_LT)"),
+  w(
+    NOTIFY,
+    "removed",
+    "the notification agent's ingress rule removed with the grant that tells the topic project's number",
+  ),
+  w(INGRESS, "widened", "the detectors' ingress rule admitting another organisation's agent"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

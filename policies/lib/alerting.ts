@@ -18,7 +18,7 @@ export function pagingAlertPolicies(resources: PolicyResource[]): PolicyResource
   );
 }
 
-interface ThresholdCondition {
+export interface ThresholdCondition {
   conditionThreshold?: {
     filter?: string;
     comparison?: string;
@@ -35,11 +35,18 @@ interface ThresholdCondition {
  * threshold of one or more, and the count of a single action never opens one.
  */
 function firesOnFirstCount(c: ThresholdCondition, metricName: string): boolean {
+  return (
+    String(c.conditionThreshold?.filter ?? "").trim() ===
+      `metric.type="logging.googleapis.com/user/${metricName}"` && firesAboveZero(c)
+  );
+}
+
+/** Whether a threshold condition fires on a count above zero, as one series (see firesOnFirstCount). */
+export function firesAboveZero(c: ThresholdCondition): boolean {
   const t = c.conditionThreshold;
   if (!t) return false;
   const reducers = (t.aggregations ?? []).map((a) => a.crossSeriesReducer ?? "REDUCE_NONE");
   return (
-    String(t.filter ?? "").trim() === `metric.type="logging.googleapis.com/user/${metricName}"` &&
     t.comparison === "COMPARISON_GT" &&
     (t.thresholdValue ?? 0) < 1 &&
     reducers.every((r) => r === "REDUCE_SUM" || r === "REDUCE_NONE") &&
@@ -52,12 +59,15 @@ function firesOnFirstCount(c: ThresholdCondition, metricName: string): boolean {
  * with one condition, or conditions combined by OR (under AND the others must hold too).
  */
 export function pagesOnEveryCount(metric: PolicyResource, paging: PolicyResource[]): boolean {
-  return paging.some((a) => {
-    const conditions = (a.props.conditions as ThresholdCondition[] | undefined) ?? [];
-    return (
+  return paging.some(
+    (a) =>
       a.props.project === metric.props.project &&
-      (conditions.length === 1 || (a.props.combiner ?? "OR") === "OR") &&
-      conditions.some((c) => firesOnFirstCount(c, String(metric.props.name)))
-    );
-  });
+      soleOrAlternativeConditions(a).some((c) => firesOnFirstCount(c, String(metric.props.name))),
+  );
+}
+
+/** An alert policy's conditions that open an incident alone: all, with one condition or combined by OR. */
+export function soleOrAlternativeConditions(alert: PolicyResource): ThresholdCondition[] {
+  const conditions = (alert.props.conditions as ThresholdCondition[] | undefined) ?? [];
+  return conditions.length === 1 || (alert.props.combiner ?? "OR") === "OR" ? conditions : [];
 }

@@ -1,7 +1,7 @@
 import * as ipaddr from "ipaddr.js";
 import { Finding, stackPolicy } from "../lib/define";
 import { findingsTopics } from "../lib/detection";
-import { agentRuleProblem, GOOGLE_AGENT, projectNumberOf } from "../lib/perimeterAgents";
+import { agentRuleProblem, GOOGLE_AGENT, projectNumberOf, stackOrganizations } from "../lib/perimeterAgents";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 const ACCESS_LEVEL = "gcp:accesscontextmanager/accessLevel:AccessLevel";
@@ -173,6 +173,7 @@ export const perimeterIngressNamedSources = stackPolicy(
       const n = projectNumberOf(resources, String(t.props.project));
       return n ? [`projects/${n}`] : [];
     });
+    const orgs = stackOrganizations(resources);
     const perimeters = resources.filter((r) => r.type === PERIMETER);
     const knownProjects = new Set(
       perimeters.flatMap((p) =>
@@ -215,6 +216,7 @@ export const perimeterIngressNamedSources = stackPolicy(
           const problem = agentRuleProblem(
             { identities, services, resources: ingress.ingressTo?.resources ?? [] },
             { perimeter: perimeterProjects(config), "findings-topic": topicProjects },
+            orgs,
           );
           if (problem)
             findings.push({

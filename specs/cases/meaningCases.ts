@@ -742,6 +742,35 @@ const PROOFS: Record<string, Proof> = {
     message:
       '[NET-09] kubernetes:core/v1:Service "edge-service": Service default/edge is a LoadBalancer without networking.gke.io/load-balancer-type: "Internal": GKE gives it an external address. Fix: annotate it networking.gke.io/load-balancer-type: "Internal"',
   },
+  "the findings alert firing below zero (COMPARISON_LT)": {
+    mutate: editResource(
+      "prod-findings-alert",
+      (p) => ((p.conditions as P[])[0].conditionThreshold.comparison = "COMPARISON_LT"),
+    ),
+    on: "prod-findings-topic",
+    message:
+      '[DET-02] gcp:pubsub/topic:Topic "prod-findings-topic": no enabled alert policy with a notification channel pages on its messages (a condition on its send_message_operation_count, COMPARISON_GT, threshold 0). Fix: alert on pubsub.googleapis.com/topic/send_message_operation_count of the topic',
+  },
+  "the notification agent's ingress rule removed with the grant that tells the topic project's number": {
+    mutate: (resources) =>
+      removeResource("prod-logging-agents-pubsub-role")(
+        editResource(PERIMETER, (p) => spec(p).ingressPolicies.splice(2, 1))(resources),
+      ),
+    on: "prod-findings-topic",
+    message:
+      "[DET-02] gcp:pubsub/topic:Topic \"prod-findings-topic\": the number of the findings topic's project qp-prod-logging is unknown (no service agent holds its serviceAgent role there), so whether a perimeter admits the notification agent serviceAccount:service-org-418726350912@gcp-sa-scc-notification.iam.gserviceaccount.com cannot be judged. Fix: keep Pub/Sub's service agent grant (roles/pubsub.serviceAgent) in the logging project (ServiceAgents, platform/domains/foundation.ts)",
+  },
+  "the detectors' ingress rule admitting another organisation's agent": {
+    mutate: editResource(
+      PERIMETER,
+      (p) =>
+        (spec(p).ingressPolicies[1].ingressFrom.identities[0] =
+          "serviceAccount:service-org-999999999999@security-center-api.iam.gserviceaccount.com"),
+    ),
+    on: PERIMETER,
+    message:
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 2 (Security Command Center detectors): serviceAccount:service-org-999999999999@security-center-api.iam.gserviceaccount.com is the agent of organisation 999999999999, not of the stack's (418726350912). Fix: limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
+  },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
