@@ -31,6 +31,8 @@ const SECRET_ACCESSORS = "secretmanager-secret-accessors";
 const SECRET_CMEK = "secretmanager-secret-cmek-regions";
 const SSL = "compute-ssl-policy-tls12-modern";
 const AUDIT_DENY = "logging-audit-trail-deny";
+const PRIVILEGED_ALERTS = "monitoring-privileged-access-alerts";
+const ISOLATION = "logging-project-isolation";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -88,6 +90,38 @@ export const WEAKENINGS: Weakening[] = [
   w(SECRET_CMEK, "switched off", "a secret's us-east1 replica without its customer-managed key"),
   w(SSL, "widened", "the edge SSL policy's minimum TLS lowered to 1.1"),
   w(AUDIT_DENY, "excluded", "the cde's audit-trail deny policy narrowed to its first permission"),
+  w(ISOLATION, "excluded", "the break-glass metric's OR of accounts turned into an AND"),
+  w(PRIVILEGED_ALERTS, "excluded", "the break-glass metric ANDed with a service no action calls"),
+  w(PRIVILEGED_ALERTS, "switched off", "the break-glass alert policy disabled"),
+  w(PRIVILEGED_ALERTS, "reversed", "the break-glass alert firing below zero (COMPARISON_LT)"),
+  w(PRIVILEGED_ALERTS, "removed", "the break-glass alert's notification channels removed"),
+  w(INGRESS, "bypassed", "a standalone ingress policy admitting ANY_IDENTITY from any source"),
+  w(INGRESS, "bypassed", "a standalone dry-run egress policy letting any identity out"),
+  w(
+    INGRESS,
+    "bypassed",
+    "a project outside the organisation added to the perimeter by a ServicePerimeterResource",
+  ),
+  w(INGRESS, "widened", "the operators' access level given a 0.0.0.0/0 AccessLevelCondition"),
+  w(INGRESS, "widened", "an ingress source naming an access level the stack does not declare"),
+  w(PAM, "widened", "the backup bucket grant role given storage.objects.delete"),
+  w(PAM, "widened", "the backup bucket grant role given storage.buckets.update"),
+  w(PAM, "widened", "the unconditioned restore-read role given cloudsql.instances.export"),
+  w(EGRESS, "outranked", "an organisation firewall policy rule applying a security profile to all egress"),
+  w(EGRESS, "outranked", "an organisation security policy rule allowing all egress"),
+  w(PUBLIC, "widened", "the card-vault database login granted to every service account of the organisation"),
+  w(PUBLIC, "widened", "the ledger's database login granted to every identity of a workload identity pool"),
+  w(SECRET_ACCESSORS, "widened", "a secret's accessor replaced by a service account of another project"),
+  w(SECRET_ACCESSORS, "bypassed", "a secret's whole IAM policy set by a SecretIamPolicy"),
+  w(SERVICE, "bypassed", "an Ingress in the default namespace of a cde cluster"),
+  w(SERVICE, "bypassed", "an external load balancer in the default namespace of a cde cluster"),
+  w(NOTIFY, "reversed", "the findings alert firing below zero (COMPARISON_LT)"),
+  w(
+    NOTIFY,
+    "removed",
+    "the notification agent's ingress rule removed with the grant that tells the topic project's number",
+  ),
+  w(INGRESS, "widened", "the detectors' ingress rule admitting another organisation's agent"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -58,24 +58,43 @@ const countsAuditBucket = (metric: PolicyResource, bucket: PolicyResource) =>
 /** Anything that negates or excludes can narrow an OR of names without removing one. */
 const plain = (f: string) => !/(^|\s|\()(-|NOT\s)/.test(f);
 
+/** A break-glass term: `<field>"<account>"`, the account's own action or its impersonation. */
+const BREAK_GLASS_TERM = new RegExp(
+  `^(${BREAK_GLASS_FIELDS.map((f) => f.replace(/\./g, "\\.")).join("|")})"([^"()]+)"$`,
+);
+
 /**
- * The break-glass accounts an alert fires on whatever they do: each named by an alerted metric
- * over the audit bucket, with no exclusion, both as the principal and as the impersonator of a
- * service account. Only these may be exempt from the audit deny policies (policies/audit/audit.ts
- * widenedExceptions): an exemption nobody is alerted on is a silent way around them.
+ * The accounts a break-glass filter names, when it is nothing but an OR of break-glass terms
+ * (parentheses aside): any other term — an AND, an implicit AND by a space, a NOT, a second
+ * field — can narrow it to match none of their actions. Undefined when it is not.
+ */
+function breakGlassTerms(filter: string): { field: string; account: string }[] | undefined {
+  const terms = filter
+    .replace(/[()]/g, " ")
+    .trim()
+    .split(/\s+OR\s+/);
+  const parsed = terms.map((t) => BREAK_GLASS_TERM.exec(t.trim()));
+  if (!parsed.every((m) => m)) return undefined;
+  return parsed.map((m) => ({ field: m![1], account: m![2] }));
+}
+
+/**
+ * The break-glass accounts an alert pages on whatever they do: each named, both as the principal
+ * and as the impersonator of a service account, by a metric over the audit bucket whose filter is
+ * a plain OR of those terms and which an enabled alert policy with a notification channel fires on
+ * at its first count (alertedMetrics). Only these may be exempt from the audit deny policies
+ * (policies/audit/audit.ts widenedExceptions): an exemption nobody is alerted on is a silent way
+ * around them.
  */
 export function alertedBreakGlassAccounts(resources: PolicyResource[]): Set<string> {
   const bucket = auditBuckets(resources)[0];
   const accounts = new Set<string>();
   if (!bucket) return accounts;
   for (const metric of alertedMetrics(resources).filter((m) => countsAuditBucket(m, bucket))) {
-    const filter = String(metric.props.filter ?? "");
-    if (!plain(filter)) continue;
+    const terms = breakGlassTerms(String(metric.props.filter ?? ""));
+    if (!terms) continue;
     const [own, impersonating] = BREAK_GLASS_FIELDS.map(
-      (field) =>
-        new Set(
-          [...filter.matchAll(new RegExp(`${field.replace(/\./g, "\\.")}"([^"]+)"`, "g"))].map((m) => m[1]),
-        ),
+      (field) => new Set(terms.filter((t) => t.field === field).map((t) => t.account)),
     );
     for (const account of own) if (impersonating.has(account)) accounts.add(account);
   }
@@ -106,15 +125,12 @@ export const monitoringPrivilegedAccessAlerts = stackPolicy(
         problem: `no alerted metric over the audit bucket matches every grant method (${PAM_GRANT_METHODS.join(", ")})`,
         fix: "alert on protoPayload.methodName of each, with no exclusion",
       });
-    const breakGlass = filters.some(
-      (f) => plain(f) && BREAK_GLASS_FIELDS.every((field) => f.includes(field)),
-    );
-    if (!breakGlass)
+    if (!alertedBreakGlassAccounts(resources).size)
       findings.push({
         urn: bucket.urn,
         problem:
           "no alerted metric over the audit bucket matches the break-glass accounts' actions, their own and through impersonation",
-        fix: `alert on ${BREAK_GLASS_FIELDS.join(" and ")} of each break-glass account`,
+        fix: `alert on ${BREAK_GLASS_FIELDS.join(" and ")} of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero`,
       });
     const kms = [
       ...new Set(

@@ -1,6 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { auditBuckets } from "./audit";
+import { pagesOnEveryCount, pagingAlertPolicies } from "../lib/alerting";
 
 /** The security events that must raise an alert (LOG-07), recognised by what their filter names. */
 export const REQUIRED_EVENTS: Record<string, string[]> = {
@@ -11,22 +12,14 @@ export const REQUIRED_EVENTS: Record<string, string[]> = {
 };
 
 /**
- * Log-based metrics that an alert policy actually watches: one of the metric's own project, since
- * a policy reads the metrics of its project and the same metric name recurs in every project.
+ * Log-based metrics that page someone on their first count: watched by an enabled alert policy of
+ * the metric's own project (a policy reads the metrics of its project and the same metric name
+ * recurs in every project) that has a notification channel and fires above zero
+ * (policies/lib/alerting.ts). A disabled, silent or reversed alert watches nothing.
  */
 export function alertedMetrics(resources: PolicyResource[]): PolicyResource[] {
-  const policies = resources
-    .filter((r) => r.type === "gcp:monitoring/alertPolicy:AlertPolicy")
-    .map((r) => ({ project: r.props.project, conditions: JSON.stringify(r.props.conditions ?? []) }));
-  return resources.filter(
-    (r) =>
-      r.type === "gcp:logging/metric:Metric" &&
-      policies.some(
-        (p) =>
-          p.project === r.props.project &&
-          p.conditions.includes(`logging.googleapis.com/user/${String(r.props.name)}`),
-      ),
-  );
+  const paging = pagingAlertPolicies(resources);
+  return resources.filter((r) => r.type === "gcp:logging/metric:Metric" && pagesOnEveryCount(r, paging));
 }
 
 export const monitoringSecurityAlerts = stackPolicy(

@@ -2,7 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { cardholderProjects } from "../lib/gcp";
 import { isCardholderCluster } from "./gke-active-active";
-import { clusterOf, isApplicationNamespace, meta, ofKind } from "./k8s";
+import { clusterOf, meta, ofKind } from "./k8s";
 
 const DATA_CLASS_LABEL = "qairopay.com/data-class";
 /**
@@ -75,7 +75,7 @@ export const k8sCardholderServicePrivate = stackPolicy(
   {
     name: "k8s-cardholder-service-private",
     description:
-      "A Service of a cardholder-class namespace (labelled so, or any application namespace of a cde cluster) is reachable only through the declared Private Service Connect path, and no Ingress, Gateway, route or ReferenceGrant opens another: no NodePort, no external IP, and a LoadBalancer only if internal, open to the attachment's NAT range alone and published by a ServiceAttachment.",
+      "A Service of a cardholder-class namespace (labelled so, or any namespace of a cde cluster, default and system ones included) is reachable only through the declared Private Service Connect path, and no Ingress, Gateway, route or ReferenceGrant opens another: no NodePort, no external IP, and a LoadBalancer only if internal, open to the attachment's NAT range alone and published by a ServiceAttachment.",
     controls: ["NET-09"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -91,9 +91,12 @@ export const k8sCardholderServicePrivate = stackPolicy(
     );
     const cdeClusters = cdeClusterNames(resources);
     // The cluster an object lands on: its provider's `cluster` (as k8s-cardholder-segmentation reads it).
+    // On a cde cluster every namespace is judged, `default` and the system ones included (an object
+    // with no namespace lands in `default`): a load balancer there reaches the cluster's nodes and
+    // pods as well as one in card-vault's namespace. The platform declares no Service, Ingress or
+    // route in them; GKE's own system Services are not in the plan.
     const isCardholder = (r: PolicyResource) =>
-      cardholderNamespaces.has(meta(r).namespace) ||
-      (cdeClusters.has(String(r.provider?.props.cluster)) && isApplicationNamespace(meta(r).namespace));
+      cardholderNamespaces.has(meta(r).namespace) || cdeClusters.has(String(r.provider?.props.cluster));
     for (const r of resources.filter((x) => OTHER_ENTRY_KINDS.includes(x.type) && isCardholder(x))) {
       const kind = r.type.split(":").pop();
       findings.push({

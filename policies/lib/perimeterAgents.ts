@@ -57,6 +57,32 @@ export const GOOGLE_AGENT = new RegExp(
   `^serviceAccount:service-(?:org-)?\\d+@(?:${Object.keys(AGENT_SCOPES).join("|")})\\.iam\\.gserviceaccount\\.com$`,
 );
 
+/**
+ * The organisations the stack acts in: every `organizations/<id>` a resource names as its parent,
+ * organisation or orgId (org policies, custom constraints, organisation-level configurations).
+ */
+export function stackOrganizations(resources: PolicyResource[]): Set<string> {
+  const orgs = new Set<string>();
+  for (const r of resources)
+    for (const key of ["parent", "organization", "orgId"]) {
+      const v = r.props[key];
+      const m = typeof v === "string" ? /^(?:organizations\/)?(\d+)$/.exec(v) : null;
+      if (m && (key !== "parent" || v.startsWith("organizations/"))) orgs.add(m[1]);
+    }
+  return orgs;
+}
+
+/**
+ * An organisation-level agent (`service-org-<id>@`) of another organisation than the stack's: it
+ * acts for that organisation's Security Command Center or PAM, whoever administers it. Undefined
+ * when the agent is not organisation-level, or the stack names no organisation to compare with.
+ */
+export function foreignOrganizationAgent(member: string, orgs: ReadonlySet<string>): string | undefined {
+  const m = /^serviceAccount:service-org-(\d+)@/.exec(member);
+  if (!m || !orgs.size || orgs.has(m[1])) return undefined;
+  return `${member} is the agent of organisation ${m[1]}, not of the stack's (${[...orgs].join(", ")})`;
+}
+
 export function agentScope(member: string): AgentScope | undefined {
   if (!GOOGLE_AGENT.test(member)) return undefined;
   return AGENT_SCOPES[/@([a-z0-9-]+)\.iam\./.exec(member)![1]];
@@ -91,10 +117,13 @@ interface Rule {
 export function agentRuleProblem(
   rule: Rule,
   allowed: { perimeter: string[]; "findings-topic": string[] },
+  orgs: ReadonlySet<string> = new Set(),
 ): string | undefined {
   for (const member of rule.identities ?? []) {
     const scope = agentScope(member);
     if (!scope) continue;
+    const foreign = foreignOrganizationAgent(member, orgs);
+    if (foreign) return foreign;
     if (scope.services !== "*") {
       const extra = rule.services.filter((s) => !(scope.services as string[]).includes(s));
       if (extra.length || !rule.services.length)

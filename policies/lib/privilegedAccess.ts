@@ -128,9 +128,30 @@ export const READ_ONLY_STORAGE_ROLES = ["roles/storage.objectViewer"];
 export const SCRATCH_CONDITION =
   /^resource\.name\.startsWith\("projects\/[a-z][a-z0-9-]*[a-z0-9]\/instances\/[a-z][a-z0-9-]*-restore-"\)$/;
 
-/** Cloud SQL permissions an entitlement holds only on instances a condition names (the scratch ones). */
+/**
+ * Cloud SQL permissions an entitlement holds only on instances a condition names (the scratch
+ * ones). instances.export writes a primary's data to any bucket the caller can write, and
+ * instances.clone copies it to an instance of the caller's choosing
+ * (https://cloud.google.com/sql/docs/postgres/admin-api/rest/v1/instances/export: "Exports data
+ * from a Cloud SQL instance to a Cloud Storage bucket"; .../instances/clone: "Creates a Cloud SQL
+ * instance as a clone of the source instance").
+ */
 export const INSTANCE_BOUND_PERMISSIONS =
-  /^cloudsql\.(users\.|instances\.(update|executeSql|import|delete|restoreBackup)$)/;
+  /^cloudsql\.(users\.|instances\.(update|executeSql|import|export|clone|delete|restoreBackup)$)/;
+
+/**
+ * The Cloud Storage permissions an entitlement's custom role may hold: reading objects, and the
+ * backup buckets' IAM for the restore's read grant (BACKUP_BUCKET_IAM). Any other deletes or
+ * overwrites what the backup buckets keep (objects.delete, objects.create), or changes how long
+ * they keep it (buckets.update: retention, lifecycle, soft delete):
+ * https://cloud.google.com/storage/docs/access-control/iam-permissions.
+ */
+export const ENTITLEMENT_STORAGE_PERMISSIONS = [
+  "storage.buckets.getIamPolicy",
+  "storage.buckets.setIamPolicy",
+  "storage.objects.get",
+  "storage.objects.list",
+];
 
 export const entitlements = (resources: PolicyResource[]): EntitlementView[] =>
   resources.filter((r) => r.type === ENTITLEMENT).map(entitlementView);

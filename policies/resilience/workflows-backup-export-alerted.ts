@@ -1,9 +1,9 @@
 import { PolicyResource } from "@pulumi/policy";
 import { scheduledArgument } from "../lib/backups";
 import { Finding, stackPolicy } from "../lib/define";
+import { pagingAlertPolicies } from "../lib/alerting";
 
 const JOB = "gcp:cloudscheduler/job:Job";
-const ALERT = "gcp:monitoring/alertPolicy:AlertPolicy";
 const METRIC = "workflows.googleapis.com/finished_execution_count";
 /** The longest alignment period an alerting policy accepts: 90,000 s (Cloud Monitoring API v3, Aggregation). */
 const MAX_WINDOW = 90000;
@@ -123,12 +123,7 @@ export const workflowsBackupExportAlerted = stackPolicy(
   },
   (resources) => {
     const findings: Finding[] = [];
-    const alerts = resources.filter(
-      (r) =>
-        r.type === ALERT &&
-        r.props.enabled !== false &&
-        ((r.props.notificationChannels as unknown[] | undefined) ?? []).length > 0,
-    );
+    const alerts = pagingAlertPolicies(resources);
     for (const job of resources.filter((r) => r.type === JOB && scheduledArgument(r)?.instance)) {
       const target = startedWorkflow(job);
       if (!target) continue;

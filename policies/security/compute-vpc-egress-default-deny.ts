@@ -10,7 +10,18 @@ const ASSOCIATION = "gcp:compute/networkFirewallPolicyAssociation:NetworkFirewal
 const HIERARCHICAL_RULES = [
   "gcp:compute/firewallPolicyRule:FirewallPolicyRule",
   "gcp:compute/firewallPolicyWithRules:FirewallPolicyWithRules",
+  // The older organisation security policy of type FIREWALL: its rules take direction EGRESS too
+  // (@pulumi/gcp compute/organizationSecurityPolicyRule.d.ts: "direction: The direction in which
+  // this rule applies ... only ... when the versionedExpr is set to FIREWALL"), match under config.
+  "gcp:compute/organizationSecurityPolicyRule:OrganizationSecurityPolicyRule",
 ];
+/**
+ * The actions a hierarchical egress rule may take: deny, or hand the decision down. magic-modules
+ * mmv1/products/compute/FirewallPolicyRule.yaml, action: 'Valid actions are "allow", "deny",
+ * "goto_next" and "apply_security_profile_group"' — allow and a security profile (whose
+ * inspection lets through what it does not block) both decide for traffic before the VPC's policy.
+ */
+const HIERARCHICAL_EGRESS_ACTIONS = ["deny", "goto_next"];
 
 interface Rule {
   ruleName?: string;
@@ -27,6 +38,12 @@ interface Rule {
     destFqdns?: string[];
     layer4Configs?: { ipProtocol?: string; ports?: string[] }[];
   } & Record<string, unknown>;
+}
+
+/** A hierarchical rule's destinations: in match, or in match.config for an organisation security policy's rule. */
+function destinationsOf(rule: Rule): unknown {
+  const config = rule.match?.config as { destIpRanges?: string[] } | undefined;
+  return rule.match?.destIpRanges ?? rule.match?.destFqdns ?? config?.destIpRanges ?? "every destination";
 }
 
 /** restricted.googleapis.com's range; the Google APIs behind it are HTTPS, so the platform opens tcp:443 to it and nothing else. */
@@ -166,13 +183,17 @@ export const vpcEgressDefaultDeny = stackPolicy(
     // allow of an organisation's or folder's policy outranks every VPC's deny-all ("goto_next"
     // hands the decision down and is harmless).
     for (const r of resources.filter((x) => HIERARCHICAL_RULES.includes(x.type)))
-      for (const rule of r.type === HIERARCHICAL_RULES[0]
-        ? [r.props as Rule]
-        : ((r.props.rules as Rule[] | undefined) ?? []))
-        if (rule.direction === "EGRESS" && rule.action === "allow" && rule.disabled !== true)
+      for (const rule of r.type === HIERARCHICAL_RULES[1]
+        ? ((r.props.rules as Rule[] | undefined) ?? [])
+        : [r.props as Rule])
+        if (
+          rule.direction === "EGRESS" &&
+          !HIERARCHICAL_EGRESS_ACTIONS.includes(String(rule.action)) &&
+          rule.disabled !== true
+        )
           findings.push({
             urn: r.urn,
-            problem: `hierarchical firewall policy rule ${rule.ruleName ? String(rule.ruleName) : `at priority ${String(rule.priority)}`} allows egress to ${JSON.stringify(rule.match?.destIpRanges ?? rule.match?.destFqdns ?? "every destination")}: it is evaluated before every VPC's network firewall policy and outranks its deny-all`,
+            problem: `hierarchical firewall policy rule ${rule.ruleName ? String(rule.ruleName) : `at priority ${String(rule.priority)}`} ${rule.action === "allow" ? "allows egress" : `takes action "${String(rule.action)}" on egress`} to ${JSON.stringify(destinationsOf(rule))}: it is evaluated before every VPC's network firewall policy and outranks its deny-all`,
             fix: 'use action "goto_next" or "deny" in hierarchical policies: egress is allowed only by each VPC\'s own policy',
           });
     for (const network of resources.filter((r) => r.type === NETWORK)) {

@@ -9,6 +9,7 @@ import {
   customRolePermissions,
   ENTITLEMENT_PREDEFINED_ROLES,
   entitlements,
+  ENTITLEMENT_STORAGE_PERMISSIONS,
   INSTANCE_BOUND_PERMISSIONS,
   SCRATCH_CONDITION,
   LASTING_PERMISSIONS,
@@ -114,6 +115,14 @@ export const pamEntitlementHardening = stackPolicy(
           add(
             `its role ${b.role} holds ${lasting.join(", ")}: a grant that outlasts the grant, or foreign key material`,
             "remove them from the custom role",
+          );
+        const storage = permissions.filter(
+          (p) => p.startsWith("storage.") && !ENTITLEMENT_STORAGE_PERMISSIONS.includes(p),
+        );
+        if (storage.length)
+          add(
+            `its role ${b.role} holds ${storage.join(", ")}, which deletes, overwrites or administers what the buckets keep (the backup exports among them)`,
+            `keep only ${ENTITLEMENT_STORAGE_PERMISSIONS.join(", ")} of Cloud Storage in the custom role`,
           );
         const unbound = permissions.filter((p) => INSTANCE_BOUND_PERMISSIONS.test(p));
         if (unbound.length && !SCRATCH_CONDITION.test(b.condition ?? ""))

@@ -3,6 +3,7 @@ import { auditBuckets, platformProjects } from "../audit/audit";
 import { Finding, stackPolicy } from "../lib/define";
 import { NOTIFICATION_CONFIG, topicOf } from "../lib/detection";
 import { projectNumberOf } from "../lib/perimeterAgents";
+import { firesAboveZero, pagingAlertPolicies, soleOrAlternativeConditions } from "../lib/alerting";
 
 /**
  * The findings that must reach on-call: active ones of high and critical severity, nothing narrowed
@@ -86,19 +87,24 @@ function refusingPerimeters(
   return refusing;
 }
 
-/** An alert policy that pages on any message of the topic. */
+/**
+ * An enabled alert policy with a notification channel (policies/lib/alerting.ts) of the topic's
+ * project whose condition counts the topic's published messages and fires above zero: one
+ * finding pages. COMPARISON_LT, or a threshold of one or more, pages on silence or never.
+ */
 function alerted(resources: PolicyResource[], topic: PolicyResource): boolean {
-  return resources.some((r) => {
-    if (r.type !== "gcp:monitoring/alertPolicy:AlertPolicy" || r.props.enabled === false) return false;
-    const conditions = JSON.stringify(r.props.conditions ?? []);
-    const channels = r.props.notificationChannels as unknown[] | undefined;
-    return (
-      conditions.includes(`topic_id=\\"${String(topic.props.name)}\\"`) &&
-      conditions.includes("pubsub.googleapis.com/topic/send_message_operation_count") &&
+  return pagingAlertPolicies(resources).some(
+    (r) =>
       r.props.project === topic.props.project &&
-      !!channels?.length
-    );
-  });
+      soleOrAlternativeConditions(r).some((c) => {
+        const filter = String(c.conditionThreshold?.filter ?? "");
+        return (
+          filter.includes(`topic_id="${String(topic.props.name)}"`) &&
+          filter.includes("pubsub.googleapis.com/topic/send_message_operation_count") &&
+          firesAboveZero(c)
+        );
+      }),
+  );
 }
 
 export const sccNotificationEveryProject = stackPolicy(
@@ -161,22 +167,31 @@ export const sccNotificationEveryProject = stackPolicy(
         problem: `the notification agent ${member} may not publish to it: the findings of ${names.join(", ")} are dropped`,
         fix: "grant the agent roles/pubsub.publisher on the topic",
       });
-    for (const [member, topic] of agents)
-      for (const { perimeter, config } of refusingPerimeters(
-        resources,
-        projectNumberOf(resources, String(topic.props.project)),
-        member,
-      ))
+    const perimeters = resources.some(
+      (r) => r.type === "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
+    );
+    for (const [member, topic] of agents) {
+      const topicProject = projectNumberOf(resources, String(topic.props.project));
+      // Perimeters name projects by number: without it, whether one refuses the agent is unknown.
+      if (!topicProject && perimeters)
+        findings.push({
+          urn: topic.urn,
+          problem: `the number of the findings topic's project ${String(topic.props.project)} is unknown (no service agent holds its serviceAgent role there), so whether a perimeter admits the notification agent ${member} cannot be judged`,
+          fix: "keep Pub/Sub's service agent grant (roles/pubsub.serviceAgent) in the logging project (ServiceAgents, platform/domains/foundation.ts)",
+        });
+      for (const { perimeter, config } of refusingPerimeters(resources, topicProject, member))
         findings.push({
           urn: perimeter.urn,
           problem: `its ${config} configuration surrounds the findings topic's project ${String(topic.props.project)} but no ingress rule admits the notification agent ${member} to pubsub.googleapis.com there: the perimeter refuses every finding's publish`,
           fix: "keep the ingress rule admitting the agent from any source to pubsub.googleapis.com in the logging project (platform/domains/perimeter.ts)",
         });
+    }
     for (const topic of topics)
       if (!alerted(resources, topic))
         findings.push({
           urn: topic.urn,
-          problem: "no enabled alert policy with a notification channel pages on its messages",
+          problem:
+            "no enabled alert policy with a notification channel pages on its messages (a condition on its send_message_operation_count, COMPARISON_GT, threshold 0)",
           fix: "alert on pubsub.googleapis.com/topic/send_message_operation_count of the topic",
         });
     return findings;

@@ -1,5 +1,5 @@
 import { Finding, stackPolicy } from "../lib/define";
-import { agentScope } from "../lib/perimeterAgents";
+import { agentScope, foreignOrganizationAgent, stackOrganizations } from "../lib/perimeterAgents";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 
@@ -28,6 +28,7 @@ export const perimeterEgressAgentsOnly = stackPolicy(
   },
   (resources) => {
     const findings: Finding[] = [];
+    const orgs = stackOrganizations(resources);
     for (const p of resources.filter((r) => r.type === PERIMETER)) {
       for (const [config, label] of [
         [p.props.status, "status"],
@@ -40,7 +41,9 @@ export const perimeterEgressAgentsOnly = stackPolicy(
           const type = from.identityType && from.identityType !== "IDENTITY_TYPE_UNSPECIFIED";
           // Only the agents whose scope leaves the perimeter (the detectors): PAM's and the
           // notification agent's calls all land inside it.
-          const others = (from.identities ?? []).filter((m) => !agentScope(m)?.egress);
+          const others = (from.identities ?? []).filter(
+            (m) => !agentScope(m)?.egress || foreignOrganizationAgent(m, orgs),
+          );
           if (!type && !others.length && (from.identities ?? []).length) return;
           const to = [...(e.egressTo?.resources ?? []), ...(e.egressTo?.externalResources ?? [])];
           findings.push({

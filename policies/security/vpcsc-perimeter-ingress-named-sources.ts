@@ -1,10 +1,41 @@
 import * as ipaddr from "ipaddr.js";
 import { Finding, stackPolicy } from "../lib/define";
 import { findingsTopics } from "../lib/detection";
-import { agentRuleProblem, GOOGLE_AGENT, projectNumberOf } from "../lib/perimeterAgents";
+import { agentRuleProblem, GOOGLE_AGENT, projectNumberOf, stackOrganizations } from "../lib/perimeterAgents";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 const ACCESS_LEVEL = "gcp:accesscontextmanager/accessLevel:AccessLevel";
+/**
+ * The fine-grained Access Context Manager types: each adds a rule, a project, a condition or a
+ * whole configuration to a perimeter or access level from outside it, which the rules below never
+ * see (magic-modules mmv1/products/accesscontextmanager/ServicePerimeterIngressPolicy.yaml: "Manage
+ * a single IngressPolicy in the status (enforced) configuration for a service perimeter"; the
+ * perimeter resource must then ignore_changes its own ingress_policies). The platform declares
+ * perimeters and access levels whole (components/servicePerimeter.ts), so any of these is a rule
+ * nobody judged.
+ */
+const FINE_GRAINED: Record<string, string> = {
+  "gcp:accesscontextmanager/servicePerimeterIngressPolicy:ServicePerimeterIngressPolicy":
+    "adds an ingress rule to a perimeter's enforced configuration",
+  "gcp:accesscontextmanager/servicePerimeterDryRunIngressPolicy:ServicePerimeterDryRunIngressPolicy":
+    "adds an ingress rule to a perimeter's dry-run configuration",
+  "gcp:accesscontextmanager/servicePerimeterEgressPolicy:ServicePerimeterEgressPolicy":
+    "adds an egress rule to a perimeter's enforced configuration",
+  "gcp:accesscontextmanager/servicePerimeterDryRunEgressPolicy:ServicePerimeterDryRunEgressPolicy":
+    "adds an egress rule to a perimeter's dry-run configuration",
+  "gcp:accesscontextmanager/ingressPolicy:IngressPolicy": "adds a project to a perimeter's ingress rule",
+  "gcp:accesscontextmanager/egressPolicy:EgressPolicy": "adds a project to a perimeter's egress rule",
+  "gcp:accesscontextmanager/servicePerimeterResource:ServicePerimeterResource":
+    "adds a project to a perimeter",
+  "gcp:accesscontextmanager/servicePerimeterDryRunResource:ServicePerimeterDryRunResource":
+    "adds a project to a perimeter's dry-run configuration",
+  "gcp:accesscontextmanager/servicePerimeters:ServicePerimeters":
+    "replaces every perimeter of the access policy",
+  "gcp:accesscontextmanager/accessLevelCondition:AccessLevelCondition": "adds a condition to an access level",
+  "gcp:accesscontextmanager/accessLevels:AccessLevels": "replaces every access level of the access policy",
+  "gcp:accesscontextmanager/authorizedOrgsDesc:AuthorizedOrgsDesc":
+    "authorizes another organisation's devices or data at the perimeter",
+};
 /** The one service an ingress rule may open from any source: aggregated log sinks' writers are Google's. */
 const ANY_SOURCE_SERVICES = ["logging.googleapis.com"];
 /** A log sink's writer identity: Cloud Logging's own account (service-[folder-|org-]N@ or pN-N@gcp-sa-logging). */
@@ -55,7 +86,7 @@ export const perimeterIngressNamedSources = stackPolicy(
   {
     name: "vpcsc-perimeter-ingress-named-sources",
     description:
-      "The perimeter admits named identities from outside only from named access levels: no access level at the perimeter's level (it would admit any identity from its networks), no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents (each to the services and projects it calls only) takes any source (`*`) or no source, none admits an identity type instead of identities, and no access level admits an identity wherever it connects from, negates its condition or names the internet at large.",
+      "The perimeter admits named identities from outside only from named access levels: no access level at the perimeter's level (it would admit any identity from its networks), no ingress rule beyond Cloud Logging's sink writers and Google's detection and PAM service agents (each to the services and projects it calls only) takes any source (`*`) or no source, none admits an identity type instead of identities, and no access level admits an identity wherever it connects from, negates its condition or names the internet at large; every access level a source names is one the stack declares, and no fine-grained Access Context Manager resource adds a rule, project or condition from outside the perimeters and access levels.",
     controls: ["NET-07", "IAM-08"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -64,6 +95,16 @@ export const perimeterIngressNamedSources = stackPolicy(
   },
   (resources) => {
     const findings: Finding[] = [];
+    for (const r of resources.filter((x) => FINE_GRAINED[x.type]))
+      findings.push({
+        urn: r.urn,
+        problem: `it ${FINE_GRAINED[r.type]} from outside the ServicePerimeter and AccessLevel resources, where no rule of the perimeter's is judged`,
+        fix: "remove it: declare the rule, project or condition in the ServicePerimeter or AccessLevel itself (components/servicePerimeter.ts)",
+      });
+    // An access level a source names must be one the stack declares and these rules judge.
+    const declaredLevels = new Set(
+      resources.filter((r) => r.type === ACCESS_LEVEL).map((r) => String(r.props.name)),
+    );
     for (const level of resources.filter((r) => r.type === ACCESS_LEVEL)) {
       const basic = level.props.basic as { combiningFunction?: string; conditions?: Condition[] } | undefined;
       const conditions = basic?.conditions ?? [];
@@ -132,6 +173,7 @@ export const perimeterIngressNamedSources = stackPolicy(
       const n = projectNumberOf(resources, String(t.props.project));
       return n ? [`projects/${n}`] : [];
     });
+    const orgs = stackOrganizations(resources);
     const perimeters = resources.filter((r) => r.type === PERIMETER);
     const knownProjects = new Set(
       perimeters.flatMap((p) =>
@@ -174,6 +216,7 @@ export const perimeterIngressNamedSources = stackPolicy(
           const problem = agentRuleProblem(
             { identities, services, resources: ingress.ingressTo?.resources ?? [] },
             { perimeter: perimeterProjects(config), "findings-topic": topicProjects },
+            orgs,
           );
           if (problem)
             findings.push({
@@ -205,6 +248,15 @@ export const perimeterIngressNamedSources = stackPolicy(
             urn: p.urn,
             problem: `ingress rule ${i + 1} admits ${(ingress.ingressFrom?.identities ?? []).join(", ") || "its identities"} from ${foreign.map((s) => s.resource).join(", ")}, a project no perimeter of the stack surrounds (another organisation's network)`,
             fix: "name only the operators' access level, or projects inside the stack's perimeters, as sources",
+          });
+        const undeclared = sources.filter(
+          (s) => s.accessLevel && s.accessLevel !== "*" && !declaredLevels.has(s.accessLevel),
+        );
+        if (undeclared.length)
+          findings.push({
+            urn: p.urn,
+            problem: `ingress rule ${i + 1} admits ${who} from access level ${undeclared.map((s) => s.accessLevel).join(", ")}, which the stack does not declare: which networks it admits is judged nowhere`,
+            fix: "name only access levels the stack declares (the operators' level of components/servicePerimeter.ts)",
           });
         // A named access level, or a project whose networks the call comes from; never `*`.
         const named =

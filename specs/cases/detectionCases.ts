@@ -71,7 +71,7 @@ export const DETECTION_CASES: PolicyCase[] = [
     mutate: editResource("prod-findings-alert", (p) => (p.enabled = false)),
     on: "prod-findings-topic",
     message:
-      '[DET-02] gcp:pubsub/topic:Topic "prod-findings-topic": no enabled alert policy with a notification channel pages on its messages. Fix: alert on pubsub.googleapis.com/topic/send_message_operation_count of the topic',
+      '[DET-02] gcp:pubsub/topic:Topic "prod-findings-topic": no enabled alert policy with a notification channel pages on its messages (a condition on its send_message_operation_count, COMPARISON_GT, threshold 0). Fix: alert on pubsub.googleapis.com/topic/send_message_operation_count of the topic',
   },
   {
     policy: "pubsub-findings-topic-cmek",

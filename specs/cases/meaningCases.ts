@@ -11,7 +11,10 @@ type P = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 
 const CDE_VAULT_SERVICE = "prod-card-vault-path-us-central1-service";
 const PERIMETER = "prod-perimeter-perimeter";
+const PERIMETER_NAME = "accessPolicies/847362519014/servicePerimeters/prod_qairopay";
 const LEDGER_SA = "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com";
+const BREAK_GLASS_METRIC = "prod-logging-alerts-break-glass-activity";
+const BREAK_GLASS_ALERT = "prod-logging-alerts-break-glass-activity-alert";
 
 function providerOf(resources: CapturedResource[], name: string): string {
   const r = resources.find((x) => x.name === name);
@@ -507,6 +510,266 @@ const PROOFS: Record<string, Proof> = {
     on: "prod-audit-trail-guard-cde",
     message:
       '[LOG-01, LOG-03, LOG-04, LOG-05] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-cde": in project qp-prod-cde, logging.googleapis.com/sinks.update is not denied; logging.googleapis.com/sinks.delete is not denied: the audit trail can be cut there. Fix: deny those permissions to principalSet://goog/public:all on the project or its folder, with no condition, excepting only the deployer and, by name, the break-glass accounts the break-glass alert names (components/auditTrailGuard.ts)',
+  },
+  "the break-glass metric's OR of accounts turned into an AND": {
+    mutate: editResource(
+      BREAK_GLASS_METRIC,
+      (p) => (p.filter = String(p.filter).replace(") OR (", ") AND (")),
+    ),
+    on: "prod-audit-trail-guard-logging",
+    message:
+      '[LOG-01] gcp:iam/denyPolicy:DenyPolicy "prod-audit-trail-guard-logging": the IAM deny policies of logging project qp-prod-logging leave a gap: logging.googleapis.com/buckets.delete: the rule excepts principal://goog/subject/break-glass-1@qairopay.com, principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/buckets.update: the rule excepts principal://goog/subject/break-glass-1@qairopay.com, principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/buckets.undelete: the rule excepts principal://goog/subject/break-glass-1@qairopay.com, principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/sinks.create: the rule excepts principal://goog/subject/break-glass-1@qairopay.com, principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/sinks.update: the rule excepts principal://goog/subject/break-glass-1@qairopay.com, principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; logging.googleapis.com/sinks.delete: the rule excepts principal://goog/subject/break-glass-1@qairopay.com, principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names; cloudresourcemanager.googleapis.com/projects.setIamPolicy: the rule excepts principal://goog/subject/break-glass-1@qairopay.com, principal://goog/subject/break-glass-2@qairopay.com, whom no break-glass alert names. Fix: keep the deny policy of components/loggingIsolation.ts: bucket, sink and IAM administration denied to all but the deployer and break-glass, direct log writes to all but the sink writers',
+  },
+  "the break-glass metric ANDed with a service no action calls": {
+    mutate: editResource(
+      BREAK_GLASS_METRIC,
+      (p) => (p.filter = `protoPayload.serviceName="none.googleapis.com" AND ${String(p.filter)}`),
+    ),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+  },
+  "the break-glass alert policy disabled": {
+    mutate: editResource(BREAK_GLASS_ALERT, (p) => (p.enabled = false)),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+  },
+  "the break-glass alert firing below zero (COMPARISON_LT)": {
+    mutate: editResource(
+      BREAK_GLASS_ALERT,
+      (p) => ((p.conditions as P[])[0].conditionThreshold.comparison = "COMPARISON_LT"),
+    ),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+  },
+  "the break-glass alert's notification channels removed": {
+    mutate: editResource(BREAK_GLASS_ALERT, (p) => (p.notificationChannels = [])),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+  },
+  "a standalone ingress policy admitting ANY_IDENTITY from any source": {
+    mutate: addResource({
+      type: "gcp:accesscontextmanager/servicePerimeterIngressPolicy:ServicePerimeterIngressPolicy",
+      name: "extra-ingress",
+      inputs: {
+        perimeter: PERIMETER_NAME,
+        ingressFrom: { identityType: "ANY_IDENTITY", sources: [{ accessLevel: "*" }] },
+        ingressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+      },
+    }),
+    on: "extra-ingress",
+    message:
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeterIngressPolicy:ServicePerimeterIngressPolicy \"extra-ingress\": it adds an ingress rule to a perimeter's enforced configuration from outside the ServicePerimeter and AccessLevel resources, where no rule of the perimeter's is judged. Fix: remove it: declare the rule, project or condition in the ServicePerimeter or AccessLevel itself (components/servicePerimeter.ts)",
+  },
+  "a standalone dry-run egress policy letting any identity out": {
+    mutate: addResource({
+      type: "gcp:accesscontextmanager/servicePerimeterDryRunEgressPolicy:ServicePerimeterDryRunEgressPolicy",
+      name: "extra-egress",
+      inputs: {
+        perimeter: PERIMETER_NAME,
+        egressFrom: { identityType: "ANY_IDENTITY" },
+        egressTo: { resources: ["*"], operations: [{ serviceName: "*" }] },
+      },
+    }),
+    on: "extra-egress",
+    message:
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeterDryRunEgressPolicy:ServicePerimeterDryRunEgressPolicy \"extra-egress\": it adds an egress rule to a perimeter's dry-run configuration from outside the ServicePerimeter and AccessLevel resources, where no rule of the perimeter's is judged. Fix: remove it: declare the rule, project or condition in the ServicePerimeter or AccessLevel itself (components/servicePerimeter.ts)",
+  },
+  "a project outside the organisation added to the perimeter by a ServicePerimeterResource": {
+    mutate: addResource({
+      type: "gcp:accesscontextmanager/servicePerimeterResource:ServicePerimeterResource",
+      name: "extra-project",
+      inputs: { perimeterName: PERIMETER_NAME, resource: "projects/999999999999" },
+    }),
+    on: "extra-project",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeterResource:ServicePerimeterResource "extra-project": it adds a project to a perimeter from outside the ServicePerimeter and AccessLevel resources, where no rule of the perimeter\'s is judged. Fix: remove it: declare the rule, project or condition in the ServicePerimeter or AccessLevel itself (components/servicePerimeter.ts)',
+  },
+  "the operators' access level given a 0.0.0.0/0 AccessLevelCondition": {
+    mutate: addResource({
+      type: "gcp:accesscontextmanager/accessLevelCondition:AccessLevelCondition",
+      name: "extra-condition",
+      inputs: {
+        accessLevel: "accessPolicies/847362519014/accessLevels/prod_qairopay_operators",
+        ipSubnetworks: ["0.0.0.0/0"],
+      },
+    }),
+    on: "extra-condition",
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/accessLevelCondition:AccessLevelCondition "extra-condition": it adds a condition to an access level from outside the ServicePerimeter and AccessLevel resources, where no rule of the perimeter\'s is judged. Fix: remove it: declare the rule, project or condition in the ServicePerimeter or AccessLevel itself (components/servicePerimeter.ts)',
+  },
+  "an ingress source naming an access level the stack does not declare": {
+    mutate: editResource(
+      PERIMETER,
+      (p) =>
+        (spec(p).ingressPolicies[4].ingressFrom.sources = [
+          { accessLevel: "accessPolicies/847362519014/accessLevels/anywhere" },
+        ]),
+    ),
+    on: PERIMETER,
+    message:
+      '[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter "prod-perimeter-perimeter": ingress rule 5 admits group:sre-oncall@qairopay.com, group:security-leads@qairopay.com, group:backup-operators@qairopay.com, group:break-glass@qairopay.com, group:audit-readers@qairopay.com from access level accessPolicies/847362519014/accessLevels/anywhere, which the stack does not declare: which networks it admits is judged nowhere. Fix: name only access levels the stack declares (the operators\' level of components/servicePerimeter.ts)',
+  },
+  "the backup bucket grant role given storage.objects.delete": {
+    mutate: editResource(
+      "prod-cde-access-qairopayBackupBucketGrant",
+      (p) => (p.permissions = ["storage.objects.delete", "storage.buckets.setIamPolicy"]),
+    ),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": its role projects/qp-prod-cde/roles/qairopayBackupBucketGrant holds storage.objects.delete, which deletes, overwrites or administers what the buckets keep (the backup exports among them). Fix: keep only storage.buckets.getIamPolicy, storage.buckets.setIamPolicy, storage.objects.get, storage.objects.list of Cloud Storage in the custom role',
+  },
+  "the backup bucket grant role given storage.buckets.update": {
+    mutate: editResource(
+      "prod-cde-access-qairopayBackupBucketGrant",
+      (p) => (p.permissions = ["storage.buckets.update", "storage.buckets.setIamPolicy"]),
+    ),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": its role projects/qp-prod-cde/roles/qairopayBackupBucketGrant holds storage.buckets.update, which deletes, overwrites or administers what the buckets keep (the backup exports among them). Fix: keep only storage.buckets.getIamPolicy, storage.buckets.setIamPolicy, storage.objects.get, storage.objects.list of Cloud Storage in the custom role',
+  },
+  "the unconditioned restore-read role given cloudsql.instances.export": {
+    mutate: editResource("prod-cde-access-qairopaySqlRestoreRead", (p) =>
+      (p.permissions as string[]).push("cloudsql.instances.export"),
+    ),
+    on: "prod-cde-access-backup-restore",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-backup-restore": its role projects/qp-prod-cde/roles/qairopaySqlRestoreRead holds cloudsql.instances.export on every instance, primaries included. Fix: bind the role with a condition on the scratch instances\' names (resource.name.startsWith("projects/<project>/instances/<env>-<cluster>-restore-"))',
+  },
+  "an organisation firewall policy rule applying a security profile to all egress": {
+    mutate: addResource({
+      type: "gcp:compute/firewallPolicyRule:FirewallPolicyRule",
+      name: "org-egress-inspected",
+      inputs: {
+        firewallPolicy: "locations/global/firewallPolicies/org-baseline",
+        priority: 10,
+        direction: "EGRESS",
+        action: "apply_security_profile_group",
+        securityProfileGroup:
+          "//networksecurity.googleapis.com/organizations/418726350912/locations/global/securityProfileGroups/pass",
+        match: { destIpRanges: ["0.0.0.0/0"], layer4Configs: [{ ipProtocol: "all" }] },
+      },
+    }),
+    on: "org-egress-inspected",
+    message:
+      '[NET-08] gcp:compute/firewallPolicyRule:FirewallPolicyRule "org-egress-inspected": hierarchical firewall policy rule at priority 10 takes action "apply_security_profile_group" on egress to ["0.0.0.0/0"]: it is evaluated before every VPC\'s network firewall policy and outranks its deny-all. Fix: use action "goto_next" or "deny" in hierarchical policies: egress is allowed only by each VPC\'s own policy',
+  },
+  "an organisation security policy rule allowing all egress": {
+    mutate: addResource({
+      type: "gcp:compute/organizationSecurityPolicyRule:OrganizationSecurityPolicyRule",
+      name: "org-security-policy-egress",
+      inputs: {
+        policyId: "locations/global/securityPolicies/123",
+        priority: 10,
+        direction: "EGRESS",
+        action: "allow",
+        match: { config: { destIpRanges: ["0.0.0.0/0"], layer4Configs: [{ ipProtocol: "all" }] } },
+      },
+    }),
+    on: "org-security-policy-egress",
+    message:
+      '[NET-08] gcp:compute/organizationSecurityPolicyRule:OrganizationSecurityPolicyRule "org-security-policy-egress": hierarchical firewall policy rule at priority 10 allows egress to ["0.0.0.0/0"]: it is evaluated before every VPC\'s network firewall policy and outranks its deny-all. Fix: use action "goto_next" or "deny" in hierarchical policies: egress is allowed only by each VPC\'s own policy',
+  },
+  "the card-vault database login granted to every service account of the organisation": {
+    mutate: editResource(
+      "prod-card-vault-workload-database-login",
+      (p) =>
+        (p.member =
+          "principalSet://cloudresourcemanager.googleapis.com/organizations/418726350912/type/ServiceAccount"),
+    ),
+    on: "prod-card-vault-workload-database-login",
+    message:
+      '[IAM-02] gcp:projects/iAMMember:IAMMember "prod-card-vault-workload-database-login": grants projects/qp-prod-cde/roles/qairopayDatabaseLogin to principal set principalSet://cloudresourcemanager.googleapis.com/organizations/418726350912/type/ServiceAccount: every identity of that set, named by nobody. Fix: grant named principals (a service account, a group); of principal sets, only a workload identity pool\'s runs with one attribute value (…/workloadIdentityPools/<pool>/attribute.<name>/<value>)',
+  },
+  "the ledger's database login granted to every identity of a workload identity pool": {
+    mutate: editResource(
+      "prod-ledger-workload-database-login",
+      (p) =>
+        (p.member =
+          "principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/*"),
+    ),
+    on: "prod-ledger-workload-database-login",
+    message:
+      '[IAM-02] gcp:projects/iAMMember:IAMMember "prod-ledger-workload-database-login": grants projects/qp-prod-platform/roles/qairopayDatabaseLogin to principal set principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/*: every identity of that set, named by nobody. Fix: grant named principals (a service account, a group); of principal sets, only a workload identity pool\'s runs with one attribute value (…/workloadIdentityPools/<pool>/attribute.<name>/<value>)',
+  },
+  "a secret's accessor replaced by a service account of another project": {
+    mutate: editResource(
+      "prod-secrets-redis-auth-us-central1-reader-0",
+      (p) => (p.member = "serviceAccount:ledger-workload@attacker-project.iam.gserviceaccount.com"),
+    ),
+    on: "prod-secrets-redis-auth-us-central1-reader-0",
+    message:
+      "[ENC-09, IAM-02] gcp:secretmanager/secretIamMember:SecretIamMember \"prod-secrets-redis-auth-us-central1-reader-0\": it grants roles/secretmanager.secretAccessor on secret redis-auth-us-central1 to serviceAccount:ledger-workload@attacker-project.iam.gserviceaccount.com, not a service account of the secret's project qp-prod-platform. Fix: grant the workload's own service account, created in the secret's project",
+  },
+  "a secret's whole IAM policy set by a SecretIamPolicy": {
+    mutate: addResource({
+      type: "gcp:secretmanager/secretIamPolicy:SecretIamPolicy",
+      name: "redis-auth-policy",
+      inputs: {
+        project: "qp-prod-platform",
+        secretId: "redis-auth-us-central1",
+        policyData: JSON.stringify({
+          bindings: [{ role: "roles/secretmanager.admin", members: ["user:mallory@gmail.com"] }],
+        }),
+      },
+    }),
+    on: "redis-auth-policy",
+    message:
+      '[ENC-09, IAM-02] gcp:secretmanager/secretIamPolicy:SecretIamPolicy "redis-auth-policy": it sets the whole IAM policy of secret redis-auth-us-central1 (policyData), replacing its readers\' grants with ones no rule judges. Fix: grant roles/secretmanager.secretAccessor per reader with SecretIamMember (components/platformSecrets.ts readers)',
+  },
+  "an Ingress in the default namespace of a cde cluster": {
+    mutate: onVaultCluster("kubernetes:networking.k8s.io/v1:Ingress", "edge-ingress", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "edge", namespace: "default" },
+      spec: { defaultBackend: { service: { name: "edge", port: { number: 443 } } } },
+    }),
+    on: "edge-ingress",
+    message:
+      '[NET-09] kubernetes:networking.k8s.io/v1:Ingress "edge-ingress": Ingress default/edge in a cardholder-class namespace opens a load balancer or route of another kind, a path around the declared Private Service Connect attachment. Fix: remove it: cardholder-class workloads are published only through PrivateServicePath\'s ServiceAttachment',
+  },
+  "an external load balancer in the default namespace of a cde cluster": {
+    mutate: onVaultCluster("kubernetes:core/v1:Service", "edge-service", {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "edge", namespace: "default" },
+      spec: { type: "LoadBalancer", ports: [{ port: 443 }] },
+    }),
+    on: "edge-service",
+    message:
+      '[NET-09] kubernetes:core/v1:Service "edge-service": Service default/edge is a LoadBalancer without networking.gke.io/load-balancer-type: "Internal": GKE gives it an external address. Fix: annotate it networking.gke.io/load-balancer-type: "Internal"',
+  },
+  "the findings alert firing below zero (COMPARISON_LT)": {
+    mutate: editResource(
+      "prod-findings-alert",
+      (p) => ((p.conditions as P[])[0].conditionThreshold.comparison = "COMPARISON_LT"),
+    ),
+    on: "prod-findings-topic",
+    message:
+      '[DET-02] gcp:pubsub/topic:Topic "prod-findings-topic": no enabled alert policy with a notification channel pages on its messages (a condition on its send_message_operation_count, COMPARISON_GT, threshold 0). Fix: alert on pubsub.googleapis.com/topic/send_message_operation_count of the topic',
+  },
+  "the notification agent's ingress rule removed with the grant that tells the topic project's number": {
+    mutate: (resources) =>
+      removeResource("prod-logging-agents-pubsub-role")(
+        editResource(PERIMETER, (p) => spec(p).ingressPolicies.splice(2, 1))(resources),
+      ),
+    on: "prod-findings-topic",
+    message:
+      "[DET-02] gcp:pubsub/topic:Topic \"prod-findings-topic\": the number of the findings topic's project qp-prod-logging is unknown (no service agent holds its serviceAgent role there), so whether a perimeter admits the notification agent serviceAccount:service-org-418726350912@gcp-sa-scc-notification.iam.gserviceaccount.com cannot be judged. Fix: keep Pub/Sub's service agent grant (roles/pubsub.serviceAgent) in the logging project (ServiceAgents, platform/domains/foundation.ts)",
+  },
+  "the detectors' ingress rule admitting another organisation's agent": {
+    mutate: editResource(
+      PERIMETER,
+      (p) =>
+        (spec(p).ingressPolicies[1].ingressFrom.identities[0] =
+          "serviceAccount:service-org-999999999999@security-center-api.iam.gserviceaccount.com"),
+    ),
+    on: PERIMETER,
+    message:
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 2 (Security Command Center detectors): serviceAccount:service-org-999999999999@security-center-api.iam.gserviceaccount.com is the agent of organisation 999999999999, not of the stack's (418726350912). Fix: limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
   },
 };
 

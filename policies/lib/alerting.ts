@@ -1,0 +1,73 @@
+import { PolicyResource } from "@pulumi/policy";
+
+export const ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
+
+/**
+ * Alert policies that can page someone: enabled, with at least one notification channel. Cloud
+ * Monitoring API v3, AlertPolicy: "enabled: Whether or not the policy is enabled. On write, the
+ * default interpretation if unset is that the policy is enabled"; "notificationChannels:
+ * Identifies the notification channels to which notifications should be sent when incidents are
+ * opened or closed" — none, and an incident opens with nobody told.
+ */
+export function pagingAlertPolicies(resources: PolicyResource[]): PolicyResource[] {
+  return resources.filter(
+    (r) =>
+      r.type === ALERT_POLICY &&
+      r.props.enabled !== false &&
+      ((r.props.notificationChannels as unknown[] | undefined) ?? []).length > 0,
+  );
+}
+
+export interface ThresholdCondition {
+  conditionThreshold?: {
+    filter?: string;
+    comparison?: string;
+    thresholdValue?: number;
+    aggregations?: { crossSeriesReducer?: string }[];
+    trigger?: { count?: number; percent?: number };
+  };
+}
+
+/**
+ * Whether a condition opens an incident on the first count of a log-based metric: it watches that
+ * metric alone (`metric.type="logging.googleapis.com/user/<name>"`), as one series (REDUCE_SUM or
+ * none, one time series triggering), and fires when the count is above zero. COMPARISON_LT, or a
+ * threshold of one or more, and the count of a single action never opens one.
+ */
+function firesOnFirstCount(c: ThresholdCondition, metricName: string): boolean {
+  return (
+    String(c.conditionThreshold?.filter ?? "").trim() ===
+      `metric.type="logging.googleapis.com/user/${metricName}"` && firesAboveZero(c)
+  );
+}
+
+/** Whether a threshold condition fires on a count above zero, as one series (see firesOnFirstCount). */
+export function firesAboveZero(c: ThresholdCondition): boolean {
+  const t = c.conditionThreshold;
+  if (!t) return false;
+  const reducers = (t.aggregations ?? []).map((a) => a.crossSeriesReducer ?? "REDUCE_NONE");
+  return (
+    t.comparison === "COMPARISON_GT" &&
+    (t.thresholdValue ?? 0) < 1 &&
+    reducers.every((r) => r === "REDUCE_SUM" || r === "REDUCE_NONE") &&
+    (t.trigger === undefined || ((t.trigger.count ?? 1) === 1 && !t.trigger.percent))
+  );
+}
+
+/**
+ * Whether some paging alert policy of the metric's project opens an incident on its first count:
+ * with one condition, or conditions combined by OR (under AND the others must hold too).
+ */
+export function pagesOnEveryCount(metric: PolicyResource, paging: PolicyResource[]): boolean {
+  return paging.some(
+    (a) =>
+      a.props.project === metric.props.project &&
+      soleOrAlternativeConditions(a).some((c) => firesOnFirstCount(c, String(metric.props.name))),
+  );
+}
+
+/** An alert policy's conditions that open an incident alone: all, with one condition or combined by OR. */
+export function soleOrAlternativeConditions(alert: PolicyResource): ThresholdCondition[] {
+  const conditions = (alert.props.conditions as ThresholdCondition[] | undefined) ?? [];
+  return conditions.length === 1 || (alert.props.combiner ?? "OR") === "OR" ? conditions : [];
+}
