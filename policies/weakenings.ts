@@ -33,6 +33,9 @@ const SSL = "compute-ssl-policy-tls12-modern";
 const AUDIT_DENY = "logging-audit-trail-deny";
 const PRIVILEGED_ALERTS = "monitoring-privileged-access-alerts";
 const ISOLATION = "logging-project-isolation";
+const STANDING = "iam-privileged-roles-not-standing";
+const SQL_PRIVATE = "sql-instance-private-tls";
+const GKE = "gke-cluster-hardening";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -122,6 +125,13 @@ export const WEAKENINGS: Weakening[] = [
     "the notification agent's ingress rule removed with the grant that tells the topic project's number",
   ),
   w(INGRESS, "widened", "the detectors' ingress rule admitting another organisation's agent"),
+  w(STANDING, "bypassed", "a person given IAM admin on the cde standing, named as principal://goog/subject/"),
+  w(
+    SQL_PRIVATE,
+    "bypassed",
+    "a Private Service Connect endpoint into card-vault's database for another project",
+  ),
+  w(GKE, "widened", "the cde control plane's authorized networks widened to 0.0.0.0/1"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -1,3 +1,4 @@
+import * as ipaddr from "ipaddr.js";
 import * as gcp from "@pulumi/gcp";
 import { Finding, resourcePolicy } from "../lib/define";
 import { parseKeyId } from "../lib/gcp";
@@ -62,6 +63,13 @@ export const gkeClusterHardening = resourcePolicy<Cluster>(
       cidrBlock?: string;
     }[];
     const open = authorized.filter((b) => b.cidrBlock === "0.0.0.0/0");
+    // A public range wider than a /24 names no operators' network: 0.0.0.0/1 is half the internet.
+    const wide = authorized.filter((b) => b.cidrBlock !== "0.0.0.0/0" && isWidePublicRange(b.cidrBlock));
+    if (wide.length)
+      findings.push({
+        problem: `masterAuthorizedNetworksConfig admits public ranges wider than a /24: ${wide.map((b) => b.cidrBlock).join(", ")}`,
+        fix: "name the operators' and CI runners' egress ranges (a /24 or narrower each), or use private ranges",
+      });
     if (
       open.length ||
       (get(c, "privateClusterConfig.enablePrivateEndpoint") !== true && authorized.length === 0)
@@ -113,3 +121,15 @@ export const gkeClusterHardening = resourcePolicy<Cluster>(
     return findings;
   },
 );
+
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => ipaddr.IPv4.parseCIDR(c));
+
+/** A range outside RFC 1918 with a prefix shorter than /24 (an unparsable one counts as wide). */
+function isWidePublicRange(cidr: string | undefined): boolean {
+  try {
+    const [address, bits] = ipaddr.IPv4.parseCIDR(String(cidr));
+    return bits < 24 && !PRIVATE_RANGES.some((range) => address.match(range));
+  } catch {
+    return true;
+  }
+}

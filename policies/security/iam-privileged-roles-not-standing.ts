@@ -21,6 +21,19 @@ export const PRIVILEGED_ROLES: RegExp[] = [
   /^roles\/privilegedaccessmanager\.admin$/,
 ];
 
+/**
+ * People, however an allow policy names them: `user:`/`group:`, and the principal identifiers
+ * (https://cloud.google.com/iam/docs/principal-identifiers): a Google Account
+ * `principal://goog/subject/EMAIL`, a group `principalSet://goog/group/EMAIL`, and workforce
+ * identities `principal(Set)://iam.googleapis.com/locations/global/workforcePools/…`. The same grant
+ * to `principal://goog/subject/mallory@…` passed where `user:mallory@…` was refused (review).
+ */
+const PERSON =
+  /^(user:|group:|principal:\/\/goog\/subject\/|principalSet:\/\/goog\/group\/|principal(Set)?:\/\/iam\.googleapis\.com\/locations\/global\/workforcePools\/)/;
+const isPerson = (member: string) => PERSON.test(member);
+/** The break-glass exemption names a group as `group:EMAIL`; its principalSet form is the same group. */
+const asGroupMember = (member: string) => member.replace(/^principalSet:\/\/goog\/group\//, "group:");
+
 export const iamPrivilegedRolesNotStanding = stackPolicy(
   {
     name: "iam-privileged-roles-not-standing",
@@ -39,7 +52,7 @@ export const iamPrivilegedRolesNotStanding = stackPolicy(
     const findings: Finding[] = [];
     for (const g of grants(resources)) {
       if (!privileged(g.role)) continue;
-      for (const member of g.members.filter((m) => /^(user|group):/.test(m) && !exempt.has(m)))
+      for (const member of g.members.filter((m) => isPerson(m) && !exempt.has(asGroupMember(m))))
         findings.push({
           urn: g.resource.urn,
           problem: `${member} holds ${g.role} standing`,

@@ -38,6 +38,17 @@ export const sqlInstancePrivateTls = resourcePolicy<gcp.sql.DatabaseInstanceArgs
         fix: "set privateNetwork to the VPC with private service access",
       });
     }
+    // Private Service Connect is a second way in, from whichever consumer projects it allows
+    // (settings.ipConfiguration.pscConfig, magic-modules sql instance: psc_enabled,
+    // allowed_consumer_projects): the platform reaches Cloud SQL over private service access only.
+    const psc = (
+      (ip.pscConfigs as { pscEnabled?: boolean; allowedConsumerProjects?: string[] }[]) ?? []
+    ).filter((c) => c.pscEnabled);
+    if (psc.length)
+      findings.push({
+        problem: `Private Service Connect is enabled (consumers: ${psc.flatMap((c) => c.allowedConsumerProjects ?? []).join(", ") || "none named"})`,
+        fix: "remove pscConfigs; reach the instance over private service access",
+      });
     const sslMode = ip.sslMode as string | undefined;
     if (!sslMode || !STRICT_SSL_MODES.includes(sslMode)) {
       findings.push({

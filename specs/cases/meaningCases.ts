@@ -771,6 +771,42 @@ const PROOFS: Record<string, Proof> = {
     message:
       "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 2 (Security Command Center detectors): serviceAccount:service-org-999999999999@security-center-api.iam.gserviceaccount.com is the agent of organisation 999999999999, not of the stack's (418726350912). Fix: limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
   },
+  // Second attacker review: the same grant in another spelling, a second way into the database, a
+  // control plane open to half the internet.
+  "a person given IAM admin on the cde standing, named as principal://goog/subject/": {
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "standing-principal",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/resourcemanager.projectIamAdmin",
+        member: "principal://goog/subject/mallory@qairopay.com",
+      },
+    }),
+    on: "standing-principal",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "standing-principal": principal://goog/subject/mallory@qairopay.com holds roles/resourcemanager.projectIamAdmin standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  "a Private Service Connect endpoint into card-vault's database for another project": {
+    mutate: editResource(
+      "prod-card-vault-us-central1",
+      (p) =>
+        ((p.settings as P).ipConfiguration.pscConfigs = [
+          { pscEnabled: true, allowedConsumerProjects: ["attacker-project"] },
+        ]),
+    ),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[NET-01, ENC-07] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": Private Service Connect is enabled (consumers: attacker-project). Fix: remove pscConfigs; reach the instance over private service access',
+  },
+  "the cde control plane's authorized networks widened to 0.0.0.0/1": {
+    mutate: editResource("prod-cde-gke-us-central1-cluster", (p) =>
+      ((p.masterAuthorizedNetworksConfig as P).cidrBlocks as P[]).push({ cidrBlock: "0.0.0.0/1" }),
+    ),
+    on: "prod-cde-gke-us-central1-cluster",
+    message:
+      "[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster \"prod-cde-gke-us-central1-cluster\": masterAuthorizedNetworksConfig admits public ranges wider than a /24: 0.0.0.0/1. Fix: name the operators' and CI runners' egress ranges (a /24 or narrower each), or use private ranges",
+  },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
