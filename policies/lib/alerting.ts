@@ -44,11 +44,17 @@ function firesOnFirstCount(c: ThresholdCondition, metricName: string): boolean {
 /** Whether a threshold condition fires on a count above zero, as one series (see firesOnFirstCount). */
 export function firesAboveZero(c: ThresholdCondition): boolean {
   const t = c.conditionThreshold;
-  if (!t) return false;
+  return !!t && t.comparison === "COMPARISON_GT" && (t.thresholdValue ?? 0) < 1 && firesAsOneSeries(t);
+}
+
+/**
+ * Whether the watched series add up to one (REDUCE_SUM, or none) and that one series fires the
+ * condition: a trigger of two series, or a percentage, can never be met by it, and another reducer
+ * (REDUCE_COUNT_FALSE…) no longer counts the events.
+ */
+export function firesAsOneSeries(t: NonNullable<ThresholdCondition["conditionThreshold"]>): boolean {
   const reducers = (t.aggregations ?? []).map((a) => a.crossSeriesReducer ?? "REDUCE_NONE");
   return (
-    t.comparison === "COMPARISON_GT" &&
-    (t.thresholdValue ?? 0) < 1 &&
     reducers.every((r) => r === "REDUCE_SUM" || r === "REDUCE_NONE") &&
     (t.trigger === undefined || ((t.trigger.count ?? 1) === 1 && !t.trigger.percent))
   );

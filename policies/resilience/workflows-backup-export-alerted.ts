@@ -1,7 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { scheduledArgument } from "../lib/backups";
 import { Finding, stackPolicy } from "../lib/define";
-import { pagingAlertPolicies } from "../lib/alerting";
+import { firesAboveZero, firesAsOneSeries, pagingAlertPolicies } from "../lib/alerting";
+import { protobufDurationSeconds } from "../../facts/durations";
 
 const JOB = "gcp:cloudscheduler/job:Job";
 const METRIC = "workflows.googleapis.com/finished_execution_count";
@@ -23,19 +24,6 @@ interface Condition {
     aggregations?: { alignmentPeriod?: string; perSeriesAligner?: string; crossSeriesReducer?: string }[];
     trigger?: { count?: number; percent?: number };
   };
-}
-
-/**
- * The workflow's executions add up to one series (REDUCE_SUM, or none: one workflow), and that one
- * series fires the condition: a trigger of two series, or a percentage, can never be met by it,
- * and another reducer (REDUCE_COUNT_FALSE…) no longer counts executions.
- */
-function firesOnTheOneSeries(t: NonNullable<Condition["conditionThreshold"]>): boolean {
-  const reducers = (t.aggregations ?? []).map((a) => a.crossSeriesReducer ?? "REDUCE_NONE");
-  return (
-    reducers.every((r) => r === "REDUCE_SUM" || r === "REDUCE_NONE") &&
-    (t.trigger === undefined || ((t.trigger.count ?? 1) === 1 && !t.trigger.percent))
-  );
 }
 
 /** `projects/P/locations/L/workflows/W` of a job that starts a workflow execution, if it does. */
@@ -73,31 +61,24 @@ function watches(filter: string, target: { location: string; workflow: string },
   return ["metric.type", "resource.labels.workflow_id", "metric.labels.status"].every((k) => seen.has(k));
 }
 
-const seconds = (d: unknown): number => {
-  const m = /^(\d+)s$/.exec(String(d ?? ""));
-  return m ? Number(m[1]) : NaN;
-};
-
 /** Whether the condition pages on any failed execution of the workflow. */
 function pagesOnFailure(c: Condition, target: { location: string; workflow: string }): boolean {
   const t = c.conditionThreshold;
   return (
     !!t &&
-    firesOnTheOneSeries(t) &&
+    firesAboveZero(c) &&
     watches(String(t.filter ?? ""), target, "FAILED") &&
-    t.comparison === "COMPARISON_GT" &&
-    (t.thresholdValue ?? 0) < 1 &&
-    seconds(t.duration ?? "0s") <= MAX_RETEST
+    protobufDurationSeconds(t.duration ?? "0s") <= MAX_RETEST
   );
 }
 
 /** Whether the condition pages when no execution succeeded in a day, no execution at all included. */
 function pagesOnStaleness(c: Condition, target: { location: string; workflow: string }): boolean {
   const t = c.conditionThreshold;
-  const window = seconds(t?.aggregations?.[0]?.alignmentPeriod);
+  const window = protobufDurationSeconds(t?.aggregations?.[0]?.alignmentPeriod);
   return (
     !!t &&
-    firesOnTheOneSeries(t) &&
+    firesAsOneSeries(t) &&
     watches(String(t.filter ?? ""), target, "SUCCEEDED") &&
     t.comparison === "COMPARISON_LT" &&
     (t.thresholdValue ?? 0) > 0 &&
@@ -106,7 +87,7 @@ function pagesOnStaleness(c: Condition, target: { location: string; workflow: st
     ["ALIGN_SUM", "ALIGN_DELTA", "ALIGN_COUNT"].includes(String(t.aggregations?.[0]?.perSeriesAligner)) &&
     window >= MIN_WINDOW &&
     window <= MAX_WINDOW &&
-    seconds(t.duration ?? "0s") <= MAX_RETEST
+    protobufDurationSeconds(t.duration ?? "0s") <= MAX_RETEST
   );
 }
 
