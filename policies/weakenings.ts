@@ -132,6 +132,8 @@ export const WEAKENINGS: Weakening[] = [
     "a Private Service Connect endpoint into card-vault's database for another project",
   ),
   w(GKE, "widened", "the cde control plane's authorized networks widened to 0.0.0.0/1"),
+  w(PRIVILEGED_ALERTS, "switched off", "the break-glass alert holding its page for a day (duration 86400s)"),
+  w(PRIVILEGED_ALERTS, "switched off", "the break-glass alert aligned by percent change instead of counting"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -1,4 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
+import { protobufDurationSeconds } from "../../facts/durations";
 
 export const ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
 
@@ -23,7 +24,8 @@ export interface ThresholdCondition {
     filter?: string;
     comparison?: string;
     thresholdValue?: number;
-    aggregations?: { crossSeriesReducer?: string }[];
+    duration?: string;
+    aggregations?: { crossSeriesReducer?: string; perSeriesAligner?: string }[];
     trigger?: { count?: number; percent?: number };
   };
 }
@@ -41,11 +43,28 @@ function firesOnFirstCount(c: ThresholdCondition, metricName: string): boolean {
   );
 }
 
-/** Whether a threshold condition fires on a count above zero, as one series (see firesOnFirstCount). */
-export function firesAboveZero(c: ThresholdCondition): boolean {
+/**
+ * Whether a threshold condition fires on a count above zero, as one series (see firesOnFirstCount),
+ * at once or within `maxRetestSeconds`. Cloud Monitoring API v3, MetricThreshold: `duration` is
+ * "the amount of time that a time series must violate the threshold to be considered failing" —
+ * a day's duration pages a day late, if ever; and the aligner must keep counting the events
+ * (ALIGN_SUM, ALIGN_COUNT or ALIGN_DELTA: ALIGN_PERCENT_CHANGE and the like compare counts, not
+ * events). Both bypasses passed every pack (second attacker review).
+ */
+export function firesAboveZero(c: ThresholdCondition, maxRetestSeconds = 0): boolean {
   const t = c.conditionThreshold;
-  return !!t && t.comparison === "COMPARISON_GT" && (t.thresholdValue ?? 0) < 1 && firesAsOneSeries(t);
+  const aligners = (t?.aggregations ?? []).map((a) => a.perSeriesAligner ?? "ALIGN_NONE");
+  return (
+    !!t &&
+    t.comparison === "COMPARISON_GT" &&
+    (t.thresholdValue ?? 0) < 1 &&
+    firesAsOneSeries(t) &&
+    protobufDurationSeconds(t.duration ?? "0s") <= maxRetestSeconds &&
+    aligners.every((a) => COUNTING_ALIGNERS.includes(a))
+  );
 }
+
+const COUNTING_ALIGNERS = ["ALIGN_SUM", "ALIGN_COUNT", "ALIGN_DELTA", "ALIGN_NONE"];
 
 /**
  * Whether the watched series add up to one (REDUCE_SUM, or none) and that one series fires the

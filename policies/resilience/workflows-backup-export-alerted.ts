@@ -64,12 +64,7 @@ function watches(filter: string, target: { location: string; workflow: string },
 /** Whether the condition pages on any failed execution of the workflow. */
 function pagesOnFailure(c: Condition, target: { location: string; workflow: string }): boolean {
   const t = c.conditionThreshold;
-  return (
-    !!t &&
-    firesAboveZero(c) &&
-    watches(String(t.filter ?? ""), target, "FAILED") &&
-    protobufDurationSeconds(t.duration ?? "0s") <= MAX_RETEST
-  );
+  return !!t && firesAboveZero(c, MAX_RETEST) && watches(String(t.filter ?? ""), target, "FAILED");
 }
 
 /** Whether the condition pages when no execution succeeded in a day, no execution at all included. */

@@ -550,6 +550,26 @@ const PROOFS: Record<string, Proof> = {
     message:
       '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
   },
+  "the break-glass alert holding its page for a day (duration 86400s)": {
+    mutate: editResource(
+      BREAK_GLASS_ALERT,
+      (p) => ((p.conditions as P[])[0].conditionThreshold.duration = "86400s"),
+    ),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+  },
+  "the break-glass alert aligned by percent change instead of counting": {
+    mutate: editResource(
+      BREAK_GLASS_ALERT,
+      (p) =>
+        ((p.conditions as P[])[0].conditionThreshold.aggregations[0].perSeriesAligner =
+          "ALIGN_PERCENT_CHANGE"),
+    ),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+  },
   "a standalone ingress policy admitting ANY_IDENTITY from any source": {
     mutate: addResource({
       type: "gcp:accesscontextmanager/servicePerimeterIngressPolicy:ServicePerimeterIngressPolicy",
