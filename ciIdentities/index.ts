@@ -2,7 +2,7 @@
 // before anything registers, then the pool, provider and service accounts are built.
 import { readCiIdentitiesConfig } from "./config";
 import { buildCiIdentities } from "./program";
-import { unformattedPromiseStamps } from "../platform/sdkTraces";
+import { cheaperSdkStacks } from "../platform/sdkTraces";
 
-unformattedPromiseStamps();
+cheaperSdkStacks();
 export = buildCiIdentities(readCiIdentitiesConfig());

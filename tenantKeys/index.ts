@@ -2,7 +2,7 @@
 // is checked before anything registers, then its keys are built.
 import { readShardConfig } from "./config";
 import { buildTenantKeyShard } from "./program";
-import { unformattedPromiseStamps } from "../platform/sdkTraces";
+import { cheaperSdkStacks } from "../platform/sdkTraces";
 
-unformattedPromiseStamps();
+cheaperSdkStacks();
 export = buildTenantKeyShard(readShardConfig());

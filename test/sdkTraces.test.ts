@@ -1,53 +1,140 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
-import { UNFORMATTED, unformattedPromiseStamps } from "../platform/sdkTraces";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { memoizedSourceMappedStacks, unrecordedPromiseStamps } from "../platform/sdkTraces";
 
-// The language host installs source-map-support before the program (cmd/run/index.js); the hook
-// must keep it for every stack but the SDK's promise stamps.
-describe("SDK promise stamps under the language host's source maps", () => {
-  const original = Error.prepareStackTrace;
+// The SDK's promise stamps (runtime/debuggable.js) are read only for PULUMI_DEBUG_PROMISE_LEAKS;
+// every other stack must keep its frames (Resource.callsites sends them to the engine).
+describe("SDK promise stamps", () => {
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+  const original = debuggable.debuggablePromise;
+  const originalLimit = Error.stackTraceLimit;
   afterEach(() => {
-    Error.prepareStackTrace = original;
+    debuggable.debuggablePromise = original;
+    Error.stackTraceLimit = originalLimit;
   });
 
-  function installLikeTheLanguageHost(env: NodeJS.ProcessEnv = {}): jest.Mock {
-    const sourceMapSupport = require("source-map-support");
-    sourceMapSupport.install({ environment: "node" });
-    const mapped = jest.fn(Error.prepareStackTrace!);
-    Error.prepareStackTrace = mapped;
-    unformattedPromiseStamps(env);
-    return mapped;
-  }
-
+  /** Stamps a promise the way the SDK's modules do: through the module's export, read at the call. */
   function stamp(): string | undefined {
-    const { debuggablePromise } = require("@pulumi/pulumi/runtime/debuggable");
     const promise = Promise.resolve(1) as Promise<number> & { _debugStackTrace?: string };
-    debuggablePromise(promise, "test");
+    void debuggable.debuggablePromise(promise, "test");
     return promise._debugStackTrace;
   }
 
-  test("a promise stamp is not formatted", () => {
-    const mapped = installLikeTheLanguageHost();
-    expect(stamp()).toBe(UNFORMATTED);
-    expect(mapped).not.toHaveBeenCalled();
+  test("a promise stamp records no frames, and the stack limit is restored after it", () => {
+    unrecordedPromiseStamps({});
+    expect(stamp()).toMatch(/^Error:? *$/);
+    expect(Error.stackTraceLimit).toBe(originalLimit);
   });
 
-  test("PULUMI_DEBUG_PROMISE_LEAKS keeps every stamp, source-mapped", () => {
-    const mapped = installLikeTheLanguageHost({ PULUMI_DEBUG_PROMISE_LEAKS: "1" });
-    // Mapped: the SDK ships its source maps, so the frame names debuggable.ts.
-    expect(stamp()).toMatch(/^Error:? *\n {4}at debuggablePromise \(.*debuggable\.ts:\d+:\d+\)/);
-    expect(mapped).toHaveBeenCalledTimes(1);
+  test("the stack limit is restored when stamping throws", () => {
+    unrecordedPromiseStamps({});
+    expect(() => debuggable.debuggablePromise(undefined, "not a promise")).toThrow();
+    expect(Error.stackTraceLimit).toBe(originalLimit);
   });
 
-  test("every other stack still goes through source-map-support", () => {
-    const mapped = installLikeTheLanguageHost();
-    const stack = new Error("boom").stack!;
-    expect(mapped).toHaveBeenCalledTimes(1);
-    expect(stack).toMatch(/^Error: boom\n {4}at .*sdkTraces\.test\.ts:\d+:\d+/);
+  test("PULUMI_DEBUG_PROMISE_LEAKS keeps every stamp's frames", () => {
+    unrecordedPromiseStamps({ PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+    expect(debuggable.debuggablePromise).toBe(original);
+    expect(stamp()).toMatch(/\n +at (Object\.)?debuggablePromise /);
   });
 
-  test("without source-map-support, nothing is installed", () => {
-    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
-    unformattedPromiseStamps();
-    expect(Error.prepareStackTrace).toBeUndefined();
+  test("every other stack keeps its frames", () => {
+    unrecordedPromiseStamps({});
+    expect(new Error("boom").stack).toMatch(/^Error: boom\n {4}at .*sdkTraces\.test\.ts:\d+:\d+/);
+  });
+
+  test("installed twice, the stamp is wrapped once", () => {
+    unrecordedPromiseStamps({});
+    const wrapped = debuggable.debuggablePromise;
+    unrecordedPromiseStamps({});
+    expect(debuggable.debuggablePromise).toBe(wrapped);
+  });
+});
+
+// The language host formats stacks with source-map-support; the memo must give the same text. In a
+// plain Node process without ts-node (jest and ts-node format stacks with source-map-supports of
+// their own), the module transpiled beside node_modules so that it resolves the SDK.
+describe("source-mapped stacks, memoized", () => {
+  const compiled = path.join(__dirname, "..", "node_modules", ".cache", "qairopay", "sdkTraces.test.js");
+  beforeAll(() => {
+    const ts = require("typescript");
+    const source = fs.readFileSync(path.join(__dirname, "..", "platform", "sdkTraces.ts"), "utf8");
+    fs.mkdirSync(path.dirname(compiled), { recursive: true });
+    fs.writeFileSync(
+      compiled,
+      ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+      }).outputText,
+    );
+  });
+  afterAll(() => fs.rmSync(compiled, { force: true }));
+  const script = `
+    const sourceMapSupport = require("source-map-support");
+    sourceMapSupport.install({ environment: "node" });
+    const { memoizedSourceMappedStacks } = require(${JSON.stringify(compiled)});
+    class Widget { constructor() { this.error = new Error("in a constructor"); } }
+    const sdkFrame = () => {
+      // A frame in the SDK, whose shipped source map names debuggable.ts.
+      let captured;
+      const host = Error.prepareStackTrace;
+      Error.prepareStackTrace = (e, frames) => { captured = e; return host(e, frames); };
+      require("@pulumi/pulumi/runtime/debuggable").debuggablePromise(Promise.resolve(1), "test");
+      Error.prepareStackTrace = host;
+      return captured;
+    };
+    const cases = {
+      plain: () => new Error("plain"),
+      constructor: () => new Widget().error,
+      builtin: () => [1].map(() => new Error("in map"))[0],
+      eval: () => eval("new Error('in eval')"),
+      sdkFrame,
+      noMessage: () => Object.assign(new Error(), { name: "" }),
+    };
+    const host = Error.prepareStackTrace;
+    const captured = {};
+    for (const [name, make] of Object.entries(cases)) {
+      Error.prepareStackTrace = (e, frames) => { captured[name] = { e, frames }; return ""; };
+      const error = make();
+      Error.prepareStackTrace = (e, frames) => { captured[name] = { e, frames }; return ""; };
+      void error.stack;
+      captured[name] = captured[name] || {};
+    }
+    Error.prepareStackTrace = host;
+    const expected = Object.fromEntries(Object.entries(captured).map(([n, c]) => [n, host(c.e, c.frames)]));
+    memoizedSourceMappedStacks(sourceMapSupport);
+    const memo = Error.prepareStackTrace;
+    const first = Object.fromEntries(Object.entries(captured).map(([n, c]) => [n, memo(c.e, c.frames)]));
+    const second = Object.fromEntries(Object.entries(captured).map(([n, c]) => [n, memo(c.e, c.frames)]));
+    process.stdout.write(JSON.stringify({ installed: memo !== host, expected, first, second }));`;
+
+  test("every kind of frame: the same text as source-map-support, the first time and from the memo", () => {
+    const result = spawnSync(process.execPath, ["-e", script], {
+      cwd: path.join(__dirname, ".."),
+      encoding: "utf8",
+    });
+    expect(result.stderr).toBe("");
+    const { installed, expected, first, second } = JSON.parse(result.stdout);
+    expect(installed).toBe(true);
+    expect(Object.keys(expected)).toHaveLength(6);
+    expect(expected.sdkFrame).toMatch(/debuggable\.ts:\d+:\d+/); // mapped by the SDK's source map
+    expect(expected.constructor).toMatch(/\n {4}at new Widget /);
+    expect(expected.builtin).toMatch(/\n {4}at Array\.map \(<anonymous>\)/);
+    expect(first).toEqual(expected);
+    expect(second).toEqual(expected);
+  });
+
+  test("only over source-map-support", () => {
+    const original = Error.prepareStackTrace;
+    try {
+      (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+      memoizedSourceMappedStacks(require("source-map-support"));
+      expect(Error.prepareStackTrace).toBeUndefined();
+      memoizedSourceMappedStacks(undefined);
+      expect(Error.prepareStackTrace).toBeUndefined();
+    } finally {
+      Error.prepareStackTrace = original;
+    }
   });
 });
