@@ -11,6 +11,8 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "bin");
 const MANIFEST = path.join(OUT, ".build-manifest.json");
+/** What a build writes; a bin/ written by another format is rebuilt whole (2: source maps name their source from bin/). */
+const FORMAT = 2;
 /** What runs: everything tsconfig.json includes, except the test files themselves. */
 const SOURCE_ROOTS = [
   "index.ts",
@@ -86,7 +88,10 @@ function ensureBuilt({ quiet = false } = {}) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tsVersion = require("typescript/package.json").version;
   const stale = sources.filter(
-    (s) => manifest.typescript !== tsVersion || manifest.files[s.rel] !== s.signature,
+    (s) =>
+      manifest.typescript !== tsVersion ||
+      manifest.format !== FORMAT ||
+      manifest.files[s.rel] !== s.signature,
   );
   const current = new Set(sources.map((s) => s.rel));
   const removed = Object.keys(manifest.files).filter((rel) => !current.has(rel));
@@ -123,7 +128,14 @@ function ensureBuilt({ quiet = false } = {}) {
         `//# sourceMappingURL=${path.basename(out)}.map`,
       ),
     );
-    if (result.sourceMapText) writeAtomic(`${out}.map`, result.sourceMapText);
+    // transpileModule names the source relative to a file beside it (`../platform/x.ts` seen from
+    // bin/platform/): the map lives in bin/, so name the source from there, or every frame mapped
+    // through it (source-map-support, the positions the SDK sends the engine) names a missing file.
+    if (result.sourceMapText) {
+      const map = JSON.parse(result.sourceMapText);
+      map.sources = [path.relative(path.dirname(out), path.join(ROOT, rel)).split(path.sep).join("/")];
+      writeAtomic(`${out}.map`, JSON.stringify(map));
+    }
   }
   for (const rel of removed) {
     const out = path.join(OUT, rel.replace(/\.ts$/, ".js"));
@@ -134,6 +146,7 @@ function ensureBuilt({ quiet = false } = {}) {
     MANIFEST,
     JSON.stringify({
       typescript: tsVersion,
+      format: FORMAT,
       files: Object.fromEntries(sources.map((s) => [s.rel, s.signature])),
     }),
   );
