@@ -134,6 +134,13 @@ export const WEAKENINGS: Weakening[] = [
   w(GKE, "widened", "the cde control plane's authorized networks widened to 0.0.0.0/1"),
   w(PRIVILEGED_ALERTS, "switched off", "the break-glass alert holding its page for a day (duration 86400s)"),
   w(PRIVILEGED_ALERTS, "switched off", "the break-glass alert aligned by percent change instead of counting"),
+  // Second independent attacker pass (#26).
+  w(STANDING, "widened", "another project's service account given IAM admin on the cde"),
+  w(
+    STANDING,
+    "widened",
+    "another project's account named like a Cloud SQL agent of the cde (service-<cde number>@evil-project) given cloudkms.admin",
+  ),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

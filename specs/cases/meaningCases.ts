@@ -827,6 +827,37 @@ const PROOFS: Record<string, Proof> = {
     message:
       "[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster \"prod-cde-gke-us-central1-cluster\": masterAuthorizedNetworksConfig admits public ranges wider than a /24: 0.0.0.0/1. Fix: name the operators' and CI runners' egress ranges (a /24 or narrower each), or use private ranges",
   },
+  // Second independent attacker pass: principals of other projects, roles beyond each entitlement's
+  // purpose, password users, pages nobody receives, perimeters that bridge out.
+  "another project's service account given IAM admin on the cde": {
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "foreign-iam-admin",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/resourcemanager.projectIamAdmin",
+        member: "serviceAccount:x@evil-project.iam.gserviceaccount.com",
+      },
+    }),
+    on: "foreign-iam-admin",
+    message:
+      "[IAM-07] gcp:projects/iAMMember:IAMMember \"foreign-iam-admin\": serviceAccount:x@evil-project.iam.gserviceaccount.com holds roles/resourcemanager.projectIamAdmin: an account of project evil-project, which is not one of the stack's. Fix: remove the grant; run automation as a service account of the stack's own projects",
+  },
+  "another project's account named like a Cloud SQL agent of the cde (service-<cde number>@evil-project) given cloudkms.admin":
+    {
+      mutate: addResource({
+        type: "gcp:kms/keyRingIAMBinding:KeyRingIAMBinding",
+        name: "look-alike-agent",
+        inputs: {
+          keyRingId: "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder",
+          role: "roles/cloudkms.admin",
+          members: ["serviceAccount:service-102116835757@evil-project.iam.gserviceaccount.com"],
+        },
+      }),
+      on: "look-alike-agent",
+      message:
+        "[IAM-07] gcp:kms/keyRingIAMBinding:KeyRingIAMBinding \"look-alike-agent\": serviceAccount:service-102116835757@evil-project.iam.gserviceaccount.com holds roles/cloudkms.admin: an account of project evil-project, which is not one of the stack's. Fix: remove the grant; run automation as a service account of the stack's own projects",
+    },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
