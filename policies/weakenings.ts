@@ -141,6 +141,10 @@ export const WEAKENINGS: Weakening[] = [
     "widened",
     "another project's account named like a Cloud SQL agent of the cde (service-<cde number>@evil-project) given cloudkms.admin",
   ),
+  w(PAM, "widened", "the key operator's role given cloudkms.cryptoKeyVersions.useToDecrypt"),
+  w(PAM, "widened", "the key operator's role given cloudkms.cryptoKeyVersions.destroy"),
+  w(PAM, "widened", "the cde incident operator's role given iam.serviceAccounts.getAccessToken"),
+  w(PAM, "widened", "the cde incident operator's role given container.pods.exec"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

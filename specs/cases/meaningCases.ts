@@ -1,4 +1,5 @@
 import { CapturedResource } from "../../harness/model";
+import { ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS } from "../../policies/lib/privilegedAccess";
 import { WEAKENINGS, weakeningTitle } from "../../policies/weakenings";
 import { addResource, editResource, Mutation, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
@@ -64,6 +65,9 @@ const onVaultCluster =
 /** An entitlement's role bindings. */
 const grantsOf = (p: P) => (p.privilegedAccess as P).gcpIamAccess.roleBindings as P[];
 const PAM_AGENT = "serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com";
+
+const KEY_OPERATOR = ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS.qairopayKeyOperator.permissions.join(", ");
+const INCIDENT_OPERATOR = ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS.qairopayIncidentOperator.permissions.join(", ");
 
 interface Proof {
   mutate: Mutation;
@@ -858,6 +862,34 @@ const PROOFS: Record<string, Proof> = {
       message:
         "[IAM-07] gcp:kms/keyRingIAMBinding:KeyRingIAMBinding \"look-alike-agent\": serviceAccount:service-102116835757@evil-project.iam.gserviceaccount.com holds roles/cloudkms.admin: an account of project evil-project, which is not one of the stack's. Fix: remove the grant; run automation as a service account of the stack's own projects",
     },
+  "the key operator's role given cloudkms.cryptoKeyVersions.useToDecrypt": {
+    mutate: editResource("prod-kms-access-qairopayKeyOperator", (p) =>
+      (p.permissions as string[]).push("cloudkms.cryptoKeyVersions.useToDecrypt"),
+    ),
+    on: "prod-kms-access-key-operator",
+    message: `[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-kms-access-key-operator": its role projects/qp-prod-kms/roles/qairopayKeyOperator holds cloudkms.cryptoKeyVersions.useToDecrypt, beyond what it is for (rotate a key (npm run rotate-keys: a new version made primary, billed to the key project), never use or destroy one). Fix: keep only ${KEY_OPERATOR} in qairopayKeyOperator`,
+  },
+  "the key operator's role given cloudkms.cryptoKeyVersions.destroy": {
+    mutate: editResource("prod-kms-access-qairopayKeyOperator", (p) =>
+      (p.permissions as string[]).push("cloudkms.cryptoKeyVersions.destroy"),
+    ),
+    on: "prod-kms-access-key-operator",
+    message: `[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-kms-access-key-operator": its role projects/qp-prod-kms/roles/qairopayKeyOperator holds cloudkms.cryptoKeyVersions.destroy, beyond what it is for (rotate a key (npm run rotate-keys: a new version made primary, billed to the key project), never use or destroy one). Fix: keep only ${KEY_OPERATOR} in qairopayKeyOperator`,
+  },
+  "the cde incident operator's role given iam.serviceAccounts.getAccessToken": {
+    mutate: editResource("prod-cde-access-qairopayIncidentOperator", (p) =>
+      (p.permissions as string[]).push("iam.serviceAccounts.getAccessToken"),
+    ),
+    on: "prod-cde-access-incident-operator",
+    message: `[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-incident-operator": its role projects/qp-prod-cde/roles/qairopayIncidentOperator holds iam.serviceAccounts.getAccessToken, beyond what it is for (restart or fail over an instance, see workloads and delete a pod for its controller to recreate). Fix: keep only ${INCIDENT_OPERATOR} in qairopayIncidentOperator`,
+  },
+  "the cde incident operator's role given container.pods.exec": {
+    mutate: editResource("prod-cde-access-qairopayIncidentOperator", (p) =>
+      (p.permissions as string[]).push("container.pods.exec"),
+    ),
+    on: "prod-cde-access-incident-operator",
+    message: `[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-incident-operator": its role projects/qp-prod-cde/roles/qairopayIncidentOperator holds container.pods.exec, beyond what it is for (restart or fail over an instance, see workloads and delete a pod for its controller to recreate). Fix: keep only ${INCIDENT_OPERATOR} in qairopayIncidentOperator`,
+  },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
