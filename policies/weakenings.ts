@@ -36,6 +36,7 @@ const ISOLATION = "logging-project-isolation";
 const STANDING = "iam-privileged-roles-not-standing";
 const SQL_PRIVATE = "sql-instance-private-tls";
 const GKE = "gke-cluster-hardening";
+const SQL_USERS = "sql-user-iam-authenticated";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -145,6 +146,8 @@ export const WEAKENINGS: Weakening[] = [
   w(PAM, "widened", "the key operator's role given cloudkms.cryptoKeyVersions.destroy"),
   w(PAM, "widened", "the cde incident operator's role given iam.serviceAccounts.getAccessToken"),
   w(PAM, "widened", "the cde incident operator's role given container.pods.exec"),
+  w(SQL_USERS, "bypassed", "a BUILT_IN password user on card-vault's database"),
+  w(SQL_USERS, "bypassed", "a user without a type (BUILT_IN by default) on card-vault's database"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -890,6 +890,31 @@ const PROOFS: Record<string, Proof> = {
     on: "prod-cde-access-incident-operator",
     message: `[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-incident-operator": its role projects/qp-prod-cde/roles/qairopayIncidentOperator holds container.pods.exec, beyond what it is for (restart or fail over an instance, see workloads and delete a pod for its controller to recreate). Fix: keep only ${INCIDENT_OPERATOR} in qairopayIncidentOperator`,
   },
+  "a BUILT_IN password user on card-vault's database": {
+    mutate: addResource({
+      type: "gcp:sql/user:User",
+      name: "card-vault-password-user",
+      inputs: {
+        project: "qp-prod-cde",
+        instance: "prod-card-vault-us-central1",
+        name: "backdoor",
+        type: "BUILT_IN",
+        password: "hunter2",
+      },
+    }),
+    on: "card-vault-password-user",
+    message:
+      '[IAM-05] gcp:sql/user:User "card-vault-password-user": user backdoor of instance prod-card-vault-us-central1 is type BUILT_IN: a password user, whoever holds the password signs in, whatever IAM grants or revokes. Fix: set type to one of CLOUD_IAM_USER, CLOUD_IAM_SERVICE_ACCOUNT, CLOUD_IAM_GROUP, CLOUD_IAM_GROUP_USER, CLOUD_IAM_GROUP_SERVICE_ACCOUNT and remove its password',
+  },
+  "a user without a type (BUILT_IN by default) on card-vault's database": {
+    mutate: editResource("prod-card-vault-migration-card-vault-user", (p) => {
+      delete p.type;
+      p.password = "hunter2";
+    }),
+    on: "prod-card-vault-migration-card-vault-user",
+    message:
+      '[IAM-05] gcp:sql/user:User "prod-card-vault-migration-card-vault-user": user card-vault-workload@qp-prod-cde.iam of instance prod-card-vault-us-central1 is of no type (BUILT_IN by default): a password user, whoever holds the password signs in, whatever IAM grants or revokes. Fix: set type to one of CLOUD_IAM_USER, CLOUD_IAM_SERVICE_ACCOUNT, CLOUD_IAM_GROUP, CLOUD_IAM_GROUP_USER, CLOUD_IAM_GROUP_SERVICE_ACCOUNT and remove its password',
+  },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
