@@ -37,6 +37,7 @@ const STANDING = "iam-privileged-roles-not-standing";
 const SQL_PRIVATE = "sql-instance-private-tls";
 const GKE = "gke-cluster-hardening";
 const SQL_USERS = "sql-user-iam-authenticated";
+const BACKUP_ALERTS = "workflows-backup-export-alerted";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -148,6 +149,13 @@ export const WEAKENINGS: Weakening[] = [
   w(PAM, "widened", "the cde incident operator's role given container.pods.exec"),
   w(SQL_USERS, "bypassed", "a BUILT_IN password user on card-vault's database"),
   w(SQL_USERS, "bypassed", "a user without a type (BUILT_IN by default) on card-vault's database"),
+  w(
+    PRIVILEGED_ALERTS,
+    "switched off",
+    "the logging project's notification channels disabled (enabled: false)",
+  ),
+  w(PRIVILEGED_ALERTS, "removed", "the break-glass alert paging a channel the stack does not declare"),
+  w(BACKUP_ALERTS, "switched off", "card-vault's notification channels disabled (enabled: false)"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -16,6 +16,19 @@ const PERIMETER_NAME = "accessPolicies/847362519014/servicePerimeters/prod_qairo
 const LEDGER_SA = "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com";
 const BREAK_GLASS_METRIC = "prod-logging-alerts-break-glass-activity";
 const BREAK_GLASS_ALERT = "prod-logging-alerts-break-glass-activity-alert";
+/** What monitoring-privileged-access-alerts says when nothing pages on a break-glass account's action. */
+const BREAK_GLASS_UNALERTED =
+  '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero';
+const CARD_VAULT_CHANNELS = [
+  "prod-card-vault-alerts-pagerduty",
+  "prod-card-vault-alerts-email-sre-oncall-qairopay-com",
+  "prod-card-vault-alerts-email-security-oncall-qairopay-com",
+];
+const LOGGING_CHANNELS = [
+  "prod-logging-alerts-pagerduty",
+  "prod-logging-alerts-email-sre-oncall-qairopay-com",
+  "prod-logging-alerts-email-security-oncall-qairopay-com",
+];
 
 function providerOf(resources: CapturedResource[], name: string): string {
   const r = resources.find((x) => x.name === name);
@@ -914,6 +927,27 @@ const PROOFS: Record<string, Proof> = {
     on: "prod-card-vault-migration-card-vault-user",
     message:
       '[IAM-05] gcp:sql/user:User "prod-card-vault-migration-card-vault-user": user card-vault-workload@qp-prod-cde.iam of instance prod-card-vault-us-central1 is of no type (BUILT_IN by default): a password user, whoever holds the password signs in, whatever IAM grants or revokes. Fix: set type to one of CLOUD_IAM_USER, CLOUD_IAM_SERVICE_ACCOUNT, CLOUD_IAM_GROUP, CLOUD_IAM_GROUP_USER, CLOUD_IAM_GROUP_SERVICE_ACCOUNT and remove its password',
+  },
+  "the logging project's notification channels disabled (enabled: false)": {
+    mutate: (resources) =>
+      LOGGING_CHANNELS.reduce((rs, n) => editResource(n, (p) => (p.enabled = false))(rs), resources),
+    on: "prod-audit-log-bucket",
+    message: BREAK_GLASS_UNALERTED,
+  },
+  "the break-glass alert paging a channel the stack does not declare": {
+    mutate: editResource(
+      BREAK_GLASS_ALERT,
+      (p) => (p.notificationChannels = ["projects/qp-prod-logging/notificationChannels/1"]),
+    ),
+    on: "prod-audit-log-bucket",
+    message: BREAK_GLASS_UNALERTED,
+  },
+  "card-vault's notification channels disabled (enabled: false)": {
+    mutate: (resources) =>
+      CARD_VAULT_CHANNELS.reduce((rs, n) => editResource(n, (p) => (p.enabled = false))(rs), resources),
+    on: "prod-card-vault-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-card-vault-backups-schedule": nothing pages on-call on a failed execution or on no successful execution for a day (with no data counted as none) of workflow card-vault-backup-export in qp-prod-cde: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
   },
 };
 
