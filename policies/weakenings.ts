@@ -38,6 +38,7 @@ const SQL_PRIVATE = "sql-instance-private-tls";
 const GKE = "gke-cluster-hardening";
 const SQL_USERS = "sql-user-iam-authenticated";
 const BACKUP_ALERTS = "workflows-backup-export-alerted";
+const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -156,6 +157,12 @@ export const WEAKENINGS: Weakening[] = [
   ),
   w(PRIVILEGED_ALERTS, "removed", "the break-glass alert paging a channel the stack does not declare"),
   w(BACKUP_ALERTS, "switched off", "card-vault's notification channels disabled (enabled: false)"),
+  w(PERIMETER_COVERS, "bypassed", "a bridge perimeter joining the cde to another organisation's project"),
+  w(
+    STANDING,
+    "bypassed",
+    "a person given the access policy's perimeters to rewrite (accesscontextmanager.policyAdmin) standing",
+  ),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -26,6 +26,9 @@ export const PRIVILEGED_ROLES: RegExp[] = [
   /^roles\/gkebackup\./,
   /^roles\/backupdr\./,
   /^roles\/privilegedaccessmanager\.admin$/,
+  // Rewrites or deletes the perimeters and access levels (NET-07) of the access policy:
+  // https://cloud.google.com/iam/docs/roles-permissions/accesscontextmanager.
+  /^roles\/accesscontextmanager\.(policyAdmin|policyEditor)$/,
 ];
 
 /**

@@ -949,6 +949,36 @@ const PROOFS: Record<string, Proof> = {
     message:
       '[RES-10] gcp:cloudscheduler/job:Job "prod-card-vault-backups-schedule": nothing pages on-call on a failed execution or on no successful execution for a day (with no data counted as none) of workflow card-vault-backup-export in qp-prod-cde: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
   },
+  "a bridge perimeter joining the cde to another organisation's project": {
+    mutate: addResource({
+      type: "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
+      name: "cde-bridge",
+      inputs: {
+        parent: "accessPolicies/847362519014",
+        name: "accessPolicies/847362519014/servicePerimeters/cde_bridge",
+        title: "cde bridge",
+        perimeterType: "PERIMETER_TYPE_BRIDGE",
+        status: { resources: ["projects/102116835757", "projects/999999999999"] },
+      },
+    }),
+    on: "cde-bridge",
+    message:
+      "[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"cde-bridge\": bridge perimeter accessPolicies/847362519014/servicePerimeters/cde_bridge joins the stack's projects/102116835757 to projects/999999999999, outside the stack: every restricted service is open between them, around the perimeter's ingress and egress rules. Fix: delete the bridge; admit the other project's callers with a named ingress or egress rule of the stack's perimeter",
+  },
+  "a person given the access policy's perimeters to rewrite (accesscontextmanager.policyAdmin) standing": {
+    mutate: addResource({
+      type: "gcp:accesscontextmanager/accessPolicyIamMember:AccessPolicyIamMember",
+      name: "perimeter-admin",
+      inputs: {
+        name: "accessPolicies/847362519014",
+        role: "roles/accesscontextmanager.policyAdmin",
+        member: "user:mallory@qairopay.com",
+      },
+    }),
+    on: "perimeter-admin",
+    message:
+      '[IAM-07] gcp:accesscontextmanager/accessPolicyIamMember:AccessPolicyIamMember "perimeter-admin": user:mallory@qairopay.com holds roles/accesscontextmanager.policyAdmin standing. Fix: remove it and request the role just in time through an entitlement',
+  },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
