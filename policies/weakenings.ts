@@ -39,6 +39,7 @@ const GKE = "gke-cluster-hardening";
 const SQL_USERS = "sql-user-iam-authenticated";
 const BACKUP_ALERTS = "workflows-backup-export-alerted";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
+const SQL_FLAGS = "sql-instance-audit-flags";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -163,6 +164,7 @@ export const WEAKENINGS: Weakening[] = [
     "bypassed",
     "a person given the access policy's perimeters to rewrite (accesscontextmanager.policyAdmin) standing",
   ),
+  w(SQL_FLAGS, "switched off", "a second pgaudit.log flag of none on card-vault's primary"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -979,6 +979,14 @@ const PROOFS: Record<string, Proof> = {
     message:
       '[IAM-07] gcp:accesscontextmanager/accessPolicyIamMember:AccessPolicyIamMember "perimeter-admin": user:mallory@qairopay.com holds roles/accesscontextmanager.policyAdmin standing. Fix: remove it and request the role just in time through an entitlement',
   },
+  "a second pgaudit.log flag of none on card-vault's primary": {
+    mutate: editResource("prod-card-vault-us-central1", (p) =>
+      ((p.settings as P).databaseFlags as P[]).push({ name: "pgaudit.log", value: "none" }),
+    ),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[IAM-05, LOG-06, LOG-08, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": database flag pgaudit.log is set 2 times ("all", "none"): which value applies is undefined. Fix: set pgaudit.log once',
+  },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
