@@ -40,6 +40,7 @@ const SQL_USERS = "sql-user-iam-authenticated";
 const BACKUP_ALERTS = "workflows-backup-export-alerted";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
+const KMS_HSM = "kms-cardholder-key-hsm";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -165,6 +166,7 @@ export const WEAKENINGS: Weakening[] = [
     "a person given the access policy's perimeters to rewrite (accesscontextmanager.policyAdmin) standing",
   ),
   w(SQL_FLAGS, "switched off", "a second pgaudit.log flag of none on card-vault's primary"),
+  w(KMS_HSM, "bypassed", "card-vault's PAN key made import-only (key material made outside Cloud KMS)"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -987,6 +987,15 @@ const PROOFS: Record<string, Proof> = {
     message:
       '[IAM-05, LOG-06, LOG-08, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": database flag pgaudit.log is set 2 times ("all", "none"): which value applies is undefined. Fix: set pgaudit.log once',
   },
+  "card-vault's PAN key made import-only (key material made outside Cloud KMS)": {
+    mutate: editResource("prod-keys-us-central1-card-vault-pan", (p) => {
+      p.importOnly = true;
+      p.skipInitialVersionCreation = true;
+    }),
+    on: "prod-keys-us-central1-card-vault-pan",
+    message:
+      '[ENC-03] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-central1-card-vault-pan": importOnly is true: every version is key material made outside Cloud KMS and imported. Fix: remove importOnly: Cloud KMS generates the versions of cardholder keys inside its HSMs',
+  },
 };
 
 export const MEANING_CASES: PolicyCase[] = WEAKENINGS.map((w) => {
