@@ -806,7 +806,7 @@ const PROOFS: Record<string, Proof> = {
     ),
     on: PERIMETER,
     message:
-      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 2 (Security Command Center detectors): serviceAccount:service-org-999999999999@security-center-api.iam.gserviceaccount.com is the agent of organisation 999999999999, not of the stack's (418726350912). Fix: limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 2 (Security Command Center detectors): serviceAccount:service-org-999999999999@security-center-api.iam.gserviceaccount.com (Security Command Center detector) is the agent of organisation 999999999999, not of the stack's (418726350912). Fix: name the stack's own agent instead (serviceAccount:service-org-418726350912@security-center-api.iam.gserviceaccount.com): another organisation's agent acts for whoever administers that organisation",
   },
   // Second attacker review: the same grant in another spelling, a second way into the database, a
   // control plane open to half the internet.
