@@ -22,7 +22,7 @@ interface PerimeterConfig {
 }
 
 export interface StackIdentity {
-  /** Project ids: every project a resource is in, and the CI project of the deployers the perimeter admits. */
+  /** Project ids: every project a resource other than a grant is in, and the CI project of the deployers the perimeter admits. */
   projects: Set<string>;
   /** Project numbers: those the stack's regular perimeters surround, and its projects' agents show. */
   numbers: Set<string>;
@@ -36,9 +36,12 @@ export interface StackIdentity {
  * Bridge perimeters do not count: a bridge naming another organisation's project is the bypass.
  */
 export function stackIdentity(resources: PolicyResource[]): StackIdentity {
+  // A grant does not make its project the stack's: the foreign account's own project, granted
+  // something there in the same pull request, would otherwise vouch for it.
   const projects = new Set<string>();
   for (const r of resources)
-    if (r.type.startsWith("gcp:") && typeof r.props.project === "string") projects.add(r.props.project);
+    if (r.type.startsWith("gcp:") && typeof r.props.project === "string" && typeof r.props.role !== "string")
+      projects.add(r.props.project);
   const numbers = new Set<string>();
   for (const project of projects) {
     const n = projectNumberOf(resources, project);
