@@ -36,6 +36,11 @@ const ISOLATION = "logging-project-isolation";
 const STANDING = "iam-privileged-roles-not-standing";
 const SQL_PRIVATE = "sql-instance-private-tls";
 const GKE = "gke-cluster-hardening";
+const SQL_USERS = "sql-user-iam-authenticated";
+const BACKUP_ALERTS = "workflows-backup-export-alerted";
+const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
+const SQL_FLAGS = "sql-instance-audit-flags";
+const KMS_HSM = "kms-cardholder-key-hsm";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -134,6 +139,34 @@ export const WEAKENINGS: Weakening[] = [
   w(GKE, "widened", "the cde control plane's authorized networks widened to 0.0.0.0/1"),
   w(PRIVILEGED_ALERTS, "switched off", "the break-glass alert holding its page for a day (duration 86400s)"),
   w(PRIVILEGED_ALERTS, "switched off", "the break-glass alert aligned by percent change instead of counting"),
+  // Second independent attacker pass (#26).
+  w(STANDING, "widened", "another project's service account given IAM admin on the cde"),
+  w(
+    STANDING,
+    "widened",
+    "another project's account named like a Cloud SQL agent of the cde (service-<cde number>@evil-project) given cloudkms.admin",
+  ),
+  w(PAM, "widened", "the key operator's role given cloudkms.cryptoKeyVersions.useToDecrypt"),
+  w(PAM, "widened", "the key operator's role given cloudkms.cryptoKeyVersions.destroy"),
+  w(PAM, "widened", "the cde incident operator's role given iam.serviceAccounts.getAccessToken"),
+  w(PAM, "widened", "the cde incident operator's role given container.pods.exec"),
+  w(SQL_USERS, "bypassed", "a BUILT_IN password user on card-vault's database"),
+  w(SQL_USERS, "bypassed", "a user without a type (BUILT_IN by default) on card-vault's database"),
+  w(
+    PRIVILEGED_ALERTS,
+    "switched off",
+    "the logging project's notification channels disabled (enabled: false)",
+  ),
+  w(PRIVILEGED_ALERTS, "removed", "the break-glass alert paging a channel the stack does not declare"),
+  w(BACKUP_ALERTS, "switched off", "card-vault's notification channels disabled (enabled: false)"),
+  w(PERIMETER_COVERS, "bypassed", "a bridge perimeter joining the cde to another organisation's project"),
+  w(
+    STANDING,
+    "bypassed",
+    "a person given the access policy's perimeters to rewrite (accesscontextmanager.policyAdmin) standing",
+  ),
+  w(SQL_FLAGS, "switched off", "a second pgaudit.log flag of none on card-vault's primary"),
+  w(KMS_HSM, "bypassed", "card-vault's PAN key made import-only (key material made outside Cloud KMS)"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

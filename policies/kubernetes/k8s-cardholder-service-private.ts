@@ -2,7 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { cardholderProjects } from "../lib/gcp";
 import { isCardholderCluster } from "./gke-active-active";
-import { clusterOf, meta, ofKind } from "./k8s";
+import { clusterOf, meta, namespacedName, ofKind } from "./k8s";
 
 const DATA_CLASS_LABEL = "qairopay.com/data-class";
 /**
@@ -101,7 +101,7 @@ export const k8sCardholderServicePrivate = stackPolicy(
       const kind = r.type.split(":").pop();
       findings.push({
         urn: r.urn,
-        problem: `${kind} ${String(meta(r).namespace)}/${String(meta(r).name)} in a cardholder-class namespace opens a load balancer or route of another kind, a path around the declared Private Service Connect attachment`,
+        problem: `${kind} ${namespacedName(r)} in a cardholder-class namespace opens a load balancer or route of another kind, a path around the declared Private Service Connect attachment`,
         fix: "remove it: cardholder-class workloads are published only through PrivateServicePath's ServiceAttachment",
       });
     }
@@ -110,7 +110,7 @@ export const k8sCardholderServicePrivate = stackPolicy(
     for (const s of ofKind(resources, "Service").filter(isCardholder)) {
       const m = meta(s);
       const spec = (s.props.spec ?? {}) as ServiceSpec;
-      const what = `Service ${String(m.namespace)}/${String(m.name)}`;
+      const what = `Service ${namespacedName(s)}`;
       const add = (problem: string, fix: string) => findings.push({ urn: s.urn, problem, fix });
       if (spec.type === "NodePort")
         add(

@@ -1,5 +1,5 @@
 import { Finding, stackPolicy } from "../lib/define";
-import { clusterOf, isApplicationNamespace, meta, ofKind } from "./k8s";
+import { clusterOf, isApplicationNamespace, meta, namespacedName, ofKind } from "./k8s";
 
 const WI_ROLE = "roles/iam.workloadIdentityUser";
 const BINDING_TYPES = ["gcp:serviceaccount/iAMMember:IAMMember", "gcp:serviceaccount/iAMBinding:IAMBinding"];
@@ -27,7 +27,7 @@ export const k8sWorkloadIdentity = stackPolicy(
     const ksas = ofKind(resources, "ServiceAccount").filter((k) => isApplicationNamespace(meta(k).namespace));
     const gsaOfKsa = new Map<string, string>();
     for (const ksa of ksas) {
-      const key = `${String(meta(ksa).namespace)}/${String(meta(ksa).name)}`;
+      const key = namespacedName(ksa);
       const gsa = meta(ksa).annotations?.["iam.gke.io/gcp-service-account"];
       if (!gsa) {
         findings.push({

@@ -24,6 +24,18 @@ export function meta(r: PolicyResource): Meta {
   return (r.props.metadata ?? {}) as Meta;
 }
 
+/**
+ * `namespace/name` of a namespaced object as the Kubernetes provider applies it. Provider argument
+ * `namespace` (@pulumi/kubernetes provider.d.ts): "the precedence is as follows: 1.
+ * `.metadata.namespace` set on the resource. 2. This `namespace` parameter. 3. `namespace` set for
+ * the active context in the kubeconfig" — the platform's kubeconfigs set none, so `default`.
+ */
+export function namespacedName(r: PolicyResource): string {
+  const m = meta(r);
+  const namespace = m.namespace ?? (r.provider?.props.namespace as string | undefined) ?? "default";
+  return `${namespace}/${String(m.name)}`;
+}
+
 export function ofKind(resources: PolicyResource[], kind: string): PolicyResource[] {
   return resources.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`));
 }

@@ -4,18 +4,39 @@ import { protobufDurationSeconds } from "../../facts/durations";
 export const ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
 
 /**
- * Alert policies that can page someone: enabled, with at least one notification channel. Cloud
+ * Alert policies that can page someone: enabled, with at least one live notification channel
+ * (liveChannels: declared by the stack and enabled). Cloud
  * Monitoring API v3, AlertPolicy: "enabled: Whether or not the policy is enabled. On write, the
  * default interpretation if unset is that the policy is enabled"; "notificationChannels:
  * Identifies the notification channels to which notifications should be sent when incidents are
  * opened or closed" — none, and an incident opens with nobody told.
  */
 export function pagingAlertPolicies(resources: PolicyResource[]): PolicyResource[] {
+  const live = liveChannels(resources);
   return resources.filter(
     (r) =>
       r.type === ALERT_POLICY &&
       r.props.enabled !== false &&
-      ((r.props.notificationChannels as unknown[] | undefined) ?? []).length > 0,
+      ((r.props.notificationChannels as unknown[] | undefined) ?? []).some((c) => live.has(String(c))),
+  );
+}
+
+export const NOTIFICATION_CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel";
+
+/**
+ * The notification channels that deliver: declared by the stack (its `name`,
+ * `projects/P/notificationChannels/ID`, is what an alert policy names) and not disabled. Cloud
+ * Monitoring API v3, NotificationChannel: "enabled: Whether notifications are forwarded to the
+ * described channel. This makes it possible to disable delivery of notifications to a particular
+ * channel without removing the channel from all alerting policies that reference the channel". A
+ * channel the stack does not declare is nobody's the packs can judge: a made-up id, or another
+ * project's channel.
+ */
+export function liveChannels(resources: PolicyResource[]): Set<string> {
+  return new Set(
+    resources
+      .filter((r) => r.type === NOTIFICATION_CHANNEL && r.props.enabled !== false)
+      .map((r) => String(r.props.name)),
   );
 }
 

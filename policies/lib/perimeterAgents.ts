@@ -80,7 +80,14 @@ export function stackOrganizations(resources: PolicyResource[]): Set<string> {
 export function foreignOrganizationAgent(member: string, orgs: ReadonlySet<string>): string | undefined {
   const m = /^serviceAccount:service-org-(\d+)@/.exec(member);
   if (!m || !orgs.size || orgs.has(m[1])) return undefined;
-  return `${member} is the agent of organisation ${m[1]}, not of the stack's (${[...orgs].join(", ")})`;
+  const label = agentScope(member)?.label ?? "Google service agent";
+  return `${member} (${label}) is the agent of organisation ${m[1]}, not of the stack's (${[...orgs].join(", ")})`;
+}
+
+/** The stack's own agent of the same service, in place of another organisation's. */
+export function ownAgentFix(member: string, orgs: ReadonlySet<string>): string {
+  const own = [...orgs].map((o) => member.replace(/service-org-\d+@/, `service-org-${o}@`));
+  return `name the stack's own agent instead (${own.join(" or ")}): another organisation's agent acts for whoever administers that organisation`;
 }
 
 export function agentScope(member: string): AgentScope | undefined {
@@ -118,22 +125,30 @@ export function agentRuleProblem(
   rule: Rule,
   allowed: { perimeter: string[]; "findings-topic": string[] },
   orgs: ReadonlySet<string> = new Set(),
-): string | undefined {
+): { problem: string; fix: string } | undefined {
+  const scopeFix =
+    "limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)";
   for (const member of rule.identities ?? []) {
     const scope = agentScope(member);
     if (!scope) continue;
     const foreign = foreignOrganizationAgent(member, orgs);
-    if (foreign) return foreign;
+    if (foreign) return { problem: foreign, fix: ownAgentFix(member, orgs) };
     if (scope.services !== "*") {
       const extra = rule.services.filter((s) => !(scope.services as string[]).includes(s));
       if (extra.length || !rule.services.length)
-        return `${member} (${scope.label}) is admitted to ${extra.join(", ") || "no named service"}, beyond ${scope.services.join(", ")}`;
+        return {
+          problem: `${member} (${scope.label}) is admitted to ${extra.join(", ") || "no named service"}, beyond ${scope.services.join(", ")}`,
+          fix: scopeFix,
+        };
     }
     if (scope.projects !== "*") {
       const projects = allowed[scope.projects];
       const extra = rule.resources.filter((r) => !projects.includes(r));
       if (extra.length || !rule.resources.length)
-        return `${member} (${scope.label}) is admitted to ${extra.join(", ") || "no named project"}, beyond ${projects.join(", ") || "(none known)"}`;
+        return {
+          problem: `${member} (${scope.label}) is admitted to ${extra.join(", ") || "no named project"}, beyond ${projects.join(", ") || "(none known)"}`,
+          fix: scopeFix,
+        };
     }
   }
   return undefined;

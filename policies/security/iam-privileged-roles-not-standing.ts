@@ -1,5 +1,12 @@
 import { Finding, stackPolicy } from "../lib/define";
-import { BASIC_ROLES, breakGlassGroups, entitlements, grants } from "../lib/privilegedAccess";
+import { foreignPrincipal, stackIdentity } from "../lib/principals";
+import {
+  BASIC_ROLES,
+  breakGlassGroups,
+  customRolePermissions,
+  entitlements,
+  grants,
+} from "../lib/privilegedAccess";
 
 /**
  * Roles that read data, operate its stores or change IAM in production (IAM-07): never held by a
@@ -19,6 +26,9 @@ export const PRIVILEGED_ROLES: RegExp[] = [
   /^roles\/gkebackup\./,
   /^roles\/backupdr\./,
   /^roles\/privilegedaccessmanager\.admin$/,
+  // Rewrites or deletes the perimeters and access levels (NET-07) of the access policy:
+  // https://cloud.google.com/iam/docs/roles-permissions/accesscontextmanager.
+  /^roles\/accesscontextmanager\.(policyAdmin|policyEditor)$/,
 ];
 
 /**
@@ -38,19 +48,32 @@ export const iamPrivilegedRolesNotStanding = stackPolicy(
   {
     name: "iam-privileged-roles-not-standing",
     description:
-      "No user or group holds standing a role that reads data, operates its stores or changes IAM — any role an entitlement grants, or one of the privileged roles — except the break-glass group.",
+      "No user or group holds standing a role that reads data, operates its stores or changes IAM — any role an entitlement grants, or one of the privileged roles — except the break-glass group; no service account or workload identity of another project or organisation holds such a role or one of the stack's custom roles.",
     controls: ["IAM-07"],
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-      "Remove the grant; people obtain the role just in time through a Privileged Access Manager entitlement (platform/domains/privilegedAccess.ts).",
+      "Remove the grant; people obtain the role just in time through a Privileged Access Manager entitlement (platform/domains/privilegedAccess.ts); automation runs as a service account of the stack's own projects.",
   },
   (resources) => {
     const entitled = new Set(entitlements(resources).flatMap((e) => e.roles));
     const exempt = breakGlassGroups(resources);
     const privileged = (role: string) => entitled.has(role) || PRIVILEGED_ROLES.some((p) => p.test(role));
+    const custom = customRolePermissions(resources);
+    const stack = stackIdentity(resources);
     const findings: Finding[] = [];
     for (const g of grants(resources)) {
+      if (!privileged(g.role) && !custom.has(g.role)) continue;
+      // Another organisation's or project's account: nobody here rotates, audits or removes it.
+      for (const member of g.members) {
+        const foreign = foreignPrincipal(member, stack);
+        if (foreign)
+          findings.push({
+            urn: g.resource.urn,
+            problem: `${member} holds ${g.role}: ${foreign}`,
+            fix: "remove the grant; run automation as a service account of the stack's own projects",
+          });
+      }
       if (!privileged(g.role)) continue;
       for (const member of g.members.filter((m) => isPerson(m) && !exempt.has(asGroupMember(m))))
         findings.push({

@@ -7,6 +7,7 @@ import {
   BACKUP_BUCKET_IAM,
   BASIC_ROLES,
   customRolePermissions,
+  ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS,
   ENTITLEMENT_PREDEFINED_ROLES,
   entitlements,
   ENTITLEMENT_STORAGE_PERMISSIONS,
@@ -42,11 +43,30 @@ function allowedRole(
   return undefined;
 }
 
+/** Why a custom role holds more than its purpose needs, if it does (ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS). */
+function beyondPurpose(role: string, permissions: string[]): { problem: string; fix: string } | undefined {
+  const id = /^projects\/[^/]+\/roles\/([^/]+)$/.exec(role)?.[1];
+  if (!id) return undefined;
+  const allowed = ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS[id];
+  if (!allowed)
+    return {
+      problem: `its role ${role} is not one of the entitlements' custom roles, whose permissions are listed by purpose`,
+      fix: `grant one of ${Object.keys(ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS).join(", ")}, or add the role with its purpose and permissions to ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS (policies/lib/privilegedAccess.ts) in a reviewed change`,
+    };
+  const extra = permissions.filter((p) => !allowed.permissions.includes(p));
+  return extra.length
+    ? {
+        problem: `its role ${role} holds ${extra.join(", ")}, beyond what it is for (${allowed.purpose})`,
+        fix: `keep only ${allowed.permissions.join(", ")} in ${id}`,
+      }
+    : undefined;
+}
+
 export const pamEntitlementHardening = stackPolicy(
   {
     name: "pam-entitlement-hardening",
     description:
-      "Every Privileged Access Manager entitlement grants only the allowlisted predefined roles (storage.objectViewer on the project's backup buckets only) and custom roles its project defines, no basic role and no unbounded key, Cloud SQL or IAM administration (no lasting grant, Cloud SQL users and instance changes on named scratch instances only), for at most the catalogue's duration, to a group only, on a written justification; a different group approves, with its own justification, every grant in the cardholder-data environment or the key project and every grant of more than operating (reading data, keys, IAM, storage, database users, exports).",
+      "Every Privileged Access Manager entitlement grants only the allowlisted predefined roles (storage.objectViewer on the project's backup buckets only) and custom roles its project defines — each holding only the permissions of its purpose —, no basic role and no unbounded key, Cloud SQL or IAM administration (no lasting grant, Cloud SQL users and instance changes on named scratch instances only), for at most the catalogue's duration, to a group only, on a written justification; a different group approves, with its own justification, every grant in the cardholder-data environment or the key project and every grant of more than operating (reading data, keys, IAM, storage, database users, exports).",
     controls: ["IAM-07"],
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -107,6 +127,8 @@ export const pamEntitlementHardening = stackPolicy(
         if (allowed && !BASIC_ROLES.includes(b.role) && !UNBOUNDED_ADMIN_ROLES.test(b.role) && !writesStorage)
           add(`it grants ${b.role}${b.condition ? ` under ${b.condition}` : ""}: ${allowed}`, ALLOWLIST_FIX);
         const permissions = custom.get(b.role) ?? [];
+        const beyond = beyondPurpose(b.role, permissions);
+        if (beyond) add(beyond.problem, beyond.fix);
         // A backup bucket's IAM only, for the restore's read grant that the drill takes back.
         const backupBucketGrant = (p: string) =>
           p === BACKUP_BUCKET_IAM && BACKUP_BUCKET_CONDITION.test(b.condition ?? "");

@@ -38,6 +38,7 @@ import { pubsubManagedPublisherTopicReachable } from "./pubsub-managed-publisher
 import { sccHealthModulesDeployed } from "./scc-health-modules-deployed";
 import { pamEntitlementHardening } from "./pam-entitlement-hardening";
 import { iamPrivilegedRolesNotStanding } from "./iam-privileged-roles-not-standing";
+import { sqlUserIamAuthenticated } from "./sql-user-iam-authenticated";
 import { iamEntitledRolesNotAuthoritative } from "./iam-entitled-roles-not-authoritative";
 
 /** The security pack's policies; imported by tests and the offline evaluator, never via index.ts. */
@@ -65,6 +66,7 @@ export const securityPolicies: Policies = [
   sqlInstancePrivateTls,
   sqlInstanceCardholderNoDataApi,
   sqlInstanceAuditFlags,
+  sqlUserIamAuthenticated,
   redisInstanceHardening,
   storageBucketHardening,
   regionalResidency,

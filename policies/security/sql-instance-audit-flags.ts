@@ -82,6 +82,20 @@ export const sqlInstanceAuditFlags = resourcePolicy<gcp.sql.DatabaseInstanceArgs
         });
       }
     }
+    // A flag named twice: the packs read the first; whether Cloud SQL keeps the first, the last or
+    // refuses the request is not theirs to guess (unverified), so a second pgaudit.log of "none"
+    // must not pass on the strength of the first.
+    const names = Array.isArray(flags) ? flags.map((f) => String((f as { name?: unknown })?.name)) : [];
+    for (const name of [...new Set(names.filter((n, i) => names.indexOf(n) !== i))])
+      findings.push({
+        problem: `database flag ${name} is set ${names.filter((n) => n === name).length} times (${(
+          flags as { name?: unknown; value?: unknown }[]
+        )
+          .filter((f) => String(f?.name) === name)
+          .map((f) => JSON.stringify(f?.value ?? null))
+          .join(", ")}): which value applies is undefined`,
+        fix: `set ${name} once`,
+      });
     const log = flagValue(flags, "pgaudit.log");
     const classes = auditClasses(log);
     const missing = (cardholder ? CARDHOLDER_AUDIT_CLASSES : REQUIRED_AUDIT_CLASSES).filter(

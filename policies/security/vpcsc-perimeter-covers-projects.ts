@@ -34,6 +34,35 @@ function projectNumbers(resources: PolicyResource[]): Set<string> {
   return numbers;
 }
 
+/**
+ * Bridge perimeters that join a project of the stack to one outside it: "a resource can also be in
+ * zero or more perimeter bridges ... Cross project operations are permitted if all effected resources
+ * share some perimeter (whether bridge or regular)" (Access Context Manager API v1,
+ * ServicePerimeter.PerimeterType: https://cloud.google.com/dotnet/docs/reference/Google.Identity.AccessContextManager.V1/latest/Google.Identity.AccessContextManager.V1.ServicePerimeter.Types.PerimeterType),
+ * so a bridge holding the cde and another organisation's project opens every restricted service
+ * between the two, whatever the regular perimeter's ingress and egress rules say. The platform
+ * declares no bridge; a bridge among the stack's own projects changes nothing.
+ */
+function bridgesOut(resources: PolicyResource[], numbers: Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const b of resources.filter(
+    (r) => r.type === PERIMETER && r.props.perimeterType === "PERIMETER_TYPE_BRIDGE",
+  )) {
+    const listed = [b.props.status, b.props.spec].flatMap(
+      (c) => (c as PerimeterConfig | undefined)?.resources ?? [],
+    );
+    const ours = listed.filter((r) => numbers.has(r.replace(/^projects\//, "")));
+    const foreign = [...new Set(listed.filter((r) => !numbers.has(r.replace(/^projects\//, ""))))];
+    if (ours.length && foreign.length)
+      findings.push({
+        urn: b.urn,
+        problem: `bridge perimeter ${String(b.props.name)} joins the stack's ${[...new Set(ours)].join(", ")} to ${foreign.join(", ")}, outside the stack: every restricted service is open between them, around the perimeter's ingress and egress rules`,
+        fix: "delete the bridge; admit the other project's callers with a named ingress or egress rule of the stack's perimeter",
+      });
+  }
+  return findings;
+}
+
 export const perimeterCoversProjects = stackPolicy(
   {
     name: "vpcsc-perimeter-covers-projects",
@@ -50,16 +79,17 @@ export const perimeterCoversProjects = stackPolicy(
       (r) => r.type === PERIMETER && r.props.perimeterType !== "PERIMETER_TYPE_BRIDGE",
     );
     const numbers = projectNumbers(resources);
+    const findings: Finding[] = bridgesOut(resources, numbers);
     if (!perimeters.length)
       return numbers.size
         ? [
+            ...findings,
             {
               problem: "no VPC Service Controls perimeter surrounds the stack's projects",
               fix: "add the ServicePerimeter component",
             },
           ]
-        : [];
-    const findings: Finding[] = [];
+        : findings;
     for (const p of perimeters) {
       // The enforced configuration, or the dry-run one while the perimeter is being tried.
       const config = (p.props.status ?? p.props.spec ?? {}) as PerimeterConfig;

@@ -221,8 +221,8 @@ export const perimeterIngressNamedSources = stackPolicy(
           if (problem)
             findings.push({
               urn: p.urn,
-              problem: `ingress rule ${i + 1}${ingress.title ? ` (${ingress.title})` : ""}: ${problem}`,
-              fix: "limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
+              problem: `ingress rule ${i + 1}${ingress.title ? ` (${ingress.title})` : ""}: ${problem.problem}`,
+              fix: problem.fix,
             });
           return;
         }

@@ -1,4 +1,5 @@
 import { CapturedResource } from "../../harness/model";
+import { ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS } from "../../policies/lib/privilegedAccess";
 import { WEAKENINGS, weakeningTitle } from "../../policies/weakenings";
 import { addResource, editResource, Mutation, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
@@ -15,6 +16,19 @@ const PERIMETER_NAME = "accessPolicies/847362519014/servicePerimeters/prod_qairo
 const LEDGER_SA = "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com";
 const BREAK_GLASS_METRIC = "prod-logging-alerts-break-glass-activity";
 const BREAK_GLASS_ALERT = "prod-logging-alerts-break-glass-activity-alert";
+/** What monitoring-privileged-access-alerts says when nothing pages on a break-glass account's action. */
+const BREAK_GLASS_UNALERTED =
+  '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero';
+const CARD_VAULT_CHANNELS = [
+  "prod-card-vault-alerts-pagerduty",
+  "prod-card-vault-alerts-email-sre-oncall-qairopay-com",
+  "prod-card-vault-alerts-email-security-oncall-qairopay-com",
+];
+const LOGGING_CHANNELS = [
+  "prod-logging-alerts-pagerduty",
+  "prod-logging-alerts-email-sre-oncall-qairopay-com",
+  "prod-logging-alerts-email-security-oncall-qairopay-com",
+];
 
 function providerOf(resources: CapturedResource[], name: string): string {
   const r = resources.find((x) => x.name === name);
@@ -64,6 +78,9 @@ const onVaultCluster =
 /** An entitlement's role bindings. */
 const grantsOf = (p: P) => (p.privilegedAccess as P).gcpIamAccess.roleBindings as P[];
 const PAM_AGENT = "serviceAccount:service-org-418726350912@gcp-sa-pam.iam.gserviceaccount.com";
+
+const KEY_OPERATOR = ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS.qairopayKeyOperator.permissions.join(", ");
+const INCIDENT_OPERATOR = ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS.qairopayIncidentOperator.permissions.join(", ");
 
 interface Proof {
   mutate: Mutation;
@@ -789,7 +806,7 @@ const PROOFS: Record<string, Proof> = {
     ),
     on: PERIMETER,
     message:
-      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 2 (Security Command Center detectors): serviceAccount:service-org-999999999999@security-center-api.iam.gserviceaccount.com is the agent of organisation 999999999999, not of the stack's (418726350912). Fix: limit the agent's rule to the services and projects it calls (policies/lib/perimeterAgents.ts)",
+      "[NET-07, IAM-08] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"prod-perimeter-perimeter\": ingress rule 2 (Security Command Center detectors): serviceAccount:service-org-999999999999@security-center-api.iam.gserviceaccount.com (Security Command Center detector) is the agent of organisation 999999999999, not of the stack's (418726350912). Fix: name the stack's own agent instead (serviceAccount:service-org-418726350912@security-center-api.iam.gserviceaccount.com): another organisation's agent acts for whoever administers that organisation",
   },
   // Second attacker review: the same grant in another spelling, a second way into the database, a
   // control plane open to half the internet.
@@ -826,6 +843,158 @@ const PROOFS: Record<string, Proof> = {
     on: "prod-cde-gke-us-central1-cluster",
     message:
       "[IAM-06, NET-02, ENC-01, ENC-02, K8S-04, RES-05, IAM-03, IAM-01] gcp:container/cluster:Cluster \"prod-cde-gke-us-central1-cluster\": masterAuthorizedNetworksConfig admits public ranges wider than a /24: 0.0.0.0/1. Fix: name the operators' and CI runners' egress ranges (a /24 or narrower each), or use private ranges",
+  },
+  // Second independent attacker pass: principals of other projects, roles beyond each entitlement's
+  // purpose, password users, pages nobody receives, perimeters that bridge out.
+  "another project's service account given IAM admin on the cde": {
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "foreign-iam-admin",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/resourcemanager.projectIamAdmin",
+        member: "serviceAccount:x@evil-project.iam.gserviceaccount.com",
+      },
+    }),
+    on: "foreign-iam-admin",
+    message:
+      "[IAM-07] gcp:projects/iAMMember:IAMMember \"foreign-iam-admin\": serviceAccount:x@evil-project.iam.gserviceaccount.com holds roles/resourcemanager.projectIamAdmin: an account of project evil-project, which is not one of the stack's. Fix: remove the grant; run automation as a service account of the stack's own projects",
+  },
+  "another project's account named like a Cloud SQL agent of the cde (service-<cde number>@evil-project) given cloudkms.admin":
+    {
+      mutate: addResource({
+        type: "gcp:kms/keyRingIAMBinding:KeyRingIAMBinding",
+        name: "look-alike-agent",
+        inputs: {
+          keyRingId: "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder",
+          role: "roles/cloudkms.admin",
+          members: ["serviceAccount:service-102116835757@evil-project.iam.gserviceaccount.com"],
+        },
+      }),
+      on: "look-alike-agent",
+      message:
+        "[IAM-07] gcp:kms/keyRingIAMBinding:KeyRingIAMBinding \"look-alike-agent\": serviceAccount:service-102116835757@evil-project.iam.gserviceaccount.com holds roles/cloudkms.admin: an account of project evil-project, which is not one of the stack's. Fix: remove the grant; run automation as a service account of the stack's own projects",
+    },
+  "the key operator's role given cloudkms.cryptoKeyVersions.useToDecrypt": {
+    mutate: editResource("prod-kms-access-qairopayKeyOperator", (p) =>
+      (p.permissions as string[]).push("cloudkms.cryptoKeyVersions.useToDecrypt"),
+    ),
+    on: "prod-kms-access-key-operator",
+    message: `[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-kms-access-key-operator": its role projects/qp-prod-kms/roles/qairopayKeyOperator holds cloudkms.cryptoKeyVersions.useToDecrypt, beyond what it is for (rotate a key (npm run rotate-keys: a new version made primary, billed to the key project), never use or destroy one). Fix: keep only ${KEY_OPERATOR} in qairopayKeyOperator`,
+  },
+  "the key operator's role given cloudkms.cryptoKeyVersions.destroy": {
+    mutate: editResource("prod-kms-access-qairopayKeyOperator", (p) =>
+      (p.permissions as string[]).push("cloudkms.cryptoKeyVersions.destroy"),
+    ),
+    on: "prod-kms-access-key-operator",
+    message: `[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-kms-access-key-operator": its role projects/qp-prod-kms/roles/qairopayKeyOperator holds cloudkms.cryptoKeyVersions.destroy, beyond what it is for (rotate a key (npm run rotate-keys: a new version made primary, billed to the key project), never use or destroy one). Fix: keep only ${KEY_OPERATOR} in qairopayKeyOperator`,
+  },
+  "the cde incident operator's role given iam.serviceAccounts.getAccessToken": {
+    mutate: editResource("prod-cde-access-qairopayIncidentOperator", (p) =>
+      (p.permissions as string[]).push("iam.serviceAccounts.getAccessToken"),
+    ),
+    on: "prod-cde-access-incident-operator",
+    message: `[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-incident-operator": its role projects/qp-prod-cde/roles/qairopayIncidentOperator holds iam.serviceAccounts.getAccessToken, beyond what it is for (restart or fail over an instance, see workloads and delete a pod for its controller to recreate). Fix: keep only ${INCIDENT_OPERATOR} in qairopayIncidentOperator`,
+  },
+  "the cde incident operator's role given container.pods.exec": {
+    mutate: editResource("prod-cde-access-qairopayIncidentOperator", (p) =>
+      (p.permissions as string[]).push("container.pods.exec"),
+    ),
+    on: "prod-cde-access-incident-operator",
+    message: `[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-incident-operator": its role projects/qp-prod-cde/roles/qairopayIncidentOperator holds container.pods.exec, beyond what it is for (restart or fail over an instance, see workloads and delete a pod for its controller to recreate). Fix: keep only ${INCIDENT_OPERATOR} in qairopayIncidentOperator`,
+  },
+  "a BUILT_IN password user on card-vault's database": {
+    mutate: addResource({
+      type: "gcp:sql/user:User",
+      name: "card-vault-password-user",
+      inputs: {
+        project: "qp-prod-cde",
+        instance: "prod-card-vault-us-central1",
+        name: "backdoor",
+        type: "BUILT_IN",
+        password: "hunter2",
+      },
+    }),
+    on: "card-vault-password-user",
+    message:
+      '[IAM-05] gcp:sql/user:User "card-vault-password-user": user backdoor of instance prod-card-vault-us-central1 is type BUILT_IN: a password user, whoever holds the password signs in, whatever IAM grants or revokes. Fix: set type to one of CLOUD_IAM_USER, CLOUD_IAM_SERVICE_ACCOUNT, CLOUD_IAM_GROUP, CLOUD_IAM_GROUP_USER, CLOUD_IAM_GROUP_SERVICE_ACCOUNT and remove its password',
+  },
+  "a user without a type (BUILT_IN by default) on card-vault's database": {
+    mutate: editResource("prod-card-vault-migration-card-vault-user", (p) => {
+      delete p.type;
+      p.password = "hunter2";
+    }),
+    on: "prod-card-vault-migration-card-vault-user",
+    message:
+      '[IAM-05] gcp:sql/user:User "prod-card-vault-migration-card-vault-user": user card-vault-workload@qp-prod-cde.iam of instance prod-card-vault-us-central1 is of no type (BUILT_IN by default): a password user, whoever holds the password signs in, whatever IAM grants or revokes. Fix: set type to one of CLOUD_IAM_USER, CLOUD_IAM_SERVICE_ACCOUNT, CLOUD_IAM_GROUP, CLOUD_IAM_GROUP_USER, CLOUD_IAM_GROUP_SERVICE_ACCOUNT and remove its password',
+  },
+  "the logging project's notification channels disabled (enabled: false)": {
+    mutate: (resources) =>
+      LOGGING_CHANNELS.reduce((rs, n) => editResource(n, (p) => (p.enabled = false))(rs), resources),
+    on: "prod-audit-log-bucket",
+    message: BREAK_GLASS_UNALERTED,
+  },
+  "the break-glass alert paging a channel the stack does not declare": {
+    mutate: editResource(
+      BREAK_GLASS_ALERT,
+      (p) => (p.notificationChannels = ["projects/qp-prod-logging/notificationChannels/1"]),
+    ),
+    on: "prod-audit-log-bucket",
+    message: BREAK_GLASS_UNALERTED,
+  },
+  "card-vault's notification channels disabled (enabled: false)": {
+    mutate: (resources) =>
+      CARD_VAULT_CHANNELS.reduce((rs, n) => editResource(n, (p) => (p.enabled = false))(rs), resources),
+    on: "prod-card-vault-backups-schedule",
+    message:
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-card-vault-backups-schedule": nothing pages on-call on a failed execution or on no successful execution for a day (with no data counted as none) of workflow card-vault-backup-export in qp-prod-cde: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+  },
+  "a bridge perimeter joining the cde to another organisation's project": {
+    mutate: addResource({
+      type: "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter",
+      name: "cde-bridge",
+      inputs: {
+        parent: "accessPolicies/847362519014",
+        name: "accessPolicies/847362519014/servicePerimeters/cde_bridge",
+        title: "cde bridge",
+        perimeterType: "PERIMETER_TYPE_BRIDGE",
+        status: { resources: ["projects/102116835757", "projects/999999999999"] },
+      },
+    }),
+    on: "cde-bridge",
+    message:
+      "[NET-07] gcp:accesscontextmanager/servicePerimeter:ServicePerimeter \"cde-bridge\": bridge perimeter accessPolicies/847362519014/servicePerimeters/cde_bridge joins the stack's projects/102116835757 to projects/999999999999, outside the stack: every restricted service is open between them, around the perimeter's ingress and egress rules. Fix: delete the bridge; admit the other project's callers with a named ingress or egress rule of the stack's perimeter",
+  },
+  "a person given the access policy's perimeters to rewrite (accesscontextmanager.policyAdmin) standing": {
+    mutate: addResource({
+      type: "gcp:accesscontextmanager/accessPolicyIamMember:AccessPolicyIamMember",
+      name: "perimeter-admin",
+      inputs: {
+        name: "accessPolicies/847362519014",
+        role: "roles/accesscontextmanager.policyAdmin",
+        member: "user:mallory@qairopay.com",
+      },
+    }),
+    on: "perimeter-admin",
+    message:
+      '[IAM-07] gcp:accesscontextmanager/accessPolicyIamMember:AccessPolicyIamMember "perimeter-admin": user:mallory@qairopay.com holds roles/accesscontextmanager.policyAdmin standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  "a second pgaudit.log flag of none on card-vault's primary": {
+    mutate: editResource("prod-card-vault-us-central1", (p) =>
+      ((p.settings as P).databaseFlags as P[]).push({ name: "pgaudit.log", value: "none" }),
+    ),
+    on: "prod-card-vault-us-central1",
+    message:
+      '[IAM-05, LOG-06, LOG-08, TEN-02] gcp:sql/databaseInstance:DatabaseInstance "prod-card-vault-us-central1": database flag pgaudit.log is set 2 times ("all", "none"): which value applies is undefined. Fix: set pgaudit.log once',
+  },
+  "card-vault's PAN key made import-only (key material made outside Cloud KMS)": {
+    mutate: editResource("prod-keys-us-central1-card-vault-pan", (p) => {
+      p.importOnly = true;
+      p.skipInitialVersionCreation = true;
+    }),
+    on: "prod-keys-us-central1-card-vault-pan",
+    message:
+      '[ENC-03] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-central1-card-vault-pan": importOnly is true: every version is key material made outside Cloud KMS and imported. Fix: remove importOnly: Cloud KMS generates the versions of cardholder keys inside its HSMs',
   },
 };
 

@@ -51,6 +51,26 @@ const dnsRule = (name: string, project: string, policy: string, dnsName: string)
 
 export const NETWORK_CASES: PolicyCase[] = [
   {
+    policy: "k8s-cardholder-service-private",
+    title:
+      "a NodePort Service without metadata.namespace on a cde cluster (named in the namespace it lands in)",
+    mutate: (resources) => {
+      const provider = byName(resources, "prod-cde-gke-us-central1-k8s");
+      return addResource({
+        type: "kubernetes:core/v1:Service",
+        name: "namespaceless-node-port",
+        provider: `${provider.urn}::${provider.id ?? ""}`,
+        inputs: {
+          metadata: { name: "side-door" },
+          spec: { type: "NodePort", selector: { app: "card-vault" }, ports: [{ port: 443 }] },
+        },
+      })(resources);
+    },
+    on: "namespaceless-node-port",
+    message:
+      '[NET-09] kubernetes:core/v1:Service "namespaceless-node-port": Service default/side-door is a NodePort: every node of the cluster takes its traffic, a path around the declared Private Service Connect attachment. Fix: make it ClusterIP, or publish the workload through PrivateServicePath',
+  },
+  {
     policy: "dns-response-policy-allowlist",
     title: "the cde VPC without a DNS response policy (removed: any name resolves, DNS exfiltration)",
     mutate: removeResource("prod-cde-dns-egress-policy"),
