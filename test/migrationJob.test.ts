@@ -7,9 +7,8 @@ import {
   migrationJobArgs,
 } from "../components/migrationJob";
 import { BASE_EGRESS } from "../components/kubernetesBaseline";
-import { GcpMocks } from "../harness/gcpMocks";
 import { CapturedResource } from "../harness/model";
-import { runOfflineProgram } from "../harness/run";
+import { registerAlone, registeredAs } from "./helpers/component";
 
 /*
  * MigrationJob alone, with the least arguments (awsx vpc.test.ts style): registered under the
@@ -32,18 +31,10 @@ const byName = (a: string[], b: string[]) => a[1].localeCompare(b[1]);
 const IMAGES = { proxy: "proxy@sha256:aa", client: "psql@sha256:bb" };
 
 async function register(args: Omit<MigrationJobArgs, "provider" | "dependsOn">): Promise<CapturedResource[]> {
-  const run = await runOfflineProgram({
-    project: "qairopay-platform",
-    stackConfig: { stack: "test", values: {}, secretKeys: [] },
-    mocks: new GcpMocks(),
-    program: () => () => {
-      const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-      new MigrationJob("mig", { ...args, provider, dependsOn: [] });
-    },
+  return registerAlone(() => {
+    const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+    new MigrationJob("mig", { ...args, provider, dependsOn: [] });
   });
-  return run.resources.filter(
-    (r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
-  );
 }
 
 describe("MigrationJob before the images are mirrored", () => {
@@ -72,11 +63,7 @@ describe("MigrationJob before the images are mirrored", () => {
 
 describe("MigrationJob with its images", () => {
   let resources: CapturedResource[];
-  const named = (name: string) => {
-    const found = resources.find((r) => r.name === name);
-    if (!found) throw new Error(`nothing registered as ${name}`);
-    return found;
-  };
+  const named = (name: string) => registeredAs(resources, name);
   beforeAll(async () => {
     resources = await register({ ...ARGS, images: IMAGES });
   });

@@ -5,9 +5,8 @@ import {
   SecurityAlerts,
   SecurityAlertsArgs,
 } from "../components/securityAlerts";
-import { GcpMocks } from "../harness/gcpMocks";
 import { CapturedResource } from "../harness/model";
-import { runOfflineProgram } from "../harness/run";
+import { registerAlone, registeredAs } from "./helpers/component";
 
 /*
  * SecurityAlerts alone, with the least arguments (awsx vpc.test.ts style): registered under the
@@ -30,24 +29,12 @@ const ARGS: SecurityAlertsArgs = {
 };
 
 async function register(args: SecurityAlertsArgs): Promise<CapturedResource[]> {
-  const run = await runOfflineProgram({
-    project: "qairopay-platform",
-    stackConfig: { stack: "test", values: {}, secretKeys: [] },
-    mocks: new GcpMocks(),
-    program: () => () => new SecurityAlerts("alerts", args),
-  });
-  return run.resources.filter(
-    (r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
-  );
+  return registerAlone(() => new SecurityAlerts("alerts", args));
 }
 
 describe("SecurityAlerts with one e-mail and one security event", () => {
   let resources: CapturedResource[];
-  const named = (name: string) => {
-    const found = resources.find((r) => r.name === name);
-    if (!found) throw new Error(`nothing registered as ${name}`);
-    return found;
-  };
+  const named = (name: string) => registeredAs(resources, name);
   beforeAll(async () => {
     resources = await register(ARGS);
   });
