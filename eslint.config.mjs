@@ -34,15 +34,18 @@ const ROOMS = [
 ];
 /** An import of `room` from anywhere (`./room/x`, `../../room`), or of the composition root `index`. */
 const roomImport = (room) => (room === "index" ? "^(\\.\\.?/)+index$" : `^(\\.\\.?/)+${room}(/|$)`);
-const restricted = (files, rooms, why) => ({
+const restricted = (files, rooms, why, { typesOnly = [] } = {}) => ({
   files,
   rules: {
-    "no-restricted-imports": [
+    // typescript-eslint's rule where some rooms may still be read for their types alone
+    // (`import type`, erased at compile time): the arrow it leaves is no dependency at run time.
+    [typesOnly.length ? "@typescript-eslint/no-restricted-imports" : "no-restricted-imports"]: [
       "error",
       {
-        patterns: rooms.map((room) => ({
+        patterns: [...rooms, ...typesOnly].map((room) => ({
           regex: roomImport(room),
-          message: `${why}: ${room === "index" ? "index.ts" : `${room}/`} may not be imported here.`,
+          message: `${why}: ${room === "index" ? "index.ts" : `${room}/`} may not be imported here${typesOnly.includes(room) ? " (its types may, with import type)" : ""}.`,
+          ...(typesOnly.includes(room) ? { allowTypeImports: true } : {}),
         })),
       },
     ],
@@ -56,12 +59,15 @@ const ROOM_RULES = [
     above("vocabulary"),
     "The vocabulary is a leaf: it imports no other room",
   ),
+  // The packs' catalogues (org constraints, health modules) reach components through their
+  // arguments, from the composition; a component may name a catalogue entry's type until the
+  // catalogue has its own leaf room.
   restricted(
     ["components/**/*.ts"],
     above("facts", "vocabulary", "components", "policies"),
-    "Components take the platform's decisions through their arguments",
+    "Components take the platform's decisions and the catalogues through their arguments",
+    { typesOnly: ["policies"] },
   ),
-  // The packs' own catalogue rooms are read by components until the catalogue has its own leaf room.
   restricted(
     ["policies/**/*.ts"],
     above("facts", "policies"),

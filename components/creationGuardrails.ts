@@ -1,6 +1,5 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
 
 export interface CreationGuardrailsArgs {
   /** The folder the stack creates its projects in, as `folders/<id>`. */
@@ -11,6 +10,8 @@ export interface CreationGuardrailsArgs {
    * same Google policy is never created twice).
    */
   formerParent: string;
+  /** The catalogue's built-in constraints (policies/org-constraints); those `atCreationOnly` are set here. */
+  constraints: { constraint: string; atCreationOnly?: boolean }[];
 }
 
 /**
@@ -30,7 +31,7 @@ export class CreationGuardrails extends pulumi.ComponentResource {
     super("qairopay:orgpolicy:CreationGuardrails", name, {}, opts);
     const formerParent = pulumi.createUrn(args.formerParent, "qairopay:orgpolicy:OrgGuardrails");
     let previous: pulumi.Resource | undefined;
-    for (const b of BUILT_IN_CONSTRAINTS.filter((c) => c.atCreationOnly)) {
+    for (const b of args.constraints.filter((c) => c.atCreationOnly)) {
       const resourceName = `${name}-${b.constraint}`;
       const policy: gcp.orgpolicy.Policy = new gcp.orgpolicy.Policy(
         resourceName,

@@ -56,10 +56,10 @@ export interface GkeClusterArgs {
    * @default false
    */
   dnsEndpointExternalTraffic?: boolean;
-  /** @default "REGULAR" */
-  releaseChannel?: string;
-  /** Weekly maintenance window start, UTC hour and day 1-7. @default { day: 7, hour: 3 } */
-  maintenance?: { day: number; hour: number };
+  /** The configured `gkeReleaseChannel` (its default is declared once, in platform/config/keys.ts). */
+  releaseChannel: string;
+  /** Weekly maintenance window start, UTC hour and day 1-7: the configured `maintenanceDay` and `maintenanceHour`. */
+  maintenance: { day: number; hour: number };
   labels: StandardLabels;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -101,7 +101,7 @@ export class GkeCluster extends pulumi.ComponentResource {
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:gke:GkeCluster", name, {}, opts);
     const viaDns = args.dnsEndpointExternalTraffic ?? false;
-    const maintenance = args.maintenance ?? { day: 7, hour: 3 };
+    const maintenance = args.maintenance;
     const start = `2026-01-04T${String(maintenance.hour).padStart(2, "0")}:00:00Z`;
     // GKE requires at least 48 hours of maintenance availability in any 32 days, in windows of at
     // least 4 hours (https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions):
@@ -136,7 +136,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         },
         enableLegacyAbac: false,
         masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-        releaseChannel: { channel: args.releaseChannel ?? "REGULAR" },
+        releaseChannel: { channel: args.releaseChannel },
         databaseEncryption: { state: "ENCRYPTED", keyName: args.secretsKey },
         // Autopilot takes the boot-disk key from the auto-provisioning defaults
         // (gcloud container clusters create-auto --boot-disk-kms-key).

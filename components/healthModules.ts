@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTH_MODULES, HealthModuleSpec } from "../policies/detection/healthModules";
+import type { HealthModuleSpec } from "../policies/detection/healthModules";
 
 /** Where the modules run: on the folder every project inherits from, or in each project. */
 export type HealthModuleScope =
@@ -19,8 +19,8 @@ export type HealthModuleScope =
 
 export interface HealthModulesArgs {
   scope: HealthModuleScope;
-  /** @default HEALTH_MODULES, the catalogue (policies/detection/healthModules.ts) */
-  modules?: HealthModuleSpec[];
+  /** The modules to deploy: the catalogue's (policies/detection/healthModules.ts), passed by the composition. */
+  modules: HealthModuleSpec[];
 }
 
 /** The custom module's configuration, exactly as the catalogue states it. */
@@ -45,7 +45,7 @@ export function customConfig(m: HealthModuleSpec) {
 export class HealthModules extends pulumi.ComponentResource {
   constructor(name: string, args: HealthModulesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:detection:HealthModules", name, {}, opts);
-    const modules = args.modules ?? HEALTH_MODULES;
+    const modules = args.modules;
     const scope = args.scope;
     if (scope.kind === "folder") {
       for (const m of modules)

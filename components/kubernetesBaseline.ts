@@ -101,59 +101,8 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
   constructor(name: string, args: KubernetesBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:k8s:KubernetesBaseline", name, {}, opts);
     const k = { parent: this, provider: args.provider };
-
-    const namespaceWithPolicies = (ns: string, extra: Record<string, string> = {}) => {
-      const namespace = new k8s.core.v1.Namespace(
-        `${name}-${ns}`,
-        {
-          metadata: {
-            name: ns,
-            labels: { ...PSA_RESTRICTED, "qairopay.com/managed-by": "pulumi", ...extra },
-          },
-        },
-        k,
-      );
-      const inNs = { ...k, dependsOn: [namespace] };
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${ns}-default-deny`,
-        {
-          metadata: { name: "default-deny-all", namespace: ns },
-          spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-        },
-        inNs,
-      );
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${ns}-allow-dns`,
-        {
-          metadata: { name: "allow-dns-and-metadata", namespace: ns },
-          spec: {
-            podSelector: {},
-            policyTypes: ["Egress"],
-            egress: BASE_EGRESS,
-          },
-        },
-        inNs,
-      );
-      new k8s.core.v1.ResourceQuota(
-        `${name}-${ns}-quota`,
-        { metadata: { name: "quota", namespace: ns }, spec: { hard: NAMESPACE_QUOTA } },
-        inNs,
-      );
-      new k8s.core.v1.LimitRange(
-        `${name}-${ns}-limits`,
-        {
-          metadata: { name: "container-defaults", namespace: ns },
-          spec: {
-            limits: [{ type: "Container", default: CONTAINER_DEFAULTS, defaultRequest: CONTAINER_DEFAULTS }],
-          },
-        },
-        inNs,
-      );
-      return inNs;
-    };
-
     if (args.hostsGateway ?? true)
-      namespaceWithPolicies(GATEWAY_NAMESPACE, { "qairopay.com/role": "gateway" });
+      namespaceWithPolicies(name, GATEWAY_NAMESPACE, { "qairopay.com/role": "gateway" }, k);
     // The `default` namespace exists in every cluster and takes whatever is deployed without one:
     // it denies all traffic too, so a stray pod there reaches neither the private services nor the
     // Private Service Connect endpoint (K8S-02, NET-09).
@@ -165,103 +114,192 @@ export class KubernetesBaseline extends pulumi.ComponentResource {
       },
       k,
     );
-    const psc = args.privateServiceConnect ?? {};
-
-    for (const w of args.workloads) {
-      const inNs = namespaceWithPolicies(w.name, { "qairopay.com/data-class": w.dataClass });
-      new k8s.core.v1.ServiceAccount(
-        `${name}-${w.name}-ksa`,
-        {
-          metadata: {
-            name: w.name,
-            namespace: w.name,
-            annotations: { "iam.gke.io/gcp-service-account": w.googleServiceAccount },
-          },
-          automountServiceAccountToken: false,
-        },
-        inNs,
-      );
-      // Gateway front ends and health checks come from Google's load-balancer ranges. A workload
-      // published through Private Service Connect takes only its NAT range: its passthrough load
-      // balancer's health checks go to the node (externalTrafficPolicy Local), not to the pod.
-      if (w.exposure.kind === "private-service-connect" && !psc.natRange)
-        throw new Error(`${w.name} is published through Private Service Connect but no NAT range was given`);
-      const callers = w.exposure.kind === "gateway" ? GOOGLE_LB_RANGES : [psc.natRange as string];
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${w.name}-allow-gateway`,
-        {
-          metadata: { name: "allow-gateway-ingress", namespace: w.name },
-          spec: {
-            podSelector: { matchLabels: { app: w.name } },
-            policyTypes: ["Ingress"],
-            ingress: [
-              {
-                from: callers.map((cidr) => ({ ipBlock: { cidr } })),
-                ports: [{ protocol: "TCP", port: w.port }],
-              },
-            ],
-          },
-        },
-        inNs,
-      );
-      const called = WORKLOADS.filter(
-        (t) => t.exposure.kind === "private-service-connect" && t.exposure.consumers.includes(w.name),
-      );
-      const endpointEgress = called.map((t) => {
-        const endpoint = psc.endpoints?.[t.name];
-        if (endpoint === undefined) throw new Error(`${w.name} calls ${t.name} but no endpoint was given`);
-        return {
-          to: [{ ipBlock: { cidr: pulumi.interpolate`${endpoint}/32` } }],
-          ports: [{ protocol: "TCP", port: PRIVATE_SERVICE_PORT }],
-        };
-      });
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${w.name}-allow-datastores`,
-        {
-          metadata: { name: "allow-datastores", namespace: w.name },
-          spec: {
-            podSelector: { matchLabels: { app: w.name } },
-            policyTypes: ["Egress"],
-            egress: [
-              ...w.egress.map((e) => ({
-                to: [{ ipBlock: { cidr: args.privateServiceAccess[e.network] } }],
-                ports: e.ports.map((port) => ({ protocol: "TCP", port })),
-              })),
-              ...endpointEgress,
-            ],
-          },
-        },
-        inNs,
-      );
-      // A Private Service Connect workload's Service comes with its path (PrivateServicePath).
-      if (w.exposure.kind !== "gateway") continue;
-      if (!args.multiClusterServicesReady)
-        throw new Error(`${w.name} is exposed by the Gateway but the cluster has no multi-cluster Services`);
-      const serviceName = regionalServiceName(w.name, args.region);
-      new k8s.core.v1.Service(
-        `${name}-${w.name}-service`,
-        {
-          metadata: { name: serviceName, namespace: w.name, labels: { app: w.name } },
-          spec: {
-            selector: { app: w.name },
-            // appProtocol tells the Gateway's load balancer to speak TLS to the pods, as its health
-            // check does (https://cloud.google.com/kubernetes-engine/docs/how-to/secure-gateway#load-balancer-tls):
-            // without it the backend protocol is HTTP to a TLS port.
-            ports: [{ name: "https", port: 443, targetPort: w.port, protocol: "TCP", appProtocol: "HTTPS" }],
-          },
-        },
-        inNs,
-      );
-      new k8s.apiextensions.CustomResource(
-        `${name}-${w.name}-export`,
-        {
-          apiVersion: "net.gke.io/v1",
-          kind: "ServiceExport",
-          metadata: { name: serviceName, namespace: w.name },
-        },
-        { ...inNs, dependsOn: [...inNs.dependsOn, args.multiClusterServicesReady] },
-      );
-    }
+    for (const w of args.workloads) workloadBaseline(name, w, args, k);
     this.registerOutputs({});
   }
+}
+
+type KubernetesChild = { parent: pulumi.Resource; provider: k8s.Provider };
+type InNamespace = KubernetesChild & { dependsOn: pulumi.Resource[] };
+
+/** A namespace enforcing Pod Security `restricted`, denying all traffic but DNS and the metadata server, with quota and container defaults. */
+function namespaceWithPolicies(
+  name: string,
+  ns: string,
+  extra: Record<string, string>,
+  k: KubernetesChild,
+): InNamespace {
+  const namespace = new k8s.core.v1.Namespace(
+    `${name}-${ns}`,
+    {
+      metadata: {
+        name: ns,
+        labels: { ...PSA_RESTRICTED, "qairopay.com/managed-by": "pulumi", ...extra },
+      },
+    },
+    k,
+  );
+  const inNs = { ...k, dependsOn: [namespace] };
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-${ns}-default-deny`,
+    {
+      metadata: { name: "default-deny-all", namespace: ns },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    },
+    inNs,
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-${ns}-allow-dns`,
+    {
+      metadata: { name: "allow-dns-and-metadata", namespace: ns },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: BASE_EGRESS,
+      },
+    },
+    inNs,
+  );
+  new k8s.core.v1.ResourceQuota(
+    `${name}-${ns}-quota`,
+    { metadata: { name: "quota", namespace: ns }, spec: { hard: NAMESPACE_QUOTA } },
+    inNs,
+  );
+  new k8s.core.v1.LimitRange(
+    `${name}-${ns}-limits`,
+    {
+      metadata: { name: "container-defaults", namespace: ns },
+      spec: {
+        limits: [{ type: "Container", default: CONTAINER_DEFAULTS, defaultRequest: CONTAINER_DEFAULTS }],
+      },
+    },
+    inNs,
+  );
+  return inNs;
+}
+
+/**
+ * One workload's namespace and account (Workload Identity, K8S-03), its ingress from its callers
+ * and egress to its datastores and Private Service Connect endpoints (K8S-02), and, for a workload
+ * behind the Gateway, its regional Service exported to the fleet.
+ */
+function workloadBaseline(
+  name: string,
+  w: BaselineWorkload,
+  args: KubernetesBaselineArgs,
+  k: KubernetesChild,
+): void {
+  const psc = args.privateServiceConnect ?? {};
+  const inNs = namespaceWithPolicies(name, w.name, { "qairopay.com/data-class": w.dataClass }, k);
+  new k8s.core.v1.ServiceAccount(
+    `${name}-${w.name}-ksa`,
+    {
+      metadata: {
+        name: w.name,
+        namespace: w.name,
+        annotations: { "iam.gke.io/gcp-service-account": w.googleServiceAccount },
+      },
+      automountServiceAccountToken: false,
+    },
+    inNs,
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-${w.name}-allow-gateway`,
+    {
+      metadata: { name: "allow-gateway-ingress", namespace: w.name },
+      spec: workloadIngress(w, psc.natRange),
+    },
+    inNs,
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-${w.name}-allow-datastores`,
+    {
+      metadata: { name: "allow-datastores", namespace: w.name },
+      spec: workloadEgress(w, args.privateServiceAccess, psc.endpoints),
+    },
+    inNs,
+  );
+  // A Private Service Connect workload's Service comes with its path (PrivateServicePath).
+  if (w.exposure.kind !== "gateway") return;
+  if (!args.multiClusterServicesReady)
+    throw new Error(`${w.name} is exposed by the Gateway but the cluster has no multi-cluster Services`);
+  const serviceName = regionalServiceName(w.name, args.region);
+  new k8s.core.v1.Service(
+    `${name}-${w.name}-service`,
+    {
+      metadata: { name: serviceName, namespace: w.name, labels: { app: w.name } },
+      spec: {
+        selector: { app: w.name },
+        // appProtocol tells the Gateway's load balancer to speak TLS to the pods, as its health
+        // check does (https://cloud.google.com/kubernetes-engine/docs/how-to/secure-gateway#load-balancer-tls):
+        // without it the backend protocol is HTTP to a TLS port.
+        ports: [{ name: "https", port: 443, targetPort: w.port, protocol: "TCP", appProtocol: "HTTPS" }],
+      },
+    },
+    inNs,
+  );
+  new k8s.apiextensions.CustomResource(
+    `${name}-${w.name}-export`,
+    {
+      apiVersion: "net.gke.io/v1",
+      kind: "ServiceExport",
+      metadata: { name: serviceName, namespace: w.name },
+    },
+    { ...inNs, dependsOn: [...inNs.dependsOn, args.multiClusterServicesReady] },
+  );
+}
+
+/**
+ * Who may call a workload: Gateway front ends and health checks come from Google's load-balancer
+ * ranges. A workload published through Private Service Connect takes only its NAT range: its
+ * passthrough load balancer's health checks go to the node (externalTrafficPolicy Local), not to
+ * the pod.
+ */
+export function workloadIngress(
+  w: Pick<WorkloadSpec, "name" | "exposure" | "port">,
+  natRange: string | undefined,
+): k8s.types.input.networking.v1.NetworkPolicySpec {
+  if (w.exposure.kind === "private-service-connect" && !natRange)
+    throw new Error(`${w.name} is published through Private Service Connect but no NAT range was given`);
+  const callers = w.exposure.kind === "gateway" ? GOOGLE_LB_RANGES : [natRange as string];
+  return {
+    podSelector: { matchLabels: { app: w.name } },
+    policyTypes: ["Ingress"],
+    ingress: [
+      {
+        from: callers.map((cidr) => ({ ipBlock: { cidr } })),
+        ports: [{ protocol: "TCP", port: w.port }],
+      },
+    ],
+  };
+}
+
+/** What a workload may reach: its datastores' private-service-access ranges, and the endpoints of the Private Service Connect workloads it calls. */
+export function workloadEgress(
+  w: Pick<WorkloadSpec, "name" | "egress">,
+  privateServiceAccess: KubernetesBaselineArgs["privateServiceAccess"],
+  endpoints: Record<string, pulumi.Input<string>> = {},
+): k8s.types.input.networking.v1.NetworkPolicySpec {
+  const called = WORKLOADS.filter(
+    (t) => t.exposure.kind === "private-service-connect" && t.exposure.consumers.includes(w.name),
+  );
+  const endpointEgress = called.map((t) => {
+    const endpoint = endpoints[t.name];
+    if (endpoint === undefined) throw new Error(`${w.name} calls ${t.name} but no endpoint was given`);
+    return {
+      to: [{ ipBlock: { cidr: pulumi.interpolate`${endpoint}/32` } }],
+      ports: [{ protocol: "TCP", port: PRIVATE_SERVICE_PORT }],
+    };
+  });
+  return {
+    podSelector: { matchLabels: { app: w.name } },
+    policyTypes: ["Egress"],
+    egress: [
+      ...w.egress.map((e) => ({
+        to: [{ ipBlock: { cidr: privateServiceAccess[e.network] } }],
+        ports: e.ports.map((port) => ({ protocol: "TCP", port })),
+      })),
+      ...endpointEgress,
+    ],
+  };
 }

@@ -95,63 +95,7 @@ export class MigrationJob extends pulumi.ComponentResource {
       .all([args.script, args.connectionName, images?.proxy ?? "", images?.client ?? ""])
       .apply((parts) => migrationVersion(parts));
 
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
-      {
-        metadata: {
-          name: MIGRATION_NAMESPACE,
-          labels: {
-            ...PSA_RESTRICTED,
-            "qairopay.com/managed-by": "pulumi",
-            // Cardholder-class: its Job holds cloudsqlsuperuser on the cardholder database (NET-09).
-            "qairopay.com/data-class": "cardholder",
-            "qairopay.com/role": "database-migration",
-          },
-        },
-      },
-      k,
-    );
-    const inNs = { ...k, dependsOn: [namespace] };
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-default-deny`,
-      {
-        metadata: { name: "default-deny-all", namespace: MIGRATION_NAMESPACE },
-        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-      },
-      inNs,
-    );
-    // What every pod may reach (DNS, Workload Identity tokens, the Admin API the proxy asks for
-    // its certificate), and the instance's private IP on the proxy port: nothing else.
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-egress`,
-      {
-        metadata: { name: "allow-migration-egress", namespace: MIGRATION_NAMESPACE },
-        spec: {
-          podSelector: {},
-          policyTypes: ["Egress"],
-          egress: [
-            ...BASE_EGRESS,
-            {
-              to: [{ ipBlock: { cidr: args.privateServiceAccess } }],
-              ports: [{ protocol: "TCP", port: CLOUD_SQL_PROXY_PORT }],
-            },
-          ],
-        },
-      },
-      inNs,
-    );
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${name}-ksa`,
-      {
-        metadata: {
-          name: MIGRATOR_KSA,
-          namespace: MIGRATION_NAMESPACE,
-          annotations: { "iam.gke.io/gcp-service-account": args.migrator.email },
-        },
-        automountServiceAccountToken: false,
-      },
-      inNs,
-    );
+    const { inNs, serviceAccount } = migrationNamespace(name, args, k);
     if (!images) {
       this.registerOutputs({});
       return;
@@ -165,116 +109,17 @@ export class MigrationJob extends pulumi.ComponentResource {
       },
       inNs,
     );
-
-    // The window opens when everything else the Job needs exists, and only a new migration (or
-    // `--replace`) opens another: an Offset is computed once, on create.
-    const window = new time.Offset(
-      `${name}-window`,
-      { offsetHours: args.loginWindowHours ?? 1, triggers: { version } },
-      { parent: this, dependsOn: [...args.dependsOn, serviceAccount, scriptMap] },
-    );
+    const { window, propagated } = loginWindow(name, args, version, [serviceAccount, scriptMap], this);
     this.windowEnds = window.rfc3339;
-    const login = new gcp.projects.IAMMember(
-      `${name}-login`,
-      {
-        project: args.project,
-        role: args.databaseLoginRole,
-        member: args.migrator.member,
-        condition: window.rfc3339.apply(loginWindowCondition),
-      },
-      { parent: this },
-    );
-    // https://cloud.google.com/iam/docs/access-change-propagation: a new grant takes effect in about
-    // 2 and up to 7 minutes; the provider retries none of a login's failures, so the Job waits.
-    const propagated = new time.Sleep(
-      `${name}-login-propagated`,
-      { createDuration: IAM_PROPAGATION_WAIT, triggers: { window: window.rfc3339 } },
-      { parent: this, dependsOn: [login] },
-    );
-
-    const hardened = {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ["ALL"] },
-    };
-    const conninfo = pulumi.interpolate`host=127.0.0.1 port=${LOCAL_PORT} dbname=${APPLICATION_DATABASE} user=${args.databaseUser} sslmode=disable connect_timeout=30`;
     this.job = new k8s.batch.v1.Job(
       `${name}-job`,
-      {
-        metadata: {
-          name: pulumi.interpolate`migration-${version}`,
-          namespace: MIGRATION_NAMESPACE,
-          annotations: { "pulumi.com/replaceUnready": "true" },
-        },
-        spec: {
-          backoffLimit: 2,
-          activeDeadlineSeconds: 900,
-          template: {
-            metadata: { labels: { app: "database-migration" } },
-            spec: {
-              serviceAccountName: MIGRATOR_KSA,
-              automountServiceAccountToken: false,
-              restartPolicy: "Never",
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 65532,
-                runAsGroup: 65532,
-                seccompProfile: { type: "RuntimeDefault" },
-              },
-              // A native sidecar (restartPolicy Always): started, and healthy, before psql; stopped when it ends.
-              initContainers: [
-                {
-                  name: "cloud-sql-proxy",
-                  image: images.proxy,
-                  restartPolicy: "Always",
-                  args: [
-                    "--auto-iam-authn",
-                    "--private-ip",
-                    "--structured-logs",
-                    `--port=${LOCAL_PORT}`,
-                    "--health-check",
-                    "--http-address=0.0.0.0",
-                    `--http-port=${HEALTH_PORT}`,
-                    "--exit-zero-on-sigterm",
-                    args.connectionName,
-                  ],
-                  startupProbe: {
-                    httpGet: { path: "/startup", port: HEALTH_PORT },
-                    periodSeconds: 1,
-                    failureThreshold: 60,
-                  },
-                  securityContext: hardened,
-                  resources: {
-                    requests: { cpu: "250m", memory: "256Mi" },
-                    limits: { cpu: "250m", memory: "256Mi" },
-                  },
-                },
-              ],
-              containers: [
-                {
-                  name: "migrate",
-                  image: images.client,
-                  command: ["psql"],
-                  args: [
-                    "--no-psqlrc",
-                    "--set=ON_ERROR_STOP=1",
-                    "--single-transaction",
-                    "--file=/migration/migration.sql",
-                    conninfo,
-                  ],
-                  securityContext: hardened,
-                  resources: {
-                    requests: { cpu: "250m", memory: "256Mi" },
-                    limits: { cpu: "250m", memory: "256Mi" },
-                  },
-                  volumeMounts: [{ name: "script", mountPath: "/migration", readOnly: true }],
-                },
-              ],
-              volumes: [{ name: "script", configMap: { name: scriptMap.metadata.name } }],
-            },
-          },
-        },
-      },
+      migrationJobArgs({
+        version,
+        images,
+        connectionName: args.connectionName,
+        databaseUser: args.databaseUser,
+        scriptMap: scriptMap.metadata.name,
+      }),
       {
         ...k,
         dependsOn: [propagated, scriptMap, serviceAccount],
@@ -283,4 +128,225 @@ export class MigrationJob extends pulumi.ComponentResource {
     );
     this.registerOutputs({ job: this.job, windowEnds: this.windowEnds });
   }
+}
+
+type KubernetesChild = { parent: pulumi.Resource; provider: k8s.Provider };
+
+/**
+ * The migration's namespace (restricted Pod Security, cardholder-class), its default-deny and
+ * egress policies, and the migrator's Kubernetes account bound to its Google one.
+ */
+function migrationNamespace(
+  name: string,
+  args: Pick<MigrationJobArgs, "privateServiceAccess" | "migrator">,
+  k: KubernetesChild,
+): { inNs: KubernetesChild & { dependsOn: pulumi.Resource[] }; serviceAccount: k8s.core.v1.ServiceAccount } {
+  const namespace = new k8s.core.v1.Namespace(
+    `${name}-namespace`,
+    {
+      metadata: {
+        name: MIGRATION_NAMESPACE,
+        labels: {
+          ...PSA_RESTRICTED,
+          "qairopay.com/managed-by": "pulumi",
+          // Cardholder-class: its Job holds cloudsqlsuperuser on the cardholder database (NET-09).
+          "qairopay.com/data-class": "cardholder",
+          "qairopay.com/role": "database-migration",
+        },
+      },
+    },
+    k,
+  );
+  const inNs = { ...k, dependsOn: [namespace] };
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-default-deny`,
+    {
+      metadata: { name: "default-deny-all", namespace: MIGRATION_NAMESPACE },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    },
+    inNs,
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-egress`,
+    {
+      metadata: { name: "allow-migration-egress", namespace: MIGRATION_NAMESPACE },
+      spec: migrationEgress(args.privateServiceAccess),
+    },
+    inNs,
+  );
+  const serviceAccount = new k8s.core.v1.ServiceAccount(
+    `${name}-ksa`,
+    {
+      metadata: {
+        name: MIGRATOR_KSA,
+        namespace: MIGRATION_NAMESPACE,
+        annotations: { "iam.gke.io/gcp-service-account": args.migrator.email },
+      },
+      automountServiceAccountToken: false,
+    },
+    inNs,
+  );
+  return { inNs, serviceAccount };
+}
+
+/**
+ * What every pod may reach (DNS, Workload Identity tokens, the Admin API the proxy asks for its
+ * certificate), and the instance's private IP on the proxy port: nothing else.
+ */
+export function migrationEgress(
+  privateServiceAccess: string,
+): k8s.types.input.networking.v1.NetworkPolicySpec {
+  return {
+    podSelector: {},
+    policyTypes: ["Egress"],
+    egress: [
+      ...BASE_EGRESS,
+      {
+        to: [{ ipBlock: { cidr: privateServiceAccess } }],
+        ports: [{ protocol: "TCP", port: CLOUD_SQL_PROXY_PORT }],
+      },
+    ],
+  };
+}
+
+/**
+ * The migrator's login window: opened once the Job's prerequisites exist, its login grant
+ * conditioned on it, and the grant's propagation waited for.
+ */
+function loginWindow(
+  name: string,
+  args: Pick<
+    MigrationJobArgs,
+    "project" | "databaseLoginRole" | "migrator" | "loginWindowHours" | "dependsOn"
+  >,
+  version: pulumi.Output<string>,
+  prerequisites: pulumi.Resource[],
+  parent: pulumi.Resource,
+): { window: time.Offset; propagated: time.Sleep } {
+  // The window opens when everything else the Job needs exists, and only a new migration (or
+  // `--replace`) opens another: an Offset is computed once, on create.
+  const window = new time.Offset(
+    `${name}-window`,
+    { offsetHours: args.loginWindowHours ?? 1, triggers: { version } },
+    { parent, dependsOn: [...args.dependsOn, ...prerequisites] },
+  );
+  const login = new gcp.projects.IAMMember(
+    `${name}-login`,
+    {
+      project: args.project,
+      role: args.databaseLoginRole,
+      member: args.migrator.member,
+      condition: window.rfc3339.apply(loginWindowCondition),
+    },
+    { parent },
+  );
+  // https://cloud.google.com/iam/docs/access-change-propagation: a new grant takes effect in about
+  // 2 and up to 7 minutes; the provider retries none of a login's failures, so the Job waits.
+  const propagated = new time.Sleep(
+    `${name}-login-propagated`,
+    { createDuration: IAM_PROPAGATION_WAIT, triggers: { window: window.rfc3339 } },
+    { parent, dependsOn: [login] },
+  );
+  return { window, propagated };
+}
+
+/**
+ * The Job: the Cloud SQL Auth Proxy as a native sidecar, psql applying the script in one
+ * transaction, both hardened and bounded; named for the migration's version.
+ */
+export function migrationJobArgs({
+  version,
+  images,
+  connectionName,
+  databaseUser,
+  scriptMap,
+}: {
+  version: pulumi.Input<string>;
+  images: NonNullable<MigrationJobArgs["images"]>;
+  connectionName: pulumi.Input<string>;
+  databaseUser: pulumi.Input<string>;
+  /** The name of the ConfigMap holding migration.sql. */
+  scriptMap: pulumi.Input<string>;
+}): k8s.batch.v1.JobArgs {
+  const hardened = {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+  };
+  const conninfo = pulumi.interpolate`host=127.0.0.1 port=${LOCAL_PORT} dbname=${APPLICATION_DATABASE} user=${databaseUser} sslmode=disable connect_timeout=30`;
+  return {
+    metadata: {
+      name: pulumi.interpolate`migration-${version}`,
+      namespace: MIGRATION_NAMESPACE,
+      annotations: { "pulumi.com/replaceUnready": "true" },
+    },
+    spec: {
+      backoffLimit: 2,
+      activeDeadlineSeconds: 900,
+      template: {
+        metadata: { labels: { app: "database-migration" } },
+        spec: {
+          serviceAccountName: MIGRATOR_KSA,
+          automountServiceAccountToken: false,
+          restartPolicy: "Never",
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65532,
+            runAsGroup: 65532,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          // A native sidecar (restartPolicy Always): started, and healthy, before psql; stopped when it ends.
+          initContainers: [
+            {
+              name: "cloud-sql-proxy",
+              image: images.proxy,
+              restartPolicy: "Always",
+              args: [
+                "--auto-iam-authn",
+                "--private-ip",
+                "--structured-logs",
+                `--port=${LOCAL_PORT}`,
+                "--health-check",
+                "--http-address=0.0.0.0",
+                `--http-port=${HEALTH_PORT}`,
+                "--exit-zero-on-sigterm",
+                connectionName,
+              ],
+              startupProbe: {
+                httpGet: { path: "/startup", port: HEALTH_PORT },
+                periodSeconds: 1,
+                failureThreshold: 60,
+              },
+              securityContext: hardened,
+              resources: {
+                requests: { cpu: "250m", memory: "256Mi" },
+                limits: { cpu: "250m", memory: "256Mi" },
+              },
+            },
+          ],
+          containers: [
+            {
+              name: "migrate",
+              image: images.client,
+              command: ["psql"],
+              args: [
+                "--no-psqlrc",
+                "--set=ON_ERROR_STOP=1",
+                "--single-transaction",
+                "--file=/migration/migration.sql",
+                conninfo,
+              ],
+              securityContext: hardened,
+              resources: {
+                requests: { cpu: "250m", memory: "256Mi" },
+                limits: { cpu: "250m", memory: "256Mi" },
+              },
+              volumeMounts: [{ name: "script", mountPath: "/migration", readOnly: true }],
+            },
+          ],
+          volumes: [{ name: "script", configMap: { name: scriptMap } }],
+        },
+      },
+    },
+  };
 }

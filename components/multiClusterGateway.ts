@@ -38,39 +38,7 @@ export class MultiClusterGateway extends pulumi.ComponentResource {
     const weights = regionWeights(args.regions, args.drainedRegion);
     const gatewayRef = { group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME };
 
-    new k8s.apiextensions.CustomResource(
-      `${name}-gateway`,
-      {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "Gateway",
-        metadata: {
-          name: GATEWAY_NAME,
-          namespace: GATEWAY_NAMESPACE,
-          annotations: { "networking.gke.io/certmap": args.certificateMapName },
-        },
-        spec: {
-          gatewayClassName: GATEWAY_CLASS,
-          addresses: [{ type: "NamedAddress", value: args.addressName }],
-          listeners: [
-            {
-              name: "https",
-              protocol: "HTTPS",
-              port: 443,
-              hostname: args.domain,
-              allowedRoutes: { namespaces: { from: "Same" } },
-            },
-            {
-              name: "http",
-              protocol: "HTTP",
-              port: 80,
-              hostname: args.domain,
-              allowedRoutes: { namespaces: { from: "Same" } },
-            },
-          ],
-        },
-      },
-      k,
-    );
+    new k8s.apiextensions.CustomResource(`${name}-gateway`, gatewayArgs(args), k);
     new k8s.apiextensions.CustomResource(
       `${name}-tls-policy`,
       {
@@ -97,84 +65,131 @@ export class MultiClusterGateway extends pulumi.ComponentResource {
       },
       k,
     );
+    new k8s.apiextensions.CustomResource(`${name}-routes`, apiRoutesArgs(args, weights), k);
+    for (const w of args.workloads) workloadBackends(name, w, args, k);
+    this.weights = weights;
+    this.registerOutputs({ weights });
+  }
+}
+
+/** The Gateway: the named address, the certificate map, HTTPS and HTTP listeners for the domain. */
+export function gatewayArgs(
+  args: Pick<MultiClusterGatewayArgs, "certificateMapName" | "addressName" | "domain">,
+): k8s.apiextensions.CustomResourceArgs {
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "Gateway",
+    metadata: {
+      name: GATEWAY_NAME,
+      namespace: GATEWAY_NAMESPACE,
+      annotations: { "networking.gke.io/certmap": args.certificateMapName },
+    },
+    spec: {
+      gatewayClassName: GATEWAY_CLASS,
+      addresses: [{ type: "NamedAddress", value: args.addressName }],
+      listeners: [
+        {
+          name: "https",
+          protocol: "HTTPS",
+          port: 443,
+          hostname: args.domain,
+          allowedRoutes: { namespaces: { from: "Same" } },
+        },
+        {
+          name: "http",
+          protocol: "HTTP",
+          port: 80,
+          hostname: args.domain,
+          allowedRoutes: { namespaces: { from: "Same" } },
+        },
+      ],
+    },
+  };
+}
+
+/** The API's route: each workload's path prefix to its ServiceImport in every region, weighted (a drained region weighs 0). */
+export function apiRoutesArgs(
+  args: Pick<MultiClusterGatewayArgs, "domain" | "workloads" | "regions">,
+  weights: Record<string, number>,
+): k8s.apiextensions.CustomResourceArgs {
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { name: "api", namespace: GATEWAY_NAMESPACE },
+    spec: {
+      parentRefs: [{ name: GATEWAY_NAME, sectionName: "https" }],
+      hostnames: [args.domain],
+      rules: args.workloads.map((w) => ({
+        matches: [{ path: { type: "PathPrefix", value: w.pathPrefix } }],
+        backendRefs: args.regions.map((region) => ({
+          group: "net.gke.io",
+          kind: "ServiceImport",
+          name: regionalServiceName(w.name, region),
+          namespace: w.name,
+          port: 443,
+          weight: weights[region],
+        })),
+      })),
+    },
+  };
+}
+
+/** What the Gateway may route to in one workload's namespace: the reference grant, and per region its backend (Cloud Armor, logging) and health check policies. */
+function workloadBackends(
+  name: string,
+  w: MultiClusterGatewayArgs["workloads"][number],
+  args: MultiClusterGatewayArgs,
+  k: { parent: pulumi.Resource; provider: k8s.Provider },
+): void {
+  new k8s.apiextensions.CustomResource(
+    `${name}-${w.name}-reference-grant`,
+    {
+      apiVersion: "gateway.networking.k8s.io/v1beta1",
+      kind: "ReferenceGrant",
+      metadata: { name: "from-gateway-routes", namespace: w.name },
+      spec: {
+        from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: GATEWAY_NAMESPACE }],
+        to: [{ group: "net.gke.io", kind: "ServiceImport" }],
+      },
+    },
+    k,
+  );
+  for (const region of args.regions) {
+    const target = {
+      group: "net.gke.io",
+      kind: "ServiceImport",
+      name: regionalServiceName(w.name, region),
+    };
     new k8s.apiextensions.CustomResource(
-      `${name}-routes`,
+      `${name}-${w.name}-${region}-backend-policy`,
       {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "HTTPRoute",
-        metadata: { name: "api", namespace: GATEWAY_NAMESPACE },
+        apiVersion: "networking.gke.io/v1",
+        kind: "GCPBackendPolicy",
+        metadata: { name: target.name, namespace: w.name },
         spec: {
-          parentRefs: [{ name: GATEWAY_NAME, sectionName: "https" }],
-          hostnames: [args.domain],
-          rules: args.workloads.map((w) => ({
-            matches: [{ path: { type: "PathPrefix", value: w.pathPrefix } }],
-            backendRefs: args.regions.map((region) => ({
-              group: "net.gke.io",
-              kind: "ServiceImport",
-              name: regionalServiceName(w.name, region),
-              namespace: w.name,
-              port: 443,
-              weight: weights[region],
-            })),
-          })),
+          default: {
+            securityPolicy: args.securityPolicyName,
+            logging: { enabled: true, sampleRate: 1000000 },
+          },
+          targetRef: target,
         },
       },
       k,
     );
-    for (const w of args.workloads) {
-      new k8s.apiextensions.CustomResource(
-        `${name}-${w.name}-reference-grant`,
-        {
-          apiVersion: "gateway.networking.k8s.io/v1beta1",
-          kind: "ReferenceGrant",
-          metadata: { name: "from-gateway-routes", namespace: w.name },
-          spec: {
-            from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: GATEWAY_NAMESPACE }],
-            to: [{ group: "net.gke.io", kind: "ServiceImport" }],
+    new k8s.apiextensions.CustomResource(
+      `${name}-${w.name}-${region}-health-check`,
+      {
+        apiVersion: "networking.gke.io/v1",
+        kind: "HealthCheckPolicy",
+        metadata: { name: target.name, namespace: w.name },
+        spec: {
+          default: {
+            config: { type: "HTTPS", httpsHealthCheck: { port: w.port, requestPath: "/healthz" } },
           },
+          targetRef: target,
         },
-        k,
-      );
-      for (const region of args.regions) {
-        const target = {
-          group: "net.gke.io",
-          kind: "ServiceImport",
-          name: regionalServiceName(w.name, region),
-        };
-        new k8s.apiextensions.CustomResource(
-          `${name}-${w.name}-${region}-backend-policy`,
-          {
-            apiVersion: "networking.gke.io/v1",
-            kind: "GCPBackendPolicy",
-            metadata: { name: target.name, namespace: w.name },
-            spec: {
-              default: {
-                securityPolicy: args.securityPolicyName,
-                logging: { enabled: true, sampleRate: 1000000 },
-              },
-              targetRef: target,
-            },
-          },
-          k,
-        );
-        new k8s.apiextensions.CustomResource(
-          `${name}-${w.name}-${region}-health-check`,
-          {
-            apiVersion: "networking.gke.io/v1",
-            kind: "HealthCheckPolicy",
-            metadata: { name: target.name, namespace: w.name },
-            spec: {
-              default: {
-                config: { type: "HTTPS", httpsHealthCheck: { port: w.port, requestPath: "/healthz" } },
-              },
-              targetRef: target,
-            },
-          },
-          k,
-        );
-      }
-    }
-    this.weights = weights;
-    this.registerOutputs({ weights });
+      },
+      k,
+    );
   }
 }

@@ -1,11 +1,11 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  BUILT_IN_CONSTRAINTS,
+import type {
+  BuiltInConstraintSpec,
   ConstraintValues,
   ListRule,
 } from "../policies/org-constraints/builtInConstraints";
-import { CUSTOM_CONSTRAINTS, customConstraintName } from "../policies/org-constraints/customConstraints";
+import type { CustomConstraintSpec } from "../policies/org-constraints/customConstraints";
 
 export interface OrgGuardrailsArgs {
   /** The organisation that holds the custom constraints (Google defines them only there). */
@@ -31,6 +31,13 @@ export interface OrgGuardrailsArgs {
   enforced?: boolean;
   /** The stack's values the list and managed constraints name (its KMS project, regions, identities, peers). */
   values: Omit<ConstraintValues, "kmsProject"> & { kmsProject: pulumi.Input<string> };
+  /** The catalogue's constraints (policies/org-constraints), passed by the composition. */
+  catalogue: {
+    custom: CustomConstraintSpec[];
+    builtIn: BuiltInConstraintSpec[];
+    /** A custom constraint's name in the organisation, from the environment, its id and the generation. */
+    customConstraintName: (environment: string, id: string, generation: string) => string;
+  };
 }
 
 type Spec = pulumi.Input<gcp.types.input.orgpolicy.PolicySpec>;
@@ -67,14 +74,14 @@ export class OrgGuardrails extends pulumi.ComponentResource {
       dryRun: boolean;
       atCreationOnly?: boolean;
     }[] = [];
-    for (const c of CUSTOM_CONSTRAINTS) {
+    for (const c of args.catalogue.custom) {
       const constraint: gcp.orgpolicy.CustomConstraint = new gcp.orgpolicy.CustomConstraint(
         `${name}-${c.id}`,
         {
           parent: `organizations/${args.organizationId}`,
           name: pulumi
             .output(args.generation ?? "")
-            .apply((g) => customConstraintName(args.environment, c.id, g)),
+            .apply((g) => args.catalogue.customConstraintName(args.environment, c.id, g)),
           displayName: c.displayName,
           description: c.description,
           resourceTypes: [c.resourceType],
@@ -96,7 +103,7 @@ export class OrgGuardrails extends pulumi.ComponentResource {
     const values = pulumi
       .output(args.values.kmsProject)
       .apply((kmsProject): ConstraintValues => ({ ...args.values, kmsProject }));
-    for (const b of BUILT_IN_CONSTRAINTS) {
+    for (const b of args.catalogue.builtIn) {
       const rule = b.rule;
       const parameters = b.parameters;
       defined.push({

@@ -24,16 +24,16 @@ export interface PostgresClusterArgs {
   /** VPC id for private IP, and the private-service-access range name. */
   network: pulumi.Input<string>;
   allocatedIpRange: pulumi.Input<string>;
-  /** @default "POSTGRES_18" */
-  databaseVersion?: string;
-  /** Enterprise Plus tier. @default "db-perf-optimized-N-8" */
-  tier?: string;
-  /** Automated backups kept. @default 30 */
-  backupRetentionCount?: number;
-  /** Days of WAL kept for point-in-time recovery. @default 14 */
-  logRetentionDays?: number;
-  /** Maintenance window, day 1-7 and UTC hour. @default { day: 7, hour: 3 } */
-  maintenance?: { day: number; hour: number };
+  /** The configured `sqlDatabaseVersion` (its default is declared once, in platform/config/keys.ts). */
+  databaseVersion: string;
+  /** Enterprise Plus tier: the configured `sqlTier`. */
+  tier: string;
+  /** Automated backups kept: the configured `sqlBackupRetentionCount`. */
+  backupRetentionCount: number;
+  /** Days of WAL kept for point-in-time recovery: the configured `sqlLogRetentionDays`. */
+  logRetentionDays: number;
+  /** Maintenance window, day 1-7 and UTC hour: the configured `maintenanceDay` and `maintenanceHour`. */
+  maintenance: { day: number; hour: number };
   /**
    * Whether the primary names its DR replica in `replicationCluster.failoverDrReplicaName`.
    * Cloud SQL accepts the designation only once the replica exists, so a brand-new cluster is
@@ -87,7 +87,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
           project: args.project,
           name: instanceName(region),
           region,
-          databaseVersion: args.databaseVersion ?? "POSTGRES_18",
+          databaseVersion: args.databaseVersion,
           encryptionKeyName: args.encryptionKeys[region],
           instanceType: role === "primary" ? "CLOUD_SQL_INSTANCE" : "READ_REPLICA_INSTANCE",
           masterInstanceName: role === "primary" ? undefined : instanceName(args.primaryRegion),
@@ -101,7 +101,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
           },
           deletionProtection: args.protect ?? true,
           settings: {
-            tier: args.tier ?? "db-perf-optimized-N-8",
+            tier: args.tier,
             edition: "ENTERPRISE_PLUS",
             availabilityType: "REGIONAL",
             dataCacheConfig: { dataCacheEnabled: true },
@@ -124,16 +124,16 @@ export class PostgresCluster extends pulumi.ComponentResource {
                     pointInTimeRecoveryEnabled: true,
                     startTime: "02:00",
                     location: region,
-                    transactionLogRetentionDays: args.logRetentionDays ?? 14,
+                    transactionLogRetentionDays: args.logRetentionDays,
                     backupRetentionSettings: {
-                      retainedBackups: args.backupRetentionCount ?? 30,
+                      retainedBackups: args.backupRetentionCount,
                       retentionUnit: "COUNT",
                     },
                   }
                 : { enabled: false, pointInTimeRecoveryEnabled: false },
             maintenanceWindow: {
-              day: args.maintenance?.day ?? 7,
-              hour: args.maintenance?.hour ?? 3,
+              day: args.maintenance.day,
+              hour: args.maintenance.hour,
               updateTrack: "stable",
             },
             insightsConfig: {

@@ -22,14 +22,14 @@ export interface RedisCacheArgs {
   network: pulumi.Input<string>;
   /** Name of the private-service-access range to allocate from. */
   reservedIpRange: pulumi.Input<string>;
-  /** @default 5 */
-  memorySizeGb?: number;
-  /** @default 2 */
-  replicaCount?: number;
-  /** @default "REDIS_7_2" */
-  redisVersion?: string;
-  /** Maintenance day 1-7 (Monday first) and UTC hour. @default { day: 7, hour: 3 } */
-  maintenance?: { day: number; hour: number };
+  /** The configured `redisMemorySizeGb` (its default is declared once, in platform/config/keys.ts). */
+  memorySizeGb: number;
+  /** The configured `redisReplicaCount`. */
+  replicaCount: number;
+  /** The configured `redisVersion`. */
+  redisVersion: string;
+  /** Maintenance day 1-7 (Monday first) and UTC hour: the configured `maintenanceDay` and `maintenanceHour`. */
+  maintenance: { day: number; hour: number };
   labels: StandardLabels;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -48,7 +48,7 @@ export class RedisCache extends pulumi.ComponentResource {
 
   constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:cache:RedisCache", name, {}, opts);
-    const maintenance = args.maintenance ?? { day: 7, hour: 3 };
+    const maintenance = args.maintenance;
     const instance = new gcp.redis.Instance(
       `${name}-instance`,
       {
@@ -56,10 +56,10 @@ export class RedisCache extends pulumi.ComponentResource {
         name: args.instanceName,
         region: args.region,
         tier: "STANDARD_HA",
-        memorySizeGb: args.memorySizeGb ?? 5,
-        redisVersion: args.redisVersion ?? "REDIS_7_2",
+        memorySizeGb: args.memorySizeGb,
+        redisVersion: args.redisVersion,
         readReplicasMode: "READ_REPLICAS_ENABLED",
-        replicaCount: args.replicaCount ?? 2,
+        replicaCount: args.replicaCount,
         authorizedNetwork: args.network,
         connectMode: "PRIVATE_SERVICE_ACCESS",
         reservedIpRange: args.reservedIpRange,

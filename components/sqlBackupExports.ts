@@ -163,89 +163,9 @@ export class SqlBackupExports extends pulumi.ComponentResource {
 
   constructor(name: string, args: SqlBackupExportsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qairopay:backup:SqlBackupExports", name, {}, opts);
-    const protect = args.protect ?? true;
-    const other = (region: Region) => args.regions.find((r) => r !== region) as Region;
-    const exportRegion = other(args.primaryRegion);
-    const buckets = Object.fromEntries(
-      args.regions.map((region) => [
-        region,
-        new gcp.storage.Bucket(
-          `${name}-${region}`,
-          {
-            project: args.project,
-            name: pulumi.output(args.project).apply((p) => backupBucketName(p, args.cluster, region)),
-            location: region,
-            storageClass: "STANDARD",
-            uniformBucketLevelAccess: true,
-            publicAccessPrevention: "enforced",
-            encryption: { defaultKmsKeyName: args.encryptionKeys[region] },
-            retentionPolicy: { retentionPeriod: String(args.retentionDays * 86400), isLocked: args.locked },
-            // Past its retention an export is kept 60 days more, then deleted.
-            lifecycleRules: [{ action: { type: "Delete" }, condition: { age: args.retentionDays + 60 } }],
-            forceDestroy: false,
-            labels: args.labels,
-          },
-          { parent: this, protect },
-        ),
-      ]),
-    ) as Record<Region, gcp.storage.Bucket>;
-    // Each instance writes, once it is the primary, to the other region's bucket; nothing more.
-    for (const region of args.regions)
-      new gcp.storage.BucketIAMMember(
-        `${name}-${region}-writer`,
-        {
-          bucket: buckets[other(region)].name,
-          role: "roles/storage.objectCreator",
-          member: pulumi.interpolate`serviceAccount:${args.instances[region].serviceAccountEmailAddress}`,
-        },
-        { parent: this },
-      );
-
-    const exporter = new gcp.serviceaccount.Account(
-      `${name}-exporter`,
-      {
-        project: args.project,
-        accountId: `${args.cluster}-backup-export`,
-        displayName: `Exports ${args.cluster} to its immutable backup buckets`,
-      },
-      { parent: this },
-    );
-    const role = new gcp.projects.IAMCustomRole(
-      `${name}-export-role`,
-      {
-        project: args.project,
-        roleId: SQL_EXPORT_ROLE_ID,
-        title: "QairoPay Cloud SQL export",
-        description: "Start a Cloud SQL export and follow its operation (RES-10).",
-        permissions: SQL_EXPORT_PERMISSIONS,
-      },
-      { parent: this },
-    );
-    const grants = [
-      new gcp.projects.IAMMember(
-        `${name}-exporter-export`,
-        { project: args.project, role: role.name, member: exporter.member },
-        { parent: this },
-      ),
-      new gcp.projects.IAMMember(
-        `${name}-exporter-invoker`,
-        { project: args.project, role: "roles/workflows.invoker", member: exporter.member },
-        { parent: this },
-      ),
-      new gcp.serviceaccount.IAMMember(
-        `${name}-exporter-deployer-act-as`,
-        { serviceAccountId: exporter.name, role: "roles/iam.serviceAccountUser", member: args.deployer },
-        { parent: this },
-      ),
-    ];
-    // The workflow attaches the exporter, which Google checks against the deployer's actAs at
-    // create: a grant seconds old is not yet in effect (rule iam-grant-propagation).
-    const grantsPropagated = grantPropagation(
-      `${name}-grants-propagated`,
-      grants,
-      [`${name}-exporter-export`, `${name}-exporter-invoker`, `${name}-exporter-deployer-act-as`],
-      { parent: this },
-    );
+    const exportRegion = otherRegion(args.regions, args.primaryRegion);
+    const buckets = backupBuckets(name, args, this);
+    const { exporter, grantsPropagated } = exporterIdentity(name, args, this);
     const workflow = new gcp.workflows.Workflow(
       `${name}-workflow`,
       {
@@ -259,49 +179,181 @@ export class SqlBackupExports extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [grantsPropagated] },
     );
-    const primary = args.instances[args.primaryRegion];
     new gcp.cloudscheduler.Job(
       `${name}-schedule`,
-      {
-        project: args.project,
-        region: exportRegion,
-        name: `${args.cluster}-backup-export`,
-        description: `Starts the daily export of ${args.cluster} (RES-10).`,
-        schedule: args.schedule ?? "0 1 * * *",
-        timeZone: "Etc/UTC",
-        httpTarget: {
-          // Workflow Executions API: POST v1/{parent=projects/*/locations/*/workflows/*}/executions,
-          // the workflow's input as the JSON string `argument` (the target Google's own backup
-          // module schedules: terraform-google-sql-db modules/backup/main.tf).
-          // Inside an enforced perimeter: "VPC Service Controls is enforced on the following
-          // actions: Cloud Scheduler job creations, Cloud Scheduler job updates"
-          // (https://cloud.google.com/scheduler/docs/secure-with-vpcsc); unverified whether
-          // workflowexecutions.googleapis.com is one of its "supported targets" (that list is not in
-          // the stored copy of the page): prove on staging, where the job is created inside the
-          // perimeter and a create with an unsupported target fails.
-          uri: pulumi.interpolate`https://workflowexecutions.googleapis.com/v1/${workflow.id}/executions`,
-          httpMethod: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: pulumi
-            .all([args.project, primary.name, buckets[exportRegion].name])
-            .apply(([project, instance, bucket]) =>
-              Buffer.from(
-                JSON.stringify({
-                  argument: JSON.stringify({ project, instance, bucket, databases: [args.database] }),
-                }),
-              ).toString("base64"),
-            ),
-          oauthToken: {
-            serviceAccountEmail: exporter.email,
-            scope: "https://www.googleapis.com/auth/cloud-platform",
-          },
-        },
-        retryConfig: { retryCount: 3, minBackoffDuration: "300s" },
-      },
+      exportScheduleArgs(args, {
+        exportRegion,
+        workflowId: workflow.id,
+        primaryInstance: args.instances[args.primaryRegion].name,
+        bucket: buckets[exportRegion].name,
+        exporterEmail: exporter.email,
+      }),
       { parent: this, dependsOn: [workflow] },
     );
     this.buckets = buckets;
     this.exporter = exporter;
     this.registerOutputs({ buckets, exporter });
   }
+}
+
+const otherRegion = (regions: readonly Region[], region: Region) =>
+  regions.find((r) => r !== region) as Region;
+
+/** A bucket per region under a retention policy (locked in prod), and each instance's write grant on the other region's. */
+function backupBuckets(
+  name: string,
+  args: SqlBackupExportsArgs,
+  parent: pulumi.Resource,
+): Record<Region, gcp.storage.Bucket> {
+  const protect = args.protect ?? true;
+  const other = (region: Region) => otherRegion(args.regions, region);
+  const buckets = Object.fromEntries(
+    args.regions.map((region) => [
+      region,
+      new gcp.storage.Bucket(`${name}-${region}`, backupBucketArgs(args, region), { parent, protect }),
+    ]),
+  ) as Record<Region, gcp.storage.Bucket>;
+  // Each instance writes, once it is the primary, to the other region's bucket; nothing more.
+  for (const region of args.regions)
+    new gcp.storage.BucketIAMMember(
+      `${name}-${region}-writer`,
+      {
+        bucket: buckets[other(region)].name,
+        role: "roles/storage.objectCreator",
+        member: pulumi.interpolate`serviceAccount:${args.instances[region].serviceAccountEmailAddress}`,
+      },
+      { parent },
+    );
+  return buckets;
+}
+
+/** One region's backup bucket: CMEK, no public access, exports kept for the retention period (then 60 days more). */
+export function backupBucketArgs(
+  args: Pick<
+    SqlBackupExportsArgs,
+    "project" | "cluster" | "encryptionKeys" | "retentionDays" | "locked" | "labels"
+  >,
+  region: Region,
+): gcp.storage.BucketArgs {
+  return {
+    project: args.project,
+    name: pulumi.output(args.project).apply((p) => backupBucketName(p, args.cluster, region)),
+    location: region,
+    storageClass: "STANDARD",
+    uniformBucketLevelAccess: true,
+    publicAccessPrevention: "enforced",
+    encryption: { defaultKmsKeyName: args.encryptionKeys[region] },
+    retentionPolicy: { retentionPeriod: String(args.retentionDays * 86400), isLocked: args.locked },
+    // Past its retention an export is kept 60 days more, then deleted.
+    lifecycleRules: [{ action: { type: "Delete" }, condition: { age: args.retentionDays + 60 } }],
+    forceDestroy: false,
+    labels: args.labels,
+  };
+}
+
+/** The exporter account, its export role and grants, and the wait for them to take effect. */
+function exporterIdentity(
+  name: string,
+  args: SqlBackupExportsArgs,
+  parent: pulumi.Resource,
+): { exporter: gcp.serviceaccount.Account; grantsPropagated: pulumi.Resource } {
+  const exporter = new gcp.serviceaccount.Account(
+    `${name}-exporter`,
+    {
+      project: args.project,
+      accountId: `${args.cluster}-backup-export`,
+      displayName: `Exports ${args.cluster} to its immutable backup buckets`,
+    },
+    { parent },
+  );
+  const role = new gcp.projects.IAMCustomRole(
+    `${name}-export-role`,
+    {
+      project: args.project,
+      roleId: SQL_EXPORT_ROLE_ID,
+      title: "QairoPay Cloud SQL export",
+      description: "Start a Cloud SQL export and follow its operation (RES-10).",
+      permissions: SQL_EXPORT_PERMISSIONS,
+    },
+    { parent },
+  );
+  const grants = [
+    new gcp.projects.IAMMember(
+      `${name}-exporter-export`,
+      { project: args.project, role: role.name, member: exporter.member },
+      { parent },
+    ),
+    new gcp.projects.IAMMember(
+      `${name}-exporter-invoker`,
+      { project: args.project, role: "roles/workflows.invoker", member: exporter.member },
+      { parent },
+    ),
+    new gcp.serviceaccount.IAMMember(
+      `${name}-exporter-deployer-act-as`,
+      { serviceAccountId: exporter.name, role: "roles/iam.serviceAccountUser", member: args.deployer },
+      { parent },
+    ),
+  ];
+  // The workflow attaches the exporter, which Google checks against the deployer's actAs at
+  // create: a grant seconds old is not yet in effect (rule iam-grant-propagation).
+  const grantsPropagated = grantPropagation(
+    `${name}-grants-propagated`,
+    grants,
+    [`${name}-exporter-export`, `${name}-exporter-invoker`, `${name}-exporter-deployer-act-as`],
+    { parent },
+  );
+  return { exporter, grantsPropagated };
+}
+
+/** The daily Cloud Scheduler job that starts the export workflow as the exporter. */
+export function exportScheduleArgs(
+  args: Pick<SqlBackupExportsArgs, "project" | "cluster" | "schedule" | "database">,
+  {
+    exportRegion,
+    workflowId,
+    primaryInstance,
+    bucket,
+    exporterEmail,
+  }: {
+    exportRegion: Region;
+    workflowId: pulumi.Input<string>;
+    primaryInstance: pulumi.Input<string>;
+    bucket: pulumi.Input<string>;
+    exporterEmail: pulumi.Input<string>;
+  },
+): gcp.cloudscheduler.JobArgs {
+  return {
+    project: args.project,
+    region: exportRegion,
+    name: `${args.cluster}-backup-export`,
+    description: `Starts the daily export of ${args.cluster} (RES-10).`,
+    schedule: args.schedule ?? "0 1 * * *",
+    timeZone: "Etc/UTC",
+    httpTarget: {
+      // Workflow Executions API: POST v1/{parent=projects/*/locations/*/workflows/*}/executions,
+      // the workflow's input as the JSON string `argument` (the target Google's own backup
+      // module schedules: terraform-google-sql-db modules/backup/main.tf).
+      // Inside an enforced perimeter: "VPC Service Controls is enforced on the following
+      // actions: Cloud Scheduler job creations, Cloud Scheduler job updates"
+      // (https://cloud.google.com/scheduler/docs/secure-with-vpcsc); unverified whether
+      // workflowexecutions.googleapis.com is one of its "supported targets" (that list is not in
+      // the stored copy of the page): prove on staging, where the job is created inside the
+      // perimeter and a create with an unsupported target fails.
+      uri: pulumi.interpolate`https://workflowexecutions.googleapis.com/v1/${workflowId}/executions`,
+      httpMethod: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: pulumi.all([args.project, primaryInstance, bucket]).apply(([project, instance, bucket]) =>
+        Buffer.from(
+          JSON.stringify({
+            argument: JSON.stringify({ project, instance, bucket, databases: [args.database] }),
+          }),
+        ).toString("base64"),
+      ),
+      oauthToken: {
+        serviceAccountEmail: exporterEmail,
+        scope: "https://www.googleapis.com/auth/cloud-platform",
+      },
+    },
+    retryConfig: { retryCount: 3, minBackoffDuration: "300s" },
+  };
 }

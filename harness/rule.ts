@@ -44,6 +44,14 @@ export interface FindingSubject {
 export interface Reporter {
   error(rule: string, on: FindingSubject, message: string): void;
   warning(rule: string, on: FindingSubject, message: string): void;
+  /**
+   * The same for a message that is already a whole sentence naming its subject (the apply
+   * rehearsal's `<name> (<type>) calls …`, or one naming another resource first), kept as written.
+   */
+  asWritten: {
+    error(rule: string, on: Pick<FindingSubject, "urn">, message: string): void;
+    warning(rule: string, on: Pick<FindingSubject, "urn">, message: string): void;
+  };
 }
 
 /** A rule over one kind of input: a plan to rehearse, a proposed update to guard. */
@@ -68,11 +76,20 @@ export const findingAt = (
 export function runRules<Input>(rules: readonly Rule<Input>[], input: Input): RehearsalFinding[] {
   const findings: RehearsalFinding[] = [];
   for (const rule of rules) {
-    const at = (severity: RuleSeverity) => (id: string, on: FindingSubject, message: string) => {
+    const own = (id: string) => {
       if (id !== rule.id) throw new Error(`rule ${rule.id} reported a finding as ${id}`);
-      findings.push(findingAt(id, severity, on, message));
+      return id;
     };
-    rule.check(input, { error: at("error"), warning: at("warning") });
+    const at = (severity: RuleSeverity) => (id: string, on: FindingSubject, message: string) =>
+      findings.push(findingAt(own(id), severity, on, message));
+    const asWritten =
+      (severity: RuleSeverity) => (id: string, on: Pick<FindingSubject, "urn">, message: string) =>
+        findings.push({ rule: own(id), urn: on.urn, severity, message });
+    rule.check(input, {
+      error: at("error"),
+      warning: at("warning"),
+      asWritten: { error: asWritten("error"), warning: asWritten("warning") },
+    });
   }
   return findings;
 }

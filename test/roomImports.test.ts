@@ -2,7 +2,8 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 
 /*
- * The direction of imports between rooms is enforced by eslint.config.mjs (no-restricted-imports);
+ * The direction of imports between rooms is enforced by eslint.config.mjs (no-restricted-imports,
+ * typescript-eslint's where a room may still be read for its types alone);
  * these cases prove the lint fails on an import that runs the wrong way, and passes the right one.
  * ESLint runs in one child process (its flat config is an ES module, which Jest's VM cannot load),
  * linting each probe as if it were a file at that path; a probe that fails to parse is reported
@@ -14,6 +15,16 @@ const FAILING: [string, string, string][] = [
   ["vocabulary/probe.ts", "../platform/labels", "The vocabulary is a leaf"],
   ["components/probe.ts", "../platform/labels", "Components take the platform's decisions"],
   ["components/probe.ts", "../harness/gcpMocks", "Components take the platform's decisions"],
+  [
+    "components/probe.ts",
+    "../policies/org-constraints/customConstraints",
+    "and the catalogues through their arguments",
+  ],
+  [
+    "components/probe.ts",
+    "../policies/detection/healthModules",
+    "and the catalogues through their arguments",
+  ],
   ["policies/security/probe.ts", "../../components/network", "Policies judge the program"],
   ["policies/security/probe.ts", "../../platform/config/regions", "Policies judge the program"],
   ["platform/domains/probe.ts", "../../harness/run", "The program does not import the offline engine"],
@@ -54,7 +65,7 @@ const probes = JSON.parse(process.argv[1]);
     const [result] = await eslint.lintText(\`import { x } from "\${specifier}";\\nexport const y = x;\\n\`, { filePath });
     out.push(
       result.messages
-        .filter((m) => m.ruleId === "no-restricted-imports" || m.fatal)
+        .filter((m) => m.ruleId?.endsWith("no-restricted-imports") || m.fatal)
         .map((m) => (m.fatal ? "fatal: " : "") + m.message),
     );
   }

@@ -4,6 +4,7 @@ import { ApplyOrder, providerUrn } from "../rehearsal/applyOrder";
 import { errorAt, RehearsalFinding } from "../rehearsal/model";
 import { denyPolicyDeployer } from "../rehearsal/rules/denyPolicyDeployer";
 import { gatherStackFacts, StackFactInputs } from "../rehearsal/stackFacts";
+import { runRules } from "../rule";
 import { ResourceChange } from "./diff";
 import { UNREUSABLE_NAMES } from "./nameReuse";
 
@@ -128,6 +129,6 @@ export function rehearseDestroy(
       );
   }
   const ctx = { resources, byUrn, order, stack: gatherStackFacts(resources, facts) };
-  findings.push(...denyPolicyDeployer.check(ctx));
+  findings.push(...runRules([denyPolicyDeployer], ctx));
   return { changes, findings };
 }

@@ -1,5 +1,5 @@
 import { CapturedResource } from "../model";
-import { findingAt, RehearsalFinding, RuleMetadata } from "../rule";
+import { findingAt, RehearsalFinding, Rule } from "../rule";
 import { ApplyOrder } from "./applyOrder";
 import { StackFacts } from "./stackFacts";
 
@@ -14,14 +14,12 @@ export interface RehearsalContext {
 }
 
 /**
- * An apply-time rule of Google Cloud or of the engine, written like a policy: the metadata every
- * rule carries (harness/rule.ts: an id, what it checks, the provider source or Google document it
- * is built from) and a check of the whole plan. Its findings carry their own severity: a rule
- * reports a warning where the stack does not say enough to judge.
+ * An apply-time rule of Google Cloud or of the engine, in the one rule shape (harness/rule.ts): an
+ * id, the severity of what it finds, what it checks, the provider source or Google document it is
+ * built from, and a check of the whole plan that reports through a reporter. A rule reports a
+ * warning instead where the stack does not say enough to judge.
  */
-export interface RehearsalRule extends Omit<RuleMetadata, "severity"> {
-  check(ctx: RehearsalContext): RehearsalFinding[];
-}
+export type RehearsalRule = Rule<RehearsalContext>;
 
 /** The resource's Pulumi name, for messages. */
 export const label = (r: CapturedResource): string => `${r.name} (${r.type})`;

@@ -1,4 +1,5 @@
 import { CapturedResource } from "../model";
+import { runRules } from "../rule";
 import { ApplyOrder } from "./applyOrder";
 import { RehearsalFinding, RehearsalRule } from "./model";
 import { REHEARSAL_RULES } from "./rules";
@@ -20,7 +21,7 @@ export function rehearseApply(
     order: new ApplyOrder(resources, existing),
     stack: gatherStackFacts(resources, facts),
   };
-  const findings = rules.flatMap((rule) => rule.check(ctx));
+  const findings = runRules(rules, ctx);
   const rank = new Map(resources.map((r, i) => [r.urn, i]));
   return findings.sort(
     (a, b) =>

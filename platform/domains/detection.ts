@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FindingNotifications } from "../../components/findingNotifications";
 import { HealthModules } from "../../components/healthModules";
+import { HEALTH_MODULES } from "../../policies/detection/healthModules";
 import { PROJECT_APIS, PROJECT_ROLES } from "../../components/projects";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
@@ -24,6 +25,7 @@ export function buildDetection(
   const { env, projects } = f;
   const folderId = config.projectFactory?.folderId;
   new HealthModules(`${env}-health-modules`, {
+    modules: HEALTH_MODULES,
     scope: folderId
       ? // The folder's modules are called with the deployer's quota project (docs/rehearsal.md);
         // they wait for the projects they cover.

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentRef } from "../../components/keyCatalogue";
 import { CreationGuardrails } from "../../components/creationGuardrails";
+import { BUILT_IN_CONSTRAINTS } from "../../policies/org-constraints/builtInConstraints";
 import { PlatformProjects } from "../../components/projects";
 import { ProjectAgent, ServiceAgents } from "../../components/serviceAgents";
 import { ALLOWED_REGIONS, Region } from "../../vocabulary/regions";
@@ -83,6 +84,7 @@ export function buildFoundation(config: PlatformConfig): Foundation {
       ? new CreationGuardrails(`${env}-guardrails-folder`, {
           folder: `folders/${folderId}`,
           formerParent: `${env}-guardrails`,
+          constraints: BUILT_IN_CONSTRAINTS,
         })
       : undefined;
   const projects = new PlatformProjects(

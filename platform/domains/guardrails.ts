@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { OrgGuardrails } from "../../components/orgGuardrails";
 import { PROJECT_ROLES } from "../../components/projects";
+import { BUILT_IN_CONSTRAINTS } from "../../policies/org-constraints/builtInConstraints";
+import { CUSTOM_CONSTRAINTS, customConstraintName } from "../../policies/org-constraints/customConstraints";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 
@@ -38,6 +40,7 @@ export function buildGuardrails(
         workspaceCustomerId: config.identity.workspaceCustomerId,
         vpcPeeringAllowlist: config.identity.vpcPeeringAllowlist,
       },
+      catalogue: { custom: CUSTOM_CONSTRAINTS, builtIn: BUILT_IN_CONSTRAINTS, customConstraintName },
     },
     { dependsOn: [after] },
   );

@@ -1,29 +1,28 @@
 import { apiFactOf, FLEET_FEATURE_APIS } from "../facts/apis";
 import { apiProblem, projectName } from "../lookup";
 import { isCloudResource } from "../../model";
-import { RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 
 /** Every Google resource waits for the APIs it calls to be enabled in its project. */
 export const apiEnabled: RehearsalRule = {
   id: "api-enabled",
+  severity: "error",
   description:
     "A Google resource is created only after the APIs it calls are enabled in its project (or declared enabled outside the stack).",
   sources: [
     "https://cloud.google.com/service-usage/docs/enable-disable",
     "terraform-provider-google google/services/*/resource_*.go (each resource's {{<Service>BasePath}})",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     for (const r of ctx.resources) {
       if (!isCloudResource(r) || !r.type.startsWith("gcp:")) continue;
       const fact = apiFactOf(r.type);
       if (!fact) {
-        findings.push({
-          rule: this.id,
-          urn: r.urn,
-          severity: "warning",
-          message: `${label(r)}: the rehearsal's model does not know which API this type calls; add it to harness/rehearsal/facts/apis.ts`,
-        });
+        report.asWritten.warning(
+          this.id,
+          r,
+          `${label(r)}: the rehearsal's model does not know which API this type calls; add it to harness/rehearsal/facts/apis.ts`,
+        );
         continue;
       }
       const apis = [...fact.apis];
@@ -34,25 +33,17 @@ export const apiEnabled: RehearsalRule = {
       if (!apis.length) continue;
       const project = projectName(ctx, r);
       if (!project) {
-        findings.push({
-          rule: this.id,
-          urn: r.urn,
-          severity: "warning",
-          message: `${label(r)}: cannot tell which project it is created in (no project input, no provider project)`,
-        });
+        report.asWritten.warning(
+          this.id,
+          r,
+          `${label(r)}: cannot tell which project it is created in (no project input, no provider project)`,
+        );
         continue;
       }
       for (const api of apis) {
         const problem = apiProblem(ctx, r, project, api);
-        if (problem)
-          findings.push({
-            rule: this.id,
-            urn: r.urn,
-            severity: "error",
-            message: `${label(r)} calls ${api}: ${problem}.`,
-          });
+        if (problem) report.asWritten.error(this.id, r, `${label(r)} calls ${api}: ${problem}.`);
       }
     }
-    return findings;
   },
 };

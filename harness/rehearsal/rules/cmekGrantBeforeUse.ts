@@ -2,7 +2,7 @@ import { CMEK_KEY_PATHS, cmekKeysOf } from "../../../facts/google/cmekKeyPaths";
 import { parseAgent, SERVICE_AGENTS } from "../../../facts/google/serviceAgents";
 import { CapturedResource } from "../../model";
 import { grantMembers, projectName } from "../lookup";
-import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
+import { label, RehearsalContext, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 const KEY_ROLES = new Set([
@@ -33,6 +33,7 @@ export function keyGrants(
 /** A CMEK-encrypted resource waits until its service agent may use the key. */
 export const cmekGrantBeforeUse: RehearsalRule = {
   id: "cmek-grant-before-use",
+  severity: "error",
   description:
     "A resource encrypted with a customer-managed key is created only after the service agent that encrypts for it holds encrypt/decrypt on that key: Google checks the grant at create time.",
   // The source of each key path's fact, from the one table.
@@ -44,8 +45,7 @@ export const cmekGrantBeforeUse: RehearsalRule = {
         .map((use) => use.source),
     ),
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     for (const r of ctx.resources) {
       const project = projectName(ctx, r) ?? "";
       // Where each type names its key and whose agent encrypts with it: facts/google/cmekKeyPaths.ts.
@@ -55,16 +55,14 @@ export const cmekGrantBeforeUse: RehearsalRule = {
         const grants = keyGrants(ctx, key, domain, project);
         if (grants.some((g) => ctx.order.precedes(g.urn, r.urn))) continue;
         const agent = domain.split(".")[0];
-        findings.push({
-          rule: this.id,
-          urn: r.urn,
-          severity: "error",
-          message: grants.length
+        report.asWritten.error(
+          this.id,
+          r,
+          grants.length
             ? `${label(r)} encrypts with ${key} (${use.path}); the grant to its ${agent} agent (${grants[0].name}) exists but nothing orders it first, so the create can fail with a KMS permission error. Depend on ${grants[0].name}.`
             : `${label(r)} encrypts with ${key} (${use.path}), but no grant gives the ${agent} agent of ${project} encrypt/decrypt on that key: the create fails. Grant roles/cloudkms.cryptoKeyEncrypterDecrypter on the key and depend on it.`,
-        });
+        );
       }
     }
-    return findings;
   },
 };

@@ -2,7 +2,8 @@ import { CapturedResource } from "../../model";
 import { apiGroupOf, CRD_SOURCES } from "../facts/crds";
 import { PROPAGATION_SECONDS } from "../facts/propagation";
 import { waitBetween } from "../lookup";
-import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
+import { label, RehearsalContext, RehearsalRule } from "../model";
+import { RuleSeverity } from "../../rule";
 import { providerUrn } from "../applyOrder";
 import { plain } from "../../deployment";
 
@@ -22,6 +23,7 @@ function targetCluster(ctx: RehearsalContext, r: CapturedResource): CapturedReso
 /** A Kubernetes custom resource is applied only once the feature or add-on that installs its CRD is there. */
 export const crdInstalled: RehearsalRule = {
   id: "crd-installed",
+  severity: "error",
   description:
     "A Kubernetes object of a custom API group is applied only after what installs its CRD: the cluster's Gateway API for gateway.networking.k8s.io and networking.gke.io, the fleet feature (and its installation delay) for net.gke.io.",
   sources: [
@@ -29,10 +31,9 @@ export const crdInstalled: RehearsalRule = {
     "https://cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-services",
     "pulumi-kubernetes provider/pkg/provider/provider.go (no matches for kind: retried briefly, then fails)",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
-    const push = (r: CapturedResource, severity: RehearsalFinding["severity"], message: string) =>
-      findings.push({ rule: this.id, urn: r.urn, severity, message });
+  check(ctx, report) {
+    const push = (r: CapturedResource, severity: RuleSeverity, message: string) =>
+      report.asWritten[severity](this.id, r, message);
     for (const r of ctx.resources) {
       if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("pulumi:")) continue;
       const group = apiGroupOf(r.type);
@@ -102,6 +103,5 @@ export const crdInstalled: RehearsalRule = {
           `${label(r)} is applied ${waited}s after ${feature.name} is enabled; its CRDs reach member clusters minutes later and pulumi-kubernetes gives up on "no matches for kind". Put a time.Sleep of at least ${need}s between the feature and the object.`,
         );
     }
-    return findings;
   },
 };

@@ -1,5 +1,5 @@
 import { apiGroupOf, CRD_SOURCES } from "../facts/crds";
-import { errorAt, RehearsalFinding, RehearsalRule } from "../model";
+import { RehearsalRule } from "../model";
 
 const WAIT_FOR = "pulumi.com/waitFor";
 
@@ -12,14 +12,14 @@ const WAIT_FOR = "pulumi.com/waitFor";
  */
 export const customResourceStatusAwaited: RehearsalRule = {
   id: "custom-resource-status-awaited",
+  severity: "error",
   description:
     "A resource whose input comes from a Kubernetes custom resource waits for that resource's status through a `pulumi.com/waitFor` annotation; otherwise the value is read before any controller writes it.",
   sources: [
     "https://github.com/pulumi/pulumi-kubernetes/blob/master/CHANGELOG.md (4.18.0: pulumi.com/waitFor, pulumi.com/skipAwait)",
     "https://cloud.google.com/kubernetes-engine/docs/how-to/private-service-connect",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     for (const r of ctx.resources.filter((x) => x.custom && !x.type.startsWith("kubernetes:"))) {
       for (const [field, deps] of Object.entries(r.propertyDependencies)) {
         for (const dep of deps.map((u) => ctx.byUrn.get(u))) {
@@ -29,16 +29,13 @@ export const customResourceStatusAwaited: RehearsalRule = {
           const annotations = (dep.inputs.metadata as { annotations?: Record<string, string> } | undefined)
             ?.annotations;
           if (annotations?.[WAIT_FOR]) continue;
-          findings.push(
-            errorAt(
-              this.id,
-              r,
-              `its ${field} comes from ${dep.name} (${dep.type}), which pulumi-kubernetes does not wait for: the value is read before the controller writes the status. Annotate ${dep.name} with ${WAIT_FOR} (e.g. jsonpath={.status...}).`,
-            ),
+          report.error(
+            this.id,
+            r,
+            `its ${field} comes from ${dep.name} (${dep.type}), which pulumi-kubernetes does not wait for: the value is read before the controller writes the status. Annotate ${dep.name} with ${WAIT_FOR} (e.g. jsonpath={.status...}).`,
           );
         }
       }
     }
-    return findings;
   },
 };

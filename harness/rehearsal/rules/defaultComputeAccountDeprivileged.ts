@@ -1,6 +1,6 @@
 import { constraintOfPolicy } from "../../../policies/org-constraints/customConstraints";
 import { enablements } from "../lookup";
-import { RehearsalFinding, RehearsalRule } from "../model";
+import { RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 const POLICY = "gcp:orgpolicy/policy:Policy";
@@ -18,14 +18,14 @@ const CONSTRAINT = "iam.automaticIamGrantsForDefaultServiceAccounts";
  */
 export const defaultComputeAccountDeprivileged: RehearsalRule = {
   id: "default-compute-account-deprivileged",
+  severity: "warning",
   description:
     "In every project with the Compute Engine API, the default service account holds no Editor: prevented by the folder's iam.automaticIamGrantsForDefaultServiceAccounts before the API is enabled (created projects), or declared done by the project's owner (adopted projects).",
   sources: [
     "https://cloud.google.com/kubernetes-engine/security/configure-node-service-accounts",
     "https://cloud.google.com/resource-manager/docs/organization-policy/restricting-service-accounts#disable_service_account_default_grants",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const computeProjects = new Set(
       ctx.resources
         .filter(
@@ -47,21 +47,18 @@ export const defaultComputeAccountDeprivileged: RehearsalRule = {
               "TRUE",
         );
         if (guard && ctx.order.precedes(guard.urn, api.urn)) continue;
-        findings.push({
-          rule: this.id,
-          urn: api.urn,
-          severity: "warning",
-          message: `${project} is created with its Compute Engine API before ${CONSTRAINT} is enforced on ${folder}${guard ? ` (${guard.name} comes later)` : ""}: its default service account gets Editor. Set the constraint on the folder first (CreationGuardrails).`,
-        });
+        report.asWritten.warning(
+          this.id,
+          api,
+          `${project} is created with its Compute Engine API before ${CONSTRAINT} is enforced on ${folder}${guard ? ` (${guard.name} comes later)` : ""}: its default service account gets Editor. Set the constraint on the folder first (CreationGuardrails).`,
+        );
       } else if (!ctx.stack.defaultServiceAccountsDeprivileged.has(project)) {
-        findings.push({
-          rule: this.id,
-          urn: (api ?? ctx.resources[0]).urn,
-          severity: "warning",
-          message: `external prerequisite: ${project} is adopted, so its Compute Engine default service account may still hold Editor (the stack's nodes no longer use it). Remove its grants (docs/segmentation.md, "The Compute Engine default service account") and list ${project} in defaultServiceAccountsDeprivileged.`,
-        });
+        report.asWritten.warning(
+          this.id,
+          { urn: (api ?? ctx.resources[0]).urn },
+          `external prerequisite: ${project} is adopted, so its Compute Engine default service account may still hold Editor (the stack's nodes no longer use it). Remove its grants (docs/segmentation.md, "The Compute Engine default service account") and list ${project} in defaultServiceAccountsDeprivileged.`,
+        );
       }
     }
-    return findings;
   },
 };

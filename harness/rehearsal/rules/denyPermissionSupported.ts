@@ -1,5 +1,5 @@
 import { DENY_SUPPORTED_PERMISSIONS, denySupported } from "../../../facts/google/denyPermissions";
-import { RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
@@ -12,11 +12,11 @@ const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
  */
 export const denyPermissionSupported: RehearsalRule = {
   id: "deny-permission-supported",
+  severity: "error",
   description:
     "Every permission an IAM deny policy of the stack denies or excepts is one Google's deny policies accept (facts/google/denyPermissions.ts), in the IAM v2 form SERVICE_FQDN/RESOURCE.ACTION.",
   sources: ["https://cloud.google.com/iam/docs/deny-permissions-support", "facts/google/denyPermissions.ts"],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     for (const policy of ctx.resources.filter((r) => r.type === DENY_TYPE)) {
       const rules =
         (plain(policy.inputs.rules) as { denyRule?: Record<string, unknown> }[] | undefined) ?? [];
@@ -25,13 +25,11 @@ export const denyPermissionSupported: RehearsalRule = {
         ...((r.denyRule?.exceptionPermissions as string[] | undefined) ?? []),
       ]);
       for (const permission of [...new Set(named)].filter((p) => !denySupported(p)))
-        findings.push({
-          rule: this.id,
-          urn: policy.urn,
-          severity: "error",
-          message: `${label(policy)} names ${permission}, which is not among the permissions deny policies accept (${DENY_SUPPORTED_PERMISSIONS.length} known: facts/google/denyPermissions.ts, from https://cloud.google.com/iam/docs/deny-permissions-support)${/^[a-z0-9]+\.googleapis\.com\/[A-Za-z]+\.[A-Za-z]+$/.test(permission) ? "" : "; deny policies take the IAM v2 form SERVICE_FQDN/RESOURCE.ACTION"}: the policy's create fails with 400. Look the permission up on that page and add it to the facts, or deny another one.`,
-        });
+        report.asWritten.error(
+          this.id,
+          policy,
+          `${label(policy)} names ${permission}, which is not among the permissions deny policies accept (${DENY_SUPPORTED_PERMISSIONS.length} known: facts/google/denyPermissions.ts, from https://cloud.google.com/iam/docs/deny-permissions-support)${/^[a-z0-9]+\.googleapis\.com\/[A-Za-z]+\.[A-Za-z]+$/.test(permission) ? "" : "; deny policies take the IAM v2 form SERVICE_FQDN/RESOURCE.ACTION"}: the policy's create fails with 400. Look the permission up on that page and add it to the facts, or deny another one.`,
+        );
     }
-    return findings;
   },
 };

@@ -1,6 +1,6 @@
 import { ALL_PRINCIPALS, LIFECYCLE_PERMISSIONS, v2Principal } from "../facts/permissions";
 import { projectName } from "../lookup";
-import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
+import { label, RehearsalContext, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 import { CapturedResource } from "../../model";
 
@@ -36,6 +36,7 @@ export function covers(ctx: RehearsalContext, policy: CapturedResource): (r: Cap
 /** A deny policy must not stop the identity that deploys the stack from managing what it deploys there. */
 export const denyPolicyDeployer: RehearsalRule = {
   id: "deny-policy-deployer",
+  severity: "error",
   description:
     "No IAM deny policy of the stack denies the deploying identity a permission that creating, updating or deleting another resource of the stack in that scope needs.",
   sources: [
@@ -43,17 +44,15 @@ export const denyPolicyDeployer: RehearsalRule = {
     "https://cloud.google.com/iam/docs/deny-permissions-support",
     "terraform-provider-google google/services/resourcemanager/iam_project.go (setIamPolicy)",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     for (const policy of ctx.resources.filter((r) => r.type === DENY_TYPE)) {
       const inScope = covers(ctx, policy);
       if (!ctx.stack.deployer) {
-        findings.push({
-          rule: this.id,
-          urn: policy.urn,
-          severity: "warning",
-          message: `${label(policy)}: the deploying principal is unknown (stack config deployerPrincipal, or --deployer), so whether this policy locks out the deployer cannot be checked`,
-        });
+        report.asWritten.warning(
+          this.id,
+          policy,
+          `${label(policy)}: the deploying principal is unknown (stack config deployerPrincipal, or --deployer), so whether this policy locks out the deployer cannot be checked`,
+        );
         continue;
       }
       const deployer = v2Principal(ctx.stack.deployer);
@@ -81,14 +80,12 @@ export const denyPolicyDeployer: RehearsalRule = {
         if (r.urn === policy.urn || !inScope(r)) continue;
         const blocked = (LIFECYCLE_PERMISSIONS[r.type] ?? []).filter((p) => denied.has(p));
         if (blocked.length)
-          findings.push({
-            rule: this.id,
-            urn: r.urn,
-            severity: "error",
-            message: `${label(r)} is managed in ${scope}, where ${policy.name} denies ${ctx.stack.deployer} (the deployer) ${blocked.join(", ")}: its create, update or delete fails with 403. Add the deployer to the rule's exceptionPrincipals, or move the operation out of that scope.`,
-          });
+          report.asWritten.error(
+            this.id,
+            r,
+            `${label(r)} is managed in ${scope}, where ${policy.name} denies ${ctx.stack.deployer} (the deployer) ${blocked.join(", ")}: its create, update or delete fails with 403. Add the deployer to the rule's exceptionPrincipals, or move the operation out of that scope.`,
+          );
       }
     }
-    return findings;
   },
 };

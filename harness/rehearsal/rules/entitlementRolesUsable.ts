@@ -1,7 +1,7 @@
 import { plain } from "../../deployment";
 import { ALL_PRINCIPALS, v2Principal } from "../facts/permissions";
 import { isRead, PREDEFINED_ROLE_ACTIONS, v2Permission } from "../facts/rolePermissions";
-import { RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 import { covers } from "./denyPolicyDeployer";
 
 const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
@@ -27,6 +27,7 @@ interface DenyRule {
  */
 export const entitlementRolesUsable: RehearsalRule = {
   id: "entitlement-roles-usable",
+  severity: "error",
   description:
     "Every role a Privileged Access Manager entitlement grants keeps at least one write that no IAM deny policy covering its project refuses to its requesters.",
   sources: [
@@ -34,8 +35,7 @@ export const entitlementRolesUsable: RehearsalRule = {
     "https://cloud.google.com/iam/docs/deny-permissions-support",
     "https://cloud.google.com/iam/docs/roles-permissions",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const custom = new Map(
       ctx.resources
         .filter((r) => r.type === CUSTOM_ROLE)
@@ -76,24 +76,21 @@ export const entitlementRolesUsable: RehearsalRule = {
       for (const role of bindings.map((b) => String(b.role))) {
         const known = custom.get(role) ?? PREDEFINED_ROLE_ACTIONS[role];
         if (!known) {
-          findings.push({
-            rule: this.id,
-            urn: e.urn,
-            severity: "warning",
-            message: `${label(e)} grants ${role}, whose permissions the rehearsal does not know: add it to harness/rehearsal/facts/rolePermissions.ts (from https://cloud.google.com/iam/docs/roles-permissions) so that a deny policy refusing all of it is caught.`,
-          });
+          report.asWritten.warning(
+            this.id,
+            e,
+            `${label(e)} grants ${role}, whose permissions the rehearsal does not know: add it to harness/rehearsal/facts/rolePermissions.ts (from https://cloud.google.com/iam/docs/roles-permissions) so that a deny policy refusing all of it is caught.`,
+          );
           continue;
         }
         const actions = known.filter((p) => !isRead(p));
         if (actions.length && actions.every(denied))
-          findings.push({
-            rule: this.id,
-            urn: e.urn,
-            severity: "error",
-            message: `${label(e)} grants ${role}, but the deny policies of its project refuse every write of it (${actions.join(", ")}) to its requesters: a grant is approved and then does nothing. Drop the role, or grant one the deny policies leave usable (break-glass is the route for what they refuse).`,
-          });
+          report.asWritten.error(
+            this.id,
+            e,
+            `${label(e)} grants ${role}, but the deny policies of its project refuse every write of it (${actions.join(", ")}) to its requesters: a grant is approved and then does nothing. Drop the role, or grant one the deny policies leave usable (break-glass is the route for what they refuse).`,
+          );
       }
     }
-    return findings;
   },
 };

@@ -1,6 +1,6 @@
 import { CapturedResource } from "../../model";
 import { plain } from "../../deployment";
-import { RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 
 const MODULES = [
   "gcp:securitycenter/managementProjectSecurityHealthAnalyticsCustomModule:ManagementProjectSecurityHealthAnalyticsCustomModule",
@@ -22,6 +22,7 @@ const MODULE_TIERS = ["PREMIUM", "ENTERPRISE"];
  */
 export const externalPrerequisites: RehearsalRule = {
   id: "external-prerequisites",
+  severity: "error",
   description:
     "Security Command Center's custom modules and notification configs, and Privileged Access Manager's entitlements, are deployed only where the stack declares the organisation's activation of them (Security Command Center Premium or Enterprise; PAM onboarded, its agent the declared organisation's); the rehearsal reports each declared prerequisite with the command that verifies it.",
   sources: [
@@ -29,11 +30,10 @@ export const externalPrerequisites: RehearsalRule = {
     "https://cloud.google.com/iam/docs/pam-permissions-and-setup",
     "cloud-foundation-fabric modules/organization/service-agents.yaml (pam, scc-notification)",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const first = (types: string[]) => ctx.resources.find((r) => types.includes(r.type));
     const error = (r: CapturedResource, message: string) =>
-      findings.push({ rule: this.id, urn: r.urn, severity: "error", message: `${label(r)} ${message}` });
+      report.asWritten.error(this.id, r, `${label(r)} ${message}`);
     const scc = ctx.stack.prerequisites.securityCommandCenter;
     const module = first(MODULES);
     const config = first([NOTIFICATION_CONFIG]);
@@ -49,13 +49,11 @@ export const externalPrerequisites: RehearsalRule = {
         `is a Security Health Analytics custom module, which the ${scc.tier} tier the stack declares does not run (Premium or Enterprise).`,
       );
     if (scc?.pciComplianceFramework && (scc.tier !== "ENTERPRISE" || scc.activation !== "organization"))
-      findings.push({
-        rule: this.id,
-        urn: ctx.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "",
-        severity: "error",
-        message:
-          "The stack declares Compliance Manager's PCI DSS framework, which needs the Enterprise tier activated at the organisation.",
-      });
+      report.asWritten.error(
+        this.id,
+        { urn: ctx.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "" },
+        "The stack declares Compliance Manager's PCI DSS framework, which needs the Enterprise tier activated at the organisation.",
+      );
     const pam = ctx.stack.prerequisites.privilegedAccessManager;
     const entitlement = first([ENTITLEMENT]);
     if (entitlement && !pam)
@@ -73,6 +71,5 @@ export const externalPrerequisites: RehearsalRule = {
             `grants ${PAM_AGENT_ROLE} to ${member}, not the agent of organisation ${pam.organizationId} that the stack declares onboarded (${expected}): no grant of an entitlement could be activated.`,
           );
       }
-    return findings;
   },
 };

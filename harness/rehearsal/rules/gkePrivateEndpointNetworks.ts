@@ -1,6 +1,6 @@
 import { isRfc1918 } from "../../../components/addressPlan";
 import { plain } from "../../deployment";
-import { errorAt, RehearsalFinding, RehearsalRule } from "../model";
+import { RehearsalRule } from "../model";
 
 const CLUSTER = "gcp:container/cluster:Cluster";
 
@@ -21,6 +21,7 @@ interface ClusterInputs {
  */
 export const gkePrivateEndpointNetworks: RehearsalRule = {
   id: "gke-private-endpoint-networks",
+  severity: "error",
   description:
     "A GKE control plane with a private IP endpoint keeps authorized networks enabled and lists only RFC 1918 ranges in them: GKE refuses any other, so the create or the update that makes the endpoint private fails.",
   sources: [
@@ -29,20 +30,17 @@ export const gkePrivateEndpointNetworks: RehearsalRule = {
     "magic-modules mmv1/third_party/terraform/services/container/resource_container_cluster.go.tmpl (expandControlPlaneEndpointsConfig, expandMasterAuthorizedNetworksConfig)",
     "https://datatracker.ietf.org/doc/html/rfc1918",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     for (const cluster of ctx.resources.filter((r) => r.type === CLUSTER)) {
       const c = plain(cluster.inputs) as ClusterInputs;
       // With the IP endpoints off there is no private endpoint to authorise.
       if (c.controlPlaneEndpointsConfig?.ipEndpointsConfig?.enabled === false) continue;
       if (c.privateClusterConfig?.enablePrivateEndpoint !== true) continue;
       if (!c.masterAuthorizedNetworksConfig) {
-        findings.push(
-          errorAt(
-            this.id,
-            cluster,
-            `the control plane of ${String(c.name)} has a private endpoint and no authorized networks: GKE refuses it ("Master authorized networks must be enabled if private endpoint is enabled"). Keep masterAuthorizedNetworksConfig with the cluster's own RFC 1918 ranges.`,
-          ),
+        report.error(
+          this.id,
+          cluster,
+          `the control plane of ${String(c.name)} has a private endpoint and no authorized networks: GKE refuses it ("Master authorized networks must be enabled if private endpoint is enabled"). Keep masterAuthorizedNetworksConfig with the cluster's own RFC 1918 ranges.`,
         );
         continue;
       }
@@ -50,14 +48,11 @@ export const gkePrivateEndpointNetworks: RehearsalRule = {
         (b) => !isRfc1918(String(b.cidrBlock)),
       );
       if (outside.length)
-        findings.push(
-          errorAt(
-            this.id,
-            cluster,
-            `the control plane of ${String(c.name)} has a private endpoint and authorized networks outside RFC 1918 (${outside.map((b) => `${b.displayName ?? "?"}=${b.cidrBlock}`).join(", ")}): GKE refuses it ("network … is not a reserved network, which is required for private endpoints"). Reach a private control plane through its DNS endpoint from the perimeter's access level, and keep only RFC 1918 ranges here (components/gkeCluster.ts controlPlaneNetworks).`,
-          ),
+        report.error(
+          this.id,
+          cluster,
+          `the control plane of ${String(c.name)} has a private endpoint and authorized networks outside RFC 1918 (${outside.map((b) => `${b.displayName ?? "?"}=${b.cidrBlock}`).join(", ")}): GKE refuses it ("network … is not a reserved network, which is required for private endpoints"). Reach a private control plane through its DNS endpoint from the perimeter's access level, and keep only RFC 1918 ranges here (components/gkeCluster.ts controlPlaneNetworks).`,
         );
     }
-    return findings;
   },
 };

@@ -4,7 +4,7 @@ import { CapturedResource } from "../../model";
 import { plain } from "../../deployment";
 import { PROPAGATION_SECONDS } from "../facts/propagation";
 import { grantMembers, isGrant, projectName, waitBetween } from "../lookup";
-import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
+import { label, RehearsalContext, RehearsalRule } from "../model";
 import { keyGrants } from "./cmekGrantBeforeUse";
 
 const JOB = "kubernetes:batch/v1:Job";
@@ -178,6 +178,7 @@ function entitlementUses(ctx: RehearsalContext): Use[] {
  */
 export const iamGrantPropagation: RehearsalRule = {
   id: "iam-grant-propagation",
+  severity: "error",
   description: `A resource that acts on a grant this stack creates (a CMEK store on its agent's key grant, a Job on its service account's roles, a resource attaching a service account on the deployer's actAs, an entitlement on Privileged Access Manager's agent's grant) is created at least ${PROPAGATION_SECONDS.iamGrant / 60} minutes after the grant (a time.Sleep between them): IAM changes take up to 7 minutes to propagate and the provider does not retry a permission error.`,
   sources: [
     "https://cloud.google.com/iam/docs/access-change-propagation",
@@ -185,8 +186,7 @@ export const iamGrantPropagation: RehearsalRule = {
     "magic-modules mmv1/third_party/terraform/services/sql/resource_sql_database_instance.go.tmpl (IsSqlOperationInProgressError only)",
     "https://cloud.google.com/iam/docs/attach-service-accounts",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const need = PROPAGATION_SECONDS.iamGrant;
     const uses = [...keyUses(ctx), ...jobUses(ctx), ...actAsUses(ctx), ...entitlementUses(ctx)];
     for (const use of uses) {
@@ -195,12 +195,11 @@ export const iamGrantPropagation: RehearsalRule = {
       const grants = use.grants.filter((g) => !ctx.order.isExisting(g.urn));
       const unordered = grants.find((g) => !ctx.order.precedes(g.urn, user.urn));
       if (unordered && ordersItself) {
-        findings.push({
-          rule: this.id,
-          urn: user.urn,
-          severity: "error",
-          message: `${label(user)} acts on ${what}, but nothing orders it after ${unordered.name}: it can act before the grant exists. Depend on the grant, through a time.Sleep of at least ${need}s.`,
-        });
+        report.asWritten.error(
+          this.id,
+          user,
+          `${label(user)} acts on ${what}, but nothing orders it after ${unordered.name}: it can act before the grant exists. Depend on the grant, through a time.Sleep of at least ${need}s.`,
+        );
         continue;
       }
       const ordered = grants.filter((g) => ctx.order.precedes(g.urn, user.urn));
@@ -209,13 +208,11 @@ export const iamGrantPropagation: RehearsalRule = {
         .filter(({ waited }) => waited < need);
       if (!short.length) continue;
       const { g, waited } = short[0];
-      findings.push({
-        rule: this.id,
-        urn: user.urn,
-        severity: "error",
-        message: `${label(user)} acts on ${what} (${g.name}) ${waited}s after it is granted: IAM grants take up to 7 minutes to take effect and the create fails on the permission error. Put a time.Sleep of at least ${need}s (createDuration) after the batch of grants and depend on it.`,
-      });
+      report.asWritten.error(
+        this.id,
+        user,
+        `${label(user)} acts on ${what} (${g.name}) ${waited}s after it is granted: IAM grants take up to 7 minutes to take effect and the create fails on the permission error. Put a time.Sleep of at least ${need}s (createDuration) after the batch of grants and depend on it.`,
+      );
     }
-    return findings;
   },
 };

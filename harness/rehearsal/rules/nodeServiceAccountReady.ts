@@ -1,5 +1,5 @@
 import { grantMembers, projectName } from "../lookup";
-import { errorAt, RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 import { CapturedResource } from "../../model";
 
@@ -24,14 +24,14 @@ function nodeAccount(cluster: CapturedResource): string {
  */
 export const nodeServiceAccountReady: RehearsalRule = {
   id: "node-service-account-ready",
+  severity: "error",
   description:
     "A GKE cluster whose nodes run as a service account waits for that account's roles/container.defaultNodeServiceAccount on the cluster's project and for the deployer's actAs on it.",
   sources: [
     "https://cloud.google.com/kubernetes-engine/docs/how-to/creating-an-autopilot-cluster (node service accounts need roles/container.defaultNodeServiceAccount)",
     "https://cloud.google.com/iam/docs/attach-service-accounts (attaching a service account needs iam.serviceAccounts.actAs)",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const grants = ctx.resources.filter((r) => r.custom && typeof r.inputs.role === "string");
     for (const cluster of ctx.resources.filter((r) => r.type === CLUSTER)) {
       const email = nodeAccount(cluster);
@@ -47,14 +47,12 @@ export const nodeServiceAccountReady: RehearsalRule = {
           grantMembers(g).includes(member),
       );
       if (!role.some(before))
-        findings.push(
-          errorAt(
-            this.id,
-            cluster,
-            role.length
-              ? `its nodes run as ${email}, whose ${NODE_ROLE} (${label(role[0])}) is not ordered before it: nodes would start without it. Depend on the grant.`
-              : `its nodes run as ${email}, which holds no ${NODE_ROLE} on ${String(project)}: nodes cannot write logs and metrics. Grant it (NodeServiceAccount).`,
-          ),
+        report.error(
+          this.id,
+          cluster,
+          role.length
+            ? `its nodes run as ${email}, whose ${NODE_ROLE} (${label(role[0])}) is not ordered before it: nodes would start without it. Depend on the grant.`
+            : `its nodes run as ${email}, which holds no ${NODE_ROLE} on ${String(project)}: nodes cannot write logs and metrics. Grant it (NodeServiceAccount).`,
         );
       const deployer = ctx.stack.deployer;
       if (!deployer) continue;
@@ -67,16 +65,13 @@ export const nodeServiceAccountReady: RehearsalRule = {
             (g.type === "gcp:projects/iAMMember:IAMMember" && g.inputs.project === project)),
       );
       if (!actAs.some(before))
-        findings.push(
-          errorAt(
-            this.id,
-            cluster,
-            actAs.length
-              ? `the deployer's actAs on ${email} (${label(actAs[0])}) is not ordered before the cluster: its creation may fail with 403 iam.serviceAccounts.actAs. Depend on the grant.`
-              : `the deployer ${deployer} holds nothing that lets it act as ${email} (iam.serviceAccounts.actAs): creating the cluster fails with 403. Grant it roles/iam.serviceAccountUser on that account.`,
-          ),
+        report.error(
+          this.id,
+          cluster,
+          actAs.length
+            ? `the deployer's actAs on ${email} (${label(actAs[0])}) is not ordered before the cluster: its creation may fail with 403 iam.serviceAccounts.actAs. Depend on the grant.`
+            : `the deployer ${deployer} holds nothing that lets it act as ${email} (iam.serviceAccounts.actAs): creating the cluster fails with 403. Grant it roles/iam.serviceAccountUser on that account.`,
         );
     }
-    return findings;
   },
 };

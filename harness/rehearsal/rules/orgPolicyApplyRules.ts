@@ -1,6 +1,6 @@
 import { constraintOfPolicy, customConstraintId } from "../../../policies/org-constraints/customConstraints";
 import { CapturedResource } from "../../model";
-import { errorAt, RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 
 const POLICY = "gcp:orgpolicy/policy:Policy";
 const CUSTOM_CONSTRAINT = "gcp:orgpolicy/customConstraint:CustomConstraint";
@@ -30,23 +30,20 @@ export function acceptsDryRun(constraint: string): boolean {
 /** A dry-run policy only for a constraint Google offers dry-run for. */
 export const orgPolicyDryRunSupported: RehearsalRule = {
   id: "org-policy-dry-run-supported",
+  severity: "error",
   description:
     "A policy's dryRunSpec names a custom, a managed or one of the four legacy constraints that have dry-run; any other is refused.",
   sources: [
     "https://cloud.google.com/resource-manager/docs/organization-policy/dry-run-policy (Limitations)",
   ],
-  check(ctx) {
-    return ctx.resources
-      .filter(
-        (r) => r.type === POLICY && r.inputs.dryRunSpec !== undefined && !acceptsDryRun(constraintOf(r)),
-      )
-      .map((r) =>
-        errorAt(
+  check(ctx, report) {
+    for (const r of ctx.resources)
+      if (r.type === POLICY && r.inputs.dryRunSpec !== undefined && !acceptsDryRun(constraintOf(r)))
+        report.error(
           this.id,
           r,
           `its dryRunSpec names ${constraintOf(r)}, which has no dry-run mode: Google refuses the policy. Enforce it with spec (after the offline evaluation shows the plan complies) or leave it out.`,
-        ),
-      );
+        );
   },
 };
 
@@ -59,6 +56,7 @@ export const orgPolicyDryRunSupported: RehearsalRule = {
  */
 export const orgPolicyOrdering: RehearsalRule = {
   id: "org-policy-ordering",
+  severity: "error",
   description:
     "Org policies wait for the custom constraints they name, and constraints and policies are created one at a time (concurrent ones get 409).",
   sources: [
@@ -66,8 +64,7 @@ export const orgPolicyOrdering: RehearsalRule = {
     "https://github.com/hashicorp/terraform-provider-google/issues/21297",
     "https://github.com/hashicorp/terraform-provider-google/issues/29271",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const objects = ctx.resources.filter(isOrgPolicyObject);
     const constraints = new Map(
       objects.filter((r) => r.type === CUSTOM_CONSTRAINT).map((r) => [String(r.inputs.name), r]),
@@ -76,31 +73,24 @@ export const orgPolicyOrdering: RehearsalRule = {
       const name = constraintOf(policy);
       const constraint = constraints.get(name);
       if (constraint && !ctx.order.precedes(constraint.urn, policy.urn))
-        findings.push(
-          errorAt(
-            this.id,
-            policy,
-            `it names ${name}, but does not wait for ${label(constraint)}: the Policy API answers NOT_FOUND when it comes first. Name the constraint through its output (constraint.name) or depend on it.`,
-          ),
+        report.error(
+          this.id,
+          policy,
+          `it names ${name}, but does not wait for ${label(constraint)}: the Policy API answers NOT_FOUND when it comes first. Name the constraint through its output (constraint.name) or depend on it.`,
         );
       else if (!constraint && customConstraintId(name))
-        findings.push(
-          errorAt(this.id, policy, `it names ${name}, which no custom constraint of this stack defines.`),
-        );
+        report.error(this.id, policy, `it names ${name}, which no custom constraint of this stack defines.`);
     }
     for (const [i, a] of objects.entries()) {
       const concurrent = objects
         .slice(0, i)
         .find((b) => !ctx.order.precedes(b.urn, a.urn) && !ctx.order.precedes(a.urn, b.urn));
       if (concurrent)
-        findings.push(
-          errorAt(
-            this.id,
-            a,
-            `it may be created at the same time as ${label(concurrent)}: Google answers 409 to concurrent org-policy changes and the provider does not retry. Chain them (dependsOn the previous one).`,
-          ),
+        report.error(
+          this.id,
+          a,
+          `it may be created at the same time as ${label(concurrent)}: Google answers 409 to concurrent org-policy changes and the provider does not retry. Chain them (dependsOn the previous one).`,
         );
     }
-    return findings;
   },
 };

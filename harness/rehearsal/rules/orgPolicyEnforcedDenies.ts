@@ -1,6 +1,6 @@
 import { CUSTOM_CONSTRAINTS, customConstraintId } from "../../../policies/org-constraints/customConstraints";
 import { evaluateOrgConstraints } from "../../orgConstraints/evaluate";
-import { RehearsalFinding, RehearsalRule } from "../model";
+import { RehearsalRule } from "../model";
 
 const METHODS = new Map(CUSTOM_CONSTRAINTS.map((c) => [c.id, c.methodTypes as readonly string[]]));
 
@@ -16,6 +16,7 @@ const METHODS = new Map(CUSTOM_CONSTRAINTS.map((c) => [c.id, c.methodTypes as re
  */
 export const orgPolicyEnforcedDenies: RehearsalRule = {
   id: "org-policy-enforced-denies",
+  severity: "error",
   description:
     "No resource of the plan is one that an org policy the stack enforces would refuse: the custom constraint's CEL, evaluated on the resource as the provider sends it, allows it (ALLOW) or does not match it (DENY).",
   sources: [
@@ -23,18 +24,16 @@ export const orgPolicyEnforcedDenies: RehearsalRule = {
     "https://cloud.google.com/resource-manager/docs/organization-policy/dry-run-policy",
     "harness/orgConstraints/evaluate.ts (the constraints' CEL with @bufbuild/cel)",
   ],
-  check(ctx) {
-    return evaluateOrgConstraints(ctx.resources)
-      .filter((v) => v.enforcementLevel === "mandatory")
-      .filter((v) => {
-        const methods = METHODS.get(customConstraintId(v.policyName) ?? "") ?? ["CREATE", "UPDATE"];
-        return methods.includes("UPDATE") || !ctx.order.isExisting(v.urn);
-      })
-      .map((v): RehearsalFinding => ({
-        rule: this.id,
-        urn: v.urn,
-        severity: "error",
-        message: `${v.message.split("\n").pop()} The org policy ${v.policyName} is enforced: the create or update is refused at apply time. Change the resource, or keep the constraint in dry-run until it complies.`,
-      }));
+  check(ctx, report) {
+    for (const v of evaluateOrgConstraints(ctx.resources)) {
+      if (v.enforcementLevel !== "mandatory") continue;
+      const methods = METHODS.get(customConstraintId(v.policyName) ?? "") ?? ["CREATE", "UPDATE"];
+      if (!methods.includes("UPDATE") && ctx.order.isExisting(v.urn)) continue;
+      report.asWritten.error(
+        this.id,
+        v,
+        `${v.message.split("\n").pop()} The org policy ${v.policyName} is enforced: the create or update is refused at apply time. Change the resource, or keep the constraint in dry-run until it complies.`,
+      );
+    }
   },
 };

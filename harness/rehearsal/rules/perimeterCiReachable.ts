@@ -1,5 +1,5 @@
 import { plain } from "../../deployment";
-import { errorAt, RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 
 const PERIMETER = "gcp:accesscontextmanager/servicePerimeter:ServicePerimeter";
 const ACCESS_LEVEL = "gcp:accesscontextmanager/accessLevel:AccessLevel";
@@ -42,6 +42,7 @@ function names(ingress: Ingress, member: string): boolean {
  */
 export const perimeterCiReachable: RehearsalRule = {
   id: "perimeter-ci-reachable",
+  severity: "error",
   description:
     "Once a VPC Service Controls perimeter is enforced, the deployer (and the CI preview identity, where configured) still reaches it: through an access level of the perimeter with named networks, or an ingress rule that names the identity, takes it from an access level of the plan and opens every service to it.",
   sources: [
@@ -49,8 +50,7 @@ export const perimeterCiReachable: RehearsalRule = {
     "https://cloud.google.com/vpc-service-controls/docs/use-access-levels",
     "magic-modules mmv1/products/accesscontextmanager/ServicePerimeter.yaml (sources.accessLevel: Referencing a nonexistent AccessLevel will cause an error)",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const levels = new Map(
       ctx.resources
         .filter((r) => r.type === ACCESS_LEVEL)
@@ -70,12 +70,11 @@ export const perimeterCiReachable: RehearsalRule = {
       const status = (plain(perimeter.inputs) as { status?: PerimeterConfig }).status;
       if (!status) continue;
       if (!ctx.stack.deployer) {
-        findings.push({
-          rule: this.id,
-          urn: perimeter.urn,
-          severity: "warning",
-          message: `${label(perimeter)} is enforced and the deploying principal is unknown (deployerPrincipal, or --deployer): whether it can still deploy through the perimeter cannot be checked`,
-        });
+        report.asWritten.warning(
+          this.id,
+          perimeter,
+          `${label(perimeter)} is enforced and the deploying principal is unknown (deployerPrincipal, or --deployer): whether it can still deploy through the perimeter cannot be checked`,
+        );
         continue;
       }
       const byLevel = (status.accessLevels ?? []).some(networkedLevel);
@@ -91,15 +90,12 @@ export const perimeterCiReachable: RehearsalRule = {
             (ingress.ingressTo?.resources ?? []).includes("*"),
         );
         if (!admitted)
-          findings.push(
-            errorAt(
-              this.id,
-              perimeter,
-              `is enforced and the ${role} ${member} reaches it by no access level of the perimeter and no ingress rule that names it from an access level of the plan to every service: ${consequence(role)}. Admit it from the operators' access level (components/servicePerimeter.ts).`,
-            ),
+          report.error(
+            this.id,
+            perimeter,
+            `is enforced and the ${role} ${member} reaches it by no access level of the perimeter and no ingress rule that names it from an access level of the plan to every service: ${consequence(role)}. Admit it from the operators' access level (components/servicePerimeter.ts).`,
           );
       }
     }
-    return findings;
   },
 };

@@ -1,5 +1,5 @@
 import { CapturedResource } from "../../model";
-import { RehearsalFinding, label, RehearsalContext, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 import { projectOf } from "../resourceProject";
 import { plain } from "../../deployment";
 import { sccScanners } from "../facts/prerequisites";
@@ -47,6 +47,7 @@ const destinationProject = (sink: CapturedResource) =>
  */
 export const perimeterCrossings: RehearsalRule = {
   id: "perimeter-crossings",
+  severity: "error",
   description:
     "Every call the plan implies into the VPC Service Controls perimeter from outside it (log sinks of folders, organisations or outside projects; the deployer; Security Command Center's scanners and notification agent; the backup workflows unless the perimeter restricts Workflows; Privileged Access Manager's agent where the perimeter restricts Resource Manager or PAM) has an ingress rule, and the ingress rules admit no other identity.",
   sources: [
@@ -54,8 +55,7 @@ export const perimeterCrossings: RehearsalRule = {
     "https://cloud.google.com/logging/docs/export/configure_export_v2",
     "https://cloud.google.com/workflows/docs/use-vpc-service-controls",
   ],
-  check(ctx: RehearsalContext) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const numberOf = new Map([...ctx.stack.projectNumbers].map(([number, id]) => [id, number]));
     for (const perimeter of ctx.resources.filter((r) => r.type === PERIMETER)) {
       const inputs = plain(perimeter.inputs) as { status?: PerimeterConfig; spec?: PerimeterConfig };
@@ -75,12 +75,11 @@ export const perimeterCrossings: RehearsalRule = {
         const writer = String((plain(sink.outputs) as { writerIdentity?: string }).writerIdentity ?? "");
         needed.add(writer);
         if (!admitted.has(writer))
-          findings.push({
-            rule: this.id,
-            urn: sink.urn,
-            severity: "error",
-            message: `${label(sink)} writes from outside the perimeter into ${destinationProject(sink)}, inside it, as ${writer}, and no ingress rule admits that identity: once enforced, the audit log stops arriving. Add an ingress rule for it (logging.googleapis.com).`,
-          });
+          report.asWritten.error(
+            this.id,
+            sink,
+            `${label(sink)} writes from outside the perimeter into ${destinationProject(sink)}, inside it, as ${writer}, and no ingress rule admits that identity: once enforced, the audit log stops arriving. Add an ingress rule for it (logging.googleapis.com).`,
+          );
       }
       // Detection (DET-01, DET-02): the scanners of the declared activation, the configs' publishers.
       const scc = ctx.stack.prerequisites.securityCommandCenter;
@@ -90,12 +89,11 @@ export const perimeterCrossings: RehearsalRule = {
         for (const scanner of sccScanners(scc, numbers)) {
           needed.add(scanner);
           if (!admitted.has(scanner))
-            findings.push({
-              rule: this.id,
-              urn: perimeter.urn,
-              severity: "error",
-              message: `${label(perimeter)} does not admit ${scanner}, Security Command Center's scanner for the ${scc.activation} activation the stack declares: once enforced, its detectors no longer see inside the projects (DET-01). Add an ingress and an egress rule for it (every service, as cloud-foundation-fabric's hardened perimeter does).`,
-            });
+            report.asWritten.error(
+              this.id,
+              perimeter,
+              `${label(perimeter)} does not admit ${scanner}, Security Command Center's scanner for the ${scc.activation} activation the stack declares: once enforced, its detectors no longer see inside the projects (DET-01). Add an ingress and an egress rule for it (every service, as cloud-foundation-fabric's hardened perimeter does).`,
+            );
         }
       }
       for (const config of detection.filter((r) => r.type === NOTIFICATION_CONFIG)) {
@@ -104,12 +102,11 @@ export const perimeterCrossings: RehearsalRule = {
         const publisher = `serviceAccount:${agent}`;
         needed.add(publisher);
         if (!admitted.has(publisher))
-          findings.push({
-            rule: this.id,
-            urn: config.urn,
-            severity: "error",
-            message: `${label(config)} publishes findings as ${publisher}, from outside the perimeter into the topic inside it, and no ingress rule admits that identity: once enforced, findings stop reaching on-call (DET-02). Add an ingress rule for it (pubsub.googleapis.com).`,
-          });
+          report.asWritten.error(
+            this.id,
+            config,
+            `${label(config)} publishes findings as ${publisher}, from outside the perimeter into the topic inside it, and no ingress rule admits that identity: once enforced, findings stop reaching on-call (DET-02). Add an ingress rule for it (pubsub.googleapis.com).`,
+          );
       }
       // A workflow calls Google APIs as its service account (the Cloud SQL exports of RES-10). Where
       // the perimeter restricts Workflows, a workflow of a project inside it calls from inside: "HTTP
@@ -124,12 +121,11 @@ export const perimeterCrossings: RehearsalRule = {
         const identity = `serviceAccount:${account.replace(/^projects\/[^/]+\/serviceAccounts\//, "")}`;
         needed.add(identity);
         if (!admitted.has(identity))
-          findings.push({
-            rule: this.id,
-            urn: workflow.urn,
-            severity: "error",
-            message: `${label(workflow)} calls the perimeter's APIs as ${identity} from Google's infrastructure, and no ingress rule admits that identity: once enforced, its calls are refused. Add an ingress rule for it, to the one service it calls.`,
-          });
+          report.asWritten.error(
+            this.id,
+            workflow,
+            `${label(workflow)} calls the perimeter's APIs as ${identity} from Google's infrastructure, and no ingress rule admits that identity: once enforced, its calls are refused. Add an ingress rule for it, to the one service it calls.`,
+          );
       }
       // Just-in-time grants (IAM-07): only where the perimeter restricts what PAM's agent calls.
       const pam = ctx.stack.prerequisites.privilegedAccessManager;
@@ -141,22 +137,19 @@ export const perimeterCrossings: RehearsalRule = {
         const agent = `serviceAccount:service-org-${pam.organizationId}@gcp-sa-pam.iam.gserviceaccount.com`;
         needed.add(agent);
         if (!admitted.has(agent))
-          findings.push({
-            rule: this.id,
-            urn: entitled[0].urn,
-            severity: "error",
-            message: `${label(entitled[0])} is granted by Privileged Access Manager's agent ${agent}, which calls ${restricted.join(" and ")} from outside the perimeter that restricts ${restricted.length > 1 ? "them" : "it"}, and no ingress rule admits it: once enforced, every approved grant fails. Add an ingress rule for it (${restricted.join(", ")}).`,
-          });
+          report.asWritten.error(
+            this.id,
+            { urn: entitled[0].urn },
+            `${label(entitled[0])} is granted by Privileged Access Manager's agent ${agent}, which calls ${restricted.join(" and ")} from outside the perimeter that restricts ${restricted.length > 1 ? "them" : "it"}, and no ingress rule admits it: once enforced, every approved grant fails. Add an ingress rule for it (${restricted.join(", ")}).`,
+          );
       }
       for (const identity of admitted)
         if (!needed.has(identity))
-          findings.push({
-            rule: this.id,
-            urn: perimeter.urn,
-            severity: "error",
-            message: `${label(perimeter)} admits ${identity}, which no call of the plan needs: an ingress rule is a hole in the perimeter. Remove it, or declare why it is needed.`,
-          });
+          report.asWritten.error(
+            this.id,
+            perimeter,
+            `${label(perimeter)} admits ${identity}, which no call of the plan needs: an ingress rule is a hole in the perimeter. Remove it, or declare why it is needed.`,
+          );
     }
-    return findings;
   },
 };

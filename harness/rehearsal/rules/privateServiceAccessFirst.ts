@@ -1,5 +1,5 @@
 import { CapturedResource } from "../../model";
-import { label, RehearsalRule, RehearsalFinding } from "../model";
+import { label, RehearsalRule } from "../model";
 import { plain } from "../../deployment";
 
 const CONNECTION_TYPE = "gcp:servicenetworking/connection:Connection";
@@ -25,6 +25,7 @@ const networkKey = (n: unknown) => /projects\/[^/]+\/global\/networks\/[^/]+$/.e
 /** Private IP through private services access needs the peering connection first. */
 export const privateServiceAccessFirst: RehearsalRule = {
   id: "private-service-access-first",
+  severity: "error",
   description:
     "Cloud SQL with a private IP, Memorystore in PRIVATE_SERVICE_ACCESS mode and Cloud IDS endpoints are created only after the network's private services access connection exists.",
   sources: [
@@ -32,23 +33,20 @@ export const privateServiceAccessFirst: RehearsalRule = {
     "https://cloud.google.com/memorystore/docs/redis/networking#private_services_access",
     "https://cloud.google.com/intrusion-detection-system/docs/configuring-ids#configure-psa",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const connections = ctx.resources.filter((r) => r.type === CONNECTION_TYPE);
     for (const r of ctx.resources) {
       const network = networkKey(privateAccessNetwork(r));
       if (!network) continue;
       const peerings = connections.filter((c) => networkKey(c.inputs.network) === network);
       if (peerings.some((c) => ctx.order.precedes(c.urn, r.urn))) continue;
-      findings.push({
-        rule: this.id,
-        urn: r.urn,
-        severity: "error",
-        message: peerings.length
+      report.asWritten.error(
+        this.id,
+        r,
+        peerings.length
           ? `${label(r)} uses private services access on ${network}; the connection ${peerings[0].name} exists but nothing orders it first. Depend on it.`
           : `${label(r)} uses private services access on ${network}, and no servicenetworking connection of this stack provides it: the create fails. Add the connection and depend on it.`,
-      });
+      );
     }
-    return findings;
   },
 };

@@ -1,7 +1,7 @@
 import { ALL_PRINCIPALS, v2Principal } from "../facts/permissions";
 import { covers } from "./denyPolicyDeployer";
 import { plain } from "../../deployment";
-import { RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 
 const DENY_TYPE = "gcp:iam/denyPolicy:DenyPolicy";
 const ENTITLEMENT = "gcp:privilegedaccessmanager/entitlement:entitlement";
@@ -23,16 +23,16 @@ interface DenyRule {
  */
 export const privilegedAccessAgentAllowed: RehearsalRule = {
   id: "privileged-access-agent-allowed",
+  severity: "error",
   description:
     "No IAM deny policy of a project with entitlements denies Privileged Access Manager's agent the setIamPolicy its grants need.",
   sources: [
     "https://cloud.google.com/iam/docs/deny-overview",
     "https://cloud.google.com/iam/docs/roles-permissions/privilegedaccessmanager (roles/privilegedaccessmanager.projectServiceAgent)",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const pam = ctx.stack.prerequisites.privilegedAccessManager;
-    if (!pam) return findings;
+    if (!pam) return;
     const agent = v2Principal(
       `serviceAccount:service-org-${pam.organizationId}@gcp-sa-pam.iam.gserviceaccount.com`,
     );
@@ -57,13 +57,11 @@ export const privilegedAccessAgentAllowed: RehearsalRule = {
           (rule.deniedPermissions ?? []).includes(SET_IAM_POLICY),
       );
       if (denies)
-        findings.push({
-          rule: this.id,
-          urn: policy.urn,
-          severity: "error",
-          message: `${label(policy)} denies ${SET_IAM_POLICY} in ${project} to Privileged Access Manager's agent (${agent}), whose entitlements there then can never be granted. Add the agent to the rule's exceptionPrincipals.`,
-        });
+        report.asWritten.error(
+          this.id,
+          policy,
+          `${label(policy)} denies ${SET_IAM_POLICY} in ${project} to Privileged Access Manager's agent (${agent}), whose entitlements there then can never be granted. Add the agent to the rule's exceptionPrincipals.`,
+        );
     }
-    return findings;
   },
 };

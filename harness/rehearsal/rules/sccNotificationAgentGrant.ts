@@ -1,5 +1,5 @@
 import { plain } from "../../deployment";
-import { RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 
 const NOTIFICATION_CONFIG = "gcp:securitycenter/v2ProjectNotificationConfig:V2ProjectNotificationConfig";
 const NOTIFICATION_AGENT = /@gcp-sa-scc-notification\.iam\.gserviceaccount\.com$/;
@@ -13,26 +13,24 @@ const NOTIFICATION_AGENT = /@gcp-sa-scc-notification\.iam\.gserviceaccount\.com$
  */
 export const sccNotificationAgentGrant: RehearsalRule = {
   id: "scc-notification-agent-grant",
+  severity: "error",
   description:
     "A grant to Security Command Center's notification agent waits for a notification config, which creates the agent; take the member from the config's serviceAccount output.",
   sources: [
     "magic-modules mmv1/products/securitycenterv2/ProjectNotificationConfig.yaml (serviceAccount, output)",
     "https://cloud.google.com/security-command-center/docs/how-to-notifications",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const configs = ctx.resources.filter((r) => r.type === NOTIFICATION_CONFIG);
     for (const grant of ctx.resources.filter((r) => r.custom && typeof r.inputs.role === "string")) {
       const member = String((plain(grant.inputs) as { member?: string }).member ?? "");
       if (!NOTIFICATION_AGENT.test(member)) continue;
       if (configs.some((c) => ctx.order.precedes(c.urn, grant.urn))) continue;
-      findings.push({
-        rule: this.id,
-        urn: grant.urn,
-        severity: "error",
-        message: `${label(grant)} grants to ${member.replace(/^serviceAccount:/, "")}, Security Command Center's notification agent, which exists only once a notification config is created, and nothing orders a config first: the grant can fail ("Service account … does not exist"). Take the member from a config's serviceAccount output.`,
-      });
+      report.asWritten.error(
+        this.id,
+        grant,
+        `${label(grant)} grants to ${member.replace(/^serviceAccount:/, "")}, Security Command Center's notification agent, which exists only once a notification config is created, and nothing orders a config first: the grant can fail ("Service account … does not exist"). Take the member from a config's serviceAccount output.`,
+      );
     }
-    return findings;
   },
 };

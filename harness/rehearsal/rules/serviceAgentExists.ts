@@ -1,12 +1,14 @@
 import { agentOfDomain, parseAgent } from "../../../facts/google/serviceAgents";
 import { apiProblem, grantMembers, isGrant } from "../lookup";
-import { RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
+import { RuleSeverity } from "../../rule";
 
 const IDENTITY_TYPE = "gcp:projects/serviceIdentity:ServiceIdentity";
 
 /** A grant to a Google service agent waits until the agent exists. */
 export const serviceAgentExists: RehearsalRule = {
   id: "service-agent-exists",
+  severity: "error",
   description:
     "A grant to a service agent starts only after the agent exists: ordinary agents once their API is enabled, just-in-time agents once a ServiceIdentity (or first use) has created them.",
   sources: [
@@ -14,10 +16,9 @@ export const serviceAgentExists: RehearsalRule = {
     "https://cloud.google.com/iam/docs/create-service-agents",
     "cloud-foundation-fabric modules/project/service-agents.yaml",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
-    const push = (urn: string, severity: RehearsalFinding["severity"], message: string) =>
-      findings.push({ rule: this.id, urn, severity, message });
+  check(ctx, report) {
+    const push = (urn: string, severity: RuleSeverity, message: string) =>
+      report.asWritten[severity](this.id, { urn }, message);
     for (const grant of ctx.resources.filter(isGrant)) {
       for (const member of grantMembers(grant)) {
         const agent = parseAgent(member);
@@ -63,6 +64,5 @@ export const serviceAgentExists: RehearsalRule = {
         );
       }
     }
-    return findings;
   },
 };

@@ -1,5 +1,5 @@
 import { plain } from "../../deployment";
-import { RehearsalFinding, RehearsalRule } from "../model";
+import { RehearsalRule } from "../model";
 
 const SQL = "gcp:sql/databaseInstance:DatabaseInstance";
 
@@ -17,25 +17,23 @@ const designationOf = (v: unknown) =>
  */
 export const sqlDrDesignationApplied: RehearsalRule = {
   id: "sql-dr-designation-applied",
+  severity: "warning",
   description:
     "A Cloud SQL primary that the program designates a DR replica for has the designation in Cloud SQL; after the `up` that creates a cluster it does not (the provider sends `replicationCluster` on update only), and another `up` is due.",
   sources: [
     "terraform-provider-google-beta google-beta/services/sql/resource_sql_database_instance.go (replication_cluster sent in the update only; read back by flattenReplicationCluster)",
     "https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     for (const r of ctx.resources.filter((x) => x.type === SQL)) {
       const wanted = designationOf(r.inputs);
       const applied = designationOf(r.outputs);
       if (!wanted || applied === wanted) continue;
-      findings.push({
-        rule: this.id,
-        urn: r.urn,
-        severity: "warning",
-        message: `${r.name} should designate ${wanted} as its DR replica but Cloud SQL has ${applied ? applied : "no designation"}: the \`up\` that created the cluster could not send it (the provider sends replicationCluster on update only). Run \`pulumi up\` again (docs/failover.md, "New clusters"); until then \`failover\` refuses a switchover.`,
-      });
+      report.asWritten.warning(
+        this.id,
+        r,
+        `${r.name} should designate ${wanted} as its DR replica but Cloud SQL has ${applied ? applied : "no designation"}: the \`up\` that created the cluster could not send it (the provider sends replicationCluster on update only). Run \`pulumi up\` again (docs/failover.md, "New clusters"); until then \`failover\` refuses a switchover.`,
+      );
     }
-    return findings;
   },
 };

@@ -1,5 +1,5 @@
 import { plain } from "../../deployment";
-import { RehearsalFinding, label, RehearsalRule } from "../model";
+import { label, RehearsalRule } from "../model";
 
 const DATABASE = "gcp:sql/database:Database";
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
@@ -14,6 +14,7 @@ const JOB = "kubernetes:batch/v1:Job";
  */
 export const sqlMigrationRuns: RehearsalRule = {
   id: "sql-migration-runs",
+  severity: "warning",
   description:
     "Every application database the stack creates is migrated in the same stack, through the Data API (a ProvisionScript on its instance) or by a Job that connects to its instance; otherwise pgAudit, the cross-tenant marker and the workloads' grants are missing on a new instance.",
   sources: [
@@ -21,8 +22,7 @@ export const sqlMigrationRuns: RehearsalRule = {
     "https://cloud.google.com/sql/docs/postgres/add-manage-iam-users",
     "docs/database-migration.md",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const jobs = ctx.resources.filter((r) => r.type === JOB).map((j) => JSON.stringify(plain(j.inputs.spec)));
     for (const database of ctx.resources.filter((r) => r.type === DATABASE)) {
       const { project, instance } = database.inputs as { project?: string; instance?: string };
@@ -36,13 +36,11 @@ export const sqlMigrationRuns: RehearsalRule = {
       const jobbed =
         connection !== undefined && jobs.some((spec) => spec.includes(JSON.stringify(connection)));
       if (scripted || jobbed) continue;
-      findings.push({
-        rule: this.id,
-        urn: database.urn,
-        severity: "warning",
-        message: `${label(database)} on ${String(instance)} is migrated by nothing in this stack: no ProvisionScript runs on the instance and no Job connects to it. Until one does, a new instance has no pgAudit extension, no cross-tenant marker function and no grants for its workloads. For a cluster-run migration, mirror its images and set sqlMigrationProxyImage and sqlMigrationClientImage (docs/database-migration.md).`,
-      });
+      report.asWritten.warning(
+        this.id,
+        database,
+        `${label(database)} on ${String(instance)} is migrated by nothing in this stack: no ProvisionScript runs on the instance and no Job connects to it. Until one does, a new instance has no pgAudit extension, no cross-tenant marker function and no grants for its workloads. For a cluster-run migration, mirror its images and set sqlMigrationProxyImage and sqlMigrationClientImage (docs/database-migration.md).`,
+      );
     }
-    return findings;
   },
 };

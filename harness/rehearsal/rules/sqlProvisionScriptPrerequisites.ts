@@ -1,6 +1,6 @@
 import { CapturedResource } from "../../model";
 import { plain } from "../../deployment";
-import { errorAt, RehearsalFinding, RehearsalRule } from "../model";
+import { RehearsalRule } from "../model";
 
 const SQL = "gcp:sql/databaseInstance:DatabaseInstance";
 const USER = "gcp:sql/user:User";
@@ -25,6 +25,7 @@ type Settings = { dataApiAccess?: string; databaseFlags?: { name: string; value:
  */
 export const sqlProvisionScriptPrerequisites: RehearsalRule = {
   id: "sql-provision-script-prerequisites",
+  severity: "error",
   description:
     "A Cloud SQL provision script runs only on an instance that allows the Data API and IAM authentication, as a deployer who is already its IAM database user (with cloudsqlsuperuser to create extensions), in a database that exists.",
   sources: [
@@ -32,23 +33,21 @@ export const sqlProvisionScriptPrerequisites: RehearsalRule = {
     "https://cloud.google.com/sql/docs/postgres/executesql-instance",
     "https://cloud.google.com/sql/docs/postgres/pg-audit",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const byType = (type: string) => ctx.resources.filter((r) => r.type === type);
     const onInstance = (r: CapturedResource, s: CapturedResource) =>
       r.inputs.instance === s.inputs.instance && r.inputs.project === s.inputs.project;
     for (const script of byType(SCRIPT)) {
-      const fail = (message: string) => findings.push(errorAt(this.id, script, message));
+      const fail = (message: string) => report.error(this.id, script, message);
       const instance = byType(SQL).find(
         (i) => i.inputs.name === script.inputs.instance && i.inputs.project === script.inputs.project,
       );
       if (!instance) {
-        findings.push({
-          rule: this.id,
-          urn: script.urn,
-          severity: "warning",
-          message: `${script.name}: instance ${String(script.inputs.instance)} is not in this stack; the rehearsal cannot check its Data API access, IAM authentication or users.`,
-        });
+        report.asWritten.warning(
+          this.id,
+          script,
+          `${script.name}: instance ${String(script.inputs.instance)} is not in this stack; the rehearsal cannot check its Data API access, IAM authentication or users.`,
+        );
         continue;
       }
       const settings = ((plain(instance.inputs) as { settings?: Settings }).settings ?? {}) as Settings;
@@ -74,12 +73,11 @@ export const sqlProvisionScriptPrerequisites: RehearsalRule = {
         );
       const deployer = ctx.stack.deployer;
       if (!deployer) {
-        findings.push({
-          rule: this.id,
-          urn: script.urn,
-          severity: "warning",
-          message: `${script.name}: the deployer is unknown (deployerPrincipal), so the rehearsal cannot check that it is an IAM user of ${instance.name}.`,
-        });
+        report.asWritten.warning(
+          this.id,
+          script,
+          `${script.name}: the deployer is unknown (deployerPrincipal), so the rehearsal cannot check that it is an IAM user of ${instance.name}.`,
+        );
         continue;
       }
       const name = iamUserName(deployer);
@@ -96,6 +94,5 @@ export const sqlProvisionScriptPrerequisites: RehearsalRule = {
           `it creates an extension, which Cloud SQL allows only to cloudsqlsuperuser members, and ${user.name} has roles ${JSON.stringify(roles)}. Give the user databaseRoles ["cloudsqlsuperuser"].`,
         );
     }
-    return findings;
   },
 };

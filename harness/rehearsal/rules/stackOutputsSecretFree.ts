@@ -1,5 +1,5 @@
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../deployment";
-import { RehearsalFinding, RehearsalRule } from "../model";
+import { RehearsalRule } from "../model";
 
 /** Dotted paths of the secret values inside a stack's outputs. */
 function secretPaths(value: unknown, path: string): string[] {
@@ -17,22 +17,20 @@ function secretPaths(value: unknown, path: string): string[] {
  */
 export const stackOutputsSecretFree: RehearsalRule = {
   id: "stack-outputs-secret-free",
+  severity: "error",
   description:
     "The stack's outputs hold no secret value; secrets live in Secret Manager and the outputs name them.",
   sources: [
     "https://www.pulumi.com/docs/iac/concepts/secrets/",
     "https://cloud.google.com/secret-manager/docs/overview",
   ],
-  check(ctx) {
+  check(ctx, report) {
     const stack = ctx.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    const findings: RehearsalFinding[] = [];
     for (const path of secretPaths(stack?.outputs ?? {}, ""))
-      findings.push({
-        rule: this.id,
-        urn: stack?.urn ?? "",
-        severity: "error",
-        message: `the stack output ${path} holds a secret value: anyone who can read the stack's state or outputs holds it too. Store it in Secret Manager (components/platformSecrets.ts) and output the secret's name.`,
-      });
-    return findings;
+      report.asWritten.error(
+        this.id,
+        { urn: stack?.urn ?? "" },
+        `the stack output ${path} holds a secret value: anyone who can read the stack's state or outputs holds it too. Store it in Secret Manager (components/platformSecrets.ts) and output the secret's name.`,
+      );
   },
 };

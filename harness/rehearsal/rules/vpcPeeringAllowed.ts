@@ -1,7 +1,7 @@
 import { CapturedResource } from "../../model";
 import { plain } from "../../deployment";
 import { covers } from "./denyPolicyDeployer";
-import { errorAt, RehearsalFinding, RehearsalContext, RehearsalRule } from "../model";
+import { RehearsalContext, RehearsalRule } from "../model";
 
 const CONNECTION = "gcp:servicenetworking/connection:Connection";
 const PEERING = "gcp:compute/networkPeering:NetworkPeering";
@@ -54,14 +54,14 @@ function governs(ctx: RehearsalContext, policy: CapturedResource, r: CapturedRes
  */
 export const vpcPeeringAllowed: RehearsalRule = {
   id: "vpc-peering-allowed",
+  severity: "error",
   description:
     "A private services access connection or VPC peering the apply creates is admitted by every enforced compute.restrictVpcPeering policy of its project already in force: the peer network (servicenetworking of Google's tenant project, for private services access) is in the allowed values.",
   sources: [
     "https://cloud.google.com/resource-manager/docs/organization-policy/org-policy-constraints",
     "cloud-foundation-fabric fast/stages/0-org-setup/datasets/hardened/README.md (servicenetworking must be allowed)",
   ],
-  check(ctx) {
-    const findings: RehearsalFinding[] = [];
+  check(ctx, report) {
     const policies = ctx.resources.filter(
       (r) => r.type === ORG_POLICY && /\/policies\/compute\.restrictVpcPeering$/.test(String(r.inputs.name)),
     );
@@ -80,15 +80,12 @@ export const vpcPeeringAllowed: RehearsalRule = {
         );
         if (!rules.length || rules.some((rule) => admits(rule, peer))) continue;
         const what = peer ?? "servicenetworking of Google's tenant project";
-        findings.push(
-          errorAt(
-            this.id,
-            c,
-            `it peers ${network} with ${what}, which the enforced ${policy.name} does not allow (${JSON.stringify(rules)}): the create is refused. Add the peer network to vpcPeeringAllowlist (projects/<tenant project>/global/networks/servicenetworking for private services access: gcloud compute networks peerings list --network=<vpc> --project=${project} shows it as peerNetwork).`,
-          ),
+        report.error(
+          this.id,
+          c,
+          `it peers ${network} with ${what}, which the enforced ${policy.name} does not allow (${JSON.stringify(rules)}): the create is refused. Add the peer network to vpcPeeringAllowlist (projects/<tenant project>/global/networks/servicenetworking for private services access: gcloud compute networks peerings list --network=<vpc> --project=${project} shows it as peerNetwork).`,
         );
       }
     }
-    return findings;
   },
 };
