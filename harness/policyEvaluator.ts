@@ -132,7 +132,7 @@ export class MessageCache implements MessageSource {
     build: () => any,
   ): any {
     const provider = providerOf(r, byUrn);
-    if (!Object.isFrozen(r) || (provider && !Object.isFrozen(provider))) return build();
+    if (!isDeeplyFrozen(r) || (provider && !isDeeplyFrozen(provider))) return build();
     let byProvider = cache.get(r);
     if (!byProvider) cache.set(r, (byProvider = new Map()));
     let message = byProvider.get(provider);
@@ -160,12 +160,21 @@ function syncedOnce(message: any): any {
  */
 export function frozenPlan(resources: CapturedResource[]): CapturedResource[] {
   const freeze = (value: unknown): void => {
-    if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+    if (typeof value !== "object" || value === null) return;
     Object.freeze(value);
     for (const item of Object.values(value)) freeze(item);
   };
   freeze(resources);
+  for (const r of resources) frozenDeeply.add(r);
   return resources;
+}
+
+// Object.isFrozen is shallow: only frozenPlan vouches for everything a resource holds.
+const frozenDeeply = new WeakSet<CapturedResource>();
+
+/** Whether frozenPlan froze this resource, with everything it holds. */
+export function isDeeplyFrozen(r: CapturedResource): boolean {
+  return frozenDeeply.has(r);
 }
 
 /** Diagnostics of an AnalyzeResponse as violations; `defaultUrn` for those the policy left unnamed. */

@@ -1,5 +1,5 @@
 import { CapturedResource, capturedResource } from "../harness/model";
-import { evaluatePacks, MessageCache, Violation } from "../harness/policyEvaluator";
+import { evaluatePacks, isDeeplyFrozen, MessageCache, Violation } from "../harness/policyEvaluator";
 import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
 
 export type Mutation = (resources: CapturedResource[]) => CapturedResource[];
@@ -14,7 +14,7 @@ export function clone(resources: CapturedResource[]): CapturedResource[] {
  * resource frozen deeply (frozenPlan), which nobody can write to and is shared as it is.
  */
 function unchanged(resources: CapturedResource[]): CapturedResource[] {
-  return resources.map((r) => (Object.isFrozen(r) ? r : clone([r])[0]));
+  return resources.map((r) => (isDeeplyFrozen(r) ? r : clone([r])[0]));
 }
 
 /** Changes one resource's inputs and outputs alike (as a changed program would). */
