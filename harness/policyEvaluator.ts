@@ -43,6 +43,7 @@ export async function evaluatePacks(
   packs: PackDefinition[],
   resources: CapturedResource[],
   overrides: PolicyOverrides = {},
+  messages: MessageSource = freshMessages,
 ): Promise<Violation[]> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const analyzable = analyzableResources(resources);
@@ -56,11 +57,12 @@ export async function evaluatePacks(
   // The engine sends each resource to every pack: build its message once, for all packs.
   const perPack: Violation[][] = analyzers.map(() => []);
   for (const r of analyzable) {
-    const request = analyzeRequest(r, byUrn);
+    const request = messages.analyzeRequest(r, byUrn);
     for (const [i, { analyze }] of analyzers.entries())
       perPack[i].push(...diagnostics(await call(analyze, request), r.urn));
   }
-  const stackRequest = analyzeStackRequest(analyzable, byUrn);
+  const stackRequest = new analyzerproto.AnalyzeStackRequest();
+  stackRequest.setResourcesList(analyzable.map((r) => messages.stackResource(r, byUrn)));
   for (const [i, { analyzeStack }] of analyzers.entries()) {
     perPack[i].push(...diagnostics(await call(analyzeStack, stackRequest), ""));
   }
@@ -93,12 +95,95 @@ export function analyzeStackRequest(
   return request;
 }
 
+/** Builds the message the engine sends for a resource: to Analyze (inputs) and within AnalyzeStack (outputs). */
+export interface MessageSource {
+  analyzeRequest(r: CapturedResource, byUrn: Map<string, CapturedResource>): any;
+  stackResource(r: CapturedResource, byUrn: Map<string, CapturedResource>): any;
+}
+
+/** A message of its own per resource and evaluation: what the tools use, nothing kept afterwards. */
+const freshMessages: MessageSource = { analyzeRequest, stackResource };
+
+/**
+ * Messages kept between evaluations, for a caller that evaluates hundreds of near-identical plans
+ * (the policy cases: each a plan with one resource changed): a resource's message, and the
+ * analyzer's conversion of its properties back to JavaScript (convertedOnce), are built once and
+ * sent again. Only for a resource that is deeply frozen, with its provider (frozenPlan): its
+ * content cannot have changed since, so the message sent is the one a fresh build would give. A
+ * changed resource is a new object and gets a message of its own. The handlers only read a
+ * request (see convertedOnce), so sending one twice is as safe as sending it to every pack.
+ */
+export class MessageCache implements MessageSource {
+  private readonly requests = new WeakMap<CapturedResource, Map<CapturedResource | undefined, any>>();
+  private readonly stackResources = new WeakMap<CapturedResource, Map<CapturedResource | undefined, any>>();
+
+  analyzeRequest(r: CapturedResource, byUrn: Map<string, CapturedResource>): any {
+    return this.kept(this.requests, r, byUrn, () => analyzeRequest(r, byUrn));
+  }
+
+  stackResource(r: CapturedResource, byUrn: Map<string, CapturedResource>): any {
+    return this.kept(this.stackResources, r, byUrn, () => syncedOnce(stackResource(r, byUrn)));
+  }
+
+  private kept(
+    cache: WeakMap<CapturedResource, Map<CapturedResource | undefined, any>>,
+    r: CapturedResource,
+    byUrn: Map<string, CapturedResource>,
+    build: () => any,
+  ): any {
+    const provider = providerOf(r, byUrn);
+    if (!isDeeplyFrozen(r) || (provider && !isDeeplyFrozen(provider))) return build();
+    let byProvider = cache.get(r);
+    if (!byProvider) cache.set(r, (byProvider = new Map()));
+    let message = byProvider.get(provider);
+    if (!message) byProvider.set(provider, (message = build()));
+    return message;
+  }
+}
+
+/**
+ * google-protobuf's setResourcesList syncs every message it is given into its array form
+ * (Message.toArray walks each map field: a Struct's every value), which is for serializing and
+ * changes nothing a handler reads. A kept message never changes after it is built, so one sync
+ * serves every later request; without this, each evaluation re-walked every resource's properties.
+ */
+function syncedOnce(message: any): any {
+  const array = message.toArray();
+  message.toArray = () => array;
+  return message;
+}
+
+/**
+ * The plan made immutable, deeply (every resource, property, list and value): what MessageCache
+ * keeps messages for. A mutation copies what it changes (specs/mutate.ts); one that wrote into the
+ * plan in place would throw instead of changing what later evaluations see.
+ */
+export function frozenPlan(resources: CapturedResource[]): CapturedResource[] {
+  const freeze = (value: unknown): void => {
+    if (typeof value !== "object" || value === null) return;
+    Object.freeze(value);
+    for (const item of Object.values(value)) freeze(item);
+  };
+  freeze(resources);
+  for (const r of resources) frozenDeeply.add(r);
+  return resources;
+}
+
+// Object.isFrozen is shallow: only frozenPlan vouches for everything a resource holds.
+const frozenDeeply = new WeakSet<CapturedResource>();
+
+/** Whether frozenPlan froze this resource, with everything it holds. */
+export function isDeeplyFrozen(r: CapturedResource): boolean {
+  return frozenDeeply.has(r);
+}
+
 /** Diagnostics of an AnalyzeResponse as violations; `defaultUrn` for those the policy left unnamed. */
 export function violationsOfResponse(response: any, defaultUrn: string): Violation[] {
   return diagnostics(response, defaultUrn);
 }
 
-function stackResource(r: CapturedResource, byUrn: Map<string, CapturedResource>): any {
+/** A resource within the AnalyzeStackRequest (its outputs). */
+export function stackResource(r: CapturedResource, byUrn: Map<string, CapturedResource>): any {
   const resource = new analyzerproto.AnalyzerResource();
   fillResource(resource, r, r.outputs, byUrn);
   resource.setParent(r.parent ?? "");
@@ -140,9 +225,14 @@ function fillResource(
   options.setDeletebeforereplacedefined(true);
   options.setParent(r.parent ?? "");
   msg.setOptions(options);
-  const providerUrn = r.provider?.split("::").slice(0, -1).join("::");
-  const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+  const provider = providerOf(r, byUrn);
   if (provider) msg.setProvider(providerMessage(provider));
+}
+
+/** The provider resource a resource names (its reference is `<urn>::<id>`), if in the plan. */
+function providerOf(r: CapturedResource, byUrn: Map<string, CapturedResource>): CapturedResource | undefined {
+  const end = r.provider?.lastIndexOf("::") ?? -1;
+  return end > 0 ? byUrn.get((r.provider as string).slice(0, end)) : undefined;
 }
 
 // Every resource names its provider, and most share one: its message is built once (read-only).

@@ -33,6 +33,29 @@ export async function runOffline(
   program: (config: PlatformConfig) => Record<string, unknown> = buildPlatform,
   deployed: CapturedResource[] = [],
 ): Promise<OfflineRun> {
+  if (plainPlans && program === buildPlatform && deployed.length === 0) return plainPlans(stackConfig);
+  return planAfresh(stackConfig, program, deployed);
+}
+
+/** Where runOffline takes the plain plans from instead of running the program (servePlainPlansFrom). */
+let plainPlans: ((stackConfig: StackConfig) => Promise<OfflineRun>) | undefined;
+
+/**
+ * Serves runOffline's plain plans (the platform program, nothing deployed) from `source` instead
+ * of running the program each time: for a process that runs many commands on the same few stack
+ * configurations, the tests' in-process CLI runs (test/helpers/cli.ts, from the run's plan cache,
+ * which plans with planAfresh). `undefined` runs the program every time again.
+ */
+export function servePlainPlansFrom(source: ((stackConfig: StackConfig) => Promise<OfflineRun>) | undefined) {
+  plainPlans = source;
+}
+
+/** runOffline, always running the program. */
+export async function planAfresh(
+  stackConfig: StackConfig,
+  program: (config: PlatformConfig) => Record<string, unknown> = buildPlatform,
+  deployed: CapturedResource[] = [],
+): Promise<OfflineRun> {
   return runOfflineProgram({
     project: PROJECT_NAME,
     stackConfig,

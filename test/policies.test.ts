@@ -1,7 +1,7 @@
 import { Policy } from "@pulumi/policy";
 import { CapturedResource } from "../harness/model";
 import { readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
-import { evaluatePacks } from "../harness/policyEvaluator";
+import { evaluatePacks, frozenPlan } from "../harness/policyEvaluator";
 import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { planCiIdentities } from "../tools/ciIdentitiesPlan";
 import { CASES } from "../specs/cases/policyCases";
@@ -16,9 +16,10 @@ let prodShard: CapturedResource[];
 let ciProd: CapturedResource[];
 beforeAll(async () => {
   // With the PagerDuty key set, as prod runs: the Secret Manager cases need its secret.
-  prod = (await planConfig(prodAsOperated())).resources;
-  prodShard = (await planTenantShard("prod")).resources;
-  ciProd = (await planCiIdentities("prod")).resources;
+  // Frozen: every case starts from these, and their unchanged resources' messages are built once.
+  prod = frozenPlan((await planConfig(prodAsOperated())).resources);
+  prodShard = frozenPlan((await planTenantShard("prod")).resources);
+  ciProd = frozenPlan((await planCiIdentities("prod")).resources);
 });
 
 // The platform's packs, the tenant-key shards' and the CI identities' (which reuse some), each policy once.

@@ -11,12 +11,14 @@ import { planStack } from "./helpers/plan";
 import { REHEARSAL_DOC, renderRehearsalDoc } from "../tools/rehearsalDoc";
 import { clone, editResource, removeResource } from "../specs/mutate";
 import { DENY_SUPPORTED_PERMISSIONS } from "../facts/google/denyPermissions";
+import { frozenPlan } from "../harness/policyEvaluator";
 
 let prod: CapturedResource[];
 let staging: CapturedResource[];
 beforeAll(async () => {
-  prod = (await planStack("prod")).resources;
-  staging = (await planStack("staging")).resources;
+  // Frozen: a mutation then copies only the resource it changes (specs/mutate.ts).
+  prod = frozenPlan((await planStack("prod")).resources);
+  staging = frozenPlan((await planStack("staging")).resources);
 });
 
 const byName = (resources: CapturedResource[], name: string) => {

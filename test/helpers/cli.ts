@@ -1,7 +1,9 @@
 import { spawn } from "child_process";
 import * as path from "path";
 import { Writable } from "stream";
+import { servePlainPlansFrom } from "../../harness/run";
 import { CliCommand, CommandIO, ExitNow, invoke } from "../../tools/cli/command";
+import { cachedPlan } from "./planCache";
 
 export interface CliResult {
   code: number | null;
@@ -10,6 +12,12 @@ export interface CliResult {
 }
 
 const ROOT = path.join(__dirname, "..", "..");
+
+// The commands run in-process plan the stack files' configurations again and again (plan, policy,
+// rehearse, failover, a flip's both sides): in the files that run them, the plain plans come from
+// this jest run's plan cache, each computed once by the same program (test/helpers/planCache.ts).
+// A process run (runProcess) plans for itself.
+servePlainPlansFrom(cachedPlan);
 
 /** A stream that keeps what is written to it. */
 class Captured extends Writable {

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { deserialize, serialize } from "v8";
-import { OfflineRun, runOffline } from "../../harness/run";
+import { OfflineRun, planAfresh } from "../../harness/run";
 import { StackConfig } from "../../harness/stackFile";
 import { isAlive } from "../../tools/cli/runLock";
 import { writeFileAtomic } from "../../tools/cli/atomicWrite";
@@ -21,7 +21,7 @@ import { writeFileAtomic } from "../../tools/cli/atomicWrite";
  */
 export async function cachedPlan(config: StackConfig): Promise<OfflineRun> {
   const dir = process.env.QAIROPAY_PLAN_CACHE;
-  if (!dir || !fs.existsSync(dir)) return runOffline(config);
+  if (!dir || !fs.existsSync(dir)) return planAfresh(config);
   const key = createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 32);
   const file = path.join(dir, `${key}.plan`);
   const lock = path.join(dir, `${key}.lock`);
@@ -36,7 +36,7 @@ export async function cachedPlan(config: StackConfig): Promise<OfflineRun> {
   }
   try {
     // A configuration the program refuses throws here, before anything is written: errors are not cached.
-    const run = await runOffline(config);
+    const run = await planAfresh(config);
     if (owned) {
       writeFileAtomic(file, serialize(run), { durable: false });
     }
