@@ -14,7 +14,8 @@ const PROGRAM_FILES = [
 /*
  * Which room may import which (README.md, "Repository layout"): arrows run down only. Leaves
  * (facts/google: Google's facts; vocabulary: regions, data classes, labels, project roles) import
- * no other room; components never import the composition (platform/); the packs judge the
+ * no other room; the catalogue (controls, PCI DSS map, org constraints, keys, workloads, health
+ * modules, weakenings) imports only those two; components never import the composition (platform/); the packs judge the
  * program and so never import it (policies/lib/define.ts), only Google's facts; the policies'
  * cases (specs/) read the packs and the offline engine; nothing but a test imports test/, with no
  * exception. Each entry: the files of a room, and the rooms they must not import.
@@ -22,10 +23,11 @@ const PROGRAM_FILES = [
 const ROOMS = [
   "facts",
   "vocabulary",
+  "catalogue",
   "components",
   "platform",
   "policies",
-  "harness",
+  "engine",
   "tools",
   "tenantKeys",
   "ciIdentities",
@@ -34,18 +36,15 @@ const ROOMS = [
 ];
 /** An import of `room` from anywhere (`./room/x`, `../../room`), or of the composition root `index`. */
 const roomImport = (room) => (room === "index" ? "^(\\.\\.?/)+index$" : `^(\\.\\.?/)+${room}(/|$)`);
-const restricted = (files, rooms, why, { typesOnly = [] } = {}) => ({
+const restricted = (files, rooms, why) => ({
   files,
   rules: {
-    // typescript-eslint's rule where some rooms may still be read for their types alone
-    // (`import type`, erased at compile time): the arrow it leaves is no dependency at run time.
-    [typesOnly.length ? "@typescript-eslint/no-restricted-imports" : "no-restricted-imports"]: [
+    "no-restricted-imports": [
       "error",
       {
-        patterns: [...rooms, ...typesOnly].map((room) => ({
+        patterns: rooms.map((room) => ({
           regex: roomImport(room),
-          message: `${why}: ${room === "index" ? "index.ts" : `${room}/`} may not be imported here${typesOnly.includes(room) ? " (its types may, with import type)" : ""}.`,
-          ...(typesOnly.includes(room) ? { allowTypeImports: true } : {}),
+          message: `${why}: ${room === "index" ? "index.ts" : `${room}/`} may not be imported here.`,
         })),
       },
     ],
@@ -59,33 +58,46 @@ const ROOM_RULES = [
     above("vocabulary"),
     "The vocabulary is a leaf: it imports no other room",
   ),
-  // The packs' catalogues (org constraints, health modules) reach components through their
-  // arguments, from the composition; a component may name a catalogue entry's type until the
-  // catalogue has its own leaf room.
+  restricted(
+    ["catalogue/**/*.ts"],
+    above("facts", "vocabulary", "catalogue"),
+    "The catalogue is a leaf: it imports only Google's facts and the vocabulary",
+  ),
+  // The catalogue's entries (org constraints, health modules) reach components through their
+  // arguments, from the composition; a component may name their types and read the catalogue's
+  // own tables (key rings, workloads), never the packs.
   restricted(
     ["components/**/*.ts"],
-    above("facts", "vocabulary", "components", "policies"),
+    above("facts", "vocabulary", "catalogue", "components"),
     "Components take the platform's decisions and the catalogues through their arguments",
-    { typesOnly: ["policies"] },
   ),
   restricted(
     ["policies/**/*.ts"],
-    above("facts", "policies"),
-    "Policies judge the program and never import it; only Google's facts are shared",
+    above("facts", "catalogue", "policies"),
+    "Policies judge the program and never import it; only Google's facts and the catalogue are shared",
   ),
   restricted(
     ["platform/**/*.ts", "index.ts", "tenantKeys/**/*.ts", "ciIdentities/**/*.ts"],
-    above("facts", "vocabulary", "components", "platform", "policies", "tenantKeys", "ciIdentities"),
+    above(
+      "facts",
+      "vocabulary",
+      "catalogue",
+      "components",
+      "platform",
+      "policies",
+      "tenantKeys",
+      "ciIdentities",
+    ),
     "The program does not import the offline engine, the tools or the tests",
   ),
   restricted(
-    ["harness/**/*.ts"],
+    ["engine/**/*.ts"],
     ["tools", "specs", "test"],
     "The offline engine does not import the tools or the tests",
   ),
   restricted(
     ["specs/**/*.ts"],
-    above("facts", "vocabulary", "policies", "harness", "specs"),
+    above("facts", "vocabulary", "catalogue", "policies", "engine", "specs"),
     "The policies' cases judge plans through the offline engine; they import no program, tool or test",
   ),
   restricted(["tools/**/*.ts"], ["test"], "Nothing but a test imports test/"),

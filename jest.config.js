@@ -2,8 +2,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  // test/: the suites; harness/: each rule's specification beside it (`<rule>.spec.ts`).
-  roots: ["<rootDir>/test", "<rootDir>/harness"],
+  // test/: the suites; engine/: each rule's specification beside it (`<rule>.spec.ts`).
+  roots: ["<rootDir>/test", "<rootDir>/engine"],
   testMatch: ["**/*.test.ts", "**/*.spec.ts"],
   globalSetup: "<rootDir>/test/globalSetup.js",
   globalTeardown: "<rootDir>/test/globalTeardown.js",

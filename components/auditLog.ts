@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../vocabulary/regions";
-import { auditSinkFilter, bucketWriterCondition } from "./logFilters";
+import { auditSinkFilter, bucketWriterCondition } from "./lib/logFilters";
 
 export const AUDIT_BUCKET_ID = "audit-log";
 

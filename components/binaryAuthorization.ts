@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../vocabulary/regions";
 import { StandardLabels } from "../vocabulary/labels";
-import { grantPropagation } from "./propagation";
+import { grantPropagation } from "./lib/propagation";
 
 /** The CMEK repositories of a project's images, one per region (ENC-01). */
 export const IMAGE_REPOSITORY = "containers";
@@ -178,7 +178,7 @@ function imageAttestor(
   });
   // The data source retries nothing but a key still being generated, so the deployer's first read
   // of the public keys waits for its viewer grants: one wait for the batch, of the platform's one
-  // propagation time (components/propagation.ts).
+  // propagation time (components/lib/propagation.ts).
   const keysReadable = grantPropagation(
     `${name}-signing-keys-readable`,
     viewers,

@@ -5,10 +5,10 @@ import {
   databaseMigrationScript,
   serviceAccountDatabaseUser,
   workloadSchema,
-} from "./databaseAccess";
+} from "./lib/databaseAccess";
 import { MigrationJob, MigrationJobArgs } from "./migrationJob";
 
-export { APPLICATION_DATABASE } from "./databaseAccess";
+export { APPLICATION_DATABASE } from "./lib/databaseAccess";
 
 /**
  * How a deployer principal signs in to Cloud SQL for PostgreSQL through IAM

@@ -5,7 +5,7 @@ import { StandardLabels } from "../vocabulary/labels";
 
 /**
  * How long the multi-cluster Services CRDs take to reach member clusters after the feature is
- * enabled; nothing signals it (harness/rehearsal/facts/propagation.ts has the sources).
+ * enabled; nothing signals it (engine/rehearsal/facts/propagation.ts has the sources).
  */
 export const MCS_CRD_WAIT = "150s";
 

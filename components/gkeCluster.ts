@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../vocabulary/regions";
 import { StandardLabels } from "../vocabulary/labels";
-import { isRfc1918 } from "./addressPlan";
+import { isRfc1918 } from "./lib/addressPlan";
 
 export interface GkeClusterArgs {
   /**

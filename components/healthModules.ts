@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { HealthModuleSpec } from "../policies/detection/healthModules";
+import type { HealthModuleSpec } from "../catalogue/healthModules";
 
 /** Where the modules run: on the folder every project inherits from, or in each project. */
 export type HealthModuleScope =
@@ -19,7 +19,7 @@ export type HealthModuleScope =
 
 export interface HealthModulesArgs {
   scope: HealthModuleScope;
-  /** The modules to deploy: the catalogue's (policies/detection/healthModules.ts), passed by the composition. */
+  /** The modules to deploy: the catalogue's (catalogue/healthModules.ts), passed by the composition. */
   modules: HealthModuleSpec[];
 }
 

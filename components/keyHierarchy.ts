@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
-import { grantPropagation } from "./propagation";
+import { grantPropagation } from "./lib/propagation";
 import { Region } from "../vocabulary/regions";
 import { StandardLabels } from "../vocabulary/labels";
 import {
@@ -17,7 +17,7 @@ import {
   SigningKeyName,
   STORE_KEYS,
   StoreKeyName,
-} from "./keyCatalogue";
+} from "../catalogue/keys";
 
 export interface KeyHierarchyArgs {
   /**
@@ -40,7 +40,7 @@ export interface KeyHierarchyArgs {
 
 /**
  * Both key hierarchies in the KMS project: per region, one ring per data class (see
- * keyCatalogue), the CMEK keys of the stores, and the encrypter/decrypter grant of each key to
+ * catalogue/keys.ts), the CMEK keys of the stores, and the encrypter/decrypter grant of each key to
  * exactly the service agents that use it. Rings and keys are protected and retained on delete: no
  * deployment destroys key material (ENC-05). The tenants' KEKs live in the tenant-kek rings but in
  * stacks of their own, a shard of tenants each (tenantKeys/, docs/tenant-keys.md).
@@ -55,7 +55,7 @@ export class KeyHierarchy extends pulumi.ComponentResource {
   /**
    * Finishes once the agent grants have propagated (IAM_PROPAGATION_WAIT after the last one): Cloud
    * SQL, GKE, Artifact Registry, Secret Manager and the others check the key grant on create and the
-   * provider does not retry their 403 (components/propagation.ts).
+   * provider does not retry their 403 (components/lib/propagation.ts).
    */
   public readonly grantsPropagated: time.Sleep;
 

@@ -9,7 +9,7 @@ import {
   regionalServiceName,
   WorkloadSpec,
   WORKLOADS,
-} from "./workloads";
+} from "../catalogue/workloads";
 
 /** Pod Security Admission labels: `restricted` enforced, audited and warned (K8S-01). */
 export const PSA_RESTRICTED = {

@@ -3,9 +3,9 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
-import { APPLICATION_DATABASE } from "./databaseAccess";
+import { APPLICATION_DATABASE } from "./lib/databaseAccess";
 import { BASE_EGRESS, PSA_RESTRICTED } from "./kubernetesBaseline";
-import { IAM_PROPAGATION_WAIT } from "./propagation";
+import { IAM_PROPAGATION_WAIT } from "./lib/propagation";
 
 /** The namespace the migration runs in: no workload's, so no workload's pods can use its service account. */
 export const MIGRATION_NAMESPACE = "database-migration";

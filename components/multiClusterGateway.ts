@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../vocabulary/regions";
-import { GATEWAY_NAMESPACE, regionalServiceName, regionWeights, WorkloadSpec } from "./workloads";
+import { GATEWAY_NAMESPACE, regionalServiceName, regionWeights, WorkloadSpec } from "../catalogue/workloads";
 
 export const GATEWAY_CLASS = "gke-l7-global-external-managed-mc";
 export const GATEWAY_NAME = "external";

@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../vocabulary/regions";
 import { StandardLabels } from "../vocabulary/labels";
-import { NetworkPlan, parseNetwork } from "./addressPlan";
+import { NetworkPlan, parseNetwork } from "./lib/addressPlan";
 
 /**
  * Google's load-balancer and health-check source ranges; with container-native load balancing

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { grantPropagation } from "./propagation";
+import { grantPropagation } from "./lib/propagation";
 
 /**
  * The one project role a GKE node service account needs: "these node service accounts must have

@@ -4,8 +4,8 @@ import type {
   BuiltInConstraintSpec,
   ConstraintValues,
   ListRule,
-} from "../policies/org-constraints/builtInConstraints";
-import type { CustomConstraintSpec } from "../policies/org-constraints/customConstraints";
+} from "../catalogue/orgConstraints/builtInConstraints";
+import type { CustomConstraintSpec } from "../catalogue/orgConstraints/customConstraints";
 
 export interface OrgGuardrailsArgs {
   /** The organisation that holds the custom constraints (Google defines them only there). */

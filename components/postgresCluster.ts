@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../vocabulary/regions";
 import { StandardLabels } from "../vocabulary/labels";
-import { postgresFlags } from "./postgresFlags";
+import { postgresFlags } from "./lib/postgresFlags";
 
 export interface PostgresClusterArgs {
   /**

@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../vocabulary/regions";
-import { PRIVATE_SERVICE_PORT } from "./workloads";
+import { PRIVATE_SERVICE_PORT } from "../catalogue/workloads";
 
 /** The status field the GKE controller writes the Compute service attachment's URL to. */
 export const SERVICE_ATTACHMENT_URL_PATH = "{.status.serviceAttachmentURL}";

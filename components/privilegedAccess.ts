@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { grantPropagation } from "./propagation";
+import { grantPropagation } from "./lib/propagation";
 
 /**
  * The custom roles entitlements grant where no predefined role is narrow enough (IAM-07). An

@@ -1,11 +1,11 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ProjectFactory, ProjectIds } from "../vocabulary/projects";
+import { PROJECT_ROLES, ProjectFactory, ProjectIds, ProjectRole } from "../vocabulary/projects";
 import { StandardLabels } from "../vocabulary/labels";
 
-export type ProjectRole = keyof ProjectIds;
-export const PROJECT_ROLES: ProjectRole[] = ["platform", "cde", "kms", "logging"];
+export { PROJECT_ROLES };
+export type { ProjectRole };
 
 /**
  * Detection in every project (DET-01, DET-02): its Security Health Analytics custom modules

@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { StandardLabels } from "../vocabulary/labels";
-import { failedExportCondition, staleExportCondition } from "./exportWorkflowAlerts";
+import { failedExportCondition, staleExportCondition } from "./lib/exportWorkflowAlerts";
 
 /**
  * How long Cloud Monitoring takes to learn a new log-based metric; an alert policy created
@@ -37,7 +37,7 @@ export interface SecurityAlertsArgs {
   replicaLag?: { id: string; databaseIds: pulumi.Input<string>[]; thresholdSeconds: number }[];
   /**
    * The project's daily Cloud SQL export workflows (RES-10), by name: each pages when an execution
-   * fails and when none has succeeded for 25 hours (components/exportWorkflowAlerts.ts).
+   * fails and when none has succeeded for 25 hours (components/lib/exportWorkflowAlerts.ts).
    * @default []
    */
   exportWorkflows?: string[];

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_AGENTS, ServiceAgentFact } from "../facts/google/serviceAgents";
-import { AgentService } from "./keyCatalogue";
+import { AgentService } from "../catalogue/keys";
 
 /** Agents beyond the key users: fleet and network controllers that act in the project. */
 export type ProjectAgent =

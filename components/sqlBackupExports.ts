@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "../vocabulary/regions";
 import { StandardLabels } from "../vocabulary/labels";
-import { grantPropagation } from "./propagation";
+import { grantPropagation } from "./lib/propagation";
 
 /** The custom role the exporter holds: start an export, and read the instance and its operations. */
 export const SQL_EXPORT_ROLE_ID = "qairopaySqlExport";

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { KEY_USER_ROLE } from "./keyCatalogue";
+import { KEY_USER_ROLE } from "../catalogue/keys";
 
 /**
  * The custom role a workload signs in to Cloud SQL with (IAM-04): the three permissions of

@@ -81,7 +81,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, unknown> {
       labels: foundation.labels("none"),
       protect: foundation.protect,
     },
-    // What the apply rehearsal needs of a deployed stack's export (harness/rehearsal/stackFacts.ts).
+    // What the apply rehearsal needs of a deployed stack's export (engine/rehearsal/stackFacts.ts).
     projectNumbers: foundation.projects.numbersById,
     // The projects' real ids (an ephemeral stack's carry a generation suffix), for the operational tools.
     projectIds: foundation.projects.ids,

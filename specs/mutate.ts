@@ -1,5 +1,5 @@
-import { CapturedResource, capturedResource } from "../harness/model";
-import { evaluatePacks, isDeeplyFrozen, MessageCache, Violation } from "../harness/policyEvaluator";
+import { CapturedResource, capturedResource } from "../engine/model";
+import { evaluatePacks, isDeeplyFrozen, MessageCache, Violation } from "../engine/policyEvaluator";
 import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
 
 export type Mutation = (resources: CapturedResource[]) => CapturedResource[];

@@ -1,11 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  DESTROY_SCHEDULED_DURATION,
-  KEY_RINGS,
-  ROTATION_PERIOD,
-  tenantKekName,
-} from "../components/keyCatalogue";
+import { DESTROY_SCHEDULED_DURATION, KEY_RINGS, ROTATION_PERIOD, tenantKekName } from "../catalogue/keys";
 import { ShardConfig } from "./config";
 
 /** What the platform stack exports for the shards (buildPlatform's `tenantKeys` output). */

@@ -1,5 +1,5 @@
 import * as fc from "fast-check";
-import { allRanges, parseNetwork, planAddresses, rangesOverlap } from "../components/addressPlan";
+import { allRanges, parseNetwork, planAddresses, rangesOverlap } from "../components/lib/addressPlan";
 
 describe("address plan", () => {
   test("prod's plan, exactly", () => {

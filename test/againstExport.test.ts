@@ -2,12 +2,12 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { toDeployment, SECRET_SIG, SECRET_SIG_KEY } from "../harness/deployment";
-import { mockProjectNumber } from "../harness/gcpMocks";
-import { parseDeployment } from "../harness/readDeployment";
+import { toDeployment, SECRET_SIG, SECRET_SIG_KEY } from "../engine/deployment";
+import { mockProjectNumber } from "../engine/gcpMocks";
+import { parseDeployment } from "../engine/readDeployment";
 import { planStack, withSecret } from "./helpers/plan";
-import { runOffline } from "../harness/run";
-import { loadStack } from "../harness/stackFile";
+import { runOffline } from "../engine/run";
+import { loadStack } from "../engine/stackFile";
 
 jest.setTimeout(120_000);
 
@@ -105,7 +105,7 @@ describe("`rehearse --against` a real export", () => {
     const old = parseDeployment(asDeployed(plan.resources), "export");
     const channel = old.find((r) => r.name === "prod-logging-alerts-pagerduty");
     expect(JSON.stringify(channel?.inputs)).toContain("[secret: ciphertext not decrypted]");
-    const { previewAgainst } = await import("../harness/preview/preview");
+    const { previewAgainst } = await import("../engine/preview/preview");
     const rotated = await runOffline(
       withSecret(loadStack("prod"), "pagerDutyServiceKey", "pd-key-2"),
       undefined,

@@ -55,7 +55,7 @@ test("no tool writes a temporary file and renames it itself: every copy calls wr
       .readdirSync(path.join(root, sub), { recursive: true, encoding: "utf8" })
       .filter((f) => f.endsWith(".ts"))
       .map((f) => path.join(sub, f));
-  const copies = [...sources("tools"), ...sources("test/helpers"), ...sources("harness")]
+  const copies = [...sources("tools"), ...sources("test/helpers"), ...sources("engine")]
     .filter((f) => f !== path.join("tools", "cli", "atomicWrite.ts"))
     .filter((f) => /renameSync\(\s*tmp\b/.test(fs.readFileSync(path.join(root, f), "utf8")));
   expect(copies).toEqual([]);

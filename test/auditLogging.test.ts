@@ -1,7 +1,7 @@
-import { mockProjectNumber } from "../harness/gcpMocks";
-import { OfflineRun, runOffline } from "../harness/run";
-import { loadStack } from "../harness/stackFile";
-import { auditSinkFilter, crossTenantFilter } from "../components/logFilters";
+import { mockProjectNumber } from "../engine/gcpMocks";
+import { OfflineRun, runOffline } from "../engine/run";
+import { loadStack } from "../engine/stackFile";
+import { auditSinkFilter, crossTenantFilter } from "../components/lib/logFilters";
 import { AUDIT_TRAIL_DENIED } from "../components/auditTrailGuard";
 import { DENIED_ADMIN_PERMISSIONS, DENIED_PERMISSIONS } from "../components/loggingIsolation";
 import { named, ofType, planStack, sorted, withSecret } from "./helpers/plan";

@@ -9,8 +9,8 @@ import {
   githubAttributeCondition,
   jobAttribute,
 } from "../components/githubFederation";
-import { CapturedResource } from "../harness/model";
-import { loadStack } from "../harness/stackFile";
+import { CapturedResource } from "../engine/model";
+import { loadStack } from "../engine/stackFile";
 import { configFromValues } from "../platform/config/read";
 import { ciIdentitiesStackFile, planCiIdentities } from "../tools/ciIdentitiesPlan";
 import { planStack } from "./helpers/plan";
@@ -27,7 +27,7 @@ const TRUST = {
 let ci: Record<"prod" | "staging", CapturedResource[]>;
 let platform: Record<"prod" | "staging", CapturedResource[]>;
 beforeAll(async () => {
-  // One offline run at a time: the Pulumi runtime is process-global (harness/run.ts).
+  // One offline run at a time: the Pulumi runtime is process-global (engine/run.ts).
   const cp = await planCiIdentities("prod");
   const cs = await planCiIdentities("staging");
   for (const p of [cp, cs]) expect([p.violations, p.rehearsal]).toEqual([[], []]);

@@ -1,6 +1,6 @@
 import * as http from "http";
 import { AddressInfo } from "net";
-import { loadStack } from "../harness/stackFile";
+import { loadStack } from "../engine/stackFile";
 import { configFromValues } from "../platform/config/read";
 import {
   CloudSqlRestoreOptions,

@@ -1,5 +1,5 @@
-import type { OfflineRun } from "../harness/run";
-import { CapturedResource } from "../harness/model";
+import type { OfflineRun } from "../engine/run";
+import { CapturedResource } from "../engine/model";
 import { CONTAINER_DEFAULTS, NAMESPACE_QUOTA, PSA_RESTRICTED } from "../components/kubernetesBaseline";
 import { WAF_RULES } from "../components/gatewayEdge";
 import { named, ofType, planStack, sorted } from "./helpers/plan";

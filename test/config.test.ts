@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { CONFIG_KEYS } from "../platform/config/keys";
 import { ConfigError, validateConfig } from "../platform/config/read";
 import { validateTenantRegistry } from "../platform/config/tenants";
-import { loadStack } from "../harness/stackFile";
+import { loadStack } from "../engine/stackFile";
 
 const ROOT = path.join(__dirname, "..");
 

@@ -3,7 +3,7 @@ import * as path from "path";
 import { CONFIG_KEYS, ConfigKeySpec, PROJECT_NAME } from "../platform/config/keys";
 import { ConfigError, platformConfigOf, typedValues, validateConfig } from "../platform/config/read";
 import { configSchema, RawPlatformConfig } from "../platform/config/schema";
-import { loadStack } from "../harness/stackFile";
+import { loadStack } from "../engine/stackFile";
 
 /*
  * One declaration per configuration key (platform/config/keys.ts), and every declaration used:

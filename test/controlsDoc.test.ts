@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { CONTROLS } from "../policies/controls";
-import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
-import { CUSTOM_CONSTRAINTS } from "../policies/org-constraints/customConstraints";
-import { NO_CONSTRAINT } from "../policies/org-constraints/gaps";
-import { PCI_BY_CONTROL, PCI_REQUIREMENTS, pciNumber } from "../policies/pciDss";
+import { CONTROLS } from "../catalogue/controls";
+import { BUILT_IN_CONSTRAINTS } from "../catalogue/orgConstraints/builtInConstraints";
+import { CUSTOM_CONSTRAINTS } from "../catalogue/orgConstraints/customConstraints";
+import { NO_CONSTRAINT } from "../catalogue/orgConstraints/gaps";
+import { PCI_BY_CONTROL, PCI_REQUIREMENTS, pciNumber } from "../catalogue/pciDss";
 import { allPolicies, casesOf, policiesOf, renderControlsDoc } from "../tools/controlsDoc";
 
 const ROOT = path.join(__dirname, "..");

@@ -1,4 +1,4 @@
-import { crossTenantFilter } from "../components/logFilters";
+import { crossTenantFilter } from "../components/lib/logFilters";
 import documented from "./fixtures/pgauditDataAccessEntry.json";
 import { matchesFilter, parseFilter } from "./helpers/loggingFilter";
 

@@ -1,11 +1,11 @@
 import { parse as parseYaml } from "yaml";
 import { iamDatabaseUser } from "../components/databaseMigration";
-import { failedExportCondition, staleExportCondition } from "../components/exportWorkflowAlerts";
+import { failedExportCondition, staleExportCondition } from "../components/lib/exportWorkflowAlerts";
 import { EXPORT_RETRY, exportWorkflowSource } from "../components/sqlBackupExports";
-import { mockProjectNumber } from "../harness/gcpMocks";
+import { mockProjectNumber } from "../engine/gcpMocks";
 import { LABEL_FIELDS } from "../policies/security/gcp-resource-standard-labels";
-import { SECRET_SIG_KEY } from "../harness/deployment";
-import { OfflineRun } from "../harness/run";
+import { SECRET_SIG_KEY } from "../engine/deployment";
+import { OfflineRun } from "../engine/run";
 import { named, ofType, planConfig, planStack, prodAsOperated, sorted, T } from "./helpers/plan";
 
 let prod: OfflineRun;

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Client } from "pg";
-import { CROSS_TENANT_FUNCTION } from "../components/auditMigration";
+import { CROSS_TENANT_FUNCTION } from "../components/lib/auditMigration";
 import {
   APPLICATION_DATABASE,
   databaseMigrationScript,
@@ -15,8 +15,8 @@ import {
   verifiedSql,
   workloadAccessSql,
   workloadSchema,
-} from "../components/databaseAccess";
-import { postgresFlags } from "../components/postgresFlags";
+} from "../components/lib/databaseAccess";
+import { postgresFlags } from "../components/lib/postgresFlags";
 import { LocalPostgres, PG_BIN, PG18_BIN } from "../tools/drill/localPostgres";
 import { AuditedServer, startAuditedServer } from "./helpers/auditedPostgres";
 

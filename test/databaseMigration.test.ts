@@ -1,8 +1,8 @@
-import { databaseMigrationScript } from "../components/databaseAccess";
+import { databaseMigrationScript } from "../components/lib/databaseAccess";
 import { APPLICATION_DATABASE, iamDatabaseUser } from "../components/databaseMigration";
 import { loginWindowCondition, migrationVersion } from "../components/migrationJob";
-import type { OfflineRun } from "../harness/run";
-import { rehearseApply } from "../harness/rehearsal/rehearse";
+import type { OfflineRun } from "../engine/run";
+import { rehearseApply } from "../engine/rehearsal/rehearse";
 import { validateKubernetesObject } from "./helpers/kubernetesSchemas";
 import { violationsOf } from "../specs/mutate";
 import { named, ofType, planStack } from "./helpers/plan";

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { configFromValues } from "../platform/config/read";
-import { loadStack } from "../harness/stackFile";
+import { loadStack } from "../engine/stackFile";
 import {
   DeployedProjectError,
   deployedProjectId,

@@ -1,8 +1,8 @@
-import { CapturedResource } from "../harness/model";
-import { previewAgainst } from "../harness/preview/preview";
-import { prerequisitesOf } from "../harness/rehearsal/facts/prerequisites";
-import { rehearseApply } from "../harness/rehearsal/rehearse";
-import { gatherStackFacts } from "../harness/rehearsal/stackFacts";
+import { CapturedResource } from "../engine/model";
+import { previewAgainst } from "../engine/preview/preview";
+import { prerequisitesOf } from "../engine/rehearsal/facts/prerequisites";
+import { rehearseApply } from "../engine/rehearsal/rehearse";
+import { gatherStackFacts } from "../engine/rehearsal/stackFacts";
 import { addResource, editResource, urnOf } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 

@@ -1,4 +1,4 @@
-import { CapturedResource } from "../harness/model";
+import { CapturedResource } from "../engine/model";
 import { violationsOf } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
 

@@ -7,7 +7,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { GUARD_RULES } from "../harness/preview/guardRules";
+import { GUARD_RULES } from "../engine/preview/guardRules";
 
 const ROOT = path.join(__dirname, "..");
 const PAGES = [
@@ -164,7 +164,7 @@ describe("the blocks marked runnable", () => {
 });
 
 test("docs/rehearsal.md lists every rule of the guard and the destroy rehearsal that findings name, and no other", () => {
-  const dir = path.join(ROOT, "harness", "preview");
+  const dir = path.join(ROOT, "engine", "preview");
   const reported = new Set(
     fs
       .readdirSync(dir)

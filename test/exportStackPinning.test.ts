@@ -2,9 +2,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stackOfUrn } from "../harness/model";
-import { PolicyConfigError, stackPolicyConfigFile } from "../harness/policyConfig";
-import { DeploymentError, parseDeployment } from "../harness/readDeployment";
+import { stackOfUrn } from "../engine/model";
+import { PolicyConfigError, stackPolicyConfigFile } from "../engine/policyConfig";
+import { DeploymentError, parseDeployment } from "../engine/readDeployment";
 
 // The privileged preview job judges a plan the pull request computed: its URNs are the pull
 // request's words. A stack name that is a path, or a second stack's name, must not choose which

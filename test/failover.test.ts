@@ -1,5 +1,5 @@
 import { REPLACE_FIELDS, valueAtPath } from "../facts/google/replaceFields";
-import type { OfflineRun } from "../harness/run";
+import type { OfflineRun } from "../engine/run";
 import { named, planStack } from "./helpers/plan";
 
 let central: OfflineRun;

@@ -4,7 +4,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { loadStack } from "../harness/stackFile";
+import { loadStack } from "../engine/stackFile";
 import { configFromValues } from "../platform/config/read";
 import { cloudSqlClient } from "../tools/failover/cloudSql";
 import {

@@ -3,9 +3,9 @@ import * as path from "path";
 import { PolicyResource } from "@pulumi/policy";
 import { CMEK_KEY_PATHS } from "../facts/google/cmekKeyPaths";
 import { agentOfApi, agentOfDomain, SERVICE_AGENTS, ServiceAgentName } from "../facts/google/serviceAgents";
-import { capturedResource, CapturedResource } from "../harness/model";
-import { rehearseApply } from "../harness/rehearsal/rehearse";
-import { cmekGrantBeforeUse } from "../harness/rehearsal/rules/cmekGrantBeforeUse";
+import { capturedResource, CapturedResource } from "../engine/model";
+import { rehearseApply } from "../engine/rehearsal/rehearse";
+import { cmekGrantBeforeUse } from "../engine/rehearsal/rules/cmekGrantBeforeUse";
 import { kmsAgentGrantsExact } from "../policies/security/kms-service-agent-grants-exact";
 
 const ROOT = path.join(__dirname, "..");
@@ -130,7 +130,7 @@ describe("one service-agent table", () => {
         }
       }
     };
-    ["components", "platform", "policies", "harness", "tools", "tenantKeys", "ciIdentities"].forEach(walk);
+    ["components", "platform", "policies", "engine", "tools", "tenantKeys", "ciIdentities"].forEach(walk);
     expect(copies).toEqual([]);
   });
 });

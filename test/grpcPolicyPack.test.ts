@@ -8,8 +8,8 @@ import {
   evaluatePacks,
   Violation,
   violationsOfResponse,
-} from "../harness/policyEvaluator";
-import { CapturedResource } from "../harness/model";
+} from "../engine/policyEvaluator";
+import { CapturedResource } from "../engine/model";
 import { PACKS } from "../policies/packs";
 import { removeResource } from "../specs/mutate";
 import { planStack } from "./helpers/plan";

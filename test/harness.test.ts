@@ -1,10 +1,10 @@
-import { GcpMocks, mockProjectNumber } from "../harness/gcpMocks";
-import { analyzeStackRequest } from "../harness/policyEvaluator";
-import { runOffline } from "../harness/run";
-import { loadStack, toStackConfig } from "../harness/stackFile";
+import { GcpMocks, mockProjectNumber } from "../engine/gcpMocks";
+import { analyzeStackRequest } from "../engine/policyEvaluator";
+import { runOffline } from "../engine/run";
+import { loadStack, toStackConfig } from "../engine/stackFile";
 import { ConfigError } from "../platform/config/read";
 import { named, planStack, sorted, withOverrides } from "./helpers/plan";
-import type { OfflineRun } from "../harness/run";
+import type { OfflineRun } from "../engine/run";
 
 let prod: OfflineRun;
 beforeAll(async () => {
@@ -142,7 +142,7 @@ describe("engine-less harness", () => {
 
   test("an unexpected data-source call fails loudly", () => {
     expect(() => new GcpMocks().call({ token: "gcp:compute/getZones:getZones", inputs: {} })).toThrow(
-      "unexpected data-source call gcp:compute/getZones:getZones: add an explicit answer to harness/gcpMocks.ts",
+      "unexpected data-source call gcp:compute/getZones:getZones: add an explicit answer to engine/gcpMocks.ts",
     );
   });
 
@@ -202,7 +202,7 @@ describe("engine-less harness", () => {
   });
 });
 
-describe("mocks seeded from a deployed stack (harness/deployedSeed.ts)", () => {
+describe("mocks seeded from a deployed stack (engine/deployedSeed.ts)", () => {
   const seed = (
     numbers: Record<string, string>,
     byUrn: Record<string, { id: string; outputs: object }> = {},

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { CapturedResource } from "../harness/model";
-import { assetOf } from "../harness/detection/assets";
-import { evaluateHealthModules, HEALTH_MODULES_PACK } from "../harness/detection/evaluate";
+import { CapturedResource } from "../engine/model";
+import { assetOf } from "../engine/detection/assets";
+import { evaluateHealthModules, HEALTH_MODULES_PACK } from "../engine/detection/evaluate";
 import { customConfig } from "../components/healthModules";
-import { HEALTH_MODULES } from "../policies/detection/healthModules";
+import { HEALTH_MODULES } from "../catalogue/healthModules";
 import { caseTitled } from "../specs/cases/policyCases";
 import { editResource, urnOf } from "../specs/mutate";
 import { planStack } from "./helpers/plan";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { CROSS_TENANT_FUNCTION } from "../components/auditMigration";
+import { CROSS_TENANT_FUNCTION } from "../components/lib/auditMigration";
 import {
   ImmutableRestoreReport,
   immutableRestorePassed,

@@ -7,7 +7,7 @@ import {
   migrationJobArgs,
 } from "../components/migrationJob";
 import { BASE_EGRESS } from "../components/kubernetesBaseline";
-import { CapturedResource } from "../harness/model";
+import { CapturedResource } from "../engine/model";
 import { registerAlone, registeredAs } from "./helpers/component";
 
 /*

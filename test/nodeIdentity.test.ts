@@ -1,7 +1,7 @@
-import { CapturedResource } from "../harness/model";
-import { rehearseApply } from "../harness/rehearsal/rehearse";
-import { previewAgainst } from "../harness/preview/preview";
-import { shortUrn } from "../harness/model";
+import { CapturedResource } from "../engine/model";
+import { rehearseApply } from "../engine/rehearsal/rehearse";
+import { previewAgainst } from "../engine/preview/preview";
+import { shortUrn } from "../engine/model";
 import { editResource, removeResource } from "../specs/mutate";
 import { named, planStack } from "./helpers/plan";
 

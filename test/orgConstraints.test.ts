@@ -1,8 +1,8 @@
-import { CapturedResource } from "../harness/model";
-import { evaluateOrgConstraints, ORG_CONSTRAINTS_PACK } from "../harness/orgConstraints/evaluate";
-import { duration, googleResource } from "../harness/orgConstraints/googleResources";
-import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
-import { CUSTOM_CONSTRAINTS, customConstraintName } from "../policies/org-constraints/customConstraints";
+import { CapturedResource } from "../engine/model";
+import { evaluateOrgConstraints, ORG_CONSTRAINTS_PACK } from "../engine/orgConstraints/evaluate";
+import { duration, googleResource } from "../engine/orgConstraints/googleResources";
+import { BUILT_IN_CONSTRAINTS } from "../catalogue/orgConstraints/builtInConstraints";
+import { CUSTOM_CONSTRAINTS, customConstraintName } from "../catalogue/orgConstraints/customConstraints";
 import { caseTitled } from "../specs/cases/policyCases";
 import { editResource, removeResource, urnOf, violationsOf } from "../specs/mutate";
 import { planStack } from "./helpers/plan";

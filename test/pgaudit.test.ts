@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import { Client } from "pg";
-import { AUDIT_MIGRATION, CROSS_TENANT_FUNCTION } from "../components/auditMigration";
-import { APPLICATION_DATABASE, databaseMigrationScript } from "../components/databaseAccess";
-import { crossTenantFilter } from "../components/logFilters";
-import { postgresFlags } from "../components/postgresFlags";
+import { AUDIT_MIGRATION, CROSS_TENANT_FUNCTION } from "../components/lib/auditMigration";
+import { APPLICATION_DATABASE, databaseMigrationScript } from "../components/lib/databaseAccess";
+import { crossTenantFilter } from "../components/lib/logFilters";
+import { postgresFlags } from "../components/lib/postgresFlags";
 import { LocalPostgres } from "../tools/drill/localPostgres";
 import { AuditedServer, PGAUDIT_LIBRARY, postgresConf, startAuditedServer } from "./helpers/auditedPostgres";
 import { matchesFilter } from "./helpers/loggingFilter";

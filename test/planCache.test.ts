@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { isDeepStrictEqual } from "util";
-import { runOffline } from "../harness/run";
-import { loadStack } from "../harness/stackFile";
+import { runOffline } from "../engine/run";
+import { loadStack } from "../engine/stackFile";
 import { planStack } from "./helpers/plan";
 
 // The plan cache (helpers/planCache.ts) shares plans across test files; these prove that what it

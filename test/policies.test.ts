@@ -1,13 +1,13 @@
 import { Policy } from "@pulumi/policy";
-import { CapturedResource } from "../harness/model";
-import { readPolicyConfig, stackPolicyConfigFile } from "../harness/policyConfig";
-import { evaluatePacks, frozenPlan } from "../harness/policyEvaluator";
+import { CapturedResource } from "../engine/model";
+import { readPolicyConfig, stackPolicyConfigFile } from "../engine/policyConfig";
+import { evaluatePacks, frozenPlan } from "../engine/policyEvaluator";
 import { CI_IDENTITY_PACK, PACKS, TENANT_KEY_PACK } from "../policies/packs";
 import { planCiIdentities } from "../tools/ciIdentitiesPlan";
 import { CASES } from "../specs/cases/policyCases";
 import { UNCATALOGUED_PROOFS } from "../specs/cases/meaningCases";
-import { WEAKENINGS, weakeningTitle } from "../policies/weakenings";
-import { PUBLIC_RULES } from "../policies/publicRuleSets";
+import { WEAKENINGS, weakeningTitle } from "../catalogue/weakenings";
+import { PUBLIC_RULES } from "../catalogue/publicRuleSets";
 import { addResource, removeResource, urnOf, violationsOf } from "../specs/mutate";
 import { planConfig, planStack, planTenantShard, prodAsOperated } from "./helpers/plan";
 
@@ -89,7 +89,7 @@ describe("policy metadata", () => {
     expect(ALL_POLICIES.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
   });
 
-  test("every weakening of policies/weakenings.ts is proven by exactly one case of its policy, and every proof is catalogued", () => {
+  test("every weakening of catalogue/weakenings.ts is proven by exactly one case of its policy, and every proof is catalogued", () => {
     const unproven = WEAKENINGS.filter(
       (w) => CASES.filter((c) => c.policy === w.policy && c.title === weakeningTitle(w)).length !== 1,
     );
@@ -98,7 +98,7 @@ describe("policy metadata", () => {
     expect(WEAKENINGS.filter((w) => !ALL_POLICIES.some((p) => p.name === w.policy))).toEqual([]);
   });
 
-  test("every public rule cited (policies/publicRuleSets.ts) is proven by a case of its policy, once per id", () => {
+  test("every public rule cited (catalogue/publicRuleSets.ts) is proven by a case of its policy, once per id", () => {
     const unproven = PUBLIC_RULES.filter(
       (r) => !CASES.some((c) => c.policy === r.policy && c.title === r.proof),
     );

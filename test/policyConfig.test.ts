@@ -7,9 +7,9 @@ import {
   policyConfigurationLine,
   readPolicyConfig,
   stackPolicyConfigFile,
-} from "../harness/policyConfig";
+} from "../engine/policyConfig";
 import { renderMarkdown, renderVerdictText, renderViolationsText } from "../tools/cli/report";
-import { evaluatePacks } from "../harness/policyEvaluator";
+import { evaluatePacks } from "../engine/policyEvaluator";
 import { PACKS } from "../policies/packs";
 import { removeResource } from "../specs/mutate";
 import { planStack } from "./helpers/plan";

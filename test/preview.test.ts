@@ -1,17 +1,17 @@
-import { CapturedResource, isCloudResource, shortUrn } from "../harness/model";
+import { CapturedResource, isCloudResource, shortUrn } from "../engine/model";
 import { IMMUTABLE_FIELDS, REPLACE_FIELDS } from "../facts/google/replaceFields";
-import { BUILT_IN_CONSTRAINTS } from "../policies/org-constraints/builtInConstraints";
-import { CUSTOM_CONSTRAINTS } from "../policies/org-constraints/customConstraints";
-import { rehearseDestroy } from "../harness/preview/destroy";
-import { diffStates } from "../harness/preview/diff";
-import { changesFromEngineEvents } from "../harness/preview/engineEvents";
-import { guardChanges } from "../harness/preview/guard";
-import { previewAgainst } from "../harness/preview/preview";
+import { BUILT_IN_CONSTRAINTS } from "../catalogue/orgConstraints/builtInConstraints";
+import { CUSTOM_CONSTRAINTS } from "../catalogue/orgConstraints/customConstraints";
+import { rehearseDestroy } from "../engine/preview/destroy";
+import { diffStates } from "../engine/preview/diff";
+import { changesFromEngineEvents } from "../engine/preview/engineEvents";
+import { guardChanges } from "../engine/preview/guard";
+import { previewAgainst } from "../engine/preview/preview";
 import { failoverPreview, failoverPreviewWithReplacement } from "./fixtures/engineEvents";
 import { clone, editResource, removeResource } from "../specs/mutate";
 import { planStack } from "./helpers/plan";
-import { runOffline } from "../harness/run";
-import { loadStack } from "../harness/stackFile";
+import { runOffline } from "../engine/run";
+import { loadStack } from "../engine/stackFile";
 
 let prod: CapturedResource[];
 let prodFlipped: CapturedResource[];

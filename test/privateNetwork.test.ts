@@ -1,7 +1,7 @@
 import { GOOGLE_LB_RANGES, PrivateNetwork, PrivateNetworkArgs, subnetArgs } from "../components/network";
-import { GcpMocks } from "../harness/gcpMocks";
-import { CapturedResource } from "../harness/model";
-import { runOfflineProgram } from "../harness/run";
+import { GcpMocks } from "../engine/gcpMocks";
+import { CapturedResource } from "../engine/model";
+import { runOfflineProgram } from "../engine/run";
 
 /*
  * PrivateNetwork alone, with the least arguments (awsx vpc.test.ts style): registered under the

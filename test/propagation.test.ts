@@ -1,10 +1,10 @@
-import { IAM_PROPAGATION_SECONDS, IAM_PROPAGATION_WAIT } from "../components/propagation";
-import { PROPAGATION_SECONDS } from "../harness/rehearsal/facts/propagation";
-import { CapturedResource } from "../harness/model";
+import { IAM_PROPAGATION_SECONDS, IAM_PROPAGATION_WAIT } from "../components/lib/propagation";
+import { PROPAGATION_SECONDS } from "../engine/rehearsal/facts/propagation";
+import { CapturedResource } from "../engine/model";
 import { planStack } from "./helpers/plan";
 
 /**
- * One mechanism and one number for waiting on IAM grants (components/propagation.ts): the streams
+ * One mechanism and one number for waiting on IAM grants (components/lib/propagation.ts): the streams
  * had two (sql-cde's grantPropagation, 420 s; harden's per-region Sleep of its own 120 s).
  */
 let plans: CapturedResource[][];

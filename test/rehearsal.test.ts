@@ -1,17 +1,17 @@
 import * as fs from "fs";
 import * as path from "path";
-import { capturedResource, CapturedResource } from "../harness/model";
-import { ApplyOrder } from "../harness/rehearsal/applyOrder";
-import { rehearseApply } from "../harness/rehearsal/rehearse";
-import { REHEARSAL_RULES } from "../harness/rehearsal/rules";
-import { vpcPeeringAllowed } from "../harness/rehearsal/rules/vpcPeeringAllowed";
-import { iamGrantPropagation } from "../harness/rehearsal/rules/iamGrantPropagation";
+import { capturedResource, CapturedResource } from "../engine/model";
+import { ApplyOrder } from "../engine/rehearsal/applyOrder";
+import { rehearseApply } from "../engine/rehearsal/rehearse";
+import { REHEARSAL_RULES } from "../engine/rehearsal/rules";
+import { vpcPeeringAllowed } from "../engine/rehearsal/rules/vpcPeeringAllowed";
+import { iamGrantPropagation } from "../engine/rehearsal/rules/iamGrantPropagation";
 import { goDurationSeconds } from "../facts/durations";
 import { planStack } from "./helpers/plan";
 import { REHEARSAL_DOC, renderRehearsalDoc } from "../tools/rehearsalDoc";
 import { clone, editResource, removeResource } from "../specs/mutate";
 import { DENY_SUPPORTED_PERMISSIONS } from "../facts/google/denyPermissions";
-import { frozenPlan } from "../harness/policyEvaluator";
+import { frozenPlan } from "../engine/policyEvaluator";
 
 let prod: CapturedResource[];
 let staging: CapturedResource[];
@@ -970,8 +970,8 @@ describe("docs/rehearsal.md", () => {
     const doc = fs.readFileSync(REHEARSAL_DOC, "utf8");
     expect(doc).toBe(renderRehearsalDoc(doc));
     for (const rule of REHEARSAL_RULES) for (const source of rule.sources) expect(doc).toContain(source);
-    for (const file of fs.readdirSync(path.join(__dirname, "..", "harness", "rehearsal", "rules")))
-      if (file !== "index.ts") expect(doc).toContain(`harness/rehearsal/rules/${file}`);
+    for (const file of fs.readdirSync(path.join(__dirname, "..", "engine", "rehearsal", "rules")))
+      if (file !== "index.ts") expect(doc).toContain(`engine/rehearsal/rules/${file}`);
   });
 });
 

@@ -1,5 +1,5 @@
 // The text of the reports says each thing once and in the order a reader needs it (issue #28 item 9).
-import { ResourceChange } from "../harness/preview/diff";
+import { ResourceChange } from "../engine/preview/diff";
 import {
   describeChange,
   jsonChange,
@@ -73,7 +73,7 @@ describe("the destroy rehearsal's report (issue #28 item 9)", () => {
   });
 
   test("staging's destroy deletes its projects and marks what their deletion takes with them as retained", async () => {
-    const { rehearseDestroy } = await import("../harness/preview/destroy");
+    const { rehearseDestroy } = await import("../engine/preview/destroy");
     const { planStack } = await import("./helpers/plan");
     const staging = (await planStack("staging")).resources;
     const { changes } = rehearseDestroy(staging);

@@ -5,7 +5,7 @@ import {
   SecurityAlerts,
   SecurityAlertsArgs,
 } from "../components/securityAlerts";
-import { CapturedResource } from "../harness/model";
+import { CapturedResource } from "../engine/model";
 import { registerAlone, registeredAs } from "./helpers/component";
 
 /*

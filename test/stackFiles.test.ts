@@ -7,8 +7,8 @@ import {
   ProjectFile,
   secretsMetadataProblem,
   validateProject,
-} from "../harness/cliStackConfig";
-import { readStackFile, StackFileError } from "../harness/stackFile";
+} from "../engine/cliStackConfig";
+import { readStackFile, StackFileError } from "../engine/stackFile";
 import { ConfigKeySpec } from "../platform/config/keys";
 import { projectConfigSection } from "../platform/config/projectFile";
 

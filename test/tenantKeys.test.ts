@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { evaluatePacks } from "../harness/policyEvaluator";
-import { CapturedResource } from "../harness/model";
-import { parseDeployment } from "../harness/readDeployment";
-import { loadStack } from "../harness/stackFile";
+import { evaluatePacks } from "../engine/policyEvaluator";
+import { CapturedResource } from "../engine/model";
+import { parseDeployment } from "../engine/readDeployment";
+import { loadStack } from "../engine/stackFile";
 import { configFromValues } from "../platform/config/read";
 import { TENANT_KEY_PACK } from "../policies/packs";
 import { kekResourceName } from "../tenantKeys/program";

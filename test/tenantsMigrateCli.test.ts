@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { toDeployment } from "../harness/deployment";
+import { toDeployment } from "../engine/deployment";
 import { planStack } from "./helpers/plan";
 import { DOUBLE_ROOT, doubleEnv, removeCheckouts, scratchCheckout, startTool } from "./helpers/pulumiDouble";
 import before from "./fixtures/prod-tenant-keks-before-shards.json";

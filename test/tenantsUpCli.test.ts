@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { KmsEmulator } from "../harness/kmsEmulator";
+import { KmsEmulator } from "../engine/kmsEmulator";
 import { execFile } from "child_process";
 import {
   DOUBLE_ROOT,
@@ -18,7 +18,7 @@ import {
 
 /**
  * `tenants up` end to end against the scripted `pulumi` (test/pulumiDouble) and a Cloud KMS over
- * real HTTP (harness/kmsEmulator.ts), which the scripted provider creates keys in: an interrupted
+ * real HTTP (engine/kmsEmulator.ts), which the scripted provider creates keys in: an interrupted
  * shard, a lost runner, a held lock, Ctrl-C, and the re-runs that recover from each.
  */
 afterAll(removeCheckouts);

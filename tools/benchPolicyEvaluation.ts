@@ -2,9 +2,9 @@
 // evaluated on it `runs` times. Prints one JSON line: { resources, medianMs, minMs, maxMs }.
 // Used by tools/bench.ts; args: <stack-file> <stack-name> <runs>.
 import { runCommand } from "./cli/crash";
-import { evaluatePacks } from "../harness/policyEvaluator";
-import { runOffline } from "../harness/run";
-import { readStackFile } from "../harness/stackFile";
+import { evaluatePacks } from "../engine/policyEvaluator";
+import { runOffline } from "../engine/run";
+import { readStackFile } from "../engine/stackFile";
 import { PACKS } from "../policies/packs";
 
 async function main(): Promise<void> {

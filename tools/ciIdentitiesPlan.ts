@@ -1,10 +1,10 @@
 import * as path from "path";
-import { GcpMocks } from "../harness/gcpMocks";
-import { CapturedResource } from "../harness/model";
-import { evaluatePacks, Violation } from "../harness/policyEvaluator";
-import { RehearsalFinding, rehearseApply } from "../harness/rehearsal/rehearse";
-import { runOfflineProgram } from "../harness/run";
-import { readStackFile } from "../harness/stackFile";
+import { GcpMocks } from "../engine/gcpMocks";
+import { CapturedResource } from "../engine/model";
+import { evaluatePacks, Violation } from "../engine/policyEvaluator";
+import { RehearsalFinding, rehearseApply } from "../engine/rehearsal/rehearse";
+import { runOfflineProgram } from "../engine/run";
+import { readStackFile } from "../engine/stackFile";
 import { CI_IDENTITIES_PROJECT, readCiIdentitiesConfig } from "../ciIdentities/config";
 import { buildCiIdentities } from "../ciIdentities/program";
 import { PROJECT_ROOT } from "../platform/paths";

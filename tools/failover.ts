@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { loadStack, readStackFile, StackConfig, StackFileError } from "../harness/stackFile";
+import { loadStack, readStackFile, StackConfig, StackFileError } from "../engine/stackFile";
 import { ConfigError, configFromValues } from "../platform/config/read";
 import { PlatformConfig } from "../platform/config/types";
 import { ALLOWED_REGIONS, Region } from "../vocabulary/regions";

@@ -1,15 +1,15 @@
 import * as fs from "fs";
-import { toDeployment } from "../harness/deployment";
+import { toDeployment } from "../engine/deployment";
 import {
   describePolicyConfiguration,
   PolicyConfigError,
   readPolicyConfig,
   stackPolicyConfigFile,
-} from "../harness/policyConfig";
-import { isMandatory } from "../harness/policyEvaluator";
-import { evaluateStackPolicies, REPORTED_PACKS } from "../harness/stackPolicies";
-import { runOffline } from "../harness/run";
-import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
+} from "../engine/policyConfig";
+import { isMandatory } from "../engine/policyEvaluator";
+import { evaluateStackPolicies, REPORTED_PACKS } from "../engine/stackPolicies";
+import { runOffline } from "../engine/run";
+import { loadStack, readStackFile, StackFileError } from "../engine/stackFile";
 import { ConfigError } from "../platform/config/read";
 import {
   EXIT_MANDATORY_VIOLATION,
@@ -20,7 +20,7 @@ import {
   formatOption,
   verboseOption,
 } from "./cli/exitCodes";
-import { rehearseApply } from "../harness/rehearsal/rehearse";
+import { rehearseApply } from "../engine/rehearsal/rehearse";
 import {
   jsonResource,
   renderInventoryText,

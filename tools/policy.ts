@@ -3,11 +3,11 @@ import {
   PolicyConfigError,
   readPolicyConfig,
   stackPolicyConfigFile,
-} from "../harness/policyConfig";
-import { isMandatory } from "../harness/policyEvaluator";
-import { evaluateStackPolicies, REPORTED_PACKS } from "../harness/stackPolicies";
-import { stackOfUrn } from "../harness/model";
-import { DeploymentError, readDeployment } from "../harness/readDeployment";
+} from "../engine/policyConfig";
+import { isMandatory } from "../engine/policyEvaluator";
+import { evaluateStackPolicies, REPORTED_PACKS } from "../engine/stackPolicies";
+import { stackOfUrn } from "../engine/model";
+import { DeploymentError, readDeployment } from "../engine/readDeployment";
 import {
   EXIT_MANDATORY_VIOLATION,
   commandProgram,

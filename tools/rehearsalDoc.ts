@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { GUARD_RULES } from "../harness/preview/guardRules";
-import { REHEARSAL_RULES } from "../harness/rehearsal/rules";
+import { GUARD_RULES } from "../engine/preview/guardRules";
+import { REHEARSAL_RULES } from "../engine/rehearsal/rules";
 import { PROJECT_ROOT } from "../platform/paths";
 
 export const REHEARSAL_DOC = path.join(PROJECT_ROOT, "docs", "rehearsal.md");
@@ -10,7 +10,7 @@ const END = "<!-- end of rules -->";
 
 /** The rule file that exports a rule, found by its export name. */
 function ruleFile(exportName: string): string {
-  const dir = path.join(PROJECT_ROOT, "harness", "rehearsal", "rules");
+  const dir = path.join(PROJECT_ROOT, "engine", "rehearsal", "rules");
   const file = fs
     .readdirSync(dir)
     .find(
@@ -19,7 +19,7 @@ function ruleFile(exportName: string): string {
         fs.readFileSync(path.join(dir, f), "utf8").includes(`export const ${exportName}:`),
     );
   if (!file) throw new Error(`no rule file exports ${exportName}`);
-  return `harness/rehearsal/rules/${file}`;
+  return `engine/rehearsal/rules/${file}`;
 }
 
 /** docs/rehearsal.md with its rules section rewritten from the rules themselves. */
@@ -49,11 +49,11 @@ export function renderRehearsalDoc(current: string): string {
     [
       ...guard(
         "preview",
-        "The guard: `rehearse --against`, `rehearse --flip`, `failover` — [`harness/preview/guard.ts`](../harness/preview/guard.ts)",
+        "The guard: `rehearse --against`, `rehearse --flip`, `failover` — [`engine/preview/guard.ts`](../engine/preview/guard.ts)",
       ),
       ...guard(
         "destroy",
-        "The destroy rehearsal: `rehearse --destroy` — [`harness/preview/destroy.ts`](../harness/preview/destroy.ts)",
+        "The destroy rehearsal: `rehearse --destroy` — [`engine/preview/destroy.ts`](../engine/preview/destroy.ts)",
       ),
     ].join("\n"),
   );

@@ -1,12 +1,12 @@
-import { CapturedResource } from "../harness/model";
-import { ResourceChange } from "../harness/preview/diff";
-import { rehearseDestroy } from "../harness/preview/destroy";
-import { previewAgainst } from "../harness/preview/preview";
-import { DeploymentError, readDeployment } from "../harness/readDeployment";
-import { RehearsalFinding, rehearseApply } from "../harness/rehearsal/rehearse";
-import { runOffline } from "../harness/run";
+import { CapturedResource } from "../engine/model";
+import { ResourceChange } from "../engine/preview/diff";
+import { rehearseDestroy } from "../engine/preview/destroy";
+import { previewAgainst } from "../engine/preview/preview";
+import { DeploymentError, readDeployment } from "../engine/readDeployment";
+import { RehearsalFinding, rehearseApply } from "../engine/rehearsal/rehearse";
+import { runOffline } from "../engine/run";
 import { rehearseFlipCommand } from "./rehearseFlip";
-import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
+import { loadStack, readStackFile, StackFileError } from "../engine/stackFile";
 import { ConfigError } from "../platform/config/read";
 import {
   EXIT_MANDATORY_VIOLATION,

@@ -1,6 +1,6 @@
-import { ConfigFlip, FlipInputError, parseFlips } from "../harness/flip/configFlip";
-import { rehearseFlip } from "../harness/flip/rehearseFlip";
-import { loadStack, readStackFile, StackFileError } from "../harness/stackFile";
+import { ConfigFlip, FlipInputError, parseFlips } from "../engine/flip/configFlip";
+import { rehearseFlip } from "../engine/flip/rehearseFlip";
+import { loadStack, readStackFile, StackFileError } from "../engine/stackFile";
 import { PROJECT_NAME } from "../platform/config/keys";
 import { ConfigError } from "../platform/config/read";
 import { CommandIO, write } from "./cli/command";
@@ -26,7 +26,7 @@ const shown = (f: ConfigFlip) => `${f.key}: ${f.from || '""'} → ${f.to || '""'
 
 /**
  * `rehearse --stack S --flip KEY=VALUE…`: the stack planned as it is and with the values changed,
- * the change previewed and guarded, every apply rule run on the result (harness/flip). Exit codes as
+ * the change previewed and guarded, every apply rule run on the result (engine/flip). Exit codes as
  * `rehearse`: 0 no error, 1 an error finding, 2 bad input (an unknown key, an unchanged value, or a
  * value the program's own validation refuses).
  */

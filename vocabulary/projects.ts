@@ -6,6 +6,9 @@ export interface ProjectIds {
   logging: string;
 }
 
+export type ProjectRole = keyof ProjectIds;
+export const PROJECT_ROLES: ProjectRole[] = ["platform", "cde", "kms", "logging"];
+
 /** Where new projects go; absent when the stack adopts existing projects. */
 export interface ProjectFactory {
   organizationId?: string;

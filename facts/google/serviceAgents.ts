@@ -1,6 +1,6 @@
 /*
  * Google's service agents: one table, read by the program (components/serviceAgents.ts), the
- * policy packs (policies/lib/gcp.ts), the offline engine's model of Google (harness/gcpMocks.ts)
+ * policy packs (policies/lib/gcp.ts), the offline engine's model of Google (engine/gcpMocks.ts)
  * and its rehearsal rules. A leaf: it imports nothing of the project.
  *
  * Sources: https://cloud.google.com/iam/docs/service-agents (each agent's address domain and

@@ -1,7 +1,7 @@
 /**
  * Every configuration key the program reads, with the type and description that `Pulumi.yaml`
  * declares for it. A test keeps `Pulumi.yaml` and this list identical, so the CLI's own type check
- * (`pulumi up`) and the offline harness agree on what a stack file may hold.
+ * (`pulumi up`) and the offline engine agree on what a stack file may hold.
  */
 import { z } from "zod";
 import { ALLOWED_REGIONS, Region } from "../../vocabulary/regions";

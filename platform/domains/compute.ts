@@ -6,7 +6,7 @@ import { GkeCluster } from "../../components/gkeCluster";
 import { NodeServiceAccount } from "../../components/nodeServiceAccount";
 import { KubernetesBaseline } from "../../components/kubernetesBaseline";
 import { MultiClusterGateway } from "../../components/multiClusterGateway";
-import { gatewayWorkloads, workloadsIn } from "../../components/workloads";
+import { gatewayWorkloads, workloadsIn } from "../../catalogue/workloads";
 import { PrivateServicePath } from "../../components/privateServicePath";
 import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../config/types";

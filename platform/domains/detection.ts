@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FindingNotifications } from "../../components/findingNotifications";
 import { HealthModules } from "../../components/healthModules";
-import { HEALTH_MODULES } from "../../policies/detection/healthModules";
+import { HEALTH_MODULES } from "../../catalogue/healthModules";
 import { PROJECT_APIS, PROJECT_ROLES } from "../../components/projects";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";

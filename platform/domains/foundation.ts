@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AgentRef } from "../../components/keyCatalogue";
+import { AgentRef } from "../../catalogue/keys";
 import { CreationGuardrails } from "../../components/creationGuardrails";
-import { BUILT_IN_CONSTRAINTS } from "../../policies/org-constraints/builtInConstraints";
+import { BUILT_IN_CONSTRAINTS } from "../../catalogue/orgConstraints/builtInConstraints";
 import { PlatformProjects } from "../../components/projects";
 import { ProjectAgent, ServiceAgents } from "../../components/serviceAgents";
 import { ALLOWED_REGIONS, Region } from "../../vocabulary/regions";

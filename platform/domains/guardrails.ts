@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { OrgGuardrails } from "../../components/orgGuardrails";
 import { PROJECT_ROLES } from "../../components/projects";
-import { BUILT_IN_CONSTRAINTS } from "../../policies/org-constraints/builtInConstraints";
-import { CUSTOM_CONSTRAINTS, customConstraintName } from "../../policies/org-constraints/customConstraints";
+import { BUILT_IN_CONSTRAINTS } from "../../catalogue/orgConstraints/builtInConstraints";
+import { CUSTOM_CONSTRAINTS, customConstraintName } from "../../catalogue/orgConstraints/customConstraints";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 

@@ -8,10 +8,13 @@ import {
   breakGlassPodFilter,
   crossTenantFilter,
   securityEventFilters,
-} from "../../components/logFilters";
+} from "../../components/lib/logFilters";
 import { LoggingIsolation } from "../../components/loggingIsolation";
 import { pamServiceAgent } from "../../components/privilegedAccess";
-import { privilegedAccessFilters, privilegedChangeFilters } from "../../components/privilegedAccessFilters";
+import {
+  privilegedAccessFilters,
+  privilegedChangeFilters,
+} from "../../components/lib/privilegedAccessFilters";
 import { PROJECT_ROLES } from "../../components/projects";
 import { LogAlertSpec } from "../../components/securityAlerts";
 import { SecurityAlerts } from "../../components/securityAlerts";

@@ -1,4 +1,4 @@
-import { AddressPlan, planAddresses } from "../../components/addressPlan";
+import { AddressPlan, planAddresses } from "../../components/lib/addressPlan";
 import { DnsEgressAllowlist } from "../../components/dnsEgressAllowlist";
 import { EgressFirewall } from "../../components/egressFirewall";
 import { IntrusionDetection } from "../../components/intrusionDetection";

@@ -3,7 +3,7 @@ import { AuditLog } from "../../components/auditLog";
 import { FindingNotifications } from "../../components/findingNotifications";
 import { pamServiceAgent } from "../../components/privilegedAccess";
 import { PROJECT_ROLES } from "../../components/projects";
-import { sccAgents } from "../../components/sccAgents";
+import { sccAgents } from "../../components/lib/sccAgents";
 import { ServicePerimeter } from "../../components/servicePerimeter";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";

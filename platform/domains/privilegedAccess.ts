@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EntitlementSpec, pamServiceAgent, PrivilegedAccess } from "../../components/privilegedAccess";
-import { CONTROL_LIMITS } from "../../policies/catalogueLimits";
+import { CONTROL_LIMITS } from "../../catalogue/limits";
 import { PlatformConfig } from "../config/types";
 import { Foundation } from "./foundation";
 

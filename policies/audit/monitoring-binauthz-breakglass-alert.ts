@@ -6,7 +6,7 @@ const CLUSTER = "gcp:container/cluster:Cluster";
 /**
  * Break-glass lets any pod past Binary Authorization (K8S-04), so its every use must page (LOG-07):
  * each project running clusters has an alerted log-based metric, on its own logs, for pods created
- * with the break-glass label (components/logFilters.ts breakGlassPodFilter).
+ * with the break-glass label (components/lib/logFilters.ts breakGlassPodFilter).
  */
 export const monitoringBreakGlassAlert = stackPolicy(
   {

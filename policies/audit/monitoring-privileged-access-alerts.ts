@@ -24,7 +24,7 @@ export const BREAK_GLASS_FIELDS = [
 ];
 
 /**
- * The changes a grant could make lasting or that open cardholder data (components/privilegedAccessFilters.ts
+ * The changes a grant could make lasting or that open cardholder data (components/lib/privilegedAccessFilters.ts
  * privilegedChangeFilters): what each alert's filter must hold, and what would narrow it.
  */
 const CHANGE_ALERTS = (kms: string[], cde: string[]) => [
@@ -110,7 +110,7 @@ export const monitoringPrivilegedAccessAlerts = stackPolicy(
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Keep the privileged-access alerts of the logging project (components/privilegedAccessFilters.ts) on the audit bucket.",
+      "Keep the privileged-access alerts of the logging project (components/lib/privilegedAccessFilters.ts) on the audit bucket.",
   },
   (resources) => {
     const bucket = auditBuckets(resources)[0];
@@ -143,7 +143,7 @@ export const monitoringPrivilegedAccessAlerts = stackPolicy(
         findings.push({
           urn: bucket.urn,
           problem: `no alerted metric over the audit bucket matches ${alert.what}`,
-          fix: "keep the alerts of components/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed",
+          fix: "keep the alerts of components/lib/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed",
         });
     return findings;
   },

@@ -31,7 +31,7 @@ export const monitoringSecurityAlerts = stackPolicy(
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps:
-      "Keep the SecurityAlerts component of the logging project (components/logFilters.ts securityEventFilters).",
+      "Keep the SecurityAlerts component of the logging project (components/lib/logFilters.ts securityEventFilters).",
   },
   (resources) => {
     const anchor = auditBuckets(resources)[0];

@@ -1,7 +1,7 @@
 import { Finding, stackPolicy } from "../lib/define";
 import { alertedMetrics } from "./monitoring-security-event-alerts";
 
-/** The tenant guard's marker (components/auditMigration.ts CROSS_TENANT_MARKER). */
+/** The tenant guard's marker (components/lib/auditMigration.ts CROSS_TENANT_MARKER). */
 export const CROSS_TENANT_MARKER = "qairopay_cross_tenant_denied";
 
 /**
@@ -24,7 +24,7 @@ export const sqlCrossTenantAlert = stackPolicy(
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Add a log-based metric on the instance's pgaudit marker (components/logFilters.ts crossTenantFilter) and an alert policy on it (SecurityAlerts logAlerts).",
+      "Add a log-based metric on the instance's pgaudit marker (components/lib/logFilters.ts crossTenantFilter) and an alert policy on it (SecurityAlerts logAlerts).",
   },
   (resources) => {
     const filters = alertedMetrics(resources).map((m) => String(m.props.filter));

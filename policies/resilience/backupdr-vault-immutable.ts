@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { CONTROL_LIMITS } from "../catalogueLimits";
+import { CONTROL_LIMITS } from "../../catalogue/limits";
 import { Finding, stackPolicy } from "../lib/define";
 import { protobufDurationSeconds } from "../../facts/durations";
 import { ALLOWED_REGIONS } from "../lib/gcp";

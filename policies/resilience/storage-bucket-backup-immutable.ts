@@ -1,4 +1,4 @@
-import { CONTROL_LIMITS } from "../catalogueLimits";
+import { CONTROL_LIMITS } from "../../catalogue/limits";
 import { backupBuckets, scheduledArgument } from "../lib/backups";
 import { Finding, stackPolicy } from "../lib/define";
 

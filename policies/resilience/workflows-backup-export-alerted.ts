@@ -95,7 +95,7 @@ export const workflowsBackupExportAlerted = stackPolicy(
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Pass the workflow to SecurityAlerts' exportWorkflows (platform/domains/logging.ts), which adds failedExportCondition and staleExportCondition (components/exportWorkflowAlerts.ts).",
+      "Pass the workflow to SecurityAlerts' exportWorkflows (platform/domains/logging.ts), which adds failedExportCondition and staleExportCondition (components/lib/exportWorkflowAlerts.ts).",
   },
   (resources) => {
     const findings: Finding[] = [];

@@ -1,11 +1,11 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
-import { BUILT_IN_CONSTRAINTS } from "../org-constraints/builtInConstraints";
+import { BUILT_IN_CONSTRAINTS } from "../../catalogue/orgConstraints/builtInConstraints";
 import {
   constraintOfPolicy,
   CUSTOM_CONSTRAINTS,
   customConstraintId,
-} from "../org-constraints/customConstraints";
+} from "../../catalogue/orgConstraints/customConstraints";
 
 const POLICY = "gcp:orgpolicy/policy:Policy";
 const CUSTOM_CONSTRAINT = "gcp:orgpolicy/customConstraint:CustomConstraint";
@@ -69,7 +69,7 @@ export const orgPolicyGuardrailsApplied = stackPolicy(
       if (!r) {
         findings.push({
           problem: `custom constraint ${c.id} (${c.controls.join(", ")}) is not defined`,
-          fix: "keep every constraint of policies/org-constraints/customConstraints.ts in OrgGuardrails",
+          fix: "keep every constraint of catalogue/orgConstraints/customConstraints.ts in OrgGuardrails",
         });
         continue;
       }
@@ -83,7 +83,7 @@ export const orgPolicyGuardrailsApplied = stackPolicy(
         findings.push({
           urn: r.urn,
           problem: `its ${differs.join(", ")} ${differs.length === 1 ? "differs" : "differ"} from the catalogue's ${c.id}, so the offline evaluation does not judge what Google would`,
-          fix: "define it from the catalogue (policies/org-constraints/customConstraints.ts)",
+          fix: "define it from the catalogue (catalogue/orgConstraints/customConstraints.ts)",
         });
     }
 

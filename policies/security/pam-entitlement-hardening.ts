@@ -1,4 +1,4 @@
-import { CONTROL_LIMITS } from "../catalogueLimits";
+import { CONTROL_LIMITS } from "../../catalogue/limits";
 import { Finding, stackPolicy } from "../lib/define";
 import { protobufDurationSeconds } from "../../facts/durations";
 import { cardholderProjects } from "../lib/gcp";

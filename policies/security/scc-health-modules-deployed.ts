@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { HEALTH_MODULES, HealthModuleSpec } from "../detection/healthModules";
+import { HEALTH_MODULES, HealthModuleSpec } from "../../catalogue/healthModules";
 import { FOLDER_MODULE, PROJECT_MODULE } from "../lib/detection";
 import { Finding, stackPolicy } from "../lib/define";
 
@@ -34,7 +34,7 @@ export const sccHealthModulesDeployed = stackPolicy(
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Keep HealthModules (components/healthModules.ts) over every project or the stack's folder; change a module's predicate only in policies/detection/healthModules.ts.",
+      "Keep HealthModules (components/healthModules.ts) over every project or the stack's folder; change a module's predicate only in catalogue/healthModules.ts.",
   },
   (resources) => {
     const findings: Finding[] = [];

@@ -63,7 +63,7 @@ export const sqlInstanceAuditFlags = resourcePolicy<gcp.sql.DatabaseInstanceArgs
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Set settings.databaseFlags to postgresFlags(dataClass) of components/postgresFlags.ts, with the instance's data-class label.",
+      "Set settings.databaseFlags to postgresFlags(dataClass) of components/lib/postgresFlags.ts, with the instance's data-class label.",
   },
   gcp.sql.DatabaseInstance,
   (instance) => {

@@ -1,4 +1,4 @@
-import { mockProjectNumber } from "../../harness/gcpMocks";
+import { mockProjectNumber } from "../../engine/gcpMocks";
 import { addResource, editResource, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 

@@ -1,11 +1,11 @@
-import { CapturedResource } from "../../harness/model";
+import { CapturedResource } from "../../engine/model";
 import { ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS } from "../../policies/lib/privilegedAccess";
-import { WEAKENINGS, weakeningTitle } from "../../policies/weakenings";
+import { WEAKENINGS, weakeningTitle } from "../../catalogue/weakenings";
 import { addResource, editResource, Mutation, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 
 /**
- * Issue #26: one failing case per weakening of policies/weakenings.ts — the resource is still
+ * Issue #26: one failing case per weakening of catalogue/weakenings.ts — the resource is still
  * there, but does less. Titles come from the catalogue, so docs/controls.md names what is proven.
  */
 type P = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,4 +1,4 @@
-import { CapturedResource } from "../../harness/model";
+import { CapturedResource } from "../../engine/model";
 import { addResource, editResource, Mutation, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 

@@ -1,4 +1,4 @@
-import { mockProjectNumber } from "../../harness/gcpMocks";
+import { mockProjectNumber } from "../../engine/gcpMocks";
 import { addResource, editResource, Mutation, removeResource } from "../mutate";
 import { CI_IDENTITY_CASES } from "./ciIdentityCases";
 import { PERIMETER_ACCESS_CASES } from "./perimeterAccessCases";
@@ -1073,7 +1073,7 @@ const PLATFORM_CASES: PolicyCase[] = [
     mutate: editResource("prod-guardrails-SqlInstancePrivateTls", (p) => (p.condition = "true")),
     on: "prod-guardrails-SqlInstancePrivateTls",
     message:
-      '[GOV-03] gcp:orgpolicy/customConstraint:CustomConstraint "prod-guardrails-SqlInstancePrivateTls": its condition differs from the catalogue\'s SqlInstancePrivateTls, so the offline evaluation does not judge what Google would. Fix: define it from the catalogue (policies/org-constraints/customConstraints.ts)',
+      '[GOV-03] gcp:orgpolicy/customConstraint:CustomConstraint "prod-guardrails-SqlInstancePrivateTls": its condition differs from the catalogue\'s SqlInstancePrivateTls, so the offline evaluation does not judge what Google would. Fix: define it from the catalogue (catalogue/orgConstraints/customConstraints.ts)',
   },
   {
     policy: "orgpolicy-guardrails-applied",

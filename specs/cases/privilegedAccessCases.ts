@@ -327,7 +327,7 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
     ),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches an IAM change of any key or key ring in the KMS project. Fix: keep the alerts of components/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches an IAM change of any key or key ring in the KMS project. Fix: keep the alerts of components/lib/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
   },
   {
     policy: "monitoring-privileged-access-alerts",
@@ -335,7 +335,7 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
     mutate: removeResource("prod-logging-alerts-backup-bucket-iam-change-alert"),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches an IAM change of any backup bucket. Fix: keep the alerts of components/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches an IAM change of any backup bucket. Fix: keep the alerts of components/lib/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
   },
   {
     policy: "monitoring-privileged-access-alerts",
@@ -345,7 +345,7 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches a database user created or changed, or an instance updated, in the cde. Fix: keep the alerts of components/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches a database user created or changed, or an instance updated, in the cde. Fix: keep the alerts of components/lib/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed',
   },
   // The restore needs to read an export and let a scratch instance read it, nothing more: no
   // storage.admin (delete or overwrite exports, change retention), and the bucket-IAM role on the

@@ -5,7 +5,7 @@ import type { PolicyCase } from "./policyCases";
  * Issue #26: cases taken from a public rule set rather than from how the program builds the
  * resource — Checkov's Google Cloud checks (bridgecrewio/checkov
  * checkov/terraform/checks/resource/gcp/, read at 03d5fdad, 2026-08-20). Each title starts with the
- * check's id; policies/publicRuleSets.ts maps every cited id to the case that proves the policy
+ * check's id; catalogue/publicRuleSets.ts maps every cited id to the case that proves the policy
  * rejects what the check rejects, and docs/controls.md lists them per control.
  */
 type P = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

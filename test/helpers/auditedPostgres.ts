@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Client } from "pg";
-import type { DatabaseFlag } from "../../components/postgresFlags";
+import type { DatabaseFlag } from "../../components/lib/postgresFlags";
 import { Instance, LocalPostgres, PG_BIN } from "../../tools/drill/localPostgres";
 import { freePort } from "../../tools/drill/wait";
 import { LOG_LINE_PREFIX } from "./pgauditLog";

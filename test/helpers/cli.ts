@@ -1,7 +1,7 @@
 import { spawn } from "child_process";
 import * as path from "path";
 import { Writable } from "stream";
-import { servePlainPlansFrom } from "../../harness/run";
+import { servePlainPlansFrom } from "../../engine/run";
 import { CliCommand, CommandIO, ExitNow, invoke } from "../../tools/cli/command";
 import { cachedPlan } from "./planCache";
 

@@ -1,6 +1,6 @@
-import { GcpMocks } from "../../harness/gcpMocks";
-import { CapturedResource } from "../../harness/model";
-import { runOfflineProgram } from "../../harness/run";
+import { GcpMocks } from "../../engine/gcpMocks";
+import { CapturedResource } from "../../engine/model";
+import { runOfflineProgram } from "../../engine/run";
 
 /**
  * One component registered alone under the engine's mocks with the harness's capturing monitor

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
-import { CapturedResource } from "../../harness/model";
+import { CapturedResource } from "../../engine/model";
 
 type Validating = { validate(): void };
 type ModelClass = new (data: unknown) => Validating;

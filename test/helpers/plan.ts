@@ -1,6 +1,6 @@
-import { OfflineRun } from "../../harness/run";
-import { CapturedResource } from "../../harness/model";
-import { loadStack, StackConfig } from "../../harness/stackFile";
+import { OfflineRun } from "../../engine/run";
+import { CapturedResource } from "../../engine/model";
+import { loadStack, StackConfig } from "../../engine/stackFile";
 import { cachedPlan } from "./planCache";
 
 /**

@@ -2,8 +2,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { deserialize, serialize } from "v8";
-import { OfflineRun, planAfresh } from "../../harness/run";
-import { StackConfig } from "../../harness/stackFile";
+import { OfflineRun, planAfresh } from "../../engine/run";
+import { StackConfig } from "../../engine/stackFile";
 import { isAlive } from "../../tools/cli/runLock";
 import { writeFileAtomic } from "../../tools/cli/atomicWrite";
 

@@ -1,6 +1,6 @@
 // What the scripted `pulumi` deploys for a project. The tenant-key shards are modelled (their keys
 // follow from the stack's configuration and the platform stack's `tenantKeys` output, and are
-// created through the Cloud KMS REST API the test runs, harness/kmsEmulator.ts, as the provider
+// created through the Cloud KMS REST API the test runs, engine/kmsEmulator.ts, as the provider
 // would); any other project follows a scenario file (PULUMI_DOUBLE_SCENARIO) that lists, per
 // operation, the engine events to stream, a failure to report, the outputs an `up` leaves.
 "use strict";

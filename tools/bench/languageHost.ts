@@ -14,8 +14,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { GcpMocks } from "../../harness/gcpMocks";
-import { loadStack } from "../../harness/stackFile";
+import { GcpMocks } from "../../engine/gcpMocks";
+import { loadStack } from "../../engine/stackFile";
 import { CONFIG_KEYS, PROJECT_NAME } from "../../platform/config/keys";
 import { PROJECT_ROOT } from "../../platform/paths";
 

@@ -1,9 +1,9 @@
-import { ResourceChange } from "../../harness/preview/diff";
-import { STATEFUL_TYPES } from "../../harness/preview/guard";
-import { Prerequisite, prerequisitesOf } from "../../harness/rehearsal/facts/prerequisites";
-import { RehearsalFinding } from "../../harness/rehearsal/rehearse";
-import { gatherStackFacts } from "../../harness/rehearsal/stackFacts";
-import { CapturedResource } from "../../harness/model";
+import { ResourceChange } from "../../engine/preview/diff";
+import { STATEFUL_TYPES } from "../../engine/preview/guard";
+import { Prerequisite, prerequisitesOf } from "../../engine/rehearsal/facts/prerequisites";
+import { RehearsalFinding } from "../../engine/rehearsal/rehearse";
+import { gatherStackFacts } from "../../engine/rehearsal/stackFacts";
+import { CapturedResource } from "../../engine/model";
 
 function summary(findings: RehearsalFinding[]): string {
   const errors = findings.filter((f) => f.severity === "error").length;

@@ -1,8 +1,8 @@
-import { SECRET_SIG, SECRET_SIG_KEY } from "../../harness/deployment";
-import { PolicyConfiguration, policyConfigurationLine } from "../../harness/policyConfig";
-import { Violation } from "../../harness/policyEvaluator";
-import { CapturedResource, isCloudResource } from "../../harness/model";
-import { RehearsalFinding } from "../../harness/rehearsal/model";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../engine/deployment";
+import { PolicyConfiguration, policyConfigurationLine } from "../../engine/policyConfig";
+import { Violation } from "../../engine/policyEvaluator";
+import { CapturedResource, isCloudResource } from "../../engine/model";
+import { RehearsalFinding } from "../../engine/rehearsal/model";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 

@@ -1,4 +1,4 @@
-import { loadStack, readStackFile, StackFileError } from "../../harness/stackFile";
+import { loadStack, readStackFile, StackFileError } from "../../engine/stackFile";
 import { ConfigError, configFromValues } from "../../platform/config/read";
 import { PlatformConfig } from "../../platform/config/types";
 import { failInput } from "./exitCodes";

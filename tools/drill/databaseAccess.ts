@@ -8,7 +8,7 @@ import {
   MigrationExpectations,
   quoteIdent,
   workloadSchema,
-} from "../../components/databaseAccess";
+} from "../../components/lib/databaseAccess";
 import { Instance, PostgresSetupError } from "./localPostgres";
 
 /**

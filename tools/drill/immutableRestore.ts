@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Client } from "pg";
 import { setTimeout as sleep } from "timers/promises";
-import { AUDIT_MIGRATION } from "../../components/auditMigration";
+import { AUDIT_MIGRATION } from "../../components/lib/auditMigration";
 import { APPLICATION_DATABASE } from "../../components/databaseMigration";
 import { Integrity, integrityDifferences, readIntegrity } from "./integrity";
 import { Instance, LocalPostgres, PG_BIN, PostgresSetupError, query } from "./localPostgres";

@@ -1,4 +1,4 @@
-import { CROSS_TENANT_FUNCTION } from "../../components/auditMigration";
+import { CROSS_TENANT_FUNCTION } from "../../components/lib/auditMigration";
 
 /**
  * What a restore must bring back intact, checked the same way on a local server and, through the

@@ -4,7 +4,7 @@ import { load as loadYaml } from "js-yaml";
 import * as fs from "fs";
 import { PACKS } from "../../policies/packs";
 import { PROJECT_ROOT } from "../../platform/paths";
-import { stackPolicyConfigFile } from "../../harness/policyConfig";
+import { stackPolicyConfigFile } from "../../engine/policyConfig";
 import { cliErrors, pulumiCommand } from "../cli/pulumiCli";
 import { setStackConfigValue } from "../cli/stackFileEdit";
 import { lockedBy } from "../cli/stackState";

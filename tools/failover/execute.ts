@@ -1,9 +1,9 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
-import { changesFromEngineEvents } from "../../harness/preview/engineEvents";
-import { guardChanges } from "../../harness/preview/guard";
-import { errorAt, RehearsalFinding } from "../../harness/rehearsal/model";
+import { changesFromEngineEvents } from "../../engine/preview/engineEvents";
+import { guardChanges } from "../../engine/preview/guard";
+import { errorAt, RehearsalFinding } from "../../engine/rehearsal/model";
 import { Interrupted } from "../cli/cancellation";
 import { cliErrors } from "../cli/pulumiCli";
 import { pendingOperations, pendingRecoveryCommands, StackLocked } from "../cli/stackState";

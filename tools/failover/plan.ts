@@ -1,9 +1,9 @@
-import { STATEFUL_TYPES } from "../../harness/preview/guard";
-import { ResourceChange } from "../../harness/preview/diff";
-import { previewAgainst } from "../../harness/preview/preview";
-import { RehearsalFinding } from "../../harness/rehearsal/model";
-import { runOffline } from "../../harness/run";
-import { StackConfig } from "../../harness/stackFile";
+import { STATEFUL_TYPES } from "../../engine/preview/guard";
+import { ResourceChange } from "../../engine/preview/diff";
+import { previewAgainst } from "../../engine/preview/preview";
+import { RehearsalFinding } from "../../engine/rehearsal/model";
+import { runOffline } from "../../engine/run";
+import { StackConfig } from "../../engine/stackFile";
 import { PROJECT_NAME } from "../../platform/config/keys";
 import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../../platform/config/types";

@@ -1,4 +1,4 @@
-import { KEY_RINGS, KeyRingClass, tenantKekName } from "../../components/keyCatalogue";
+import { KEY_RINGS, KeyRingClass, tenantKekName } from "../../catalogue/keys";
 import { EMERGENCY_ROTATION, plannedWriteQuota } from "../../components/kmsWriteQuota";
 import { Region } from "../../vocabulary/regions";
 import { PlatformConfig } from "../../platform/config/types";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { assignShards, changedShards, ShardLedgerError } from "../../tenantKeys/shards";
 import { EXIT_OK, failInput, writeOut } from "../cli/exitCodes";
-import { StackFileError } from "../../harness/stackFile";
+import { StackFileError } from "../../engine/stackFile";
 import type { Common } from "./inputs";
 import { userPath } from "./paths";
 import { registeredTenants } from "./registry";

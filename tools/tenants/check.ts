@@ -1,4 +1,4 @@
-import { StackFileError } from "../../harness/stackFile";
+import { StackFileError } from "../../engine/stackFile";
 import { ledgerProblems } from "../../tenantKeys/shards";
 import { EXIT_BAD_INPUT, EXIT_OK, writeOut } from "../cli/exitCodes";
 import type { Common } from "./inputs";

@@ -13,7 +13,7 @@ const PROGRAM_FILES = [
   "policies/tenant-keys/PulumiPolicy.yaml",
   "policies/tenant-keys/main.js",
   "policies/tenant-keys/package.json",
-  "bin/components/keyCatalogue.js",
+  "bin/catalogue/keys.js",
   "bin/platform/config/tenants.js",
   "bin/policies/security/kms-cryptokey-rotation.js",
   "bin/policies/security/kms-cryptokey-retention.js",

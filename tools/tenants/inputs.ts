@@ -1,4 +1,4 @@
-import { loadStack, readStackFile, StackFileError } from "../../harness/stackFile";
+import { loadStack, readStackFile, StackFileError } from "../../engine/stackFile";
 import { ConfigError, configFromValues } from "../../platform/config/read";
 import { PROJECT_NAME } from "../../platform/config/keys";
 import { failInput } from "../cli/exitCodes";

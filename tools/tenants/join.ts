@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { isMandatory, Violation } from "../../harness/policyEvaluator";
+import { isMandatory, Violation } from "../../engine/policyEvaluator";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "../cli/exitCodes";
 import { userPath } from "./paths";
 import { parseGroup } from "./selection";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
-import { DeploymentError, readDeployment } from "../../harness/readDeployment";
-import { runOffline } from "../../harness/run";
-import { stackFilePath } from "../../harness/stackFile";
+import { DeploymentError, readDeployment } from "../../engine/readDeployment";
+import { runOffline } from "../../engine/run";
+import { stackFilePath } from "../../engine/stackFile";
 import { platformSecretsProvider } from "./automation";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
 import { Common, loadInputs, userPath } from "./inputs";

@@ -1,7 +1,7 @@
-import { plain } from "../../harness/deployment";
-import { CapturedResource } from "../../harness/model";
-import { ResourceChange } from "../../harness/preview/diff";
-import { previewAgainst } from "../../harness/preview/preview";
+import { plain } from "../../engine/deployment";
+import { CapturedResource } from "../../engine/model";
+import { ResourceChange } from "../../engine/preview/diff";
+import { previewAgainst } from "../../engine/preview/preview";
 import { TENANT_KEYS_PROJECT } from "../../tenantKeys/config";
 import { qualifiedShardStack } from "./fingerprint";
 import { ShardInput } from "./shardPlan";

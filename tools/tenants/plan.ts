@@ -1,4 +1,4 @@
-import { isMandatory } from "../../harness/policyEvaluator";
+import { isMandatory } from "../../engine/policyEvaluator";
 import { EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput, writeOut } from "../cli/exitCodes";
 import { progress } from "../cli/progress";
 import { Common, loadInputs, userPath } from "./inputs";

@@ -1,4 +1,4 @@
-import type { StackConfig } from "../../harness/stackFile";
+import type { StackConfig } from "../../engine/stackFile";
 import { PROJECT_NAME } from "../../platform/config/keys";
 import { PlatformConfig } from "../../platform/config/types";
 import { PlatformFacts } from "./shardPlan";
@@ -21,8 +21,8 @@ export async function platformFacts(
   // Loaded here, not at the top: `tenants assign` and `check` read this module's reference name only
   // and must not pay for the Pulumi SDK.
   const [{ runOffline }, { plain }] = await Promise.all([
-    import("../../harness/run"),
-    import("../../harness/deployment"),
+    import("../../engine/run"),
+    import("../../engine/deployment"),
   ]);
   const run = await runOffline(stackConfig);
   const stack = run.resources.find((r) => r.type === "pulumi:pulumi:Stack");

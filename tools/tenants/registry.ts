@@ -1,4 +1,4 @@
-import { loadStack, readStackFile } from "../../harness/stackFile";
+import { loadStack, readStackFile } from "../../engine/stackFile";
 import { PROJECT_NAME } from "../../platform/config/keys";
 import { readTenantRegistry } from "../../platform/config/tenants";
 import type { Common } from "./inputs";

@@ -1,8 +1,8 @@
-import { evaluatePacks, Violation } from "../../harness/policyEvaluator";
-import { GcpMocks } from "../../harness/gcpMocks";
-import { CapturedResource } from "../../harness/model";
-import { RehearsalFinding, rehearseApply } from "../../harness/rehearsal/rehearse";
-import { runOfflineProgram } from "../../harness/run";
+import { evaluatePacks, Violation } from "../../engine/policyEvaluator";
+import { GcpMocks } from "../../engine/gcpMocks";
+import { CapturedResource } from "../../engine/model";
+import { RehearsalFinding, rehearseApply } from "../../engine/rehearsal/rehearse";
+import { runOfflineProgram } from "../../engine/run";
 import { TENANT_KEY_PACK } from "../../policies/packs";
 import { readShardConfig, TENANT_KEYS_PROJECT } from "../../tenantKeys/config";
 import { buildTenantKeyShard, TenantKeyRings } from "../../tenantKeys/program";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { stackFilePath } from "../../harness/stackFile";
+import { stackFilePath } from "../../engine/stackFile";
 import { EXIT_INTERRUPTED, trapSignals } from "../cli/cancellation";
 import { EXIT_LOCKED, EXIT_MANDATORY_VIOLATION, EXIT_OK, failInput } from "../cli/exitCodes";
 import { progress } from "../cli/progress";
