@@ -1,5 +1,6 @@
 import { PolicyResource, UnknownValueError } from "@pulumi/policy";
 import { protobufDurationSeconds } from "../../facts/durations";
+import type { Finding } from "./define";
 
 export const ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
 
@@ -41,30 +42,57 @@ function pagesThrough(alert: PolicyResource, live: PolicyResource[]): boolean {
   return list.some((channel) => (channel === UNKNOWN ? fromDependencies : liveNames.has(channel)));
 }
 
+/** Enabled alert policies, whether their channels are live or not. */
+export function enabledAlertPolicies(resources: PolicyResource[]): PolicyResource[] {
+  return resources.filter((r) => r.type === ALERT_POLICY && knownOr(() => r.props.enabled, false) !== false);
+}
+
 /**
- * The alert's channels that page nobody, described for a message: those it names (or, unknown at
- * preview, depends on) that the stack declares disabled, and the names the stack does not declare.
+ * Where a check fails for want of paging alerts but an enabled alert policy that pages nobody
+ * would satisfy it: those alerts and their dead channels, as a finding's problem and fix (not
+ * "add an alert": it is there, silent). `passes` runs the check over a set of alert policies.
+ * Named: the silent alerts that satisfy it alone, else those it cannot do without.
  */
-export function deadChannels(alert: PolicyResource, resources: PolicyResource[]): string[] {
-  const declared = resources.filter((r) => r.type === NOTIFICATION_CHANNEL);
-  const described = (c: PolicyResource) => {
-    const name = knownOr(() => c.props.name, UNKNOWN);
-    return `${c.name}${name === UNKNOWN ? "" : ` (${String(name)})`} disabled`;
+export function silencedAlerts(
+  resources: PolicyResource[],
+  passes: (alerts: PolicyResource[]) => boolean,
+): Pick<Finding, "problem" | "fix"> | undefined {
+  const paging = pagingAlertPolicies(resources);
+  const silent = enabledAlertPolicies(resources).filter((a) => !paging.includes(a));
+  if (!silent.length || !passes([...paging, ...silent])) return undefined;
+  const alone = silent.filter((a) => passes([...paging, a]));
+  const needed = silent.filter((a) => !passes([...paging, ...silent.filter((s) => s !== a)]));
+  const named = alone.length ? alone : needed.length ? needed : silent;
+  return {
+    problem: named
+      .map((a) => `alert policy ${a.name} pages nobody: ${deadChannels(a, resources)}`)
+      .join("; "),
+    fix: "re-enable them or name a channel the stack declares (components/securityAlerts.ts)",
   };
+}
+
+/**
+ * Why an alert's channels page nobody: those it names (or, unknown at preview, depends on) that
+ * the stack declares disabled, and the names the stack does not declare.
+ */
+function deadChannels(alert: PolicyResource, resources: PolicyResource[]): string {
+  const declared = resources.filter((r) => r.type === NOTIFICATION_CHANNEL);
   const list = channelsOf(alert);
-  const dependedOn = (alert.propertyDependencies.notificationChannels ?? []).filter((d) =>
-    declared.includes(d),
-  );
-  if (list === UNKNOWN) return dependedOn.map(described);
-  return list.map((channel) => {
-    const match = declared.find(
-      (c) => channel !== UNKNOWN && knownOr(() => c.props.name, UNKNOWN) === channel,
-    );
-    if (match) return described(match);
-    return channel === UNKNOWN
-      ? "a channel unknown at preview"
-      : `${String(channel)} not declared by the stack`;
-  });
+  const dead =
+    list === UNKNOWN
+      ? (alert.propertyDependencies.notificationChannels ?? [])
+          .filter((d) => declared.includes(d))
+          .map((c) => `${c.name} (disabled)`)
+      : list.map((channel) => {
+          const match = declared.find(
+            (c) => channel !== UNKNOWN && knownOr(() => c.props.name, UNKNOWN) === channel,
+          );
+          if (match) return `${match.name} (disabled)`;
+          return channel === UNKNOWN
+            ? "one unknown at preview (no enabled channel of the stack)"
+            : `${String(channel)} (not declared by the stack)`;
+        });
+  return dead.length ? `its channel(s) ${dead.join(", ")}` : "it names no notification channel";
 }
 
 export const NOTIFICATION_CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel";
