@@ -871,7 +871,7 @@ const PROOFS: Record<string, Proof> = {
       }),
       on: "look-alike-agent",
       message:
-        "[IAM-07] gcp:kms/keyRingIAMBinding:KeyRingIAMBinding \"look-alike-agent\": serviceAccount:service-102116835757@evil-project.iam.gserviceaccount.com holds roles/cloudkms.admin: an account of project evil-project, which is not one of the stack's. Fix: remove the grant; run automation as a service account of the stack's own projects",
+        "[IAM-07] gcp:kms/keyRingIAMBinding:KeyRingIAMBinding \"look-alike-agent\": serviceAccount:service-102116835757@evil-project.iam.gserviceaccount.com holds roles/cloudkms.admin: an account of project evil-project, which is not one of the stack's, or the agent of a Google service agent domain evil-project.iam.gserviceaccount.com the packs do not know. Fix: if it is Google's, add the domain to facts/google/serviceAgents.ts with its source (https://cloud.google.com/iam/docs/service-agents); otherwise remove the grant",
     },
   "the key operator's role given cloudkms.cryptoKeyVersions.useToDecrypt": {
     mutate: editResource("prod-kms-access-qairopayKeyOperator", (p) =>
