@@ -3,6 +3,7 @@ import { Finding, stackPolicy } from "../lib/define";
 import { cardholderProjects } from "../lib/gcp";
 import { auditBuckets } from "./audit";
 import { alertedMetrics } from "./monitoring-security-event-alerts";
+import { pagingAlertPolicies, silencedAlerts } from "../lib/alerting";
 
 /**
  * What Privileged Access Manager logs for a grant requested, approved and activated, in every API
@@ -86,11 +87,14 @@ function breakGlassTerms(filter: string): { field: string; account: string }[] |
  * (policies/audit/audit.ts widenedExceptions): an exemption nobody is alerted on is a silent way
  * around them.
  */
-export function alertedBreakGlassAccounts(resources: PolicyResource[]): Set<string> {
+export function alertedBreakGlassAccounts(
+  resources: PolicyResource[],
+  paging: PolicyResource[] = pagingAlertPolicies(resources),
+): Set<string> {
   const bucket = auditBuckets(resources)[0];
   const accounts = new Set<string>();
   if (!bucket) return accounts;
-  for (const metric of alertedMetrics(resources).filter((m) => countsAuditBucket(m, bucket))) {
+  for (const metric of alertedMetrics(resources, paging).filter((m) => countsAuditBucket(m, bucket))) {
     const terms = breakGlassTerms(String(metric.props.filter ?? ""));
     if (!terms) continue;
     const [own, impersonating] = BREAK_GLASS_FIELDS.map(
@@ -115,23 +119,30 @@ export const monitoringPrivilegedAccessAlerts = stackPolicy(
   (resources) => {
     const bucket = auditBuckets(resources)[0];
     if (!bucket) return [];
-    const metrics = alertedMetrics(resources).filter((m) => countsAuditBucket(m, bucket));
-    const filters = metrics.map((m) => String(m.props.filter));
+    const filtersOf = (alerts: PolicyResource[]) =>
+      alertedMetrics(resources, alerts)
+        .filter((m) => countsAuditBucket(m, bucket))
+        .map((m) => String(m.props.filter));
+    const paging = pagingAlertPolicies(resources);
     const findings: Finding[] = [];
-    const grantAlert = filters.some((f) => plain(f) && PAM_GRANT_METHODS.every((m) => f.includes(`"${m}"`)));
-    if (!grantAlert)
-      findings.push({
-        urn: bucket.urn,
+    // Each check over a set of alert policies: a failure that silent alerts would mend names them.
+    const check = (passes: (alerts: PolicyResource[]) => boolean, otherwise: Omit<Finding, "urn">) => {
+      if (!passes(paging))
+        findings.push({ urn: bucket.urn, ...(silencedAlerts(resources, passes) ?? otherwise) });
+    };
+    check(
+      (alerts) =>
+        filtersOf(alerts).some((f) => plain(f) && PAM_GRANT_METHODS.every((m) => f.includes(`"${m}"`))),
+      {
         problem: `no alerted metric over the audit bucket matches every grant method (${PAM_GRANT_METHODS.join(", ")})`,
         fix: "alert on protoPayload.methodName of each, with no exclusion",
-      });
-    if (!alertedBreakGlassAccounts(resources).size)
-      findings.push({
-        urn: bucket.urn,
-        problem:
-          "no alerted metric over the audit bucket matches the break-glass accounts' actions, their own and through impersonation",
-        fix: `alert on ${BREAK_GLASS_FIELDS.join(" and ")} of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero`,
-      });
+      },
+    );
+    check((alerts) => alertedBreakGlassAccounts(resources, alerts).size > 0, {
+      problem:
+        "no alerted metric over the audit bucket matches the break-glass accounts' actions, their own and through impersonation",
+      fix: `alert on ${BREAK_GLASS_FIELDS.join(" and ")} of each break-glass account, a plain OR of those terms, watched by an enabled alert policy that fires above zero, with a notification channel the stack declares and keeps enabled`,
+    });
     const kms = [
       ...new Set(
         resources.filter((r) => r.type === "gcp:kms/keyRing:KeyRing").map((r) => String(r.props.project)),
@@ -139,12 +150,16 @@ export const monitoringPrivilegedAccessAlerts = stackPolicy(
     ];
     const cde = [...cardholderProjects(resources)];
     for (const alert of CHANGE_ALERTS(kms, cde))
-      if (!filters.some((f) => plain(f) && alert.holds.every((h) => f.includes(h)) && !alert.narrowed(f)))
-        findings.push({
-          urn: bucket.urn,
+      check(
+        (alerts) =>
+          filtersOf(alerts).some(
+            (f) => plain(f) && alert.holds.every((h) => f.includes(h)) && !alert.narrowed(f),
+          ),
+        {
           problem: `no alerted metric over the audit bucket matches ${alert.what}`,
           fix: "keep the alerts of components/lib/privilegedAccessFilters.ts privilegedChangeFilters, unnarrowed",
-        });
+        },
+      );
     return findings;
   },
 );

@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
 import { auditBuckets } from "./audit";
-import { pagesOnEveryCount, pagingAlertPolicies } from "../lib/alerting";
+import { pagesOnEveryCount, pagingAlertPolicies, silencedAlerts } from "../lib/alerting";
 
 /** The security events that must raise an alert (LOG-07), recognised by what their filter names. */
 export const REQUIRED_EVENTS: Record<string, string[]> = {
@@ -17,8 +17,10 @@ export const REQUIRED_EVENTS: Record<string, string[]> = {
  * recurs in every project) that has a notification channel and fires above zero
  * (policies/lib/alerting.ts). A disabled, silent or reversed alert watches nothing.
  */
-export function alertedMetrics(resources: PolicyResource[]): PolicyResource[] {
-  const paging = pagingAlertPolicies(resources);
+export function alertedMetrics(
+  resources: PolicyResource[],
+  paging: PolicyResource[] = pagingAlertPolicies(resources),
+): PolicyResource[] {
   return resources.filter((r) => r.type === "gcp:logging/metric:Metric" && pagesOnEveryCount(r, paging));
 }
 
@@ -37,16 +39,20 @@ export const monitoringSecurityAlerts = stackPolicy(
     const anchor = auditBuckets(resources)[0];
     if (!anchor) return [];
     // A metric narrowed to one resource (the audit key's, say) does not watch the event in general.
-    const filters = alertedMetrics(resources)
-      .map((m) => String(m.props.filter))
-      .filter((f) => !f.includes("protoPayload.resourceName"));
+    const watched = (alerts: PolicyResource[], terms: string[]) =>
+      alertedMetrics(resources, alerts)
+        .map((m) => String(m.props.filter))
+        .some((f) => !f.includes("protoPayload.resourceName") && terms.every((t) => f.includes(t)));
+    const paging = pagingAlertPolicies(resources);
     const findings: Finding[] = [];
     for (const [event, terms] of Object.entries(REQUIRED_EVENTS)) {
-      if (!filters.some((f) => terms.every((t) => f.includes(t)))) {
+      if (!watched(paging, terms)) {
         findings.push({
           urn: anchor.urn,
-          problem: `no alerted log-based metric for ${event}`,
-          fix: "add a metric and an alert policy for it",
+          ...(silencedAlerts(resources, (alerts) => watched(alerts, terms)) ?? {
+            problem: `no alerted log-based metric for ${event}`,
+            fix: "add a metric and an alert policy for it",
+          }),
         });
       }
     }

@@ -1,5 +1,6 @@
-import { PolicyResource } from "@pulumi/policy";
+import { PolicyResource, UnknownValueError } from "@pulumi/policy";
 import { protobufDurationSeconds } from "../../facts/durations";
+import type { Finding } from "./define";
 
 export const ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
 
@@ -15,10 +16,83 @@ export function pagingAlertPolicies(resources: PolicyResource[]): PolicyResource
   const live = liveChannels(resources);
   return resources.filter(
     (r) =>
-      r.type === ALERT_POLICY &&
-      r.props.enabled !== false &&
-      ((r.props.notificationChannels as unknown[] | undefined) ?? []).some((c) => live.has(String(c))),
+      r.type === ALERT_POLICY && knownOr(() => r.props.enabled, false) !== false && pagesThrough(r, live),
   );
+}
+
+/**
+ * Whether one of the alert's channels is live. At `pulumi preview` a channel being created has no
+ * `name` yet, nor has the alert's list of them: @pulumi/policy's analyzer (server.js) hands stack
+ * policies props behind unknownCheckingProxy, which throws UnknownValueError on reading an unknown
+ * value, and the analyzer then turns the whole policy advisory ("can't run ... during preview") —
+ * a pull request adding an on-call channel would have silenced every check built on this. So an
+ * unknown list, or an unknown element of it, is judged by the dependency graph, known at preview:
+ * `propertyDependencies.notificationChannels` names the resources the list was computed from. A
+ * known element must be a live channel's known name.
+ */
+function pagesThrough(alert: PolicyResource, live: PolicyResource[]): boolean {
+  const fromDependencies = (alert.propertyDependencies.notificationChannels ?? []).some((d) =>
+    live.includes(d),
+  );
+  const list = channelsOf(alert);
+  if (list === UNKNOWN) return fromDependencies;
+  const liveNames = new Set(
+    live.map((c) => knownOr(() => c.props.name, UNKNOWN)).filter((n) => n !== UNKNOWN),
+  );
+  return list.some((channel) => (channel === UNKNOWN ? fromDependencies : liveNames.has(channel)));
+}
+
+/** Enabled alert policies, whether their channels are live or not. */
+export function enabledAlertPolicies(resources: PolicyResource[]): PolicyResource[] {
+  return resources.filter((r) => r.type === ALERT_POLICY && knownOr(() => r.props.enabled, false) !== false);
+}
+
+/**
+ * Where a check fails for want of paging alerts but an enabled alert policy that pages nobody
+ * would satisfy it: those alerts and their dead channels, as a finding's problem and fix (not
+ * "add an alert": it is there, silent). `passes` runs the check over a set of alert policies.
+ * Named: the silent alerts that satisfy it alone, else those it cannot do without.
+ */
+export function silencedAlerts(
+  resources: PolicyResource[],
+  passes: (alerts: PolicyResource[]) => boolean,
+): Pick<Finding, "problem" | "fix"> | undefined {
+  const paging = pagingAlertPolicies(resources);
+  const silent = enabledAlertPolicies(resources).filter((a) => !paging.includes(a));
+  if (!silent.length || !passes([...paging, ...silent])) return undefined;
+  const alone = silent.filter((a) => passes([...paging, a]));
+  const needed = silent.filter((a) => !passes([...paging, ...silent.filter((s) => s !== a)]));
+  const named = alone.length ? alone : needed.length ? needed : silent;
+  return {
+    problem: named
+      .map((a) => `alert policy ${a.name} pages nobody: ${deadChannels(a, resources)}`)
+      .join("; "),
+    fix: "re-enable them or name a channel the stack declares (components/securityAlerts.ts)",
+  };
+}
+
+/**
+ * Why an alert's channels page nobody: those it names (or, unknown at preview, depends on) that
+ * the stack declares disabled, and the names the stack does not declare.
+ */
+function deadChannels(alert: PolicyResource, resources: PolicyResource[]): string {
+  const declared = resources.filter((r) => r.type === NOTIFICATION_CHANNEL);
+  const list = channelsOf(alert);
+  const dead =
+    list === UNKNOWN
+      ? (alert.propertyDependencies.notificationChannels ?? [])
+          .filter((d) => declared.includes(d))
+          .map((c) => `${c.name} (disabled)`)
+      : list.map((channel) => {
+          const match = declared.find(
+            (c) => channel !== UNKNOWN && knownOr(() => c.props.name, UNKNOWN) === channel,
+          );
+          if (match) return `${match.name} (disabled)`;
+          return channel === UNKNOWN
+            ? "one unknown at preview (no enabled channel of the stack)"
+            : `${String(channel)} (not declared by the stack)`;
+        });
+  return dead.length ? `its channel(s) ${dead.join(", ")}` : "it names no notification channel";
 }
 
 export const NOTIFICATION_CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel";
@@ -30,14 +104,38 @@ export const NOTIFICATION_CHANNEL = "gcp:monitoring/notificationChannel:Notifica
  * described channel. This makes it possible to disable delivery of notifications to a particular
  * channel without removing the channel from all alerting policies that reference the channel". A
  * channel the stack does not declare is nobody's the packs can judge: a made-up id, or another
- * project's channel.
+ * project's channel. An `enabled` unknown at preview is not counted on.
  */
-export function liveChannels(resources: PolicyResource[]): Set<string> {
-  return new Set(
-    resources
-      .filter((r) => r.type === NOTIFICATION_CHANNEL && r.props.enabled !== false)
-      .map((r) => String(r.props.name)),
+export function liveChannels(resources: PolicyResource[]): PolicyResource[] {
+  return resources.filter(
+    (r) => r.type === NOTIFICATION_CHANNEL && knownOr(() => r.props.enabled, false) !== false,
   );
+}
+
+const UNKNOWN = Symbol("unknown during preview");
+
+/**
+ * An alert's channel names, each UNKNOWN where preview does not know it, or UNKNOWN for the whole
+ * list. Read by index: Array methods on the proxied list would read (and throw on) every element.
+ */
+function channelsOf(alert: PolicyResource): unknown[] | typeof UNKNOWN {
+  const list = knownOr(() => alert.props.notificationChannels as unknown[] | undefined, UNKNOWN);
+  if (list === UNKNOWN) return UNKNOWN;
+  const length = list?.length ?? 0;
+  return Array.from({ length }, (_, i) => knownOr(() => list![i], UNKNOWN));
+}
+
+/**
+ * A value read through the analyzer's unknownCheckingProxy, or `ifUnknown` where preview does not
+ * know it (@pulumi/policy proxy.js: reading an unknown throws UnknownValueError).
+ */
+export function knownOr<T, U>(read: () => T, ifUnknown: U): T | U {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof UnknownValueError) return ifUnknown;
+    throw e;
+  }
 }
 
 export interface ThresholdCondition {

@@ -65,8 +65,20 @@ export function stackIdentity(resources: PolicyResource[]): StackIdentity {
   return { projects, numbers, organizations: stackOrganizations(resources) };
 }
 
-/** Where a principal's address says it belongs: a project id, a project number or an organisation. */
-type Home = { project: string } | { number: string } | { organization: string };
+/**
+ * Where a principal's address says it belongs: a project id, a project number or an organisation;
+ * `agentShaped` when a user-managed account's address has the shape of a Google agent's
+ * (`service-<number>@x.iam…`): Google's agent of a domain facts/google/serviceAgents.ts lacks, or
+ * project x's look-alike — the packs cannot tell, and refuse either way.
+ */
+type Home = { project: string; agentShaped?: boolean } | { number: string } | { organization: string };
+
+/**
+ * The names Google gives its agents (https://cloud.google.com/iam/docs/service-agents):
+ * service-PROJECT_NUMBER@, service-org-ORGANIZATION_NUMBER@, service-folder-FOLDER_NUMBER@,
+ * bq-PROJECT_NUMBER@bigquery-encryption, cmek-pPROJECT_NUMBER@, Cloud SQL's pPROJECT_NUMBER-…@.
+ */
+const AGENT_NAME = /^(?:service-(?:org-|folder-)?|bq-|cmek-p|p)\d+(?:-[a-z0-9]+)?$/;
 
 /**
  * Google's service agent domains: the table's, and `gcp-sa-*` and the detectors' (perimeterAgents.ts).
@@ -93,13 +105,21 @@ function homeOf(member: string): Home | "person" | "unplaced" {
   if (!email) return "unplaced";
   const [, name, domain] = email;
   const iam = /^([a-z][a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(domain)?.[1];
-  if (iam && !googleDomain(iam)) return { project: iam };
+  if (iam && !googleDomain(iam))
+    return { project: iam, agentShaped: /^(?:service-|bq-)/.test(name) && AGENT_NAME.test(name) };
   if (iam) {
-    // service-<number>@, service-org-<id>@, cmek-p<number>@, Cloud SQL's p<number>-<suffix>@.
-    const agent = /^(?:service-|cmek-p|p)(\d+)(?:-[a-z0-9]+)?$/.exec(name);
+    // service-<number>@, service-org-<id>@, cmek-p<number>@, Cloud SQL's p<number>-<suffix>@;
+    // a folder's agent (service-folder-<id>@) names a folder the packs do not place.
+    const agent = /^(?:service-|bq-|cmek-p|p)(\d+)(?:-[a-z0-9]+)?$/.exec(name);
     const org = /^service-org-(\d+)$/.exec(name);
     return org ? { organization: org[1] } : agent ? { number: agent[1] } : "unplaced";
   }
+  // Google's per-project accounts outside iam.gserviceaccount.com: the Google APIs Service Agent
+  // (PROJECT_NUMBER@cloudservices.gserviceaccount.com) and the legacy Cloud Build account
+  // (PROJECT_NUMBER@cloudbuild.gserviceaccount.com), https://cloud.google.com/iam/docs/service-agents.
+  const perProject = /^(\d+)$/.exec(name);
+  if (perProject && ["cloudservices.gserviceaccount.com", "cloudbuild.gserviceaccount.com"].includes(domain))
+    return { number: perProject[1] };
   if (domain === "appspot.gserviceaccount.com") return { project: name };
   const compute = /^(\d+)-compute$/.exec(name);
   if (compute && domain === "developer.gserviceaccount.com") return { number: compute[1] };
@@ -111,19 +131,43 @@ function homeOf(member: string): Home | "person" | "unplaced" {
  * iam-privileged-roles-not-standing judges on its own): the project or organisation its address
  * names, against the stack's.
  */
-export function foreignPrincipal(member: string, stack: StackIdentity): string | undefined {
+export function foreignPrincipal(
+  member: string,
+  stack: StackIdentity,
+): { problem: string; fix: string } | undefined {
   const home = homeOf(member);
+  const removed = (problem: string) => ({
+    problem,
+    fix: "remove the grant; run automation as a service account of the stack's own projects",
+  });
   if (home === "person") return undefined;
-  if (home === "unplaced") return "an account whose address names no project of the stack";
-  if ("project" in home)
-    return stack.projects.has(home.project)
-      ? undefined
-      : `an account of project ${home.project}, which is not one of the stack's`;
+  if (home === "unplaced") {
+    const [, name = "", domain = ""] = /^serviceAccount:([^@]+)@(.+)$/.exec(member) ?? [];
+    // A Google agent's address the packs cannot place (a folder's agent, a domain with dots such
+    // as cloud-ml.google.com.iam…): the fix may be a fact, not the grant.
+    return /\.iam\.gserviceaccount\.com$/.test(domain) && AGENT_NAME.test(name)
+      ? {
+          problem: `a Google service agent of ${domain} the packs cannot place in a project of the stack (a folder's agent, or a domain facts/google/serviceAgents.ts lacks)`,
+          fix: "if its domain is missing, add it to facts/google/serviceAgents.ts with its source (https://cloud.google.com/iam/docs/service-agents); otherwise remove the grant",
+        }
+      : removed("an account whose address names no project of the stack");
+  }
+  if ("project" in home) {
+    if (stack.projects.has(home.project)) return undefined;
+    return home.agentShaped
+      ? {
+          problem: `an account of project ${home.project}, which is not one of the stack's, or the agent of a Google service agent domain ${home.project}.iam.gserviceaccount.com the packs do not know`,
+          fix: "if it is Google's, add the domain to facts/google/serviceAgents.ts with its source (https://cloud.google.com/iam/docs/service-agents); otherwise remove the grant",
+        }
+      : removed(`an account of project ${home.project}, which is not one of the stack's`);
+  }
   if ("number" in home)
     return stack.numbers.has(home.number)
       ? undefined
-      : `an identity of project number ${home.number}, which no perimeter of the stack surrounds`;
+      : removed(`an identity of project number ${home.number}, which no perimeter of the stack surrounds`);
   return stack.organizations.has(home.organization)
     ? undefined
-    : `an agent of organisation ${home.organization}, not of the stack's (${[...stack.organizations].join(", ") || "none named"})`;
+    : removed(
+        `an agent of organisation ${home.organization}, not of the stack's (${[...stack.organizations].join(", ") || "none named"})`,
+      );
 }

@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { scheduledArgument } from "../lib/backups";
 import { Finding, stackPolicy } from "../lib/define";
-import { firesAboveZero, firesAsOneSeries, pagingAlertPolicies } from "../lib/alerting";
+import { firesAboveZero, firesAsOneSeries, pagingAlertPolicies, silencedAlerts } from "../lib/alerting";
 import { protobufDurationSeconds } from "../../facts/durations";
 
 const JOB = "gcp:cloudscheduler/job:Job";
@@ -99,26 +99,37 @@ export const workflowsBackupExportAlerted = stackPolicy(
   },
   (resources) => {
     const findings: Finding[] = [];
-    const alerts = pagingAlertPolicies(resources);
+    const paging = pagingAlertPolicies(resources);
     for (const job of resources.filter((r) => r.type === JOB && scheduledArgument(r)?.instance)) {
       const target = startedWorkflow(job);
       if (!target) continue;
-      const conditions = alerts
-        .filter((a) => a.props.project === target.project)
-        .flatMap((a) => (a.props.conditions as Condition[] | undefined) ?? []);
-      const missing = [
-        conditions.some((c) => pagesOnFailure(c, target)) ? undefined : "a failed execution",
-        conditions.some((c) => pagesOnStaleness(c, target))
-          ? undefined
-          : "no successful execution for a day (with no data counted as none)",
-      ].filter((m): m is string => !!m);
-      if (missing.length)
-        findings.push({
-          urn: job.urn,
+      const missing = unpagedEvents(paging, target);
+      if (!missing.length) continue;
+      const silenced = silencedAlerts(resources, (alerts) => !unpagedEvents(alerts, target).length);
+      findings.push({
+        urn: job.urn,
+        ...(silenced ?? {
           problem: `nothing pages on-call on ${missing.join(" or on ")} of workflow ${target.workflow} in ${target.project}: the daily export can stop unnoticed`,
           fix: "add it to SecurityAlerts' exportWorkflows of its project",
-        });
+        }),
+      });
     }
     return findings;
   },
 );
+
+/** The events of the workflow's executions none of the alerts pages on, among their project's. */
+function unpagedEvents(
+  alerts: PolicyResource[],
+  target: { project: string; location: string; workflow: string },
+): string[] {
+  const conditions = alerts
+    .filter((a) => a.props.project === target.project)
+    .flatMap((a) => (a.props.conditions as Condition[] | undefined) ?? []);
+  return [
+    conditions.some((c) => pagesOnFailure(c, target)) ? undefined : "a failed execution",
+    conditions.some((c) => pagesOnStaleness(c, target))
+      ? undefined
+      : "no successful execution for a day (with no data counted as none)",
+  ].filter((m): m is string => !!m);
+}

@@ -70,8 +70,8 @@ export const iamPrivilegedRolesNotStanding = stackPolicy(
         if (foreign)
           findings.push({
             urn: g.resource.urn,
-            problem: `${member} holds ${g.role}: ${foreign}`,
-            fix: "remove the grant; run automation as a service account of the stack's own projects",
+            problem: `${member} holds ${g.role}: ${foreign.problem}`,
+            fix: foreign.fix,
           });
       }
       if (!privileged(g.role)) continue;

@@ -3,7 +3,12 @@ import { auditBuckets, platformProjects } from "../audit/audit";
 import { Finding, stackPolicy } from "../lib/define";
 import { NOTIFICATION_CONFIG, topicOf } from "../lib/detection";
 import { projectNumberOf } from "../lib/perimeterAgents";
-import { firesAboveZero, pagingAlertPolicies, soleOrAlternativeConditions } from "../lib/alerting";
+import {
+  firesAboveZero,
+  pagingAlertPolicies,
+  silencedAlerts,
+  soleOrAlternativeConditions,
+} from "../lib/alerting";
 
 /**
  * The findings that must reach on-call: active ones of high and critical severity, nothing narrowed
@@ -88,12 +93,12 @@ function refusingPerimeters(
 }
 
 /**
- * An enabled alert policy with a notification channel (policies/lib/alerting.ts) of the topic's
+ * Whether one of the alerts (the paging ones, policies/lib/alerting.ts) of the topic's
  * project whose condition counts the topic's published messages and fires above zero: one
  * finding pages. COMPARISON_LT, or a threshold of one or more, pages on silence or never.
  */
-function alerted(resources: PolicyResource[], topic: PolicyResource): boolean {
-  return pagingAlertPolicies(resources).some(
+function alerted(alerts: PolicyResource[], topic: PolicyResource): boolean {
+  return alerts.some(
     (r) =>
       r.props.project === topic.props.project &&
       soleOrAlternativeConditions(r).some((c) => {
@@ -186,13 +191,16 @@ export const sccNotificationEveryProject = stackPolicy(
           fix: "keep the ingress rule admitting the agent from any source to pubsub.googleapis.com in the logging project (platform/domains/perimeter.ts)",
         });
     }
+    const paging = pagingAlertPolicies(resources);
     for (const topic of topics)
-      if (!alerted(resources, topic))
+      if (!alerted(paging, topic))
         findings.push({
           urn: topic.urn,
-          problem:
-            "no enabled alert policy with a notification channel pages on its messages (a condition on its send_message_operation_count, COMPARISON_GT, threshold 0)",
-          fix: "alert on pubsub.googleapis.com/topic/send_message_operation_count of the topic",
+          ...(silencedAlerts(resources, (alerts) => alerted(alerts, topic)) ?? {
+            problem:
+              "no enabled alert policy with a notification channel pages on its messages (a condition on its send_message_operation_count, COMPARISON_GT, threshold 0)",
+            fix: "alert on pubsub.googleapis.com/topic/send_message_operation_count of the topic",
+          }),
         });
     return findings;
   },

@@ -340,7 +340,7 @@ export const BACKUP_CASES: PolicyCase[] = [
     ),
     on: "prod-ledger-backups-schedule",
     message:
-      '[RES-10] gcp:cloudscheduler/job:Job "prod-ledger-backups-schedule": nothing pages on-call on a failed execution of workflow ledger-backup-export in qp-prod-platform: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+      '[RES-10] gcp:cloudscheduler/job:Job "prod-ledger-backups-schedule": alert policy prod-ledger-alerts-ledger-backup-export-failed pages nobody: it names no notification channel. Fix: re-enable them or name a channel the stack declares (components/securityAlerts.ts)',
   },
 ];
 

@@ -17,6 +17,23 @@ const customConfig = (p: Record<string, unknown>) =>
 export const DETECTION_CASES: PolicyCase[] = [
   {
     policy: "scc-notification-config-every-project",
+    title: "the findings alert's only channel disabled: it pages nobody, and says so",
+    mutate: (rs) =>
+      editResource(
+        "prod-logging-alerts-pagerduty",
+        (p) => (p.enabled = false),
+      )(
+        editResource(
+          "prod-findings-alert",
+          (p) => (p.notificationChannels = [(p.notificationChannels as string[])[2]]),
+        )(rs),
+      ),
+    on: "prod-findings-topic",
+    message:
+      '[DET-02] gcp:pubsub/topic:Topic "prod-findings-topic": alert policy prod-findings-alert pages nobody: its channel(s) prod-logging-alerts-pagerduty (disabled). Fix: re-enable them or name a channel the stack declares (components/securityAlerts.ts)',
+  },
+  {
+    policy: "scc-notification-config-every-project",
     title: "a project whose findings go nowhere",
     mutate: removeResource("prod-findings-kms"),
     on: "prod-audit-log-bucket",

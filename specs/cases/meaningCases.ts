@@ -16,9 +16,8 @@ const PERIMETER_NAME = "accessPolicies/847362519014/servicePerimeters/prod_qairo
 const LEDGER_SA = "serviceAccount:ledger-workload@qp-prod-platform.iam.gserviceaccount.com";
 const BREAK_GLASS_METRIC = "prod-logging-alerts-break-glass-activity";
 const BREAK_GLASS_ALERT = "prod-logging-alerts-break-glass-activity-alert";
-/** What monitoring-privileged-access-alerts says when nothing pages on a break-glass account's action. */
-const BREAK_GLASS_UNALERTED =
-  '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero';
+/** What the alerting policies say of the break-glass alert when its channels page nobody (item 2 of the #26 review). */
+const BREAK_GLASS_PAGES_NOBODY = `[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": alert policy prod-logging-alerts-break-glass-activity-alert pages nobody: `;
 const CARD_VAULT_CHANNELS = [
   "prod-card-vault-alerts-pagerduty",
   "prod-card-vault-alerts-email-sre-oncall-qairopay-com",
@@ -544,13 +543,13 @@ const PROOFS: Record<string, Proof> = {
     ),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy that fires above zero, with a notification channel the stack declares and keeps enabled',
   },
   "the break-glass alert policy disabled": {
     mutate: editResource(BREAK_GLASS_ALERT, (p) => (p.enabled = false)),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy that fires above zero, with a notification channel the stack declares and keeps enabled',
   },
   "the break-glass alert firing below zero (COMPARISON_LT)": {
     mutate: editResource(
@@ -559,13 +558,12 @@ const PROOFS: Record<string, Proof> = {
     ),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy that fires above zero, with a notification channel the stack declares and keeps enabled',
   },
   "the break-glass alert's notification channels removed": {
     mutate: editResource(BREAK_GLASS_ALERT, (p) => (p.notificationChannels = [])),
     on: "prod-audit-log-bucket",
-    message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+    message: `${BREAK_GLASS_PAGES_NOBODY}it names no notification channel. Fix: re-enable them or name a channel the stack declares (components/securityAlerts.ts)`,
   },
   "the break-glass alert holding its page for a day (duration 86400s)": {
     mutate: editResource(
@@ -574,7 +572,7 @@ const PROOFS: Record<string, Proof> = {
     ),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy that fires above zero, with a notification channel the stack declares and keeps enabled',
   },
   "the break-glass alert aligned by percent change instead of counting": {
     mutate: editResource(
@@ -585,7 +583,7 @@ const PROOFS: Record<string, Proof> = {
     ),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy that fires above zero, with a notification channel the stack declares and keeps enabled',
   },
   "a standalone ingress policy admitting ANY_IDENTITY from any source": {
     mutate: addResource({
@@ -873,7 +871,7 @@ const PROOFS: Record<string, Proof> = {
       }),
       on: "look-alike-agent",
       message:
-        "[IAM-07] gcp:kms/keyRingIAMBinding:KeyRingIAMBinding \"look-alike-agent\": serviceAccount:service-102116835757@evil-project.iam.gserviceaccount.com holds roles/cloudkms.admin: an account of project evil-project, which is not one of the stack's. Fix: remove the grant; run automation as a service account of the stack's own projects",
+        "[IAM-07] gcp:kms/keyRingIAMBinding:KeyRingIAMBinding \"look-alike-agent\": serviceAccount:service-102116835757@evil-project.iam.gserviceaccount.com holds roles/cloudkms.admin: an account of project evil-project, which is not one of the stack's, or the agent of a Google service agent domain evil-project.iam.gserviceaccount.com the packs do not know. Fix: if it is Google's, add the domain to facts/google/serviceAgents.ts with its source (https://cloud.google.com/iam/docs/service-agents); otherwise remove the grant",
     },
   "the key operator's role given cloudkms.cryptoKeyVersions.useToDecrypt": {
     mutate: editResource("prod-kms-access-qairopayKeyOperator", (p) =>
@@ -932,7 +930,7 @@ const PROOFS: Record<string, Proof> = {
     mutate: (resources) =>
       LOGGING_CHANNELS.reduce((rs, n) => editResource(n, (p) => (p.enabled = false))(rs), resources),
     on: "prod-audit-log-bucket",
-    message: BREAK_GLASS_UNALERTED,
+    message: `${BREAK_GLASS_PAGES_NOBODY}its channel(s) prod-logging-alerts-email-sre-oncall-qairopay-com (disabled), prod-logging-alerts-email-security-oncall-qairopay-com (disabled), prod-logging-alerts-pagerduty (disabled). Fix: re-enable them or name a channel the stack declares (components/securityAlerts.ts)`,
   },
   "the break-glass alert paging a channel the stack does not declare": {
     mutate: editResource(
@@ -940,14 +938,13 @@ const PROOFS: Record<string, Proof> = {
       (p) => (p.notificationChannels = ["projects/qp-prod-logging/notificationChannels/1"]),
     ),
     on: "prod-audit-log-bucket",
-    message: BREAK_GLASS_UNALERTED,
+    message: `${BREAK_GLASS_PAGES_NOBODY}its channel(s) projects/qp-prod-logging/notificationChannels/1 (not declared by the stack). Fix: re-enable them or name a channel the stack declares (components/securityAlerts.ts)`,
   },
   "card-vault's notification channels disabled (enabled: false)": {
     mutate: (resources) =>
       CARD_VAULT_CHANNELS.reduce((rs, n) => editResource(n, (p) => (p.enabled = false))(rs), resources),
     on: "prod-card-vault-backups-schedule",
-    message:
-      '[RES-10] gcp:cloudscheduler/job:Job "prod-card-vault-backups-schedule": nothing pages on-call on a failed execution or on no successful execution for a day (with no data counted as none) of workflow card-vault-backup-export in qp-prod-cde: the daily export can stop unnoticed. Fix: add it to SecurityAlerts\' exportWorkflows of its project',
+    message: `[RES-10] gcp:cloudscheduler/job:Job "prod-card-vault-backups-schedule": alert policy prod-card-vault-alerts-card-vault-backup-export-failed pages nobody: its channel(s) prod-card-vault-alerts-email-sre-oncall-qairopay-com (disabled), prod-card-vault-alerts-email-security-oncall-qairopay-com (disabled), prod-card-vault-alerts-pagerduty (disabled); alert policy prod-card-vault-alerts-card-vault-backup-export-stale pages nobody: its channel(s) prod-card-vault-alerts-email-sre-oncall-qairopay-com (disabled), prod-card-vault-alerts-email-security-oncall-qairopay-com (disabled), prod-card-vault-alerts-pagerduty (disabled). Fix: re-enable them or name a channel the stack declares (components/securityAlerts.ts)`,
   },
   "a bridge perimeter joining the cde to another organisation's project": {
     mutate: addResource({

@@ -556,6 +556,17 @@ const PLATFORM_CASES: PolicyCase[] = [
       '[LOG-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted log-based metric for KMS key disable or destroy. Fix: add a metric and an alert policy for it',
   },
   {
+    policy: "monitoring-security-event-alerts",
+    title: "the KMS destroy alert kept, paging a channel the stack does not declare",
+    mutate: editResource(
+      "prod-logging-alerts-kms-key-disable-or-destroy-alert",
+      (p) => (p.notificationChannels = ["projects/qp-prod-logging/notificationChannels/1"]),
+    ),
+    on: "prod-audit-log-bucket",
+    message:
+      '[LOG-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": alert policy prod-logging-alerts-kms-key-disable-or-destroy-alert pages nobody: its channel(s) projects/qp-prod-logging/notificationChannels/1 (not declared by the stack). Fix: re-enable them or name a channel the stack declares (components/securityAlerts.ts)',
+  },
+  {
     policy: "sql-instance-cross-tenant-alert",
     title: "a tenant database without its cross-tenant metric",
     mutate: removeResource("prod-ledger-alerts-cross-tenant-prod-ledger-us-east1"),

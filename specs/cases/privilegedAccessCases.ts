@@ -241,6 +241,40 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
       '[IAM-07] gcp:projects/iAMBinding:IAMBinding "iam-admins": user:alice@qairopay.com holds roles/resourcemanager.projectIamAdmin standing. Fix: remove it and request the role just in time through an entitlement',
   },
   {
+    policy: "iam-privileged-roles-not-standing",
+    title:
+      "a folder's Google agent (service-folder-N@gcp-sa-logging) given IAM admin: named as an agent the packs cannot place",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "folder-agent-admin",
+      inputs: {
+        project: "qp-prod-kms",
+        role: "roles/resourcemanager.projectIamAdmin",
+        member: "serviceAccount:service-folder-123456789012@gcp-sa-logging.iam.gserviceaccount.com",
+      },
+    }),
+    on: "folder-agent-admin",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "folder-agent-admin": serviceAccount:service-folder-123456789012@gcp-sa-logging.iam.gserviceaccount.com holds roles/resourcemanager.projectIamAdmin: a Google service agent of gcp-sa-logging.iam.gserviceaccount.com the packs cannot place in a project of the stack (a folder\'s agent, or a domain facts/google/serviceAgents.ts lacks). Fix: if its domain is missing, add it to facts/google/serviceAgents.ts with its source (https://cloud.google.com/iam/docs/service-agents); otherwise remove the grant',
+  },
+  {
+    policy: "iam-privileged-roles-not-standing",
+    title:
+      "another project's Google APIs Service Agent (N@cloudservices) given IAM admin: placed by its number",
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "foreign-cloudservices-admin",
+      inputs: {
+        project: "qp-prod-kms",
+        role: "roles/resourcemanager.projectIamAdmin",
+        member: "serviceAccount:999999999999@cloudservices.gserviceaccount.com",
+      },
+    }),
+    on: "foreign-cloudservices-admin",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "foreign-cloudservices-admin": serviceAccount:999999999999@cloudservices.gserviceaccount.com holds roles/resourcemanager.projectIamAdmin: an identity of project number 999999999999, which no perimeter of the stack surrounds. Fix: remove the grant; run automation as a service account of the stack\'s own projects',
+  },
+  {
     policy: "iam-entitled-roles-not-authoritative",
     title: "an authoritative binding of an entitled role",
     mutate: addResource({
@@ -308,7 +342,7 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
     }),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy that fires above zero, with a notification channel the stack declares and keeps enabled',
   },
   {
     policy: "monitoring-privileged-access-alerts",
@@ -316,7 +350,7 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
     mutate: removeResource("prod-logging-alerts-break-glass-activity-alert"),
     on: "prod-audit-log-bucket",
     message:
-      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy that fires above zero, with a notification channel the stack declares and keeps enabled',
   },
   {
     policy: "monitoring-privileged-access-alerts",
