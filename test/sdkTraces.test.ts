@@ -1,6 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { memoizedSourceMappedStacks, unrecordedPromiseStamps } from "../platform/sdkTraces";
 
@@ -55,21 +54,10 @@ describe("SDK promise stamps", () => {
 
 // The language host formats stacks with source-map-support; the memo must give the same text. In a
 // plain Node process without ts-node (jest and ts-node format stacks with source-map-supports of
-// their own), the module transpiled beside node_modules so that it resolves the SDK.
+// their own), the module as the build compiled it, in bin/, which resolves the SDK as it runs.
 describe("source-mapped stacks, memoized", () => {
-  const compiled = path.join(__dirname, "..", "node_modules", ".cache", "qairopay", "sdkTraces.test.js");
-  beforeAll(() => {
-    const ts = require("typescript");
-    const source = fs.readFileSync(path.join(__dirname, "..", "platform", "sdkTraces.ts"), "utf8");
-    fs.mkdirSync(path.dirname(compiled), { recursive: true });
-    fs.writeFileSync(
-      compiled,
-      ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-      }).outputText,
-    );
-  });
-  afterAll(() => fs.rmSync(compiled, { force: true }));
+  // tools/build.js compiled it to bin/ before any test file (test/globalSetup.js).
+  const compiled = path.join(__dirname, "..", "bin", "platform", "sdkTraces.js");
   const script = `
     const sourceMapSupport = require("source-map-support");
     sourceMapSupport.install({ environment: "node" });
