@@ -41,6 +41,8 @@ const BACKUP_ALERTS = "workflows-backup-export-alerted";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
+const KMS_USERS = "kms-cardholder-key-users";
+const BASIC = "iam-no-basic-roles";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -167,6 +169,15 @@ export const WEAKENINGS: Weakening[] = [
   ),
   w(SQL_FLAGS, "switched off", "a second pgaudit.log flag of none on card-vault's primary"),
   w(KMS_HSM, "bypassed", "card-vault's PAN key made import-only (key material made outside Cloud KMS)"),
+  // Third attacker pass: grants in an authoritative policy's policyData (policies/lib/iamPolicies.ts).
+  w(KMS_USERS, "bypassed", "a person given decrypt on card-vault's PAN key in a CryptoKeyIAMPolicy"),
+  w(BASIC, "bypassed", "a person made organisation owner in an organizations IAMPolicy"),
+  w(PUBLIC, "bypassed", "the findings topic opened to allUsers in a TopicIAMPolicy"),
+  w(
+    STANDING,
+    "bypassed",
+    "a person given tokenCreator on card-vault's account in a serviceaccount IAMPolicy",
+  ),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

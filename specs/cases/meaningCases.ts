@@ -19,6 +19,11 @@ const BREAK_GLASS_ALERT = "prod-logging-alerts-break-glass-activity-alert";
 /** What monitoring-privileged-access-alerts says when nothing pages on a break-glass account's action. */
 const BREAK_GLASS_UNALERTED =
   '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero';
+const MALLORY = "user:mallory@qairopay.com";
+const PAN_KEY = "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan";
+/** An authoritative IAM policy's policyData granting one role to one member. */
+const policyOf = (role: string, member: string) =>
+  JSON.stringify({ bindings: [{ role, members: [member] }] });
 const CARD_VAULT_CHANNELS = [
   "prod-card-vault-alerts-pagerduty",
   "prod-card-vault-alerts-email-sre-oncall-qairopay-com",
@@ -995,6 +1000,53 @@ const PROOFS: Record<string, Proof> = {
     on: "prod-keys-us-central1-card-vault-pan",
     message:
       '[ENC-03] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-central1-card-vault-pan": importOnly is true: every version is key material made outside Cloud KMS and imported. Fix: remove importOnly: Cloud KMS generates the versions of cardholder keys inside its HSMs',
+  },
+  "a person given decrypt on card-vault's PAN key in a CryptoKeyIAMPolicy": {
+    mutate: addResource({
+      type: "gcp:kms/cryptoKeyIAMPolicy:CryptoKeyIAMPolicy",
+      name: "pan-key-policy",
+      inputs: { cryptoKeyId: PAN_KEY, policyData: policyOf("roles/cloudkms.cryptoKeyDecrypter", MALLORY) },
+    }),
+    on: "pan-key-policy",
+    message:
+      '[ENC-03] gcp:kms/cryptoKeyIAMPolicy:CryptoKeyIAMPolicy "pan-key-policy": user:mallory@qairopay.com is outside the cardholder-data environment (qp-prod-cde) but is granted roles/cloudkms.cryptoKeyDecrypter on a cardholder key. Fix: remove the grant or use a principal of the cardholder-data project',
+  },
+  "a person made organisation owner in an organizations IAMPolicy": {
+    mutate: addResource({
+      type: "gcp:organizations/iAMPolicy:IAMPolicy",
+      name: "org-policy",
+      inputs: { orgId: "418726350912", policyData: policyOf("roles/owner", MALLORY) },
+    }),
+    on: "org-policy",
+    message:
+      '[IAM-01] gcp:organizations/iAMPolicy:IAMPolicy "org-policy": grants basic role roles/owner. Fix: grant a predefined, least-privilege role instead',
+  },
+  "the findings topic opened to allUsers in a TopicIAMPolicy": {
+    mutate: addResource({
+      type: "gcp:pubsub/topicIAMPolicy:TopicIAMPolicy",
+      name: "findings-topic-policy",
+      inputs: {
+        topic: "projects/qp-prod-logging/topics/scc-findings",
+        policyData: policyOf("roles/pubsub.subscriber", "allUsers"),
+      },
+    }),
+    on: "findings-topic-policy",
+    message:
+      '[IAM-02] gcp:pubsub/topicIAMPolicy:TopicIAMPolicy "findings-topic-policy": grants roles/pubsub.subscriber to allUsers. Fix: grant named principals only',
+  },
+  "a person given tokenCreator on card-vault's account in a serviceaccount IAMPolicy": {
+    mutate: addResource({
+      type: "gcp:serviceaccount/iAMPolicy:IAMPolicy",
+      name: "card-vault-sa-policy",
+      inputs: {
+        serviceAccountId:
+          "projects/qp-prod-cde/serviceAccounts/card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
+        policyData: policyOf("roles/iam.serviceAccountTokenCreator", MALLORY),
+      },
+    }),
+    on: "card-vault-sa-policy",
+    message:
+      '[IAM-07] gcp:serviceaccount/iAMPolicy:IAMPolicy "card-vault-sa-policy": user:mallory@qairopay.com holds roles/iam.serviceAccountTokenCreator standing. Fix: remove it and request the role just in time through an entitlement',
   },
 };
 
