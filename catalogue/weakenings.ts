@@ -178,6 +178,25 @@ export const WEAKENINGS: Weakening[] = [
     "bypassed",
     "a person given tokenCreator on card-vault's account in a serviceaccount IAMPolicy",
   ),
+  // Third attacker pass: impersonation and guardrail-admin roles; break-glass, approvers, custom roles.
+  w(
+    STANDING,
+    "widened",
+    "card-vault's Kubernetes account given workloadIdentityUser on the whole cde project",
+  ),
+  w(
+    STANDING,
+    "bypassed",
+    "a person given the organisation's deny policies to administer (iam.denyAdmin) standing",
+  ),
+  w(
+    STANDING,
+    "widened",
+    "another project's workload identity pool given workloadIdentityUser on card-vault's account",
+  ),
+  w(STANDING, "excluded", "a group made break-glass by a new, harmless deny policy that excepts it"),
+  w(PAM, "bypassed", "the cde data-access approvers named as the requesters' principal set"),
+  w(STANDING, "bypassed", "a person given a new custom role holding cloudkms.cryptoKeyVersions.useToDecrypt"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

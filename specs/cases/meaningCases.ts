@@ -20,6 +20,8 @@ const BREAK_GLASS_ALERT = "prod-logging-alerts-break-glass-activity-alert";
 const BREAK_GLASS_UNALERTED =
   '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero';
 const MALLORY = "user:mallory@qairopay.com";
+const CARD_VAULT_ACCOUNT =
+  "projects/qp-prod-cde/serviceAccounts/card-vault-workload@qp-prod-cde.iam.gserviceaccount.com";
 const PAN_KEY = "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan";
 /** An authoritative IAM policy's policyData granting one role to one member. */
 const policyOf = (role: string, member: string) =>
@@ -1039,14 +1041,117 @@ const PROOFS: Record<string, Proof> = {
       type: "gcp:serviceaccount/iAMPolicy:IAMPolicy",
       name: "card-vault-sa-policy",
       inputs: {
-        serviceAccountId:
-          "projects/qp-prod-cde/serviceAccounts/card-vault-workload@qp-prod-cde.iam.gserviceaccount.com",
+        serviceAccountId: CARD_VAULT_ACCOUNT,
         policyData: policyOf("roles/iam.serviceAccountTokenCreator", MALLORY),
       },
     }),
     on: "card-vault-sa-policy",
     message:
       '[IAM-07] gcp:serviceaccount/iAMPolicy:IAMPolicy "card-vault-sa-policy": user:mallory@qairopay.com holds roles/iam.serviceAccountTokenCreator standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  "card-vault's Kubernetes account given workloadIdentityUser on the whole cde project": {
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "cde-wide-workload-identity",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/iam.workloadIdentityUser",
+        member: "serviceAccount:qp-prod-cde.svc.id.goog[card-vault/card-vault]",
+      },
+    }),
+    on: "cde-wide-workload-identity",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "cde-wide-workload-identity": serviceAccount:qp-prod-cde.svc.id.goog[card-vault/card-vault] holds roles/iam.workloadIdentityUser on project qp-prod-cde: it impersonates every service account there, present and future. Fix: grant it on the one service account to be impersonated (gcp.serviceaccount.IAMMember)',
+  },
+  "a person given the organisation's deny policies to administer (iam.denyAdmin) standing": {
+    mutate: addResource({
+      type: "gcp:organizations/iAMMember:IAMMember",
+      name: "deny-admin",
+      inputs: { orgId: "418726350912", role: "roles/iam.denyAdmin", member: MALLORY },
+    }),
+    on: "deny-admin",
+    message:
+      '[IAM-07] gcp:organizations/iAMMember:IAMMember "deny-admin": user:mallory@qairopay.com holds roles/iam.denyAdmin standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  "another project's workload identity pool given workloadIdentityUser on card-vault's account": {
+    mutate: addResource({
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      name: "foreign-pool",
+      inputs: {
+        serviceAccountId: CARD_VAULT_ACCOUNT,
+        role: "roles/iam.workloadIdentityUser",
+        member:
+          "principalSet://iam.googleapis.com/projects/999/locations/global/workloadIdentityPools/p/attribute.repository/evil/repo",
+      },
+    }),
+    on: "foreign-pool",
+    message:
+      '[IAM-07] gcp:serviceaccount/iAMMember:IAMMember "foreign-pool": principalSet://iam.googleapis.com/projects/999/locations/global/workloadIdentityPools/p/attribute.repository/evil/repo holds roles/iam.workloadIdentityUser: an identity of project number 999, which no perimeter of the stack surrounds. Fix: remove the grant; run automation as a service account of the stack\'s own projects',
+  },
+  "a group made break-glass by a new, harmless deny policy that excepts it": {
+    mutate: (resources) =>
+      addResource({
+        type: "gcp:projects/iAMMember:IAMMember",
+        name: "attackers-sql-admin",
+        inputs: {
+          project: "qp-prod-cde",
+          role: "roles/cloudsql.admin",
+          member: "group:attackers@qairopay.com",
+        },
+      })(
+        addResource({
+          type: "gcp:iam/denyPolicy:DenyPolicy",
+          name: "harmless-deny",
+          inputs: {
+            parent: "cloudresourcemanager.googleapis.com%2Fprojects%2Fqp-prod-cde",
+            name: "no-dataset-delete",
+            rules: [
+              {
+                denyRule: {
+                  deniedPrincipals: ["principalSet://goog/public:all"],
+                  deniedPermissions: ["bigquery.googleapis.com/datasets.delete"],
+                  exceptionPrincipals: ["principalSet://goog/group/attackers@qairopay.com"],
+                },
+              },
+            ],
+          },
+        })(resources),
+      ),
+    on: "attackers-sql-admin",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "attackers-sql-admin": group:attackers@qairopay.com holds roles/cloudsql.admin standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  "the cde data-access approvers named as the requesters' principal set": {
+    mutate: editResource("prod-cde-access-data-access", (p) => {
+      (p.approvalWorkflow as P).manualApprovals.steps[0].approvers.principals = [
+        "principalSet://goog/group/sre-oncall@qairopay.com",
+      ];
+    }),
+    on: "prod-cde-access-data-access",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-data-access": its requesters principalSet://goog/group/sre-oncall@qairopay.com also approve it. Fix: name a different group of approvers',
+  },
+  "a person given a new custom role holding cloudkms.cryptoKeyVersions.useToDecrypt": {
+    mutate: (resources) =>
+      addResource({
+        type: "gcp:projects/iAMMember:IAMMember",
+        name: "helper-grant",
+        inputs: { project: "qp-prod-kms", role: "projects/qp-prod-kms/roles/helper", member: MALLORY },
+      })(
+        addResource({
+          type: "gcp:projects/iAMCustomRole:IAMCustomRole",
+          name: "decrypt-helper",
+          inputs: {
+            project: "qp-prod-kms",
+            roleId: "helper",
+            title: "helper",
+            permissions: ["cloudkms.cryptoKeyVersions.useToDecrypt", "cloudkms.cryptoKeys.get"],
+          },
+        })(resources),
+      ),
+    on: "helper-grant",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "helper-grant": user:mallory@qairopay.com holds projects/qp-prod-kms/roles/helper standing (a custom role holding cloudkms.cryptoKeyVersions.useToDecrypt). Fix: remove it and request the role just in time through an entitlement',
   },
 };
 
