@@ -43,6 +43,7 @@ const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
 const KMS_USERS = "kms-cardholder-key-users";
 const BASIC = "iam-no-basic-roles";
+const DATA_PLANE = "iam-workload-data-plane-only";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -197,6 +198,14 @@ export const WEAKENINGS: Weakening[] = [
   w(STANDING, "excluded", "a group made break-glass by a new, harmless deny policy that excepts it"),
   w(PAM, "bypassed", "the cde data-access approvers named as the requesters' principal set"),
   w(STANDING, "bypassed", "a person given a new custom role holding cloudkms.cryptoKeyVersions.useToDecrypt"),
+  // Third attacker pass: workload administration through other grant forms and principals.
+  w(DATA_PLANE, "bypassed", "card-vault's account given cloudsql.admin in a project IAMBinding"),
+  w(
+    DATA_PLANE,
+    "bypassed",
+    "any namespace's Kubernetes account of the cde given cloudkms.admin on the KMS project",
+  ),
+  w(DATA_PLANE, "bypassed", "a cde pod's identity in principal:// form given cloudsql.admin"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -20,6 +20,8 @@ const BREAK_GLASS_ALERT = "prod-logging-alerts-break-glass-activity-alert";
 const BREAK_GLASS_UNALERTED =
   '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero';
 const MALLORY = "user:mallory@qairopay.com";
+const CDE_POD_PRINCIPAL =
+  "principal://iam.googleapis.com/projects/102116835757/locations/global/workloadIdentityPools/qp-prod-cde.svc.id.goog/subject/ns/attacker/sa/default";
 const CARD_VAULT_ACCOUNT =
   "projects/qp-prod-cde/serviceAccounts/card-vault-workload@qp-prod-cde.iam.gserviceaccount.com";
 const PAN_KEY = "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan";
@@ -1152,6 +1154,47 @@ const PROOFS: Record<string, Proof> = {
     on: "helper-grant",
     message:
       '[IAM-07] gcp:projects/iAMMember:IAMMember "helper-grant": user:mallory@qairopay.com holds projects/qp-prod-kms/roles/helper standing (a custom role holding cloudkms.cryptoKeyVersions.useToDecrypt). Fix: remove it and request the role just in time through an entitlement',
+  },
+  "card-vault's account given cloudsql.admin in a project IAMBinding": {
+    mutate: addResource({
+      type: "gcp:projects/iAMBinding:IAMBinding",
+      name: "vault-sql-admins",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/cloudsql.admin",
+        members: ["serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com"],
+      },
+    }),
+    on: "vault-sql-admins",
+    message:
+      '[IAM-04] gcp:projects/iAMBinding:IAMBinding "vault-sql-admins": application account serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com is granted roles/cloudsql.admin. Fix: grant a data-plane role instead',
+  },
+  "any namespace's Kubernetes account of the cde given cloudkms.admin on the KMS project": {
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "any-pod-kms-admin",
+      inputs: {
+        project: "qp-prod-kms",
+        role: "roles/cloudkms.admin",
+        member: "serviceAccount:qp-prod-cde.svc.id.goog[attacker/default]",
+      },
+    }),
+    on: "any-pod-kms-admin",
+    message:
+      '[IAM-04] gcp:projects/iAMMember:IAMMember "any-pod-kms-admin": application account serviceAccount:qp-prod-cde.svc.id.goog[attacker/default] is granted roles/cloudkms.admin. Fix: grant a data-plane role instead',
+  },
+  "a cde pod's identity in principal:// form given cloudsql.admin": {
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "any-pod-sql-admin",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/cloudsql.admin",
+        member: CDE_POD_PRINCIPAL,
+      },
+    }),
+    on: "any-pod-sql-admin",
+    message: `[IAM-04] gcp:projects/iAMMember:IAMMember "any-pod-sql-admin": application account ${CDE_POD_PRINCIPAL} is granted roles/cloudsql.admin. Fix: grant a data-plane role instead`,
   },
 };
 
