@@ -41,6 +41,9 @@ const BACKUP_ALERTS = "workflows-backup-export-alerted";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
+const KMS_USERS = "kms-cardholder-key-users";
+const BASIC = "iam-no-basic-roles";
+const DATA_PLANE = "iam-workload-data-plane-only";
 
 export const WEAKENINGS: Weakening[] = [
   w(EGRESS, "switched off", "the cde VPC's deny-all egress rule disabled"),
@@ -167,6 +170,42 @@ export const WEAKENINGS: Weakening[] = [
   ),
   w(SQL_FLAGS, "switched off", "a second pgaudit.log flag of none on card-vault's primary"),
   w(KMS_HSM, "bypassed", "card-vault's PAN key made import-only (key material made outside Cloud KMS)"),
+  // Third attacker pass: grants in an authoritative policy's policyData (policies/lib/iamPolicies.ts).
+  w(KMS_USERS, "bypassed", "a person given decrypt on card-vault's PAN key in a CryptoKeyIAMPolicy"),
+  w(BASIC, "bypassed", "a person made organisation owner in an organizations IAMPolicy"),
+  w(PUBLIC, "bypassed", "the findings topic opened to allUsers in a TopicIAMPolicy"),
+  w(
+    STANDING,
+    "bypassed",
+    "a person given tokenCreator on card-vault's account in a serviceaccount IAMPolicy",
+  ),
+  // Third attacker pass: impersonation and guardrail-admin roles; break-glass, approvers, custom roles.
+  w(
+    STANDING,
+    "widened",
+    "card-vault's Kubernetes account given workloadIdentityUser on the whole cde project",
+  ),
+  w(
+    STANDING,
+    "bypassed",
+    "a person given the organisation's deny policies to administer (iam.denyAdmin) standing",
+  ),
+  w(
+    STANDING,
+    "widened",
+    "another project's workload identity pool given workloadIdentityUser on card-vault's account",
+  ),
+  w(STANDING, "excluded", "a group made break-glass by a new, harmless deny policy that excepts it"),
+  w(PAM, "bypassed", "the cde data-access approvers named as the requesters' principal set"),
+  w(STANDING, "bypassed", "a person given a new custom role holding cloudkms.cryptoKeyVersions.useToDecrypt"),
+  // Third attacker pass: workload administration through other grant forms and principals.
+  w(DATA_PLANE, "bypassed", "card-vault's account given cloudsql.admin in a project IAMBinding"),
+  w(
+    DATA_PLANE,
+    "bypassed",
+    "any namespace's Kubernetes account of the cde given cloudkms.admin on the KMS project",
+  ),
+  w(DATA_PLANE, "bypassed", "a cde pod's identity in principal:// form given cloudsql.admin"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -7,6 +7,7 @@ import {
   validateResourceOfType,
 } from "@pulumi/policy";
 import type * as pulumi from "@pulumi/pulumi";
+import { bindingsOf, withPolicyBindings } from "./iamPolicies";
 
 /*
  * Policies judge the program; they never import its values (components/, platform/). A fact
@@ -89,7 +90,10 @@ export function resourcePolicy<TArgs>(
   };
 }
 
-/** A resource policy over several types (e.g. every resource with a `region`). */
+/**
+ * A resource policy over several types (e.g. every resource with a `region`). An authoritative IAM
+ * policy is also judged as each of its bindings (policies/lib/iamPolicies.ts), reported on itself.
+ */
 export function anyResourcePolicy(
   meta: ControlMetadata,
   check: (resource: {
@@ -110,12 +114,16 @@ export function anyResourcePolicy(
         props: args.props,
         protect: args.opts.protect,
       };
-      for (const finding of check(resource)) report(violationMessage(meta, resourceLabel(resource), finding));
+      for (const judged of [resource, ...bindingsOf(resource)])
+        for (const finding of check(judged)) report(violationMessage(meta, resourceLabel(resource), finding));
     },
   };
 }
 
-/** A stack policy: `check` sees every resource and names the offending one in each finding. */
+/**
+ * A stack policy: `check` sees every resource and names the offending one in each finding; an
+ * authoritative IAM policy also as its bindings, each with the policy's urn (policies/lib/iamPolicies.ts).
+ */
 export function stackPolicy(
   meta: ControlMetadata,
   check: (resources: PolicyResource[]) => Finding[],
@@ -124,7 +132,7 @@ export function stackPolicy(
     ...common(meta),
     validateStack: (args, report: ReportViolation) => {
       const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
-      for (const finding of check(args.resources)) {
+      for (const finding of check(withPolicyBindings(args.resources))) {
         const resource = finding.urn ? byUrn.get(finding.urn) : undefined;
         const label = resource ? resourceLabel(resource) : "stack";
         report(violationMessage(meta, label, finding), finding.urn);

@@ -1,5 +1,6 @@
 /** Readers of Privileged Access Manager entitlements and of IAM grants (IAM-07, RES-10). */
 import { PolicyResource } from "@pulumi/policy";
+import { stackIdentity } from "./principals";
 
 export const ENTITLEMENT = "gcp:privilegedaccessmanager/entitlement:entitlement";
 export const BASIC_ROLES = ["roles/owner", "roles/editor", "roles/viewer"];
@@ -256,12 +257,38 @@ export function grants(resources: PolicyResource[]): Grant[] {
 }
 
 /**
- * The break-glass groups: those a deny policy exempts from its rules (`principalSet://goog/group/…`),
- * as the logging project's isolation does (LOG-01). They alone may hold privileged roles standing.
+ * The deny policies that guard the audit trail, by the names the program gives them
+ * (components/auditTrailGuard.ts AUDIT_TRAIL_POLICY_NAME, components/loggingIsolation.ts), written
+ * here again on purpose (define.ts); logging-audit-trail-deny and logging-project-isolation judge
+ * whom they except.
+ */
+export const AUDIT_TRAIL_DENY_NAMES = ["protect-audit-trail", "protect-audit-log"];
+
+/**
+ * The break-glass groups: those the audit-trail deny policies exempt from their rules
+ * (`principalSet://goog/group/…`). They alone may hold privileged roles standing. Any other deny
+ * policy's exception defines nothing: a new, harmless deny excepting a group would otherwise make
+ * that group break-glass (issue #26, third attacker pass).
  */
 export function breakGlassGroups(resources: PolicyResource[]): Set<string> {
   const groups = new Set<string>();
-  for (const r of resources.filter((x) => x.type === "gcp:iam/denyPolicy:DenyPolicy"))
+  const stack = stackIdentity(resources).projects;
+  const folders = new Set(
+    resources
+      .filter((r) => r.type === "gcp:organizations/project:Project" && r.props.folderId !== undefined)
+      .map((r) => String(r.props.folderId).replace(/^folders\//, "")),
+  );
+  // On a project or folder of the stack: the same name elsewhere guards nothing of the stack's.
+  const guardsStack = (parent: string) => {
+    const at = /^cloudresourcemanager\.googleapis\.com\/(projects|folders)\/([^/]+)$/.exec(parent);
+    return !!at && (at[1] === "projects" ? stack.has(at[2]) : folders.has(at[2]));
+  };
+  for (const r of resources.filter(
+    (x) =>
+      x.type === "gcp:iam/denyPolicy:DenyPolicy" &&
+      AUDIT_TRAIL_DENY_NAMES.includes(String(x.props.name)) &&
+      guardsStack(decodeURIComponent(String(x.props.parent))),
+  ))
     for (const rule of (r.props.rules as { denyRule?: { exceptionPrincipals?: string[] } }[] | undefined) ??
       [])
       for (const p of rule.denyRule?.exceptionPrincipals ?? []) {

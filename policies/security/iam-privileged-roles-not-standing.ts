@@ -9,14 +9,41 @@ import {
 } from "../lib/privilegedAccess";
 
 /**
+ * Roles that mint another identity's credentials. Granted on a service account they impersonate that
+ * account (the workloads' Kubernetes service accounts hold workloadIdentityUser on their own:
+ * components/workloadAccounts.ts); granted on a project, folder or organisation they impersonate
+ * every account in it, present and future, whoever holds them.
+ */
+export const IMPERSONATION_ROLES = [
+  "roles/iam.workloadIdentityUser",
+  "roles/iam.serviceAccountTokenCreator",
+  "roles/iam.serviceAccountOpenIdTokenCreator",
+  "roles/iam.serviceAccountUser",
+];
+/** Grants on a project, a folder or the organisation: inherited by every resource below. */
+const HIERARCHY = /^gcp:(projects|folder|organizations)\/iAM(Member|Binding|Policy):/;
+
+/**
  * Roles that read data, operate its stores or change IAM in production (IAM-07): never held by a
  * person standing, whether an entitlement grants them or not. Google's predefined roles, by prefix or
  * name; logging viewers are the auditors' read-only access to the audit log (LOG-01), not listed.
  */
 export const PRIVILEGED_ROLES: RegExp[] = [
   ...BASIC_ROLES.map((r) => new RegExp(`^${r.replace(/[./]/g, "\\$&")}$`)),
-  /^roles\/resourcemanager\.(projectIamAdmin|organizationAdmin|folderAdmin)$/,
-  /^roles\/iam\.(securityAdmin|serviceAccountTokenCreator|serviceAccountUser|serviceAccountAdmin|roleAdmin)$/,
+  /^roles\/resourcemanager\.(projectIamAdmin|folderIamAdmin|organizationAdmin|folderAdmin)$/,
+  /^roles\/iam\.(securityAdmin|serviceAccountAdmin|roleAdmin)$/,
+  // Impersonation: each mints a service account's credentials (an access token, an OpenID token,
+  // a key, or as a Kubernetes or federated identity: workloadIdentityUser), and on a project it
+  // reaches every account in it (https://cloud.google.com/iam/docs/service-account-permissions).
+  ...IMPERSONATION_ROLES.map((r) => new RegExp(`^${r.replace(/[./]/g, "\\$&")}$`)),
+  /^roles\/iam\.serviceAccountKeyAdmin$/,
+  // The guardrails' administrators: deny policies (iam.denypolicies.*), organisation policies,
+  // organisation custom roles, workload identity pools and providers (who federates in), firewall
+  // and SSL policies (compute.securityAdmin): https://cloud.google.com/iam/docs/roles-permissions/iam,
+  // .../orgpolicy, .../compute.
+  /^roles\/iam\.(denyAdmin|organizationRoleAdmin|workloadIdentityPoolAdmin)$/,
+  /^roles\/orgpolicy\.policyAdmin$/,
+  /^roles\/compute\.securityAdmin$/,
   /^roles\/cloudsql\./,
   /^roles\/container\.(admin|clusterAdmin|developer)$/,
   /^roles\/cloudkms\./,
@@ -29,6 +56,31 @@ export const PRIVILEGED_ROLES: RegExp[] = [
   // Rewrites or deletes the perimeters and access levels (NET-07) of the access policy:
   // https://cloud.google.com/iam/docs/roles-permissions/accesscontextmanager.
   /^roles\/accesscontextmanager\.(policyAdmin|policyEditor)$/,
+];
+
+/**
+ * Permissions that make a custom role privileged (IAM-07): those by which the privileged predefined
+ * roles above read data, use keys, mint credentials or change IAM and the guardrails. A custom role
+ * is judged by what it holds, since a new one holding cloudkms.cryptoKeyVersions.useToDecrypt
+ * decrypts as roles/cloudkms.cryptoKeyDecrypter does. Permission names:
+ * https://cloud.google.com/kms/docs/reference/permissions-and-roles,
+ * https://cloud.google.com/iam/docs/service-account-permissions, https://cloud.google.com/iam/docs/roles-permissions/cloudsql,
+ * .../secretmanager, .../storage, .../container, .../iam, .../orgpolicy.
+ */
+export const PRIVILEGED_PERMISSIONS: RegExp[] = [
+  /\.setIamPolicy$/,
+  /^cloudkms\.(cryptoKeyVersions\.(useTo|destroy|restore)|cryptoKeys\.update$|importJobs\.)/,
+  /^iam\.serviceAccounts\.(actAs|getAccessToken|getOpenIdToken|signBlob|signJwt|implicitDelegation|setIamPolicy)$/,
+  /^iam\.serviceAccountKeys\.(create|upload)$/,
+  /^iam\.(roles|denypolicies)\.(create|update|delete)$/,
+  /^orgpolicy\.policy\.set$/,
+  /^cloudsql\.(users\.|instances\.(update|executeSql|login|connect|import|export|clone|delete|restoreBackup)$|databases\.(update|delete)$)/,
+  /^secretmanager\.versions\.(access|add)$/,
+  /^storage\.objects\.(get|list|create|delete|update)$/,
+  /^storage\.buckets\.(update|delete)$/,
+  /^container\.(pods\.(exec|attach|portForward)|secrets\.(get|list)|(roles|clusterRoles|roleBindings|clusterRoleBindings)\.(create|update|escalate|bind))$/,
+  /^redis\.instances\.(getAuthString|update)$/,
+  /^accesscontextmanager\.(servicePerimeters|accessLevels)\.(create|update|delete|replaceAll|commit)$/,
 ];
 
 /**
@@ -58,8 +110,13 @@ export const iamPrivilegedRolesNotStanding = stackPolicy(
   (resources) => {
     const entitled = new Set(entitlements(resources).flatMap((e) => e.roles));
     const exempt = breakGlassGroups(resources);
-    const privileged = (role: string) => entitled.has(role) || PRIVILEGED_ROLES.some((p) => p.test(role));
     const custom = customRolePermissions(resources);
+    const privilegedPermissions = (role: string) =>
+      (custom.get(role) ?? []).filter((permission) => PRIVILEGED_PERMISSIONS.some((p) => p.test(permission)));
+    const privileged = (role: string) =>
+      entitled.has(role) ||
+      PRIVILEGED_ROLES.some((p) => p.test(role)) ||
+      privilegedPermissions(role).length > 0;
     const stack = stackIdentity(resources);
     const findings: Finding[] = [];
     for (const g of grants(resources)) {
@@ -74,14 +131,30 @@ export const iamPrivilegedRolesNotStanding = stackPolicy(
             fix: foreign.fix,
           });
       }
+      if (IMPERSONATION_ROLES.includes(g.role) && HIERARCHY.test(g.resource.type))
+        for (const member of g.members)
+          findings.push({
+            urn: g.resource.urn,
+            problem: `${member} holds ${g.role} on ${hierarchyScope(g.resource.props)}: it impersonates every service account there, present and future`,
+            fix: "grant it on the one service account to be impersonated (gcp.serviceaccount.IAMMember)",
+          });
       if (!privileged(g.role)) continue;
+      const holding = privilegedPermissions(g.role);
+      const why = holding.length ? ` (a custom role holding ${holding.join(", ")})` : "";
       for (const member of g.members.filter((m) => isPerson(m) && !exempt.has(asGroupMember(m))))
         findings.push({
           urn: g.resource.urn,
-          problem: `${member} holds ${g.role} standing`,
+          problem: `${member} holds ${g.role} standing${why}`,
           fix: "remove it and request the role just in time through an entitlement",
         });
     }
     return findings;
   },
 );
+
+const hierarchyScope = (props: Record<string, unknown>): string =>
+  props.project !== undefined
+    ? `project ${String(props.project)}`
+    : props.folder !== undefined
+      ? `folder ${String(props.folder)}`
+      : `organization ${String(props.orgId)}`;

@@ -57,11 +57,39 @@ const automationAllows = (member: string, role: string): boolean =>
       a.roles.some((r) => r.test(role)),
   );
 
-const IAM_MEMBER_TYPES = [
-  "gcp:projects/iAMMember:IAMMember",
-  "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
-  "gcp:kms/keyRingIAMMember:KeyRingIAMMember",
-];
+/**
+ * Grants on a project or a key or key ring, by member or binding. Grants on other resources name the
+ * CI identities too (the image pipeline writes repositories and attests; the deployer acts as the
+ * node accounts), which this policy cannot tell from an application by address.
+ */
+const GRANT_TYPES = /^gcp:(projects\/iAM(Member|Binding)|kms\/(cryptoKey|keyRing)IAM(Member|Binding)):/;
+
+/**
+ * Google's own workloads in the clusters and the one role each needs: the multi-cluster Services
+ * importer reads every cluster's network endpoints (components/fleetFeatures.ts,
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-services).
+ */
+const GOOGLE_WORKLOAD_ROLES: Record<string, string[]> = {
+  "gke-mcs/gke-mcs-importer": ["roles/compute.networkViewer"],
+};
+const googleWorkloadAllows = (member: string, role: string): boolean =>
+  GOOGLE_WORKLOAD_ROLES[/\[([^\]]+)\]$/.exec(member)?.[1] ?? ""]?.includes(role) ?? false;
+
+/**
+ * A Kubernetes workload's own identity, in either form Google names it: the Workload Identity
+ * member `serviceAccount:PROJECT.svc.id.goog[NAMESPACE/KSA]`, or the federation principal
+ * `principal(Set)://iam.googleapis.com/projects/NUMBER/locations/global/workloadIdentityPools/PROJECT.svc.id.goog/…`
+ * (https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity#principal-identifiers):
+ * code in any pod of the namespace named, an application like the accounts above.
+ */
+export function isWorkloadIdentity(member: string): boolean {
+  return (
+    /^serviceAccount:[a-z][a-z0-9-]+\.svc\.id\.goog\[/.test(member) ||
+    /^principal(Set)?:\/\/iam\.googleapis\.com\/projects\/\d+\/locations\/global\/workloadIdentityPools\/[a-z][a-z0-9-]+\.svc\.id\.goog\//.test(
+      member,
+    )
+  );
+}
 
 /**
  * User-managed service accounts: `name@project.iam.gserviceaccount.com`. Google's service agents
@@ -99,19 +127,26 @@ export const iamWorkloadDataPlaneOnly = anyResourcePolicy(
           ]
         : [];
     }
-    if (!IAM_MEMBER_TYPES.includes(resource.type)) return [];
-    const member = String(resource.props.member);
-    const role = String(resource.props.role);
-    return isApplicationAccount(member) &&
-      !DATA_PLANE_ROLES.includes(role) &&
-      !DATABASE_LOGIN_ROLE.test(role) &&
-      !automationAllows(member, role)
-      ? [
-          {
-            problem: `application account ${member} is granted ${role}`,
-            fix: "grant a data-plane role instead",
-          },
-        ]
-      : [];
+    // Member and Binding alike (and a policy's bindings, through define.ts): cloudsql.admin in an
+    // IAMBinding administers as it does in an IAMMember.
+    if (!GRANT_TYPES.test(resource.type) || typeof resource.props.role !== "string") return [];
+    const role = resource.props.role;
+    const members =
+      typeof resource.props.member === "string"
+        ? [resource.props.member]
+        : ((resource.props.members as string[] | undefined) ?? []);
+    return members
+      .filter(
+        (member) =>
+          (isApplicationAccount(member) ||
+            (isWorkloadIdentity(member) && !googleWorkloadAllows(member, role))) &&
+          !DATA_PLANE_ROLES.includes(role) &&
+          !DATABASE_LOGIN_ROLE.test(role) &&
+          !automationAllows(member, role),
+      )
+      .map((member) => ({
+        problem: `application account ${member} is granted ${role}`,
+        fix: "grant a data-plane role instead",
+      }));
   },
 );

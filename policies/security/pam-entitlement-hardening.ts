@@ -169,7 +169,8 @@ export const pamEntitlementHardening = stackPolicy(
             }
           | undefined
       )?.manualApprovals;
-      const selfApproved = e.approvers.filter((p) => e.requesters.includes(p));
+      const requesters = new Set(e.requesters.map(samePrincipal));
+      const selfApproved = e.approvers.filter((p) => requesters.has(samePrincipal(p)));
       if (selfApproved.length)
         add(
           `its requesters ${selfApproved.join(", ")} also approve it`,
@@ -188,3 +189,15 @@ export const pamEntitlementHardening = stackPolicy(
     return findings;
   },
 );
+
+/**
+ * One principal, however an allow policy names it: a group as `group:EMAIL` or
+ * `principalSet://goog/group/EMAIL`, a Google Account as `user:EMAIL` or
+ * `principal://goog/subject/EMAIL` (https://cloud.google.com/iam/docs/principal-identifiers).
+ * Approvers named in the other form than the requesters were the requesters still (review of #26).
+ */
+const samePrincipal = (p: string): string =>
+  p
+    .replace(/^principalSet:\/\/goog\/group\//, "group:")
+    .replace(/^principal:\/\/goog\/subject\//, "user:")
+    .toLowerCase();

@@ -4,6 +4,7 @@ import { repositoryCmek } from "./artifactregistry-repository-cmek";
 import { repositoryWriters } from "./artifactregistry-repository-writers";
 import { iamNoBasicRoles } from "./iam-no-basic-roles";
 import { iamNoPublicPrincipals } from "./iam-no-public-principals";
+import { iamPolicyDataReadable } from "./iam-policy-data-readable";
 import { iamNoServiceAccountKeys } from "./iam-no-service-account-keys";
 import { iamWorkloadDataPlaneOnly } from "./iam-workload-data-plane-only";
 import { kmsAgentGrantsExact } from "./kms-service-agent-grants-exact";
@@ -74,6 +75,7 @@ export const securityPolicies: Policies = [
   networkFirewallIngress,
   iamNoBasicRoles,
   iamNoPublicPrincipals,
+  iamPolicyDataReadable,
   iamNoServiceAccountKeys,
   iamWorkloadDataPlaneOnly,
   iamPrivilegedRolesNotStanding,

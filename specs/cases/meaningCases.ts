@@ -18,6 +18,15 @@ const BREAK_GLASS_METRIC = "prod-logging-alerts-break-glass-activity";
 const BREAK_GLASS_ALERT = "prod-logging-alerts-break-glass-activity-alert";
 /** What the alerting policies say of the break-glass alert when its channels page nobody (item 2 of the #26 review). */
 const BREAK_GLASS_PAGES_NOBODY = `[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": alert policy prod-logging-alerts-break-glass-activity-alert pages nobody: `;
+const MALLORY = "user:mallory@qairopay.com";
+const CDE_POD_PRINCIPAL =
+  "principal://iam.googleapis.com/projects/102116835757/locations/global/workloadIdentityPools/qp-prod-cde.svc.id.goog/subject/ns/attacker/sa/default";
+const CARD_VAULT_ACCOUNT =
+  "projects/qp-prod-cde/serviceAccounts/card-vault-workload@qp-prod-cde.iam.gserviceaccount.com";
+const PAN_KEY = "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder/cryptoKeys/card-vault-pan";
+/** An authoritative IAM policy's policyData granting one role to one member. */
+const policyOf = (role: string, member: string) =>
+  JSON.stringify({ bindings: [{ role, members: [member] }] });
 const CARD_VAULT_CHANNELS = [
   "prod-card-vault-alerts-pagerduty",
   "prod-card-vault-alerts-email-sre-oncall-qairopay-com",
@@ -992,6 +1001,197 @@ const PROOFS: Record<string, Proof> = {
     on: "prod-keys-us-central1-card-vault-pan",
     message:
       '[ENC-03] gcp:kms/cryptoKey:CryptoKey "prod-keys-us-central1-card-vault-pan": importOnly is true: every version is key material made outside Cloud KMS and imported. Fix: remove importOnly: Cloud KMS generates the versions of cardholder keys inside its HSMs',
+  },
+  "a person given decrypt on card-vault's PAN key in a CryptoKeyIAMPolicy": {
+    mutate: addResource({
+      type: "gcp:kms/cryptoKeyIAMPolicy:CryptoKeyIAMPolicy",
+      name: "pan-key-policy",
+      inputs: { cryptoKeyId: PAN_KEY, policyData: policyOf("roles/cloudkms.cryptoKeyDecrypter", MALLORY) },
+    }),
+    on: "pan-key-policy",
+    message:
+      '[ENC-03] gcp:kms/cryptoKeyIAMPolicy:CryptoKeyIAMPolicy "pan-key-policy": user:mallory@qairopay.com is outside the cardholder-data environment (qp-prod-cde) but is granted roles/cloudkms.cryptoKeyDecrypter on a cardholder key. Fix: remove the grant or use a principal of the cardholder-data project',
+  },
+  "a person made organisation owner in an organizations IAMPolicy": {
+    mutate: addResource({
+      type: "gcp:organizations/iAMPolicy:IAMPolicy",
+      name: "org-policy",
+      inputs: { orgId: "418726350912", policyData: policyOf("roles/owner", MALLORY) },
+    }),
+    on: "org-policy",
+    message:
+      '[IAM-01] gcp:organizations/iAMPolicy:IAMPolicy "org-policy": grants basic role roles/owner. Fix: grant a predefined, least-privilege role instead',
+  },
+  "the findings topic opened to allUsers in a TopicIAMPolicy": {
+    mutate: addResource({
+      type: "gcp:pubsub/topicIAMPolicy:TopicIAMPolicy",
+      name: "findings-topic-policy",
+      inputs: {
+        topic: "projects/qp-prod-logging/topics/scc-findings",
+        policyData: policyOf("roles/pubsub.subscriber", "allUsers"),
+      },
+    }),
+    on: "findings-topic-policy",
+    message:
+      '[IAM-02] gcp:pubsub/topicIAMPolicy:TopicIAMPolicy "findings-topic-policy": grants roles/pubsub.subscriber to allUsers. Fix: grant named principals only',
+  },
+  "a person given tokenCreator on card-vault's account in a serviceaccount IAMPolicy": {
+    mutate: addResource({
+      type: "gcp:serviceaccount/iAMPolicy:IAMPolicy",
+      name: "card-vault-sa-policy",
+      inputs: {
+        serviceAccountId: CARD_VAULT_ACCOUNT,
+        policyData: policyOf("roles/iam.serviceAccountTokenCreator", MALLORY),
+      },
+    }),
+    on: "card-vault-sa-policy",
+    message:
+      '[IAM-07] gcp:serviceaccount/iAMPolicy:IAMPolicy "card-vault-sa-policy": user:mallory@qairopay.com holds roles/iam.serviceAccountTokenCreator standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  "card-vault's Kubernetes account given workloadIdentityUser on the whole cde project": {
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "cde-wide-workload-identity",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/iam.workloadIdentityUser",
+        member: "serviceAccount:qp-prod-cde.svc.id.goog[card-vault/card-vault]",
+      },
+    }),
+    on: "cde-wide-workload-identity",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "cde-wide-workload-identity": serviceAccount:qp-prod-cde.svc.id.goog[card-vault/card-vault] holds roles/iam.workloadIdentityUser on project qp-prod-cde: it impersonates every service account there, present and future. Fix: grant it on the one service account to be impersonated (gcp.serviceaccount.IAMMember)',
+  },
+  "a person given the organisation's deny policies to administer (iam.denyAdmin) standing": {
+    mutate: addResource({
+      type: "gcp:organizations/iAMMember:IAMMember",
+      name: "deny-admin",
+      inputs: { orgId: "418726350912", role: "roles/iam.denyAdmin", member: MALLORY },
+    }),
+    on: "deny-admin",
+    message:
+      '[IAM-07] gcp:organizations/iAMMember:IAMMember "deny-admin": user:mallory@qairopay.com holds roles/iam.denyAdmin standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  "another project's workload identity pool given workloadIdentityUser on card-vault's account": {
+    mutate: addResource({
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      name: "foreign-pool",
+      inputs: {
+        serviceAccountId: CARD_VAULT_ACCOUNT,
+        role: "roles/iam.workloadIdentityUser",
+        member:
+          "principalSet://iam.googleapis.com/projects/999/locations/global/workloadIdentityPools/p/attribute.repository/evil/repo",
+      },
+    }),
+    on: "foreign-pool",
+    message:
+      '[IAM-07] gcp:serviceaccount/iAMMember:IAMMember "foreign-pool": principalSet://iam.googleapis.com/projects/999/locations/global/workloadIdentityPools/p/attribute.repository/evil/repo holds roles/iam.workloadIdentityUser: an identity of project number 999, which no perimeter of the stack surrounds. Fix: remove the grant; run automation as a service account of the stack\'s own projects',
+  },
+  "a group made break-glass by a new, harmless deny policy that excepts it": {
+    mutate: (resources) =>
+      addResource({
+        type: "gcp:projects/iAMMember:IAMMember",
+        name: "attackers-sql-admin",
+        inputs: {
+          project: "qp-prod-cde",
+          role: "roles/cloudsql.admin",
+          member: "group:attackers@qairopay.com",
+        },
+      })(
+        addResource({
+          type: "gcp:iam/denyPolicy:DenyPolicy",
+          name: "harmless-deny",
+          inputs: {
+            parent: "cloudresourcemanager.googleapis.com%2Fprojects%2Fqp-prod-cde",
+            name: "no-dataset-delete",
+            rules: [
+              {
+                denyRule: {
+                  deniedPrincipals: ["principalSet://goog/public:all"],
+                  deniedPermissions: ["bigquery.googleapis.com/datasets.delete"],
+                  exceptionPrincipals: ["principalSet://goog/group/attackers@qairopay.com"],
+                },
+              },
+            ],
+          },
+        })(resources),
+      ),
+    on: "attackers-sql-admin",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "attackers-sql-admin": group:attackers@qairopay.com holds roles/cloudsql.admin standing. Fix: remove it and request the role just in time through an entitlement',
+  },
+  "the cde data-access approvers named as the requesters' principal set": {
+    mutate: editResource("prod-cde-access-data-access", (p) => {
+      (p.approvalWorkflow as P).manualApprovals.steps[0].approvers.principals = [
+        "principalSet://goog/group/sre-oncall@qairopay.com",
+      ];
+    }),
+    on: "prod-cde-access-data-access",
+    message:
+      '[IAM-07] gcp:privilegedaccessmanager/entitlement:entitlement "prod-cde-access-data-access": its requesters principalSet://goog/group/sre-oncall@qairopay.com also approve it. Fix: name a different group of approvers',
+  },
+  "a person given a new custom role holding cloudkms.cryptoKeyVersions.useToDecrypt": {
+    mutate: (resources) =>
+      addResource({
+        type: "gcp:projects/iAMMember:IAMMember",
+        name: "helper-grant",
+        inputs: { project: "qp-prod-kms", role: "projects/qp-prod-kms/roles/helper", member: MALLORY },
+      })(
+        addResource({
+          type: "gcp:projects/iAMCustomRole:IAMCustomRole",
+          name: "decrypt-helper",
+          inputs: {
+            project: "qp-prod-kms",
+            roleId: "helper",
+            title: "helper",
+            permissions: ["cloudkms.cryptoKeyVersions.useToDecrypt", "cloudkms.cryptoKeys.get"],
+          },
+        })(resources),
+      ),
+    on: "helper-grant",
+    message:
+      '[IAM-07] gcp:projects/iAMMember:IAMMember "helper-grant": user:mallory@qairopay.com holds projects/qp-prod-kms/roles/helper standing (a custom role holding cloudkms.cryptoKeyVersions.useToDecrypt). Fix: remove it and request the role just in time through an entitlement',
+  },
+  "card-vault's account given cloudsql.admin in a project IAMBinding": {
+    mutate: addResource({
+      type: "gcp:projects/iAMBinding:IAMBinding",
+      name: "vault-sql-admins",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/cloudsql.admin",
+        members: ["serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com"],
+      },
+    }),
+    on: "vault-sql-admins",
+    message:
+      '[IAM-04] gcp:projects/iAMBinding:IAMBinding "vault-sql-admins": application account serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com is granted roles/cloudsql.admin. Fix: grant a data-plane role instead',
+  },
+  "any namespace's Kubernetes account of the cde given cloudkms.admin on the KMS project": {
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "any-pod-kms-admin",
+      inputs: {
+        project: "qp-prod-kms",
+        role: "roles/cloudkms.admin",
+        member: "serviceAccount:qp-prod-cde.svc.id.goog[attacker/default]",
+      },
+    }),
+    on: "any-pod-kms-admin",
+    message:
+      '[IAM-04] gcp:projects/iAMMember:IAMMember "any-pod-kms-admin": application account serviceAccount:qp-prod-cde.svc.id.goog[attacker/default] is granted roles/cloudkms.admin. Fix: grant a data-plane role instead',
+  },
+  "a cde pod's identity in principal:// form given cloudsql.admin": {
+    mutate: addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "any-pod-sql-admin",
+      inputs: {
+        project: "qp-prod-cde",
+        role: "roles/cloudsql.admin",
+        member: CDE_POD_PRINCIPAL,
+      },
+    }),
+    on: "any-pod-sql-admin",
+    message: `[IAM-04] gcp:projects/iAMMember:IAMMember "any-pod-sql-admin": application account ${CDE_POD_PRINCIPAL} is granted roles/cloudsql.admin. Fix: grant a data-plane role instead`,
   },
 };
 

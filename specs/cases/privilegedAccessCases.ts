@@ -303,6 +303,23 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
       '[IAM-07] gcp:projects/iAMPolicy:IAMPolicy "cde-policy": it replaces the whole IAM policy of project qp-prod-cde, where Privileged Access Manager adds grants. Fix: manage individual members with gcp.projects.IAMMember',
   },
   {
+    policy: "iam-policy-data-readable",
+    title: "a key ring's whole IAM policy whose bindings the packs cannot read",
+    mutate: addResource({
+      type: "gcp:kms/keyRingIAMPolicy:KeyRingIAMPolicy",
+      name: "ring-policy",
+      inputs: {
+        keyRingId: "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder",
+        policyData: JSON.stringify({
+          bindings: { role: "roles/cloudkms.admin", members: ["user:mallory@qairopay.com"] },
+        }),
+      },
+    }),
+    on: "ring-policy",
+    message:
+      '[IAM-07, IAM-02] gcp:kms/keyRingIAMPolicy:KeyRingIAMPolicy "ring-policy": policyData\'s bindings is not a list: a policy the packs cannot read is not judged. Fix: write policyData as the JSON of {"bindings": [{"role": ..., "members": [...]}]}, or grant per member with the IamMember type',
+  },
+  {
     policy: "monitoring-privileged-access-alerts",
     title: "grants in one API version left unalerted",
     mutate: editResource("prod-logging-alerts-privileged-access-grant", (p) => {
