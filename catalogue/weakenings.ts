@@ -38,6 +38,7 @@ const SQL_PRIVATE = "sql-instance-private-tls";
 const GKE = "gke-cluster-hardening";
 const SQL_USERS = "sql-user-iam-authenticated";
 const BACKUP_ALERTS = "workflows-backup-export-alerted";
+const RBAC = "k8s-rbac-least-privilege";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
@@ -167,6 +168,12 @@ export const WEAKENINGS: Weakening[] = [
   ),
   w(SQL_FLAGS, "switched off", "a second pgaudit.log flag of none on card-vault's primary"),
   w(KMS_HSM, "bypassed", "card-vault's PAN key made import-only (key material made outside Cloud KMS)"),
+  // Third independent attacker pass (#26): proofs in specs/cases/thirdPassProofs.ts.
+  w(RBAC, "bypassed", "a person given cluster-admin on a cde cluster by a ClusterRoleBinding"),
+  w(RBAC, "widened", "card-vault's service account bound to a Role reading the namespace's Secrets"),
+  w(RBAC, "bypassed", "a ClusterRole holding impersonate on users"),
+  w(RBAC, "widened", "every authenticated Google account given the read-only view role on a cde cluster"),
+  w(RBAC, "bypassed", "a person bound to a ClusterRole the stack does not declare"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

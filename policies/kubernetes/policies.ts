@@ -13,6 +13,7 @@ import { k8sCardholderServicePrivate } from "./k8s-cardholder-service-private";
 import { gkeEgressNat } from "./gke-private-egress-nat";
 import { idsPerRegion } from "./ids-endpoint-per-region";
 import { k8sDefaultDeny } from "./k8s-namespace-default-deny";
+import { k8sRbacLeastPrivilege } from "./k8s-rbac-least-privilege";
 import { k8sPrivateServiceEndpointCallers } from "./k8s-private-service-endpoint-callers";
 import { k8sNamespacePsa } from "./k8s-namespace-psa-restricted";
 import { k8sWorkloadIdentity } from "./k8s-workload-identity-one-to-one";
@@ -32,6 +33,7 @@ export const kubernetesPolicies: Policies = [
   k8sDefaultDeny,
   k8sPrivateServiceEndpointCallers,
   k8sWorkloadIdentity,
+  k8sRbacLeastPrivilege,
   gatewayHttpsTls,
   gatewayCloudArmor,
   computeSslPolicy,

@@ -1,0 +1,87 @@
+import { CapturedResource } from "../../engine/model";
+import { addResource, Mutation } from "../mutate";
+import type { PolicyCase } from "./policyCases";
+
+/**
+ * The third independent attacker pass (#26): each change passed every pack with no mandatory
+ * violation before its policy learned to refuse it. Keyed by the weakening's title in
+ * catalogue/weakenings.ts; specs/cases/meaningCases.ts turns them into cases.
+ */
+type Proof = Omit<PolicyCase, "policy" | "title">;
+
+const CARD_VAULT_DENY = "prod-cde-baseline-us-central1-card-vault-default-deny";
+const MALLORY = "mallory@qairopay.com";
+
+function providerOf(resources: CapturedResource[], name: string): string {
+  const r = resources.find((x) => x.name === name);
+  if (!r?.provider) throw new Error(`no provider for ${name}`);
+  return r.provider;
+}
+
+/** A Kubernetes object on card-vault's us-central1 cde cluster. */
+const onCdeCluster =
+  (type: string, name: string, inputs: Record<string, unknown>): Mutation =>
+  (resources) =>
+    addResource({ type, name, provider: providerOf(resources, CARD_VAULT_DENY), inputs })(resources);
+
+const RBAC = "rbac.authorization.k8s.io";
+
+export const THIRD_PASS_PROOFS: Record<string, Proof> = {
+  "a person given cluster-admin on a cde cluster by a ClusterRoleBinding": {
+    mutate: onCdeCluster(`kubernetes:${RBAC}/v1:ClusterRoleBinding`, "mallory-admin", {
+      apiVersion: `${RBAC}/v1`,
+      kind: "ClusterRoleBinding",
+      metadata: { name: "mallory-admin" },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "User", name: MALLORY, apiGroup: RBAC }],
+    }),
+    on: "mallory-admin",
+    message:
+      '[IAM-07] kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding "mallory-admin": ClusterRoleBinding mallory-admin grants ClusterRole cluster-admin (every verb on every resource) to User mallory@qairopay.com cluster-wide. Fix: delete the binding: people get cluster access just in time through a Privileged Access Manager entitlement of a container role, never standing RBAC',
+  },
+  "card-vault's service account bound to a Role reading the namespace's Secrets": {
+    mutate: (resources) =>
+      onCdeCluster(`kubernetes:${RBAC}/v1:RoleBinding`, "vault-reads-secrets", {
+        metadata: { name: "vault-reads-secrets", namespace: "card-vault" },
+        roleRef: { apiGroup: RBAC, kind: "Role", name: "secret-reader" },
+        subjects: [{ kind: "ServiceAccount", name: "card-vault", namespace: "card-vault" }],
+      })(
+        onCdeCluster(`kubernetes:${RBAC}/v1:Role`, "secret-reader", {
+          metadata: { name: "secret-reader", namespace: "card-vault" },
+          rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] }],
+        })(resources),
+      ),
+    on: "vault-reads-secrets",
+    message:
+      '[IAM-07] kubernetes:rbac.authorization.k8s.io/v1:RoleBinding "vault-reads-secrets": RoleBinding vault-reads-secrets grants Role secret-reader (get, list on secrets) to ServiceAccount card-vault/card-vault in namespace card-vault. Fix: delete the binding: people get cluster access just in time through a Privileged Access Manager entitlement of a container role, never standing RBAC',
+  },
+  "a ClusterRole holding impersonate on users": {
+    mutate: onCdeCluster(`kubernetes:${RBAC}/v1:ClusterRole`, "impersonator", {
+      metadata: { name: "impersonator" },
+      rules: [{ apiGroups: [""], resources: ["users", "groups"], verbs: ["impersonate"] }],
+    }),
+    on: "impersonator",
+    message:
+      '[IAM-07] kubernetes:rbac.authorization.k8s.io/v1:ClusterRole "impersonator": ClusterRole impersonator holds impersonate: whoever it is bound to can grant themselves any permission, or act as anyone. Fix: remove the verb; RBAC is not changed from inside the cluster',
+  },
+  "every authenticated Google account given the read-only view role on a cde cluster": {
+    mutate: onCdeCluster(`kubernetes:${RBAC}/v1:ClusterRoleBinding`, "everyone-views", {
+      metadata: { name: "everyone-views" },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "view" },
+      subjects: [{ kind: "Group", name: "system:authenticated", apiGroup: RBAC }],
+    }),
+    on: "everyone-views",
+    message:
+      '[IAM-07] kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding "everyone-views": ClusterRoleBinding everyone-views grants ClusterRole view to Group system:authenticated: anyone who reaches the API server, or a group RBAC cannot restrict. Fix: bind only named identities',
+  },
+  "a person bound to a ClusterRole the stack does not declare": {
+    mutate: onCdeCluster(`kubernetes:${RBAC}/v1:ClusterRoleBinding`, "mallory-node-proxier", {
+      metadata: { name: "mallory-node-proxier" },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "system:node-proxier" },
+      subjects: [{ kind: "User", name: MALLORY, apiGroup: RBAC }],
+    }),
+    on: "mallory-node-proxier",
+    message:
+      '[IAM-07] kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding "mallory-node-proxier": ClusterRoleBinding mallory-node-proxier grants ClusterRole system:node-proxier (a role the stack does not declare, so what it grants cannot be judged) to User mallory@qairopay.com cluster-wide. Fix: delete the binding: people get cluster access just in time through a Privileged Access Manager entitlement of a container role, never standing RBAC',
+  },
+};
