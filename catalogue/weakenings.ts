@@ -39,6 +39,7 @@ const GKE = "gke-cluster-hardening";
 const SQL_USERS = "sql-user-iam-authenticated";
 const BACKUP_ALERTS = "workflows-backup-export-alerted";
 const RBAC = "k8s-rbac-least-privilege";
+const PEERS = "k8s-cardholder-network-peers";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
@@ -174,6 +175,10 @@ export const WEAKENINGS: Weakening[] = [
   w(RBAC, "bypassed", "a ClusterRole holding impersonate on users"),
   w(RBAC, "widened", "every authenticated Google account given the read-only view role on a cde cluster"),
   w(RBAC, "bypassed", "a person bound to a ClusterRole the stack does not declare"),
+  w(PEERS, "widened", "card-vault's allow-gateway-ingress widened to ipBlock 0.0.0.0/0"),
+  w(PEERS, "bypassed", "an allow-all ingress NetworkPolicy beside card-vault's default-deny"),
+  w(PEERS, "bypassed", "card-vault's pods admitting the ledger namespace's pods by selector"),
+  w(PEERS, "widened", "card-vault's pods allowed to send to every namespace (namespaceSelector {})"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

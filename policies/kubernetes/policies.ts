@@ -8,6 +8,7 @@ import { gkeActiveActive } from "./gke-active-active";
 import { gkeClusterHardening } from "./gke-cluster-hardening";
 import { gkeDnsEndpointPerimeter } from "./gke-dns-endpoint-perimeter";
 import { gkeInternalEndpointAuthorized } from "./gke-internal-endpoint-authorized";
+import { k8sCardholderNetworkPeers } from "./k8s-cardholder-network-peers";
 import { k8sCardholderSegmentation } from "./k8s-cardholder-segmentation";
 import { k8sCardholderServicePrivate } from "./k8s-cardholder-service-private";
 import { gkeEgressNat } from "./gke-private-egress-nat";
@@ -27,6 +28,7 @@ export const kubernetesPolicies: Policies = [
   gkeDnsEndpointPerimeter,
   gkeInternalEndpointAuthorized,
   k8sCardholderSegmentation,
+  k8sCardholderNetworkPeers,
   k8sCardholderServicePrivate,
   gkeEgressNat,
   k8sNamespacePsa,

@@ -1,5 +1,5 @@
 import { CapturedResource } from "../../engine/model";
-import { addResource, Mutation } from "../mutate";
+import { addResource, editResource, Mutation } from "../mutate";
 import type { PolicyCase } from "./policyCases";
 
 /**
@@ -83,5 +83,46 @@ export const THIRD_PASS_PROOFS: Record<string, Proof> = {
     on: "mallory-node-proxier",
     message:
       '[IAM-07] kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding "mallory-node-proxier": ClusterRoleBinding mallory-node-proxier grants ClusterRole system:node-proxier (a role the stack does not declare, so what it grants cannot be judged) to User mallory@qairopay.com cluster-wide. Fix: delete the binding: people get cluster access just in time through a Privileged Access Manager entitlement of a container role, never standing RBAC',
+  },
+  "card-vault's allow-gateway-ingress widened to ipBlock 0.0.0.0/0": {
+    mutate: editResource("prod-cde-baseline-us-central1-card-vault-allow-gateway", (p) => {
+      (p.spec as { ingress: { from: unknown[] }[] }).ingress[0].from = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
+    }),
+    on: "prod-cde-baseline-us-central1-card-vault-allow-gateway",
+    message:
+      '[NET-09, K8S-02] kubernetes:networking.k8s.io/v1:NetworkPolicy "prod-cde-baseline-us-central1-card-vault-allow-gateway": NetworkPolicy card-vault/allow-gateway-ingress admits ipBlock 0.0.0.0/0 into the cardholder-data environment, not only the Private Service Connect NAT ranges [10.78.0.0/24, 10.78.1.0/24]. Fix: admit only an ipBlock within the cde project\'s Private Service Connect NAT range (allow-gateway-ingress)',
+  },
+  "an allow-all ingress NetworkPolicy beside card-vault's default-deny": {
+    mutate: onCdeCluster("kubernetes:networking.k8s.io/v1:NetworkPolicy", "card-vault-allow-all-in", {
+      metadata: { name: "allow-all-in", namespace: "card-vault" },
+      spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] },
+    }),
+    on: "card-vault-allow-all-in",
+    message:
+      '[NET-09, K8S-02] kubernetes:networking.k8s.io/v1:NetworkPolicy "card-vault-allow-all-in": NetworkPolicy card-vault/allow-all-in admits every source (no from) into the cardholder-data environment, not only the Private Service Connect NAT ranges [10.78.0.0/24, 10.78.1.0/24]. Fix: admit only an ipBlock within the cde project\'s Private Service Connect NAT range (allow-gateway-ingress)',
+  },
+  "card-vault's pods admitting the ledger namespace's pods by selector": {
+    mutate: onCdeCluster("kubernetes:networking.k8s.io/v1:NetworkPolicy", "card-vault-from-ledger", {
+      metadata: { name: "from-ledger", namespace: "card-vault" },
+      spec: {
+        podSelector: { matchLabels: { app: "card-vault" } },
+        policyTypes: ["Ingress"],
+        ingress: [
+          { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ledger" } } }] },
+        ],
+      },
+    }),
+    on: "card-vault-from-ledger",
+    message:
+      '[NET-09, K8S-02] kubernetes:networking.k8s.io/v1:NetworkPolicy "card-vault-from-ledger": NetworkPolicy card-vault/from-ledger admits pods chosen by selector ({"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ledger"}}}) into the cardholder-data environment, not only the Private Service Connect NAT ranges [10.78.0.0/24, 10.78.1.0/24]. Fix: admit only an ipBlock within the cde project\'s Private Service Connect NAT range (allow-gateway-ingress)',
+  },
+  "card-vault's pods allowed to send to every namespace (namespaceSelector {})": {
+    mutate: onCdeCluster("kubernetes:networking.k8s.io/v1:NetworkPolicy", "card-vault-to-all-ns", {
+      metadata: { name: "to-all-ns", namespace: "card-vault" },
+      spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: {} }] }] },
+    }),
+    on: "card-vault-to-all-ns",
+    message:
+      '[NET-09, K8S-02] kubernetes:networking.k8s.io/v1:NetworkPolicy "card-vault-to-all-ns": NetworkPolicy card-vault/to-all-ns lets cardholder pods send to every namespace matching {}. Fix: send by selector only to kube-system\'s kube-dns pods; reach anything else by its ipBlock (allow-datastores)',
   },
 };
