@@ -40,6 +40,7 @@ const SQL_USERS = "sql-user-iam-authenticated";
 const BACKUP_ALERTS = "workflows-backup-export-alerted";
 const RBAC = "k8s-rbac-least-privilege";
 const PEERS = "k8s-cardholder-network-peers";
+const EXEMPTIONS = "logging-audit-config-no-exemptions";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
@@ -179,6 +180,13 @@ export const WEAKENINGS: Weakening[] = [
   w(PEERS, "bypassed", "an allow-all ingress NetworkPolicy beside card-vault's default-deny"),
   w(PEERS, "bypassed", "card-vault's pods admitting the ledger namespace's pods by selector"),
   w(PEERS, "widened", "card-vault's pods allowed to send to every namespace (namespaceSelector {})"),
+  w(
+    EXEMPTIONS,
+    "excluded",
+    "card-vault's account exempted from the cde's Cloud KMS DATA_READ audit logs by a per-service config",
+  ),
+  w(EXEMPTIONS, "excluded", "a person exempted from DATA_READ audit logs across the organisation"),
+  w(PRIVILEGED_ALERTS, "switched off", "the break-glass metric disabled (disabled: true)"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -11,6 +11,7 @@ type Proof = Omit<PolicyCase, "policy" | "title">;
 
 const CARD_VAULT_DENY = "prod-cde-baseline-us-central1-card-vault-default-deny";
 const MALLORY = "mallory@qairopay.com";
+const CARD_VAULT_SA = "serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com";
 
 function providerOf(resources: CapturedResource[], name: string): string {
   const r = resources.find((x) => x.name === name);
@@ -124,5 +125,39 @@ export const THIRD_PASS_PROOFS: Record<string, Proof> = {
     on: "card-vault-to-all-ns",
     message:
       '[NET-09, K8S-02] kubernetes:networking.k8s.io/v1:NetworkPolicy "card-vault-to-all-ns": NetworkPolicy card-vault/to-all-ns lets cardholder pods send to every namespace matching {}. Fix: send by selector only to kube-system\'s kube-dns pods; reach anything else by its ipBlock (allow-datastores)',
+  },
+  "card-vault's account exempted from the cde's Cloud KMS DATA_READ audit logs by a per-service config": {
+    mutate: addResource({
+      type: "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+      name: "cde-kms-exemption",
+      inputs: {
+        project: "qp-prod-cde",
+        service: "cloudkms.googleapis.com",
+        auditLogConfigs: [{ logType: "DATA_READ", exemptedMembers: [CARD_VAULT_SA] }],
+      },
+    }),
+    on: "cde-kms-exemption",
+    message:
+      '[LOG-04] gcp:projects/iAMAuditConfig:IAMAuditConfig "cde-kms-exemption": cloudkms.googleapis.com DATA_READ audit logs of project qp-prod-cde exempt serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com: their calls are not recorded, whatever allServices enables (the two are unioned). Fix: remove exemptedMembers',
+  },
+  "a person exempted from DATA_READ audit logs across the organisation": {
+    mutate: addResource({
+      type: "gcp:organizations/iamAuditConfig:IamAuditConfig",
+      name: "org-exemption",
+      inputs: {
+        orgId: "418726350912",
+        service: "allServices",
+        auditLogConfigs: [{ logType: "DATA_READ", exemptedMembers: [`user:${MALLORY}`] }],
+      },
+    }),
+    on: "org-exemption",
+    message:
+      '[LOG-04] gcp:organizations/iamAuditConfig:IamAuditConfig "org-exemption": allServices DATA_READ audit logs of organizations/418726350912 exempt user:mallory@qairopay.com: their calls are not recorded. Fix: remove exemptedMembers',
+  },
+  "the break-glass metric disabled (disabled: true)": {
+    mutate: editResource("prod-logging-alerts-break-glass-activity", (p) => (p.disabled = true)),
+    on: "prod-audit-log-bucket",
+    message:
+      '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
   },
 };
