@@ -41,6 +41,7 @@ const BACKUP_ALERTS = "workflows-backup-export-alerted";
 const RBAC = "k8s-rbac-least-privilege";
 const PEERS = "k8s-cardholder-network-peers";
 const EXEMPTIONS = "logging-audit-config-no-exemptions";
+const LEGACY_ORG = "orgpolicy-no-legacy-v1";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
@@ -187,6 +188,21 @@ export const WEAKENINGS: Weakening[] = [
   ),
   w(EXEMPTIONS, "excluded", "a person exempted from DATA_READ audit logs across the organisation"),
   w(PRIVILEGED_ALERTS, "switched off", "the break-glass metric disabled (disabled: true)"),
+  w(
+    LEGACY_ORG,
+    "outranked",
+    "service account key creation allowed on the cde by a legacy v1 OrganizationPolicy",
+  ),
+  w(
+    LEGACY_ORG,
+    "outranked",
+    "external IPs allowed on the cde's VMs by a legacy v1 OrganizationPolicy list policy",
+  ),
+  w(
+    LEGACY_ORG,
+    "reversed",
+    "a guardrail restored to Google's default across the organisation by a legacy v1 Policy",
+  ),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -26,6 +26,7 @@ import { perimeterEgressAgentsOnly } from "./vpcsc-perimeter-egress-agents-only"
 import { perimeterIngressNamedSources } from "./vpcsc-perimeter-ingress-named-sources";
 import { perimeterRestrictsEnabledApis } from "./vpcsc-perimeter-restricts-enabled-apis";
 import { orgPolicyGuardrailsApplied } from "./orgpolicy-guardrails-applied";
+import { orgpolicyNoLegacyV1 } from "./orgpolicy-no-legacy-v1";
 import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
 import { sqlInstanceCardholderNoDataApi } from "./sql-instance-cardholder-no-data-api";
@@ -52,6 +53,7 @@ export const securityPolicies: Policies = [
   perimeterIngressNamedSources,
   perimeterEgressAgentsOnly,
   orgPolicyGuardrailsApplied,
+  orgpolicyNoLegacyV1,
   secretCmekRegions,
   secretAccessors,
   vpcEgressDefaultDeny,

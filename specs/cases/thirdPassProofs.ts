@@ -160,4 +160,46 @@ export const THIRD_PASS_PROOFS: Record<string, Proof> = {
     message:
       '[IAM-07] gcp:logging/projectBucketConfig:ProjectBucketConfig "prod-audit-log-bucket": no alerted metric over the audit bucket matches the break-glass accounts\' actions, their own and through impersonation. Fix: alert on protoPayload.authenticationInfo.principalEmail= and protoPayload.authenticationInfo.serviceAccountDelegationInfo.firstPartyPrincipal.principalEmail= of each break-glass account, a plain OR of those terms, watched by an enabled alert policy with a notification channel that fires above zero',
   },
+  "service account key creation allowed on the cde by a legacy v1 OrganizationPolicy": {
+    mutate: addResource({
+      type: "gcp:projects/organizationPolicy:OrganizationPolicy",
+      name: "cde-keys-allowed",
+      inputs: {
+        project: "qp-prod-cde",
+        constraint: "iam.disableServiceAccountKeyCreation",
+        booleanPolicy: { enforced: false },
+      },
+    }),
+    on: "cde-keys-allowed",
+    message:
+      '[GOV-03] gcp:projects/organizationPolicy:OrganizationPolicy "cde-keys-allowed": it sets iam.disableServiceAccountKeyCreation on project qp-prod-cde to booleanPolicy {"enforced":false} through the legacy v1 API: a second writer of the constraint the guardrails set, outside their checks. Fix: declare guardrails with gcp:orgpolicy/policy:Policy in the catalogue',
+  },
+  "external IPs allowed on the cde's VMs by a legacy v1 OrganizationPolicy list policy": {
+    mutate: addResource({
+      type: "gcp:projects/organizationPolicy:OrganizationPolicy",
+      name: "cde-external-ips",
+      inputs: {
+        project: "qp-prod-cde",
+        constraint: "compute.vmExternalIpAccess",
+        listPolicy: { allow: { all: true } },
+      },
+    }),
+    on: "cde-external-ips",
+    message:
+      '[GOV-03] gcp:projects/organizationPolicy:OrganizationPolicy "cde-external-ips": it sets compute.vmExternalIpAccess on project qp-prod-cde to listPolicy {"allow":{"all":true}} through the legacy v1 API: a second writer of the constraint the guardrails set, outside their checks. Fix: declare guardrails with gcp:orgpolicy/policy:Policy in the catalogue',
+  },
+  "a guardrail restored to Google's default across the organisation by a legacy v1 Policy": {
+    mutate: addResource({
+      type: "gcp:organizations/policy:Policy",
+      name: "org-restore-peering",
+      inputs: {
+        orgId: "418726350912",
+        constraint: "compute.restrictVpcPeering",
+        restorePolicy: { default: true },
+      },
+    }),
+    on: "org-restore-peering",
+    message:
+      '[GOV-03] gcp:organizations/policy:Policy "org-restore-peering": it sets compute.restrictVpcPeering on organizations/418726350912 to restorePolicy (Google\'s default) through the legacy v1 API: a second writer of the constraint the guardrails set, outside their checks. Fix: declare guardrails with gcp:orgpolicy/policy:Policy in the catalogue',
+  },
 };
