@@ -42,6 +42,7 @@ const RBAC = "k8s-rbac-least-privilege";
 const PEERS = "k8s-cardholder-network-peers";
 const EXEMPTIONS = "logging-audit-config-no-exemptions";
 const LEGACY_ORG = "orgpolicy-no-legacy-v1";
+const KEYS = "iam-no-service-account-keys";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
@@ -203,6 +204,8 @@ export const WEAKENINGS: Weakening[] = [
     "reversed",
     "a guardrail restored to Google's default across the organisation by a legacy v1 Policy",
   ),
+  w(KEYS, "bypassed", "a Cloud Storage HMAC key for card-vault's service account"),
+  w(KEYS, "bypassed", "an API key bound to card-vault's service account"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -202,4 +202,29 @@ export const THIRD_PASS_PROOFS: Record<string, Proof> = {
     message:
       '[GOV-03] gcp:organizations/policy:Policy "org-restore-peering": it sets compute.restrictVpcPeering on organizations/418726350912 to restorePolicy (Google\'s default) through the legacy v1 API: a second writer of the constraint the guardrails set, outside their checks. Fix: declare guardrails with gcp:orgpolicy/policy:Policy in the catalogue',
   },
+  "a Cloud Storage HMAC key for card-vault's service account": {
+    mutate: addResource({
+      type: "gcp:storage/hmacKey:HmacKey",
+      name: "card-vault-hmac",
+      inputs: { project: "qp-prod-cde", serviceAccountEmail: CARD_VAULT_SA.replace("serviceAccount:", "") },
+    }),
+    on: "card-vault-hmac",
+    message:
+      '[IAM-03] gcp:storage/hmacKey:HmacKey "card-vault-hmac": creates a Cloud Storage HMAC key for card-vault-workload@qp-prod-cde.iam.gserviceaccount.com: a long-lived secret that signs requests as the account. Fix: remove it and use Workload Identity',
+  },
+  "an API key bound to card-vault's service account": {
+    mutate: addResource({
+      type: "gcp:projects/apiKey:ApiKey",
+      name: "card-vault-api-key",
+      inputs: {
+        project: "qp-prod-cde",
+        name: "card-vault",
+        displayName: "card-vault",
+        serviceAccountEmail: CARD_VAULT_SA.replace("serviceAccount:", ""),
+      },
+    }),
+    on: "card-vault-api-key",
+    message:
+      '[IAM-03] gcp:projects/apiKey:ApiKey "card-vault-api-key": creates an API key bound to card-vault-workload@qp-prod-cde.iam.gserviceaccount.com: a long-lived string that authenticates as the account. Fix: remove serviceAccountEmail (or the key) and use Workload Identity',
+  },
 };
