@@ -43,6 +43,8 @@ const PEERS = "k8s-cardholder-network-peers";
 const EXEMPTIONS = "logging-audit-config-no-exemptions";
 const LEGACY_ORG = "orgpolicy-no-legacy-v1";
 const KEYS = "iam-no-service-account-keys";
+const FIREWALL_POLICY = "compute-firewall-policy-ingress-restricted";
+const IPV6 = "compute-subnetwork-no-external-ipv6";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
@@ -206,6 +208,17 @@ export const WEAKENINGS: Weakening[] = [
   ),
   w(KEYS, "bypassed", "a Cloud Storage HMAC key for card-vault's service account"),
   w(KEYS, "bypassed", "an API key bound to card-vault's service account"),
+  w(
+    FIREWALL_POLICY,
+    "bypassed",
+    "SSH from the internet admitted by a rule of the cde's network firewall policy",
+  ),
+  w(
+    FIREWALL_POLICY,
+    "outranked",
+    "every source in a country admitted by an organisation firewall policy rule inspected by a security profile",
+  ),
+  w(IPV6, "bypassed", "the cde subnet made dual-stack with external IPv6 addresses"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

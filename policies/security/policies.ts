@@ -13,6 +13,8 @@ import { kmsCryptoKeyRetention } from "./kms-cryptokey-retention";
 import { kmsCryptoKeyRotation } from "./kms-cryptokey-rotation";
 import { labelsStandard } from "./gcp-resource-standard-labels";
 import { networkFirewallIngress } from "./compute-firewall-ingress-restricted";
+import { computeFirewallPolicyIngress } from "./compute-firewall-policy-ingress-restricted";
+import { subnetNoExternalIpv6 } from "./compute-subnetwork-no-external-ipv6";
 import { cdeNetworkSegmentation } from "./compute-cde-network-segmentation";
 import { networkSubnetLogging } from "./compute-subnetwork-flow-logs-pga";
 import { vpcEgressDefaultDeny } from "./compute-vpc-egress-default-deny";
@@ -74,6 +76,8 @@ export const securityPolicies: Policies = [
   regionalResidency,
   networkSubnetLogging,
   networkFirewallIngress,
+  computeFirewallPolicyIngress,
+  subnetNoExternalIpv6,
   iamNoBasicRoles,
   iamNoPublicPrincipals,
   iamNoServiceAccountKeys,

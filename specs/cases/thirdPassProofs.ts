@@ -227,4 +227,55 @@ export const THIRD_PASS_PROOFS: Record<string, Proof> = {
     message:
       '[IAM-03] gcp:projects/apiKey:ApiKey "card-vault-api-key": creates an API key bound to card-vault-workload@qp-prod-cde.iam.gserviceaccount.com: a long-lived string that authenticates as the account. Fix: remove serviceAccountEmail (or the key) and use Workload Identity',
   },
+  "SSH from the internet admitted by a rule of the cde's network firewall policy": {
+    mutate: addResource({
+      type: "gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule",
+      name: "cde-ssh-in",
+      inputs: {
+        action: "allow",
+        direction: "INGRESS",
+        firewallPolicy: "prod-cde-egress",
+        match: { srcIpRanges: ["0.0.0.0/0"], layer4Configs: [{ ipProtocol: "tcp", ports: ["22"] }] },
+        priority: 100,
+        project: "qp-prod-cde",
+        ruleName: "in",
+        enableLogging: true,
+      },
+    }),
+    on: "cde-ssh-in",
+    message:
+      '[NET-03] gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule "cde-ssh-in": allow admits tcp:22 (SSH/RDP) from 0.0.0.0/0, outside the VPCs and Google\'s load balancers. Fix: admit only 35.191.0.0/16, 130.211.0.0/22 or internal ranges; use IAP or OS Login for administration',
+  },
+  "every source in a country admitted by an organisation firewall policy rule inspected by a security profile":
+    {
+      mutate: addResource({
+        type: "gcp:compute/firewallPolicyWithRules:FirewallPolicyWithRules",
+        name: "org-inspected-in",
+        inputs: {
+          parent: "organizations/418726350912",
+          shortName: "inspected-in",
+          rules: [
+            {
+              action: "apply_security_profile_group",
+              direction: "INGRESS",
+              priority: 10,
+              ruleName: "from-country",
+              match: { srcRegionCodes: ["US"], layer4Configs: [{ ipProtocol: "tcp", ports: ["443"] }] },
+            },
+          ],
+        },
+      }),
+      on: "org-inspected-in",
+      message:
+        '[NET-03] gcp:compute/firewallPolicyWithRules:FirewallPolicyWithRules "org-inspected-in": rule from-country: apply_security_profile_group admits tcp:443 from region US, outside the VPCs and Google\'s load balancers. Fix: admit only 35.191.0.0/16, 130.211.0.0/22 or internal ranges; use IAP or OS Login for administration',
+    },
+  "the cde subnet made dual-stack with external IPv6 addresses": {
+    mutate: editResource("prod-cde-net-us-central1", (p) => {
+      p.stackType = "IPV4_IPV6";
+      p.ipv6AccessType = "EXTERNAL";
+    }),
+    on: "prod-cde-net-us-central1",
+    message:
+      '[NET-08, NET-03] gcp:compute/subnetwork:Subnetwork "prod-cde-net-us-central1": stackType IPV4_IPV6 with ipv6AccessType EXTERNAL: its VMs get IPv6 addresses reachable from the internet, and the egress deny-all (0.0.0.0/0) matches IPv4 only. Fix: remove ipv6AccessType EXTERNAL (IPV4_ONLY, or INTERNAL IPv6)',
+  },
 };
