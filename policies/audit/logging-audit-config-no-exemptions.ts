@@ -1,12 +1,10 @@
 import { anyResourcePolicy, Finding } from "../lib/define";
 
-// Project, folder and organisation audit configs: a folder's or the organisation's applies to every
-// project under it.
-const AUDIT_CONFIGS = [
-  "gcp:projects/iAMAuditConfig:IAMAuditConfig",
-  "gcp:folder/iamAuditConfig:IamAuditConfig",
-  "gcp:organizations/iamAuditConfig:IamAuditConfig",
-];
+// Project, folder and organisation audit configs (gcp:projects/iAMAuditConfig:IAMAuditConfig,
+// gcp:folder/iamAuditConfig:IamAuditConfig, gcp:organizations/iamAuditConfig:IamAuditConfig): a
+// folder's or the organisation's applies to every project under it. Matched by the token's end,
+// whatever its casing, so a type of another spelling or a future scope is judged too.
+const isAuditConfig = (type: string) => /^gcp:[^:]+:[A-Za-z]*AuditConfig$/i.test(type);
 
 type AuditLogConfig = { logType?: string; exemptedMembers?: string[] };
 
@@ -31,7 +29,7 @@ export const loggingAuditConfigNoExemptions = anyResourcePolicy(
       "Remove exemptedMembers: Data Access audit logs record every principal, the workloads' own accounts included.",
   },
   (r) => {
-    if (!AUDIT_CONFIGS.includes(r.type)) return [];
+    if (!isAuditConfig(r.type)) return [];
     const findings: Finding[] = [];
     const scope =
       r.props.project !== undefined
