@@ -180,8 +180,18 @@ export const WEAKENINGS: Weakening[] = [
   w(RBAC, "bypassed", "a ClusterRole holding impersonate on users"),
   w(RBAC, "widened", "every authenticated Google account given the read-only view role on a cde cluster"),
   w(RBAC, "bypassed", "a person bound to a ClusterRole the stack does not declare"),
+  w(
+    RBAC,
+    "bypassed",
+    "a person added to a cde cluster's own cluster-admin binding by a ClusterRoleBindingPatch",
+  ),
   w(PEERS, "widened", "card-vault's allow-gateway-ingress widened to ipBlock 0.0.0.0/0"),
   w(PEERS, "bypassed", "an allow-all ingress NetworkPolicy beside card-vault's default-deny"),
+  w(
+    PEERS,
+    "bypassed",
+    "card-vault's allow-gateway-ingress patched to admit 0.0.0.0/0 by a NetworkPolicyPatch",
+  ),
   w(PEERS, "bypassed", "card-vault's pods admitting the ledger namespace's pods by selector"),
   w(PEERS, "widened", "card-vault's pods allowed to send to every namespace (namespaceSelector {})"),
   w(

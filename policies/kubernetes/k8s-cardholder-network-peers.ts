@@ -92,7 +92,9 @@ export const k8sCardholderNetworkPeers = stackPolicy(
       return cardholderNamespaces.has(meta(p).namespace) || (!!cluster && isCardholderCluster(cluster));
     };
 
-    for (const p of ofKind(resources, "NetworkPolicy").filter(inScope)) {
+    // A server-side-apply NetworkPolicyPatch changes a live policy's rules as a NetworkPolicy does.
+    const policies = [...ofKind(resources, "NetworkPolicy"), ...ofKind(resources, "NetworkPolicyPatch")];
+    for (const p of policies.filter(inScope)) {
       const spec = (p.props.spec ?? {}) as Spec;
       const what = `NetworkPolicy ${String(meta(p).namespace ?? "default")}/${String(meta(p).name)}`;
       const sources = (spec.ingress ?? []).flatMap((rule) =>

@@ -1,6 +1,6 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Finding, stackPolicy } from "../lib/define";
-import { clusterOf, meta, ofKind } from "./k8s";
+import { clusterOf, ofKind } from "./k8s";
 
 type Rule = { apiGroups?: string[]; resources?: string[]; verbs?: string[]; nonResourceURLs?: string[] };
 type Subject = { kind?: string; name?: string; namespace?: string };
@@ -54,7 +54,26 @@ function tooStrong(rules: Rule[] | undefined): string | undefined {
   return undefined;
 }
 
-const kindOf = (r: PolicyResource) => r.type.split(":").pop() ?? "";
+/** One RBAC object as applied: its resource (URN, cluster), its kind and its own fields. */
+type RbacObject = { r: PolicyResource; kind: string; props: Record<string, unknown> };
+
+/**
+ * Every object of a kind, however it is written: the object, a server-side-apply Patch of it
+ * (which changes a live object's rules or subjects) or a List of them (`items`).
+ */
+function objectsOf(resources: PolicyResource[], kind: string): RbacObject[] {
+  return [
+    ...[...ofKind(resources, kind), ...ofKind(resources, `${kind}Patch`)].map((r) => ({
+      r,
+      kind,
+      props: r.props,
+    })),
+    ...ofKind(resources, `${kind}List`).flatMap((r) =>
+      ((r.props.items as Record<string, unknown>[] | undefined) ?? []).map((props) => ({ r, kind, props })),
+    ),
+  ];
+}
+const metaOf = (o: RbacObject) => (o.props.metadata ?? {}) as { name?: string; namespace?: string };
 const nameOf = (s: Subject) => `${String(s.kind)} ${s.namespace ? `${s.namespace}/` : ""}${String(s.name)}`;
 
 export const k8sRbacLeastPrivilege = stackPolicy(
@@ -70,34 +89,36 @@ export const k8sRbacLeastPrivilege = stackPolicy(
   },
   (resources) => {
     const findings: Finding[] = [];
-    const roles = [...ofKind(resources, "ClusterRole"), ...ofKind(resources, "Role")];
+    const roles = [...objectsOf(resources, "ClusterRole"), ...objectsOf(resources, "Role")];
     for (const role of roles) {
       const escalating = ((role.props.rules as Rule[] | undefined) ?? []).flatMap((x) =>
         (x.verbs ?? []).filter((v) => ESCALATING_VERBS.includes(v) || v === "*"),
       );
       if (escalating.length > 0)
         findings.push({
-          urn: role.urn,
-          problem: `${kindOf(role)} ${String(meta(role).name)} holds ${[...new Set(escalating)].join(", ")}: whoever it is bound to can grant themselves any permission, or act as anyone`,
+          urn: role.r.urn,
+          problem: `${role.kind} ${String(metaOf(role).name)} holds ${[...new Set(escalating)].join(", ")}: whoever it is bound to can grant themselves any permission, or act as anyone`,
           fix: "remove the verb; RBAC is not changed from inside the cluster",
         });
     }
 
-    for (const b of [...ofKind(resources, "ClusterRoleBinding"), ...ofKind(resources, "RoleBinding")]) {
+    for (const b of [...objectsOf(resources, "ClusterRoleBinding"), ...objectsOf(resources, "RoleBinding")]) {
       const ref = (b.props.roleRef ?? {}) as RoleRef;
       const subjects = (b.props.subjects as Subject[] | undefined) ?? [];
       const scope =
-        kindOf(b) === "ClusterRoleBinding"
+        b.kind === "ClusterRoleBinding"
           ? "cluster-wide"
-          : `in namespace ${String(meta(b).namespace ?? "default")}`;
-      const grants = `${kindOf(b)} ${String(meta(b).name)} grants ${String(ref.kind)} ${String(ref.name)}`;
+          : `in namespace ${String(metaOf(b).namespace ?? "default")}`;
+      // A Patch may leave roleRef out (it is immutable): it then adds subjects to the live binding's role.
+      const role = ref.name ? `${String(ref.kind)} ${ref.name}` : "the role of the live binding it patches";
+      const grants = `${b.kind} ${String(metaOf(b).name)} grants ${role}`;
       const to = subjects.map(nameOf).join(", ") || "nobody";
       const declared = roles.find(
         (r) =>
-          clusterOf(r) === clusterOf(b) &&
-          kindOf(r) === ref.kind &&
-          meta(r).name === ref.name &&
-          (ref.kind === "ClusterRole" || meta(r).namespace === meta(b).namespace),
+          clusterOf(r.r) === clusterOf(b.r) &&
+          r.kind === ref.kind &&
+          metaOf(r).name === ref.name &&
+          (ref.kind === "ClusterRole" || metaOf(r).namespace === metaOf(b).namespace),
       );
       const why = declared
         ? tooStrong(declared.props.rules as Rule[] | undefined)
@@ -108,14 +129,14 @@ export const k8sRbacLeastPrivilege = stackPolicy(
             : "a role the stack does not declare, so what it grants cannot be judged";
       if (why)
         findings.push({
-          urn: b.urn,
+          urn: b.r.urn,
           problem: `${grants} (${why}) to ${to} ${scope}`,
           fix: "delete the binding: people get cluster access just in time through a Privileged Access Manager entitlement of a container role, never standing RBAC",
         });
       const open = subjects.filter((s) => PUBLIC_SUBJECTS.includes(String(s.name)));
       if (open.length > 0)
         findings.push({
-          urn: b.urn,
+          urn: b.r.urn,
           problem: `${grants} to ${open.map(nameOf).join(", ")}: anyone who reaches the API server, or a group RBAC cannot restrict`,
           fix: "bind only named identities",
         });

@@ -40,6 +40,15 @@ export const THIRD_PASS_PROOFS: Record<string, Proof> = {
     message:
       '[IAM-07] kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding "mallory-admin": ClusterRoleBinding mallory-admin grants ClusterRole cluster-admin (every verb on every resource) to User mallory@qairopay.com cluster-wide. Fix: delete the binding: people get cluster access just in time through a Privileged Access Manager entitlement of a container role, never standing RBAC',
   },
+  "a person added to a cde cluster's own cluster-admin binding by a ClusterRoleBindingPatch": {
+    mutate: onCdeCluster(`kubernetes:${RBAC}/v1:ClusterRoleBindingPatch`, "cluster-admin-patch", {
+      metadata: { name: "cluster-admin" },
+      subjects: [{ kind: "User", name: MALLORY, apiGroup: RBAC }],
+    }),
+    on: "cluster-admin-patch",
+    message:
+      '[IAM-07] kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBindingPatch "cluster-admin-patch": ClusterRoleBinding cluster-admin grants the role of the live binding it patches (a role the stack does not declare, so what it grants cannot be judged) to User mallory@qairopay.com cluster-wide. Fix: delete the binding: people get cluster access just in time through a Privileged Access Manager entitlement of a container role, never standing RBAC',
+  },
   "card-vault's service account bound to a Role reading the namespace's Secrets": {
     mutate: (resources) =>
       onCdeCluster(`kubernetes:${RBAC}/v1:RoleBinding`, "vault-reads-secrets", {
@@ -101,6 +110,15 @@ export const THIRD_PASS_PROOFS: Record<string, Proof> = {
     on: "card-vault-allow-all-in",
     message:
       '[NET-09, K8S-02] kubernetes:networking.k8s.io/v1:NetworkPolicy "card-vault-allow-all-in": NetworkPolicy card-vault/allow-all-in admits every source (no from) into the cardholder-data environment, not only the Private Service Connect NAT ranges [10.78.0.0/24, 10.78.1.0/24]. Fix: admit only an ipBlock within the cde project\'s Private Service Connect NAT range (allow-gateway-ingress)',
+  },
+  "card-vault's allow-gateway-ingress patched to admit 0.0.0.0/0 by a NetworkPolicyPatch": {
+    mutate: onCdeCluster("kubernetes:networking.k8s.io/v1:NetworkPolicyPatch", "card-vault-ingress-patch", {
+      metadata: { name: "allow-gateway-ingress", namespace: "card-vault" },
+      spec: { ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] },
+    }),
+    on: "card-vault-ingress-patch",
+    message:
+      '[NET-09, K8S-02] kubernetes:networking.k8s.io/v1:NetworkPolicyPatch "card-vault-ingress-patch": NetworkPolicy card-vault/allow-gateway-ingress admits ipBlock 0.0.0.0/0 into the cardholder-data environment, not only the Private Service Connect NAT ranges [10.78.0.0/24, 10.78.1.0/24]. Fix: admit only an ipBlock within the cde project\'s Private Service Connect NAT range (allow-gateway-ingress)',
   },
   "card-vault's pods admitting the ledger namespace's pods by selector": {
     mutate: onCdeCluster("kubernetes:networking.k8s.io/v1:NetworkPolicy", "card-vault-from-ledger", {
