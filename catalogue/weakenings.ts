@@ -38,6 +38,13 @@ const SQL_PRIVATE = "sql-instance-private-tls";
 const GKE = "gke-cluster-hardening";
 const SQL_USERS = "sql-user-iam-authenticated";
 const BACKUP_ALERTS = "workflows-backup-export-alerted";
+const RBAC = "k8s-rbac-least-privilege";
+const PEERS = "k8s-cardholder-network-peers";
+const EXEMPTIONS = "logging-audit-config-no-exemptions";
+const LEGACY_ORG = "orgpolicy-no-legacy-v1";
+const KEYS = "iam-no-service-account-keys";
+const FIREWALL_POLICY = "compute-firewall-policy-ingress-restricted";
+const IPV6 = "compute-subnetwork-no-external-ipv6";
 const PERIMETER_COVERS = "vpcsc-perimeter-covers-projects";
 const SQL_FLAGS = "sql-instance-audit-flags";
 const KMS_HSM = "kms-cardholder-key-hsm";
@@ -206,6 +213,61 @@ export const WEAKENINGS: Weakening[] = [
     "any namespace's Kubernetes account of the cde given cloudkms.admin on the KMS project",
   ),
   w(DATA_PLANE, "bypassed", "a cde pod's identity in principal:// form given cloudsql.admin"),
+  // Third independent attacker pass (#26): proofs in specs/cases/thirdPassProofs.ts.
+  w(RBAC, "bypassed", "a person given cluster-admin on a cde cluster by a ClusterRoleBinding"),
+  w(RBAC, "widened", "card-vault's service account bound to a Role reading the namespace's Secrets"),
+  w(RBAC, "bypassed", "a ClusterRole holding impersonate on users"),
+  w(RBAC, "widened", "every authenticated Google account given the read-only view role on a cde cluster"),
+  w(RBAC, "bypassed", "a person bound to a ClusterRole the stack does not declare"),
+  w(
+    RBAC,
+    "bypassed",
+    "a person added to a cde cluster's own cluster-admin binding by a ClusterRoleBindingPatch",
+  ),
+  w(PEERS, "widened", "card-vault's allow-gateway-ingress widened to ipBlock 0.0.0.0/0"),
+  w(PEERS, "bypassed", "an allow-all ingress NetworkPolicy beside card-vault's default-deny"),
+  w(
+    PEERS,
+    "bypassed",
+    "card-vault's allow-gateway-ingress patched to admit 0.0.0.0/0 by a NetworkPolicyPatch",
+  ),
+  w(PEERS, "bypassed", "card-vault's pods admitting the ledger namespace's pods by selector"),
+  w(PEERS, "widened", "card-vault's pods allowed to send to every namespace (namespaceSelector {})"),
+  w(
+    EXEMPTIONS,
+    "excluded",
+    "card-vault's account exempted from the cde's Cloud KMS DATA_READ audit logs by a per-service config",
+  ),
+  w(EXEMPTIONS, "excluded", "a person exempted from DATA_READ audit logs across the organisation"),
+  w(PRIVILEGED_ALERTS, "switched off", "the break-glass metric disabled (disabled: true)"),
+  w(
+    LEGACY_ORG,
+    "outranked",
+    "service account key creation allowed on the cde by a legacy v1 OrganizationPolicy",
+  ),
+  w(
+    LEGACY_ORG,
+    "outranked",
+    "external IPs allowed on the cde's VMs by a legacy v1 OrganizationPolicy list policy",
+  ),
+  w(
+    LEGACY_ORG,
+    "reversed",
+    "a guardrail restored to Google's default across the organisation by a legacy v1 Policy",
+  ),
+  w(KEYS, "bypassed", "a Cloud Storage HMAC key for card-vault's service account"),
+  w(KEYS, "bypassed", "an API key bound to card-vault's service account"),
+  w(
+    FIREWALL_POLICY,
+    "bypassed",
+    "SSH from the internet admitted by a rule of the cde's network firewall policy",
+  ),
+  w(
+    FIREWALL_POLICY,
+    "outranked",
+    "every source in a country admitted by an organisation firewall policy rule inspected by a security profile",
+  ),
+  w(IPV6, "bypassed", "the cde subnet made dual-stack with external IPv6 addresses"),
 ];
 
 /** The case title of a weakening: what it does, then its kind. */

@@ -15,13 +15,18 @@ export const REQUIRED_EVENTS: Record<string, string[]> = {
  * Log-based metrics that page someone on their first count: watched by an enabled alert policy of
  * the metric's own project (a policy reads the metrics of its project and the same metric name
  * recurs in every project) that has a notification channel and fires above zero
- * (policies/lib/alerting.ts). A disabled, silent or reversed alert watches nothing.
+ * (policies/lib/alerting.ts). A disabled, silent or reversed alert watches nothing; nor does a
+ * disabled metric (@pulumi/gcp logging/metric.d.ts `disabled`: "If set to True, then this metric is
+ * disabled and it does not generate any points"), whose alert then never sees a count.
  */
 export function alertedMetrics(
   resources: PolicyResource[],
   paging: PolicyResource[] = pagingAlertPolicies(resources),
 ): PolicyResource[] {
-  return resources.filter((r) => r.type === "gcp:logging/metric:Metric" && pagesOnEveryCount(r, paging));
+  return resources.filter(
+    (r) =>
+      r.type === "gcp:logging/metric:Metric" && r.props.disabled !== true && pagesOnEveryCount(r, paging),
+  );
 }
 
 export const monitoringSecurityAlerts = stackPolicy(

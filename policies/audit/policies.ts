@@ -2,6 +2,7 @@ import { Policies } from "@pulumi/policy";
 import { loggingAuditTrailDeny } from "./logging-audit-trail-deny";
 import { loggingBucketLocked } from "./logging-bucket-locked-cmek";
 import { loggingDataAccessAudit } from "./logging-data-access-audit-config";
+import { loggingAuditConfigNoExemptions } from "./logging-audit-config-no-exemptions";
 import { loggingProjectIsolation } from "./logging-project-isolation";
 import { loggingSinkEveryProject } from "./logging-sink-every-project";
 import { monitoringBreakGlassAlert } from "./monitoring-binauthz-breakglass-alert";
@@ -16,6 +17,7 @@ export const auditPolicies: Policies = [
   loggingProjectIsolation,
   loggingSinkEveryProject,
   loggingDataAccessAudit,
+  loggingAuditConfigNoExemptions,
   loggingAuditTrailDeny,
   monitoringSecurityAlerts,
   monitoringAuditTrailAlerts,

@@ -10,7 +10,7 @@ const WI_BINDINGS = ["gcp:serviceaccount/iAMMember:IAMMember", "gcp:serviceaccou
 const DATA_CLASS_LABEL = "qairopay.com/data-class";
 
 /** The GKE cluster a Kubernetes object lands on, from its provider's `cluster` (plain at preview). */
-function gkeClusterOf(r: PolicyResource, clusters: PolicyResource[]): PolicyResource | undefined {
+export function gkeClusterOf(r: PolicyResource, clusters: PolicyResource[]): PolicyResource | undefined {
   const name = r.provider?.props.cluster;
   return typeof name === "string" ? clusters.find((c) => c.props.name === name) : undefined;
 }

@@ -4,11 +4,13 @@ import { Finding, resourcePolicy } from "../lib/define";
 /** Google front ends and health checkers (https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges). */
 export const GOOGLE_LB_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
 export const SERVING_PORTS = ["443", "8443", "8080"];
-const ADMIN_PORTS = ["22", "3389"];
+export const ADMIN_PORTS = ["22", "3389"];
+/** RFC 1918 space: the VPCs' own ranges. */
+export const PRIVATE_RANGE = /^10\.|^172\.(1[6-9]|2\d|3[01])\.|^192\.168\./;
 
 type Rule = { protocol?: string; ports?: string[] };
 
-function portsCover(ports: string[] | undefined, port: string): boolean {
+export function portsCover(ports: string[] | undefined, port: string): boolean {
   if (!ports || ports.length === 0) return true;
   return ports.some((p) => {
     const [lo, hi] = p.split("-").map(Number);
@@ -38,9 +40,7 @@ export const networkFirewallIngress = resourcePolicy<gcp.compute.FirewallArgs>(
     const allows = (rule.allows ?? []) as Rule[];
     if ((rule.direction ?? "INGRESS") !== "INGRESS" || allows.length === 0) return findings;
     const sources = (rule.sourceRanges ?? []) as string[];
-    const external = sources.filter(
-      (s) => !GOOGLE_LB_RANGES.includes(s) && !/^10\.|^172\.(1[6-9]|2\d|3[01])\.|^192\.168\./.test(s),
-    );
+    const external = sources.filter((s) => !GOOGLE_LB_RANGES.includes(s) && !PRIVATE_RANGE.test(s));
     if (external.length > 0) {
       findings.push({
         problem: `allows ingress from ${external.join(", ")}`,

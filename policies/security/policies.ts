@@ -14,6 +14,8 @@ import { kmsCryptoKeyRetention } from "./kms-cryptokey-retention";
 import { kmsCryptoKeyRotation } from "./kms-cryptokey-rotation";
 import { labelsStandard } from "./gcp-resource-standard-labels";
 import { networkFirewallIngress } from "./compute-firewall-ingress-restricted";
+import { computeFirewallPolicyIngress } from "./compute-firewall-policy-ingress-restricted";
+import { subnetNoExternalIpv6 } from "./compute-subnetwork-no-external-ipv6";
 import { cdeNetworkSegmentation } from "./compute-cde-network-segmentation";
 import { networkSubnetLogging } from "./compute-subnetwork-flow-logs-pga";
 import { vpcEgressDefaultDeny } from "./compute-vpc-egress-default-deny";
@@ -27,6 +29,7 @@ import { perimeterEgressAgentsOnly } from "./vpcsc-perimeter-egress-agents-only"
 import { perimeterIngressNamedSources } from "./vpcsc-perimeter-ingress-named-sources";
 import { perimeterRestrictsEnabledApis } from "./vpcsc-perimeter-restricts-enabled-apis";
 import { orgPolicyGuardrailsApplied } from "./orgpolicy-guardrails-applied";
+import { orgpolicyNoLegacyV1 } from "./orgpolicy-no-legacy-v1";
 import { regionalResidency } from "./gcp-resource-region-residency";
 import { sqlInstanceAuditFlags } from "./sql-instance-audit-flags";
 import { sqlInstanceCardholderNoDataApi } from "./sql-instance-cardholder-no-data-api";
@@ -53,6 +56,7 @@ export const securityPolicies: Policies = [
   perimeterIngressNamedSources,
   perimeterEgressAgentsOnly,
   orgPolicyGuardrailsApplied,
+  orgpolicyNoLegacyV1,
   secretCmekRegions,
   secretAccessors,
   vpcEgressDefaultDeny,
@@ -73,6 +77,8 @@ export const securityPolicies: Policies = [
   regionalResidency,
   networkSubnetLogging,
   networkFirewallIngress,
+  computeFirewallPolicyIngress,
+  subnetNoExternalIpv6,
   iamNoBasicRoles,
   iamNoPublicPrincipals,
   iamPolicyDataReadable,

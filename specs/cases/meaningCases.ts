@@ -3,6 +3,7 @@ import { ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS } from "../../policies/lib/privileg
 import { WEAKENINGS, weakeningTitle } from "../../catalogue/weakenings";
 import { addResource, editResource, Mutation, removeResource } from "../mutate";
 import type { PolicyCase } from "./policyCases";
+import { THIRD_PASS_PROOFS } from "./thirdPassProofs";
 
 /**
  * Issue #26: one failing case per weakening of catalogue/weakenings.ts — the resource is still
@@ -98,6 +99,7 @@ interface Proof {
 
 /** Each weakening's proof, keyed by its title in the catalogue. */
 const PROOFS: Record<string, Proof> = {
+  ...THIRD_PASS_PROOFS,
   "the cde VPC's deny-all egress rule disabled": {
     mutate: editResource("prod-cde-egress-deny-all", (p) => (p.disabled = true)),
     on: "prod-cde-net-vpc",
