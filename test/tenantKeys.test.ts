@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -474,6 +475,32 @@ describe("a shard's fingerprint (what `tenants up` compares with the last update
     ).not.toBe(base);
     expect(shardFingerprint(config, { rings: { "us-east1": "other" } }, "3.248.0")).not.toBe(base);
     expect(shardFingerprint(config, platformOutput, "3.260.0")).not.toBe(base);
+  });
+
+  // A file the shard program or its pack loads but the fingerprint does not hash would let `tenants
+  // up` leave a shard alone after that file changed (Google's facts and the vocabulary were missing).
+  test("it hashes every project module the shard program and its pack load", () => {
+    const { fingerprintFiles } = jest.requireActual("../tools/tenants/fingerprint");
+    const root = path.join(__dirname, "..");
+    // The program's modules and the pack's policies (their entry points run the program and serve the pack).
+    const entries = ["tenantKeys/program.js", "tenantKeys/config.js", "policies/tenant-keys/policies.js"];
+    const script = `
+      for (const entry of ${JSON.stringify(entries)}) require(require("path").join(${JSON.stringify(root)}, "bin", entry));
+      process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+    const loaded: string[] = JSON.parse(
+      execFileSync(process.execPath, ["-e", script], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_NODEJS_STACK: "" },
+      }),
+    );
+    const project = loaded
+      .filter((f) => f.startsWith(path.join(root, "bin") + path.sep))
+      .map((f) => path.relative(root, f).split(path.sep).join("/"));
+    expect(project.length).toBeGreaterThan(5);
+    const hashed = new Set<string>(fingerprintFiles());
+    // The platform's own config modules are read only for the stack's configuration, hashed as such.
+    expect(project.filter((f) => !hashed.has(f))).toEqual([]);
   });
 
   test.each(["tenant-keys/index.js", "tenant-keys/Pulumi.yaml", "policies/tenant-keys/PulumiPolicy.yaml"])(

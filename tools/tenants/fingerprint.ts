@@ -5,7 +5,15 @@ import { PROJECT_ROOT } from "../../platform/paths";
 import { TENANT_KEYS_PROJECT } from "../../tenantKeys/config";
 
 /** What decides a shard's update: its program, what the program reads, and the policy pack `up` runs. */
-const PROGRAM_DIRS = ["bin/tenantKeys", "bin/policies/tenant-keys", "bin/policies/lib"];
+const PROGRAM_DIRS = [
+  "bin/tenantKeys",
+  "bin/policies/tenant-keys",
+  "bin/policies/lib",
+  // The leaves they read: Google's facts (policies/lib) and the vocabulary (catalogue/keys).
+  "bin/facts",
+  "bin/facts/google",
+  "bin/vocabulary",
+];
 const PROGRAM_FILES = [
   // What `pulumi up` starts in tenant-keys/ (its project file and entry point) and the pack's own files.
   "tenant-keys/Pulumi.yaml",
@@ -15,6 +23,7 @@ const PROGRAM_FILES = [
   "policies/tenant-keys/package.json",
   "bin/catalogue/keys.js",
   "bin/platform/config/tenants.js",
+  "bin/platform/paths.js",
   "bin/policies/security/kms-cryptokey-rotation.js",
   "bin/policies/security/kms-cryptokey-retention.js",
   "bin/policies/security/gcp-resource-region-residency.js",
@@ -36,7 +45,20 @@ export function shardFingerprint(
   read: (file: string) => Buffer | string = (file) => fs.readFileSync(path.join(PROJECT_ROOT, file)),
 ): string {
   const hash = createHash("sha256");
-  const files = [
+  for (const file of fingerprintFiles()) hash.update(file).update(read(file));
+  const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  hash.update(JSON.stringify(PINNED.map((name) => [name, pkg.dependencies[name]])));
+  hash.update(`pulumi ${cliVersion}`);
+  hash.update(JSON.stringify(Object.entries(config).sort()));
+  hash.update(JSON.stringify(platformOutput ?? null));
+  return hash.digest("hex").slice(0, 32);
+}
+
+/** The files a shard's fingerprint hashes, relative to the repository. */
+export function fingerprintFiles(): string[] {
+  return [
     ...PROGRAM_DIRS.flatMap((dir) =>
       fs
         .readdirSync(path.join(PROJECT_ROOT, dir))
@@ -46,15 +68,6 @@ export function shardFingerprint(
     ),
     ...PROGRAM_FILES,
   ];
-  for (const file of files) hash.update(file).update(read(file));
-  const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
-  };
-  hash.update(JSON.stringify(PINNED.map((name) => [name, pkg.dependencies[name]])));
-  hash.update(`pulumi ${cliVersion}`);
-  hash.update(JSON.stringify(Object.entries(config).sort()));
-  hash.update(JSON.stringify(platformOutput ?? null));
-  return hash.digest("hex").slice(0, 32);
 }
 
 export const FINGERPRINT_KEY = `${TENANT_KEYS_PROJECT}:fingerprint`;
