@@ -1,4 +1,5 @@
 /** Readers of Privileged Access Manager entitlements and of IAM grants (IAM-07, RES-10). */
+import { ENTITLEMENT_ROLES } from "../../catalogue/entitlementRoles";
 import { PolicyResource } from "@pulumi/policy";
 import { stackIdentity } from "./principals";
 
@@ -156,84 +157,15 @@ export const ENTITLEMENT_STORAGE_PERMISSIONS = [
 
 /**
  * Each custom role an entitlement may grant, by role id, with what it is for and every permission
- * that purpose needs (IAM-07): an allowlist per role, since the checks by kind (lasting grants,
- * storage, instance-bound Cloud SQL) miss the next kind — decrypt on the key operator, a token or
- * pods/exec on the incident operator. The purposes are those of components/privilegedAccess.ts'
- * ENTITLEMENT_CUSTOM_ROLES, written here again on purpose (policies/lib/define.ts: a policy that
- * read the component's list would approve the component's own mistake). Permission names:
- * https://cloud.google.com/iam/docs/roles-permissions/cloudsql, .../container, .../storage and
- * https://cloud.google.com/kms/docs/reference/permissions-and-roles.
+ * that purpose needs (IAM-07): an allowlist per role, from the catalogue the component builds them
+ * from (catalogue/entitlementRoles.ts).
  */
-export const ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS: Record<string, { purpose: string; permissions: string[] }> =
-  {
-    qairopayIncidentOperator: {
-      purpose:
-        "restart or fail over an instance, see workloads and delete a pod for its controller to recreate",
-      permissions: [
-        "cloudsql.instances.failover",
-        "cloudsql.instances.get",
-        "cloudsql.instances.list",
-        "cloudsql.instances.restart",
-        "container.clusters.get",
-        "container.clusters.list",
-        "container.deployments.get",
-        "container.deployments.list",
-        "container.events.list",
-        "container.jobs.get",
-        "container.jobs.list",
-        "container.nodes.get",
-        "container.nodes.list",
-        "container.pods.delete",
-        "container.pods.get",
-        "container.pods.list",
-      ],
-    },
-    qairopayKeyOperator: {
-      purpose:
-        "rotate a key (npm run rotate-keys: a new version made primary, billed to the key project), never use or destroy one",
-      permissions: [
-        "cloudkms.cryptoKeyVersions.create",
-        "cloudkms.cryptoKeyVersions.get",
-        "cloudkms.cryptoKeyVersions.list",
-        "cloudkms.cryptoKeys.get",
-        "cloudkms.cryptoKeys.list",
-        "cloudkms.cryptoKeys.update",
-        "cloudkms.keyRings.get",
-        "cloudkms.keyRings.list",
-        "serviceusage.services.use",
-      ],
-    },
-    qairopaySqlRestoreRead: {
-      purpose: "see the instances, backups and databases a restore needs: configuration, never rows",
-      permissions: [
-        "cloudsql.backupRuns.get",
-        "cloudsql.backupRuns.list",
-        "cloudsql.databases.get",
-        "cloudsql.databases.list",
-        "cloudsql.instances.get",
-        "cloudsql.instances.list",
-      ],
-    },
-    qairopaySqlRestore: {
-      purpose:
-        "restore into a scratch instance: create it, import or restore into it, create its database, delete it",
-      permissions: [
-        "cloudsql.databases.create",
-        "cloudsql.instances.create",
-        "cloudsql.instances.delete",
-        "cloudsql.instances.import",
-        "cloudsql.instances.restoreBackup",
-      ],
-    },
-    qairopaySqlRestoreVerify: {
-      purpose: "verify a restored scratch copy through the Data API as an IAM user",
-      permissions: ["cloudsql.instances.executeSql", "cloudsql.instances.login", "cloudsql.users.create"],
-    },
-    qairopayBackupBucketGrant: {
-      purpose: "let a scratch instance read a backup bucket for the restore, and take the grant back",
-      permissions: ["storage.buckets.getIamPolicy", "storage.buckets.setIamPolicy"],
-    },
-  };
+export const ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS: Record<
+  string,
+  { purpose: string; permissions: readonly string[] }
+> = Object.fromEntries(
+  Object.values(ENTITLEMENT_ROLES).map((r) => [r.roleId, { purpose: r.purpose, permissions: r.permissions }]),
+);
 
 export const entitlements = (resources: PolicyResource[]): EntitlementView[] =>
   resources.filter((r) => r.type === ENTITLEMENT).map(entitlementView);

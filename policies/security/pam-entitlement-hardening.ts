@@ -51,7 +51,7 @@ function beyondPurpose(role: string, permissions: string[]): { problem: string; 
   if (!allowed)
     return {
       problem: `its role ${role} is not one of the entitlements' custom roles, whose permissions are listed by purpose`,
-      fix: `grant one of ${Object.keys(ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS).join(", ")}, or add the role with its purpose and permissions to ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS (policies/lib/privilegedAccess.ts) in a reviewed change`,
+      fix: `grant one of ${Object.keys(ENTITLEMENT_CUSTOM_ROLE_PERMISSIONS).join(", ")}, or add the role with its purpose and permissions to ENTITLEMENT_ROLES (catalogue/entitlementRoles.ts) in a reviewed change`,
     };
   const extra = permissions.filter((p) => !allowed.permissions.includes(p));
   return extra.length
