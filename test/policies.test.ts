@@ -169,6 +169,33 @@ describe("alert policies' channels unknown at preview (policies/lib/alerting.ts)
   });
 });
 
+describe("grant members unknown at preview (policies/lib/privilegedAccess.ts grants)", () => {
+  // An account the same change creates: its member is unknown at preview. Read whole, it made
+  // iam-privileged-roles-not-standing unable to run (advisory) for every other grant too.
+  test("the other grants are still judged, mandatory", async () => {
+    const withUnknown = addResource({
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "new-account-viewer",
+      inputs: { project: "qp-prod-cde", role: "roles/viewer", member: UNKNOWN_AT_PREVIEW },
+    })(
+      addResource({
+        type: "gcp:projects/iAMMember:IAMMember",
+        name: "mallory-iam-admin",
+        inputs: {
+          project: "qp-prod-cde",
+          role: "roles/resourcemanager.projectIamAdmin",
+          member: "user:mallory@qairopay.com",
+        },
+      })(prod),
+    );
+    const found = await violationsOf(withUnknown, "iam-privileged-roles-not-standing");
+    expect(found.some((v) => v.message.includes("can't run"))).toBe(false);
+    expect(found).toContainEqual(
+      expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringContaining("mallory") }),
+    );
+  });
+});
+
 describe("cardholder segmentation (NET-09): what the single-resource cases cannot show", () => {
   test("cardholder workloads with no cde cluster in a region", async () => {
     const found = await violationsOf(
@@ -289,7 +316,7 @@ describe("authoritative IAM policies read as their bindings (policies/lib/iamPol
   // The analyzer's sentinel for a value unknown at preview (absent from @pulumi/policy's typings).
   const { unknownStringValue } = jest.requireActual<{ unknownStringValue: string }>("@pulumi/policy/proxy");
 
-  test("a policyData unknown at preview is left to `up`; an unreadable one is named", () => {
+  test("a policyData unknown at preview reads as unknown (iam-policy-data-readable refuses it); an unreadable one is named; audit configs are counted", () => {
     expect(readPolicyData(unknownCheckingProxy({ policyData: unknownStringValue }))).toBe("unknown");
     expect(readPolicyData({ policyData: "not json" })).toEqual({
       unreadable: expect.stringMatching(/^policyData is not JSON/),
@@ -297,6 +324,10 @@ describe("authoritative IAM policies read as their bindings (policies/lib/iamPol
     expect(readPolicyData({ policyData: '{"bindings":[{"role":"roles/owner"}]}' })).toEqual({
       unreadable: "policyData's binding 0 has no role string and members list of strings",
     });
-    expect(readPolicyData({ policyData: "{}" })).toEqual({ bindings: [] });
+    expect(readPolicyData({ policyData: "{}" })).toEqual({ bindings: [], auditConfigs: 0 });
+    expect(readPolicyData({ policyData: `{"auditConfigs":[{"service":"allServices"}]}` })).toEqual({
+      bindings: [],
+      auditConfigs: 1,
+    });
   });
 });

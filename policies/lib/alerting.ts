@@ -1,4 +1,5 @@
-import { PolicyResource, UnknownValueError } from "@pulumi/policy";
+import { PolicyResource } from "@pulumi/policy";
+import { knownOr } from "./known";
 import { protobufDurationSeconds } from "../../facts/durations";
 import type { Finding } from "./define";
 
@@ -123,19 +124,6 @@ function channelsOf(alert: PolicyResource): unknown[] | typeof UNKNOWN {
   if (list === UNKNOWN) return UNKNOWN;
   const length = list?.length ?? 0;
   return Array.from({ length }, (_, i) => knownOr(() => list![i], UNKNOWN));
-}
-
-/**
- * A value read through the analyzer's unknownCheckingProxy, or `ifUnknown` where preview does not
- * know it (@pulumi/policy proxy.js: reading an unknown throws UnknownValueError).
- */
-export function knownOr<T, U>(read: () => T, ifUnknown: U): T | U {
-  try {
-    return read();
-  } catch (e) {
-    if (e instanceof UnknownValueError) return ifUnknown;
-    throw e;
-  }
 }
 
 export interface ThresholdCondition {

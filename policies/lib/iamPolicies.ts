@@ -26,7 +26,8 @@ export interface PolicyBinding {
 }
 
 /** What a policy resource's policyData says: its bindings, unknown (at preview), or why it is unreadable. */
-export type PolicyDataReading = { bindings: PolicyBinding[] } | "unknown" | { unreadable: string };
+export type PolicyDataReading =
+  { bindings: PolicyBinding[]; auditConfigs: number } | "unknown" | { unreadable: string };
 
 export function readPolicyData(props: Record<string, unknown>): PolicyDataReading {
   let data: unknown;
@@ -59,7 +60,10 @@ export function readPolicyData(props: Record<string, unknown>): PolicyDataReadin
       return { unreadable: `policyData's binding ${i} has a condition that is not an object` };
     read.push({ role, members: members as string[], condition: condition as PolicyBinding["condition"] });
   }
-  return { bindings: read };
+  // gcp.organizations.getIAMPolicy writes audit_config blocks into policyData too (magic-modules
+  // data_source_google_iam_policy.go: `policy.AuditConfigs = expandAuditConfig(aset)`).
+  const auditConfigs = (policy as { auditConfigs?: unknown }).auditConfigs;
+  return { bindings: read, auditConfigs: Array.isArray(auditConfigs) ? auditConfigs.length : 0 };
 }
 
 interface Typed {

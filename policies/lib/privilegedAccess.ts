@@ -1,4 +1,5 @@
 /** Readers of Privileged Access Manager entitlements and of IAM grants (IAM-07, RES-10). */
+import { knownElements, knownOr } from "./known";
 import { ENTITLEMENT_ROLES } from "../../catalogue/entitlementRoles";
 import { PolicyResource } from "@pulumi/policy";
 import { stackIdentity } from "./principals";
@@ -177,14 +178,20 @@ export interface Grant {
   members: string[];
 }
 
+/**
+ * Members unknown at preview (an account the same change creates) are left out, grant by grant:
+ * one unknown read would otherwise make the whole policy unable to run (advisory); they are judged
+ * at `up`, when the stack policies run on the applied stack.
+ */
 export function grants(resources: PolicyResource[]): Grant[] {
   return resources.flatMap((r) => {
-    if (!r.type.startsWith("gcp:") || typeof r.props.role !== "string") return [];
+    if (!r.type.startsWith("gcp:")) return [];
+    const role = knownOr(() => r.props.role, undefined);
+    if (typeof role !== "string") return [];
+    const member = knownOr(() => r.props.member, undefined);
     const members =
-      typeof r.props.member === "string"
-        ? [r.props.member]
-        : ((r.props.members as string[] | undefined) ?? []);
-    return members.length ? [{ resource: r, role: r.props.role, members }] : [];
+      typeof member === "string" ? [member] : knownElements(() => r.props.members as string[] | undefined);
+    return members.length ? [{ resource: r, role, members }] : [];
   });
 }
 

@@ -4,7 +4,10 @@ import { isIamPolicyType, readPolicyData } from "../lib/iamPolicies";
 /**
  * The packs judge an authoritative IAM policy by its bindings (policies/lib/iamPolicies.ts); one
  * whose policyData they cannot read would pass every rule unjudged, yet the provider may still
- * apply what Google accepts. Unknown at preview, it is judged at `up` when its value is known.
+ * apply what Google accepts. Unknown at preview it is refused too: the grant checks are stack
+ * policies, which at `up` run only once every resource is applied (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go AnalyzeResources: "AnalyzeStack is called on the final
+ * outputs of each resource").
  */
 export const iamPolicyDataReadable = anyResourcePolicy(
   {
@@ -20,11 +23,27 @@ export const iamPolicyDataReadable = anyResourcePolicy(
   (resource) => {
     if (!isIamPolicyType(resource.type)) return [];
     const reading = readPolicyData(resource.props);
-    return reading !== "unknown" && "unreadable" in reading
+    if (reading === "unknown")
+      return [
+        {
+          problem:
+            "policyData is unknown at preview: its grants would be judged only at the end of `up`, once applied (the grant checks judge the whole stack)",
+          fix: "write the bindings in the change (literal JSON or gcp.organizations.getIAMPolicy of literal bindings), or grant per member with the IamMember type",
+        },
+      ];
+    if ("unreadable" in reading)
+      return [
+        {
+          problem: `${reading.unreadable}: a policy the packs cannot read is not judged`,
+          fix: 'write policyData as the JSON of {"bindings": [{"role": ..., "members": [...]}]}, or grant per member with the IamMember type',
+        },
+      ];
+    return reading.auditConfigs
       ? [
           {
-            problem: `${reading.unreadable}: a policy the packs cannot read is not judged`,
-            fix: 'write policyData as the JSON of {"bindings": [{"role": ..., "members": [...]}]}, or grant per member with the IamMember type',
+            problem:
+              "policyData carries auditConfigs: an authoritative policy replaces the audit logging the stack declares, and no audit policy reads what it sets (exemptions included)",
+            fix: "declare audit logging with the IAMAuditConfig types (components/dataAccessAudit.ts), never inside an IAM policy",
           },
         ]
       : [];

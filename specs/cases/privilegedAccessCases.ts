@@ -320,6 +320,50 @@ export const PRIVILEGED_ACCESS_CASES: PolicyCase[] = [
       '[IAM-07, IAM-02] gcp:kms/keyRingIAMPolicy:KeyRingIAMPolicy "ring-policy": policyData\'s bindings is not a list: a policy the packs cannot read is not judged. Fix: write policyData as the JSON of {"bindings": [{"role": ..., "members": [...]}]}, or grant per member with the IamMember type',
   },
   {
+    policy: "iam-policy-data-readable",
+    title: "a key ring's whole IAM policy whose bindings are unknown at preview",
+    mutate: addResource({
+      type: "gcp:kms/keyRingIAMPolicy:KeyRingIAMPolicy",
+      name: "ring-policy",
+      inputs: {
+        keyRingId: "projects/qp-prod-kms/locations/us-central1/keyRings/cardholder",
+        // @pulumi/policy's unknown sentinel (proxy.js unknownStringValue): a value preview cannot know.
+        policyData: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+      },
+    }),
+    on: "ring-policy",
+    message:
+      '[IAM-07, IAM-02] gcp:kms/keyRingIAMPolicy:KeyRingIAMPolicy "ring-policy": policyData is unknown at preview: its grants would be judged only at the end of `up`, once applied (the grant checks judge the whole stack). Fix: write the bindings in the change (literal JSON or gcp.organizations.getIAMPolicy of literal bindings), or grant per member with the IamMember type',
+  },
+  {
+    policy: "iam-policy-data-readable",
+    title: "a project's whole IAM policy carrying audit configs that exempt a member",
+    mutate: addResource({
+      type: "gcp:projects/iAMPolicy:IAMPolicy",
+      name: "cde-audit-policy",
+      inputs: {
+        project: "qp-prod-cde",
+        policyData: JSON.stringify({
+          bindings: [],
+          auditConfigs: [
+            {
+              service: "allServices",
+              auditLogConfigs: [
+                {
+                  logType: "DATA_READ",
+                  exemptedMembers: ["serviceAccount:card-vault-workload@qp-prod-cde.iam.gserviceaccount.com"],
+                },
+              ],
+            },
+          ],
+        }),
+      },
+    }),
+    on: "cde-audit-policy",
+    message:
+      '[IAM-07, IAM-02] gcp:projects/iAMPolicy:IAMPolicy "cde-audit-policy": policyData carries auditConfigs: an authoritative policy replaces the audit logging the stack declares, and no audit policy reads what it sets (exemptions included). Fix: declare audit logging with the IAMAuditConfig types (components/dataAccessAudit.ts), never inside an IAM policy',
+  },
+  {
     policy: "monitoring-privileged-access-alerts",
     title: "grants in one API version left unalerted",
     mutate: editResource("prod-logging-alerts-privileged-access-grant", (p) => {
