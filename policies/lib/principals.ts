@@ -35,6 +35,18 @@ export interface StackIdentity {
  * accounts the perimeter admits by name, the ingress rules vpcsc-perimeter-ingress-named-sources judges.
  * Bridge perimeters do not count: a bridge naming another organisation's project is the bypass.
  */
+/**
+ * One spelling per Google identity, to compare principals written in either form: a group as
+ * `group:EMAIL` or `principalSet://goog/group/EMAIL`, a Google Account as `user:EMAIL` or
+ * `principal://goog/subject/EMAIL` (https://cloud.google.com/iam/docs/principal-identifiers), the
+ * address in lower case.
+ */
+export const canonicalPrincipal = (p: string): string =>
+  p
+    .replace(/^principalSet:\/\/goog\/group\//, "group:")
+    .replace(/^principal:\/\/goog\/subject\//, "user:")
+    .toLowerCase();
+
 export function stackIdentity(resources: PolicyResource[]): StackIdentity {
   // A grant does not make its project the stack's: the foreign account's own project, granted
   // something there in the same pull request, would otherwise vouch for it.

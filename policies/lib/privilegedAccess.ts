@@ -2,7 +2,7 @@
 import { knownElements, knownOr } from "./known";
 import { ENTITLEMENT_ROLES } from "../../catalogue/entitlementRoles";
 import { PolicyResource } from "@pulumi/policy";
-import { stackIdentity } from "./principals";
+import { canonicalPrincipal, stackIdentity } from "./principals";
 
 export const ENTITLEMENT = "gcp:privilegedaccessmanager/entitlement:entitlement";
 export const BASIC_ROLES = ["roles/owner", "roles/editor", "roles/viewer"];
@@ -231,8 +231,8 @@ export function breakGlassGroups(resources: PolicyResource[]): Set<string> {
     for (const rule of (r.props.rules as { denyRule?: { exceptionPrincipals?: string[] } }[] | undefined) ??
       [])
       for (const p of rule.denyRule?.exceptionPrincipals ?? []) {
-        const m = /^principalSet:\/\/goog\/group\/(.+)$/.exec(p);
-        if (m) groups.add(`group:${m[1]}`);
+        const principal = canonicalPrincipal(p);
+        if (principal.startsWith("group:")) groups.add(principal);
       }
   return groups;
 }

@@ -1,5 +1,5 @@
 import { Finding, stackPolicy } from "../lib/define";
-import { foreignPrincipal, stackIdentity } from "../lib/principals";
+import { canonicalPrincipal, foreignPrincipal, stackIdentity } from "../lib/principals";
 import {
   BASIC_ROLES,
   breakGlassGroups,
@@ -93,8 +93,6 @@ export const PRIVILEGED_PERMISSIONS: RegExp[] = [
 const PERSON =
   /^(user:|group:|principal:\/\/goog\/subject\/|principalSet:\/\/goog\/group\/|principal(Set)?:\/\/iam\.googleapis\.com\/locations\/global\/workforcePools\/)/;
 const isPerson = (member: string) => PERSON.test(member);
-/** The break-glass exemption names a group as `group:EMAIL`; its principalSet form is the same group. */
-const asGroupMember = (member: string) => member.replace(/^principalSet:\/\/goog\/group\//, "group:");
 
 export const iamPrivilegedRolesNotStanding = stackPolicy(
   {
@@ -141,7 +139,7 @@ export const iamPrivilegedRolesNotStanding = stackPolicy(
       if (!privileged(g.role)) continue;
       const holding = privilegedPermissions(g.role);
       const why = holding.length ? ` (a custom role holding ${holding.join(", ")})` : "";
-      for (const member of g.members.filter((m) => isPerson(m) && !exempt.has(asGroupMember(m))))
+      for (const member of g.members.filter((m) => isPerson(m) && !exempt.has(canonicalPrincipal(m))))
         findings.push({
           urn: g.resource.urn,
           problem: `${member} holds ${g.role} standing${why}`,

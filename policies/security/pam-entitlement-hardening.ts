@@ -2,6 +2,7 @@ import { CONTROL_LIMITS } from "../../catalogue/limits";
 import { Finding, stackPolicy } from "../lib/define";
 import { protobufDurationSeconds } from "../../facts/durations";
 import { cardholderProjects } from "../lib/gcp";
+import { canonicalPrincipal } from "../lib/principals";
 import {
   BACKUP_BUCKET_CONDITION,
   BACKUP_BUCKET_IAM,
@@ -169,8 +170,9 @@ export const pamEntitlementHardening = stackPolicy(
             }
           | undefined
       )?.manualApprovals;
-      const requesters = new Set(e.requesters.map(samePrincipal));
-      const selfApproved = e.approvers.filter((p) => requesters.has(samePrincipal(p)));
+      // Approvers named in another form than the requesters are the requesters still (review of #26).
+      const requesters = new Set(e.requesters.map(canonicalPrincipal));
+      const selfApproved = e.approvers.filter((p) => requesters.has(canonicalPrincipal(p)));
       if (selfApproved.length)
         add(
           `its requesters ${selfApproved.join(", ")} also approve it`,
@@ -189,15 +191,3 @@ export const pamEntitlementHardening = stackPolicy(
     return findings;
   },
 );
-
-/**
- * One principal, however an allow policy names it: a group as `group:EMAIL` or
- * `principalSet://goog/group/EMAIL`, a Google Account as `user:EMAIL` or
- * `principal://goog/subject/EMAIL` (https://cloud.google.com/iam/docs/principal-identifiers).
- * Approvers named in the other form than the requesters were the requesters still (review of #26).
- */
-const samePrincipal = (p: string): string =>
-  p
-    .replace(/^principalSet:\/\/goog\/group\//, "group:")
-    .replace(/^principal:\/\/goog\/subject\//, "user:")
-    .toLowerCase();
